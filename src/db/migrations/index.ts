@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. Listed explicitly (not read from the file system) so the list is the same
+ * under tsx, jest and a compiled build. Never edit a migration that has shipped; add the next one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial';
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,370 @@
+/**
+ * Typed view of the tables created by the migrations, for Kysely. Keep in step with `migrations/`.
+ * Timestamps read as Date and are written as Date or ISO strings; bigint money reads as number (both
+ * drivers are configured so); jsonb is written as a JSON string and read as the parsed value.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T> = ColumnType<T, string, string>;
+export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+
+export const PIPELINE_STAGES = [
+  'Appointment Scheduled',
+  'Appointment Tomorrow',
+  'Appointment Today',
+  'Paid Won',
+  'Closed Lost',
+  'Missed',
+] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export const MEMBERSHIP_STAGES = [
+  'Appointment Unscheduled',
+  'Appointment Scheduled',
+  'Appointment Tomorrow',
+  'Appointment Today',
+  'Membership Expired',
+] as const;
+export type MembershipStage = (typeof MEMBERSHIP_STAGES)[number];
+
+export const SERVICE_STATUSES = ['scheduled', 'in_progress', 'done', 'cancelled', 'no_show'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+export type StaffRole = 'admin' | 'staff' | 'technician';
+export type Pricing = 'fixed' | 'hourly';
+export type BillingPolicy = 'manual' | 'auto';
+export type TaskKind = 'deliver_service' | 'charge_customer' | 'reach_out' | 'payment_follow_up' | 'unmatched_event' | 'other';
+export type TaskStatus = 'open' | 'done' | 'cancelled';
+export type MessageChannel = 'email' | 'sms' | 'slack';
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed';
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+export type PaymentStatus = 'pending' | 'succeeded' | 'declined' | 'requires_action' | 'failed';
+export type InboundEventStatus = 'received' | 'processed' | 'duplicate' | 'rejected' | 'unmatched' | 'failed';
+
+export interface BusinessTable {
+  id: ColumnType<number, number | undefined, never>;
+  name: string;
+  time_zone: string;
+  currency: string;
+  tax_rate_bps: ColumnType<number, number | undefined, number>;
+  email: string;
+  phone: string | null;
+  address: string | null;
+  billing_owner_staff_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StaffTable {
+  id: Generated<string>;
+  name: string;
+  email: string;
+  phone: string | null;
+  role: StaffRole;
+  time_zone: string;
+  password_hash: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ServicesTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  duration_minutes: number;
+  buffer_before_minutes: Generated<number>;
+  buffer_after_minutes: Generated<number>;
+  slot_interval_minutes: Generated<number>;
+  min_notice_minutes: Generated<number>;
+  booking_horizon_days: Generated<number>;
+  currency: string;
+  pricing: Pricing;
+  price_minor: Generated<number>;
+  hourly_rate_minor: Generated<number>;
+  billing_increment_minutes: Generated<number>;
+  billing_policy: Generated<BillingPolicy>;
+  tax_rate_bps: number | null;
+  lifecycle_policy: JsonDefault<Record<string, unknown>>;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StaffServicesTable {
+  staff_id: string;
+  service_id: string;
+}
+
+export interface AvailabilityRulesTable {
+  id: Generated<string>;
+  staff_id: string;
+  /** ISO weekday, 1 = Monday … 7 = Sunday, in the staff member's time zone. */
+  weekday: number;
+  /** 'HH:MM[:SS]' wall-clock time in the staff member's time zone. */
+  start_time: string;
+  end_time: string;
+}
+
+export interface TimeOffTable {
+  id: Generated<string>;
+  staff_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: Generated<string>;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  name: string;
+  email: string;
+  phone: string | null;
+  time_zone: string | null;
+  address: string | null;
+  notes: Generated<string>;
+  sms_opt_in: Generated<boolean>;
+  sms_opt_in_at: Timestamp | null;
+  sms_opt_in_source: string | null;
+  sms_opted_out_at: Timestamp | null;
+  sms_opt_out_source: string | null;
+  email_bounced_at: Timestamp | null;
+  stripe_customer_id: string | null;
+  default_payment_method_id: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MembershipPlansTable {
+  id: Generated<string>;
+  name: string;
+  visits_total: number | null;
+  validity_days: number;
+  price_minor: number;
+  currency: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface MembershipPlanServicesTable {
+  plan_id: string;
+  service_id: string;
+}
+
+export interface MembershipsTable {
+  id: Generated<string>;
+  plan_id: string;
+  contact_id: string;
+  certificate_number: string;
+  visits_total: number | null;
+  visits_used: Generated<number>;
+  valid_from: Timestamp;
+  valid_until: Timestamp;
+  stage: Generated<MembershipStage>;
+  workflow_id: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AppointmentsTable {
+  id: Generated<string>;
+  contact_id: string;
+  staff_id: string;
+  service_id: string;
+  membership_id: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  blocked_from: Timestamp;
+  blocked_until: Timestamp;
+  /** Generated tstzrange over the blocked interval; the exclusion constraint works on it. */
+  during: ColumnType<string, never, never>;
+  time_zone: string;
+  status: Generated<ServiceStatus>;
+  stage: Generated<PipelineStage>;
+  price_minor: number;
+  currency: string;
+  billable_minutes: number | null;
+  client_note: Generated<string>;
+  public_notes: Generated<string>;
+  internal_notes: Generated<string>;
+  source: string;
+  external_refs: JsonDefault<Record<string, string>>;
+  workflow_id: string;
+  revision: Generated<number>;
+  cancelled_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  appointment_id: string | null;
+  membership_id: string | null;
+  kind: TaskKind;
+  title: string;
+  assignee_staff_id: string | null;
+  status: Generated<TaskStatus>;
+  due_at: Timestamp | null;
+  form_result: Json<Record<string, unknown>> | null;
+  completed_by: string | null;
+  completed_at: Timestamp | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MessageAttachment {
+  filename: string;
+  contentType: string;
+  /** base64 */
+  content: string;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  appointment_id: string | null;
+  membership_id: string | null;
+  contact_id: string | null;
+  staff_id: string | null;
+  channel: MessageChannel;
+  template: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  html: string | null;
+  attachments: JsonDefault<MessageAttachment[]>;
+  status: Generated<MessageStatus>;
+  provider: string;
+  provider_message_id: string | null;
+  error: string | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  updated_at: UpdatedAt;
+}
+
+export interface InvoiceLine {
+  description: string;
+  quantity: number;
+  unitMinor: number;
+  amountMinor: number;
+}
+
+export interface InvoicesTable {
+  id: Generated<string>;
+  appointment_id: string | null;
+  membership_id: string | null;
+  contact_id: string;
+  number: Generated<number>;
+  currency: string;
+  lines: JsonDefault<InvoiceLine[]>;
+  subtotal_minor: Generated<number>;
+  tax_rate_bps: Generated<number>;
+  tax_minor: Generated<number>;
+  total_minor: Generated<number>;
+  status: Generated<InvoiceStatus>;
+  issued_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PaymentAttemptsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  attempt: number;
+  amount_minor: number;
+  currency: string;
+  status: Generated<PaymentStatus>;
+  gateway: 'stripe' | 'simulated';
+  provider_payment_id: string | null;
+  decline_code: string | null;
+  error: string | null;
+  idempotency_key: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface TimelineEventsTable {
+  id: Generated<number>;
+  appointment_id: string | null;
+  membership_id: string | null;
+  contact_id: string | null;
+  kind: string;
+  actor: string;
+  channel: string;
+  summary: string;
+  data: JsonDefault<Record<string, unknown>>;
+  idempotency_key: string | null;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface InboundEventsTable {
+  id: Generated<string>;
+  provider: string;
+  event_id: string;
+  status: Generated<InboundEventStatus>;
+  payload: JsonDefault<unknown>;
+  outcome: string | null;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: JsonDefault<string[]>;
+  created_by_staff_id: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ManageTokensTable {
+  id: Generated<string>;
+  appointment_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface Database {
+  business: BusinessTable;
+  staff: StaffTable;
+  services: ServicesTable;
+  staff_services: StaffServicesTable;
+  availability_rules: AvailabilityRulesTable;
+  time_off: TimeOffTable;
+  contacts: ContactsTable;
+  membership_plans: MembershipPlansTable;
+  membership_plan_services: MembershipPlanServicesTable;
+  memberships: MembershipsTable;
+  appointments: AppointmentsTable;
+  tasks: TasksTable;
+  messages: MessagesTable;
+  invoices: InvoicesTable;
+  payment_attempts: PaymentAttemptsTable;
+  timeline_events: TimelineEventsTable;
+  inbound_events: InboundEventsTable;
+  api_keys: ApiKeysTable;
+  manage_tokens: ManageTokensTable;
+}
+
+export type Staff = Selectable<StaffTable>;
+export type Service = Selectable<ServicesTable>;
+export type Contact = Selectable<ContactsTable>;
+export type Appointment = Selectable<AppointmentsTable>;
+export type NewAppointment = Insertable<AppointmentsTable>;
+export type AppointmentUpdate = Updateable<AppointmentsTable>;
+export type Message = Selectable<MessagesTable>;
+export type Task = Selectable<TasksTable>;
+export type TimelineEvent = Selectable<TimelineEventsTable>;
