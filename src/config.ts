@@ -35,9 +35,13 @@ const hostPort = z
   .or(z.literal('').transform(() => undefined));
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('development'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
+    .default('development'),
   LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
     .default('info'),
   HOST: z.string().min(1, 'expected an interface to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
   PORT: port(3000),
@@ -48,7 +52,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  DATABASE_POOL_MAX: z.coerce.number({ error: 'expected a number' }).int().min(1, 'expected at least 1').max(200).default(10),
+  DATABASE_POOL_MAX: z.coerce
+    .number({ error: 'expected a number' })
+    .int()
+    .min(1, 'expected at least 1')
+    .max(200)
+    .default(10),
   TEMPORAL_ADDRESS: hostPort,
   TEMPORAL_NAMESPACE: z.string().min(1, 'expected a namespace name').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1, 'expected a task queue name').default('appointflow'),

@@ -13,12 +13,23 @@
  * ~/.cache/appointflow) and is keyed by version, so a pin change rebuilds and a second run is instant.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
 /** Same shape as `@temporalio/testing`'s EphemeralServerExecutable. */
-export type ServerExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir?: string };
+export type ServerExecutable =
+  { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir?: string };
 
 export type Log = (message: string) => void;
 
@@ -130,7 +141,10 @@ async function buildDevServer(target: string, env: NodeJS.ProcessEnv, log: Log):
 }
 
 /** Resolves the `temporal` CLI used as the dev server. */
-export async function resolveDevServer(env: NodeJS.ProcessEnv = process.env, log: Log = defaultLog): Promise<ServerExecutable> {
+export async function resolveDevServer(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Log = defaultLog,
+): Promise<ServerExecutable> {
   if (env.TEMPORAL_CLI_PATH) {
     const path = resolve(env.TEMPORAL_CLI_PATH);
     if (!isExecutable(path)) throw new Error(`TEMPORAL_CLI_PATH=${env.TEMPORAL_CLI_PATH} is not an executable file`);
@@ -165,7 +179,9 @@ async function buildTestServer(target: string, java: string, env: NodeJS.Process
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const classpathFile = join(staging, 'classpath.txt');
-  log(`resolving io.temporal:temporal-test-server:${testServerVersion()} from Maven Central (first run only; under a minute)`);
+  log(
+    `resolving io.temporal:temporal-test-server:${testServerVersion()} from Maven Central (first run only; under a minute)`,
+  );
   await runWithProgress(
     'mvn',
     ['-q', '-B', '-f', POM_PATH, 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`],
@@ -188,7 +204,10 @@ async function buildTestServer(target: string, java: string, env: NodeJS.Process
 }
 
 /** Resolves the time-skipping test server. */
-export async function resolveTestServer(env: NodeJS.ProcessEnv = process.env, log: Log = defaultLog): Promise<ServerExecutable> {
+export async function resolveTestServer(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Log = defaultLog,
+): Promise<ServerExecutable> {
   if (env.TEMPORAL_TEST_SERVER_PATH) {
     const path = resolve(env.TEMPORAL_TEST_SERVER_PATH);
     if (!isExecutable(path)) {

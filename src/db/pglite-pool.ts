@@ -6,10 +6,15 @@
  * the previous holder calls `release()`. That keeps a transaction's statements together; it also means
  * embedded mode serialises all database work, which is fine for one developer's machine.
  */
-import type { PGlite } from '@electric-sql/pglite';
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 
 type Command = PostgresQueryResult<unknown>['command'];
+
+/** The part of PGlite this adapter uses (structural, so the ESM and CJS builds of PGlite both fit). */
+export interface PGliteSession {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
 
 function commandOf(sqlText: string, affectedRows: number): Command {
   const first = /^\s*(\w+)/.exec(sqlText)?.[1]?.toUpperCase();
@@ -18,8 +23,6 @@ function commandOf(sqlText: string, affectedRows: number): Command {
     case 'UPDATE':
     case 'DELETE':
     case 'MERGE':
-    case 'COMMIT':
-    case 'ROLLBACK':
       return first;
     case 'WITH':
       return affectedRows > 0 ? 'UPDATE' : 'SELECT';
@@ -32,7 +35,7 @@ export class PGlitePool implements PostgresPool {
   readonly options = {};
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async connect(): Promise<PostgresPoolClient> {
     let release!: () => void;

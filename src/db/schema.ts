@@ -36,7 +36,8 @@ export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 export type StaffRole = 'admin' | 'staff' | 'technician';
 export type Pricing = 'fixed' | 'hourly';
 export type BillingPolicy = 'manual' | 'auto';
-export type TaskKind = 'deliver_service' | 'charge_customer' | 'reach_out' | 'payment_follow_up' | 'unmatched_event' | 'other';
+export type TaskKind =
+  'deliver_service' | 'charge_customer' | 'reach_out' | 'payment_follow_up' | 'unmatched_event' | 'other';
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type MessageChannel = 'email' | 'sms' | 'slack';
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed';

@@ -1,0 +1,21 @@
+/**
+ * Activities: every side effect of a workflow (database writes, messages, payments) as a plain async
+ * function. `createActivities` binds them to their dependencies; workflows reach them through
+ * `proxyActivities<Activities>()` with explicit timeouts and retry policies.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../src/config';
+import type { Database } from '../src/db/schema';
+import type { Logger } from '../src/logger';
+
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  config: Config;
+  logger: Logger;
+}
+
+export function createActivities(_deps: ActivityDeps) {
+  return {};
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,92 @@
+/**
+ * A service's lifecycle policy: when the reminder/stage marks fall relative to an appointment, when
+ * it is closed out, and the rebooking and manage-link settings. Stored per service as (partial) JSON
+ * in `services.lifecycle_policy`; `resolveLifecyclePolicy` validates it and fills in the defaults.
+ */
+import { z } from 'zod';
+
+export interface LifecyclePolicy {
+  /** Hours before the start when the appointment becomes "Appointment Tomorrow" (first reminder). */
+  tomorrowHoursBefore: number;
+  /** Hours before the start when it becomes "Appointment Today" (second reminder, staff brief). */
+  todayHoursBefore: number;
+  /** Hours after the end when the appointment is closed out. */
+  closeOutHoursAfterEnd: number;
+  /** How far ahead (hours) rebooking suggestions are searched after a cancellation or no-show. */
+  rebookWindowHours: number;
+  /** How many rebooking slots are suggested. */
+  rebookSuggestions: number;
+  /** Hours after the start during which the customer's manage link still works. */
+  manageLinkGraceHours: number;
+}
+
+export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
+  tomorrowHoursBefore: 48,
+  todayHoursBefore: 12,
+  closeOutHoursAfterEnd: 2,
+  rebookWindowHours: 24,
+  rebookSuggestions: 3,
+  manageLinkGraceHours: 0,
+});
+
+/** Upper bound for every hour setting: 30 days. */
+export const MAX_POLICY_HOURS = 24 * 30;
+export const MAX_REBOOK_SUGGESTIONS = 20;
+
+const hours = (field: keyof LifecyclePolicy, min: 'positive' | 'non-negative') => {
+  const base = z.number({ error: `${field} must be a number of hours` });
+  const bounded =
+    min === 'positive'
+      ? base.gt(0, `${field} must be greater than 0 hours`)
+      : base.min(0, `${field} must be 0 hours or more`);
+  return bounded.max(MAX_POLICY_HOURS, `${field} must be at most ${MAX_POLICY_HOURS} hours (30 days)`).optional();
+};
+
+/**
+ * Validates a stored or submitted policy. Every field is optional (missing ones take the defaults);
+ * unknown keys are rejected so a misspelt setting is not silently ignored. The refinement checks
+ * tomorrowHoursBefore > todayHoursBefore after defaults are applied, so `{ todayHoursBefore: 60 }`
+ * alone is rejected too.
+ */
+export const lifecyclePolicySchema = z
+  .strictObject({
+    tomorrowHoursBefore: hours('tomorrowHoursBefore', 'positive'),
+    todayHoursBefore: hours('todayHoursBefore', 'positive'),
+    closeOutHoursAfterEnd: hours('closeOutHoursAfterEnd', 'non-negative'),
+    rebookWindowHours: hours('rebookWindowHours', 'positive'),
+    rebookSuggestions: z
+      .number({ error: 'rebookSuggestions must be a whole number' })
+      .int('rebookSuggestions must be a whole number')
+      .min(0, 'rebookSuggestions must be 0 or more')
+      .max(MAX_REBOOK_SUGGESTIONS, `rebookSuggestions must be at most ${MAX_REBOOK_SUGGESTIONS}`)
+      .optional(),
+    manageLinkGraceHours: hours('manageLinkGraceHours', 'non-negative'),
+  })
+  .superRefine((policy, ctx) => {
+    const tomorrow = policy.tomorrowHoursBefore ?? DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore;
+    const today = policy.todayHoursBefore ?? DEFAULT_LIFECYCLE_POLICY.todayHoursBefore;
+    if (tomorrow <= today) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tomorrowHoursBefore'],
+        message: `tomorrowHoursBefore (${tomorrow}) must be greater than todayHoursBefore (${today})`,
+      });
+    }
+  });
+
+export type LifecyclePolicyInput = z.input<typeof lifecyclePolicySchema>;
+
+/**
+ * The effective policy: `raw` (a partial policy object; null/undefined mean "all defaults") validated
+ * and merged over DEFAULT_LIFECYCLE_POLICY. Throws a ZodError on invalid input; its messages name
+ * the offending field.
+ */
+export function resolveLifecyclePolicy(raw: unknown): LifecyclePolicy {
+  const parsed = lifecyclePolicySchema.parse(raw ?? {});
+  const merged: LifecyclePolicy = { ...DEFAULT_LIFECYCLE_POLICY };
+  for (const key of Object.keys(parsed) as Array<keyof LifecyclePolicy>) {
+    const value = parsed[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,35 @@
+/**
+ * The Express application: health, API, webhooks and pages. Stateless: everything it knows comes from
+ * the database and from Temporal, so any number of replicas can run behind a load balancer.
+ */
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config';
+import type { AppDatabase } from '../db/database';
+import type { Logger } from '../logger';
+import { errorHandler, notFound } from './errors';
+import { healthRouter } from './health';
+
+export interface AppDeps {
+  config: Config;
+  database: AppDatabase;
+  temporal: Client;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(healthRouter(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,125 @@
+/**
+ * `npm start`: the whole system on embedded defaults, in one process tree.
+ *   1. a Temporal dev server (unless TEMPORAL_ADDRESS points at a cluster), SQLite under DATA_DIR;
+ *   2. the database (PostgreSQL if DATABASE_URL, else PGlite under DATA_DIR), migrated, demo data on
+ *      first start;
+ *   3. the worker and the HTTP server;
+ * then prints where everything is. Ctrl-C (or SIGTERM) stops the HTTP server, drains the worker, closes
+ * the database cleanly and stops the dev server, leaving no process behind.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { ConfigError, loadConfig } from './config';
+import { type AppDatabase, openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { seedDemoData } from './db/seed';
+import { createApp } from './http/app';
+import { createLogger } from './logger';
+import { closeServer, listen } from './server';
+import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
+import { type DevServer, startDevServer } from './temporal/dev-server';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  // This process owns shutdown; the Temporal runtime must not react to signals on its own.
+  Runtime.install({ shutdownSignals: [] });
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  let stopping = false;
+  const shutdown = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (error) {
+        logger.warn({ err: error, step: name }, 'shutdown step failed');
+      }
+    }
+    logger.info('stopped');
+  };
+  // Ctrl-C reaches this process both from the terminal and relayed by `npm`, so a repeat within two
+  // seconds is the same keypress; a later one means "stop now".
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      if (Date.now() - firstSignalAt < 2000) return;
+      logger.warn(`${signal} again: exiting immediately`);
+      process.exit(130);
+    }
+    firstSignalAt = Date.now();
+    void shutdown(signal).then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    let address = config.temporal.address;
+    let devServer: DevServer | undefined;
+    if (!address) {
+      devServer = await startDevServer(config, logger);
+      cleanups.push({ name: 'temporal dev server', run: () => devServer!.stop() });
+      address = devServer.address;
+    }
+    const target = targetFromConfig(config, address);
+
+    const database: AppDatabase = await openDatabase(config.database);
+    cleanups.push({ name: 'database', run: () => database.close() });
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (config.seedDemoData && (await seedDemoData(database.db))) logger.info('demo data seeded');
+
+    const client: Client = await connectClient(target);
+    cleanups.push({ name: 'temporal client', run: () => client.connection.close() });
+
+    const workerConnection: NativeConnection = await connectWorker(target);
+    cleanups.push({ name: 'worker connection', run: () => workerConnection.close() });
+    const worker: Worker = await createWorker({ config, connection: workerConnection, database, logger });
+    const running = worker.run();
+    cleanups.push({
+      name: 'worker',
+      run: async () => {
+        worker.shutdown();
+        await running;
+      },
+    });
+    running.catch((error: unknown) => {
+      logger.error({ err: error }, 'worker stopped unexpectedly');
+      void shutdown('worker failure').then(() => process.exit(1));
+    });
+
+    const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
+    cleanups.push({ name: 'http server', run: () => closeServer(server) });
+
+    const lines = [
+      '',
+      'appointflow is running',
+      `  App and API     ${config.http.publicBaseUrl}`,
+      `  Readiness       ${config.http.publicBaseUrl}/readyz`,
+      `  Temporal        ${address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
+      ...(devServer ? [`  Temporal Web UI ${devServer.uiUrl}`] : []),
+      `  Database        ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } catch (error) {
+    await shutdown('start-up failed');
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,54 @@
+/**
+ * The HTTP server process: API, webhooks, admin app and customer pages. `npm start` runs it in-process
+ * next to the worker; in production it runs on its own (`node dist/src/server.js`), as many replicas
+ * as needed.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Express } from 'express';
+import { type Config, ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { createApp } from './http/app';
+import { createLogger } from './logger';
+import { connectClient, targetFromConfig } from './temporal/connection';
+
+export function listen(app: Express, config: Config): Promise<Server> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => {
+      server.off('error', reject);
+      resolvePromise(server);
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    server.close(() => resolvePromise());
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'appointflow-api');
+  const database = await openDatabase(config.database);
+  const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
+  const server = await listen(createApp({ config, database, temporal, logger }), config);
+  logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
+  const stop = async () => {
+    await closeServer(server);
+    await temporal.connection.close();
+    await database.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,5 @@
+/**
+ * Every workflow type the worker registers. The worker bundles this module (and what it imports) for
+ * Temporal's deterministic sandbox.
+ */
+export {};
