@@ -8,7 +8,15 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,8 +32,23 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'child_process'], message: 'Workflows must be deterministic: do I/O in activities.' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'kysely', 'stripe', 'twilio', '@sendgrid/*'], message: 'Workflows must not import I/O libraries.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'child_process'],
+              message: 'Workflows must be deterministic: do I/O in activities.',
+            },
+            {
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                'pg',
+                'kysely',
+                'stripe',
+                'twilio',
+                '@sendgrid/*',
+              ],
+              message: 'Workflows must not import I/O libraries.',
+            },
           ],
         },
       ],

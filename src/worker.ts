@@ -4,7 +4,7 @@
  * workflow bundle (WORKFLOW_BUNDLE_PATH, from `npm run build`), so replicas start fast and run exactly
  * the code that was reviewed.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';

@@ -1,0 +1,160 @@
+/**
+ * README's start command, as a newcomer runs it: `npm start` (here its command, `node --import tsx
+ * src/main.ts`, in its own process group like a terminal's foreground job) brings up the dev server,
+ * the embedded database with demo data, the worker and the HTTP server; Ctrl-C (SIGINT to the group)
+ * stops everything with no process left and the data intact; a second start reuses the data; a bad
+ * configuration value stops start-up with one line naming the variable.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
+import { openDatabase } from '../../src/db/database';
+import type { ServerExecutable } from '../../temporal/binaries';
+
+jest.setTimeout(180_000);
+
+const root = resolve(__dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const dev = JSON.parse(process.env.APPOINTFLOW_TEST_DEV_SERVER ?? '{}') as ServerExecutable;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      LOG_LEVEL: 'info',
+      ...(dev.type === 'existing-path' ? { TEMPORAL_CLI_PATH: dev.path } : {}),
+      ...env,
+    },
+  });
+  let text = '';
+  child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolvePromise) => child.on('exit', (code) => resolvePromise(code)));
+  return { child, output: () => text, exited };
+}
+
+async function waitFor(url: string, started: Started, timeoutMs = 120_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (started.child.exitCode !== null) throw new Error(`npm start exited early:\n${started.output()}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return response;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready: ${last}\n${started.output()}`);
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopWithCtrlC(started: Started): Promise<number | null> {
+  const pid = started.child.pid!;
+  process.kill(-pid, 'SIGINT');
+  const code = await started.exited;
+  for (let i = 0; i < 40 && groupAlive(pid); i += 1) await new Promise((r) => setTimeout(r, 250));
+  expect(groupAlive(pid)).toBe(false);
+  return code;
+}
+
+async function demoCounts(dataDir: string) {
+  const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+  try {
+    const count = async (table: 'staff' | 'services' | 'contacts' | 'business' | 'availability_rules') =>
+      (
+        await database.db
+          .selectFrom(table)
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n;
+    return {
+      business: await count('business'),
+      staff: await count('staff'),
+      services: await count('services'),
+      contacts: await count('contacts'),
+      hours: await count('availability_rules'),
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+describe('npm start on embedded defaults', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'appointflow-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('comes up ready with demo data, stops cleanly on Ctrl-C, and reuses its data on the next start', async () => {
+    const [port, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_SERVER_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+    };
+
+    const first = start(env);
+    const ready = (await (await waitFor(`http://127.0.0.1:${port}/readyz`, first)).json()) as {
+      checks: { database: { status: string; kind: string }; temporal: { status: string } };
+    };
+    expect(ready.checks.database).toMatchObject({ status: 'up', kind: 'pglite' });
+    expect(ready.checks.temporal).toMatchObject({ status: 'up' });
+    const ui = await waitFor(`http://127.0.0.1:${uiPort}/`, first);
+    expect(ui.status).toBe(200);
+    expect(first.output()).toContain('demo data seeded');
+    expect(first.output()).toContain(`Temporal Web UI http://localhost:${uiPort}`);
+    expect(await stopWithCtrlC(first)).toBe(0);
+
+    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 2, hours: 10 });
+
+    const second = start(env);
+    await waitFor(`http://127.0.0.1:${port}/readyz`, second);
+    expect(second.output()).not.toContain('demo data seeded');
+    expect(await stopWithCtrlC(second)).toBe(0);
+    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 2, hours: 10 });
+  });
+
+  it('refuses a bad configuration value with one line naming the variable', async () => {
+    const started = start({ DATA_DIR: dataDir, PORT: 'abc' });
+    expect(await started.exited).toBe(1);
+    const lines = started.output().trim().split('\n');
+    expect(lines).toEqual(['Invalid configuration: PORT: expected a port number (got "abc")']);
+  });
+});
