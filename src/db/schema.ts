@@ -4,6 +4,7 @@
  * drivers are configured so); jsonb is written as a JSON string and read as the parsed value.
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { MembershipStage, PipelineStage, ServiceStatus } from '../domain/stages';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -11,27 +12,8 @@ export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | strin
 export type Json<T> = ColumnType<T, string, string>;
 export type JsonDefault<T> = ColumnType<T, string | undefined, string>;
 
-export const PIPELINE_STAGES = [
-  'Appointment Scheduled',
-  'Appointment Tomorrow',
-  'Appointment Today',
-  'Paid Won',
-  'Closed Lost',
-  'Missed',
-] as const;
-export type PipelineStage = (typeof PIPELINE_STAGES)[number];
-
-export const MEMBERSHIP_STAGES = [
-  'Appointment Unscheduled',
-  'Appointment Scheduled',
-  'Appointment Tomorrow',
-  'Appointment Today',
-  'Membership Expired',
-] as const;
-export type MembershipStage = (typeof MEMBERSHIP_STAGES)[number];
-
-export const SERVICE_STATUSES = ['scheduled', 'in_progress', 'done', 'cancelled', 'no_show'] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+export { MEMBERSHIP_STAGES, PIPELINE_STAGES, SERVICE_STATUSES } from '../domain/stages';
+export type { MembershipStage, PipelineStage, ServiceStatus } from '../domain/stages';
 
 export type StaffRole = 'admin' | 'staff' | 'technician';
 export type Pricing = 'fixed' | 'hourly';

@@ -93,7 +93,8 @@ export function canCancel(status: ServiceStatus): boolean {
 }
 
 export function canMarkNoShow(status: ServiceStatus): boolean {
-  return status === 'scheduled' || status === 'in_progress';
+  // A customer who did not turn up never started the service.
+  return status === 'scheduled';
 }
 
 /** A refused status or stage move; the message is fit to show to an API caller. */

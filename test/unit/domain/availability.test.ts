@@ -36,7 +36,9 @@ function everyDay(start: string, end: string): WeeklyRule[] {
   return [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start, end }));
 }
 
-function args(overrides: Partial<ComputeSlotsArgs> & Pick<ComputeSlotsArgs, 'staff' | 'from' | 'to'>): ComputeSlotsArgs {
+function args(
+  overrides: Partial<ComputeSlotsArgs> & Pick<ComputeSlotsArgs, 'staff' | 'from' | 'to'>,
+): ComputeSlotsArgs {
   return { policy: basePolicy, now: LONG_AGO, ...overrides };
 }
 
@@ -158,7 +160,11 @@ describe('computeSlots: busy time, buffers and time off', () => {
       { start: at(MON, 9, 45), end: at(MON, 10, 15) },
     ];
     const slots = computeSlots(
-      args({ staff: [staff({ busy, rules: [{ weekday: 1, start: '09:00', end: '12:00' }] })], from: MON, to: MON + DAY }),
+      args({
+        staff: [staff({ busy, rules: [{ weekday: 1, start: '09:00', end: '12:00' }] })],
+        from: MON,
+        to: MON + DAY,
+      }),
     );
     expect(starts(slots)).toEqual([at(MON, 10, 30), at(MON, 11)]);
   });
@@ -358,7 +364,11 @@ describe('several staff, nextFreeSlots, slotIsOffered', () => {
       args({
         staff: [
           // 05:30–07:30 EDT = 09:30–11:30 UTC.
-          staff({ staffId: 'b-staff', timeZone: 'America/New_York', rules: [{ weekday: 1, start: '05:30', end: '07:30' }] }),
+          staff({
+            staffId: 'b-staff',
+            timeZone: 'America/New_York',
+            rules: [{ weekday: 1, start: '05:30', end: '07:30' }],
+          }),
           staff({ staffId: 'a-staff', rules: [{ weekday: 1, start: '09:00', end: '11:00' }] }),
         ],
         from: MON,
@@ -418,7 +428,11 @@ describe('several staff, nextFreeSlots, slotIsOffered', () => {
 });
 
 describe('validation and helpers', () => {
-  const ok = args({ staff: [staff({ rules: [{ weekday: 1, start: '09:00', end: '12:00' }] })], from: MON, to: MON + DAY });
+  const ok = args({
+    staff: [staff({ rules: [{ weekday: 1, start: '09:00', end: '12:00' }] })],
+    from: MON,
+    to: MON + DAY,
+  });
 
   it.each([
     ['durationMinutes 0', { ...ok, policy: { ...basePolicy, durationMinutes: 0 } }, /durationMinutes/],
@@ -428,7 +442,11 @@ describe('validation and helpers', () => {
     ['invalid zone', { ...ok, staff: [staff({ timeZone: 'Mars/Base', rules: [] })] }, /time zone for staff staff-a/],
     ['H:MM', { ...ok, staff: [staff({ rules: [{ weekday: 1, start: '9:00', end: '12:00' }] })] }, /'HH:MM'/],
     ['25:00', { ...ok, staff: [staff({ rules: [{ weekday: 1, start: '09:00', end: '25:00' }] })] }, /"25:00"/],
-    ['end before start', { ...ok, staff: [staff({ rules: [{ weekday: 1, start: '12:00', end: '09:00' }] })] }, /after start/],
+    [
+      'end before start',
+      { ...ok, staff: [staff({ rules: [{ weekday: 1, start: '12:00', end: '09:00' }] })] },
+      /after start/,
+    ],
     ['weekday 0', { ...ok, staff: [staff({ rules: [{ weekday: 0, start: '09:00', end: '12:00' }] })] }, /weekday/],
     ['NaN now', { ...ok, now: Number.NaN }, /now/],
     [

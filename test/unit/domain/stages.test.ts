@@ -84,7 +84,7 @@ describe('status transitions', () => {
   it('answers the action questions', () => {
     expect(SERVICE_STATUSES.filter(canReschedule)).toEqual(['scheduled']);
     expect(SERVICE_STATUSES.filter(canCancel)).toEqual(['scheduled', 'in_progress']);
-    expect(SERVICE_STATUSES.filter(canMarkNoShow)).toEqual(['scheduled', 'in_progress']);
+    expect(SERVICE_STATUSES.filter(canMarkNoShow)).toEqual(['scheduled']);
   });
 
   it('assertStatusTransition passes allowed moves and throws a readable TransitionError otherwise', () => {

@@ -1,0 +1,20 @@
+/** `node dist/src/db/migrate-cli.js`: applies pending migrations and exits (the compose `migrate` job). */
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from './database';
+import { migrateToLatest } from './migrate';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config.database);
+  try {
+    const applied = await migrateToLatest(database.db);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
+  process.exit(1);
+});
