@@ -27,7 +27,7 @@ case "${1:-start}" in
       BIN=$(find_bin)
     fi
     if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home-dir /var/lib/postgresql postgres; fi
-    if "$BIN/pg_ctl" status -D "$PGCI_DIR" >/dev/null 2>&1 || as_owner "$BIN/pg_ctl" status -D "$PGCI_DIR" >/dev/null 2>&1; then
+    if [ -f "$PGCI_DIR/data/postmaster.pid" ] && as_owner "$BIN/pg_ctl" status -D "$PGCI_DIR/data" >/dev/null 2>&1; then
       echo "PostgreSQL already running in $PGCI_DIR" >&2
     else
       rm -rf "$PGCI_DIR"

@@ -7,15 +7,22 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../src/config';
 import type { Database } from '../src/db/schema';
 import type { Logger } from '../src/logger';
+import type { MessageProviders } from '../src/messaging/providers';
+import { appointmentActivities } from './appointments';
+import { notificationActivities } from './notifications';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
   config: Config;
   logger: Logger;
+  providers: MessageProviders;
 }
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...appointmentActivities(deps),
+    ...notificationActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,6 +9,7 @@ import { createActivities } from '../activities';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
 import { createLogger, type Logger } from './logger';
+import { localProviders, type MessageProviders } from './messaging/providers';
 import { connectWorker, targetFromConfig } from './temporal/connection';
 
 export interface WorkerDeps {
@@ -16,6 +17,8 @@ export interface WorkerDeps {
   connection: NativeConnection;
   database: AppDatabase;
   logger: Logger;
+  /** Message providers; the local outbox when unset. */
+  providers?: MessageProviders;
 }
 
 export function workflowSource(config: Config): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
@@ -31,6 +34,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     db: deps.database.db,
     config: deps.config,
     logger: deps.logger.child({ component: 'activities' }),
+    providers: deps.providers ?? localProviders(),
   });
   return Worker.create({
     connection: deps.connection,

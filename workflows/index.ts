@@ -2,4 +2,4 @@
  * Every workflow type the worker registers. The worker bundles this module (and what it imports) for
  * Temporal's deterministic sandbox.
  */
-export {};
+export { appointmentWorkflow } from './appointment/workflow';

@@ -178,6 +178,8 @@ export interface AppointmentsTable {
   source: string;
   external_refs: JsonDefault<Record<string, string>>;
   workflow_id: string;
+  /** Set once the workflow is known to exist; rows left NULL are started by the reconciler. */
+  workflow_started_at: Timestamp | null;
   revision: Generated<number>;
   cancelled_at: Timestamp | null;
   cancel_reason: string | null;

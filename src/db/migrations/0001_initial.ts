@@ -170,6 +170,7 @@ const statements = [
     source text NOT NULL,
     external_refs jsonb NOT NULL DEFAULT '{}'::jsonb,
     workflow_id text NOT NULL UNIQUE,
+    workflow_started_at timestamptz,
     revision integer NOT NULL DEFAULT 1 CHECK (revision >= 1),
     cancelled_at timestamptz,
     cancel_reason text,
@@ -183,6 +184,7 @@ const statements = [
   `CREATE INDEX appointments_contact_idx ON appointments (contact_id, starts_at)`,
   `CREATE INDEX appointments_staff_idx ON appointments (staff_id, starts_at)`,
   `CREATE INDEX appointments_starts_at_idx ON appointments (starts_at)`,
+  `CREATE INDEX appointments_workflow_pending_idx ON appointments (created_at) WHERE workflow_started_at IS NULL`,
 
   `CREATE TABLE tasks (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

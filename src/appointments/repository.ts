@@ -1,0 +1,103 @@
+/**
+ * Reading and writing appointments in the database: the snapshot the workflow works from, the
+ * timeline, and the translation of constraint violations into domain errors.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
+import type { AppointmentSnapshot } from '../../workflows/appointment/messages';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class SlotTakenError extends Error {
+  override name = 'SlotTakenError';
+  constructor(message = 'That time is no longer available for this staff member.') {
+    super(message);
+  }
+}
+
+/** True when a database error is the double-booking exclusion constraint (PostgreSQL or PGlite). */
+export function isDoubleBooking(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | null;
+  return e?.code === '23P01' || /appointments_no_double_booking/.test(e?.message ?? '') || e?.constraint === 'appointments_no_double_booking';
+}
+
+export async function loadSnapshot(db: Db, appointmentId: string): Promise<AppointmentSnapshot | undefined> {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('services as s', 's.id', 'a.service_id')
+    .select([
+      'a.id',
+      'a.contact_id',
+      'a.staff_id',
+      'a.service_id',
+      's.name as service_name',
+      'a.starts_at',
+      'a.ends_at',
+      'a.time_zone',
+      'a.status',
+      'a.stage',
+      'a.revision',
+      's.lifecycle_policy',
+    ])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    appointmentId: row.id,
+    contactId: row.contact_id,
+    staffId: row.staff_id,
+    serviceId: row.service_id,
+    serviceName: row.service_name,
+    startsAt: row.starts_at.getTime(),
+    endsAt: row.ends_at.getTime(),
+    timeZone: row.time_zone,
+    status: row.status,
+    stage: row.stage,
+    revision: row.revision,
+    policy: resolveLifecyclePolicy(row.lifecycle_policy),
+  };
+}
+
+export interface TimelineEntry {
+  appointmentId?: string | null;
+  membershipId?: string | null;
+  contactId?: string | null;
+  kind: string;
+  actor: string;
+  channel: string;
+  summary: string;
+  data?: Record<string, unknown>;
+  idempotencyKey?: string | null;
+}
+
+/** Appends to the timeline; an entry whose idempotency key is already there is not written twice. */
+export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void> {
+  await db
+    .insertInto('timeline_events')
+    .values({
+      appointment_id: entry.appointmentId ?? null,
+      membership_id: entry.membershipId ?? null,
+      contact_id: entry.contactId ?? null,
+      kind: entry.kind,
+      actor: entry.actor,
+      channel: entry.channel,
+      summary: entry.summary,
+      data: JSON.stringify(entry.data ?? {}),
+      idempotency_key: entry.idempotencyKey ?? null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+}
+
+export async function timelineHasKey(db: Db, idempotencyKey: string): Promise<boolean> {
+  const row = await db.selectFrom('timeline_events').select('id').where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Locks the appointment row for the rest of the transaction. */
+export async function lockAppointment(trx: Transaction<Database>, appointmentId: string) {
+  return trx.selectFrom('appointments').selectAll().where('id', '=', appointmentId).forUpdate().executeTakeFirst();
+}
+
+export const activeStatuses = ['scheduled', 'in_progress'] as const;

@@ -1,0 +1,93 @@
+/**
+ * Availability from the database: loads a service's slot policy, the schedules of the staff who offer
+ * it (weekly hours, time off, blocked intervals of active appointments) and hands them to the pure
+ * slot computation in src/domain/availability.ts.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { type ComputeSlotsArgs, computeSlots, nextFreeSlots, type Slot, type SlotPolicy, type StaffSchedule } from '../domain/availability';
+import { DAY_MS } from '../domain/time';
+
+export interface AvailabilityQuery {
+  serviceId: string;
+  staffId?: string | undefined;
+  from: number;
+  to: number;
+  now: number;
+  /** Leave this appointment's own interval out (when rescheduling it). */
+  excludeAppointmentId?: string | undefined;
+}
+
+export class UnknownServiceError extends Error {
+  override name = 'UnknownServiceError';
+}
+
+export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuery): Promise<ComputeSlotsArgs> {
+  const service = await db.selectFrom('services').selectAll().where('id', '=', query.serviceId).where('active', '=', true).executeTakeFirst();
+  if (!service) throw new UnknownServiceError(`Service ${query.serviceId} does not exist or is not bookable.`);
+  const policy: SlotPolicy = {
+    durationMinutes: service.duration_minutes,
+    bufferBeforeMinutes: service.buffer_before_minutes,
+    bufferAfterMinutes: service.buffer_after_minutes,
+    slotIntervalMinutes: service.slot_interval_minutes,
+    minNoticeMinutes: service.min_notice_minutes,
+    bookingHorizonDays: service.booking_horizon_days,
+  };
+  let staffQuery = db
+    .selectFrom('staff')
+    .innerJoin('staff_services', 'staff_services.staff_id', 'staff.id')
+    .select(['staff.id', 'staff.time_zone'])
+    .where('staff_services.service_id', '=', service.id)
+    .where('staff.active', '=', true);
+  if (query.staffId) staffQuery = staffQuery.where('staff.id', '=', query.staffId);
+  const staffRows = await staffQuery.orderBy('staff.id').execute();
+  const staffIds = staffRows.map((s) => s.id);
+  if (staffIds.length === 0) return { policy, staff: [], from: query.from, to: query.to, now: query.now };
+
+  // Widen by a day on each side: blocked intervals and time off may straddle the window's edges.
+  const windowFrom = new Date(query.from - DAY_MS);
+  const windowTo = new Date(query.to + DAY_MS);
+  const [rules, timeOff, busy] = await Promise.all([
+    db.selectFrom('availability_rules').select(['staff_id', 'weekday', 'start_time', 'end_time']).where('staff_id', 'in', staffIds).execute(),
+    db
+      .selectFrom('time_off')
+      .select(['staff_id', 'starts_at', 'ends_at'])
+      .where('staff_id', 'in', staffIds)
+      .where('ends_at', '>', windowFrom)
+      .where('starts_at', '<', windowTo)
+      .execute(),
+    (() => {
+      let q = db
+        .selectFrom('appointments')
+        .select(['staff_id', 'blocked_from', 'blocked_until'])
+        .where('staff_id', 'in', staffIds)
+        .where('status', 'in', ['scheduled', 'in_progress'])
+        .where('blocked_until', '>', windowFrom)
+        .where('blocked_from', '<', windowTo);
+      if (query.excludeAppointmentId) q = q.where('id', '!=', query.excludeAppointmentId);
+      return q.execute();
+    })(),
+  ]);
+  const staff: StaffSchedule[] = staffRows.map((s) => ({
+    staffId: s.id,
+    timeZone: s.time_zone,
+    rules: rules.filter((r) => r.staff_id === s.id).map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
+    timeOff: timeOff.filter((t) => t.staff_id === s.id).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
+    busy: busy.filter((b) => b.staff_id === s.id).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+  }));
+  return { policy, staff, from: query.from, to: query.to, now: query.now };
+}
+
+export async function availableSlots(db: Kysely<Database>, query: AvailabilityQuery): Promise<Slot[]> {
+  return computeSlots(await loadSlotArgs(db, query));
+}
+
+/** The next `count` free slots from `from` onwards (within the service's booking horizon). */
+export async function upcomingFreeSlots(
+  db: Kysely<Database>,
+  query: Omit<AvailabilityQuery, 'to'> & { count: number },
+): Promise<Slot[]> {
+  const service = await db.selectFrom('services').select('booking_horizon_days').where('id', '=', query.serviceId).executeTakeFirst();
+  const to = query.now + (service?.booking_horizon_days ?? 60) * DAY_MS;
+  return nextFreeSlots(await loadSlotArgs(db, { ...query, to }), query.count);
+}

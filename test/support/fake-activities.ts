@@ -1,0 +1,108 @@
+/**
+ * An in-memory stand-in for the activities, for time-skipping workflow tests: it keeps the appointment
+ * as the database would (revision, status, stage; a set of taken start times stands in for the
+ * exclusion constraint) and records every call with the simulated instant it was scheduled at.
+ */
+import { ApplicationFailure, activityInfo } from '@temporalio/activity';
+import type { Activities } from '../../activities';
+import { computeMarks, stageAt } from '../../src/domain/marks';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
+import { MINUTE_MS } from '../../src/domain/time';
+import { type AppointmentSnapshot, REFUSALS } from '../../workflows/appointment/messages';
+
+export interface Call {
+  name: keyof Activities;
+  at: number;
+  input: Record<string, unknown>;
+}
+
+export interface FakeWorld {
+  activities: Activities;
+  calls: Call[];
+  appointment: () => AppointmentSnapshot;
+  /** Start times (epoch ms) the "database" refuses as taken. */
+  takenStarts: Set<number>;
+  rebooked: { value: boolean };
+  messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
+}
+
+export function snapshotAt(startsAt: number, overrides: Partial<AppointmentSnapshot> = {}): AppointmentSnapshot {
+  return {
+    appointmentId: 'a1',
+    contactId: 'c1',
+    staffId: 's1',
+    serviceId: 'svc1',
+    serviceName: 'Deep Tissue Massage',
+    startsAt,
+    endsAt: startsAt + 60 * MINUTE_MS,
+    timeZone: 'America/New_York',
+    status: 'scheduled',
+    stage: 'Appointment Scheduled',
+    revision: 1,
+    policy: { ...DEFAULT_LIFECYCLE_POLICY },
+    ...overrides,
+  };
+}
+
+export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
+  let current = { ...initial };
+  const calls: Call[] = [];
+  const takenStarts = new Set<number>();
+  const rebooked = { value: false };
+  const record = (name: keyof Activities, input: object) =>
+    calls.push({ name, at: activityInfo().scheduledTimestampMs, input: input as Record<string, unknown> });
+
+  const activities: Activities = {
+    async applyReschedule(input) {
+      record('applyReschedule', input);
+      if (takenStarts.has(input.startsAt)) {
+        throw ApplicationFailure.create({ type: REFUSALS.slotTaken, message: 'That time is no longer available for this staff member.', nonRetryable: true });
+      }
+      if (input.expectedRevision === current.revision) {
+        const duration = current.endsAt - current.startsAt;
+        const next = { ...current, startsAt: input.startsAt, endsAt: input.startsAt + duration, revision: current.revision + 1 };
+        next.stage = stageAt(computeMarks({ startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, policy: next.policy }), input.now);
+        if (input.staffId) next.staffId = input.staffId;
+        current = next;
+      }
+      return { ...current };
+    },
+    async applyStatusChange(input) {
+      record('applyStatusChange', input);
+      current = { ...current, status: input.status, stage: input.stage };
+      return { ...current };
+    },
+    async setStage(input) {
+      record('setStage', input);
+      if (input.revision === current.revision) current = { ...current, stage: input.stage };
+      return { ...current };
+    },
+    async recordTimeline(input) {
+      record('recordTimeline', input);
+    },
+    async contactHasRebooked(input) {
+      record('contactHasRebooked', input);
+      return rebooked.value;
+    },
+    async createTask(input) {
+      record('createTask', input);
+      return { taskId: 'task-1' };
+    },
+    async sendAppointmentMessages(input) {
+      record('sendAppointmentMessages', input);
+      return { messageIds: [`${input.step}:${input.audience}`] };
+    },
+  };
+
+  return {
+    activities,
+    calls,
+    appointment: () => current,
+    takenStarts,
+    rebooked,
+    messages: () =>
+      calls
+        .filter((c) => c.name === 'sendAppointmentMessages')
+        .map((c) => ({ event: String(c.input.event), audience: String(c.input.audience), revision: Number(c.input.revision), at: c.at })),
+  };
+}

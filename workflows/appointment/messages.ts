@@ -1,0 +1,118 @@
+/**
+ * Everything the outside world can say to an `appointment:<id>` workflow, and what it answers: the
+ * updates (validated, answered synchronously), their fire-and-forget signal forms for webhooks, and the
+ * state query. Imported by the workflow and by the API, so both sides agree on names and shapes.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { LifecyclePolicy } from '../../src/domain/lifecycle-policy';
+import type { MarkKind } from '../../src/domain/marks';
+import type { PipelineStage, ServiceStatus } from '../../src/domain/stages';
+
+export const APPOINTMENT_WORKFLOW_TYPE = 'appointmentWorkflow';
+
+export function appointmentWorkflowId(appointmentId: string): string {
+  return `appointment:${appointmentId}`;
+}
+
+/** Who asked for a change. `name` is what the timeline shows. */
+export interface Actor {
+  kind: 'customer' | 'staff' | 'technician' | 'system' | 'integration';
+  id?: string;
+  name: string;
+}
+
+/**
+ * The channel a trigger came through (seed 003): web booking or manage link, SMS, email, phone or in
+ * person at the front desk, an admin override, the API, or an integration (`integration:<platform>`).
+ */
+export type Channel =
+  | 'web'
+  | 'manage_link'
+  | 'sms'
+  | 'email'
+  | 'phone'
+  | 'in_person'
+  | 'admin'
+  | 'api'
+  | 'system'
+  | `integration:${string}`;
+
+/** What the workflow needs to know about its appointment; refreshed from the database on changes. */
+export interface AppointmentSnapshot {
+  appointmentId: string;
+  contactId: string;
+  staffId: string;
+  serviceId: string;
+  serviceName: string;
+  startsAt: number;
+  endsAt: number;
+  /** The customer's zone, for messages and summaries. */
+  timeZone: string;
+  status: ServiceStatus;
+  stage: PipelineStage;
+  revision: number;
+  policy: LifecyclePolicy;
+}
+
+export interface AppointmentWorkflowInput {
+  appointment: AppointmentSnapshot;
+  bookedBy: { actor: Actor; channel: Channel };
+}
+
+export interface RescheduleRequest {
+  /** New start, epoch milliseconds. */
+  startsAt: number;
+  staffId?: string;
+  serviceId?: string;
+  note?: string;
+  actor: Actor;
+  channel: Channel;
+}
+
+export interface CancelRequest {
+  reason: string;
+  actor: Actor;
+  channel: Channel;
+}
+
+export interface NoShowRequest {
+  note?: string;
+  actor: Actor;
+  channel: Channel;
+}
+
+export interface StartServiceRequest {
+  actor: Actor;
+  channel: Channel;
+}
+
+export type MarkState = 'pending' | 'fired' | 'skipped';
+
+export interface AppointmentState {
+  appointment: AppointmentSnapshot;
+  marks: Array<{ kind: MarkKind; at: number; state: MarkState }>;
+  nextMarkAt: number | null;
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  rebookFollowUp: 'not_applicable' | 'waiting' | 'sent' | 'not_needed';
+  closed: boolean;
+}
+
+export const rescheduleUpdate = defineUpdate<AppointmentState, [RescheduleRequest]>('reschedule');
+export const cancelUpdate = defineUpdate<AppointmentState, [CancelRequest]>('cancel');
+export const markNoShowUpdate = defineUpdate<AppointmentState, [NoShowRequest]>('markNoShow');
+export const startServiceUpdate = defineUpdate<AppointmentState, [StartServiceRequest]>('startService');
+
+export const rescheduleSignal = defineSignal<[RescheduleRequest]>('rescheduleRequested');
+export const cancelSignal = defineSignal<[CancelRequest]>('cancelRequested');
+export const noShowSignal = defineSignal<[NoShowRequest]>('noShowReported');
+
+export const stateQuery = defineQuery<AppointmentState>('state');
+
+/** Error types the workflow raises for refused requests; the API maps them to HTTP statuses. */
+export const REFUSALS = {
+  slotTaken: 'SlotTaken',
+  invalidTransition: 'InvalidTransition',
+  invalidRequest: 'InvalidRequest',
+  notFound: 'NotFound',
+} as const;
