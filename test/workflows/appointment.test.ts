@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { DateTime } from 'luxon';
 import { HOUR_MS, MINUTE_MS } from '../../src/domain/time';
 import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
 import {
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await env?.teardown();
 });
+
 
 const customer: Actor = { kind: 'customer', name: 'Sam Rivera' };
 const frontDesk: Actor = { kind: 'staff', id: 'staff-1', name: 'Avery Chen' };
@@ -67,7 +69,13 @@ async function withAppointment(
       workflowId: `appointment:${randomUUID()}`,
       args: [{ appointment: snapshot, bookedBy: { actor: customer, channel: 'web' } }],
     });
-    await body(handle, world, bookedAt);
+    try {
+      await body(handle, world, bookedAt);
+    } finally {
+      // A workflow left running without its worker would stop the shared server from skipping time.
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') await handle.terminate('test finished');
+    }
   });
   return world;
 }
@@ -269,17 +277,27 @@ describe('appointment workflow', () => {
     });
   });
 
-  it('marks that cross a DST change are absolute durations (America/New_York, March 2027)', async () => {
-    // 09:00 EDT on Monday 2027-03-15, the day after clocks go forward.
-    const startsAt = Date.UTC(2027, 2, 15, 13, 0);
+  it('marks that cross a DST change are absolute durations (America/New_York spring forward)', async () => {
+    // The shared test server's clock moves on between tests, so find the next spring-forward after it
+    // and book 09:00 local the day after (e.g. 2027-03-15 09:00 EDT, whose 48 h mark is Saturday 08:00 EST).
+    const zone = 'America/New_York';
+    let day = DateTime.fromMillis((await env.currentTimeMs()) + 7 * 24 * HOUR_MS, { zone }).startOf('day');
+    while (!(day.offset === -300 && day.plus({ days: 1 }).offset === -240)) day = day.plus({ days: 1 });
+    const start = day.plus({ days: 1 }).set({ hour: 9 }); // `day` is the Sunday of the change; this is Monday
+    expect(start.offset).toBe(-240);
     await withAppointment(
-      () => startsAt,
+      () => start.toMillis(),
       async (handle, world) => {
         await handle.result();
         const at = (event: string) => world.messages().find((m) => m.event === event)?.at;
-        expectAt(at('reminder48h'), Date.UTC(2027, 2, 13, 13, 0)); // Saturday 08:00 EST
-        expectAt(at('reminder12h'), Date.UTC(2027, 2, 15, 1, 0)); // Sunday 21:00 EDT
+        expectAt(at('reminder48h'), start.toMillis() - 48 * HOUR_MS);
+        expectAt(at('reminder12h'), start.toMillis() - 12 * HOUR_MS);
+        // 48 h before 09:00 EDT is 08:00 EST two days earlier: one wall-clock hour moved, not the instant.
+        const reminderLocal = DateTime.fromMillis(start.toMillis() - 48 * HOUR_MS, { zone });
+        expect(reminderLocal.toFormat('ccc HH:mm ZZZZ')).toBe('Sat 08:00 EST');
+        expect(DateTime.fromMillis(start.toMillis() - 12 * HOUR_MS, { zone }).toFormat('ccc HH:mm ZZZZ')).toBe('Sun 21:00 EDT');
       },
+      { timeZone: zone },
     );
   });
 

@@ -13,6 +13,7 @@
  * answer to a caller, and every message is dropped if it became stale (cancelled, or an old time).
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -96,6 +97,22 @@ interface QueuedMessage {
 
 function refuse(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+/** A refusal raised by an activity reaches the caller as itself, not wrapped in ActivityFailure. */
+function unwrapRefusal(error: unknown): unknown {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause;
+  return error;
+}
+
+function refusing<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      throw unwrapRefusal(error);
+    }
+  };
 }
 
 export async function appointmentWorkflow(input: AppointmentWorkflowInput): Promise<AppointmentState> {
@@ -199,7 +216,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     if (sameSlot) throw refuse(REFUSALS.invalidRequest, 'The appointment is already at that time.');
   };
 
-  const reschedule = async (request: RescheduleRequest): Promise<AppointmentState> => {
+  const reschedule = refusing(async (request: RescheduleRequest): Promise<AppointmentState> => {
     validateReschedule(request); // again: the state may have moved while this request waited for the lock
     const previous = appointment;
     appointment = await data.applyReschedule({
@@ -219,7 +236,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     publish();
     enqueue({ audience: 'customer', event: 'rescheduled', step: 'rescheduled', onlyIfCurrent: false, previousStartsAt: previous.startsAt });
     return state();
-  };
+  });
 
   const validateCancel = (request: CancelRequest) => {
     if (!canCancel(appointment.status)) {
@@ -228,7 +245,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     if (typeof request.reason !== 'string') throw refuse(REFUSALS.invalidRequest, 'reason is required.');
   };
 
-  const cancel = async (request: CancelRequest): Promise<AppointmentState> => {
+  const cancel = refusing(async (request: CancelRequest): Promise<AppointmentState> => {
     validateCancel(request);
     appointment = await data.applyStatusChange({
       appointmentId: appointment.appointmentId,
@@ -245,7 +262,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     publish();
     enqueue({ audience: 'customer', event: 'cancelled', step: 'cancelled', onlyIfCurrent: false });
     return state();
-  };
+  });
 
   const validateNoShow = (_request?: NoShowRequest) => {
     if (!canMarkNoShow(appointment.status)) {
@@ -256,7 +273,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
   };
 
-  const markNoShow = async (request: NoShowRequest): Promise<AppointmentState> => {
+  const markNoShow = refusing(async (request: NoShowRequest): Promise<AppointmentState> => {
     validateNoShow();
     appointment = await data.applyStatusChange({
       appointmentId: appointment.appointmentId,
@@ -286,7 +303,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     });
     enqueue({ audience: 'staff', event: 'staffNoShow', step: 'no-show', onlyIfCurrent: false });
     return state();
-  };
+  });
 
   const validateStart = (_request?: StartServiceRequest) => {
     if (!canTransitionStatus(appointment.status, 'in_progress')) {
@@ -294,7 +311,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
   };
 
-  const startService = async (request: StartServiceRequest): Promise<AppointmentState> => {
+  const startService = refusing(async (request: StartServiceRequest): Promise<AppointmentState> => {
     validateStart();
     appointment = await data.applyStatusChange({
       appointmentId: appointment.appointmentId,
@@ -308,7 +325,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     changed = true;
     publish();
     return state();
-  };
+  });
 
   /** A signal (webhook) request that the workflow refuses is recorded on the timeline, not lost. */
   const fromSignal =
