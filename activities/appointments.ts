@@ -6,7 +6,13 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { appendTimeline, isDoubleBooking, loadSnapshot, lockAppointment, timelineHasKey } from '../src/appointments/repository';
+import {
+  appendTimeline,
+  isDoubleBooking,
+  loadSnapshot,
+  lockAppointment,
+  timelineHasKey,
+} from '../src/appointments/repository';
 import type { Database, TaskKind } from '../src/db/schema';
 import { computeMarks, stageAt } from '../src/domain/marks';
 import { resolveLifecyclePolicy } from '../src/domain/lifecycle-policy';
@@ -54,11 +60,19 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             throw refuse(REFUSALS.invalidRequest, 'The appointment changed in the meantime; reload it and try again.');
           }
           if (!canReschedule(row.status)) {
-            throw refuse(REFUSALS.invalidTransition, `This appointment is ${row.status} and can no longer be rescheduled.`);
+            throw refuse(
+              REFUSALS.invalidTransition,
+              `This appointment is ${row.status} and can no longer be rescheduled.`,
+            );
           }
           const serviceId = input.serviceId ?? row.service_id;
           const staffId = input.staffId ?? row.staff_id;
-          const service = await trx.selectFrom('services').selectAll().where('id', '=', serviceId).where('active', '=', true).executeTakeFirst();
+          const service = await trx
+            .selectFrom('services')
+            .selectAll()
+            .where('id', '=', serviceId)
+            .where('active', '=', true)
+            .executeTakeFirst();
           if (!service) throw refuse(REFUSALS.invalidRequest, `Service ${serviceId} is not available.`);
           const offers = await trx
             .selectFrom('staff_services')
@@ -72,7 +86,10 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
           const startsAt = input.startsAt;
           const endsAt = startsAt + service.duration_minutes * MINUTE_MS;
           const policy = resolveLifecyclePolicy(service.lifecycle_policy);
-          const stage: PipelineStage = stageAt(computeMarks({ startsAt, endsAt, timeZone: row.time_zone, policy }), input.now);
+          const stage: PipelineStage = stageAt(
+            computeMarks({ startsAt, endsAt, timeZone: row.time_zone, policy }),
+            input.now,
+          );
           await trx
             .updateTable('appointments')
             .set({
@@ -114,7 +131,8 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
           });
         });
       } catch (error) {
-        if (isDoubleBooking(error)) throw refuse(REFUSALS.slotTaken, 'That time is no longer available for this staff member.');
+        if (isDoubleBooking(error))
+          throw refuse(REFUSALS.slotTaken, 'That time is no longer available for this staff member.');
         throw error;
       }
       return snapshot(input.appointmentId);
@@ -135,7 +153,10 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
         const row = await lockAppointment(trx, input.appointmentId);
         if (!row) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
         if (!canTransitionStatus(row.status, input.status)) {
-          throw refuse(REFUSALS.invalidTransition, `cannot move an appointment from "${row.status}" to "${input.status}"`);
+          throw refuse(
+            REFUSALS.invalidTransition,
+            `cannot move an appointment from "${row.status}" to "${input.status}"`,
+          );
         }
         const now = new Date();
         await trx
@@ -156,9 +177,13 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             .where('revoked_at', 'is', null)
             .execute();
         }
-        const verb = { cancelled: 'Cancelled', done: 'Completed', no_show: 'Marked as no-show', in_progress: 'Service started', scheduled: 'Scheduled' }[
-          input.status
-        ];
+        const verb = {
+          cancelled: 'Cancelled',
+          done: 'Completed',
+          no_show: 'Marked as no-show',
+          in_progress: 'Service started',
+          scheduled: 'Scheduled',
+        }[input.status];
         await appendTimeline(trx, {
           appointmentId: row.id,
           contactId: row.contact_id,
@@ -186,7 +211,11 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
         const row = await lockAppointment(trx, input.appointmentId);
         if (!row) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
         if (row.revision !== input.revision || row.stage === input.stage) return;
-        await trx.updateTable('appointments').set({ stage: input.stage, updated_at: new Date() }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('appointments')
+          .set({ stage: input.stage, updated_at: new Date() })
+          .where('id', '=', row.id)
+          .execute();
         await appendTimeline(trx, {
           appointmentId: row.id,
           contactId: row.contact_id,
@@ -220,7 +249,11 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
     },
 
     /** Has the contact booked another appointment since `since` (epoch ms)? */
-    async contactHasRebooked(input: { contactId: string; since: number; excludeAppointmentId: string }): Promise<boolean> {
+    async contactHasRebooked(input: {
+      contactId: string;
+      since: number;
+      excludeAppointmentId: string;
+    }): Promise<boolean> {
       const row = await db
         .selectFrom('appointments')
         .select('id')
@@ -252,7 +285,11 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
-      const task = await db.selectFrom('tasks').select('id').where('idempotency_key', '=', input.idempotencyKey).executeTakeFirstOrThrow();
+      const task = await db
+        .selectFrom('tasks')
+        .select('id')
+        .where('idempotency_key', '=', input.idempotencyKey)
+        .executeTakeFirstOrThrow();
       await appendTimeline(db, {
         appointmentId: input.appointmentId,
         kind: 'task:created',

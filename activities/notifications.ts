@@ -46,7 +46,13 @@ export interface SendAppointmentMessagesResult {
   skipped?: 'stale' | 'no_recipient';
 }
 
-const ICS_EVENTS: ReadonlySet<string> = new Set(['confirmation', 'reminder48h', 'reminder12h', 'rescheduled', 'cancelled']);
+const ICS_EVENTS: ReadonlySet<string> = new Set([
+  'confirmation',
+  'reminder48h',
+  'reminder12h',
+  'rescheduled',
+  'cancelled',
+]);
 
 export function notificationActivities({ db, config, providers }: NotificationDeps) {
   const base = config.http.publicBaseUrl;
@@ -104,15 +110,21 @@ export function notificationActivities({ db, config, providers }: NotificationDe
       const recipients: Array<{ channel: MessageChannel; to: string }> = [];
       if (input.audience === 'customer') {
         if (!row.email_bounced_at) recipients.push({ channel: 'email', to: row.contact_email });
-        if (row.sms_opt_in && !row.sms_opted_out_at && row.contact_phone) recipients.push({ channel: 'sms', to: row.contact_phone });
+        if (row.sms_opt_in && !row.sms_opted_out_at && row.contact_phone)
+          recipients.push({ channel: 'sms', to: row.contact_phone });
       } else {
         recipients.push({ channel: 'email', to: row.staff_email });
       }
       if (recipients.length === 0) return { messageIds: [], skipped: 'no_recipient' };
 
-      const keyOf = (channel: MessageChannel) => `${input.workflowId}:${input.step}:r${input.revision}:${channel}:${input.audience}`;
+      const keyOf = (channel: MessageChannel) =>
+        `${input.workflowId}:${input.step}:r${input.revision}:${channel}:${input.audience}`;
       const keys = recipients.map((r) => keyOf(r.channel));
-      const existing = await db.selectFrom('messages').select(['idempotency_key']).where('idempotency_key', 'in', keys).execute();
+      const existing = await db
+        .selectFrom('messages')
+        .select(['idempotency_key'])
+        .where('idempotency_key', 'in', keys)
+        .execute();
       const missing = recipients.filter((r) => !existing.some((e) => e.idempotency_key === keyOf(r.channel)));
 
       if (missing.length > 0) {
@@ -152,7 +164,12 @@ export function notificationActivities({ db, config, providers }: NotificationDe
               address: row.contact_address,
               notes: row.contact_notes,
             },
-            staff: { name: row.staff_name, email: row.staff_email, phone: row.staff_phone, timeZone: row.staff_time_zone },
+            staff: {
+              name: row.staff_name,
+              email: row.staff_email,
+              phone: row.staff_phone,
+              timeZone: row.staff_time_zone,
+            },
             service: { name: row.service_name, durationMinutes: row.duration_minutes },
             appointment: {
               id: row.id,
@@ -180,8 +197,15 @@ export function notificationActivities({ db, config, providers }: NotificationDe
                 const email = renderCustomerEmail(event, context);
                 ({ subject, text, html } = email);
                 if (ICS_EVENTS.has(event)) {
-                  const ics = appointmentIcs(context, { method: event === 'cancelled' ? 'CANCEL' : 'REQUEST', sequence: row.revision });
-                  attachments.push({ filename: 'appointment.ics', contentType: 'text/calendar; charset=utf-8', content: Buffer.from(ics).toString('base64') });
+                  const ics = appointmentIcs(context, {
+                    method: event === 'cancelled' ? 'CANCEL' : 'REQUEST',
+                    sequence: row.revision,
+                  });
+                  attachments.push({
+                    filename: 'appointment.ics',
+                    contentType: 'text/calendar; charset=utf-8',
+                    content: Buffer.from(ics).toString('base64'),
+                  });
                 }
               } else {
                 text = renderCustomerSms(event, context);
@@ -228,7 +252,13 @@ export function notificationActivities({ db, config, providers }: NotificationDe
         });
         await db
           .updateTable('messages')
-          .set({ status: 'sent', provider: provider.name, provider_message_id: providerMessageId, sent_at: new Date(), updated_at: new Date() })
+          .set({
+            status: 'sent',
+            provider: provider.name,
+            provider_message_id: providerMessageId,
+            sent_at: new Date(),
+            updated_at: new Date(),
+          })
           .where('id', '=', message.id)
           .where('status', '=', 'queued')
           .execute();

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { startReconciler } from './booking/reconciler';
 import { ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
       logger.error({ err: error }, 'worker stopped unexpectedly');
       void shutdown('worker failure').then(() => process.exit(1));
     });
+
+    const reconciler = startReconciler({ db: database.db, temporal: client, config }, logger);
+    cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });
 
     const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
     cleanups.push({ name: 'http server', run: () => closeServer(server) });

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Express } from 'express';
+import { startReconciler } from './booking/reconciler';
 import { type Config, ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { createApp } from './http/app';
@@ -34,10 +35,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'appointflow-api');
   const database = await openDatabase(config.database);
   const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
+  const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
   const server = await listen(createApp({ config, database, temporal, logger }), config);
   logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
   const stop = async () => {
     await closeServer(server);
+    await reconciler.stop();
     await temporal.connection.close();
     await database.close();
   };

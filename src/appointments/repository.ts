@@ -19,7 +19,11 @@ export class SlotTakenError extends Error {
 /** True when a database error is the double-booking exclusion constraint (PostgreSQL or PGlite). */
 export function isDoubleBooking(error: unknown): boolean {
   const e = error as { code?: string; constraint?: string; message?: string } | null;
-  return e?.code === '23P01' || /appointments_no_double_booking/.test(e?.message ?? '') || e?.constraint === 'appointments_no_double_booking';
+  return (
+    e?.code === '23P01' ||
+    /appointments_no_double_booking/.test(e?.message ?? '') ||
+    e?.constraint === 'appointments_no_double_booking'
+  );
 }
 
 export async function loadSnapshot(db: Db, appointmentId: string): Promise<AppointmentSnapshot | undefined> {
@@ -91,7 +95,11 @@ export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void
 }
 
 export async function timelineHasKey(db: Db, idempotencyKey: string): Promise<boolean> {
-  const row = await db.selectFrom('timeline_events').select('id').where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  const row = await db
+    .selectFrom('timeline_events')
+    .select('id')
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

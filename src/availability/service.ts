@@ -5,7 +5,14 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { type ComputeSlotsArgs, computeSlots, nextFreeSlots, type Slot, type SlotPolicy, type StaffSchedule } from '../domain/availability';
+import {
+  type ComputeSlotsArgs,
+  computeSlots,
+  nextFreeSlots,
+  type Slot,
+  type SlotPolicy,
+  type StaffSchedule,
+} from '../domain/availability';
 import { DAY_MS } from '../domain/time';
 
 export interface AvailabilityQuery {
@@ -23,7 +30,12 @@ export class UnknownServiceError extends Error {
 }
 
 export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuery): Promise<ComputeSlotsArgs> {
-  const service = await db.selectFrom('services').selectAll().where('id', '=', query.serviceId).where('active', '=', true).executeTakeFirst();
+  const service = await db
+    .selectFrom('services')
+    .selectAll()
+    .where('id', '=', query.serviceId)
+    .where('active', '=', true)
+    .executeTakeFirst();
   if (!service) throw new UnknownServiceError(`Service ${query.serviceId} does not exist or is not bookable.`);
   const policy: SlotPolicy = {
     durationMinutes: service.duration_minutes,
@@ -48,7 +60,11 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
   const windowFrom = new Date(query.from - DAY_MS);
   const windowTo = new Date(query.to + DAY_MS);
   const [rules, timeOff, busy] = await Promise.all([
-    db.selectFrom('availability_rules').select(['staff_id', 'weekday', 'start_time', 'end_time']).where('staff_id', 'in', staffIds).execute(),
+    db
+      .selectFrom('availability_rules')
+      .select(['staff_id', 'weekday', 'start_time', 'end_time'])
+      .where('staff_id', 'in', staffIds)
+      .execute(),
     db
       .selectFrom('time_off')
       .select(['staff_id', 'starts_at', 'ends_at'])
@@ -71,9 +87,15 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
   const staff: StaffSchedule[] = staffRows.map((s) => ({
     staffId: s.id,
     timeZone: s.time_zone,
-    rules: rules.filter((r) => r.staff_id === s.id).map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
-    timeOff: timeOff.filter((t) => t.staff_id === s.id).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
-    busy: busy.filter((b) => b.staff_id === s.id).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+    rules: rules
+      .filter((r) => r.staff_id === s.id)
+      .map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
+    timeOff: timeOff
+      .filter((t) => t.staff_id === s.id)
+      .map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
+    busy: busy
+      .filter((b) => b.staff_id === s.id)
+      .map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
   }));
   return { policy, staff, from: query.from, to: query.to, now: query.now };
 }
@@ -87,7 +109,11 @@ export async function upcomingFreeSlots(
   db: Kysely<Database>,
   query: Omit<AvailabilityQuery, 'to'> & { count: number },
 ): Promise<Slot[]> {
-  const service = await db.selectFrom('services').select('booking_horizon_days').where('id', '=', query.serviceId).executeTakeFirst();
+  const service = await db
+    .selectFrom('services')
+    .select('booking_horizon_days')
+    .where('id', '=', query.serviceId)
+    .executeTakeFirst();
   const to = query.now + (service?.booking_horizon_days ?? 60) * DAY_MS;
   return nextFreeSlots(await loadSlotArgs(db, { ...query, to }), query.count);
 }

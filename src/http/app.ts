@@ -10,6 +10,10 @@ import type { AppDatabase } from '../db/database';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
+import { openApiDocument } from './openapi';
+import { appointmentsRouter } from './routes/appointments';
+import { manageRouter } from './routes/manage';
+import { publicRouter } from './routes/public';
 
 export interface AppDeps {
   config: Config;
@@ -28,7 +32,15 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.use(publicRouter(deps));
+  app.use(manageRouter(deps));
+  app.use(appointmentsRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

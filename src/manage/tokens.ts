@@ -15,23 +15,40 @@ export function hashToken(raw: string): string {
 
 export async function createManageToken(db: Db, appointmentId: string, expiresAt: Date): Promise<string> {
   const raw = randomBytes(32).toString('base64url');
-  await db.insertInto('manage_tokens').values({ appointment_id: appointmentId, token_hash: hashToken(raw), expires_at: expiresAt }).execute();
+  await db
+    .insertInto('manage_tokens')
+    .values({ appointment_id: appointmentId, token_hash: hashToken(raw), expires_at: expiresAt })
+    .execute();
   return raw;
 }
 
 export type TokenLookup =
   | { ok: true; appointment: Appointment }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'cancelled' | 'completed' | 'past'; appointment?: Appointment };
+  | {
+      ok: false;
+      reason: 'unknown' | 'revoked' | 'expired' | 'cancelled' | 'completed' | 'past';
+      appointment?: Appointment;
+    };
 
 export async function lookupManageToken(db: Db, raw: string, now: Date): Promise<TokenLookup> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return { ok: false, reason: 'unknown' };
-  const token = await db.selectFrom('manage_tokens').selectAll().where('token_hash', '=', hashToken(raw)).executeTakeFirst();
+  const token = await db
+    .selectFrom('manage_tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(raw))
+    .executeTakeFirst();
   if (!token) return { ok: false, reason: 'unknown' };
-  const appointment = await db.selectFrom('appointments').selectAll().where('id', '=', token.appointment_id).executeTakeFirstOrThrow();
+  const appointment = await db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('id', '=', token.appointment_id)
+    .executeTakeFirstOrThrow();
   if (appointment.status === 'cancelled') return { ok: false, reason: 'cancelled', appointment };
-  if (appointment.status === 'done' || appointment.status === 'no_show') return { ok: false, reason: 'completed', appointment };
+  if (appointment.status === 'done' || appointment.status === 'no_show')
+    return { ok: false, reason: 'completed', appointment };
   if (token.revoked_at) return { ok: false, reason: 'revoked', appointment };
-  if (appointment.ends_at <= now || appointment.status === 'in_progress') return { ok: false, reason: 'past', appointment };
+  if (appointment.ends_at <= now || appointment.status === 'in_progress')
+    return { ok: false, reason: 'past', appointment };
   if (token.expires_at <= now) return { ok: false, reason: 'expired', appointment };
   return { ok: true, appointment };
 }

@@ -56,12 +56,24 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     async applyReschedule(input) {
       record('applyReschedule', input);
       if (takenStarts.has(input.startsAt)) {
-        throw ApplicationFailure.create({ type: REFUSALS.slotTaken, message: 'That time is no longer available for this staff member.', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: REFUSALS.slotTaken,
+          message: 'That time is no longer available for this staff member.',
+          nonRetryable: true,
+        });
       }
       if (input.expectedRevision === current.revision) {
         const duration = current.endsAt - current.startsAt;
-        const next = { ...current, startsAt: input.startsAt, endsAt: input.startsAt + duration, revision: current.revision + 1 };
-        next.stage = stageAt(computeMarks({ startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, policy: next.policy }), input.now);
+        const next = {
+          ...current,
+          startsAt: input.startsAt,
+          endsAt: input.startsAt + duration,
+          revision: current.revision + 1,
+        };
+        next.stage = stageAt(
+          computeMarks({ startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, policy: next.policy }),
+          input.now,
+        );
         if (input.staffId) next.staffId = input.staffId;
         current = next;
       }
@@ -103,6 +115,11 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     messages: () =>
       calls
         .filter((c) => c.name === 'sendAppointmentMessages')
-        .map((c) => ({ event: String(c.input.event), audience: String(c.input.audience), revision: Number(c.input.revision), at: c.at })),
+        .map((c) => ({
+          event: String(c.input.event),
+          audience: String(c.input.audience),
+          revision: Number(c.input.revision),
+          at: c.at,
+        })),
   };
 }

@@ -34,7 +34,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-
 const customer: Actor = { kind: 'customer', name: 'Sam Rivera' };
 const frontDesk: Actor = { kind: 'staff', id: 'staff-1', name: 'Avery Chen' };
 /** Timers fire at their instant; activities are scheduled within the same workflow task. */
@@ -119,9 +118,16 @@ describe('appointment workflow', () => {
   it('skips marks already past at booking and starts in the stage they imply', async () => {
     await withAppointment(30 * HOUR_MS, async (handle, world) => {
       const state = await handle.query(stateQuery);
-      expect(state.marks.map((m) => `${m.kind}:${m.state}`)).toEqual(['tomorrow:skipped', 'today:pending', 'closeOut:pending']);
+      expect(state.marks.map((m) => `${m.kind}:${m.state}`)).toEqual([
+        'tomorrow:skipped',
+        'today:pending',
+        'closeOut:pending',
+      ]);
       await handle.result();
-      expect(world.calls.filter((c) => c.name === 'setStage').map((c) => c.input.stage)).toEqual(['Appointment Tomorrow', 'Appointment Today']);
+      expect(world.calls.filter((c) => c.name === 'setStage').map((c) => c.input.stage)).toEqual([
+        'Appointment Tomorrow',
+        'Appointment Today',
+      ]);
       expect(customerMessages(world).map((m) => m.event)).toEqual(['confirmation', 'reminder12h']);
     });
   });
@@ -158,7 +164,11 @@ describe('appointment workflow', () => {
         args: [{ startsAt: newStart, actor: frontDesk, channel: 'phone', note: 'Client asked for earlier' }],
       });
       expect(state.appointment.stage).toBe('Appointment Tomorrow');
-      expect(state.marks.map((m) => `${m.kind}:${m.state}`)).toEqual(['tomorrow:skipped', 'today:pending', 'closeOut:pending']);
+      expect(state.marks.map((m) => `${m.kind}:${m.state}`)).toEqual([
+        'tomorrow:skipped',
+        'today:pending',
+        'closeOut:pending',
+      ]);
       await handle.result();
 
       expect(events(world)).toEqual([
@@ -178,7 +188,9 @@ describe('appointment workflow', () => {
     await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
       await env.sleep(62 * HOUR_MS); // both marks fired; stage Appointment Today
       const newStart = bookedAt + 120 * HOUR_MS;
-      const state = await handle.executeUpdate(rescheduleUpdate, { args: [{ startsAt: newStart, actor: customer, channel: 'sms' }] });
+      const state = await handle.executeUpdate(rescheduleUpdate, {
+        args: [{ startsAt: newStart, actor: customer, channel: 'sms' }],
+      });
       expect(state.appointment.stage).toBe('Appointment Scheduled');
       await handle.result();
 
@@ -200,14 +212,20 @@ describe('appointment workflow', () => {
 
   it('rejects a reschedule into the past or onto a taken slot, with the reason, and changes nothing', async () => {
     await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
-      const past = handle.executeUpdate(rescheduleUpdate, { args: [{ startsAt: bookedAt - HOUR_MS, actor: customer, channel: 'web' }] });
+      const past = handle.executeUpdate(rescheduleUpdate, {
+        args: [{ startsAt: bookedAt - HOUR_MS, actor: customer, channel: 'web' }],
+      });
       await expect(past).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await expect(past).rejects.toMatchObject({ cause: { message: 'The new time is in the past.' } });
 
       const taken = bookedAt + 80 * HOUR_MS;
       world.takenStarts.add(taken);
-      const onTaken = handle.executeUpdate(rescheduleUpdate, { args: [{ startsAt: taken, actor: customer, channel: 'web' }] });
-      await expect(onTaken).rejects.toMatchObject({ cause: { type: 'SlotTaken', message: 'That time is no longer available for this staff member.' } });
+      const onTaken = handle.executeUpdate(rescheduleUpdate, {
+        args: [{ startsAt: taken, actor: customer, channel: 'web' }],
+      });
+      await expect(onTaken).rejects.toMatchObject({
+        cause: { type: 'SlotTaken', message: 'That time is no longer available for this staff member.' },
+      });
 
       const state = await handle.query(stateQuery);
       expect(state.appointment).toMatchObject({ revision: 1, startsAt: bookedAt + 72 * HOUR_MS, status: 'scheduled' });
@@ -218,10 +236,12 @@ describe('appointment workflow', () => {
   });
 
   it('cancel just before the 48 h mark: Closed Lost, confirmation, never a reminder, then the rebook follow-up after 24 h', async () => {
-    await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
+    await withAppointment(72 * HOUR_MS, async (handle, world) => {
       await env.sleep(24 * HOUR_MS - MINUTE_MS);
       const cancelledAt = await env.currentTimeMs();
-      const state = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'Feeling unwell', actor: customer, channel: 'manage_link' }] });
+      const state = await handle.executeUpdate(cancelUpdate, {
+        args: [{ reason: 'Feeling unwell', actor: customer, channel: 'manage_link' }],
+      });
       expect(state.appointment).toMatchObject({ status: 'cancelled', stage: 'Closed Lost' });
       expect(state.rebookFollowUp).toBe('not_applicable');
       const final = await handle.result();
@@ -230,16 +250,23 @@ describe('appointment workflow', () => {
       expect(customerMessages(world).map((m) => m.event)).toEqual(['confirmation', 'cancelled', 'rebookFollowUp']);
       expect(world.messages().some((m) => m.event.startsWith('reminder') || m.event === 'staffBrief')).toBe(false);
       expectAt(world.messages().find((m) => m.event === 'rebookFollowUp')?.at, cancelledAt + 24 * HOUR_MS);
-      const followUp = world.calls.find((c) => c.name === 'sendAppointmentMessages' && c.input.event === 'rebookFollowUp');
+      const followUp = world.calls.find(
+        (c) => c.name === 'sendAppointmentMessages' && c.input.event === 'rebookFollowUp',
+      );
       expect(followUp?.input.suggestSlots).toBe(3);
-      expect(world.calls.find((c) => c.name === 'applyStatusChange')?.input).toMatchObject({ channel: 'manage_link', reason: 'Feeling unwell' });
+      expect(world.calls.find((c) => c.name === 'applyStatusChange')?.input).toMatchObject({
+        channel: 'manage_link',
+        reason: 'Feeling unwell',
+      });
     });
   });
 
   it('cancel then rebook within the window: no follow-up', async () => {
     const world = await withAppointment(72 * HOUR_MS, async (handle, w) => {
       w.rebooked.value = true;
-      await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'Booked another day', actor: frontDesk, channel: 'phone' }] });
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ reason: 'Booked another day', actor: frontDesk, channel: 'phone' }],
+      });
       const final = await handle.result();
       expect(final.rebookFollowUp).toBe('not_needed');
     });
@@ -249,19 +276,28 @@ describe('appointment workflow', () => {
 
   it('no-show: Missed, a reschedule prompt with suggested slots, a staff alert and a reach-out task', async () => {
     await withAppointment(72 * HOUR_MS, async (handle, world) => {
-      const early = handle.executeUpdate(markNoShowUpdate, { args: [{ actor: { kind: 'technician', name: 'Jordan Patel' }, channel: 'phone' }] });
-      await expect(early).rejects.toMatchObject({ cause: { message: 'The appointment has not started yet, so it cannot be a no-show.' } });
+      const early = handle.executeUpdate(markNoShowUpdate, {
+        args: [{ actor: { kind: 'technician', name: 'Jordan Patel' }, channel: 'phone' }],
+      });
+      await expect(early).rejects.toMatchObject({
+        cause: { message: 'The appointment has not started yet, so it cannot be a no-show.' },
+      });
 
       await env.sleep(72 * HOUR_MS + 15 * MINUTE_MS);
       const state = await handle.executeUpdate(markNoShowUpdate, {
-        args: [{ note: 'No answer at the door', actor: { kind: 'technician', name: 'Jordan Patel' }, channel: 'phone' }],
+        args: [
+          { note: 'No answer at the door', actor: { kind: 'technician', name: 'Jordan Patel' }, channel: 'phone' },
+        ],
       });
       expect(state.appointment).toMatchObject({ status: 'no_show', stage: 'Missed' });
       await handle.result();
 
       expect(events(world).slice(-2)).toEqual(['customer:noShowPrompt:r1', 'staff:staffNoShow:r1']);
       expect(world.calls.find((c) => c.input.event === 'noShowPrompt')?.input.suggestSlots).toBe(3);
-      expect(world.calls.find((c) => c.name === 'createTask')?.input).toMatchObject({ kind: 'reach_out', assigneeStaffId: 's1' });
+      expect(world.calls.find((c) => c.name === 'createTask')?.input).toMatchObject({
+        kind: 'reach_out',
+        assigneeStaffId: 's1',
+      });
       expect(world.calls.some((c) => c.name === 'applyStatusChange' && c.input.status === 'done')).toBe(false);
     });
   });
@@ -269,11 +305,16 @@ describe('appointment workflow', () => {
   it('start service, then close-out completes it', async () => {
     await withAppointment(13 * HOUR_MS, async (handle, world) => {
       await env.sleep(13 * HOUR_MS + 5 * MINUTE_MS);
-      const state = await handle.executeUpdate(startServiceUpdate, { args: [{ actor: frontDesk, channel: 'in_person' }] });
+      const state = await handle.executeUpdate(startServiceUpdate, {
+        args: [{ actor: frontDesk, channel: 'in_person' }],
+      });
       expect(state.appointment.status).toBe('in_progress');
       const final = await handle.result();
       expect(final.appointment).toMatchObject({ status: 'done', stage: 'Paid Won' });
-      expect(world.calls.filter((c) => c.name === 'applyStatusChange').map((c) => c.input.status)).toEqual(['in_progress', 'done']);
+      expect(world.calls.filter((c) => c.name === 'applyStatusChange').map((c) => c.input.status)).toEqual([
+        'in_progress',
+        'done',
+      ]);
     });
   });
 
@@ -295,7 +336,9 @@ describe('appointment workflow', () => {
         // 48 h before 09:00 EDT is 08:00 EST two days earlier: one wall-clock hour moved, not the instant.
         const reminderLocal = DateTime.fromMillis(start.toMillis() - 48 * HOUR_MS, { zone });
         expect(reminderLocal.toFormat('ccc HH:mm ZZZZ')).toBe('Sat 08:00 EST');
-        expect(DateTime.fromMillis(start.toMillis() - 12 * HOUR_MS, { zone }).toFormat('ccc HH:mm ZZZZ')).toBe('Sun 21:00 EDT');
+        expect(DateTime.fromMillis(start.toMillis() - 12 * HOUR_MS, { zone }).toFormat('ccc HH:mm ZZZZ')).toBe(
+          'Sun 21:00 EDT',
+        );
       },
       { timeZone: zone },
     );
@@ -307,8 +350,16 @@ describe('appointment workflow', () => {
       world.takenStarts.add(taken);
       const calendly: Actor = { kind: 'integration', name: 'Calendly' };
       await handle.signal(rescheduleSignal, { startsAt: taken, actor: calendly, channel: 'integration:calendly' });
-      await handle.signal(cancelSignal, { reason: 'Cancelled in Calendly', actor: calendly, channel: 'integration:calendly' });
-      await handle.signal(cancelSignal, { reason: 'Duplicate delivery', actor: calendly, channel: 'integration:calendly' });
+      await handle.signal(cancelSignal, {
+        reason: 'Cancelled in Calendly',
+        actor: calendly,
+        channel: 'integration:calendly',
+      });
+      await handle.signal(cancelSignal, {
+        reason: 'Duplicate delivery',
+        actor: calendly,
+        channel: 'integration:calendly',
+      });
       const final = await handle.result();
 
       expect(final.appointment.status).toBe('cancelled');

@@ -140,7 +140,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     });
   const markState = (mark: Mark): MarkState =>
     fired.has(markKey(mark)) ? 'fired' : mark.at <= revisionSince ? 'skipped' : 'pending';
-  const pendingMarks = () => (isActiveStatus(appointment.status) ? marks().filter((m) => markState(m) === 'pending') : []);
+  const pendingMarks = () =>
+    isActiveStatus(appointment.status) ? marks().filter((m) => markState(m) === 'pending') : [];
 
   const state = (): AppointmentState => {
     const next = pendingMarks()[0];
@@ -205,7 +206,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 
   const validateReschedule = (request: RescheduleRequest) => {
     if (!canReschedule(appointment.status)) {
-      throw refuse(REFUSALS.invalidTransition, `This appointment is ${appointment.status} and can no longer be rescheduled.`);
+      throw refuse(
+        REFUSALS.invalidTransition,
+        `This appointment is ${appointment.status} and can no longer be rescheduled.`,
+      );
     }
     if (!Number.isFinite(request.startsAt)) throw refuse(REFUSALS.invalidRequest, 'startsAt must be a valid time.');
     if (request.startsAt <= Date.now()) throw refuse(REFUSALS.invalidRequest, 'The new time is in the past.');
@@ -234,7 +238,13 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     revisionSince = Date.now();
     changed = true;
     publish();
-    enqueue({ audience: 'customer', event: 'rescheduled', step: 'rescheduled', onlyIfCurrent: false, previousStartsAt: previous.startsAt });
+    enqueue({
+      audience: 'customer',
+      event: 'rescheduled',
+      step: 'rescheduled',
+      onlyIfCurrent: false,
+      previousStartsAt: previous.startsAt,
+    });
     return state();
   });
 
@@ -266,7 +276,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 
   const validateNoShow = (_request?: NoShowRequest) => {
     if (!canMarkNoShow(appointment.status)) {
-      throw refuse(REFUSALS.invalidTransition, `This appointment is ${appointment.status}; only a scheduled appointment can be a no-show.`);
+      throw refuse(
+        REFUSALS.invalidTransition,
+        `This appointment is ${appointment.status}; only a scheduled appointment can be a no-show.`,
+      );
     }
     if (Date.now() < appointment.startsAt) {
       throw refuse(REFUSALS.invalidRequest, 'The appointment has not started yet, so it cannot be a no-show.');

@@ -1,0 +1,332 @@
+/**
+ * Booking: from a chosen slot and the customer's details to an appointment row and its
+ * `appointment:<id>` workflow.
+ *
+ * The row and the workflow come into being together by a transactional outbox:
+ *   1. one transaction inserts the appointment (the exclusion constraint decides whether the slot is
+ *      free), recognises or creates the contact, writes the timeline and a manage token;
+ *   2. the workflow is started with the id derived from the row (`appointment:<id>`), and the row is
+ *      marked `workflow_started_at`;
+ *   3. if the process dies between 1 and 2, or Temporal is briefly unreachable, `startPendingWorkflows`
+ *      (run at start-up and every few seconds) starts the workflow for every row still unmarked.
+ * Starting is idempotent (conflict policy USE_EXISTING on the same id), so a retry or a race between
+ * the request and the reconciler yields one workflow. No workflow is ever started without its row.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { appendTimeline, isDoubleBooking, loadSnapshot } from '../appointments/repository';
+import { availableSlots, upcomingFreeSlots } from '../availability/service';
+import type { Config } from '../config';
+import type { Database } from '../db/schema';
+import type { Slot } from '../domain/availability';
+import { createManageToken } from '../manage/tokens';
+import {
+  AppointmentStage,
+  AppointmentStartsAt,
+  AppointmentStatus,
+  ContactId,
+  StaffId,
+} from '../../temporal/search-attributes';
+import {
+  type Actor,
+  type AppointmentSnapshot,
+  type Channel,
+  APPOINTMENT_WORKFLOW_TYPE,
+  appointmentWorkflowId,
+} from '../../workflows/appointment/messages';
+import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
+
+export interface BookingDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  config: Config;
+}
+
+export interface CustomerDetails {
+  name: string;
+  email: string;
+  phone?: string | undefined;
+  smsOptIn: boolean;
+  address?: string | undefined;
+  note?: string | undefined;
+}
+
+export interface BookRequest {
+  serviceId: string;
+  staffId?: string | undefined;
+  startsAt: number;
+  /** The customer's zone, for messages. */
+  timeZone: string;
+  customer: CustomerDetails;
+  actor: Actor;
+  channel: Channel;
+  membershipId?: string | undefined;
+}
+
+export interface BookResult {
+  appointmentId: string;
+  workflowId: string;
+  manageToken: string;
+  workflowStarted: boolean;
+}
+
+export class SlotUnavailableError extends Error {
+  override name = 'SlotUnavailableError';
+  constructor(
+    message: string,
+    readonly nextSlots: Slot[],
+  ) {
+    super(message);
+  }
+}
+
+export class UnknownEntityError extends Error {
+  override name = 'UnknownEntityError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Next free slots to offer after a refusal, from the requested time (or now) onwards. */
+export async function alternatives(
+  db: Kysely<Database>,
+  serviceId: string,
+  from: number,
+  now: number,
+  staffId?: string,
+): Promise<Slot[]> {
+  return upcomingFreeSlots(db, { serviceId, staffId, from: Math.max(from, now), now, count: 3 });
+}
+
+export async function book(deps: BookingDeps, request: BookRequest, now = Date.now()): Promise<BookResult> {
+  const { db } = deps;
+  const service = await db
+    .selectFrom('services')
+    .selectAll()
+    .where('id', '=', request.serviceId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!service)
+    throw new UnknownEntityError('serviceId', `Service ${request.serviceId} does not exist or is not bookable.`);
+  if (request.staffId) {
+    const staff = await db
+      .selectFrom('staff')
+      .select('id')
+      .where('id', '=', request.staffId)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!staff) throw new UnknownEntityError('staffId', `Staff member ${request.staffId} does not exist.`);
+  }
+
+  // The slot must be one we offer: working hours, notice, horizon, time off, buffers.
+  const offered = (
+    await availableSlots(db, {
+      serviceId: service.id,
+      staffId: request.staffId,
+      from: request.startsAt,
+      to: request.startsAt + 1,
+      now,
+    })
+  ).filter((slot) => slot.startsAt === request.startsAt);
+  const slot = offered[0];
+  if (!slot) {
+    throw new SlotUnavailableError(
+      'That time is not available. Here are the next free times.',
+      await alternatives(db, service.id, request.startsAt, now, request.staffId),
+    );
+  }
+
+  const appointmentId = randomUUID();
+  const workflowId = appointmentWorkflowId(appointmentId);
+  let manageToken: string;
+  try {
+    manageToken = await db.transaction().execute(async (trx) => {
+      const email = request.customer.email.trim().toLowerCase();
+      const existing = await trx
+        .selectFrom('contacts')
+        .selectAll()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+        .forUpdate()
+        .executeTakeFirst();
+      const optInNow = request.customer.smsOptIn && !(existing?.sms_opt_in ?? false);
+      let contactId: string;
+      if (existing) {
+        // A returning customer: reuse and keep what we know, fill in what is new.
+        await trx
+          .updateTable('contacts')
+          .set({
+            name: request.customer.name,
+            phone: request.customer.phone ?? existing.phone,
+            address: request.customer.address ?? existing.address,
+            time_zone: request.timeZone,
+            ...(optInNow
+              ? {
+                  sms_opt_in: true,
+                  sms_opt_in_at: new Date(now),
+                  sms_opt_in_source: request.channel,
+                  sms_opted_out_at: null,
+                }
+              : {}),
+            updated_at: new Date(now),
+          })
+          .where('id', '=', existing.id)
+          .execute();
+        contactId = existing.id;
+      } else {
+        const created = await trx
+          .insertInto('contacts')
+          .values({
+            name: request.customer.name,
+            email,
+            phone: request.customer.phone ?? null,
+            address: request.customer.address ?? null,
+            time_zone: request.timeZone,
+            sms_opt_in: request.customer.smsOptIn,
+            sms_opt_in_at: request.customer.smsOptIn ? new Date(now) : null,
+            sms_opt_in_source: request.customer.smsOptIn ? request.channel : null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        contactId = created.id;
+      }
+      await trx
+        .insertInto('appointments')
+        .values({
+          id: appointmentId,
+          contact_id: contactId,
+          staff_id: slot.staffId,
+          service_id: service.id,
+          membership_id: request.membershipId ?? null,
+          starts_at: new Date(slot.startsAt),
+          ends_at: new Date(slot.endsAt),
+          blocked_from: new Date(slot.blockedFrom),
+          blocked_until: new Date(slot.blockedUntil),
+          time_zone: request.timeZone,
+          price_minor:
+            service.pricing === 'fixed'
+              ? service.price_minor
+              : Math.round((service.hourly_rate_minor * service.duration_minutes) / 60),
+          currency: service.currency,
+          client_note: request.customer.note ?? '',
+          source: request.channel,
+          workflow_id: workflowId,
+        })
+        .execute();
+      await appendTimeline(trx, {
+        appointmentId,
+        contactId,
+        kind: 'booked',
+        actor: request.actor.name,
+        channel: request.channel,
+        summary: `Booked ${service.name} for ${new Date(slot.startsAt).toISOString()}${existing ? ' (returning customer)' : ''}`,
+        data: {
+          startsAt: new Date(slot.startsAt).toISOString(),
+          staffId: slot.staffId,
+          returning: Boolean(existing),
+          smsOptIn: request.customer.smsOptIn,
+        },
+        idempotencyKey: `${workflowId}:booked`,
+      });
+      if (optInNow) {
+        await appendTimeline(trx, {
+          contactId,
+          appointmentId,
+          kind: 'sms_opt_in',
+          actor: request.actor.name,
+          channel: request.channel,
+          summary: `SMS opt-in recorded via ${request.channel}`,
+          idempotencyKey: `${workflowId}:sms-opt-in`,
+        });
+      }
+      return createManageToken(trx, appointmentId, new Date(slot.endsAt));
+    });
+  } catch (error) {
+    if (isDoubleBooking(error)) {
+      throw new SlotUnavailableError(
+        'That time was just taken. Here are the next free times.',
+        await alternatives(db, service.id, request.startsAt, now, request.staffId),
+      );
+    }
+    throw error;
+  }
+
+  const workflowStarted = await startAppointmentWorkflow(deps, appointmentId, {
+    actor: request.actor,
+    channel: request.channel,
+  }).then(
+    () => true,
+    () => false, // the reconciler will start it
+  );
+  return { appointmentId, workflowId, manageToken, workflowStarted };
+}
+
+/** Starts (or finds) the workflow of an existing appointment row and marks the row. Idempotent. */
+export async function startAppointmentWorkflow(
+  deps: BookingDeps,
+  appointmentId: string,
+  bookedBy: { actor: Actor; channel: Channel },
+): Promise<void> {
+  const snapshot: AppointmentSnapshot | undefined = await loadSnapshot(deps.db, appointmentId);
+  if (!snapshot) throw new Error(`Appointment ${appointmentId} does not exist`);
+  const people = await deps.db
+    .selectFrom('appointments as a')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .innerJoin('staff as s', 's.id', 'a.staff_id')
+    .select(['c.name as contact', 's.name as staff'])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  const workflowId = appointmentWorkflowId(appointmentId);
+  await deps.temporal.workflow.start<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
+    workflowId,
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [{ appointment: snapshot, bookedBy }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: AppointmentStage, value: snapshot.stage },
+      { key: AppointmentStatus, value: snapshot.status },
+      { key: StaffId, value: snapshot.staffId },
+      { key: ContactId, value: snapshot.contactId },
+      { key: AppointmentStartsAt, value: new Date(snapshot.startsAt) },
+    ],
+    staticSummary: `${snapshot.serviceName} — ${people.contact} with ${people.staff}`,
+    staticDetails: `Booked via ${bookedBy.channel} by ${bookedBy.actor.name}. Appointment ${appointmentId}, starts ${new Date(snapshot.startsAt).toISOString()} (${snapshot.timeZone}).`,
+  });
+  await deps.db
+    .updateTable('appointments')
+    .set({ workflow_started_at: new Date() })
+    .where('id', '=', appointmentId)
+    .where('workflow_started_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Starts the workflow of every appointment row left without one (a crash between the booking
+ * transaction and the workflow start, or Temporal unreachable for a moment). Returns the ids started.
+ */
+export async function startPendingWorkflows(
+  deps: BookingDeps,
+  olderThanMs = 5_000,
+  now = Date.now(),
+): Promise<string[]> {
+  const rows = await deps.db
+    .selectFrom('appointments')
+    .select(['id', 'source'])
+    .where('workflow_started_at', 'is', null)
+    .where('created_at', '<=', new Date(now - olderThanMs))
+    .orderBy('created_at')
+    .limit(100)
+    .execute();
+  const started: string[] = [];
+  for (const row of rows) {
+    await startAppointmentWorkflow(deps, row.id, {
+      actor: { kind: 'system', name: 'booking reconciler' },
+      channel: row.source as Channel,
+    });
+    started.push(row.id);
+  }
+  return started;
+}

@@ -1,0 +1,187 @@
+/**
+ * Staff and external-system API (API key): book for a caller naming the channel, read an appointment
+ * with its timeline, messages and workflow state, and the lifecycle actions — each one an update to
+ * the appointment's workflow, recorded with actor and channel.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { book } from '../../booking/service';
+import {
+  type Actor,
+  type AppointmentState,
+  cancelUpdate,
+  markNoShowUpdate,
+  rescheduleUpdate,
+  startServiceUpdate,
+  stateQuery,
+} from '../../../workflows/appointment/messages';
+import { requireApiKey, type Caller } from '../auth';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, uuid } from '../schemas';
+import { parseInput } from '../validate';
+import { appointmentView } from '../views';
+import { httpErrorForUpdate } from '../workflow-errors';
+import { httpErrorForBooking, requireOfferedSlot } from './booking-helpers';
+
+const idParams = z.object({ id: uuid });
+
+function actorOf(
+  res: Response,
+  given: { kind: Actor['kind']; name: string; id?: string | undefined } | undefined,
+): Actor {
+  const caller = res.locals.caller as Caller;
+  if (given) return { kind: given.kind, name: given.name, ...(given.id ? { id: given.id } : {}) };
+  return { kind: 'integration', name: caller.apiKey.name, id: caller.apiKey.id };
+}
+
+export function appointmentsRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  router.use('/api/appointments', requireApiKey(db));
+
+  async function load(id: string) {
+    const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new HttpError(404, 'not_found', `Appointment ${id} does not exist.`);
+    return row;
+  }
+
+  router.post('/api/appointments', async (req, res) => {
+    const body = parseInput(staffBookingSchema, req.body, 'body');
+    try {
+      const result = await book(
+        { db, temporal: deps.temporal, config: deps.config },
+        {
+          serviceId: body.serviceId,
+          staffId: body.staffId,
+          startsAt: Date.parse(body.startsAt),
+          timeZone: body.timeZone,
+          customer: body.customer,
+          actor: actorOf(res, body.actor),
+          channel: body.channel,
+        },
+      );
+      res.status(201).json({
+        appointment: await appointmentView(db, deps.config, result.appointmentId),
+        manageUrl: `${deps.config.http.publicBaseUrl}/manage/${result.manageToken}`,
+      });
+    } catch (error) {
+      throw await httpErrorForBooking(db, error);
+    }
+  });
+
+  router.get('/api/appointments/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const row = await load(id);
+    const [view, timeline, messages] = await Promise.all([
+      appointmentView(db, deps.config, id),
+      db
+        .selectFrom('timeline_events')
+        .select(['occurred_at', 'kind', 'actor', 'channel', 'summary'])
+        .where('appointment_id', '=', id)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('messages')
+        .select(['id', 'channel', 'template', 'recipient', 'subject', 'status', 'provider', 'created_at', 'sent_at'])
+        .where('appointment_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+    ]);
+    let workflow: AppointmentState | null = null;
+    try {
+      workflow = await deps.temporal.workflow.getHandle(row.workflow_id).query(stateQuery);
+    } catch {
+      workflow = null; // not started yet (the reconciler will) or the cluster is unreachable
+    }
+    res.json({ appointment: view, timeline, messages, workflow });
+  });
+
+  router.get('/api/appointments/:id/messages', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await load(id);
+    const messages = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('appointment_id', '=', id)
+      .orderBy('created_at')
+      .execute();
+    res.json({ messages });
+  });
+
+  router.post('/api/appointments/:id/reschedule', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(rescheduleBody, req.body, 'body');
+    const row = await load(id);
+    const startsAt = Date.parse(body.startsAt);
+    const slot = await requireOfferedSlot(db, {
+      serviceId: body.serviceId ?? row.service_id,
+      staffId: body.staffId,
+      preferStaffId: row.staff_id,
+      startsAt,
+      excludeAppointmentId: row.id,
+      now: Date.now(),
+    });
+    try {
+      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(rescheduleUpdate, {
+        args: [
+          {
+            startsAt,
+            staffId: slot.staffId,
+            ...(body.serviceId ? { serviceId: body.serviceId } : {}),
+            ...(body.note ? { note: body.note } : {}),
+            actor: actorOf(res, body.actor),
+            channel: body.channel,
+          },
+        ],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error);
+    }
+    res.json({ appointment: await appointmentView(db, deps.config, id) });
+  });
+
+  router.post('/api/appointments/:id/cancel', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(cancelBody, req.body, 'body');
+    const row = await load(id);
+    try {
+      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(cancelUpdate, {
+        args: [{ reason: body.reason, actor: actorOf(res, body.actor), channel: body.channel }],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error, 'reason');
+    }
+    res.json({ appointment: await appointmentView(db, deps.config, id) });
+  });
+
+  router.post('/api/appointments/:id/no-show', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(noShowBody, req.body, 'body');
+    const row = await load(id);
+    try {
+      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(markNoShowUpdate, {
+        args: [{ ...(body.note ? { note: body.note } : {}), actor: actorOf(res, body.actor), channel: body.channel }],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error, 'id');
+    }
+    res.json({ appointment: await appointmentView(db, deps.config, id) });
+  });
+
+  router.post('/api/appointments/:id/start', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(startBody, req.body, 'body');
+    const row = await load(id);
+    try {
+      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(startServiceUpdate, {
+        args: [{ actor: actorOf(res, body.actor), channel: body.channel }],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error, 'id');
+    }
+    res.json({ appointment: await appointmentView(db, deps.config, id) });
+  });
+
+  return router;
+}

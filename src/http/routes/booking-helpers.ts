@@ -1,0 +1,78 @@
+/**
+ * Shared by the public, manage and staff routes: date-range parsing in the customer's zone, the
+ * "is this slot offered?" check with alternatives, and the mapping of booking errors to HTTP.
+ */
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { availableSlots } from '../../availability/service';
+import { alternatives, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
+import type { Database } from '../../db/schema';
+import { groupSlotsByLocalDate, type Slot } from '../../domain/availability';
+import { HttpError } from '../errors';
+import { slotViews } from '../views';
+
+export const MAX_RANGE_DAYS = 62;
+
+export function rangeInZone(from: string, to: string, timeZone: string): { from: number; to: number } {
+  const start = DateTime.fromISO(from, { zone: timeZone }).startOf('day');
+  const end = DateTime.fromISO(to, { zone: timeZone }).plus({ days: 1 }).startOf('day');
+  if (end.diff(start, 'days').days > MAX_RANGE_DAYS) {
+    throw new HttpError(400, 'validation_failed', `Invalid query: to: at most ${MAX_RANGE_DAYS} days after from`, {}, [
+      { field: 'to', message: `at most ${MAX_RANGE_DAYS} days after from` },
+    ]);
+  }
+  return { from: start.toMillis(), to: end.toMillis() };
+}
+
+export async function slotsResponse(db: Kysely<Database>, slots: Slot[], timeZone: string) {
+  const views = await slotViews(db, slots);
+  const byStart = new Map(views.map((v, i) => [`${slots[i]!.staffId}:${slots[i]!.startsAt}`, v]));
+  return groupSlotsByLocalDate(slots, timeZone).map((day) => ({
+    date: day.date,
+    slots: day.slots.map((slot) => ({
+      ...byStart.get(`${slot.staffId}:${slot.startsAt}`)!,
+      localTime: slot.localTime,
+      label: slot.label,
+    })),
+  }));
+}
+
+export async function slotUnavailable(db: Kysely<Database>, message: string, nextSlots: Slot[]): Promise<HttpError> {
+  return new HttpError(409, 'slot_unavailable', message, { nextSlots: await slotViews(db, nextSlots) });
+}
+
+/** The offered slot at `startsAt` (preferring `preferStaffId`), or a 409 with the next free slots. */
+export async function requireOfferedSlot(
+  db: Kysely<Database>,
+  query: {
+    serviceId: string;
+    staffId?: string | undefined;
+    preferStaffId?: string;
+    startsAt: number;
+    excludeAppointmentId?: string;
+    now: number;
+  },
+): Promise<Slot> {
+  const offered = (
+    await availableSlots(db, {
+      serviceId: query.serviceId,
+      staffId: query.staffId,
+      from: query.startsAt,
+      to: query.startsAt + 1,
+      now: query.now,
+      excludeAppointmentId: query.excludeAppointmentId,
+    })
+  ).filter((s) => s.startsAt === query.startsAt);
+  const slot = offered.find((s) => s.staffId === query.preferStaffId) ?? offered[0];
+  if (slot) return slot;
+  const next = await alternatives(db, query.serviceId, query.startsAt, query.now, query.staffId);
+  throw await slotUnavailable(db, 'That time is not available. Here are the next free times.', next);
+}
+
+export async function httpErrorForBooking(db: Kysely<Database>, error: unknown): Promise<HttpError> {
+  if (error instanceof SlotUnavailableError) return slotUnavailable(db, error.message, error.nextSlots);
+  if (error instanceof UnknownEntityError) {
+    return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: error.field, message: error.message }]);
+  }
+  throw error;
+}

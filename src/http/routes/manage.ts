@@ -1,0 +1,126 @@
+/**
+ * The customer's manage link (from every email and SMS), logged out: view the appointment, see free
+ * slots, reschedule, cancel. A dead link (cancelled, completed, past) answers 410 saying why and what
+ * to do instead.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { availableSlots } from '../../availability/service';
+import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
+import { cancelUpdate, rescheduleUpdate } from '../../../workflows/appointment/messages';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
+import { parseInput } from '../validate';
+import { appointmentView, customerView } from '../views';
+import { httpErrorForUpdate } from '../workflow-errors';
+import { rangeInZone, requireOfferedSlot, slotsResponse } from './booking-helpers';
+
+const tokenParams = z.object({ token: z.string().min(1).max(100) });
+
+const DEAD_LINK_MESSAGES: Record<Exclude<TokenLookup, { ok: true }>['reason'], string> = {
+  unknown: 'This link is not valid. Please use the link from your most recent email or text message.',
+  revoked: 'This link no longer works. Please use the link from your most recent email or text message.',
+  expired: 'This link has expired.',
+  cancelled: 'This appointment was cancelled, so this link no longer works. You are welcome to book a new time.',
+  completed: 'This appointment is over, so this link no longer works. You are welcome to book again.',
+  past: 'This appointment has already started or passed, so it can no longer be changed online. Please call us.',
+};
+
+export function manageRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+
+  async function resolve(raw: string) {
+    const lookup = await lookupManageToken(db, raw, new Date());
+    if (lookup.ok) return lookup.appointment;
+    const bookingUrl = lookup.appointment
+      ? `${deps.config.http.publicBaseUrl}/book/${(await db.selectFrom('services').select('slug').where('id', '=', lookup.appointment.service_id).executeTakeFirstOrThrow()).slug}`
+      : `${deps.config.http.publicBaseUrl}/book`;
+    if (lookup.reason === 'unknown')
+      throw new HttpError(404, 'link_unknown', DEAD_LINK_MESSAGES.unknown, { bookingUrl });
+    throw new HttpError(410, 'link_dead', DEAD_LINK_MESSAGES[lookup.reason], { reason: lookup.reason, bookingUrl });
+  }
+
+  router.get('/api/manage/:token', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const appointment = await resolve(token);
+    const view = await appointmentView(db, deps.config, appointment.id);
+    res.json({ appointment: customerView(view!), actions: { reschedule: true, cancel: true } });
+  });
+
+  router.get('/api/manage/:token/availability', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const appointment = await resolve(token);
+    const query = parseInput(availabilityQuery, req.query, 'query');
+    const range = rangeInZone(query.from, query.to, query.timeZone);
+    const slots = await availableSlots(db, {
+      serviceId: appointment.service_id,
+      staffId: query.staffId,
+      ...range,
+      now: Date.now(),
+      excludeAppointmentId: appointment.id,
+    });
+    res.json({
+      serviceId: appointment.service_id,
+      timeZone: query.timeZone,
+      days: await slotsResponse(db, slots, query.timeZone),
+    });
+  });
+
+  router.post('/api/manage/:token/reschedule', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const appointment = await resolve(token);
+    const body = parseInput(manageRescheduleBody, req.body, 'body');
+    const startsAt = Date.parse(body.startsAt);
+    const slot = await requireOfferedSlot(db, {
+      serviceId: appointment.service_id,
+      preferStaffId: appointment.staff_id,
+      startsAt,
+      excludeAppointmentId: appointment.id,
+      now: Date.now(),
+    });
+    const contact = await db
+      .selectFrom('contacts')
+      .select('name')
+      .where('id', '=', appointment.contact_id)
+      .executeTakeFirstOrThrow();
+    try {
+      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(rescheduleUpdate, {
+        args: [
+          { startsAt, staffId: slot.staffId, actor: { kind: 'customer', name: contact.name }, channel: 'manage_link' },
+        ],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error);
+    }
+    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+  });
+
+  router.post('/api/manage/:token/cancel', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const appointment = await resolve(token);
+    const body = parseInput(manageCancelBody, req.body, 'body');
+    const contact = await db
+      .selectFrom('contacts')
+      .select('name')
+      .where('id', '=', appointment.contact_id)
+      .executeTakeFirstOrThrow();
+    try {
+      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(cancelUpdate, {
+        args: [
+          {
+            reason: body.reason || 'Cancelled by the customer',
+            actor: { kind: 'customer', name: contact.name },
+            channel: 'manage_link',
+          },
+        ],
+      });
+    } catch (error) {
+      throw httpErrorForUpdate(error, 'reason');
+    }
+    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+  });
+
+  return router;
+}

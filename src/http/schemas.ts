@@ -1,0 +1,102 @@
+/**
+ * The HTTP API's request schemas (zod), used both to validate requests and to generate the OpenAPI
+ * document, so the two cannot drift apart.
+ */
+import { z } from 'zod';
+import { isValidTimeZone } from '../domain/time';
+
+export const uuid = z.uuid({ error: 'expected a UUID' });
+export const timeZone = z
+  .string({ error: 'expected an IANA time zone such as America/New_York' })
+  .refine(isValidTimeZone, {
+    message: 'expected an IANA time zone such as America/New_York',
+  });
+export const instant = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z',
+});
+export const localDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' });
+export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +12125550123');
+
+export const customerSchema = z.object({
+  name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
+  email: z.email({ error: 'expected an email address' }).max(320),
+  phone: e164.optional(),
+  smsOptIn: z.boolean({ error: 'expected true or false' }).default(false),
+  address: z.string().trim().max(500, 'at most 500 characters').optional(),
+  note: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+});
+
+export const bookingSchema = z
+  .object({
+    serviceId: uuid,
+    staffId: uuid.optional(),
+    startsAt: instant,
+    timeZone,
+    customer: customerSchema,
+  })
+  .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
+    message: 'a phone number is needed to receive SMS',
+    path: ['customer', 'phone'],
+  });
+
+export const staffChannel = z.enum(['phone', 'in_person', 'email', 'admin', 'api', 'sms'], {
+  error: 'expected one of phone, in_person, email, admin, api, sms',
+});
+
+export const actorSchema = z.object({
+  kind: z.enum(['staff', 'technician', 'integration'], { error: 'expected staff, technician or integration' }),
+  name: z.string().trim().min(1, 'required').max(200),
+  id: z.string().max(100).optional(),
+});
+
+export const staffBookingSchema = z
+  .object({
+    serviceId: uuid,
+    staffId: uuid.optional(),
+    startsAt: instant,
+    timeZone,
+    customer: customerSchema,
+    channel: staffChannel,
+    actor: actorSchema.optional(),
+  })
+  .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
+    message: 'a phone number is needed to receive SMS',
+    path: ['customer', 'phone'],
+  });
+
+export const availabilityQuery = z
+  .object({
+    from: localDate,
+    to: localDate,
+    timeZone,
+    staffId: uuid.optional(),
+  })
+  .refine((q) => q.from <= q.to, { message: 'must not be before from', path: ['to'] });
+
+export const rescheduleBody = z.object({
+  startsAt: instant,
+  staffId: uuid.optional(),
+  serviceId: uuid.optional(),
+  note: z.string().trim().max(2000).optional(),
+  channel: staffChannel,
+  actor: actorSchema.optional(),
+});
+
+export const manageRescheduleBody = z.object({ startsAt: instant });
+
+export const cancelBody = z.object({
+  reason: z.string().trim().min(1, 'required').max(1000),
+  channel: staffChannel,
+  actor: actorSchema.optional(),
+});
+
+export const manageCancelBody = z.object({ reason: z.string().trim().max(1000).optional() });
+
+export const noShowBody = z.object({
+  note: z.string().trim().max(2000).optional(),
+  channel: staffChannel,
+  actor: actorSchema.optional(),
+});
+
+export const startBody = z.object({ channel: staffChannel, actor: actorSchema.optional() });

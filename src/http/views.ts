@@ -1,0 +1,85 @@
+/**
+ * What the API returns for an appointment, built from the database (the workflow keeps it current).
+ * Staff views include the Temporal Web UI link; customer views leave internal fields out.
+ */
+import type { Kysely } from 'kysely';
+import type { Config } from '../config';
+import type { Database } from '../db/schema';
+import type { Slot } from '../domain/availability';
+
+export async function appointmentView(db: Kysely<Database>, config: Config, appointmentId: string) {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+    .innerJoin('staff as st', 'st.id', 'a.staff_id')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .select([
+      'a.id',
+      'a.workflow_id',
+      'a.status',
+      'a.stage',
+      'a.revision',
+      'a.starts_at',
+      'a.ends_at',
+      'a.time_zone',
+      'a.source',
+      'a.price_minor',
+      'a.currency',
+      'a.client_note',
+      'a.public_notes',
+      'a.cancel_reason',
+      'a.workflow_started_at',
+      'sv.id as service_id',
+      'sv.name as service_name',
+      'sv.slug as service_slug',
+      'st.id as staff_id',
+      'st.name as staff_name',
+      'c.id as contact_id',
+      'c.name as contact_name',
+      'c.email as contact_email',
+      'c.phone as contact_phone',
+    ])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    temporalUrl: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(row.workflow_id)}`,
+    workflowStarted: row.workflow_started_at !== null,
+    status: row.status,
+    stage: row.stage,
+    revision: row.revision,
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    timeZone: row.time_zone,
+    source: row.source,
+    price: { amountMinor: row.price_minor, currency: row.currency.trim() },
+    clientNote: row.client_note,
+    publicNotes: row.public_notes,
+    cancelReason: row.cancel_reason,
+    service: { id: row.service_id, name: row.service_name, slug: row.service_slug },
+    staff: { id: row.staff_id, name: row.staff_name },
+    contact: { id: row.contact_id, name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
+  };
+}
+
+export type AppointmentView = NonNullable<Awaited<ReturnType<typeof appointmentView>>>;
+
+/** The customer's view: no internal links or ids beyond what the manage page needs. */
+export function customerView(view: AppointmentView) {
+  const { workflowId: _w, temporalUrl: _t, workflowStarted: _s, source: _src, contact, ...rest } = view;
+  return { ...rest, contact: { name: contact.name } };
+}
+
+export async function slotViews(db: Kysely<Database>, slots: readonly Slot[]) {
+  const ids = [...new Set(slots.map((s) => s.staffId))];
+  const staff = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+  const names = new Map(staff.map((s) => [s.id, s.name]));
+  return slots.map((s) => ({
+    startsAt: new Date(s.startsAt).toISOString(),
+    endsAt: new Date(s.endsAt).toISOString(),
+    staffId: s.staffId,
+    staffName: names.get(s.staffId) ?? '',
+  }));
+}

@@ -1,0 +1,32 @@
+/**
+ * Turns a refused workflow update into an HTTP error: the workflow's refusal types (REFUSALS) become
+ * 409 (slot taken, not allowed in the current state), 422 (a request that cannot be met) or 404.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { REFUSALS } from '../../workflows/appointment/messages';
+import { HttpError } from './errors';
+
+export function refusalOf(error: unknown): { type: string; message: string } | undefined {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    return { type: error.cause.type ?? '', message: error.cause.message };
+  }
+  return undefined;
+}
+
+export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpError {
+  if (error instanceof WorkflowNotFoundError)
+    return new HttpError(404, 'not_found', 'This appointment has no running workflow.');
+  const refusal = refusalOf(error);
+  if (!refusal) throw error;
+  switch (refusal.type) {
+    case REFUSALS.slotTaken:
+      return new HttpError(409, 'slot_unavailable', refusal.message);
+    case REFUSALS.invalidTransition:
+      return new HttpError(409, 'invalid_transition', refusal.message);
+    case REFUSALS.notFound:
+      return new HttpError(404, 'not_found', refusal.message);
+    default:
+      return new HttpError(422, 'invalid_request', refusal.message, {}, [{ field, message: refusal.message }]);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The whole system for integration tests: a dev server, a fresh database (PostgreSQL when
+ * DATABASE_URL is set), the worker with the real activities and the run's workflow bundle, and the
+ * HTTP server on a random port, all wired exactly as `npm start` wires them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type Config, loadConfig } from '../../src/config';
+import { seedDemoData } from '../../src/db/seed';
+import { createApp } from '../../src/http/app';
+import { createLogger } from '../../src/logger';
+import { closeServer, listen } from '../../src/server';
+import { createWorker } from '../../src/worker';
+import { createTestDatabase, type TestDatabase } from './database';
+import { devServerEnv, workflowBundle } from './temporal';
+
+export interface System {
+  baseUrl: string;
+  config: Config;
+  database: TestDatabase;
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(): Promise<System> {
+  const env = await devServerEnv();
+  const database = await createTestDatabase();
+  await seedDemoData(database.db);
+  const config = loadConfig(
+    {
+      PORT: '1',
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: `appointflow-${randomUUID()}`,
+      WORKFLOW_BUNDLE_PATH: workflowBundle().codePath,
+      LOG_LEVEL: 'warn',
+    },
+    tmpdir(),
+  );
+  config.http.port = 0;
+  const logger = createLogger(config);
+  const server: Server = await listen(createApp({ config, database, temporal: env.client, logger }), config);
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  config.http.publicBaseUrl = baseUrl;
+  const worker = await createWorker({ config, connection: env.nativeConnection, database, logger });
+  const running = worker.run();
+  return {
+    baseUrl,
+    config,
+    database,
+    env,
+    async stop() {
+      await closeServer(server);
+      worker.shutdown();
+      await running;
+      await database.drop();
+      await env.teardown();
+    },
+  };
+}
+
+export async function api<T = Record<string, unknown>>(
+  system: System,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${system.baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+}
+
+/** Polls `check` until it returns a value, for effects the workflow produces asynchronously. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
