@@ -22,6 +22,7 @@ import {
   stateQuery,
 } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
+import { recordHistory } from '../support/histories';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 jest.setTimeout(120_000);
@@ -70,6 +71,9 @@ async function withAppointment(
     });
     try {
       await body(handle, world, bookedAt);
+      if ((await handle.describe()).status.name === 'COMPLETED') {
+        await recordHistory('appointment', expect.getState().currentTestName ?? handle.workflowId, handle);
+      }
     } finally {
       // A workflow left running without its worker would stop the shared server from skipping time.
       const { status } = await handle.describe();
