@@ -20,6 +20,8 @@ import { availableSlots, upcomingFreeSlots } from '../availability/service';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import type { Slot } from '../domain/availability';
+import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
+import { computeMarks, stageAt } from '../domain/marks';
 import { createManageToken } from '../manage/tokens';
 import {
   AppointmentStage,
@@ -206,6 +208,11 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           blocked_from: new Date(slot.blockedFrom),
           blocked_until: new Date(slot.blockedUntil),
           time_zone: request.timeZone,
+          // A booking made after a mark starts in the stage that mark implies (Tomorrow, Today).
+          stage: stageAt(
+            computeMarks({ startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: request.timeZone, policy: resolveLifecyclePolicy(service.lifecycle_policy) }),
+            now,
+          ),
           price_minor:
             service.pricing === 'fixed'
               ? service.price_minor

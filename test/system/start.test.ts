@@ -117,6 +117,16 @@ async function demoCounts(dataDir: string) {
   }
 }
 
+async function confirmations(dataDir: string): Promise<string[]> {
+  const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+  try {
+    const rows = await database.db.selectFrom('messages').select('channel').where('template', '=', 'confirmation').where('status', '=', 'sent').orderBy('channel').execute();
+    return rows.map((r) => r.channel);
+  } finally {
+    await database.close();
+  }
+}
+
 describe('npm start on embedded defaults', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'appointflow-start-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -140,15 +150,56 @@ describe('npm start on embedded defaults', () => {
     expect(ui.status).toBe(200);
     expect(first.output()).toContain('demo data seeded');
     expect(first.output()).toContain(`Temporal Web UI http://localhost:${uiPort}`);
+
+    // Booking through the API: the workflow shows in the Temporal Web UI with its search attributes,
+    // and the confirmation is stored in the outbox.
+    const base = `http://127.0.0.1:${port}`;
+    const services = (await (await fetch(`${base}/api/services`)).json()) as { services: Array<{ id: string; slug: string }> };
+    const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
+    const today = new Date().toISOString().slice(0, 10);
+    const inAWeek = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+    const availability = (await (
+      await fetch(`${base}/api/services/${consultation}/availability?from=${today}&to=${inAWeek}&timeZone=America/New_York`)
+    ).json()) as { days: Array<{ slots: Array<{ startsAt: string }> }> };
+    const startsAt = availability.days[0]!.slots[0]!.startsAt;
+    const booking = await fetch(`${base}/api/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        serviceId: consultation,
+        startsAt,
+        timeZone: 'America/New_York',
+        customer: { name: 'Pat Doe', email: 'pat@example.com', phone: '+12125550199', smsOptIn: true },
+      }),
+    });
+    expect(booking.status).toBe(201);
+    const { appointment } = (await booking.json()) as { appointment: { workflowId: string; stage: string } };
+    const inUi = (await (
+      await waitFor(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}`, first)
+    ).json()) as { workflowExecutionInfo: { status: string; searchAttributes: { indexedFields: Record<string, { data: string }> } } };
+    expect(inUi.workflowExecutionInfo.status).toBe('WORKFLOW_EXECUTION_STATUS_RUNNING');
+    const stage = JSON.parse(Buffer.from(inUi.workflowExecutionInfo.searchAttributes.indexedFields.AppointmentStage!.data, 'base64').toString());
+    expect(stage).toBe(appointment.stage);
+    expect(Object.keys(inUi.workflowExecutionInfo.searchAttributes.indexedFields)).toEqual(
+      expect.arrayContaining(['AppointmentStage', 'AppointmentStatus', 'StaffId', 'ContactId', 'AppointmentStartsAt']),
+    );
     expect(await stopWithCtrlC(first)).toBe(0);
 
-    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 2, hours: 10 });
+    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 3, hours: 10 });
 
+    // The confirmation may still have been in flight at Ctrl-C: the workflow resumes on the next start.
     const second = start(env);
     await waitFor(`http://127.0.0.1:${port}/readyz`, second);
+    const historyUrl = `http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}/history`;
+    for (let i = 0; i < 120; i += 1) {
+      const history = await (await waitFor(historyUrl, second)).text();
+      if (history.includes('EVENT_TYPE_ACTIVITY_TASK_COMPLETED')) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     expect(second.output()).not.toContain('demo data seeded');
     expect(await stopWithCtrlC(second)).toBe(0);
-    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 2, hours: 10 });
+    expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 3, hours: 10 });
+    expect(await confirmations(dataDir)).toEqual(['email', 'sms']);
   });
 
   it('refuses a bad configuration value with one line naming the variable', async () => {
