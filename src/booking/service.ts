@@ -210,7 +210,12 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           time_zone: request.timeZone,
           // A booking made after a mark starts in the stage that mark implies (Tomorrow, Today).
           stage: stageAt(
-            computeMarks({ startsAt: slot.startsAt, endsAt: slot.endsAt, timeZone: request.timeZone, policy: resolveLifecyclePolicy(service.lifecycle_policy) }),
+            computeMarks({
+              startsAt: slot.startsAt,
+              endsAt: slot.endsAt,
+              timeZone: request.timeZone,
+              policy: resolveLifecyclePolicy(service.lifecycle_policy),
+            }),
             now,
           ),
           price_minor:

@@ -120,7 +120,13 @@ async function demoCounts(dataDir: string) {
 async function confirmations(dataDir: string): Promise<string[]> {
   const database = await openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
   try {
-    const rows = await database.db.selectFrom('messages').select('channel').where('template', '=', 'confirmation').where('status', '=', 'sent').orderBy('channel').execute();
+    const rows = await database.db
+      .selectFrom('messages')
+      .select('channel')
+      .where('template', '=', 'confirmation')
+      .where('status', '=', 'sent')
+      .orderBy('channel')
+      .execute();
     return rows.map((r) => r.channel);
   } finally {
     await database.close();
@@ -154,12 +160,16 @@ describe('npm start on embedded defaults', () => {
     // Booking through the API: the workflow shows in the Temporal Web UI with its search attributes,
     // and the confirmation is stored in the outbox.
     const base = `http://127.0.0.1:${port}`;
-    const services = (await (await fetch(`${base}/api/services`)).json()) as { services: Array<{ id: string; slug: string }> };
+    const services = (await (await fetch(`${base}/api/services`)).json()) as {
+      services: Array<{ id: string; slug: string }>;
+    };
     const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
     const today = new Date().toISOString().slice(0, 10);
     const inAWeek = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
     const availability = (await (
-      await fetch(`${base}/api/services/${consultation}/availability?from=${today}&to=${inAWeek}&timeZone=America/New_York`)
+      await fetch(
+        `${base}/api/services/${consultation}/availability?from=${today}&to=${inAWeek}&timeZone=America/New_York`,
+      )
     ).json()) as { days: Array<{ slots: Array<{ startsAt: string }> }> };
     const startsAt = availability.days[0]!.slots[0]!.startsAt;
     const booking = await fetch(`${base}/api/bookings`, {
@@ -175,10 +185,20 @@ describe('npm start on embedded defaults', () => {
     expect(booking.status).toBe(201);
     const { appointment } = (await booking.json()) as { appointment: { workflowId: string; stage: string } };
     const inUi = (await (
-      await waitFor(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}`, first)
-    ).json()) as { workflowExecutionInfo: { status: string; searchAttributes: { indexedFields: Record<string, { data: string }> } } };
+      await waitFor(
+        `http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}`,
+        first,
+      )
+    ).json()) as {
+      workflowExecutionInfo: { status: string; searchAttributes: { indexedFields: Record<string, { data: string }> } };
+    };
     expect(inUi.workflowExecutionInfo.status).toBe('WORKFLOW_EXECUTION_STATUS_RUNNING');
-    const stage = JSON.parse(Buffer.from(inUi.workflowExecutionInfo.searchAttributes.indexedFields.AppointmentStage!.data, 'base64').toString());
+    const stage = JSON.parse(
+      Buffer.from(
+        inUi.workflowExecutionInfo.searchAttributes.indexedFields.AppointmentStage!.data,
+        'base64',
+      ).toString(),
+    );
     expect(stage).toBe(appointment.stage);
     expect(Object.keys(inUi.workflowExecutionInfo.searchAttributes.indexedFields)).toEqual(
       expect.arrayContaining(['AppointmentStage', 'AppointmentStatus', 'StaffId', 'ContactId', 'AppointmentStartsAt']),
