@@ -5,7 +5,7 @@
  * it twice. Refusals are non-retryable ApplicationFailures typed with REFUSALS.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import {
   appendTimeline,
   isDoubleBooking,
@@ -26,6 +26,12 @@ export interface AppointmentActivityDeps {
 
 function refuse(type: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+async function lockedOrRefused(trx: Transaction<Database>, appointmentId: string) {
+  const row = await lockAppointment(trx, appointmentId);
+  if (!row) throw refuse(REFUSALS.notFound, `Appointment ${appointmentId} does not exist.`);
+  return row;
 }
 
 const describeActor = (actor: Actor) => `${actor.name}${actor.kind === 'customer' ? '' : ` (${actor.kind})`}`;
@@ -150,8 +156,7 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
     }): Promise<AppointmentSnapshot> {
       if (await timelineHasKey(db, input.idempotencyKey)) return snapshot(input.appointmentId);
       await db.transaction().execute(async (trx) => {
-        const row = await lockAppointment(trx, input.appointmentId);
-        if (!row) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
+        const row = await lockedOrRefused(trx, input.appointmentId);
         if (!canTransitionStatus(row.status, input.status)) {
           throw refuse(
             REFUSALS.invalidTransition,
@@ -208,8 +213,7 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
     }): Promise<AppointmentSnapshot> {
       if (await timelineHasKey(db, input.idempotencyKey)) return snapshot(input.appointmentId);
       await db.transaction().execute(async (trx) => {
-        const row = await lockAppointment(trx, input.appointmentId);
-        if (!row) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
+        const row = await lockedOrRefused(trx, input.appointmentId);
         if (row.revision !== input.revision || row.stage === input.stage) return;
         await trx
           .updateTable('appointments')

@@ -5,7 +5,6 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { book } from '../../booking/service';
 import {
   type Actor,
   type AppointmentState,
@@ -22,7 +21,7 @@ import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, 
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
-import { httpErrorForBooking, requireOfferedSlot } from './booking-helpers';
+import { bookForResponse, requireOfferedSlot } from './booking-helpers';
 
 const idParams = z.object({ id: uuid });
 
@@ -48,26 +47,16 @@ export function appointmentsRouter(deps: AppDeps): Router {
 
   router.post('/api/appointments', async (req, res) => {
     const body = parseInput(staffBookingSchema, req.body, 'body');
-    try {
-      const result = await book(
-        { db, temporal: deps.temporal, config: deps.config },
-        {
-          serviceId: body.serviceId,
-          staffId: body.staffId,
-          startsAt: Date.parse(body.startsAt),
-          timeZone: body.timeZone,
-          customer: body.customer,
-          actor: actorOf(res, body.actor),
-          channel: body.channel,
-        },
-      );
-      res.status(201).json({
-        appointment: await appointmentView(db, deps.config, result.appointmentId),
-        manageUrl: `${deps.config.http.publicBaseUrl}/manage/${result.manageToken}`,
-      });
-    } catch (error) {
-      throw await httpErrorForBooking(db, error);
-    }
+    const booked = await bookForResponse(deps, {
+      serviceId: body.serviceId,
+      staffId: body.staffId,
+      startsAt: Date.parse(body.startsAt),
+      timeZone: body.timeZone,
+      customer: body.customer,
+      actor: actorOf(res, body.actor),
+      channel: body.channel,
+    });
+    res.status(201).json(booked);
   });
 
   router.get('/api/appointments/:id', async (req, res) => {

@@ -5,11 +5,12 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { availableSlots } from '../../availability/service';
-import { alternatives, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
+import { alternatives, book, type BookRequest, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
 import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDate, type Slot } from '../../domain/availability';
 import { HttpError } from '../errors';
-import { slotViews } from '../views';
+import type { AppDeps } from '../app';
+import { appointmentView, slotViews } from '../views';
 
 export const MAX_RANGE_DAYS = 62;
 
@@ -75,4 +76,18 @@ export async function httpErrorForBooking(db: Kysely<Database>, error: unknown):
     return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: error.field, message: error.message }]);
   }
   throw error;
+}
+
+/** Books and builds the 201 body (the appointment and its manage link); booking refusals become HTTP errors. */
+export async function bookForResponse(deps: AppDeps, request: BookRequest) {
+  const { db } = deps.database;
+  try {
+    const result = await book({ db, temporal: deps.temporal, config: deps.config }, request);
+    return {
+      appointment: await appointmentView(db, deps.config, result.appointmentId),
+      manageUrl: `${deps.config.http.publicBaseUrl}/manage/${result.manageToken}`,
+    };
+  } catch (error) {
+    throw await httpErrorForBooking(db, error);
+  }
 }

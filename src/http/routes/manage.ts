@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { availableSlots } from '../../availability/service';
 import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
-import { cancelUpdate, rescheduleUpdate } from '../../../workflows/appointment/messages';
+import { type Actor, cancelUpdate, rescheduleUpdate } from '../../../workflows/appointment/messages';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
@@ -40,6 +40,15 @@ export function manageRouter(deps: AppDeps): Router {
     if (lookup.reason === 'unknown')
       throw new HttpError(404, 'link_unknown', DEAD_LINK_MESSAGES.unknown, { bookingUrl });
     throw new HttpError(410, 'link_dead', DEAD_LINK_MESSAGES[lookup.reason], { reason: lookup.reason, bookingUrl });
+  }
+
+  async function customerActor(contactId: string): Promise<Actor> {
+    const contact = await db
+      .selectFrom('contacts')
+      .select('name')
+      .where('id', '=', contactId)
+      .executeTakeFirstOrThrow();
+    return { kind: 'customer', id: contactId, name: contact.name };
   }
 
   router.get('/api/manage/:token', async (req, res) => {
@@ -80,16 +89,10 @@ export function manageRouter(deps: AppDeps): Router {
       excludeAppointmentId: appointment.id,
       now: Date.now(),
     });
-    const contact = await db
-      .selectFrom('contacts')
-      .select('name')
-      .where('id', '=', appointment.contact_id)
-      .executeTakeFirstOrThrow();
+    const customer = await customerActor(appointment.contact_id);
     try {
       await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(rescheduleUpdate, {
-        args: [
-          { startsAt, staffId: slot.staffId, actor: { kind: 'customer', name: contact.name }, channel: 'manage_link' },
-        ],
+        args: [{ startsAt, staffId: slot.staffId, actor: customer, channel: 'manage_link' }],
       });
     } catch (error) {
       throw httpErrorForUpdate(error);
@@ -101,17 +104,13 @@ export function manageRouter(deps: AppDeps): Router {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const body = parseInput(manageCancelBody, req.body, 'body');
-    const contact = await db
-      .selectFrom('contacts')
-      .select('name')
-      .where('id', '=', appointment.contact_id)
-      .executeTakeFirstOrThrow();
+    const customer = await customerActor(appointment.contact_id);
     try {
       await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(cancelUpdate, {
         args: [
           {
             reason: body.reason || 'Cancelled by the customer',
-            actor: { kind: 'customer', name: contact.name },
+            actor: customer,
             channel: 'manage_link',
           },
         ],

@@ -4,13 +4,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { availableSlots, UnknownServiceError } from '../../availability/service';
-import { book } from '../../booking/service';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, bookingSchema, uuid } from '../schemas';
 import { parseInput } from '../validate';
-import { appointmentView } from '../views';
-import { httpErrorForBooking, rangeInZone, slotsResponse } from './booking-helpers';
+import { bookForResponse, rangeInZone, slotsResponse } from './booking-helpers';
 
 export function publicRouter(deps: AppDeps): Router {
   const router = Router();
@@ -65,26 +63,16 @@ export function publicRouter(deps: AppDeps): Router {
 
   router.post('/api/bookings', async (req, res) => {
     const body = parseInput(bookingSchema, req.body, 'body');
-    try {
-      const result = await book(
-        { db, temporal: deps.temporal, config: deps.config },
-        {
-          serviceId: body.serviceId,
-          staffId: body.staffId,
-          startsAt: Date.parse(body.startsAt),
-          timeZone: body.timeZone,
-          customer: body.customer,
-          actor: { kind: 'customer', name: body.customer.name },
-          channel: 'web',
-        },
-      );
-      res.status(201).json({
-        appointment: await appointmentView(db, deps.config, result.appointmentId),
-        manageUrl: `${deps.config.http.publicBaseUrl}/manage/${result.manageToken}`,
-      });
-    } catch (error) {
-      throw await httpErrorForBooking(db, error);
-    }
+    const booked = await bookForResponse(deps, {
+      serviceId: body.serviceId,
+      staffId: body.staffId,
+      startsAt: Date.parse(body.startsAt),
+      timeZone: body.timeZone,
+      customer: body.customer,
+      actor: { kind: 'customer', name: body.customer.name },
+      channel: 'web',
+    });
+    res.status(201).json(booked);
   });
 
   return router;
