@@ -53,7 +53,17 @@ export async function createTestDatabase(backend: Backend = defaultBackend()): P
     url: url.toString(),
     drop: async () => {
       await database.close();
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // Without FORCE: a pool client may still be finishing its goodbye, and killing it would surface as
+      // an unhandled error. Wait for the last session to leave instead (55006: object in use).
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name}`);
+          return;
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
     },
   };
 }

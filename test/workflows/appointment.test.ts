@@ -37,8 +37,12 @@ afterAll(async () => {
 
 const customer: Actor = { kind: 'customer', name: 'Sam Rivera' };
 const frontDesk: Actor = { kind: 'staff', id: 'staff-1', name: 'Avery Chen' };
-/** Timers fire at their instant; activities are scheduled within the same workflow task. */
-const TOLERANCE_MS = 2_000;
+/**
+ * A mark's timer fires at its instant of simulated time; the activity it schedules is stamped a little
+ * later by real processing time (more on a loaded CI machine). Marks are hours apart, so seconds of
+ * tolerance still tell each mark from its neighbours.
+ */
+const TOLERANCE_MS = 10_000;
 
 function expectAt(actual: number | undefined, expected: number) {
   expect(actual).toBeDefined();
