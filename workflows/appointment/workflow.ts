@@ -341,6 +341,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   });
 
   /** A signal (webhook) request that the workflow refuses is recorded on the timeline, not lost. */
+  let refusals = 0;
   const fromSignal =
     <T extends { actor: RescheduleRequest['actor']; channel: RescheduleRequest['channel'] }>(
       name: string,
@@ -356,7 +357,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
           actor: request.actor,
           channel: request.channel,
           summary: `${name} request refused: ${error instanceof Error ? error.message : String(error)}`,
-          idempotencyKey: null,
+          idempotencyKey: `${workflowId}:refused:${++refusals}`,
         });
       }
     };
