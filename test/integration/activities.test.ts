@@ -1,0 +1,168 @@
+/**
+ * The activities against a real database, called as a retry or a replay would call them: the same
+ * input twice never writes or sends twice, and a reminder for an appointment that moved on is dropped.
+ */
+import { tmpdir } from 'node:os';
+import type { Client } from '@temporalio/client';
+import { sql } from 'kysely';
+import { appointmentActivities } from '../../activities/appointments';
+import { notificationActivities } from '../../activities/notifications';
+import { book } from '../../src/booking/service';
+import { loadConfig } from '../../src/config';
+import { seedDemoData } from '../../src/db/seed';
+import { availableSlots } from '../../src/availability/service';
+import type { MessageProvider, OutgoingMessage } from '../../src/messaging/providers';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let database: TestDatabase;
+const sent: OutgoingMessage[] = [];
+const countingProvider: MessageProvider = {
+  name: 'outbox',
+  async send(message) {
+    sent.push(message);
+    return { providerMessageId: `test:${message.id}` };
+  },
+};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoData(database.db);
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+async function bookOne(email: string) {
+  const config = loadConfig({}, tmpdir());
+  const service = await database.db
+    .selectFrom('services')
+    .select('id')
+    .where('slug', '=', 'consultation')
+    .executeTakeFirstOrThrow();
+  const now = Date.now();
+  const slot = (
+    await availableSlots(database.db, {
+      serviceId: service.id,
+      from: now + 3 * 86400_000,
+      to: now + 10 * 86400_000,
+      now,
+    })
+  )[0]!;
+  const noTemporal = { workflow: { start: async () => undefined } } as unknown as Client;
+  const result = await book(
+    { db: database.db, temporal: noTemporal, config },
+    {
+      serviceId: service.id,
+      startsAt: slot.startsAt,
+      timeZone: 'Europe/London',
+      customer: { name: 'Alex Kim', email, phone: '+447700900123', smsOptIn: true },
+      actor: { kind: 'customer', name: 'Alex Kim' },
+      channel: 'web',
+    },
+  );
+  return { config, appointmentId: result.appointmentId, workflowId: result.workflowId, slot };
+}
+
+const count = async (table: 'messages' | 'timeline_events', appointmentId: string) =>
+  (
+    await database.db
+      .selectFrom(table)
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('appointment_id', '=', appointmentId)
+      .executeTakeFirstOrThrow()
+  ).n;
+
+it('sends each message once however often the activity runs', async () => {
+  const { config, appointmentId, workflowId } = await bookOne('alex.kim@example.com');
+  const messaging = notificationActivities({
+    db: database.db,
+    config,
+    providers: { email: countingProvider, sms: countingProvider },
+  });
+  const input = {
+    appointmentId,
+    workflowId,
+    audience: 'customer' as const,
+    event: 'confirmation' as const,
+    step: 'booked',
+    revision: 1,
+    onlyIfCurrent: false,
+  };
+  const first = await messaging.sendAppointmentMessages(input);
+  const second = await messaging.sendAppointmentMessages(input);
+  expect(first.messageIds).toHaveLength(2);
+  expect(second.messageIds.sort()).toEqual(first.messageIds.sort());
+  expect(sent.filter((m) => first.messageIds.includes(m.id))).toHaveLength(2);
+  expect(await count('messages', appointmentId)).toBe(2);
+  const sms = sent.find((m) => m.channel === 'sms' && first.messageIds.includes(m.id))!;
+  expect(sms.to).toBe('+447700900123');
+  expect(sms.text).toMatch(/\d{1,2}:\d{2} (AM|PM) GMT/); // the customer chose Europe/London (winter)
+});
+
+it('applies a reschedule once per idempotency key, and drops a reminder for the old revision', async () => {
+  const { config, appointmentId, workflowId, slot } = await bookOne('sam.lee@example.com');
+  const data = appointmentActivities({ db: database.db });
+  const messaging = notificationActivities({
+    db: database.db,
+    config,
+    providers: { email: countingProvider, sms: countingProvider },
+  });
+  const request = {
+    appointmentId,
+    expectedRevision: 1,
+    startsAt: slot.startsAt + 86400_000,
+    actor: { kind: 'customer' as const, name: 'Sam Lee' },
+    channel: 'manage_link' as const,
+    now: Date.now(),
+    idempotencyKey: `${workflowId}:reschedule:from-r1`,
+  };
+  const once = await data.applyReschedule(request);
+  const twice = await data.applyReschedule(request);
+  expect(once.revision).toBe(2);
+  expect(twice).toEqual(once);
+  const rescheduled = await database.db
+    .selectFrom('timeline_events')
+    .select('kind')
+    .where('appointment_id', '=', appointmentId)
+    .where('kind', '=', 'rescheduled')
+    .execute();
+  expect(rescheduled).toHaveLength(1);
+
+  const stale = await messaging.sendAppointmentMessages({
+    appointmentId,
+    workflowId,
+    audience: 'customer',
+    event: 'reminder48h',
+    step: 'reminder48h',
+    revision: 1,
+    onlyIfCurrent: true,
+  });
+  expect(stale).toEqual({ messageIds: [], skipped: 'stale' });
+
+  await data.applyStatusChange({
+    appointmentId,
+    status: 'cancelled',
+    stage: 'Closed Lost',
+    reason: 'test',
+    actor: { kind: 'customer', name: 'Sam Lee' },
+    channel: 'manage_link',
+    idempotencyKey: `${workflowId}:status:cancelled`,
+  });
+  const afterCancel = await messaging.sendAppointmentMessages({
+    appointmentId,
+    workflowId,
+    audience: 'customer',
+    event: 'reminder12h',
+    step: 'reminder12h',
+    revision: 2,
+    onlyIfCurrent: true,
+  });
+  expect(afterCancel.skipped).toBe('stale');
+  expect(await count('messages', appointmentId)).toBe(0);
+  const tokens = await database.db
+    .selectFrom('manage_tokens')
+    .select('revoked_at')
+    .where('appointment_id', '=', appointmentId)
+    .execute();
+  expect(tokens.every((t) => t.revoked_at !== null)).toBe(true);
+});
