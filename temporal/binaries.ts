@@ -131,7 +131,7 @@ async function buildDevServer(target: string, env: NodeJS.ProcessEnv, log: Log):
     `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with \`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}\` ` +
       `into ${binDir} (first run only; about 3-6 minutes on 2 cores)`,
   );
-  await runWithProgress('go', ['install', '-v', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+  await runWithProgress('go', ['install', '-v', '-ldflags=-s -w', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
     env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
     label: 'go install temporal',
     log,
