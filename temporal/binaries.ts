@@ -122,22 +122,55 @@ function runWithProgress(
   });
 }
 
-async function buildDevServer(target: string, env: NodeJS.ProcessEnv, log: Log): Promise<void> {
-  const binDir = join(target, '..');
+/**
+ * `go install module@version` into the directory of `target` (a cached binary path), built in a
+ * staging directory and renamed into place so an interrupted build never leaves a broken binary.
+ * Also used for other Go tools the tests need (stripe-mock).
+ */
+export async function goInstall(
+  spec: { module: string; version: string; target: string; label: string; expected: string },
+  env: NodeJS.ProcessEnv,
+  log: Log,
+): Promise<void> {
+  const binDir = join(spec.target, '..');
   const staging = `${binDir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   log(
-    `building the Temporal CLI ${TEMPORAL_CLI_VERSION} with \`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}\` ` +
-      `into ${binDir} (first run only; about 3-6 minutes on 2 cores)`,
+    `building ${spec.label} with \`go install ${spec.module}@${spec.version}\` into ${binDir} (first run only; ${spec.expected})`,
   );
-  await runWithProgress('go', ['install', '-v', '-ldflags=-s -w', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+  await runWithProgress('go', ['install', '-v', '-ldflags=-s -w', `${spec.module}@${spec.version}`], {
     env: { ...env, GOBIN: staging, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-    label: 'go install temporal',
+    label: `go install ${spec.label}`,
     log,
   });
   rmSync(binDir, { recursive: true, force: true });
   renameSync(staging, binDir);
+}
+
+/** A Go tool: explicit path variable → PATH → cache → `go install`. Throws if none works. */
+export async function resolveGoTool(
+  spec: { pathVariable: string; command: string; module: string; version: string; expected: string },
+  env: NodeJS.ProcessEnv = process.env,
+  log: Log = defaultLog,
+): Promise<string> {
+  const explicit = env[spec.pathVariable];
+  if (explicit) {
+    const path = resolve(explicit);
+    if (!isExecutable(path)) throw new Error(`${spec.pathVariable}=${explicit} is not an executable file`);
+    return path;
+  }
+  const onPath = findOnPath(spec.command, env);
+  if (onPath) return onPath;
+  const cached = join(cacheDir(env), spec.command, spec.version, spec.command);
+  if (isExecutable(cached)) return cached;
+  if (!hasCommand('go', env)) throw new Error(`${spec.command} is not installed and Go is not available to build it`);
+  await goInstall(
+    { module: spec.module, version: spec.version, target: cached, label: spec.command, expected: spec.expected },
+    env,
+    log,
+  );
+  return cached;
 }
 
 /** Resolves the `temporal` CLI used as the dev server. */
@@ -156,7 +189,17 @@ export async function resolveDevServer(
   if (isExecutable(cached)) return { type: 'existing-path', path: cached };
   if (hasCommand('go', env)) {
     try {
-      await buildDevServer(cached, env, log);
+      await goInstall(
+        {
+          module: TEMPORAL_CLI_MODULE,
+          version: TEMPORAL_CLI_VERSION,
+          target: cached,
+          label: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+          expected: 'about 3-6 minutes on 2 cores',
+        },
+        env,
+        log,
+      );
       return { type: 'existing-path', path: cached };
     } catch (error) {
       log(`could not build the Temporal CLI: ${(error as Error).message}`);

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { resolveDevServer, resolveTestServer } from '../../temporal/binaries';
+import { resolveStripeMock } from './stripe-mock';
 
 export default async function globalSetup(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[test setup] ${message}\n`);
-  const [devServer, testServer] = await Promise.all([
+  const [devServer, testServer, stripeMock] = await Promise.all([
     resolveDevServer(process.env, log),
     resolveTestServer(process.env, log),
+    resolveStripeMock(process.env, log),
   ]);
   const dir = mkdtempSync(join(tmpdir(), 'appointflow-jest-'));
   const { code } = await bundleWorkflowCode({
@@ -26,4 +28,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.APPOINTFLOW_TEST_DEV_SERVER = JSON.stringify(devServer);
   process.env.APPOINTFLOW_TEST_TEST_SERVER = JSON.stringify(testServer);
   process.env.APPOINTFLOW_TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.APPOINTFLOW_TEST_STRIPE_MOCK = stripeMock;
 }
