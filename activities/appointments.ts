@@ -114,6 +114,13 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             })
             .where('id', '=', row.id)
             .execute();
+          await trx
+            .updateTable('tasks')
+            .set({ due_at: new Date(startsAt), assignee_staff_id: staffId, updated_at: new Date(input.now) })
+            .where('appointment_id', '=', row.id)
+            .where('kind', '=', 'deliver_service')
+            .where('status', '=', 'open')
+            .execute();
           const from = row.starts_at.toISOString();
           const to = new Date(startsAt).toISOString();
           await appendTimeline(trx, {
@@ -174,6 +181,15 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
           })
           .where('id', '=', row.id)
           .execute();
+        if (input.status === 'cancelled' || input.status === 'no_show') {
+          await trx
+            .updateTable('tasks')
+            .set({ status: 'cancelled', updated_at: now })
+            .where('appointment_id', '=', row.id)
+            .where('kind', 'in', ['deliver_service', 'charge_customer'])
+            .where('status', '=', 'open')
+            .execute();
+        }
         if (input.status === 'cancelled' || input.status === 'done' || input.status === 'no_show') {
           await trx
             .updateTable('manage_tokens')
@@ -274,16 +290,23 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
       kind: TaskKind;
       title: string;
       assigneeStaffId: string | null;
+      /** Give it to the business's billing owner when one is configured. */
+      assignToBillingOwner?: boolean;
       dueAt: number | null;
       idempotencyKey: string;
     }): Promise<{ taskId: string }> {
+      let assignee = input.assigneeStaffId;
+      if (input.assignToBillingOwner) {
+        const business = await db.selectFrom('business').select('billing_owner_staff_id').executeTakeFirst();
+        assignee = business?.billing_owner_staff_id ?? assignee;
+      }
       await db
         .insertInto('tasks')
         .values({
           appointment_id: input.appointmentId,
           kind: input.kind,
           title: input.title,
-          assignee_staff_id: input.assigneeStaffId,
+          assignee_staff_id: assignee,
           due_at: input.dueAt === null ? null : new Date(input.dueAt),
           idempotency_key: input.idempotencyKey,
         })

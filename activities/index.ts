@@ -8,7 +8,9 @@ import type { Config } from '../src/config';
 import type { Database } from '../src/db/schema';
 import type { Logger } from '../src/logger';
 import type { MessageProviders } from '../src/messaging/providers';
+import type { PaymentGateway } from '../src/payments/gateway';
 import { appointmentActivities } from './appointments';
+import { billingActivities } from './billing';
 import { notificationActivities } from './notifications';
 
 export interface ActivityDeps {
@@ -16,12 +18,14 @@ export interface ActivityDeps {
   config: Config;
   logger: Logger;
   providers: MessageProviders;
+  payments: PaymentGateway;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...appointmentActivities(deps),
     ...notificationActivities(deps),
+    ...billingActivities(deps),
   };
 }
 

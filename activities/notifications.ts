@@ -14,8 +14,12 @@ import { isActiveStatus } from '../src/domain/stages';
 import { createManageToken } from '../src/manage/tokens';
 import { appointmentIcs } from '../src/messaging/ics';
 import type { MessageProviders } from '../src/messaging/providers';
+import type { PaymentGateway } from '../src/payments/gateway';
 import {
+  BILLING_CUSTOMER_EVENTS,
+  BILLING_STAFF_EVENTS,
   type CustomerEvent,
+  type MessageBilling,
   type MessageContext,
   type StaffEvent,
   renderCustomerEmail,
@@ -27,7 +31,10 @@ export interface NotificationDeps {
   db: Kysely<Database>;
   config: Config;
   providers: MessageProviders;
+  payments: Pick<PaymentGateway, 'simulated'>;
 }
+
+const BILLING_EVENTS: ReadonlySet<string> = new Set([...BILLING_CUSTOMER_EVENTS, ...BILLING_STAFF_EVENTS]);
 
 export interface SendAppointmentMessagesInput {
   appointmentId: string;
@@ -39,6 +46,10 @@ export interface SendAppointmentMessagesInput {
   onlyIfCurrent: boolean;
   previousStartsAt?: number;
   suggestSlots?: number;
+  /** Dunning: when the next charge attempt is due (epoch ms). */
+  nextAttemptAt?: number;
+  /** Staff messages: send to the business's billing owner when one is configured. */
+  toBillingOwner?: boolean;
 }
 
 export interface SendAppointmentMessagesResult {
@@ -54,7 +65,7 @@ const ICS_EVENTS: ReadonlySet<string> = new Set([
   'cancelled',
 ]);
 
-export function notificationActivities({ db, config, providers }: NotificationDeps) {
+export function notificationActivities({ db, config, providers, payments }: NotificationDeps) {
   const base = config.http.publicBaseUrl;
 
   async function loadContext(appointmentId: string) {
@@ -100,6 +111,53 @@ export function notificationActivities({ db, config, providers }: NotificationDe
     return { row, business };
   }
 
+  /** Invoice, card and latest payment attempt, for billing messages. */
+  async function billingContext(
+    appointmentId: string,
+    contactId: string,
+    input: SendAppointmentMessagesInput,
+  ): Promise<MessageBilling | undefined> {
+    const invoice = await db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('appointment_id', '=', appointmentId)
+      .executeTakeFirst();
+    if (!invoice) return undefined;
+    const [contact, appointment, lastAttempt] = await Promise.all([
+      db
+        .selectFrom('contacts')
+        .select(['card_brand', 'card_last4'])
+        .where('id', '=', contactId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('appointments')
+        .select(['billable_minutes'])
+        .where('id', '=', appointmentId)
+        .executeTakeFirstOrThrow(),
+      db
+        .selectFrom('payment_attempts')
+        .selectAll()
+        .where('invoice_id', '=', invoice.id)
+        .orderBy('attempt', 'desc')
+        .executeTakeFirst(),
+    ]);
+    return {
+      invoiceNumber: invoice.number,
+      currency: invoice.currency.trim(),
+      lines: invoice.lines,
+      subtotalMinor: invoice.subtotal_minor,
+      taxRateBps: invoice.tax_rate_bps,
+      taxMinor: invoice.tax_minor,
+      totalMinor: invoice.total_minor,
+      billableMinutes: appointment.billable_minutes,
+      card: contact.card_last4 ? { brand: contact.card_brand, last4: contact.card_last4 } : null,
+      simulated: lastAttempt ? lastAttempt.gateway === 'simulated' : payments.simulated,
+      ...(lastAttempt?.error ? { declineMessage: lastAttempt.error } : {}),
+      ...(lastAttempt ? { attempt: lastAttempt.attempt } : {}),
+      ...(input.nextAttemptAt !== undefined ? { nextAttemptAt: input.nextAttemptAt } : {}),
+    };
+  }
+
   return {
     async sendAppointmentMessages(input: SendAppointmentMessagesInput): Promise<SendAppointmentMessagesResult> {
       const { row, business } = await loadContext(input.appointmentId);
@@ -113,7 +171,16 @@ export function notificationActivities({ db, config, providers }: NotificationDe
         if (row.sms_opt_in && !row.sms_opted_out_at && row.contact_phone)
           recipients.push({ channel: 'sms', to: row.contact_phone });
       } else {
-        recipients.push({ channel: 'email', to: row.staff_email });
+        let to = row.staff_email;
+        if (input.toBillingOwner && business.billing_owner_staff_id) {
+          const owner = await db
+            .selectFrom('staff')
+            .select('email')
+            .where('id', '=', business.billing_owner_staff_id)
+            .executeTakeFirst();
+          to = owner?.email ?? to;
+        }
+        recipients.push({ channel: 'email', to });
       }
       if (recipients.length === 0) return { messageIds: [], skipped: 'no_recipient' };
 
@@ -143,12 +210,20 @@ export function notificationActivities({ db, config, providers }: NotificationDe
               }))
             : undefined;
 
+        // Read before the transaction: embedded PGlite has one session, so `db` inside it would wait forever.
+        const billing = BILLING_EVENTS.has(input.event)
+          ? await billingContext(row.id, row.contact_id, input)
+          : undefined;
         await db.transaction().execute(async (trx) => {
           const bookingUrl = `${base}/book/${row.service_slug}`;
-          const linkAlive = input.audience === 'customer' && isActiveStatus(row.status);
+          const isBilling = BILLING_EVENTS.has(input.event);
+          const linkAlive = input.audience === 'customer' && (isActiveStatus(row.status) || isBilling);
+          // Billing links (invoice, card update, payment) outlive the appointment: 30 days from now.
+          const tokenExpiry = isBilling ? new Date(Date.now() + 30 * 24 * 3_600_000) : new Date(row.ends_at.getTime());
           const manageUrl = linkAlive
-            ? `${base}/manage/${await createManageToken(trx, row.id, new Date(row.ends_at.getTime()))}`
+            ? `${base}/manage/${await createManageToken(trx, row.id, tokenExpiry)}`
             : bookingUrl;
+
           const context: MessageContext = {
             business: {
               name: business.name,
@@ -185,6 +260,14 @@ export function notificationActivities({ db, config, providers }: NotificationDe
             manageUrl,
             bookingUrl,
             ...(suggestedSlots ? { suggestedSlots } : {}),
+            ...(billing ? { billing } : {}),
+            links: {
+              invoiceUrl: `${manageUrl}/invoice`,
+              updateCardUrl: `${manageUrl}/card`,
+              payUrl: `${manageUrl}/pay`,
+              feedbackUrl: `${base}/feedback/${row.id}`,
+              taskUrl: `${base}/admin/appointments/${row.id}`,
+            },
           };
           for (const recipient of missing) {
             let subject: string | null = null;

@@ -68,6 +68,12 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.url({ error: 'expected an absolute URL of the Temporal Web UI' }).optional(),
   WORKFLOW_BUNDLE_PATH: optionalString,
   SEED_DEMO_DATA: bool(true),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected a Stripe secret key (sk_test_… or sk_live_…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  STRIPE_API_BASE: z.url({ error: 'expected a URL such as http://127.0.0.1:12111 (stripe-mock)' }).optional(),
 });
 
 type Env = z.infer<typeof schema>;
@@ -91,6 +97,8 @@ export interface Config {
   };
   workflowBundlePath: string | undefined;
   seedDemoData: boolean;
+  /** Unset: the simulated gateway with Stripe's test-card behaviour. */
+  stripe: { secretKey: string; apiBase: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -140,5 +148,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? resolve(cwd, e.WORKFLOW_BUNDLE_PATH) : undefined,
     seedDemoData: e.SEED_DEMO_DATA,
+    stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
   };
 }

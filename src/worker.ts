@@ -10,6 +10,8 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
 import { createLogger, type Logger } from './logger';
 import { localProviders, type MessageProviders } from './messaging/providers';
+import { paymentGatewayFromConfig } from './payments/from-config';
+import type { PaymentGateway } from './payments/gateway';
 import { connectWorker, targetFromConfig } from './temporal/connection';
 
 export interface WorkerDeps {
@@ -19,6 +21,8 @@ export interface WorkerDeps {
   logger: Logger;
   /** Message providers; the local outbox when unset. */
   providers?: MessageProviders;
+  /** Payment gateway; from configuration (Stripe or simulated) when unset. */
+  payments?: PaymentGateway;
 }
 
 export function workflowSource(config: Config): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
@@ -35,6 +39,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     config: deps.config,
     logger: deps.logger.child({ component: 'activities' }),
     providers: deps.providers ?? localProviders(),
+    payments: deps.payments ?? paymentGatewayFromConfig(deps.config),
   });
   return Worker.create({
     connection: deps.connection,

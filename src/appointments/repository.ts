@@ -43,6 +43,8 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
       'a.stage',
       'a.revision',
       's.lifecycle_policy',
+      's.billing_policy',
+      's.billing_increment_minutes',
     ])
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
@@ -60,6 +62,7 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
     stage: row.stage,
     revision: row.revision,
     policy: resolveLifecyclePolicy(row.lifecycle_policy),
+    billing: { policy: row.billing_policy, incrementMinutes: row.billing_increment_minutes },
   };
 }
 

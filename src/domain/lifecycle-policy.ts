@@ -18,6 +18,10 @@ export interface LifecyclePolicy {
   rebookSuggestions: number;
   /** Hours after the start during which the customer's manage link still works. */
   manageLinkGraceHours: number;
+  /** Hours after payment when the feedback request goes out. */
+  feedbackDelayHours: number;
+  /** Days after each declined charge when it is retried (the dunning schedule); then a staff task. */
+  paymentRetryDays: number[];
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
@@ -27,6 +31,8 @@ export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze
   rebookWindowHours: 24,
   rebookSuggestions: 3,
   manageLinkGraceHours: 0,
+  feedbackDelayHours: 3,
+  paymentRetryDays: [1, 3, 7],
 });
 
 /** Upper bound for every hour setting: 30 days. */
@@ -61,6 +67,17 @@ export const lifecyclePolicySchema = z
       .max(MAX_REBOOK_SUGGESTIONS, `rebookSuggestions must be at most ${MAX_REBOOK_SUGGESTIONS}`)
       .optional(),
     manageLinkGraceHours: hours('manageLinkGraceHours', 'non-negative'),
+    feedbackDelayHours: hours('feedbackDelayHours', 'non-negative'),
+    paymentRetryDays: z
+      .array(
+        z
+          .number({ error: 'paymentRetryDays must be numbers of days' })
+          .gt(0, 'paymentRetryDays must be more than 0 days')
+          .max(30, 'paymentRetryDays must be at most 30 days'),
+        { error: 'paymentRetryDays must be a list of days' },
+      )
+      .max(10, 'paymentRetryDays may have at most 10 retries')
+      .optional(),
   })
   .superRefine((policy, ctx) => {
     const tomorrow = policy.tomorrowHoursBefore ?? DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore;
@@ -83,10 +100,8 @@ export type LifecyclePolicyInput = z.input<typeof lifecyclePolicySchema>;
  */
 export function resolveLifecyclePolicy(raw: unknown): LifecyclePolicy {
   const parsed = lifecyclePolicySchema.parse(raw ?? {});
-  const merged: LifecyclePolicy = { ...DEFAULT_LIFECYCLE_POLICY };
-  for (const key of Object.keys(parsed) as Array<keyof LifecyclePolicy>) {
-    const value = parsed[key];
-    if (value !== undefined) merged[key] = value;
-  }
-  return merged;
+  const given = Object.fromEntries(
+    Object.entries(parsed).filter(([, value]) => value !== undefined),
+  ) as Partial<LifecyclePolicy>;
+  return { ...DEFAULT_LIFECYCLE_POLICY, paymentRetryDays: [...DEFAULT_LIFECYCLE_POLICY.paymentRetryDays], ...given };
 }

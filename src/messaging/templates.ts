@@ -1,5 +1,8 @@
 /**
- * Customer and staff messages for the appointment lifecycle: email (subject, plain text, HTML) and SMS.
+ * Customer and staff messages for the appointment lifecycle and its billing (receipt, declined payment,
+ * payment confirmation, feedback request; the staff charge / overdue / payment-failed tasks): email
+ * (subject, plain text, HTML) and SMS. Billing events need `ctx.billing` and/or a `ctx.links` entry and
+ * throw an Error naming the missing field without them (a programming error, not a data condition).
  * Pure and deterministic: every input is in the MessageContext; nothing reads the clock, the
  * environment or randomness, so an activity renders the same message on every retry.
  *
@@ -11,12 +14,14 @@
  */
 import { type DateTime } from 'luxon';
 import { MINUTE_MS, assertInstant, assertTimeZone, inZone } from '../domain/time';
+import { formatMoney } from '../billing/invoice';
 import { type Block, type RenderedEmail, oneLine, renderEmail } from './layout';
-import { type SmsPart, fitSms, smsText, truncate } from './sms';
+import { type SmsPart, fitSms, isGsm7, smsText, truncate } from './sms';
 
 export { escapeHtml, type RenderedEmail } from './layout';
 
-export const CUSTOMER_EVENTS = [
+/** The appointment lifecycle messages (the original set). */
+export const APPOINTMENT_CUSTOMER_EVENTS = [
   'confirmation',
   'reminder48h',
   'reminder12h',
@@ -25,10 +30,70 @@ export const CUSTOMER_EVENTS = [
   'rebookFollowUp',
   'noShowPrompt',
 ] as const;
+/**
+ * Billing and after-service messages. receipt, paymentDeclined and paymentActionRequired need
+ * `ctx.billing`; each needs its link in `ctx.links` (see `requiredLink`). None carries the C/R reply prompt.
+ */
+export const BILLING_CUSTOMER_EVENTS = [
+  'receipt',
+  'paymentDeclined',
+  'paymentActionRequired',
+  'feedbackRequest',
+] as const;
+export const CUSTOMER_EVENTS = [...APPOINTMENT_CUSTOMER_EVENTS, ...BILLING_CUSTOMER_EVENTS] as const;
 export type CustomerEvent = (typeof CUSTOMER_EVENTS)[number];
 
-export const STAFF_EVENTS = ['staffBrief', 'staffNoShow'] as const;
+export const APPOINTMENT_STAFF_EVENTS = ['staffBrief', 'staffNoShow'] as const;
+/** Staff billing tasks; each needs `ctx.links.taskUrl`, staffChargeTask and staffPaymentFailed also `ctx.billing`. */
+export const BILLING_STAFF_EVENTS = ['staffChargeTask', 'staffDeliverOverdue', 'staffPaymentFailed'] as const;
+export const STAFF_EVENTS = [...APPOINTMENT_STAFF_EVENTS, ...BILLING_STAFF_EVENTS] as const;
 export type StaffEvent = (typeof STAFF_EVENTS)[number];
+
+/** One invoice line, amounts in minor units (same shape as `InvoiceLine` in src/billing/invoice.ts). */
+export interface MessageInvoiceLine {
+  description: string;
+  quantity: number;
+  unitMinor: number;
+  amountMinor: number;
+}
+
+/** The invoice and payment state for billing messages. Money is integer minor units of `currency`. */
+export interface MessageBilling {
+  invoiceNumber: number;
+  /** ISO 4217, e.g. "USD", "JPY". */
+  currency: string;
+  lines: MessageInvoiceLine[];
+  subtotalMinor: number;
+  /** Basis points: 825 = 8.25%. */
+  taxRateBps: number;
+  taxMinor: number;
+  totalMinor: number;
+  /** Minutes recorded by staff on the deliver-service task; null when not recorded (fixed price). */
+  billableMinutes: number | null;
+  /** The card saved on the contact (or charged); null when there is none. */
+  card: { brand: string | null; last4: string | null } | null;
+  /** Payments went through the simulated gateway: messages say it was a test payment and no money moved. */
+  simulated: boolean;
+  /** For paymentDeclined / staffPaymentFailed: the decline reason, in plain words. */
+  declineMessage?: string;
+  /** Dunning: this attempt (1-based), the number of attempts in all, and when the next one is due (epoch ms). */
+  attempt?: number;
+  maxAttempts?: number;
+  nextAttemptAt?: number;
+}
+
+export interface MessageLinks {
+  /** Customer: page to replace the saved card (paymentDeclined). */
+  updateCardUrl?: string;
+  /** Customer: page to confirm / authenticate the payment (paymentActionRequired). */
+  payUrl?: string;
+  /** Customer: feedback form (feedbackRequest). */
+  feedbackUrl?: string;
+  /** Staff: the task in the app (staffChargeTask, staffDeliverOverdue, staffPaymentFailed). */
+  taskUrl?: string;
+  /** Customer: view / download the invoice (receipt). */
+  invoiceUrl?: string;
+}
 
 export interface MessageContext {
   business: { name: string; email: string; phone: string | null; address: string | null; timeZone: string };
@@ -57,6 +122,10 @@ export interface MessageContext {
   bookingUrl: string;
   /** For rebookFollowUp and noShowPrompt (up to 3). */
   suggestedSlots?: Array<{ startsAt: number; url: string }>;
+  /** Invoice and payment state, for the billing events. */
+  billing?: MessageBilling;
+  /** Links for the billing and feedback events. */
+  links?: MessageLinks;
 }
 
 /** Wording of the SMS reply keywords; never CANCEL/STOP, which carriers treat as opt-out keywords. */
@@ -146,6 +215,86 @@ function validate(ctx: MessageContext): void {
 
 function assertNever(x: never): never {
   throw new Error(`unknown message event ${JSON.stringify(x)}`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Billing helpers
+
+/** "1 h 15 min (75 minutes)", "2 h (120 minutes)", "45 min (45 minutes)". */
+export function formatBillableMinutes(minutes: number): string {
+  const m = Math.max(0, Math.round(minutes));
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  const short = h === 0 ? `${rest} min` : rest === 0 ? `${h} h` : `${h} h ${rest} min`;
+  return `${short} (${m} minute${m === 1 ? '' : 's'})`;
+}
+
+const CARD_BRANDS: ReadonlyMap<string, string> = new Map([
+  ['visa', 'Visa'],
+  ['mastercard', 'Mastercard'],
+  ['amex', 'American Express'],
+  ['american_express', 'American Express'],
+  ['discover', 'Discover'],
+  ['diners', 'Diners Club'],
+  ['jcb', 'JCB'],
+  ['unionpay', 'UnionPay'],
+  ['cartes_bancaires', 'Cartes Bancaires'],
+]);
+
+/** "Visa ending in 4242", "card ending in 4242", "Visa card"; null when no card (or nothing about it) is known. */
+export function describeCard(card: MessageBilling['card']): string | null {
+  if (!card) return null;
+  const rawBrand = present(card.brand);
+  const brand = rawBrand
+    ? (CARD_BRANDS.get(rawBrand.toLowerCase()) ?? oneLine(rawBrand.charAt(0).toUpperCase() + rawBrand.slice(1)))
+    : null;
+  const last4 = present(card.last4);
+  if (brand && last4) return `${brand} ending in ${oneLine(last4)}`;
+  if (last4) return `card ending in ${oneLine(last4)}`;
+  return brand ? `${brand} card` : null;
+}
+
+/** Customer-facing wording when the payment went through the simulated gateway. */
+export const SIMULATED_PAYMENT_NOTE = 'This was a test payment through a simulated payment gateway: no money moved.';
+const SIMULATED_PAYMENT_SMS = 'Test payment, no money moved.';
+const SIMULATED_PAYMENT_STAFF_NOTE =
+  'Payments for this business go through the simulated gateway: charging is a test payment, no money moves.';
+
+function requireBilling(ctx: MessageContext, event: string): MessageBilling {
+  if (!ctx.billing) throw new Error(`the ${event} message needs ctx.billing (invoice and payment details)`);
+  return ctx.billing;
+}
+
+function requireLink(ctx: MessageContext, key: keyof MessageLinks, event: string): string {
+  const url = present(ctx.links?.[key]);
+  if (!url) throw new Error(`the ${event} message needs ctx.links.${key}`);
+  return url;
+}
+
+function money(b: MessageBilling, minor: number): string {
+  return formatMoney(minor, b.currency);
+}
+
+/** Money for an SMS: the currency symbol when it is GSM-7 ($, £, ¥, €), else the ISO code ("INR 1,234.00"). */
+function smsMoney(b: MessageBilling, minor: number): string {
+  const formatted = money(b, minor);
+  return isGsm7(formatted) ? formatted : `${b.currency.toUpperCase()} ${formatted.replace(/[^\d.,-]/g, '')}`;
+}
+
+const NUMBER = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+
+/** The invoice lines, subtotal, tax and total as label/value rows. */
+function invoiceDetails(b: MessageBilling): Block {
+  const rows: Array<readonly [string, string]> = b.lines.map((l) => [
+    oneLine(l.description),
+    `${NUMBER.format(l.quantity)} × ${money(b, l.unitMinor)} = ${money(b, l.amountMinor)}`,
+  ]);
+  rows.push(['Subtotal', money(b, b.subtotalMinor)]);
+  if (b.taxRateBps !== 0 || b.taxMinor !== 0) {
+    rows.push([`Tax (${NUMBER.format(b.taxRateBps / 100)}%)`, money(b, b.taxMinor)]);
+  }
+  rows.push(['Total', money(b, b.totalMinor)]);
+  return { kind: 'details', rows };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -349,6 +498,107 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         ...slotBlocks(ctx, 'Here are a few open times (tap one to book it):'),
       ];
       break;
+    case 'receipt': {
+      const b = requireBilling(ctx, event);
+      const invoiceUrl = requireLink(ctx, 'invoiceUrl', event);
+      const total = money(b, b.totalMinor);
+      const card = describeCard(b.card);
+      subject = `${b.simulated ? 'Test receipt' : 'Receipt'}: ${total} for ${subjectService(ctx, 36)} (invoice #${b.invoiceNumber})`;
+      body = [
+        {
+          kind: 'p',
+          parts: [
+            'Thank you! We received your payment of ',
+            { strong: total },
+            ` for your ${svc}${withStaff} on ${formatWhen(a.startsAt, tz)}.`,
+          ],
+        },
+        ...(b.simulated ? [{ kind: 'p', parts: [{ strong: SIMULATED_PAYMENT_NOTE }] } as Block] : []),
+        {
+          kind: 'details',
+          rows: [
+            ['Invoice', `#${b.invoiceNumber}`],
+            ['Amount paid', total],
+            ...(card ? [['Paid with', card] as const] : []),
+          ],
+        },
+        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        invoiceDetails(b),
+        { kind: 'p', parts: ['You can view and download your invoice here:'] },
+        { kind: 'button', label: 'View invoice', href: invoiceUrl },
+      ];
+      break;
+    }
+    case 'paymentDeclined': {
+      const b = requireBilling(ctx, event);
+      const updateCardUrl = requireLink(ctx, 'updateCardUrl', event);
+      const total = money(b, b.totalMinor);
+      const card = describeCard(b.card);
+      const reason = present(b.declineMessage);
+      subject = `Your payment of ${total} to ${truncate(biz, 28)} did not go through`;
+      body = [
+        {
+          kind: 'p',
+          parts: [
+            'We tried to charge ',
+            { strong: total },
+            `${card ? ` to your ${card}` : ''} for your ${svc} on ${formatWhen(a.startsAt, tz)} ` +
+              `(invoice #${b.invoiceNumber}), but the payment did not go through.`,
+          ],
+        },
+        ...(reason ? [{ kind: 'note', label: 'Reason', text: reason } as Block] : []),
+        b.nextAttemptAt !== undefined
+          ? {
+              kind: 'p',
+              parts: [
+                `We'll try again on `,
+                { strong: formatWhen(b.nextAttemptAt, tz) },
+                '. To make sure it goes through, please update your card before then, or try again with another card now:',
+              ],
+            }
+          : { kind: 'p', parts: ['Please update your card and try again:'] },
+        { kind: 'button', label: 'Update your card', href: updateCardUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_NOTE] } as Block] : []),
+        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        invoiceDetails(b),
+      ];
+      break;
+    }
+    case 'paymentActionRequired': {
+      const b = requireBilling(ctx, event);
+      const payUrl = requireLink(ctx, 'payUrl', event);
+      const total = money(b, b.totalMinor);
+      subject = `Please confirm your payment of ${total} to ${truncate(biz, 28)}`;
+      body = [
+        {
+          kind: 'p',
+          parts: [
+            'Your bank has asked you to confirm the payment of ',
+            { strong: total },
+            ` for your ${svc} on ${formatWhen(a.startsAt, tz)} (invoice #${b.invoiceNumber}). ` +
+              'This is a routine security check and only takes a moment:',
+          ],
+        },
+        { kind: 'button', label: 'Confirm payment', href: payUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_NOTE] } as Block] : []),
+        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        invoiceDetails(b),
+      ];
+      break;
+    }
+    case 'feedbackRequest': {
+      const feedbackUrl = requireLink(ctx, 'feedbackUrl', event);
+      subject = `How was your ${subjectSvc}?`;
+      body = [
+        {
+          kind: 'p',
+          parts: [`Thank you for choosing ${biz} for your ${svc}${withStaff} on ${formatWhen(a.startsAt, tz)}.`],
+        },
+        { kind: 'p', parts: [`We'd love to hear how it went. It only takes a minute:`] },
+        { kind: 'button', label: 'Share your feedback', href: feedbackUrl },
+      ];
+      break;
+    }
     default:
       return assertNever(event);
   }
@@ -451,6 +701,54 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
             ? `Want a new time? Open times:\n${lines.join('\n')}\nMore times: ${ctx.bookingUrl}`
             : `Pick a new time here: ${ctx.bookingUrl}`),
       );
+    case 'receipt': {
+      const b = requireBilling(ctx, event);
+      const invoiceUrl = requireLink(ctx, 'invoiceUrl', event);
+      const card = describeCard(b.card);
+      return fitSms(
+        base,
+        (t) =>
+          `${t.biz}: Thank you! We received your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc} on ` +
+          `${formatDayShort(a.startsAt, tz)} (invoice #${b.invoiceNumber}${card ? `, ${smsText(card)}` : ''}).` +
+          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
+          ` Invoice: ${invoiceUrl}`,
+      ).text;
+    }
+    case 'paymentDeclined': {
+      const b = requireBilling(ctx, event);
+      const updateCardUrl = requireLink(ctx, 'updateCardUrl', event);
+      const next = b.nextAttemptAt;
+      return fitSms(
+        { ...base, reason: { text: b.declineMessage ?? '', min: 0 } },
+        (t) =>
+          `${t.biz}: Your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc} did not go through` +
+          (t.reason ? `: ${sentence(t.reason)}` : '.') +
+          (next !== undefined ? ` We'll try again ${formatWhenShort(next, tz)}.` : '') +
+          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
+          ` Please update your card or try again: ${updateCardUrl}`,
+      ).text;
+    }
+    case 'paymentActionRequired': {
+      const b = requireBilling(ctx, event);
+      const payUrl = requireLink(ctx, 'payUrl', event);
+      return fitSms(
+        base,
+        (t) =>
+          `${t.biz}: ` +
+          sentence(`Your bank asks you to confirm your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc}`) +
+          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
+          ` Confirm here: ${payUrl}`,
+      ).text;
+    }
+    case 'feedbackRequest': {
+      const feedbackUrl = requireLink(ctx, 'feedbackUrl', event);
+      return fitSms(
+        { ...base, first: { text: firstName(ctx.contact.name), min: 0 } },
+        (t) =>
+          `${t.biz}: Hi${t.first ? ` ${t.first}` : ''}, thank you for your ${t.svc}! ` +
+          `How did it go? Tell us here: ${feedbackUrl}`,
+      ).text;
+    }
     default:
       return assertNever(event);
   }
@@ -534,6 +832,135 @@ export function renderStaffEmail(event: StaffEvent, ctx: MessageContext): Render
           footer,
         ],
       );
+    case 'staffChargeTask': {
+      const b = requireBilling(ctx, event);
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      const total = money(b, b.totalMinor);
+      const card = describeCard(b.card);
+      const billable = b.billableMinutes === null ? 'not recorded' : formatBillableMinutes(b.billableMinutes);
+      return renderEmail(
+        `Charge ${truncate(client, 30)} for ${subjectSvc} on ${formatDayShort(a.startsAt, tz)}: ${total}`,
+        [
+          greeting,
+          {
+            kind: 'p',
+            parts: [
+              `Please charge ${client} for their ${oneLine(ctx.service.name)} on `,
+              { strong: formatWhen(a.startsAt, tz) },
+              '.',
+            ],
+          },
+          {
+            kind: 'details',
+            rows: [
+              ['Billable time', billable],
+              ['Invoice', `#${b.invoiceNumber}`],
+              ['Computed total', total],
+              ['Card on file', card ?? 'no card saved'],
+            ],
+          },
+          { kind: 'heading', text: 'What to do' },
+          {
+            kind: 'p',
+            parts: [
+              '1. Review the amount below and adjust the cost of the service if needed, based on the billable hours: ',
+              { strong: billable },
+              '.',
+            ],
+          },
+          card
+            ? {
+                kind: 'p',
+                parts: ['2. Then confirm the charge to the card saved on the contact record: ', { strong: card }, '.'],
+              }
+            : {
+                kind: 'p',
+                parts: [
+                  '2. Then confirm the charge. ',
+                  { strong: 'There is no card saved on the contact record' },
+                  `: ask ${client} to add one, or collect the payment another way.`,
+                ],
+              },
+          { kind: 'button', label: 'Open the charge task', href: taskUrl },
+          ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_STAFF_NOTE] } as Block] : []),
+          { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+          invoiceDetails(b),
+          { kind: 'heading', text: 'Client' },
+          clientDetails(ctx),
+          { kind: 'heading', text: 'Appointment' },
+          staffAppointmentDetails(ctx),
+          footer,
+        ],
+      );
+    }
+    case 'staffDeliverOverdue': {
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      return renderEmail(
+        `Still open: deliver ${subjectService(ctx, 34)} for ${truncate(client, 26)} (ended ${formatWhenShort(a.endsAt, tz)})`,
+        [
+          greeting,
+          {
+            kind: 'p',
+            parts: [
+              `The deliver-service task for ${client}'s ${oneLine(ctx.service.name)} is still open, 2 hours after ` +
+                'the appointment ended at ',
+              { strong: formatWhen(a.endsAt, tz) },
+              '.',
+            ],
+          },
+          {
+            kind: 'p',
+            parts: [
+              'If the service was delivered, please record the billable time and complete the task so the client ' +
+                'can be charged. If it did not take place, update the appointment.',
+            ],
+          },
+          { kind: 'button', label: 'Open the task', href: taskUrl },
+          { kind: 'heading', text: 'Appointment' },
+          staffAppointmentDetails(ctx),
+          { kind: 'heading', text: 'Client' },
+          clientDetails(ctx),
+          footer,
+        ],
+      );
+    }
+    case 'staffPaymentFailed': {
+      const b = requireBilling(ctx, event);
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      const total = money(b, b.totalMinor);
+      const card = describeCard(b.card);
+      const reason = present(b.declineMessage);
+      const attempts = b.maxAttempts ?? b.attempt;
+      return renderEmail(`Payment failed: ${truncate(client, 30)}, ${total} (invoice #${b.invoiceNumber})`, [
+        greeting,
+        {
+          kind: 'p',
+          parts: [
+            `${attempts !== undefined ? `All ${attempts} payment attempts` : 'All payment attempts'} for `,
+            { strong: total },
+            ` (invoice #${b.invoiceNumber}) from ${client} for their ${oneLine(ctx.service.name)} on ` +
+              `${formatWhen(a.startsAt, tz)} have failed. Please call the client to sort out the payment.`,
+          ],
+        },
+        {
+          kind: 'details',
+          rows: [
+            ['Amount due', total],
+            ['Card', card ?? 'no card saved'],
+            ['Last decline reason', reason ?? 'not given'],
+          ],
+        },
+        { kind: 'button', label: 'Open the task', href: taskUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_STAFF_NOTE] } as Block] : []),
+        { kind: 'heading', text: 'Client' },
+        clientDetails(ctx),
+        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        invoiceDetails(b),
+        { kind: 'heading', text: 'Appointment' },
+        staffAppointmentDetails(ctx),
+        footer,
+      ]);
+    }
     default:
       return assertNever(event);
   }
@@ -580,6 +1007,48 @@ export function renderStaffSms(event: StaffEvent, ctx: MessageContext): string {
           `No-show: ${t.client} missed ${t.svc} at ${formatTime(a.startsAt, tz)} (${formatDayShort(a.startsAt, tz)}).` +
           (reach ? ` Reach them at ${reach}.` : ''),
       ).text;
+    case 'staffChargeTask': {
+      const b = requireBilling(ctx, event);
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      const card = describeCard(b.card);
+      const billable = b.billableMinutes === null ? 'not recorded' : formatBillableMinutes(b.billableMinutes);
+      return fitSms(
+        { svc: { text: ctx.service.name, min: 16 }, client: { text: ctx.contact.name, min: 12 } },
+        (t) =>
+          `Charge task: ${t.client}, ${t.svc} ${formatWhenShort(a.startsAt, tz)}. Billable: ${billable}. ` +
+          `Total ${smsMoney(b, b.totalMinor)}. Review/adjust it for the billable hours, then charge ` +
+          `${card ? smsText(card) : 'the card (no card saved!)'}.` +
+          (b.simulated ? ' Test payment, no money moves.' : '') +
+          ` Task: ${taskUrl}`,
+      ).text;
+    }
+    case 'staffDeliverOverdue': {
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      return fitSms(
+        { svc: { text: ctx.service.name, min: 16 }, client: { text: ctx.contact.name, min: 12 } },
+        (t) =>
+          `Still open 2 h after it ended (${formatWhenShort(a.endsAt, tz)}): deliver ${t.svc} for ${t.client}. ` +
+          `Record the billable time: ${taskUrl}`,
+      ).text;
+    }
+    case 'staffPaymentFailed': {
+      const b = requireBilling(ctx, event);
+      const taskUrl = requireLink(ctx, 'taskUrl', event);
+      return fitSms(
+        {
+          svc: { text: ctx.service.name, min: 16 },
+          client: { text: ctx.contact.name, min: 12 },
+          reach: { text: reach, min: 0 },
+          reason: { text: b.declineMessage ?? '', min: 0 },
+        },
+        (t) =>
+          `Payment failed: ${smsMoney(b, b.totalMinor)} from ${t.client} for ${t.svc} ` +
+          `${formatWhenShort(a.startsAt, tz)} (invoice #${b.invoiceNumber}).` +
+          (t.reason ? ` Last decline: ${sentence(t.reason)}` : '') +
+          (t.reach ? ` Call them: ${t.reach}.` : '') +
+          ` Task: ${taskUrl}`,
+      ).text;
+    }
     default:
       return assertNever(event);
   }

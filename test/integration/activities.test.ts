@@ -12,6 +12,8 @@ import { loadConfig } from '../../src/config';
 import { seedDemoData } from '../../src/db/seed';
 import { availableSlots } from '../../src/availability/service';
 import type { MessageProvider, OutgoingMessage } from '../../src/messaging/providers';
+import { SimulatedGateway } from '../../src/payments/simulated-gateway';
+import { billingActivities } from '../../activities/billing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
@@ -78,6 +80,7 @@ it('sends each message once however often the activity runs', async () => {
     db: database.db,
     config,
     providers: { email: countingProvider, sms: countingProvider },
+    payments: new SimulatedGateway(),
   });
   const input = {
     appointmentId,
@@ -106,6 +109,7 @@ it('applies a reschedule once per idempotency key, and drops a reminder for the 
     db: database.db,
     config,
     providers: { email: countingProvider, sms: countingProvider },
+    payments: new SimulatedGateway(),
   });
   const request = {
     appointmentId,
@@ -165,4 +169,115 @@ it('applies a reschedule once per idempotency key, and drops a reminder for the 
     .where('appointment_id', '=', appointmentId)
     .execute();
   expect(tokens.every((t) => t.revoked_at !== null)).toBe(true);
+});
+
+it('billing: the deliver task opens the invoice; a charge without a card declines, with a card succeeds once; billing messages render', async () => {
+  const { config, appointmentId, workflowId } = await bookOne('jamie.fox@example.com');
+  const payments = new SimulatedGateway();
+  const data = appointmentActivities({ db: database.db });
+  const billing = billingActivities({ db: database.db, payments });
+  const messaging = notificationActivities({
+    db: database.db,
+    config,
+    providers: { email: countingProvider, sms: countingProvider },
+    payments,
+  });
+  const technician = { kind: 'technician' as const, name: 'Jordan Patel' };
+
+  const { taskId } = await data.createTask({
+    appointmentId,
+    kind: 'deliver_service',
+    title: 'Deliver Consultation',
+    assigneeStaffId: null,
+    dueAt: null,
+    idempotencyKey: `${workflowId}:task:deliver`,
+  });
+  const delivered = await billing.completeDeliverTask({
+    appointmentId,
+    taskId,
+    minutes: 30,
+    actor: technician,
+    channel: 'in_person',
+  });
+  const again = await billing.completeDeliverTask({
+    appointmentId,
+    taskId,
+    minutes: 45,
+    actor: technician,
+    channel: 'in_person',
+  });
+  expect(again).toEqual(delivered);
+  expect(delivered.appointment.status).toBe('done');
+  // Consultation: fixed 60.00 USD, business tax 8% → 64.80.
+  expect(delivered.invoice).toMatchObject({ subtotalMinor: 6000, taxMinor: 480, totalMinor: 6480, currency: 'USD' });
+
+  const noCard = await billing.chargeInvoice({ appointmentId, attempt: 1, idempotencyKey: `${workflowId}:charge:1` });
+  expect(noCard).toMatchObject({ status: 'declined', declineCode: 'no_saved_card', gateway: 'simulated' });
+  const declinedNotice = await messaging.sendAppointmentMessages({
+    appointmentId,
+    workflowId,
+    audience: 'customer',
+    event: 'paymentDeclined',
+    step: 'payment-attempt-1',
+    revision: 1,
+    onlyIfCurrent: false,
+    nextAttemptAt: Date.now() + 86400_000,
+  });
+  expect(declinedNotice.messageIds.length).toBeGreaterThan(0);
+
+  const contact = await database.db
+    .selectFrom('appointments')
+    .select('contact_id')
+    .where('id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  await database.db
+    .updateTable('contacts')
+    .set({ default_payment_method_id: 'pm_card_visa', card_brand: 'visa', card_last4: '4242' })
+    .where('id', '=', contact.contact_id)
+    .execute();
+  const paid = await billing.chargeInvoice({ appointmentId, attempt: 2, idempotencyKey: `${workflowId}:charge:2` });
+  const replayed = await billing.chargeInvoice({ appointmentId, attempt: 2, idempotencyKey: `${workflowId}:charge:2` });
+  expect(paid).toMatchObject({ status: 'succeeded', gateway: 'simulated' });
+  expect(replayed).toEqual(paid);
+  const attempts = await database.db
+    .selectFrom('payment_attempts')
+    .select(['attempt', 'status'])
+    .orderBy('attempt')
+    .execute();
+  expect(attempts.filter((a) => a.status === 'succeeded')).toHaveLength(1);
+  const invoice = await database.db
+    .selectFrom('invoices')
+    .select(['status', 'number'])
+    .where('appointment_id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  expect(invoice.status).toBe('paid');
+
+  await messaging.sendAppointmentMessages({
+    appointmentId,
+    workflowId,
+    audience: 'customer',
+    event: 'receipt',
+    step: 'receipt',
+    revision: 1,
+    onlyIfCurrent: false,
+  });
+  const receipt = await database.db
+    .selectFrom('messages')
+    .select(['body', 'channel'])
+    .where('appointment_id', '=', appointmentId)
+    .where('template', '=', 'receipt')
+    .where('channel', '=', 'email')
+    .executeTakeFirstOrThrow();
+  expect(receipt.body).toContain('$64.80');
+  expect(receipt.body).toContain(String(invoice.number));
+  expect(receipt.body).toContain('4242');
+  await messaging.sendAppointmentMessages({
+    appointmentId,
+    workflowId,
+    audience: 'staff',
+    event: 'staffDeliverOverdue',
+    step: 'deliver-overdue',
+    revision: 1,
+    onlyIfCurrent: false,
+  });
 });

@@ -202,7 +202,20 @@ it('guest booking → confirmation stored → reschedule by manage link → canc
     .execute();
   expect(
     timeline.filter((t) => !t.kind.startsWith('message') && t.kind !== 'stage').map((t) => `${t.kind}@${t.channel}`),
-  ).toEqual(['booked@web', 'sms_opt_in@web', 'rescheduled@manage_link', 'status:cancelled@manage_link']);
+  ).toEqual([
+    'booked@web',
+    'sms_opt_in@web',
+    'task:created@system',
+    'rescheduled@manage_link',
+    'status:cancelled@manage_link',
+  ]);
+  // The deliver-service task opened at booking, followed the reschedule, and was cancelled with the appointment.
+  const tasks = await system.database.db
+    .selectFrom('tasks')
+    .select(['kind', 'status', 'due_at'])
+    .where('appointment_id', '=', appointment.id)
+    .execute();
+  expect(tasks).toEqual([{ kind: 'deliver_service', status: 'cancelled', due_at: new Date(later.startsAt) }]);
 });
 
 it('rejects bad input with 400 naming each field, and writes nothing', async () => {

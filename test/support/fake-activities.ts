@@ -23,6 +23,8 @@ export interface FakeWorld {
   /** Start times (epoch ms) the "database" refuses as taken. */
   takenStarts: Set<number>;
   rebooked: { value: boolean };
+  /** Outcomes of successive charge attempts; 'succeeded' once the list runs out. */
+  chargeOutcomes: Array<'succeeded' | 'declined' | 'requires_action'>;
   messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
 }
 
@@ -49,6 +51,9 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const calls: Call[] = [];
   const takenStarts = new Set<number>();
   const rebooked = { value: false };
+  const chargeOutcomes: FakeWorld['chargeOutcomes'] = [];
+  const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
+  let invoiceTotal = 0;
   const record = (name: keyof Activities, input: object) =>
     calls.push({ name, at: activityInfo().scheduledTimestampMs, input: input as Record<string, unknown> });
 
@@ -98,7 +103,51 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     },
     async createTask(input) {
       record('createTask', input);
-      return { taskId: 'task-1' };
+      return { taskId: `task-${input.kind}` };
+    },
+    async completeDeliverTask(input) {
+      record('completeDeliverTask', input);
+      current = { ...current, status: 'done' };
+      invoiceTotal = Math.round((input.minutes / 60) * 9000 * 1.08);
+      return {
+        appointment: { ...current },
+        invoice: {
+          invoiceId: 'inv-1',
+          number: 1001,
+          currency: 'USD',
+          subtotalMinor: 0,
+          taxMinor: 0,
+          totalMinor: invoiceTotal,
+        },
+      };
+    },
+    async confirmCharge(input) {
+      record('confirmCharge', input);
+      invoiceTotal = input.amountMinor ?? invoiceTotal;
+      return {
+        invoiceId: 'inv-1',
+        number: 1001,
+        currency: 'USD',
+        subtotalMinor: 0,
+        taxMinor: 0,
+        totalMinor: invoiceTotal,
+      };
+    },
+    async chargeInvoice(input) {
+      record('chargeInvoice', input);
+      // Like the real activity: an attempt already made answers with its recorded outcome.
+      const known = charges.get(input.idempotencyKey);
+      if (known) return known;
+      const status = chargeOutcomes.shift() ?? 'succeeded';
+      const outcome = {
+        status,
+        paymentId: `pi_${input.attempt}`,
+        declineCode: status === 'declined' ? 'insufficient_funds' : null,
+        message: status === 'succeeded' ? null : 'Your card has insufficient funds.',
+        gateway: 'simulated' as const,
+      };
+      charges.set(input.idempotencyKey, outcome);
+      return outcome;
     },
     async sendAppointmentMessages(input) {
       record('sendAppointmentMessages', input);
@@ -112,6 +161,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     appointment: () => current,
     takenStarts,
     rebooked,
+    chargeOutcomes,
     messages: () =>
       calls
         .filter((c) => c.name === 'sendAppointmentMessages')

@@ -11,7 +11,7 @@ const histories = savedHistories('appointment');
 
 it('has saved appointment histories to replay, covering every path', () => {
   const names = histories.map((h) => h.name).join(' ');
-  expect(histories.length).toBeGreaterThanOrEqual(10);
+  expect(histories.length).toBeGreaterThanOrEqual(16);
   for (const path of ['reschedule', 'cancel', 'no-show', 'signal', 'start-service', 'dst'])
     expect(names).toContain(path);
 });

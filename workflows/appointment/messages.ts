@@ -52,6 +52,8 @@ export interface AppointmentSnapshot {
   stage: PipelineStage;
   revision: number;
   policy: LifecyclePolicy;
+  /** Billing policy of the service; absent in workflows started before billing existed. */
+  billing?: { policy: 'manual' | 'auto'; incrementMinutes: number };
 }
 
 export interface AppointmentWorkflowInput {
@@ -86,7 +88,31 @@ export interface StartServiceRequest {
   channel: Channel;
 }
 
+/** Completes a human task: the deliver task takes the billable minutes, the charge task an optional adjusted amount. */
+export interface CompleteTaskRequest {
+  taskId: string;
+  form: { minutes?: number; notes?: string; amountMinor?: number };
+  actor: Actor;
+  channel: Channel;
+}
+
+export interface CardUpdated {
+  source: 'manage_link' | 'stripe_webhook' | 'staff';
+}
+
 export type MarkState = 'pending' | 'fired' | 'skipped';
+
+export interface TaskState {
+  taskId: string;
+  status: 'open' | 'done';
+  overdue: boolean;
+}
+
+export interface BillingState {
+  invoice: { invoiceId: string; number: number; currency: string; totalMinor: number } | null;
+  payment: 'not_started' | 'awaiting_confirmation' | 'charging' | 'paid' | 'declined' | 'requires_action' | 'failed';
+  attempts: number;
+}
 
 export interface AppointmentState {
   appointment: AppointmentSnapshot;
@@ -96,6 +122,8 @@ export interface AppointmentState {
   cancelReason: string | null;
   rebookFollowUp: 'not_applicable' | 'waiting' | 'sent' | 'not_needed';
   closed: boolean;
+  tasks: { deliver: TaskState | null; charge: TaskState | null };
+  billing: BillingState | null;
 }
 
 export const rescheduleUpdate = defineUpdate<AppointmentState, [RescheduleRequest]>('reschedule');
@@ -107,7 +135,15 @@ export const rescheduleSignal = defineSignal<[RescheduleRequest]>('rescheduleReq
 export const cancelSignal = defineSignal<[CancelRequest]>('cancelRequested');
 export const noShowSignal = defineSignal<[NoShowRequest]>('noShowReported');
 
+export const completeTaskUpdate = defineUpdate<AppointmentState, [CompleteTaskRequest]>('completeTask');
+export const cardUpdatedSignal = defineSignal<[CardUpdated]>('cardUpdated');
+
 export const stateQuery = defineQuery<AppointmentState>('state');
+
+/** Patch ids for changes to running workflows (see test/histories). */
+export const PATCHES = {
+  billing: 'appointment-billing-v1',
+} as const;
 
 /** Error types the workflow raises for refused requests; the API maps them to HTTP statuses. */
 export const REFUSALS = {

@@ -19,6 +19,7 @@ import {
   condition,
   proxyActivities,
   setCurrentDetails,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -27,7 +28,9 @@ import {
 import type * as activities from '../../activities';
 import { computeMarks, type Mark, stageAt } from '../../src/domain/marks';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
-import { HOUR_MS } from '../../src/domain/time';
+import { billableMinutesSchema } from '../../src/billing/invoice';
+import { DAY_MS, HOUR_MS } from '../../src/domain/time';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
 import {
   AppointmentStage,
   AppointmentStartsAt,
@@ -39,14 +42,20 @@ import {
   type AppointmentSnapshot,
   type AppointmentState,
   type AppointmentWorkflowInput,
+  type BillingState,
   type CancelRequest,
+  type CompleteTaskRequest,
   type MarkState,
+  PATCHES,
+  type TaskState,
   type NoShowRequest,
   REFUSALS,
   type RescheduleRequest,
   type StartServiceRequest,
   cancelSignal,
   cancelUpdate,
+  cardUpdatedSignal,
+  completeTaskUpdate,
   markNoShowUpdate,
   noShowSignal,
   rescheduleSignal,
@@ -93,6 +102,8 @@ interface QueuedMessage {
   onlyIfCurrent: boolean;
   previousStartsAt?: number;
   suggestSlots?: number;
+  nextAttemptAt?: number;
+  assignee?: 'staff' | 'billing_owner';
 }
 
 function refuse(type: string, message: string): ApplicationFailure {
@@ -128,6 +139,12 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   let rebookFollowUp: AppointmentState['rebookFollowUp'] = 'not_applicable';
   const lock = new Lock();
   const outbox: QueuedMessage[] = [];
+  // Billing (patch appointment-billing-v1): tasks, invoice, payment.
+  let billingEnabled = false;
+  let deliverTask: TaskState | null = null;
+  let chargeTask: TaskState | null = null;
+  let billing: BillingState | null = null;
+  let cardUpdated = false;
   let outboxClosed = false;
 
   const markKey = (mark: Mark) => `r${appointment.revision}:${mark.kind}`;
@@ -153,6 +170,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       cancelReason,
       rebookFollowUp,
       closed,
+      tasks: { deliver: deliverTask, charge: chargeTask },
+      billing,
     };
   };
 
@@ -198,6 +217,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         onlyIfCurrent: message.onlyIfCurrent,
         ...(message.previousStartsAt !== undefined ? { previousStartsAt: message.previousStartsAt } : {}),
         ...(message.suggestSlots ? { suggestSlots: message.suggestSlots } : {}),
+        ...(message.nextAttemptAt !== undefined ? { nextAttemptAt: message.nextAttemptAt } : {}),
+        ...(message.assignee === 'billing_owner' ? { toBillingOwner: true } : {}),
       });
     }
   })();
@@ -362,6 +383,77 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       }
     };
 
+  const validateCompleteTask = (request: CompleteTaskRequest) => {
+    const task =
+      request.taskId === deliverTask?.taskId ? deliverTask : request.taskId === chargeTask?.taskId ? chargeTask : null;
+    if (!billingEnabled || !task)
+      throw refuse(REFUSALS.notFound, `Task ${request.taskId} is not open on this appointment.`);
+    if (task.status === 'done') return; // completed twice: answered with the first result
+    if (task === deliverTask) {
+      if (!isActiveStatus(appointment.status)) {
+        throw refuse(
+          REFUSALS.invalidTransition,
+          `This appointment is ${appointment.status}; its service cannot be completed.`,
+        );
+      }
+      const form = billableMinutesSchema({ incrementMinutes: appointment.billing?.incrementMinutes ?? 1 }).safeParse({
+        minutes: request.form.minutes,
+        ...(request.form.notes ? { notes: request.form.notes } : {}),
+      });
+      if (!form.success)
+        throw refuse(REFUSALS.invalidRequest, `minutes ${form.error.issues[0]?.message ?? 'is invalid'}`);
+    } else if (
+      request.form.amountMinor !== undefined &&
+      (!Number.isInteger(request.form.amountMinor) || request.form.amountMinor <= 0)
+    ) {
+      throw refuse(REFUSALS.invalidRequest, 'amountMinor must be a positive whole number of minor units');
+    }
+  };
+
+  const completeTask = refusing(async (request: CompleteTaskRequest): Promise<AppointmentState> => {
+    validateCompleteTask(request);
+    if (deliverTask && request.taskId === deliverTask.taskId && deliverTask.status === 'open') {
+      const done = await data.completeDeliverTask({
+        appointmentId: appointment.appointmentId,
+        taskId: deliverTask.taskId,
+        minutes: request.form.minutes ?? 0,
+        ...(request.form.notes ? { notes: request.form.notes } : {}),
+        actor: request.actor,
+        channel: request.channel,
+      });
+      appointment = done.appointment;
+      deliverTask = { ...deliverTask, status: 'done', overdue: false };
+      billing = {
+        invoice: {
+          invoiceId: done.invoice.invoiceId,
+          number: done.invoice.number,
+          currency: done.invoice.currency,
+          totalMinor: done.invoice.totalMinor,
+        },
+        payment: appointment.billing?.policy === 'manual' ? 'awaiting_confirmation' : 'charging',
+        attempts: 0,
+      };
+    } else if (chargeTask && billing && request.taskId === chargeTask.taskId && chargeTask.status === 'open') {
+      const invoice = await data.confirmCharge({
+        appointmentId: appointment.appointmentId,
+        taskId: chargeTask.taskId,
+        ...(request.form.amountMinor !== undefined ? { amountMinor: request.form.amountMinor } : {}),
+        actor: request.actor,
+        channel: request.channel,
+      });
+      chargeTask = { ...chargeTask, status: 'done', overdue: false };
+      billing = { ...billing, invoice: { ...billing.invoice!, totalMinor: invoice.totalMinor }, payment: 'charging' };
+    }
+    changed = true;
+    publish();
+    return state();
+  });
+
+  setHandler(completeTaskUpdate, (r) => lock.run(() => completeTask(r)), { validator: validateCompleteTask });
+  setHandler(cardUpdatedSignal, () => {
+    cardUpdated = true;
+  });
+
   setHandler(stateQuery, state);
   setHandler(rescheduleUpdate, (r) => lock.run(() => reschedule(r)), { validator: validateReschedule });
   setHandler(cancelUpdate, (r) => lock.run(() => cancel(r)), { validator: validateCancel });
@@ -391,6 +483,12 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         enqueue({ audience: 'customer', event: action, step: action, onlyIfCurrent: true });
       } else if (action === 'staffBrief') {
         enqueue({ audience: 'staff', event: 'staffBrief', step: 'staff-brief', onlyIfCurrent: true });
+      } else if (action === 'closeOut' && billingEnabled) {
+        // With billing, the service is done when staff complete the deliver task: no silent auto-close.
+        if (deliverTask?.status === 'open') {
+          deliverTask = { ...deliverTask, overdue: true };
+          enqueue({ audience: 'staff', event: 'staffDeliverOverdue', step: 'deliver-overdue', onlyIfCurrent: false });
+        }
       } else if (action === 'closeOut') {
         appointment = await data.applyStatusChange({
           appointmentId: appointment.appointmentId,
@@ -407,7 +505,106 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     publish();
   };
 
+  // --- billing (patch appointment-billing-v1) ----------------------------------------------------
+
+  /** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
+  const collectPayment = async (): Promise<void> => {
+    if (!billing) return;
+    if (appointment.billing?.policy === 'manual') {
+      const { taskId } = await data.createTask({
+        appointmentId: appointment.appointmentId,
+        kind: 'charge_customer',
+        title: `Charge ${appointment.serviceName} to the saved card`,
+        assigneeStaffId: appointment.staffId,
+        assignToBillingOwner: true,
+        dueAt: Date.now() + DAY_MS,
+        idempotencyKey: `${workflowId}:task:charge`,
+      });
+      chargeTask = { taskId, status: 'open', overdue: false };
+      enqueue({
+        audience: 'staff',
+        event: 'staffChargeTask',
+        step: 'charge-task',
+        onlyIfCurrent: false,
+        assignee: 'billing_owner',
+      });
+      await condition(() => chargeTask?.status === 'done');
+    }
+    const retryDays = appointment.policy.paymentRetryDays ?? DEFAULT_LIFECYCLE_POLICY.paymentRetryDays;
+    for (let attempt = 1; ; attempt += 1) {
+      billing = { ...billing, payment: 'charging', attempts: attempt };
+      const outcome = await data.chargeInvoice({
+        appointmentId: appointment.appointmentId,
+        attempt,
+        idempotencyKey: `${workflowId}:charge:${attempt}`,
+      });
+      if (outcome.status === 'succeeded') {
+        billing = { ...billing, payment: 'paid' };
+        appointment = await data.setStage({
+          appointmentId: appointment.appointmentId,
+          stage: 'Paid Won',
+          revision: appointment.revision,
+          reason: 'paid',
+          idempotencyKey: `${workflowId}:stage:paid`,
+        });
+        publish();
+        enqueue({ audience: 'customer', event: 'receipt', step: 'receipt', onlyIfCurrent: false });
+        await sleep((appointment.policy.feedbackDelayHours ?? DEFAULT_LIFECYCLE_POLICY.feedbackDelayHours) * HOUR_MS);
+        enqueue({ audience: 'customer', event: 'feedbackRequest', step: 'feedback', onlyIfCurrent: false });
+        return;
+      }
+      billing = { ...billing, payment: outcome.status === 'requires_action' ? 'requires_action' : 'declined' };
+      const waitDays = retryDays[attempt - 1];
+      if (waitDays === undefined) {
+        billing = { ...billing, payment: 'failed' };
+        await data.createTask({
+          appointmentId: appointment.appointmentId,
+          kind: 'payment_follow_up',
+          title: `Payment failed after ${attempt} attempts: contact the customer`,
+          assigneeStaffId: appointment.staffId,
+          assignToBillingOwner: true,
+          dueAt: Date.now() + DAY_MS,
+          idempotencyKey: `${workflowId}:task:payment-follow-up`,
+        });
+        enqueue({
+          audience: 'staff',
+          event: 'staffPaymentFailed',
+          step: 'payment-failed',
+          onlyIfCurrent: false,
+          assignee: 'billing_owner',
+        });
+        publish();
+        return;
+      }
+      const nextAttemptAt = Date.now() + waitDays * DAY_MS;
+      enqueue({
+        audience: 'customer',
+        event: outcome.status === 'requires_action' ? 'paymentActionRequired' : 'paymentDeclined',
+        step: `payment-attempt-${attempt}`,
+        onlyIfCurrent: false,
+        nextAttemptAt,
+      });
+      publish();
+      // A new card (manage page or Stripe webhook) retries at once; otherwise on schedule.
+      cardUpdated = false;
+      await condition(() => cardUpdated, nextAttemptAt - Date.now());
+    }
+  };
+
   // --- the lifecycle -------------------------------------------------------------------------------
+
+  billingEnabled = patched(PATCHES.billing) && appointment.billing !== undefined;
+  if (billingEnabled) {
+    const { taskId } = await data.createTask({
+      appointmentId: appointment.appointmentId,
+      kind: 'deliver_service',
+      title: `Deliver ${appointment.serviceName}`,
+      assigneeStaffId: appointment.staffId,
+      dueAt: appointment.startsAt,
+      idempotencyKey: `${workflowId}:task:deliver`,
+    });
+    deliverTask = { taskId, status: 'open', overdue: false };
+  }
 
   // A booking made after a mark starts in the stage that mark implies (its messages are skipped).
   const initialStage = stageAt(marks(), Date.now(), appointment.stage);
@@ -430,6 +627,12 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     const interrupted = await condition(() => changed, next.at - Date.now());
     if (interrupted) continue;
     await lock.run(() => fireMark(next));
+  }
+
+  if (billingEnabled) {
+    // Close-out no longer ends the service: wait for the deliver task (or a cancel / no-show).
+    await condition(() => deliverTask?.status === 'done' || !isActiveStatus(appointment.status));
+    if (deliverTask?.status === 'done' && billing) await collectPayment();
   }
 
   if (appointment.status === 'cancelled' && cancelledAt !== null) {

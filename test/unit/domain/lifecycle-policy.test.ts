@@ -24,6 +24,8 @@ describe('lifecycle policy', () => {
       rebookWindowHours: 24,
       rebookSuggestions: 3,
       manageLinkGraceHours: 0,
+      feedbackDelayHours: 3,
+      paymentRetryDays: [1, 3, 7],
     });
   });
 
@@ -42,6 +44,8 @@ describe('lifecycle policy', () => {
       rebookWindowHours: 24,
       rebookSuggestions: 5,
       manageLinkGraceHours: 0,
+      feedbackDelayHours: 3,
+      paymentRetryDays: [1, 3, 7],
     });
     expect(DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore).toBe(48);
   });

@@ -1,10 +1,10 @@
 import { isGsm7 } from '../../../src/messaging/sms';
 import {
-  CUSTOMER_EVENTS,
+  APPOINTMENT_CUSTOMER_EVENTS as CUSTOMER_EVENTS,
+  APPOINTMENT_STAFF_EVENTS as STAFF_EVENTS,
   type CustomerEvent,
   type MessageContext,
   SMS_REPLY_PROMPT,
-  STAFF_EVENTS,
   escapeHtml,
   formatDuration,
   formatWhen,
@@ -14,6 +14,9 @@ import {
   renderStaffSms,
 } from '../../../src/messaging/templates';
 import { DAY, PREVIOUS_START, START, makeContext, makeLongContext } from './context';
+
+// The appointment lifecycle events; the billing events (which need ctx.billing / ctx.links) are
+// covered by billing-templates.test.ts.
 
 const NY_START = 'Tuesday, March 10, 2026 at 9:30 AM EDT';
 const NY_START_SHORT = 'Tue, Mar 10 at 9:30 AM EDT';

@@ -1,0 +1,381 @@
+/**
+ * Billing activities, on behalf of the appointment workflow (seed 000): completing the deliver task
+ * with the billable minutes (which opens the invoice), confirming the charge (with the assignee's
+ * adjusted amount), and charging the saved card off-session.
+ *
+ * Idempotency: task completion and confirmation are keyed by the workflow step and answer a repeat with
+ * the first result; each charge attempt has a row in `payment_attempts` keyed by invoice and attempt,
+ * and the same key goes to the gateway (Stripe's Idempotency-Key), so an activity retried after Stripe
+ * accepted the charge returns the recorded outcome or Stripe's replayed response — never a second charge.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Kysely, Transaction } from 'kysely';
+import { appendTimeline, loadSnapshot } from '../src/appointments/repository';
+import { adjustTotal, computeInvoice, type Invoice, serviceLines } from '../src/billing/invoice';
+import type { Database, InvoiceLine } from '../src/db/schema';
+import { canTransitionStatus } from '../src/domain/stages';
+import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
+import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
+
+export interface BillingDeps {
+  db: Kysely<Database>;
+  payments: PaymentGateway;
+}
+
+export interface InvoiceSummary {
+  invoiceId: string;
+  number: number;
+  currency: string;
+  subtotalMinor: number;
+  taxMinor: number;
+  totalMinor: number;
+}
+
+export interface ChargeOutcome {
+  status: ChargeResult['status'];
+  paymentId: string | null;
+  declineCode: string | null;
+  message: string | null;
+  gateway: PaymentGateway['name'];
+}
+
+function refuse(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+const actorName = (actor: Actor) => `${actor.name}${actor.kind === 'customer' ? '' : ` (${actor.kind})`}`;
+
+async function invoiceSummary(
+  db: Kysely<Database> | Transaction<Database>,
+  appointmentId: string,
+): Promise<InvoiceSummary> {
+  const row = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('appointment_id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  return {
+    invoiceId: row.id,
+    number: row.number,
+    currency: row.currency.trim(),
+    subtotalMinor: row.subtotal_minor,
+    taxMinor: row.tax_minor,
+    totalMinor: row.total_minor,
+  };
+}
+
+async function openTask(
+  trx: Transaction<Database>,
+  appointmentId: string,
+  taskId: string,
+  kind: 'deliver_service' | 'charge_customer',
+) {
+  const task = await trx.selectFrom('tasks').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirst();
+  if (!task || task.appointment_id !== appointmentId || task.kind !== kind) {
+    throw refuse(REFUSALS.notFound, `Task ${taskId} is not this appointment's ${kind.replace('_', ' ')} task.`);
+  }
+  return task;
+}
+
+export function billingActivities({ db, payments }: BillingDeps) {
+  return {
+    /** Completes the deliver-service task with the billable minutes; the service is done and the invoice opens. */
+    async completeDeliverTask(input: {
+      appointmentId: string;
+      taskId: string;
+      minutes: number;
+      notes?: string;
+      actor: Actor;
+      channel: Channel;
+    }): Promise<{ appointment: AppointmentSnapshot; invoice: InvoiceSummary }> {
+      await db.transaction().execute(async (trx) => {
+        const task = await openTask(trx, input.appointmentId, input.taskId, 'deliver_service');
+        if (task.status === 'done') return; // answered with the first result below
+        const appointment = await trx
+          .selectFrom('appointments')
+          .selectAll()
+          .where('id', '=', input.appointmentId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        if (!canTransitionStatus(appointment.status, 'done')) {
+          throw refuse(
+            REFUSALS.invalidTransition,
+            `This appointment is ${appointment.status}; its service cannot be completed.`,
+          );
+        }
+        const now = new Date();
+        await trx
+          .updateTable('tasks')
+          .set({
+            status: 'done',
+            form_result: JSON.stringify({ minutes: input.minutes, ...(input.notes ? { notes: input.notes } : {}) }),
+            completed_by: actorName(input.actor),
+            completed_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', task.id)
+          .execute();
+        await trx
+          .updateTable('appointments')
+          .set({ status: 'done', billable_minutes: input.minutes, updated_at: now })
+          .where('id', '=', appointment.id)
+          .execute();
+        const service = await trx
+          .selectFrom('services')
+          .selectAll()
+          .where('id', '=', appointment.service_id)
+          .executeTakeFirstOrThrow();
+        const business = await trx.selectFrom('business').select('tax_rate_bps').executeTakeFirstOrThrow();
+        const invoice = computeInvoice({
+          lines: serviceLines(
+            {
+              name: service.name,
+              pricing: service.pricing,
+              priceMinor: service.price_minor,
+              hourlyRateMinor: service.hourly_rate_minor,
+              incrementMinutes: service.billing_increment_minutes,
+            },
+            input.minutes,
+          ),
+          taxRateBps: service.tax_rate_bps ?? business.tax_rate_bps,
+          currency: service.currency.trim(),
+        });
+        await trx
+          .insertInto('invoices')
+          .values({
+            appointment_id: appointment.id,
+            contact_id: appointment.contact_id,
+            currency: invoice.currency,
+            lines: JSON.stringify(invoice.lines),
+            subtotal_minor: invoice.subtotalMinor,
+            tax_rate_bps: invoice.taxRateBps,
+            tax_minor: invoice.taxMinor,
+            total_minor: invoice.totalMinor,
+            status: 'open',
+            issued_at: now,
+          })
+          .onConflict((oc) => oc.column('appointment_id').doNothing())
+          .execute();
+        const hours = `${Math.floor(input.minutes / 60)} h ${input.minutes % 60} min`;
+        await appendTimeline(trx, {
+          appointmentId: appointment.id,
+          contactId: appointment.contact_id,
+          kind: 'task:completed',
+          actor: actorName(input.actor),
+          channel: input.channel,
+          summary: `Service delivered; billable time ${hours} (${input.minutes} minutes)${input.notes ? ` — ${input.notes}` : ''}`,
+          data: { taskId: task.id, minutes: input.minutes, totalMinor: invoice.totalMinor },
+          idempotencyKey: `task:${task.id}:completed`,
+        });
+      });
+      const appointment = await loadSnapshot(db, input.appointmentId);
+      if (!appointment) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
+      return { appointment, invoice: await invoiceSummary(db, input.appointmentId) };
+    },
+
+    /** Completes the charge-customer task, applying the assignee's adjusted amount to the invoice. */
+    async confirmCharge(input: {
+      appointmentId: string;
+      taskId: string;
+      amountMinor?: number;
+      actor: Actor;
+      channel: Channel;
+    }): Promise<InvoiceSummary> {
+      await db.transaction().execute(async (trx) => {
+        const task = await openTask(trx, input.appointmentId, input.taskId, 'charge_customer');
+        if (task.status === 'done') return;
+        const row = await trx
+          .selectFrom('invoices')
+          .selectAll()
+          .where('appointment_id', '=', input.appointmentId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
+        const now = new Date();
+        if (input.amountMinor !== undefined && input.amountMinor !== row.total_minor) {
+          const current: Invoice = {
+            lines: row.lines as InvoiceLine[],
+            subtotalMinor: row.subtotal_minor,
+            taxRateBps: row.tax_rate_bps,
+            taxMinor: row.tax_minor,
+            totalMinor: row.total_minor,
+            currency: row.currency.trim(),
+          };
+          const adjusted = adjustTotal(current, input.amountMinor);
+          await trx
+            .updateTable('invoices')
+            .set({
+              lines: JSON.stringify(adjusted.lines),
+              subtotal_minor: adjusted.subtotalMinor,
+              tax_minor: adjusted.taxMinor,
+              total_minor: adjusted.totalMinor,
+              updated_at: now,
+            })
+            .where('id', '=', row.id)
+            .execute();
+        }
+        await trx
+          .updateTable('tasks')
+          .set({
+            status: 'done',
+            form_result: JSON.stringify(input.amountMinor === undefined ? {} : { amountMinor: input.amountMinor }),
+            completed_by: actorName(input.actor),
+            completed_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', task.id)
+          .execute();
+        await appendTimeline(trx, {
+          appointmentId: input.appointmentId,
+          contactId: row.contact_id,
+          kind: 'task:completed',
+          actor: actorName(input.actor),
+          channel: input.channel,
+          summary:
+            input.amountMinor !== undefined && input.amountMinor !== row.total_minor
+              ? `Charge confirmed with the amount adjusted from ${row.total_minor} to ${input.amountMinor} (minor units)`
+              : `Charge confirmed for ${row.total_minor} (minor units)`,
+          data: { taskId: task.id, invoiceId: row.id, amountMinor: input.amountMinor ?? row.total_minor },
+          idempotencyKey: `task:${task.id}:completed`,
+        });
+      });
+      return invoiceSummary(db, input.appointmentId);
+    },
+
+    /** Charges the contact's saved card off-session for the invoice; attempt `n` is charged at most once. */
+    async chargeInvoice(input: {
+      appointmentId: string;
+      attempt: number;
+      idempotencyKey: string;
+    }): Promise<ChargeOutcome> {
+      const recorded = await db
+        .selectFrom('payment_attempts')
+        .selectAll()
+        .where('idempotency_key', '=', input.idempotencyKey)
+        .executeTakeFirst();
+      if (recorded && recorded.status !== 'pending') {
+        return {
+          status:
+            recorded.status === 'succeeded'
+              ? 'succeeded'
+              : recorded.status === 'requires_action'
+                ? 'requires_action'
+                : 'declined',
+          paymentId: recorded.provider_payment_id,
+          declineCode: recorded.decline_code,
+          message: recorded.error,
+          gateway: recorded.gateway,
+        };
+      }
+      const invoice = await db
+        .selectFrom('invoices')
+        .selectAll()
+        .where('appointment_id', '=', input.appointmentId)
+        .executeTakeFirstOrThrow();
+      const contact = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', '=', invoice.contact_id)
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('payment_attempts')
+        .values({
+          invoice_id: invoice.id,
+          attempt: input.attempt,
+          amount_minor: invoice.total_minor,
+          currency: invoice.currency.trim(),
+          gateway: payments.name,
+          idempotency_key: input.idempotencyKey,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+
+      let result: ChargeResult;
+      if (!contact.default_payment_method_id) {
+        result = {
+          status: 'declined',
+          paymentId: null,
+          declineCode: 'no_saved_card',
+          message: 'There is no card saved for this customer.',
+        };
+      } else {
+        try {
+          let customerId = contact.stripe_customer_id;
+          if (!customerId) {
+            ({ customerId } = await payments.ensureCustomer({
+              contactId: contact.id,
+              email: contact.email,
+              name: contact.name,
+              existingCustomerId: null,
+              idempotencyKey: `contact:${contact.id}:customer`,
+            }));
+            await db
+              .updateTable('contacts')
+              .set({ stripe_customer_id: customerId })
+              .where('id', '=', contact.id)
+              .execute();
+          }
+          result = await payments.chargeOffSession({
+            amountMinor: invoice.total_minor,
+            currency: invoice.currency.trim(),
+            customerId,
+            paymentMethodId: contact.default_payment_method_id,
+            description: `Invoice ${invoice.number}`,
+            idempotencyKey: input.idempotencyKey,
+            metadata: { appointmentId: input.appointmentId, invoiceId: invoice.id, attempt: String(input.attempt) },
+          });
+        } catch (error) {
+          if (!isRetryablePaymentError(error)) {
+            throw ApplicationFailure.create({
+              type: 'PaymentRejected',
+              message: (error as Error).message,
+              nonRetryable: true,
+            });
+          }
+          throw error;
+        }
+      }
+
+      const now = new Date();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('payment_attempts')
+          .set({
+            status: result.status,
+            provider_payment_id: result.paymentId,
+            decline_code: result.status === 'declined' ? result.declineCode : null,
+            error: result.status === 'succeeded' ? null : result.message,
+            updated_at: now,
+          })
+          .where('idempotency_key', '=', input.idempotencyKey)
+          .execute();
+        if (result.status === 'succeeded') {
+          await trx
+            .updateTable('invoices')
+            .set({ status: 'paid', paid_at: now, updated_at: now })
+            .where('id', '=', invoice.id)
+            .execute();
+        }
+        await appendTimeline(trx, {
+          appointmentId: input.appointmentId,
+          contactId: contact.id,
+          kind: `payment:${result.status}`,
+          actor: 'appointflow',
+          channel: payments.simulated ? 'payments:simulated' : 'payments:stripe',
+          summary:
+            result.status === 'succeeded'
+              ? `Payment of ${invoice.total_minor} ${invoice.currency.trim()} succeeded (attempt ${input.attempt}${payments.simulated ? ', simulated gateway' : ''})`
+              : `Payment attempt ${input.attempt} ${result.status === 'declined' ? `declined: ${result.message}` : 'needs the customer to authenticate'}`,
+          data: { attempt: input.attempt, invoiceId: invoice.id, paymentId: result.paymentId },
+          idempotencyKey: `${input.idempotencyKey}:timeline`,
+        });
+      });
+      return {
+        status: result.status,
+        paymentId: result.paymentId,
+        declineCode: result.status === 'declined' ? result.declineCode : null,
+        message: result.status === 'succeeded' ? null : result.message,
+        gateway: payments.name,
+      };
+    },
+  };
+}
