@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { publicRouter } from './routes/public';
+import { tasksRouter } from './routes/tasks';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(publicRouter(deps));
   app.use(manageRouter(deps));
   app.use(appointmentsRouter(deps));
+  app.use(tasksRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

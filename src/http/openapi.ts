@@ -8,12 +8,15 @@ import {
   availabilityQuery,
   bookingSchema,
   cancelBody,
+  completeTaskBody,
   manageCancelBody,
   manageRescheduleBody,
   noShowBody,
+  reassignTaskBody,
   rescheduleBody,
   staffBookingSchema,
   startBody,
+  taskListQuery,
 } from './schemas';
 
 const error = z.object({
@@ -143,6 +146,30 @@ export function openApiDocument(): object {
     security: secured,
     request: { params: id, body: json(startBody) },
     responses: { ...ok('Service started'), ...errors },
+  });
+
+  registry.registerPath({
+    method: 'get',
+    path: '/api/tasks',
+    summary: 'Tasks, overdue first',
+    security: secured,
+    request: { query: taskListQuery },
+    responses: { ...ok('Tasks'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/tasks/{id}/complete',
+    summary: 'Complete a task with its form (billable minutes, charge amount)',
+    security: secured,
+    request: { params: id, body: json(completeTaskBody) },
+    responses: { ...ok('Task and workflow state'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/tasks/{id}/reassign',
+    security: secured,
+    request: { params: id, body: json(reassignTaskBody) },
+    responses: { ...ok('Task'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

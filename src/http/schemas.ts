@@ -100,3 +100,29 @@ export const noShowBody = z.object({
 });
 
 export const startBody = z.object({ channel: staffChannel, actor: actorSchema.optional() });
+
+export const taskListQuery = z.object({
+  assignee: uuid.optional(),
+  status: z.enum(['open', 'done', 'cancelled'], { error: 'expected open, done or cancelled' }).default('open'),
+  overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+});
+
+export const completeTaskBody = z.object({
+  form: z.object({
+    minutes: z
+      .number({ error: 'expected a number of minutes' })
+      .int('expected whole minutes')
+      .positive('must be more than 0')
+      .optional(),
+    notes: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+    amountMinor: z
+      .number({ error: 'expected an amount in minor units' })
+      .int('expected whole minor units')
+      .positive('must be more than 0')
+      .optional(),
+  }),
+  channel: staffChannel,
+  actor: actorSchema.optional(),
+});
+
+export const reassignTaskBody = z.object({ assigneeStaffId: uuid, actor: actorSchema.optional() });

@@ -1,0 +1,180 @@
+/**
+ * Tasks and billing end to end through HTTP, with the dev server, the database, the real activities
+ * and the simulated gateway: booking opens the deliver task; it can be listed and reassigned; completing
+ * it with invalid minutes is refused naming the field; valid minutes open the invoice and start the
+ * automatic charge, which declines without a saved card (declined-card notice), then succeeds when the
+ * card is updated (receipt, Paid Won); completing the task again changes nothing.
+ */
+import { DateTime } from 'luxon';
+import { createApiKey } from '../../src/auth/api-keys';
+import { cardUpdatedSignal, stateQuery } from '../../workflows/appointment/messages';
+import { api, eventually, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+let system: System;
+let auth: Record<string, string>;
+beforeAll(async () => {
+  system = await startSystem();
+  auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Back office')).key}` };
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+interface TaskView {
+  id: string;
+  kind: string;
+  status: string;
+  assignee_staff_id: string;
+  appointment_id: string;
+}
+
+it('deliver task → hours → invoice → auto charge declines without a card → card updated → paid, with receipt', async () => {
+  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
+    system,
+    'GET',
+    '/api/services',
+  );
+  const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
+  const from = DateTime.now().plus({ days: 2 }).toISODate();
+  const to = DateTime.now().plus({ days: 9 }).toISODate();
+  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string; staffId: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${consultation}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
+  );
+  const slot = slots.body.days[0]!.slots[0]!;
+  const booked = await api<{ appointment: { id: string; workflowId: string } }>(
+    system,
+    'POST',
+    '/api/appointments',
+    {
+      serviceId: consultation,
+      staffId: slot.staffId,
+      startsAt: slot.startsAt,
+      timeZone: 'America/New_York',
+      channel: 'phone',
+      customer: { name: 'Casey Brook', email: 'casey.brook@example.com', phone: '+12125550177', smsOptIn: true },
+    },
+    auth,
+  );
+  expect(booked.status).toBe(201);
+  const { id: appointmentId, workflowId } = booked.body.appointment;
+
+  const deliver = await eventually(async () => {
+    const list = await api<{ tasks: TaskView[] }>(
+      system,
+      'GET',
+      `/api/tasks?assignee=${slot.staffId}`,
+      undefined,
+      auth,
+    );
+    return list.body.tasks.find((t) => t.appointment_id === appointmentId && t.kind === 'deliver_service');
+  });
+  expect(deliver.status).toBe('open');
+
+  const staff = await system.database.db
+    .selectFrom('staff')
+    .select('id')
+    .where('id', '!=', slot.staffId)
+    .executeTakeFirstOrThrow();
+  const reassigned = await api<{ task: TaskView }>(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/reassign`,
+    { assigneeStaffId: staff.id },
+    auth,
+  );
+  expect(reassigned.status).toBe(200);
+  expect(reassigned.body.task.assignee_staff_id).toBe(staff.id);
+
+  const invalid = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/complete`,
+    { form: { minutes: 20 }, channel: 'in_person' },
+    auth,
+  );
+  expect(invalid.status).toBe(422);
+  expect(invalid.body.error.fields).toEqual([
+    { field: 'form.minutes', message: 'minutes must be a multiple of 15 minutes' },
+  ]);
+
+  const completed = await api<{ task: TaskView; workflow: { billing: { invoice: { totalMinor: number } } } }>(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/complete`,
+    {
+      form: { minutes: 30, notes: 'Discussed the plan' },
+      channel: 'in_person',
+      actor: { kind: 'technician', name: 'Jordan Patel' },
+    },
+    auth,
+  );
+  expect(completed.status).toBe(200);
+  expect(completed.body.task.status).toBe('done');
+  expect(completed.body.workflow.billing.invoice.totalMinor).toBe(6480); // 60.00 + 8% tax
+
+  const handle = system.env.client.workflow.getHandle(workflowId);
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'declined');
+  const notice = await eventually(async () =>
+    system.database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('appointment_id', '=', appointmentId)
+      .where('template', '=', 'paymentDeclined')
+      .where('channel', '=', 'email')
+      .executeTakeFirst(),
+  );
+  expect(notice.body).toContain('/card');
+
+  const again = await api(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/complete`,
+    { form: { minutes: 45 }, channel: 'in_person' },
+    auth,
+  );
+  expect(again.status).toBe(200);
+  const appointmentRow = await system.database.db
+    .selectFrom('appointments')
+    .select(['billable_minutes', 'contact_id'])
+    .where('id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  expect(appointmentRow.billable_minutes).toBe(30);
+
+  await system.database.db
+    .updateTable('contacts')
+    .set({ default_payment_method_id: 'pm_card_visa', card_brand: 'visa', card_last4: '4242' })
+    .where('id', '=', appointmentRow.contact_id)
+    .execute();
+  await handle.signal(cardUpdatedSignal, { source: 'manage_link' });
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
+  const receipt = await eventually(async () =>
+    system.database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('appointment_id', '=', appointmentId)
+      .where('template', '=', 'receipt')
+      .where('status', '=', 'sent')
+      .execute()
+      .then((rows) => rows.length === 2 && rows),
+  );
+  expect(receipt.find((m) => m.channel === 'email')!.body).toContain('$64.80');
+  const row = await system.database.db
+    .selectFrom('appointments')
+    .select(['stage', 'status'])
+    .where('id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ stage: 'Paid Won', status: 'done' });
+  const attempts = await system.database.db
+    .selectFrom('payment_attempts')
+    .select(['attempt', 'status', 'gateway', 'decline_code'])
+    .orderBy('attempt')
+    .execute();
+  expect(attempts).toEqual([
+    { attempt: 1, status: 'declined', gateway: 'simulated', decline_code: 'no_saved_card' },
+    { attempt: 2, status: 'succeeded', gateway: 'simulated', decline_code: null },
+  ]);
+});
