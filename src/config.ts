@@ -74,6 +74,11 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   STRIPE_API_BASE: z.url({ error: 'expected a URL such as http://127.0.0.1:12111 (stripe-mock)' }).optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'expected a Stripe webhook signing secret (whsec_…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 type Env = z.infer<typeof schema>;
@@ -99,6 +104,8 @@ export interface Config {
   seedDemoData: boolean;
   /** Unset: the simulated gateway with Stripe's test-card behaviour. */
   stripe: { secretKey: string; apiBase: string | undefined } | undefined;
+  /** Signing secret of the Stripe webhook endpoint; unset: /webhooks/stripe answers 404. */
+  stripeWebhookSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -149,5 +156,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? resolve(cwd, e.WORKFLOW_BUNDLE_PATH) : undefined,
     seedDemoData: e.SEED_DEMO_DATA,
     stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
   };
 }

@@ -15,6 +15,7 @@ import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
+import { stripeWebhookRouter } from './webhooks/stripe';
 
 export interface AppDeps {
   config: Config;
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
+  app.use(stripeWebhookRouter(deps));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
   const openApi = openApiDocument();

@@ -25,39 +25,40 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function startSystem(): Promise<System> {
-  const env = await devServerEnv();
+export async function startSystem(env: Record<string, string> = {}): Promise<System> {
+  const temporal = await devServerEnv();
   const database = await createTestDatabase();
   await seedDemoData(database.db);
   const config = loadConfig(
     {
       PORT: '1',
-      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `appointflow-${randomUUID()}`,
       WORKFLOW_BUNDLE_PATH: workflowBundle().codePath,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     tmpdir(),
   );
   config.http.port = 0;
   const logger = createLogger(config);
-  const server: Server = await listen(createApp({ config, database, temporal: env.client, logger }), config);
+  const server: Server = await listen(createApp({ config, database, temporal: temporal.client, logger }), config);
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   config.http.publicBaseUrl = baseUrl;
-  const worker = await createWorker({ config, connection: env.nativeConnection, database, logger });
+  const worker = await createWorker({ config, connection: temporal.nativeConnection, database, logger });
   const running = worker.run();
   return {
     baseUrl,
     config,
     database,
-    env,
+    env: temporal,
     async stop() {
       await closeServer(server);
       worker.shutdown();
       await running;
       await database.drop();
-      await env.teardown();
+      await temporal.teardown();
     },
   };
 }

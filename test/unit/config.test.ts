@@ -15,6 +15,8 @@ describe('loadConfig', () => {
     expect(config.temporal.namespace).toBe('default');
     expect(config.temporal.uiUrl).toBe('http://localhost:8233');
     expect(config.seedDemoData).toBe(true);
+    expect(config.stripe).toBeUndefined();
+    expect(config.stripeWebhookSecret).toBeUndefined();
   });
 
   it('uses PostgreSQL when DATABASE_URL is set and an external cluster when TEMPORAL_ADDRESS is set', () => {
@@ -48,6 +50,8 @@ describe('loadConfig', () => {
       /TEMPORAL_ADDRESS: expected host:port/,
     );
     expect(() => loadConfig({ SEED_DEMO_DATA: 'maybe' }, emptyDir())).toThrow(/SEED_DEMO_DATA: expected true or false/);
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_123' }, emptyDir())).toThrow(/STRIPE_SECRET_KEY: expected a Stripe secret key/);
+    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRET: 'secret' }, emptyDir())).toThrow(/STRIPE_WEBHOOK_SECRET: expected a Stripe webhook signing secret/);
   });
 
   it('reads .env, with real environment variables taking precedence', () => {

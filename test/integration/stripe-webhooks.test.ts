@@ -1,0 +1,177 @@
+/**
+ * Stripe webhooks: a validly signed event is processed once and a redelivery changes nothing; a
+ * forged, tampered or stale signature gets 400 and changes nothing. `setup_intent.succeeded` saves the
+ * card and makes the waiting workflow retry the declined payment at once.
+ */
+import { DateTime } from 'luxon';
+import Stripe from 'stripe';
+import { sql } from 'kysely';
+import { createApiKey } from '../../src/auth/api-keys';
+import { stateQuery } from '../../workflows/appointment/messages';
+import { api, eventually, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+const SECRET = 'whsec_appointflow_test_secret';
+const stripe = new Stripe('sk_test_signing');
+let system: System;
+let auth: Record<string, string>;
+beforeAll(async () => {
+  system = await startSystem({ STRIPE_WEBHOOK_SECRET: SECRET });
+  auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Back office')).key}` };
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+function setupIntentSucceeded(id: string, customer: string) {
+  return JSON.stringify({
+    id,
+    object: 'event',
+    type: 'setup_intent.succeeded',
+    api_version: '2026-09-30',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    data: {
+      object: {
+        id: 'seti_123',
+        object: 'setup_intent',
+        customer,
+        payment_method: 'pm_card_visa',
+        status: 'succeeded',
+        usage: 'off_session',
+      },
+    },
+  });
+}
+
+async function post(payload: string, header: string) {
+  const response = await fetch(`${system.baseUrl}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': header },
+    body: payload,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+const inboundCount = async () =>
+  (
+    await system.database.db
+      .selectFrom('inbound_events')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
+
+it('a declined payment is retried when Stripe reports a new card; replays, forgeries and stale deliveries change nothing', async () => {
+  // An appointment delivered and charged without a card: the payment is declined and waits.
+  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
+    system,
+    'GET',
+    '/api/services',
+  );
+  const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
+  const day = DateTime.now().plus({ days: 3 }).toISODate();
+  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${consultation}/availability?from=${day}&to=${DateTime.now().plus({ days: 10 }).toISODate()}&timeZone=America/New_York`,
+  );
+  const booked = await api<{ appointment: { id: string; workflowId: string; contact: { id: string } } }>(
+    system,
+    'POST',
+    '/api/appointments',
+    {
+      serviceId: consultation,
+      startsAt: slots.body.days[0]!.slots[0]!.startsAt,
+      timeZone: 'America/New_York',
+      channel: 'in_person',
+      customer: { name: 'Drew Hale', email: 'drew.hale@example.com', smsOptIn: false },
+    },
+    auth,
+  );
+  const { id: appointmentId, workflowId, contact } = booked.body.appointment;
+  const handle = system.env.client.workflow.getHandle(workflowId);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'declined');
+  await system.database.db
+    .updateTable('contacts')
+    .set({ stripe_customer_id: 'cus_drew' })
+    .where('id', '=', contact.id)
+    .execute();
+
+  const before = await inboundCount();
+  const payload = setupIntentSucceeded('evt_card_1', 'cus_drew');
+
+  // Forged (another secret), tampered (signature of another body) and stale (10 minutes old): 400, nothing stored.
+  const forged = await post(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_attacker' }));
+  const tampered = await post(
+    payload.replace('pm_card_visa', 'pm_card_attacker'),
+    stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+  );
+  const stale = await post(
+    payload,
+    stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    }),
+  );
+  for (const refused of [forged, tampered, stale]) {
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'signature_invalid' } });
+  }
+  expect(await inboundCount()).toBe(before);
+  const unchanged = await system.database.db
+    .selectFrom('contacts')
+    .select('default_payment_method_id')
+    .where('id', '=', contact.id)
+    .executeTakeFirstOrThrow();
+  expect(unchanged.default_payment_method_id).toBeNull();
+
+  // Valid: processed once, the card saved, the workflow retries and is paid.
+  const valid = await post(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }));
+  expect(valid).toMatchObject({
+    status: 200,
+    body: { received: true, outcome: 'card saved; 1 workflow(s) signalled' },
+  });
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
+  const attemptsAfter = await system.database.db
+    .selectFrom('payment_attempts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+
+  // Redelivered: acknowledged as a duplicate; nothing else happens.
+  const replay = await post(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }));
+  expect(replay).toMatchObject({ status: 200, body: { received: true, duplicate: true } });
+  expect(await inboundCount()).toBe(before + 1);
+  const attemptsLater = await system.database.db
+    .selectFrom('payment_attempts')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  expect(attemptsLater.n).toBe(attemptsAfter.n);
+  const cardEvents = await system.database.db
+    .selectFrom('timeline_events')
+    .select('kind')
+    .where('appointment_id', '=', appointmentId)
+    .where('kind', '=', 'card:updated')
+    .execute();
+  expect(cardEvents).toHaveLength(1);
+});
+
+it('answers 400 to a delivery without a signature', async () => {
+  const response = await fetch(`${system.baseUrl}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(response.status).toBe(400);
+});
