@@ -13,6 +13,9 @@ import { healthRouter } from './health';
 import { openApiDocument } from './openapi';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
+import { manageBillingRouter } from './routes/manage-billing';
+import { paymentGatewayFromConfig } from '../payments/from-config';
+import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
@@ -22,6 +25,8 @@ export interface AppDeps {
   database: AppDatabase;
   temporal: Client;
   logger: Logger;
+  /** Payment gateway for card updates; from configuration when unset. */
+  payments?: PaymentGateway;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -44,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(publicRouter(deps));
   app.use(manageRouter(deps));
+  app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
   app.use(notFound);

@@ -96,6 +96,29 @@ export function openApiDocument(): object {
     request: { params: token, body: json(manageCancelBody) },
     responses: { ...ok('Cancelled'), ...errors },
   });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/manage/{token}/invoice',
+    summary: 'The invoice (format=json, or html as a download)',
+    request: { params: token, query: z.object({ format: z.enum(['json', 'html']).optional() }) },
+    responses: { ...ok('Invoice'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/manage/{token}/card',
+    summary: 'Update the saved card: a SetupIntent with Stripe; a test payment method in simulated mode',
+    request: { params: token, body: json(z.object({ paymentMethodId: z.string().optional() })) },
+    responses: { ...ok('SetupIntent client secret, or the saved test card'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/stripe',
+    summary: 'Stripe events (Stripe-Signature verified, deduplicated by event id)',
+    responses: {
+      200: { description: 'Received (or duplicate)', ...json(z.object({}).passthrough()) },
+      400: { description: 'Missing, forged, tampered or stale signature', ...json(error) },
+    },
+  });
   const secured = [{ [bearer.name]: [] }];
   registry.registerPath({
     method: 'post',

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
-import { cardUpdatedSignal, stateQuery } from '../../workflows/appointment/messages';
+import { stateQuery } from '../../workflows/appointment/messages';
 import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -144,12 +144,19 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     .executeTakeFirstOrThrow();
   expect(appointmentRow.billable_minutes).toBe(30);
 
-  await system.database.db
-    .updateTable('contacts')
-    .set({ default_payment_method_id: 'pm_card_visa', card_brand: 'visa', card_last4: '4242' })
-    .where('id', '=', appointmentRow.contact_id)
-    .execute();
-  await handle.signal(cardUpdatedSignal, { source: 'manage_link' });
+  // The customer follows the declined-card email's link and saves a (simulated) test card.
+  const token = /\/manage\/([A-Za-z0-9_-]{43})\/card/.exec(notice.body)?.[1];
+  expect(token).toBeDefined();
+  const badCard = await api<{ error: { fields: Array<{ field: string }> } }>(
+    system,
+    'POST',
+    `/api/manage/${token}/card`,
+    { paymentMethodId: 'pm_made_up' },
+  );
+  expect(badCard.status).toBe(400);
+  expect(badCard.body.error.fields.map((f) => f.field)).toEqual(['paymentMethodId']);
+  const saved = await api(system, 'POST', `/api/manage/${token}/card`, { paymentMethodId: 'pm_card_visa' });
+  expect(saved).toMatchObject({ status: 200, body: { gateway: 'simulated', saved: 'pm_card_visa' } });
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
   const receipt = await eventually(async () =>
     system.database.db
@@ -168,6 +175,20 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     .where('id', '=', appointmentId)
     .executeTakeFirstOrThrow();
   expect(row).toEqual({ stage: 'Paid Won', status: 'done' });
+  // The invoice, viewable and downloadable through the same link; the link cannot change the appointment.
+  const invoice = await api<{ invoice: { status: string; totalMinor: number; number: number } }>(
+    system,
+    'GET',
+    `/api/manage/${token}/invoice`,
+  );
+  expect(invoice.body.invoice).toMatchObject({ status: 'paid', totalMinor: 6480 });
+  const download = await fetch(`${system.baseUrl}/api/manage/${token}/invoice?format=html`);
+  expect(download.headers.get('content-disposition')).toBe(
+    `attachment; filename="invoice-${invoice.body.invoice.number}.html"`,
+  );
+  expect(await download.text()).toContain('$64.80');
+  expect((await api(system, 'POST', `/api/manage/${token}/cancel`, {})).status).toBe(410);
+
   const attempts = await system.database.db
     .selectFrom('payment_attempts')
     .select(['attempt', 'status', 'gateway', 'decline_code'])
