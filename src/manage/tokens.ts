@@ -60,9 +60,17 @@ export async function lookupManageToken(db: Db, raw: string, now: Date): Promise
  */
 export async function lookupBillingToken(db: Db, raw: string, now: Date): Promise<TokenLookup> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return { ok: false, reason: 'unknown' };
-  const token = await db.selectFrom('manage_tokens').selectAll().where('token_hash', '=', hashToken(raw)).executeTakeFirst();
+  const token = await db
+    .selectFrom('manage_tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(raw))
+    .executeTakeFirst();
   if (!token) return { ok: false, reason: 'unknown' };
-  const appointment = await db.selectFrom('appointments').selectAll().where('id', '=', token.appointment_id).executeTakeFirstOrThrow();
+  const appointment = await db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('id', '=', token.appointment_id)
+    .executeTakeFirstOrThrow();
   if (appointment.status === 'cancelled') return { ok: false, reason: 'cancelled', appointment };
   if (token.revoked_at) return { ok: false, reason: 'revoked', appointment };
   if (token.expires_at <= now) return { ok: false, reason: 'expired', appointment };

@@ -5,8 +5,8 @@
  * file on a free port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { type Log, resolveGoTool } from '../../temporal/binaries';
+import { freePort } from './ports';
 
 export const STRIPE_MOCK_MODULE = 'github.com/stripe/stripe-mock';
 export const STRIPE_MOCK_VERSION = 'v0.203.0';
@@ -23,19 +23,6 @@ export function resolveStripeMock(env: NodeJS.ProcessEnv = process.env, log?: Lo
     env,
     log,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolvePromise(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 export interface StripeMock {

@@ -50,8 +50,12 @@ describe('loadConfig', () => {
       /TEMPORAL_ADDRESS: expected host:port/,
     );
     expect(() => loadConfig({ SEED_DEMO_DATA: 'maybe' }, emptyDir())).toThrow(/SEED_DEMO_DATA: expected true or false/);
-    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_123' }, emptyDir())).toThrow(/STRIPE_SECRET_KEY: expected a Stripe secret key/);
-    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRET: 'secret' }, emptyDir())).toThrow(/STRIPE_WEBHOOK_SECRET: expected a Stripe webhook signing secret/);
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_123' }, emptyDir())).toThrow(
+      /STRIPE_SECRET_KEY: expected a Stripe secret key/,
+    );
+    expect(() => loadConfig({ STRIPE_WEBHOOK_SECRET: 'secret' }, emptyDir())).toThrow(
+      /STRIPE_WEBHOOK_SECRET: expected a Stripe webhook signing secret/,
+    );
   });
 
   it('reads .env, with real environment variables taking precedence', () => {

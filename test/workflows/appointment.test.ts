@@ -3,13 +3,10 @@
  * test books an appointment relative to the server's clock and checks, at simulated instants, which
  * stage changes and messages happened, and which did not.
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { HOUR_MS, MINUTE_MS } from '../../src/domain/time';
-import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
 import {
   type Actor,
   type AppointmentSnapshot,
@@ -22,8 +19,8 @@ import {
   stateQuery,
 } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
-import { recordHistory } from '../support/histories';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
+import { timeSkippingEnv } from '../support/temporal';
 
 jest.setTimeout(120_000);
 
@@ -49,7 +46,7 @@ function expectAt(actual: number | undefined, expected: number) {
   expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(TOLERANCE_MS);
 }
 
-type Handle = WorkflowHandle<typeof appointmentWorkflow>;
+type Handle = AppointmentHandle;
 
 async function withAppointment(
   startsIn: number | ((now: number) => number),
@@ -60,30 +57,9 @@ async function withAppointment(
   const startsAt = typeof startsIn === 'function' ? startsIn(bookedAt) : bookedAt + startsIn;
   const snapshot = snapshotAt(startsAt, overrides);
   const world = fakeWorld(snapshot);
-  const taskQueue = `appointments-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: workflowBundle(),
-    activities: world.activities,
-  });
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start<typeof appointmentWorkflow>('appointmentWorkflow', {
-      taskQueue,
-      workflowId: `appointment:${randomUUID()}`,
-      args: [{ appointment: snapshot, bookedBy: { actor: customer, channel: 'web' } }],
-    });
-    try {
-      await body(handle, world, bookedAt);
-      if ((await handle.describe()).status.name === 'COMPLETED') {
-        await recordHistory('appointment', expect.getState().currentTestName ?? handle.workflowId, handle);
-      }
-    } finally {
-      // A workflow left running without its worker would stop the shared server from skipping time.
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') await handle.terminate('test finished');
-    }
-  });
+  await runAppointment(env, snapshot, world, { actor: customer, channel: 'web' }, (handle) =>
+    body(handle, world, bookedAt),
+  );
   return world;
 }
 

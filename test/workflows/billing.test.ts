@@ -5,12 +5,8 @@
  * a manual charge task whose assignee may adjust the amount), a receipt and Paid Won on success, the
  * dunning schedule on declines, and a staff task when every attempt failed.
  */
-import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
-import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
 import {
   type Actor,
   type AppointmentState,
@@ -19,8 +15,8 @@ import {
   stateQuery,
 } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
-import { recordHistory } from '../support/histories';
-import { timeSkippingEnv, workflowBundle } from '../support/temporal';
+import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
+import { timeSkippingEnv } from '../support/temporal';
 
 jest.setTimeout(120_000);
 
@@ -34,7 +30,7 @@ afterAll(async () => {
 
 const technician: Actor = { kind: 'technician', name: 'Jordan Patel' };
 const owner: Actor = { kind: 'staff', name: 'Avery Chen' };
-type Handle = WorkflowHandle<typeof appointmentWorkflow>;
+type Handle = AppointmentHandle;
 
 async function withBilledAppointment(
   policy: 'auto' | 'manual',
@@ -45,29 +41,9 @@ async function withBilledAppointment(
   const snapshot = snapshotAt(startsAt, { billing: { policy, incrementMinutes: 15 } });
   const world = fakeWorld(snapshot);
   setup(world);
-  const taskQueue = `billing-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: workflowBundle(),
-    activities: world.activities,
-  });
-  await worker.runUntil(async () => {
-    const handle = await env.client.workflow.start<typeof appointmentWorkflow>('appointmentWorkflow', {
-      taskQueue,
-      workflowId: `appointment:${randomUUID()}`,
-      args: [{ appointment: snapshot, bookedBy: { actor: owner, channel: 'phone' } }],
-    });
-    try {
-      await body(handle, world, startsAt);
-      if ((await handle.describe()).status.name === 'COMPLETED') {
-        await recordHistory('appointment', expect.getState().currentTestName ?? handle.workflowId, handle);
-      }
-    } finally {
-      const { status } = await handle.describe();
-      if (status.name === 'RUNNING') await handle.terminate('test finished');
-    }
-  });
+  await runAppointment(env, snapshot, world, { actor: owner, channel: 'phone' }, (handle) =>
+    body(handle, world, startsAt),
+  );
   return world;
 }
 

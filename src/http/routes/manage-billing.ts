@@ -21,11 +21,9 @@ import { parseInput } from '../validate';
 const tokenParams = z.object({ token: z.string().min(1).max(100) });
 const invoiceQuery = z.object({ format: z.enum(['json', 'html'], { error: 'expected json or html' }).default('json') });
 const simulatedCardBody = z.object({
-  paymentMethodId: z
-    .string()
-    .refine((pm) => pm in SIMULATED_TEST_CARDS, {
-      message: `expected one of Stripe's test payment methods, e.g. pm_card_visa`,
-    }),
+  paymentMethodId: z.string().refine((pm) => pm in SIMULATED_TEST_CARDS, {
+    message: `expected one of Stripe's test payment methods, e.g. pm_card_visa`,
+  }),
 });
 
 export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }): Router {
