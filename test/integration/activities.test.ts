@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config';
 import { seedDemoData } from '../../src/db/seed';
 import { availableSlots } from '../../src/availability/service';
 import type { MessageProvider, OutgoingMessage } from '../../src/messaging/providers';
+import type { PaymentGateway } from '../../src/payments/gateway';
 import { SimulatedGateway } from '../../src/payments/simulated-gateway';
 import { billingActivities } from '../../activities/billing';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -280,4 +281,66 @@ it('billing: the deliver task opens the invoice; a charge without a card decline
     revision: 1,
     onlyIfCurrent: false,
   });
+});
+
+it('a charge whose activity fails after the gateway accepted it is retried without a second charge', async () => {
+  const { appointmentId, workflowId } = await bookOne('robin.crash@example.com');
+  const gateway = new SimulatedGateway();
+  let calls = 0;
+  const paymentIds = new Set<string>();
+  // Accepts the charge, then loses the answer (as a crash or a dropped connection would) on the first call.
+  const flaky: PaymentGateway = {
+    name: gateway.name,
+    simulated: gateway.simulated,
+    ensureCustomer: (input) => gateway.ensureCustomer(input),
+    createSetupIntent: (input) => gateway.createSetupIntent(input),
+    async chargeOffSession(request) {
+      calls += 1;
+      const result = await gateway.chargeOffSession(request);
+      if (result.paymentId) paymentIds.add(result.paymentId);
+      if (calls === 1) throw new Error('connection reset after the charge was accepted');
+      return result;
+    },
+  };
+  const data = appointmentActivities({ db: database.db });
+  const billing = billingActivities({ db: database.db, payments: flaky });
+  const { taskId } = await data.createTask({
+    appointmentId,
+    kind: 'deliver_service',
+    title: 'Deliver Consultation',
+    assigneeStaffId: null,
+    dueAt: null,
+    idempotencyKey: `${workflowId}:task:deliver`,
+  });
+  await billing.completeDeliverTask({
+    appointmentId,
+    taskId,
+    minutes: 30,
+    actor: { kind: 'staff', name: 'Avery Chen' },
+    channel: 'in_person',
+  });
+  const contact = await database.db
+    .selectFrom('appointments')
+    .select('contact_id')
+    .where('id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  await database.db
+    .updateTable('contacts')
+    .set({ default_payment_method_id: 'pm_card_visa' })
+    .where('id', '=', contact.contact_id)
+    .execute();
+
+  const attempt = { appointmentId, attempt: 1, idempotencyKey: `${workflowId}:charge:1` };
+  await expect(billing.chargeInvoice(attempt)).rejects.toThrow('connection reset'); // Temporal retries this activity
+  const retried = await billing.chargeInvoice(attempt);
+  expect(retried.status).toBe('succeeded');
+  expect(calls).toBe(2);
+  expect(paymentIds.size).toBe(1); // the gateway answered the retry with the same payment
+  const rows = await database.db
+    .selectFrom('payment_attempts as p')
+    .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+    .select(['p.status', 'p.provider_payment_id', 'i.status as invoice_status'])
+    .where('i.appointment_id', '=', appointmentId)
+    .execute();
+  expect(rows).toEqual([{ status: 'succeeded', provider_payment_id: [...paymentIds][0], invoice_status: 'paid' }]);
 });

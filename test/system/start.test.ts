@@ -200,7 +200,9 @@ describe('npm start on embedded defaults', () => {
     const historyUrl = `http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows/${encodeURIComponent(appointment.workflowId)}/history`;
     for (let i = 0; i < 120; i += 1) {
       const history = await (await waitFor(historyUrl, second)).text();
-      if (history.includes('EVENT_TYPE_ACTIVITY_TASK_COMPLETED')) break;
+      const count = (text: string) => history.split(text).length - 1;
+      const settled = count('EVENT_TYPE_ACTIVITY_TASK_COMPLETED') >= count('EVENT_TYPE_ACTIVITY_TASK_SCHEDULED');
+      if (history.includes('sendAppointmentMessages') && settled) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(second.output()).not.toContain('demo data seeded');
