@@ -271,6 +271,22 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .selectAll()
         .where('appointment_id', '=', input.appointmentId)
         .executeTakeFirstOrThrow();
+      if (invoice.status === 'paid') {
+        // Paid meanwhile (e.g. the customer confirmed an earlier payment on-session): never charge again.
+        const paid = await db
+          .selectFrom('payment_attempts')
+          .select(['provider_payment_id', 'gateway'])
+          .where('invoice_id', '=', invoice.id)
+          .where('status', '=', 'succeeded')
+          .executeTakeFirst();
+        return {
+          status: 'succeeded',
+          paymentId: paid?.provider_payment_id ?? null,
+          declineCode: null,
+          message: null,
+          gateway: paid?.gateway ?? payments.name,
+        };
+      }
       const contact = await db
         .selectFrom('contacts')
         .selectAll()

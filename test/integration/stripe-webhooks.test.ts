@@ -175,3 +175,78 @@ it('answers 400 to a delivery without a signature', async () => {
   });
   expect(response.status).toBe(400);
 });
+
+it('a payment completed on-session after "authentication required" ends the dunning with no second charge', async () => {
+  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
+    system,
+    'GET',
+    '/api/services',
+  );
+  const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
+  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${consultation}/availability?from=${DateTime.now().plus({ days: 4 }).toISODate()}&to=${DateTime.now().plus({ days: 11 }).toISODate()}&timeZone=America/New_York`,
+  );
+  const booked = await api<{ appointment: { id: string; workflowId: string; contact: { id: string } } }>(
+    system,
+    'POST',
+    '/api/appointments',
+    {
+      serviceId: consultation,
+      startsAt: slots.body.days[0]!.slots[1]!.startsAt,
+      timeZone: 'America/New_York',
+      channel: 'phone',
+      customer: { name: 'Sky Moreno', email: 'sky.moreno@example.com', smsOptIn: false },
+    },
+    auth,
+  );
+  const { id: appointmentId, workflowId, contact } = booked.body.appointment;
+  await system.database.db
+    .updateTable('contacts')
+    .set({ default_payment_method_id: 'pm_card_authenticationRequired' })
+    .where('id', '=', contact.id)
+    .execute();
+  const handle = system.env.client.workflow.getHandle(workflowId);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'requires_action');
+  const attempt = await system.database.db
+    .selectFrom('payment_attempts as p')
+    .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+    .select(['p.provider_payment_id'])
+    .where('i.appointment_id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+
+  const payload = JSON.stringify({
+    id: 'evt_paid_on_session',
+    object: 'event',
+    type: 'payment_intent.succeeded',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: attempt.provider_payment_id,
+        object: 'payment_intent',
+        status: 'succeeded',
+        metadata: { appointmentId },
+      },
+    },
+  });
+  const delivered = await post(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }));
+  expect(delivered).toMatchObject({ status: 200, body: { outcome: 'payment recorded' } });
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
+  const attempts = await system.database.db
+    .selectFrom('payment_attempts as p')
+    .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+    .select(['p.attempt', 'p.status', 'i.status as invoice'])
+    .where('i.appointment_id', '=', appointmentId)
+    .execute();
+  expect(attempts).toEqual([{ attempt: 1, status: 'succeeded', invoice: 'paid' }]);
+});

@@ -25,6 +25,10 @@ export interface FakeWorld {
   rebooked: { value: boolean };
   /** Outcomes of successive charge attempts; 'succeeded' once the list runs out. */
   chargeOutcomes: Array<'succeeded' | 'declined' | 'requires_action'>;
+  /** How many charge calls accept the payment and then fail before answering (a crash after Stripe said yes). */
+  chargeCrashesAfterAccept: { value: number };
+  /** Distinct payments the fake gateway made. */
+  payments: Set<string>;
   messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
 }
 
@@ -52,6 +56,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const takenStarts = new Set<number>();
   const rebooked = { value: false };
   const chargeOutcomes: FakeWorld['chargeOutcomes'] = [];
+  const chargeCrashesAfterAccept = { value: 0 };
+  const payments = new Set<string>();
   const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
   let invoiceTotal = 0;
   const record = (name: keyof Activities, input: object) =>
@@ -147,6 +153,11 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
         gateway: 'simulated' as const,
       };
       charges.set(input.idempotencyKey, outcome);
+      payments.add(outcome.paymentId);
+      if (chargeCrashesAfterAccept.value > 0) {
+        chargeCrashesAfterAccept.value -= 1;
+        throw new Error('worker crashed after the gateway accepted the charge');
+      }
       return outcome;
     },
     async sendAppointmentMessages(input) {
@@ -162,6 +173,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     takenStarts,
     rebooked,
     chargeOutcomes,
+    chargeCrashesAfterAccept,
+    payments,
     messages: () =>
       calls
         .filter((c) => c.name === 'sendAppointmentMessages')

@@ -194,4 +194,24 @@ describe('billing', () => {
       (world) => world.chargeOutcomes.push('declined', 'declined', 'requires_action', 'declined'),
     );
   });
+
+  it('a charge activity that fails after the gateway accepted it is retried without a second charge', async () => {
+    await withBilledAppointment(
+      'auto',
+      async (handle, world) => {
+        await env.sleep(72 * HOUR_MS + 30 * MINUTE_MS);
+        await deliver(handle, 60);
+        const final = await handle.result();
+        expect(final.billing).toMatchObject({ payment: 'paid', attempts: 1 });
+        const calls = world.calls.filter((c) => c.name === 'chargeInvoice');
+        expect(calls).toHaveLength(2); // the activity ran twice (Temporal retried it) …
+        expect(new Set(calls.map((c) => c.input.idempotencyKey)).size).toBe(1); // … with the same key …
+        expect(world.payments.size).toBe(1); // … so there is one payment
+        expect(billingEvents(world)).toEqual(['receipt', 'feedbackRequest']);
+      },
+      (world) => {
+        world.chargeCrashesAfterAccept.value = 1;
+      },
+    );
+  });
 });

@@ -6,8 +6,11 @@
  *
  * - `setup_intent.succeeded`: the card captured on the card page becomes the contact's saved card, and
  *   every workflow of that contact waiting to collect a payment is signalled `cardUpdated` (retry now).
- * - `payment_intent.succeeded` / `payment_intent.payment_failed`: recorded on the appointment's
- *   timeline (the workflow already acted on the synchronous result of its charge).
+ * - `payment_intent.succeeded`: a payment completed on-session (after "authentication required") marks
+ *   its attempt and the invoice paid and wakes the workflow, whose next attempt then sees the invoice
+ *   paid and charges nothing.
+ * - `payment_intent.payment_failed`: recorded on the appointment's timeline (the workflow already acted
+ *   on the synchronous result of its charge).
  */
 import express, { Router } from 'express';
 import Stripe from 'stripe';
@@ -94,7 +97,56 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
       } else {
         outcome = 'no matching contact';
       }
-    } else if (event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.payment_failed') {
+    } else if (event.type === 'payment_intent.succeeded') {
+      // A payment the customer completed on-session (after "authentication required"): the attempt
+      // and invoice are paid, and the workflow is woken so its next charge attempt sees it and stops.
+      const intent = event.data.object;
+      const attempt = await db
+        .selectFrom('payment_attempts')
+        .select(['id', 'invoice_id'])
+        .where('provider_payment_id', '=', intent.id)
+        .executeTakeFirst();
+      const appointment = attempt
+        ? await db
+            .selectFrom('invoices as i')
+            .innerJoin('appointments as a', 'a.id', 'i.appointment_id')
+            .select(['a.id', 'a.workflow_id', 'i.status'])
+            .where('i.id', '=', attempt.invoice_id)
+            .executeTakeFirst()
+        : undefined;
+      if (attempt && appointment) {
+        const now = new Date();
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('payment_attempts')
+            .set({ status: 'succeeded', error: null, updated_at: now })
+            .where('id', '=', attempt.id)
+            .execute();
+          await trx
+            .updateTable('invoices')
+            .set({ status: 'paid', paid_at: now, updated_at: now })
+            .where('id', '=', attempt.invoice_id)
+            .where('status', '!=', 'paid')
+            .execute();
+          await appendTimeline(trx, {
+            appointmentId: appointment.id,
+            kind: 'stripe:payment_intent.succeeded',
+            actor: 'Stripe',
+            channel: 'stripe_webhook',
+            summary: `Stripe reports the payment succeeded (${intent.id})`,
+            idempotencyKey: `stripe:${event.id}`,
+          });
+        });
+        if (appointment.status !== 'paid') {
+          await deps.temporal.workflow
+            .getHandle(appointment.workflow_id)
+            .signal(cardUpdatedSignal, { source: 'stripe_webhook' });
+        }
+        outcome = 'payment recorded';
+      } else {
+        outcome = 'no matching payment attempt';
+      }
+    } else if (event.type === 'payment_intent.payment_failed') {
       const intent = event.data.object;
       const appointmentId = intent.metadata?.appointmentId;
       const exists = appointmentId
@@ -106,7 +158,7 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
           kind: `stripe:${event.type}`,
           actor: 'Stripe',
           channel: 'stripe_webhook',
-          summary: `Stripe reports ${event.type === 'payment_intent.succeeded' ? 'the payment succeeded' : `the payment failed${intent.last_payment_error?.message ? `: ${intent.last_payment_error.message}` : ''}`} (${intent.id})`,
+          summary: `Stripe reports the payment failed${intent.last_payment_error?.message ? `: ${intent.last_payment_error.message}` : ''} (${intent.id})`,
           idempotencyKey: `stripe:${event.id}`,
         });
         outcome = 'recorded';
