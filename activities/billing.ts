@@ -271,6 +271,16 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .selectAll()
         .where('appointment_id', '=', input.appointmentId)
         .executeTakeFirstOrThrow();
+      if (invoice.total_minor === 0 && invoice.status !== 'paid') {
+        // Nothing to charge (a free service, or the assignee adjusted the amount to zero).
+        const now = new Date();
+        await db
+          .updateTable('invoices')
+          .set({ status: 'paid', paid_at: now, updated_at: now })
+          .where('id', '=', invoice.id)
+          .execute();
+        return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: payments.name };
+      }
       if (invoice.status === 'paid') {
         // Paid meanwhile (e.g. the customer confirmed an earlier payment on-session): never charge again.
         const paid = await db

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { startReconciler } from './booking/reconciler';
 import { ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   // This process owns shutdown; the Temporal runtime must not react to signals on its own.
-  Runtime.install({ shutdownSignals: [] });
+  // Its own logs (workflow bundling, worker state) only from warnings up, unless debugging.
+  Runtime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'),
+  });
   mkdirSync(config.dataDir, { recursive: true });
 
   const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];

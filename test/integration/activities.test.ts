@@ -344,3 +344,41 @@ it('a charge whose activity fails after the gateway accepted it is retried witho
     .execute();
   expect(rows).toEqual([{ status: 'succeeded', provider_payment_id: [...paymentIds][0], invoice_status: 'paid' }]);
 });
+
+it('an invoice with nothing to pay is settled without a charge', async () => {
+  const { appointmentId, workflowId } = await bookOne('free.visit@example.com');
+  const gateway = new SimulatedGateway();
+  const charge = jest.spyOn(gateway, 'chargeOffSession');
+  const data = appointmentActivities({ db: database.db });
+  const billing = billingActivities({ db: database.db, payments: gateway });
+  const deliver = await data.createTask({
+    appointmentId,
+    kind: 'deliver_service',
+    title: 'Deliver',
+    assigneeStaffId: null,
+    dueAt: null,
+    idempotencyKey: `${workflowId}:task:deliver`,
+  });
+  await billing.completeDeliverTask({
+    appointmentId,
+    taskId: deliver.taskId,
+    minutes: 30,
+    actor: { kind: 'staff', name: 'Avery Chen' },
+    channel: 'in_person',
+  });
+  // A free service: the invoice totals zero.
+  await database.db
+    .updateTable('invoices')
+    .set({ lines: '[]', subtotal_minor: 0, tax_minor: 0, total_minor: 0 })
+    .where('appointment_id', '=', appointmentId)
+    .execute();
+  const outcome = await billing.chargeInvoice({ appointmentId, attempt: 1, idempotencyKey: `${workflowId}:charge:1` });
+  expect(outcome).toMatchObject({ status: 'succeeded', paymentId: null });
+  expect(charge).not.toHaveBeenCalled();
+  const invoice = await database.db
+    .selectFrom('invoices')
+    .select('status')
+    .where('appointment_id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  expect(invoice.status).toBe('paid');
+});
