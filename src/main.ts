@@ -7,10 +7,12 @@
  * then prints where everything is. Ctrl-C (or SIGTERM) stops the HTTP server, drains the worker, closes
  * the database cleanly and stops the dev server, leaving no process behind.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { DefaultLogger, type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createApiKey } from './auth/api-keys';
 import { startReconciler } from './booking/reconciler';
 import { ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
@@ -78,7 +80,14 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'database', run: () => database.close() });
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    if (config.seedDemoData && (await seedDemoData(database.db))) logger.info('demo data seeded');
+    const demoKeyFile = join(config.dataDir, 'demo-api-key.txt');
+    if (config.seedDemoData && (await seedDemoData(database.db))) {
+      logger.info('demo data seeded');
+      // The embedded database belongs to this process, so `npm run api-key` cannot run beside it:
+      // the first start leaves a key for the staff API here, readable only by this user.
+      const { key } = await createApiKey(database.db, 'Demo (local)');
+      writeFileSync(demoKeyFile, `${key}\n`, { mode: 0o600 });
+    }
 
     const client: Client = await connectClient(target);
     cleanups.push({ name: 'temporal client', run: () => client.connection.close() });
@@ -113,6 +122,9 @@ async function main(): Promise<void> {
       `  Temporal        ${address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})`,
       ...(devServer ? [`  Temporal Web UI ${devServer.uiUrl}`] : []),
       `  Database        ${database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+      ...(existsSync(demoKeyFile)
+        ? [`  Staff API key   in ${demoKeyFile} (send as "Authorization: Bearer <key>")`]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ];

@@ -6,7 +6,7 @@
  * configuration value stops start-up with one line naming the variable.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -143,6 +143,13 @@ describe('npm start on embedded defaults', () => {
     expect(ui.status).toBe(200);
     expect(first.output()).toContain('demo data seeded');
     expect(first.output()).toContain(`Temporal Web UI http://localhost:${uiPort}`);
+    // The first start leaves a staff API key for the newcomer, and it works.
+    const demoKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();
+    expect(first.output()).toContain('Staff API key');
+    const tasks = await fetch(`http://127.0.0.1:${port}/api/tasks`, {
+      headers: { authorization: `Bearer ${demoKey}` },
+    });
+    expect(tasks.status).toBe(200);
 
     // Booking through the API: the workflow shows in the Temporal Web UI with its search attributes,
     // and the confirmation is stored in the outbox.
