@@ -30,19 +30,28 @@ export type TokenLookup =
       appointment?: Appointment;
     };
 
-export async function lookupManageToken(db: Db, raw: string, now: Date): Promise<TokenLookup> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return { ok: false, reason: 'unknown' };
+/** The token row and its appointment, or undefined for a malformed or unknown token. */
+async function findToken(db: Db, raw: string) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return undefined;
   const token = await db
     .selectFrom('manage_tokens')
     .selectAll()
     .where('token_hash', '=', hashToken(raw))
     .executeTakeFirst();
-  if (!token) return { ok: false, reason: 'unknown' };
+  if (!token) return undefined;
   const appointment = await db
     .selectFrom('appointments')
     .selectAll()
     .where('id', '=', token.appointment_id)
     .executeTakeFirstOrThrow();
+  return { token, appointment };
+}
+
+/** A manage link used to change the appointment: dead once it is cancelled, over, started or past. */
+export async function lookupManageToken(db: Db, raw: string, now: Date): Promise<TokenLookup> {
+  const found = await findToken(db, raw);
+  if (!found) return { ok: false, reason: 'unknown' };
+  const { token, appointment } = found;
   if (appointment.status === 'cancelled') return { ok: false, reason: 'cancelled', appointment };
   if (appointment.status === 'done' || appointment.status === 'no_show')
     return { ok: false, reason: 'completed', appointment };
@@ -55,22 +64,13 @@ export async function lookupManageToken(db: Db, raw: string, now: Date): Promise
 
 /**
  * A manage link used for billing (view or download the invoice, update the card): it keeps working
- * after the service is done, until it expires, as long as the appointment has an invoice and was not
- * cancelled. Changing the appointment still needs `lookupManageToken`.
+ * after the service is done, until it expires, unless the appointment was cancelled or the link
+ * revoked. Changing the appointment still needs `lookupManageToken`.
  */
 export async function lookupBillingToken(db: Db, raw: string, now: Date): Promise<TokenLookup> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return { ok: false, reason: 'unknown' };
-  const token = await db
-    .selectFrom('manage_tokens')
-    .selectAll()
-    .where('token_hash', '=', hashToken(raw))
-    .executeTakeFirst();
-  if (!token) return { ok: false, reason: 'unknown' };
-  const appointment = await db
-    .selectFrom('appointments')
-    .selectAll()
-    .where('id', '=', token.appointment_id)
-    .executeTakeFirstOrThrow();
+  const found = await findToken(db, raw);
+  if (!found) return { ok: false, reason: 'unknown' };
+  const { token, appointment } = found;
   if (appointment.status === 'cancelled') return { ok: false, reason: 'cancelled', appointment };
   if (token.revoked_at) return { ok: false, reason: 'revoked', appointment };
   if (token.expires_at <= now) return { ok: false, reason: 'expired', appointment };

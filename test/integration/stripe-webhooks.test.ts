@@ -64,19 +64,28 @@ const inboundCount = async () =>
       .executeTakeFirstOrThrow()
   ).n;
 
-it('a declined payment is retried when Stripe reports a new card; replays, forgeries and stale deliveries change nothing', async () => {
-  // An appointment delivered and charged without a card: the payment is declined and waits.
+/**
+ * Books a consultation for a new customer through the staff API (optionally with a saved test card),
+ * completes its deliver task, and waits until the charge reached `payment`.
+ */
+async function deliveredAndCharged(
+  customer: { name: string; email: string },
+  options: { slot: number; daysAhead: number; paymentMethod?: string; payment: 'declined' | 'requires_action' },
+) {
   const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
     system,
     'GET',
     '/api/services',
   );
   const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
-  const day = DateTime.now().plus({ days: 3 }).toISODate();
+  const from = DateTime.now().plus({ days: options.daysAhead }).toISODate();
+  const to = DateTime.now()
+    .plus({ days: options.daysAhead + 7 })
+    .toISODate();
   const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string }> }> }>(
     system,
     'GET',
-    `/api/services/${consultation}/availability?from=${day}&to=${DateTime.now().plus({ days: 10 }).toISODate()}&timeZone=America/New_York`,
+    `/api/services/${consultation}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
   );
   const booked = await api<{ appointment: { id: string; workflowId: string; contact: { id: string } } }>(
     system,
@@ -84,14 +93,21 @@ it('a declined payment is retried when Stripe reports a new card; replays, forge
     '/api/appointments',
     {
       serviceId: consultation,
-      startsAt: slots.body.days[0]!.slots[0]!.startsAt,
+      startsAt: slots.body.days[0]!.slots[options.slot]!.startsAt,
       timeZone: 'America/New_York',
-      channel: 'in_person',
-      customer: { name: 'Drew Hale', email: 'drew.hale@example.com', smsOptIn: false },
+      channel: 'phone',
+      customer: { ...customer, smsOptIn: false },
     },
     auth,
   );
   const { id: appointmentId, workflowId, contact } = booked.body.appointment;
+  if (options.paymentMethod) {
+    await system.database.db
+      .updateTable('contacts')
+      .set({ default_payment_method_id: options.paymentMethod })
+      .where('id', '=', contact.id)
+      .execute();
+  }
   const handle = system.env.client.workflow.getHandle(workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
   await api(
@@ -101,11 +117,20 @@ it('a declined payment is retried when Stripe reports a new card; replays, forge
     { form: { minutes: 30 }, channel: 'in_person' },
     auth,
   );
-  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'declined');
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === options.payment);
+  return { appointmentId, contactId: contact.id, handle };
+}
+
+it('a declined payment is retried when Stripe reports a new card; replays, forgeries and stale deliveries change nothing', async () => {
+  // An appointment delivered and charged without a card: the payment is declined and waits.
+  const { appointmentId, contactId, handle } = await deliveredAndCharged(
+    { name: 'Drew Hale', email: 'drew.hale@example.com' },
+    { slot: 0, daysAhead: 3, payment: 'declined' },
+  );
   await system.database.db
     .updateTable('contacts')
     .set({ stripe_customer_id: 'cus_drew' })
-    .where('id', '=', contact.id)
+    .where('id', '=', contactId)
     .execute();
 
   const before = await inboundCount();
@@ -133,7 +158,7 @@ it('a declined payment is retried when Stripe reports a new card; replays, forge
   const unchanged = await system.database.db
     .selectFrom('contacts')
     .select('default_payment_method_id')
-    .where('id', '=', contact.id)
+    .where('id', '=', contactId)
     .executeTakeFirstOrThrow();
   expect(unchanged.default_payment_method_id).toBeNull();
 
@@ -177,46 +202,10 @@ it('answers 400 to a delivery without a signature', async () => {
 });
 
 it('a payment completed on-session after "authentication required" ends the dunning with no second charge', async () => {
-  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
-    system,
-    'GET',
-    '/api/services',
+  const { appointmentId, handle } = await deliveredAndCharged(
+    { name: 'Sky Moreno', email: 'sky.moreno@example.com' },
+    { slot: 1, daysAhead: 4, paymentMethod: 'pm_card_authenticationRequired', payment: 'requires_action' },
   );
-  const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
-  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string }> }> }>(
-    system,
-    'GET',
-    `/api/services/${consultation}/availability?from=${DateTime.now().plus({ days: 4 }).toISODate()}&to=${DateTime.now().plus({ days: 11 }).toISODate()}&timeZone=America/New_York`,
-  );
-  const booked = await api<{ appointment: { id: string; workflowId: string; contact: { id: string } } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: consultation,
-      startsAt: slots.body.days[0]!.slots[1]!.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Sky Moreno', email: 'sky.moreno@example.com', smsOptIn: false },
-    },
-    auth,
-  );
-  const { id: appointmentId, workflowId, contact } = booked.body.appointment;
-  await system.database.db
-    .updateTable('contacts')
-    .set({ default_payment_method_id: 'pm_card_authenticationRequired' })
-    .where('id', '=', contact.id)
-    .execute();
-  const handle = system.env.client.workflow.getHandle(workflowId);
-  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  await api(
-    system,
-    'POST',
-    `/api/tasks/${task.taskId}/complete`,
-    { form: { minutes: 30 }, channel: 'in_person' },
-    auth,
-  );
-  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'requires_action');
   const attempt = await system.database.db
     .selectFrom('payment_attempts as p')
     .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
