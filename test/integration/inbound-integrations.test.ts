@@ -21,6 +21,7 @@ import {
   signAcuity,
   signCalendly,
   signHubSpot,
+  signJobber,
   signQuickBooks,
   signSheets,
   signSquare,
@@ -86,6 +87,7 @@ beforeAll(async () => {
   await configure('quickbooks', { verifierToken: 'qbo-verifier' });
   await configure('activecampaign', { sharedSecret: 'ac-secret' });
   await configure('google_sheets', { sharedSecret: 'sheet-secret' });
+  await configure('jobber', { clientSecret: 'jobber-client-secret' });
 });
 
 afterAll(async () => {
@@ -304,6 +306,33 @@ describe('Calendly', () => {
       .where('external_id', '=', newUri)
       .executeTakeFirstOrThrow();
     expect(link.appointment_id).toBe(id);
+  });
+
+  it('is still one reschedule when the created invitee arrives before the cancel', async () => {
+    const oldUri = 'https://api.calendly.com/scheduled_events/TTTT/invitees/OLD2';
+    const newUri = 'https://api.calendly.com/scheduled_events/UUUU/invitees/NEW2';
+    const { id } = await appointment({ platform: 'calendly', externalId: oldUri });
+    const newStart = nextFuture() + 60 * 24 * HOUR;
+    const created = fixtureJson<{ payload: Record<string, unknown> & { scheduled_event: Record<string, unknown> } }>(
+      'calendly',
+      'invitee.created.rescheduled.json',
+    );
+    created.payload.uri = newUri;
+    created.payload.old_invitee = oldUri;
+    created.payload.scheduled_event.start_time = new Date(newStart).toISOString();
+    created.payload.scheduled_event.end_time = new Date(newStart + 30 * 60_000).toISOString();
+    const cancel = fixtureJson<{ payload: Record<string, unknown> }>('calendly', 'invitee.canceled.rescheduled.json');
+    cancel.payload.uri = oldUri;
+    cancel.payload.new_invitee = newUri;
+    const n = JSON.stringify(created);
+    const c = JSON.stringify(cancel);
+    expect((await deliver('calendly', n, signCalendly(key, n))).status).toBe(200);
+    const res = await deliver('calendly', c, signCalendly(key, c));
+    expect(JSON.parse(res.text).results[0].outcome).toBe('part of a reschedule (already applied)');
+    const after = await row(id);
+    expect(after.status).toBe('scheduled');
+    expect(after.starts_at.getTime()).toBe(newStart);
+    expect((await timeline(id)).map((e) => e.kind)).not.toContain('status:cancelled');
   });
 
   it('a no-show starts the no-show outreach (prompt and reach-out task)', async () => {
@@ -597,6 +626,25 @@ describe('platforms that send the change', () => {
     ]);
     expect((await deliver('google_sheets', body, signSheets('sheet-secret', body))).status).toBe(200);
     expect((await row(id)).status).toBe('cancelled');
+  });
+});
+
+describe('Jobber', () => {
+  it('a deleted visit cancels the linked appointment; an update opens a staff task to check it', async () => {
+    const visit = 'Z2lkOi8vSm9iYmVyL1Zpc2l0LzY3ODkw';
+    const { id } = await appointment({ platform: 'jobber', externalId: visit });
+    const destroy = fixture('jobber', 'visit_destroy.json');
+    const update = destroy.replace('VISIT_DESTROY', 'VISIT_UPDATE');
+    await rejectsAll('jobber', id, [{ body: update, headers: signJobber('jobber-client-secret', destroy) }]);
+    expect((await deliver('jobber', update, signJobber('jobber-client-secret', update))).status).toBe(200);
+    expect((await row(id)).status).toBe('scheduled');
+    expect((await tasks({ appointmentId: id, kind: 'reach_out' }))[0]?.title).toContain('Jobber');
+    expect((await deliver('jobber', destroy, signJobber('jobber-client-secret', destroy))).status).toBe(200);
+    expect((await row(id)).status).toBe('cancelled');
+    expect((await timeline(id)).find((e) => e.kind === 'status:cancelled')?.channel).toBe('integration:jobber');
+    expect((await deliver('jobber', destroy, signJobber('jobber-client-secret', destroy))).text).toContain(
+      '"duplicate":true',
+    );
   });
 });
 

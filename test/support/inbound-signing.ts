@@ -48,6 +48,9 @@ export const signZendesk = (secret: string, body: string, nowMs = Date.now()) =>
   };
 };
 
+/** Jobber: `X-Jobber-Hmac-SHA256` = base64 HMAC-SHA256(OAuth client secret, body). */
+export const signJobber = (secret: string, body: string) => ({ 'x-jobber-hmac-sha256': b64(secret, body) });
+
 /** QuickBooks: `intuit-signature` = base64 HMAC-SHA256(verifier token, body). */
 export const signQuickBooks = (token: string, body: string) => ({ 'intuit-signature': b64(token, body) });
 

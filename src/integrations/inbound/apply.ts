@@ -50,6 +50,7 @@ export const PLATFORM_NAMES: Record<string, string> = {
   quickbooks: 'QuickBooks Online',
   activecampaign: 'ActiveCampaign',
   google_sheets: 'Google Sheets',
+  jobber: 'Jobber',
 };
 
 async function staffTask(

@@ -6,6 +6,7 @@ import { freshdesk } from './adapters/freshdesk';
 import { googleCalendar } from './adapters/google-calendar';
 import { googleSheets } from './adapters/google-sheets';
 import { hubspot } from './adapters/hubspot';
+import { jobber } from './adapters/jobber';
 import { microsoftGraph } from './adapters/microsoft-graph';
 import { pipedrive } from './adapters/pipedrive';
 import { quickbooks } from './adapters/quickbooks';
@@ -31,6 +32,7 @@ export const INBOUND_ADAPTERS: Readonly<Record<string, InboundAdapter>> = Object
     quickbooks,
     activeCampaign,
     googleSheets,
+    jobber,
   ].map((a) => [a.platform, a]),
 );
 

@@ -12,6 +12,7 @@ import {
   signAcuity,
   signCalendly,
   signHubSpot,
+  signJobber,
   signQuickBooks,
   signSheets,
   signSquare,
@@ -454,5 +455,28 @@ describe('the rest', () => {
     ).toBe(false);
     expect(a.verify(request('google_sheets', body, signSheets('x', body, NOW)), s, NOW).ok).toBe(false);
     expect(events('google_sheets', request('google_sheets', body), s)[0]?.type).toBe('cancelled');
+  });
+
+  test('Jobber: base64 HMAC of the body with the client secret; a deleted visit is a cancel, an update a status change', () => {
+    const s = settings('jobber', { clientSecret: 'jobber-client-secret' });
+    const body = fixture('jobber', 'visit_destroy.json');
+    const a = adapter('jobber');
+    expect(a.verify(request('jobber', body, signJobber('jobber-client-secret', body)), s, NOW)).toEqual({ ok: true });
+    expect(a.verify(request('jobber', body, signJobber('other', body)), s, NOW).ok).toBe(false);
+    expect(
+      a.verify(
+        request('jobber', body.replace('VISIT_DESTROY', 'VISIT_UPDATE'), signJobber('jobber-client-secret', body)),
+        s,
+        NOW,
+      ).ok,
+    ).toBe(false);
+    expect(events('jobber', request('jobber', body), s)[0]).toMatchObject({
+      type: 'cancelled',
+      externalId: 'Z2lkOi8vSm9iYmVyL1Zpc2l0LzY3ODkw',
+    });
+    expect(events('jobber', request('jobber', body.replace('VISIT_DESTROY', 'VISIT_UPDATE')), s)[0]).toMatchObject({
+      type: 'status_changed',
+      status: 'update',
+    });
   });
 });
