@@ -719,5 +719,9 @@ describe('edges and the staff API', () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields[0]?.field).toBe('verified');
+    const openApi = await api<{ paths: Record<string, unknown> }>(system, 'GET', '/api/openapi.json');
+    expect(Object.keys(openApi.body.paths)).toEqual(
+      expect.arrayContaining(['/webhooks/integrations/{platform}', '/api/integrations/deliveries']),
+    );
   });
 });
