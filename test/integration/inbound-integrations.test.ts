@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { createApiKey } from '../../src/auth/api-keys';
 import { upcomingFreeSlots } from '../../src/availability/service';
 import { startAppointmentWorkflow } from '../../src/booking/service';
+import { finishDelivery, recordVerified } from '../../src/integrations/inbound/store';
 import { stateQuery } from '../../workflows/appointment/messages';
 import {
   basic,
@@ -669,6 +670,36 @@ describe('edges and the staff API', () => {
       .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
+  });
+
+  it('a change the workflow refuses is noted on the timeline and becomes a staff task, not lost', async () => {
+    const { id } = await appointment({ platform: 'hubspot', externalId: '99887766' });
+    const body = JSON.stringify([
+      {
+        ...fixtureJson<Array<Record<string, unknown>>>('hubspot', 'property-change.json')[0],
+        eventId: 555001,
+        objectId: 99887766,
+      },
+    ]);
+    const uri = `${system.baseUrl}/webhooks/integrations/hubspot`;
+    const res = await deliver('hubspot', body, signHubSpot('hubspot-client-secret', 'POST', uri, body));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).results[0].outcome).toBe(
+      'refused: The appointment has not started yet, so it cannot be a no-show.',
+    );
+    expect((await row(id)).status).toBe('scheduled');
+    expect((await timeline(id)).find((e) => e.kind === 'integration:refused')?.channel).toBe('integration:hubspot');
+    expect((await tasks({ appointmentId: id, kind: 'reach_out' }))[0]?.title).toContain('refused');
+  });
+
+  it('a delivery whose processing failed releases its event id, so the vendor’s retry is processed', async () => {
+    const db = system.database.db;
+    const item = { vendorEventId: `retry-${randomUUID()}`, eventType: 'cancelled', externalId: 'x' };
+    const first = await recordVerified(db, 'square', item, '{}');
+    expect(first.duplicate).toBe(false);
+    expect((await recordVerified(db, 'square', item, '{}')).duplicate).toBe(true);
+    await finishDelivery(db, first.id, { outcome: 'failed', error: 'Temporal unreachable' });
+    expect((await recordVerified(db, 'square', item, '{}')).duplicate).toBe(false);
   });
 
   it('a verified payload that is not the vendor’s shape is 400 naming the field', async () => {

@@ -4,7 +4,8 @@
  * from a platform's external ids to appointments.
  *
  * A verified, first-seen delivery claims its vendor event id: the partial unique index makes a second
- * claim of the same id fail, so a redelivery is stored as a duplicate and changes nothing.
+ * claim of the same id fail, so a redelivery is stored as a duplicate and changes nothing. A delivery
+ * whose processing failed releases its claim, so the vendor's retry is processed.
  */
 import { type Kysely, sql } from 'kysely';
 
@@ -35,7 +36,7 @@ const statements = [
     processed_at timestamptz
   )`,
   `CREATE UNIQUE INDEX integration_deliveries_event_uq ON integration_deliveries (platform, vendor_event_id)
-    WHERE vendor_event_id IS NOT NULL AND verified AND NOT duplicate`,
+    WHERE vendor_event_id IS NOT NULL AND verified AND NOT duplicate AND outcome NOT IN ('failed', 'fetch_failed')`,
   `CREATE INDEX integration_deliveries_received_idx ON integration_deliveries (platform, received_at DESC)`,
   `CREATE TABLE external_links (
     platform text NOT NULL,

@@ -93,12 +93,13 @@ export async function receiveInbound(
         await finishDelivery(deps.db, stored.id, applied);
         results.push({ vendorEventId: event.vendorEventId, duplicate: false, outcome: applied.outcome });
       } catch (error) {
+        // Releases the claim (see the migration's index), so the vendor's retry is processed.
         await finishDelivery(deps.db, stored.id, { outcome: 'failed', error: (error as Error).message });
         throw error;
       }
     } else {
       const ref = item.fetch;
-      const claimAfterFetch = platform === 'acuity';
+      const claimAfterFetch = ref.dedupeAfterFetch === true;
       const stored = await recordVerified(
         deps.db,
         platform,
@@ -114,12 +115,18 @@ export async function receiveInbound(
         continue;
       }
       const input: InboundFetchInput = { platform, deliveryId: stored.id, refs: [ref], claimAfterFetch };
-      await deps.temporal.workflow.start<typeof inboundFetchWorkflow>(INBOUND_FETCH_WORKFLOW_TYPE, {
-        workflowId: inboundFetchWorkflowId(platform, stored.id),
-        taskQueue: deps.config.temporal.taskQueue,
-        args: [input],
-        staticSummary: `${platform}: fetch ${ref.hint} ${ref.externalId}`,
-      });
+      try {
+        await deps.temporal.workflow.start<typeof inboundFetchWorkflow>(INBOUND_FETCH_WORKFLOW_TYPE, {
+          workflowId: inboundFetchWorkflowId(platform, stored.id),
+          taskQueue: deps.config.temporal.taskQueue,
+          args: [input],
+          staticSummary: `${platform}: fetch ${ref.hint} ${ref.externalId}`,
+        });
+      } catch (error) {
+        // Releases the claim (see the migration's index), so the vendor's retry is processed.
+        await finishDelivery(deps.db, stored.id, { outcome: 'failed', error: (error as Error).message });
+        throw error;
+      }
       await finishDelivery(deps.db, stored.id, { outcome: 'fetching details' });
       results.push({ vendorEventId: ref.vendorEventId, duplicate: false, outcome: 'fetching details' });
     }

@@ -39,6 +39,11 @@ export interface FetchRef {
   hint: string;
   /** Vendor resource path or extra ids needed to fetch. */
   resource?: string;
+  /**
+   * The notification has no id of its own (Acuity): the event id is known only after the fetch, and the
+   * delivery claims it then — so a second change of the same appointment is not taken for a redelivery.
+   */
+  dedupeAfterFetch?: boolean;
 }
 
 export type InboundItem = { event: NormalisedEvent } | { fetch: FetchRef };

@@ -159,7 +159,9 @@ describe('Acuity', () => {
 
   test('ids only: parse yields a fetch reference; fetchDetails calls GET /api/v1/appointments/{id} with Basic auth', async () => {
     const items = adapter('acuity').parse(request('acuity', body), s);
-    expect(items).toEqual([{ fetch: { vendorEventId: 'rescheduled:1001', externalId: '1001', hint: 'rescheduled' } }]);
+    expect(items).toEqual([
+      { fetch: { vendorEventId: 'rescheduled:1001', externalId: '1001', hint: 'rescheduled', dedupeAfterFetch: true } },
+    ]);
     const calls: Array<{ url: string; auth: string | undefined }> = [];
     const result = await adapter('acuity').fetchDetails!(
       items.map((i) => ('fetch' in i ? i.fetch : null)!),

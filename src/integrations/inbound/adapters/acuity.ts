@@ -54,7 +54,9 @@ export const acuity: InboundAdapter = {
   parse(req) {
     const form = acuityForm.parse(Object.fromEntries(new URLSearchParams(req.rawBody.toString('utf8'))));
     const action = form.action.replace(/^appointment\./, '');
-    return [{ fetch: { vendorEventId: `${action}:${form.id}`, externalId: form.id, hint: action } }];
+    return [
+      { fetch: { vendorEventId: `${action}:${form.id}`, externalId: form.id, hint: action, dedupeAfterFetch: true } },
+    ];
   },
   async fetchDetails(refs, settings, fetcher) {
     const base = (settings.apiBase ?? 'https://acuityscheduling.com').replace(/\/$/, '');

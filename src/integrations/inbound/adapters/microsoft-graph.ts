@@ -13,6 +13,7 @@ import type { InboundAdapter, InboundItem, NormalisedEvent } from '../types';
 
 const notification = z.object({
   subscriptionId: z.string(),
+  subscriptionExpirationDateTime: z.string().optional(),
   clientState: z.string().nullish(),
   changeType: z.enum(['created', 'updated', 'deleted']).optional(),
   lifecycleEvent: z.enum(['missed', 'subscriptionRemoved', 'reauthorizationRequired']).optional(),
@@ -71,7 +72,7 @@ export const microsoftGraph: InboundAdapter = {
         return {
           event: {
             type: 'status_changed',
-            vendorEventId: `${key}:${Date.now()}`,
+            vendorEventId: `${key}:${n.subscriptionExpirationDateTime ?? ''}`,
             externalId: n.subscriptionId,
             status: n.lifecycleEvent,
             description: `Microsoft Graph subscription ${n.subscriptionId}: ${n.lifecycleEvent} (renew or resync it)`,
