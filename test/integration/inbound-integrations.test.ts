@@ -41,6 +41,8 @@ let consultation: string;
 /** A local server answering like the vendors' APIs; each request is recorded with its auth header. */
 const vendorCalls: Array<{ method: string; path: string; auth: string | undefined }> = [];
 const vendorAnswers = new Map<string, { status: number; body: string }>();
+/** Paths (prefixes) that fail with 503 this many more times before answering. */
+const vendorFailures = new Map<string, number>();
 let vendor: Server;
 let vendorBase: string;
 
@@ -55,6 +57,13 @@ beforeAll(async () => {
   vendor = createServer((req: IncomingMessage, res) => {
     const path = req.url ?? '';
     vendorCalls.push({ method: req.method ?? '', path, auth: req.headers.authorization });
+    const failing = [...vendorFailures.entries()].find(([prefix, n]) => path.startsWith(prefix) && n > 0);
+    if (failing) {
+      vendorFailures.set(failing[0], failing[1] - 1);
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"error":"temporarily unavailable"}');
+      return;
+    }
     const answer = [...vendorAnswers.entries()].find(([prefix]) => path.startsWith(prefix))?.[1];
     res.writeHead(answer?.status ?? 404, { 'content-type': 'application/json' });
     res.end(answer?.body ?? '{}');
@@ -387,12 +396,13 @@ describe('Calendly', () => {
 });
 
 describe('platforms that send ids only (fetched from a local vendor server)', () => {
-  it('Acuity: a rescheduled notification is fetched with Basic auth and moves the appointment; a redelivery changes nothing', async () => {
+  it('Acuity: a rescheduled notification is fetched with Basic auth (retried after a vendor 503) and moves the appointment; a redelivery changes nothing', async () => {
     const { id } = await appointment({ platform: 'acuity', externalId: '1001' });
     const newStart = nextFuture() + 60 * 24 * HOUR;
     const details = fixtureJson('acuity', 'appointment.json');
     details.datetime = new Date(newStart).toISOString();
     vendorAnswers.set('/api/v1/appointments/1001', { status: 200, body: JSON.stringify(details) });
+    vendorFailures.set('/api/v1/appointments/1001', 1); // the fetch activity is retried
     const body = fixture('acuity', 'rescheduled.form');
     const form = 'application/x-www-form-urlencoded';
     await rejectsAll('acuity', id, [
@@ -406,6 +416,7 @@ describe('platforms that send ids only (fetched from a local vendor server)', ()
     const res = await deliver('acuity', body, signAcuity('acuity-api-key', body), { contentType: form });
     expect(res.status).toBe(200);
     await eventually(async () => (await row(id)).starts_at.getTime() === newStart);
+    expect(vendorCalls.filter((c) => c.path === '/api/v1/appointments/1001').length).toBeGreaterThanOrEqual(2);
     expect(vendorCalls).toContainEqual({
       method: 'GET',
       path: '/api/v1/appointments/1001',
