@@ -28,7 +28,9 @@ import {
   signSquare,
   signZendesk,
 } from '../support/inbound-signing';
+import { recordHistory } from '../support/histories';
 import { api, eventually, startSystem, type System } from '../support/system';
+import { inboundFetchWorkflowId } from '../../workflows/integration-inbound/messages';
 
 jest.setTimeout(180_000);
 
@@ -195,6 +197,22 @@ const deliveries = (platform: string) =>
 /** Timeline entries an integration caused (messages the workflow sends arrive on their own schedule). */
 const integrationEntries = async (id: string) =>
   (await timeline(id)).filter((e) => e.channel.startsWith('integration:')).length;
+/** Waits for the platform's fetch workflows to finish and saves their histories (RECORD_HISTORIES=1). */
+async function fetchWorkflowsDone(platform: string, name: string) {
+  let n = 0;
+  for (const d of (await deliveries(platform)).filter((row) => row.verified)) {
+    const handle = system.env.client.workflow.getHandle(inboundFetchWorkflowId(platform, d.id));
+    const exists = await handle.describe().then(
+      () => true,
+      () => false, // applied inline, no fetch workflow
+    );
+    if (!exists) continue;
+    await handle.result();
+    await recordHistory('integration-inbound', `${name} ${++n}`, handle);
+  }
+  expect(n).toBeGreaterThan(0);
+}
+
 const counts = async (id: string) => ({
   timeline: await integrationEntries(id),
   row: await row(id),
@@ -427,6 +445,7 @@ describe('platforms that send ids only (fetched from a local vendor server)', ()
     expect((await deliver('acuity', body, signAcuity('acuity-api-key', body), { contentType: form })).status).toBe(200);
     await eventually(async () => (await deliveries('acuity')).filter((d) => d.duplicate).length === 1);
     expect(await integrationEntries(id)).toBe(before);
+    await fetchWorkflowsDone('acuity', 'acuity fetch retried after a vendor error');
   });
 
   it('Google Calendar: sync is answered 200; exists is fetched with the bearer token and applies moves and cancels', async () => {
@@ -464,6 +483,7 @@ describe('platforms that send ids only (fetched from a local vendor server)', ()
     );
     // The same message number again is a duplicate.
     expect((await deliver('google_calendar', '', headers('exists', 3))).text).toContain('"duplicate":true');
+    await fetchWorkflowsDone('google_calendar', 'google calendar sync-token fetch');
   });
 
   it('Microsoft Graph: validationToken echoed as text/plain; an updated event is fetched and moved; a wrong clientState is 403', async () => {
@@ -494,6 +514,7 @@ describe('platforms that send ids only (fetched from a local vendor server)', ()
       auth: 'Bearer eyJ0.graph',
     });
     expect((await timeline(id)).find((e) => e.kind === 'rescheduled')?.channel).toBe('integration:microsoft_graph');
+    await fetchWorkflowsDone('microsoft_graph', 'microsoft graph event fetch');
   });
 });
 

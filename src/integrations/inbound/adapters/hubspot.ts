@@ -37,7 +37,13 @@ export const hubspot: InboundAdapter = {
     const signature = req.headers['x-hubspot-signature-v3'];
     const timestamp = req.headers['x-hubspot-request-timestamp'];
     if (!signature || !timestamp) return { ok: false, reason: 'missing X-HubSpot-Signature-v3 or timestamp' };
-    const source = `${req.method}${decodeURIComponent(req.url)}${req.rawBody.toString('utf8')}${timestamp}`;
+    let uri = req.url;
+    try {
+      uri = decodeURIComponent(req.url);
+    } catch {
+      return { ok: false, reason: 'malformed URI' };
+    }
+    const source = `${req.method}${uri}${req.rawBody.toString('utf8')}${timestamp}`;
     const expected = hmac('sha256', settings.secrets.clientSecret ?? '', source, 'base64');
     if (!safeEqual(signature, expected)) return { ok: false, reason: 'signature mismatch' };
     if (!fresh(Number(timestamp), now, HUBSPOT_TOLERANCE_MS)) return { ok: false, reason: 'stale timestamp' };
