@@ -739,6 +739,9 @@ describe('edges and the staff API', () => {
     const res = await deliver('calendly', body, signCalendly('calendly-signing-key', body));
     expect(res.status).toBe(400);
     expect(res.text).toContain('payload.email');
+    const stored = (await deliveries('calendly')).filter((d) => d.outcome === 'invalid');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ verified: true, duplicate: false, vendor_event_id: null });
   });
 
   it('configuration is validated, and operators list deliveries with filters', async () => {

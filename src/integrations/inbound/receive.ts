@@ -69,8 +69,7 @@ export async function receiveInbound(
       error instanceof ZodError
         ? error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')
         : (error as Error).message;
-    const id = await recordRejected(deps.db, platform, message, payload, 'invalid');
-    await deps.db.updateTable('integration_deliveries').set({ verified: true }).where('id', '=', id).execute();
+    await recordRejected(deps.db, platform, message, payload, 'invalid');
     return errorAnswer(400, 'invalid_payload', `Payload not understood: ${message}`);
   }
 

@@ -62,16 +62,24 @@ export async function saveState(db: Db, platform: string, state: Record<string, 
 
 const PAYLOAD_LIMIT = 64 * 1024;
 
+/** Stores a delivery that changes nothing: unverified (`rejected`) or verified but not understood (`invalid`). */
 export async function recordRejected(
   db: Db,
   platform: string,
   reason: string,
   payload: string,
-  outcome = 'rejected',
+  outcome: 'rejected' | 'invalid' = 'rejected',
 ): Promise<string> {
   const row = await db
     .insertInto('integration_deliveries')
-    .values({ platform, verified: false, outcome, error: reason, payload: payload.slice(0, PAYLOAD_LIMIT) })
+    .values({
+      platform,
+      verified: outcome === 'invalid',
+      outcome,
+      error: reason,
+      payload: payload.slice(0, PAYLOAD_LIMIT),
+      processed_at: new Date(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
