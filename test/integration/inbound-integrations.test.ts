@@ -448,6 +448,50 @@ describe('platforms that send ids only (fetched from a local vendor server)', ()
     await fetchWorkflowsDone('acuity', 'acuity fetch retried after a vendor error');
   });
 
+  it('Acuity: a scheduled appointment unknown here is fetched and booked through the booking service (from the fetch activity)', async () => {
+    const put = await api(
+      system,
+      'PUT',
+      '/api/integrations/acuity/inbound',
+      {
+        secrets: { apiKey: 'acuity-api-key', userId: '11145481' },
+        apiBase: vendorBase,
+        options: { serviceId: consultation },
+      },
+      auth,
+    );
+    expect(put.status).toBe(200);
+    const [slot] = await upcomingFreeSlots(system.database.db, {
+      serviceId: consultation,
+      from: Date.now() + 25 * 24 * HOUR,
+      now: Date.now(),
+      count: 1,
+    });
+    const details = fixtureJson('acuity', 'appointment.json');
+    details.id = 2002;
+    details.email = 'new.acuity@example.com';
+    details.datetime = new Date(slot!.startsAt).toISOString();
+    vendorAnswers.set('/api/v1/appointments/2002', { status: 200, body: JSON.stringify(details) });
+    const body = 'action=scheduled&id=2002&calendarID=5&appointmentTypeID=7';
+    const res = await deliver('acuity', body, signAcuity('acuity-api-key', body), {
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(200);
+    const booked = await eventually(() =>
+      system.database.db
+        .selectFrom('external_links as l')
+        .innerJoin('appointments as a', 'a.id', 'l.appointment_id')
+        .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+        .select(['a.id', 'a.source', 'a.starts_at', 'c.email'])
+        .where('l.platform', '=', 'acuity')
+        .where('l.external_id', '=', '2002')
+        .executeTakeFirst(),
+    );
+    expect(booked).toMatchObject({ source: 'integration:acuity', email: 'new.acuity@example.com' });
+    expect(booked.starts_at.getTime()).toBe(slot!.startsAt);
+    await eventually(async () => (await state(booked.id)).appointment.status === 'scheduled');
+  });
+
   it('Google Calendar: sync is answered 200; exists is fetched with the bearer token and applies moves and cancels', async () => {
     const moved = await appointment({ platform: 'google_calendar', externalId: '7cbh8rpc10lrc0ckih9tafss99' });
     const gone = await appointment({ platform: 'google_calendar', externalId: '0k2fa9n1oj3bgs1hgi5cvbbj2u' });
