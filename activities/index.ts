@@ -11,6 +11,7 @@ import type { MessageProviders } from '../src/messaging/providers';
 import type { PaymentGateway } from '../src/payments/gateway';
 import { appointmentActivities } from './appointments';
 import { billingActivities } from './billing';
+import { inboundIntegrationActivities } from './integrations-inbound';
 import { notificationActivities } from './notifications';
 
 export interface ActivityDeps {
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...appointmentActivities(deps),
     ...notificationActivities(deps),
     ...billingActivities(deps),
+    ...inboundIntegrationActivities(deps),
   };
 }
 

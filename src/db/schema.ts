@@ -322,6 +322,40 @@ export interface ManageTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export interface InboundIntegrationsTable {
+  platform: string;
+  enabled: Generated<boolean>;
+  secrets: JsonDefault<Record<string, string>>;
+  api_base: string | null;
+  options: JsonDefault<Record<string, unknown>>;
+  state: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface IntegrationDeliveriesTable {
+  id: Generated<string>;
+  platform: string;
+  vendor_event_id: string | null;
+  received_at: CreatedAt;
+  verified: boolean;
+  duplicate: Generated<boolean>;
+  event_type: string | null;
+  external_id: string | null;
+  appointment_id: string | null;
+  outcome: Generated<string>;
+  error: string | null;
+  payload: Generated<string>;
+  processed_at: Timestamp | null;
+}
+
+export interface ExternalLinksTable {
+  platform: string;
+  external_id: string;
+  appointment_id: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -342,6 +376,9 @@ export interface Database {
   inbound_events: InboundEventsTable;
   api_keys: ApiKeysTable;
   manage_tokens: ManageTokensTable;
+  inbound_integrations: InboundIntegrationsTable;
+  integration_deliveries: IntegrationDeliveriesTable;
+  external_links: ExternalLinksTable;
 }
 
 export type Staff = Selectable<StaffTable>;

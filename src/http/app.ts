@@ -19,6 +19,8 @@ import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
+import { integrationWebhooksRouter } from './webhooks/integrations';
+import { integrationsRouter } from './routes/integrations';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   );
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
   app.use(stripeWebhookRouter(deps));
+  app.use(integrationWebhooksRouter(deps));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
   const openApi = openApiDocument();
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
+  app.use(integrationsRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

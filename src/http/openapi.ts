@@ -18,6 +18,7 @@ import {
   startBody,
   taskListQuery,
 } from './schemas';
+import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
 
 const error = z.object({
   error: z.object({
@@ -193,6 +194,39 @@ export function openApiDocument(): object {
     security: secured,
     request: { params: id, body: json(reassignTaskBody) },
     responses: { ...ok('Task'), ...errors },
+  });
+
+  // Inbound integrations (issue 7).
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/integrations/{platform}',
+    summary: 'Inbound webhook of a configured platform, verified by its adapter (401/403 when not verified)',
+    request: { params: z.object({ platform: z.string() }) },
+    responses: { ...ok('Received (per-event outcome, duplicates marked)'), ...errors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/integrations/{platform}/inbound',
+    summary: 'Configure an inbound platform (secrets, vendor API base, options)',
+    security: secured,
+    request: { params: z.object({ platform: z.string() }), body: json(inboundSettingsBody) },
+    responses: { ...ok('Platform and the webhook URL to register'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/integrations/links',
+    summary: 'Link a platform’s external id to an appointment',
+    security: secured,
+    request: { body: json(externalLinkBody) },
+    responses: { ...ok('Link'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/integrations/deliveries',
+    summary: 'Inbound deliveries, newest first (verified, duplicate, outcome)',
+    security: secured,
+    request: { query: deliveriesQuery },
+    responses: { ...ok('Deliveries'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -164,6 +164,14 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       record('sendAppointmentMessages', input);
       return { messageIds: [`${input.step}:${input.audience}`] };
     },
+    // Inbound integrations (not used by the appointment workflow).
+    async fetchInboundDetails() {
+      return [];
+    },
+    async applyInboundEvents() {
+      return [];
+    },
+    async finishInboundDelivery() {},
   };
 
   return {

@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0004 from './0004_integration_inbound';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0004_integration_inbound': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
