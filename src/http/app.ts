@@ -19,6 +19,8 @@ import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
+import { sendgridWebhookRouter } from './webhooks/sendgrid';
+import { twilioWebhookRouter } from './webhooks/twilio';
 
 export interface AppDeps {
   config: Config;
@@ -41,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
   );
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
   app.use(stripeWebhookRouter(deps));
+  app.use(twilioWebhookRouter(deps));
+  app.use(sendgridWebhookRouter(deps));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
   const openApi = openApiDocument();

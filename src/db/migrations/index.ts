@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0003 from './0003_messaging';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0003_messaging': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {
