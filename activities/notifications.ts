@@ -24,11 +24,9 @@ import {
   type MessageBilling,
   type MessageContext,
   type StaffEvent,
-  renderCustomerEmail,
-  renderCustomerSms,
-  renderStaffEmail,
   formatWhenShort,
 } from '../src/messaging/templates';
+import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 
 export interface NotificationDeps {
   db: Kysely<Database>;
@@ -80,7 +78,6 @@ function slackAlertText(
     staff_time_zone: string;
     cancel_reason: string | null;
   },
-  _businessZone: string,
 ): string {
   const when = formatWhenShort(row.starts_at.getTime(), row.staff_time_zone);
   switch (event) {
@@ -239,6 +236,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               }))
             : undefined;
 
+        const entry = TEMPLATE_REGISTRY.get(input.event);
+        if (!entry) throw new Error(`No template for the event ${input.event}`);
+        const overrides = await db
+          .selectFrom('message_templates')
+          .select(['channel', 'subject', 'body'])
+          .where('event', '=', input.event)
+          .execute();
         // Read before the transaction: embedded PGlite has one session, so `db` inside it would wait forever.
         const billing = BILLING_EVENTS.has(input.event)
           ? await billingContext(row.id, row.contact_id, input)
@@ -303,10 +307,11 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             let text: string;
             let html: string | null = null;
             const attachments: MessageAttachment[] = [];
+            const override = overrides.find((o) => o.channel === recipient.channel);
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
               if (recipient.channel === 'email') {
-                const email = renderCustomerEmail(event, context);
+                const email = renderTemplate(entry, 'email', context, override).email!;
                 ({ subject, text, html } = email);
                 if (ICS_EVENTS.has(event)) {
                   const ics = appointmentIcs(context, {
@@ -320,10 +325,10 @@ export function notificationActivities({ db, config, providers, payments }: Noti
                   });
                 }
               } else {
-                text = renderCustomerSms(event, context);
+                text = renderTemplate(entry, 'sms', context, override).sms!;
               }
             } else {
-              const email = renderStaffEmail(input.event as StaffEvent, context);
+              const email = renderTemplate(entry, 'email', context, override).email!;
               ({ subject, text, html } = email);
             }
             await trx
@@ -429,7 +434,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           { db, config, providers },
           {
             key: `${input.workflowId}:${input.step}:r${input.revision}`,
-            text: slackAlertText(input.event, row, business.time_zone),
+            text: slackAlertText(input.event, row),
             appointmentId: row.id,
             contactId: row.contact_id,
           },

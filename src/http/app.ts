@@ -18,6 +18,7 @@ import { paymentGatewayFromConfig } from '../payments/from-config';
 import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
+import { messageTemplatesRouter } from './routes/message-templates';
 import { stripeWebhookRouter } from './webhooks/stripe';
 import { sendgridWebhookRouter } from './webhooks/sendgrid';
 import { twilioWebhookRouter } from './webhooks/twilio';
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
+  app.use(messageTemplatesRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -590,3 +590,81 @@ describe('SendGrid Inbound Parse (email replies)', () => {
     expect(done.timeline.find((t) => t.kind === 'status:cancelled')?.channel).toBe('email');
   });
 });
+
+describe('message templates (staff API)', () => {
+  const path = '/api/message-templates/confirmation/sms';
+  afterAll(async () => {
+    await api(system, 'DELETE', path, undefined, auth);
+  });
+
+  it('lists, validates, saves, previews and resets an override; new messages use it', async () => {
+    const list = await api<{ templates: Array<{ event: string; channel: string; overridden: boolean }> }>(
+      system,
+      'GET',
+      '/api/message-templates',
+      undefined,
+      auth,
+    );
+    expect(list.body.templates).toContainEqual(
+      expect.objectContaining({ event: 'confirmation', channel: 'sms', overridden: false }),
+    );
+    expect(list.body.templates.length).toBe(32);
+
+    const unknown = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
+      system,
+      'PUT',
+      path,
+      { body: 'Hi {{contact.nickname}} {{appointment.when}}' },
+      auth,
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.fields).toEqual([{ field: 'body', message: 'unknown variable: contact.nickname' }]);
+    const tooLong = await api(system, 'PUT', path, { body: 'x'.repeat(400) }, auth);
+    expect(tooLong.status).toBe(422);
+    expect((await api(system, 'PUT', '/api/message-templates/nope/sms', { body: 'x' }, auth)).status).toBe(404);
+    const badChannel = await api<{ error: { fields: Array<{ field: string }> } }>(
+      system,
+      'PUT',
+      '/api/message-templates/confirmation/fax',
+      { body: 'x' },
+      auth,
+    );
+    expect(badChannel.status).toBe(400);
+    expect(badChannel.body.error.fields.map((f) => f.field)).toEqual(['channel']);
+
+    const draft = '{{contact.firstName}}, you are booked: {{service.name}} {{appointment.whenShort}}. {{replyPrompt}}';
+    const preview = await api<{ text: string; segments: number }>(
+      system,
+      'POST',
+      `${path}/preview`,
+      { body: draft },
+      auth,
+    );
+    expect(preview.body).toMatchObject({
+      text: 'Sam, you are booked: Deep Tissue Massage Tue, Mar 10 at 9:30 AM EDT. Reply C to cancel, R to reschedule.',
+      segments: 1,
+    });
+    const saved = await api(system, 'PUT', path, { body: draft }, auth);
+    expect(saved.status).toBe(200);
+    const read = await api<{ override: { body: string; updatedBy: string } | null; variables: string[] }>(
+      system,
+      'GET',
+      path,
+      undefined,
+      auth,
+    );
+    expect(read.body.override).toMatchObject({ body: draft, updatedBy: 'api_key:SMS tests' });
+    expect(read.body.variables).toContain('links.manage');
+
+    const phone = newPhone();
+    await book(phone);
+    const sent = await eventually(async () => smsBodies(phone)[0]);
+    expect(sent).toMatch(
+      /^Texter, you are booked: Deep Tissue Massage .+ (EST|EDT)\. Reply C to cancel, R to reschedule\.$/,
+    );
+
+    expect((await api(system, 'DELETE', path, undefined, auth)).status).toBe(204);
+    const reset = await api<{ override: unknown; current: { source: string } }>(system, 'GET', path, undefined, auth);
+    expect(reset.body).toMatchObject({ override: null, current: { source: 'default' } });
+  });
+});
