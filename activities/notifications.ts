@@ -438,7 +438,6 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             appointmentId: row.id,
             contactId: row.contact_id,
           },
-          { throwOnTransient: true },
         );
       }
       return { messageIds: messages.map((m) => m.id) };

@@ -27,11 +27,13 @@ export interface StaffAlertDeps {
   providers: Pick<MessageProviders, 'slack'>;
 }
 
-/** Posts the alert; transient Slack errors are thrown only when `throwOnTransient` (activities retry). */
+/**
+ * Posts the alert. A Slack failure (down, rate-limited, misconfigured) does not hold up the caller — a
+ * customer's SMS reply or a workflow's messages — and is not lost either: the alert becomes a task.
+ */
 export async function alertStaff(
   deps: StaffAlertDeps,
   alert: StaffAlert,
-  options: { throwOnTransient?: boolean } = {},
 ): Promise<{ slack: 'sent' | 'failed' | 'not_configured'; taskId: string | null }> {
   const { db } = deps;
   const slack = deps.providers.slack;
@@ -81,7 +83,6 @@ export async function alertStaff(
           .execute();
         outcome = 'sent';
       } catch (error) {
-        if (options.throwOnTransient && (error as Error).name !== 'PermanentSendError') throw error;
         await db
           .updateTable('messages')
           .set({ status: 'failed', error: (error as Error).message.slice(0, 500), updated_at: new Date() })

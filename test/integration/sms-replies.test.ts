@@ -77,7 +77,7 @@ interface Slot {
   staffId: string;
 }
 interface Card {
-  appointment: { status: string; startsAt: string };
+  appointment: { status: string; startsAt: string; contact: { reachability: Record<string, unknown> } };
   timeline: Array<{ kind: string; channel: string; actor: string; summary: string }>;
   messages: Array<{ id: string; template: string; channel: string; status: string; recipient: string }>;
 }
@@ -269,6 +269,12 @@ it.each(['STOP', 'cancel'])(
     await new Promise((r) => setTimeout(r, 300));
     expect(after.messages.filter((m) => m.template === 'rescheduled').map((m) => m.channel)).toEqual(['email']);
     expect(after.appointment.status).toBe('scheduled');
+    expect(after.appointment.contact.reachability).toMatchObject({
+      smsOptIn: true,
+      smsOptedOut: { at: expect.any(String), source: `sms:${keyword.toUpperCase()}` },
+      smsFailed: null,
+      emailBounced: null,
+    });
     expect(after.timeline.some((t) => t.kind === 'sms:opted_out' && t.channel === 'sms')).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     expect(smsTo(phone).length).toBe(sentBefore);
