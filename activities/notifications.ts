@@ -208,16 +208,23 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         }
         recipients.push({ channel: 'email', to });
       }
-      if (recipients.length === 0) return { messageIds: [], skipped: 'no_recipient' };
-
       const keyOf = (channel: MessageChannel) =>
         `${input.workflowId}:${input.step}:r${input.revision}:${channel}:${input.audience}`;
+      if (recipients.length === 0) {
+        const queued = await db
+          .selectFrom('messages')
+          .select('id')
+          .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms')])
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        // Nothing to send, unless a message stored on an earlier attempt must still be suppressed.
+        if (!queued) return { messageIds: [], skipped: 'no_recipient' };
+      }
       const keys = recipients.map((r) => keyOf(r.channel));
-      const existing = await db
-        .selectFrom('messages')
-        .select(['idempotency_key'])
-        .where('idempotency_key', 'in', keys)
-        .execute();
+      const existing =
+        keys.length === 0
+          ? []
+          : await db.selectFrom('messages').select(['idempotency_key']).where('idempotency_key', 'in', keys).execute();
       const missing = recipients.filter((r) => !existing.some((e) => e.idempotency_key === keyOf(r.channel)));
 
       if (missing.length > 0) {
@@ -353,7 +360,10 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         });
       }
 
-      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', keys).execute();
+      // Also the channels no longer wanted: an SMS stored before a STOP is still queued and must be
+      // suppressed, not left waiting.
+      const storedKeys = [...new Set([...keys, keyOf('email'), keyOf('sms')])];
+      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', storedKeys).execute();
       for (const message of messages) {
         if (message.status !== 'queued') continue;
         if (message.channel === 'sms' && message.contact_id) {

@@ -201,6 +201,21 @@ it('C, then YES, cancels the appointment through its workflow; the exchange is o
   expect(twimlMessage(stray.text) ?? '').not.toContain('confirm');
 });
 
+it('a YES after the question expired cancels nothing', async () => {
+  const phone = newPhone();
+  const { id } = await book(phone);
+  await textUs(phone, 'C');
+  await system.database.db
+    .updateTable('conversations')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .where('address', '=', phone)
+    .execute();
+  const late = await textUs(phone, 'YES');
+  expect(twimlMessage(late.text)).toBe('Nothing to confirm. Reply C to cancel, R to reschedule.');
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await card(id)).appointment.status).toBe('scheduled');
+});
+
 it('R lists three numbered free slots; 2 reschedules to the second one', async () => {
   const phone = newPhone();
   const { id } = await book(phone);
