@@ -120,7 +120,10 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     await record(`${input.channel}:forwarded`, `${channelName} reply "${quoted}" forwarded to staff (${why})`);
     return {
       reply: contact
-        ? `Thanks, we passed your message to our team at ${business?.name ?? 'the business'}. ${SMS_REPLY_PROMPT}`
+        ? smsText(
+            `Thanks, we passed your message to our team at ${business?.name ?? 'the business'}.` +
+              (appointment ? ` ${SMS_REPLY_PROMPT}` : ''),
+          )
         : null,
       outcome: `forwarded to staff: ${why}`,
       appointmentId: appointment?.id ?? null,
