@@ -13,7 +13,9 @@ import type { Database, MessageAttachment, MessageChannel } from '../src/db/sche
 import { isActiveStatus } from '../src/domain/stages';
 import { createManageToken } from '../src/manage/tokens';
 import { appointmentIcs } from '../src/messaging/ics';
-import type { MessageProviders } from '../src/messaging/providers';
+import { recordPermanentFailure } from '../src/messaging/delivery-status';
+import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
+import { alertStaff } from '../src/messaging/staff-alerts';
 import type { PaymentGateway } from '../src/payments/gateway';
 import {
   BILLING_CUSTOMER_EVENTS,
@@ -22,10 +24,9 @@ import {
   type MessageBilling,
   type MessageContext,
   type StaffEvent,
-  renderCustomerEmail,
-  renderCustomerSms,
-  renderStaffEmail,
+  formatWhenShort,
 } from '../src/messaging/templates';
+import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 
 export interface NotificationDeps {
   db: Kysely<Database>;
@@ -65,6 +66,30 @@ const ICS_EVENTS: ReadonlySet<string> = new Set([
   'cancelled',
 ]);
 
+/** Lifecycle events that also go to the staff Slack channel when Slack is configured. */
+const SLACK_ALERT_EVENTS: ReadonlySet<string> = new Set(['cancelled', 'staffNoShow', 'staffPaymentFailed']);
+
+function slackAlertText(
+  event: string,
+  row: {
+    contact_name: string;
+    service_name: string;
+    starts_at: Date;
+    staff_time_zone: string;
+    cancel_reason: string | null;
+  },
+): string {
+  const when = formatWhenShort(row.starts_at.getTime(), row.staff_time_zone);
+  switch (event) {
+    case 'cancelled':
+      return `Cancelled: ${row.contact_name}, ${row.service_name} ${when}${row.cancel_reason ? ` (reason: ${row.cancel_reason})` : ''}.`;
+    case 'staffNoShow':
+      return `No-show: ${row.contact_name} missed ${row.service_name} ${when}.`;
+    default:
+      return `Payment failed: ${row.contact_name}, ${row.service_name} ${when}. See the charge task.`;
+  }
+}
+
 export function notificationActivities({ db, config, providers, payments }: NotificationDeps) {
   const base = config.http.publicBaseUrl;
 
@@ -95,6 +120,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         'c.sms_opt_in',
         'c.sms_opted_out_at',
         'c.email_bounced_at',
+        'c.sms_failed_at',
         'st.name as staff_name',
         'st.email as staff_email',
         'st.phone as staff_phone',
@@ -168,7 +194,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       const recipients: Array<{ channel: MessageChannel; to: string }> = [];
       if (input.audience === 'customer') {
         if (!row.email_bounced_at) recipients.push({ channel: 'email', to: row.contact_email });
-        if (row.sms_opt_in && !row.sms_opted_out_at && row.contact_phone)
+        if (row.sms_opt_in && !row.sms_opted_out_at && !row.sms_failed_at && row.contact_phone)
           recipients.push({ channel: 'sms', to: row.contact_phone });
       } else {
         let to = row.staff_email;
@@ -182,16 +208,23 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         }
         recipients.push({ channel: 'email', to });
       }
-      if (recipients.length === 0) return { messageIds: [], skipped: 'no_recipient' };
-
       const keyOf = (channel: MessageChannel) =>
         `${input.workflowId}:${input.step}:r${input.revision}:${channel}:${input.audience}`;
+      if (recipients.length === 0) {
+        const queued = await db
+          .selectFrom('messages')
+          .select('id')
+          .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms')])
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        // Nothing to send, unless a message stored on an earlier attempt must still be suppressed.
+        if (!queued) return { messageIds: [], skipped: 'no_recipient' };
+      }
       const keys = recipients.map((r) => keyOf(r.channel));
-      const existing = await db
-        .selectFrom('messages')
-        .select(['idempotency_key'])
-        .where('idempotency_key', 'in', keys)
-        .execute();
+      const existing =
+        keys.length === 0
+          ? []
+          : await db.selectFrom('messages').select(['idempotency_key']).where('idempotency_key', 'in', keys).execute();
       const missing = recipients.filter((r) => !existing.some((e) => e.idempotency_key === keyOf(r.channel)));
 
       if (missing.length > 0) {
@@ -210,6 +243,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               }))
             : undefined;
 
+        const entry = TEMPLATE_REGISTRY.get(input.event);
+        if (!entry) throw new Error(`No template for the event ${input.event}`);
+        const overrides = await db
+          .selectFrom('message_templates')
+          .select(['channel', 'subject', 'body'])
+          .where('event', '=', input.event)
+          .execute();
         // Read before the transaction: embedded PGlite has one session, so `db` inside it would wait forever.
         const billing = BILLING_EVENTS.has(input.event)
           ? await billingContext(row.id, row.contact_id, input)
@@ -274,10 +314,11 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             let text: string;
             let html: string | null = null;
             const attachments: MessageAttachment[] = [];
+            const override = overrides.find((o) => o.channel === recipient.channel);
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
               if (recipient.channel === 'email') {
-                const email = renderCustomerEmail(event, context);
+                const email = renderTemplate(entry, 'email', context, override).email!;
                 ({ subject, text, html } = email);
                 if (ICS_EVENTS.has(event)) {
                   const ics = appointmentIcs(context, {
@@ -291,10 +332,10 @@ export function notificationActivities({ db, config, providers, payments }: Noti
                   });
                 }
               } else {
-                text = renderCustomerSms(event, context);
+                text = renderTemplate(entry, 'sms', context, override).sms!;
               }
             } else {
-              const email = renderStaffEmail(input.event as StaffEvent, context);
+              const email = renderTemplate(entry, 'email', context, override).email!;
               ({ subject, text, html } = email);
             }
             await trx
@@ -319,20 +360,62 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         });
       }
 
-      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', keys).execute();
+      // Also the channels no longer wanted: an SMS stored before a STOP is still queued and must be
+      // suppressed, not left waiting.
+      const storedKeys = [...new Set([...keys, keyOf('email'), keyOf('sms')])];
+      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', storedKeys).execute();
       for (const message of messages) {
         if (message.status !== 'queued') continue;
+        if (message.channel === 'sms' && message.contact_id) {
+          // The contact may have replied STOP (or the number failed) since the message was stored.
+          const contact = await db
+            .selectFrom('contacts')
+            .select(['sms_opted_out_at', 'sms_failed_at'])
+            .where('id', '=', message.contact_id)
+            .executeTakeFirst();
+          if (contact?.sms_opted_out_at || contact?.sms_failed_at) {
+            await db
+              .updateTable('messages')
+              .set({
+                status: 'suppressed',
+                error: contact.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
+                updated_at: new Date(),
+              })
+              .where('id', '=', message.id)
+              .where('status', '=', 'queued')
+              .execute();
+            continue;
+          }
+        }
         const provider = message.channel === 'sms' ? providers.sms : providers.email;
-        const { providerMessageId } = await provider.send({
-          id: message.id,
-          channel: message.channel,
-          to: message.recipient,
-          subject: message.subject,
-          text: message.body,
-          html: message.html,
-          attachments: message.attachments,
-          idempotencyKey: message.idempotency_key,
-        });
+        let providerMessageId: string;
+        try {
+          ({ providerMessageId } = await provider.send({
+            id: message.id,
+            channel: message.channel,
+            to: message.recipient,
+            subject: message.subject,
+            text: message.body,
+            html: message.html,
+            attachments: message.attachments,
+            idempotencyKey: message.idempotency_key,
+            template: message.template,
+          }));
+        } catch (error) {
+          if (!(error instanceof PermanentSendError)) throw error; // transient: the activity retries
+          await db
+            .updateTable('messages')
+            .set({ provider: provider.name, updated_at: new Date() })
+            .where('id', '=', message.id)
+            .execute();
+          await recordPermanentFailure({ db, config, providers }, message, {
+            status: message.channel === 'email' ? 'bounced' : 'failed',
+            reason: error.message,
+            optedOut: error.optedOut,
+            source: provider.name,
+          });
+          continue;
+        }
         await db
           .updateTable('messages')
           .set({
@@ -355,6 +438,17 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           data: { messageId: message.id, template: message.template },
           idempotencyKey: `${message.idempotency_key}:sent`,
         });
+      }
+      if (providers.slack && SLACK_ALERT_EVENTS.has(input.event)) {
+        await alertStaff(
+          { db, config, providers },
+          {
+            key: `${input.workflowId}:${input.step}:r${input.revision}`,
+            text: slackAlertText(input.event, row),
+            appointmentId: row.id,
+            contactId: row.contact_id,
+          },
+        );
       }
       return { messageIds: messages.map((m) => m.id) };
     },

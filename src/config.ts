@@ -79,6 +79,33 @@ const schema = z.object({
     .regex(/^whsec_\w+$/, 'expected a Stripe webhook signing secret (whsec_…)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  // Messaging providers (issue 8): each channel uses its real provider only when its keys are set.
+  SENDGRID_API_KEY: optionalString,
+  SENDGRID_FROM_EMAIL: z.email({ error: 'expected the sender address verified in SendGrid' }).optional(),
+  SENDGRID_FROM_NAME: optionalString,
+  SENDGRID_API_BASE: z.url({ error: 'expected a URL such as https://api.sendgrid.com' }).optional(),
+  SENDGRID_EVENT_PUBLIC_KEY: optionalString,
+  SENDGRID_INBOUND_SECRET: optionalString,
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'expected a Twilio Account SID (AC followed by 32 hex digits)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +12125550123')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'expected a Messaging Service SID (MG followed by 32 hex digits)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TWILIO_API_BASE: z.url({ error: 'expected a URL such as https://api.twilio.com' }).optional(),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_CHANNEL: optionalString,
+  SLACK_API_BASE: z.url({ error: 'expected a URL such as https://slack.com/api' }).optional(),
 });
 
 type Env = z.infer<typeof schema>;
@@ -106,6 +133,27 @@ export interface Config {
   stripe: { secretKey: string; apiBase: string | undefined } | undefined;
   /** Signing secret of the Stripe webhook endpoint; unset: /webhooks/stripe answers 404. */
   stripeWebhookSecret: string | undefined;
+  /** Messaging providers (see src/messaging/from-config.ts); a channel without keys uses the local outbox. */
+  messaging: MessagingConfig;
+}
+
+export interface MessagingConfig {
+  sendgrid:
+    { apiKey: string; fromEmail: string; fromName: string | undefined; apiBase: string | undefined } | undefined;
+  /** Base64 (DER) ECDSA public key of the SendGrid Event Webhook; unset: /webhooks/sendgrid/events answers 404. */
+  sendgridEventPublicKey: string | undefined;
+  /** Secret path segment of the Inbound Parse URL; unset: /webhooks/sendgrid/inbound answers 404. */
+  sendgridInboundSecret: string | undefined;
+  /** Twilio credentials; `authToken` alone enables signature verification of the webhooks. */
+  twilio:
+    | {
+        accountSid: string | undefined;
+        authToken: string;
+        from: { number: string } | { messagingServiceSid: string } | undefined;
+        apiBase: string | undefined;
+      }
+    | undefined;
+  slack: { botToken: string; channel: string; apiBase: string } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -157,5 +205,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     seedDemoData: e.SEED_DEMO_DATA,
     stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    messaging: messagingConfig(e),
+  };
+}
+
+function messagingConfig(e: Env): MessagingConfig {
+  const need = (name: string, because: string): never => {
+    throw new ConfigError(`Invalid configuration: ${name}: required when ${because} is set`);
+  };
+  const sendgrid = e.SENDGRID_API_KEY
+    ? {
+        apiKey: e.SENDGRID_API_KEY,
+        fromEmail: e.SENDGRID_FROM_EMAIL ?? need('SENDGRID_FROM_EMAIL', 'SENDGRID_API_KEY'),
+        fromName: e.SENDGRID_FROM_NAME,
+        apiBase: e.SENDGRID_API_BASE,
+      }
+    : undefined;
+  let twilio: MessagingConfig['twilio'];
+  if (e.TWILIO_AUTH_TOKEN) {
+    if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      need('TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID', 'TWILIO_ACCOUNT_SID');
+    }
+    twilio = {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      from: e.TWILIO_MESSAGING_SERVICE_SID
+        ? { messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID }
+        : e.TWILIO_FROM_NUMBER
+          ? { number: e.TWILIO_FROM_NUMBER }
+          : undefined,
+      apiBase: e.TWILIO_API_BASE,
+    };
+  } else if (e.TWILIO_ACCOUNT_SID) {
+    need('TWILIO_AUTH_TOKEN', 'TWILIO_ACCOUNT_SID');
+  }
+  const slack = e.SLACK_BOT_TOKEN
+    ? {
+        botToken: e.SLACK_BOT_TOKEN,
+        channel: e.SLACK_CHANNEL ?? need('SLACK_CHANNEL', 'SLACK_BOT_TOKEN'),
+        apiBase: (e.SLACK_API_BASE ?? 'https://slack.com/api').replace(/\/$/, ''),
+      }
+    : undefined;
+  return {
+    sendgrid,
+    sendgridEventPublicKey: e.SENDGRID_EVENT_PUBLIC_KEY,
+    sendgridInboundSecret: e.SENDGRID_INBOUND_SECRET,
+    twilio,
+    slack,
   };
 }

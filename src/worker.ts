@@ -9,7 +9,8 @@ import { createActivities } from '../activities';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
 import { createLogger, type Logger } from './logger';
-import { localProviders, type MessageProviders } from './messaging/providers';
+import type { MessageProviders } from './messaging/providers';
+import { messageProvidersFromConfig } from './messaging/from-config';
 import { paymentGatewayFromConfig } from './payments/from-config';
 import type { PaymentGateway } from './payments/gateway';
 import { connectWorker, targetFromConfig } from './temporal/connection';
@@ -38,7 +39,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     db: deps.database.db,
     config: deps.config,
     logger: deps.logger.child({ component: 'activities' }),
-    providers: deps.providers ?? localProviders(),
+    providers: deps.providers ?? messageProvidersFromConfig(deps.config),
     payments: deps.payments ?? paymentGatewayFromConfig(deps.config),
   });
   return Worker.create({

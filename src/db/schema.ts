@@ -119,6 +119,10 @@ export interface ContactsTable {
   default_payment_method_id: string | null;
   card_brand: string | null;
   card_last4: string | null;
+  /** A permanent SMS failure (invalid number, unreachable): no further SMS until a staff member clears it. */
+  sms_failed_at: Timestamp | null;
+  sms_failed_reason: string | null;
+  email_bounce_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -356,6 +360,30 @@ export interface ExternalLinksTable {
   created_at: CreatedAt;
 }
 
+export type ConversationState = 'awaiting_cancel_confirmation' | 'choosing_slot';
+
+/** A pending SMS / email reply conversation (C → YES, R → 1-3), one per channel and address. */
+export interface ConversationsTable {
+  channel: 'sms' | 'email';
+  address: string;
+  contact_id: string;
+  appointment_id: string | null;
+  state: ConversationState;
+  offered_slots: JsonDefault<Array<{ startsAt: number; staffId: string }>>;
+  expires_at: Timestamp;
+  updated_at: UpdatedAt;
+}
+
+/** A staff override of a message template (defaults live in src/messaging/template-registry.ts). */
+export interface MessageTemplatesTable {
+  event: string;
+  channel: 'email' | 'sms';
+  subject: string | null;
+  body: string;
+  updated_by: string;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -379,6 +407,8 @@ export interface Database {
   inbound_integrations: InboundIntegrationsTable;
   integration_deliveries: IntegrationDeliveriesTable;
   external_links: ExternalLinksTable;
+  conversations: ConversationsTable;
+  message_templates: MessageTemplatesTable;
 }
 
 export type Staff = Selectable<StaffTable>;

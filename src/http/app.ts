@@ -18,9 +18,12 @@ import { paymentGatewayFromConfig } from '../payments/from-config';
 import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
+import { messageTemplatesRouter } from './routes/message-templates';
 import { stripeWebhookRouter } from './webhooks/stripe';
 import { integrationWebhooksRouter } from './webhooks/integrations';
 import { integrationsRouter } from './routes/integrations';
+import { sendgridWebhookRouter } from './webhooks/sendgrid';
+import { twilioWebhookRouter } from './webhooks/twilio';
 
 export interface AppDeps {
   config: Config;
@@ -44,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
   app.use(stripeWebhookRouter(deps));
   app.use(integrationWebhooksRouter(deps));
+  app.use(twilioWebhookRouter(deps));
+  app.use(sendgridWebhookRouter(deps));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
   const openApi = openApiDocument();
@@ -56,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
   app.use(integrationsRouter(deps));
+  app.use(messageTemplatesRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -19,6 +19,7 @@ import {
   taskListQuery,
 } from './schemas';
 import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
+import { previewBody, templateBody, templateParams } from './routes/message-templates';
 
 const error = z.object({
   error: z.object({
@@ -228,6 +229,72 @@ export function openApiDocument(): object {
     request: { query: deliveriesQuery },
     responses: { ...ok('Deliveries'), ...errors },
   });
+  // Messaging (issue 8): delivery status, message templates, provider webhooks.
+  registry.registerPath({
+    method: 'get',
+    path: '/api/appointments/{id}/messages',
+    summary: 'Every message of the appointment with its delivery status (queued, sent, delivered, bounced, failed)',
+    security: secured,
+    request: { params: id },
+    responses: { ...ok('Messages'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/message-templates',
+    summary: 'Message templates per event and channel, and whether staff overrode them',
+    security: secured,
+    responses: ok('Templates'),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/message-templates/{event}/{channel}',
+    summary: 'A template: its variables, the override and the default rendered with sample data',
+    security: secured,
+    request: { params: templateParams },
+    responses: { ...ok('Template'), ...errors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/message-templates/{event}/{channel}',
+    summary: 'Save a Handlebars override (422 names unknown variables or an SMS over two segments)',
+    security: secured,
+    request: { params: templateParams, body: json(templateBody) },
+    responses: { ...ok('Saved, with a preview'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/message-templates/{event}/{channel}/preview',
+    summary: 'Render a draft (or the current template) with sample data',
+    security: secured,
+    request: { params: templateParams, body: json(previewBody) },
+    responses: { ...ok('Preview'), ...errors },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/message-templates/{event}/{channel}',
+    summary: 'Reset to the built-in default',
+    security: secured,
+    request: { params: templateParams },
+    responses: { 204: { description: 'Reset' }, ...errors },
+  });
+  for (const [path, summary] of [
+    ['/webhooks/twilio/sms', 'Twilio inbound SMS (X-Twilio-Signature); answers TwiML'],
+    ['/webhooks/twilio/status', 'Twilio message status callback (X-Twilio-Signature)'],
+    ['/webhooks/sendgrid/events', 'SendGrid Event Webhook (ECDSA signature + timestamp headers)'],
+    ['/webhooks/sendgrid/inbound/{secret}', 'SendGrid Inbound Parse (multipart form; secret in the URL)'],
+  ] as const) {
+    registry.registerPath({
+      method: 'post',
+      path,
+      summary,
+      responses: {
+        200: { description: 'Processed, or a redelivery that changed nothing' },
+        400: { description: 'Invalid body or stale timestamp', ...json(error) },
+        403: { description: 'Signature or secret does not match; nothing changed', ...json(error) },
+        404: { description: 'Not configured', ...json(error) },
+      },
+    });
+  }
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -38,6 +38,13 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
       'c.name as contact_name',
       'c.email as contact_email',
       'c.phone as contact_phone',
+      'c.sms_opt_in',
+      'c.sms_opted_out_at',
+      'c.sms_opt_out_source',
+      'c.sms_failed_at',
+      'c.sms_failed_reason',
+      'c.email_bounced_at',
+      'c.email_bounce_reason',
     ])
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
@@ -60,7 +67,23 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
     cancelReason: row.cancel_reason,
     service: { id: row.service_id, name: row.service_name, slug: row.service_slug },
     staff: { id: row.staff_id, name: row.staff_name },
-    contact: { id: row.contact_id, name: row.contact_name, email: row.contact_email, phone: row.contact_phone },
+    contact: {
+      id: row.contact_id,
+      name: row.contact_name,
+      email: row.contact_email,
+      phone: row.contact_phone,
+      /** Where messages can go: SMS opt-in / opt-out (with time and source), failed number, bounced email. */
+      reachability: {
+        smsOptIn: row.sms_opt_in,
+        smsOptedOut: row.sms_opted_out_at
+          ? { at: row.sms_opted_out_at.toISOString(), source: row.sms_opt_out_source }
+          : null,
+        smsFailed: row.sms_failed_at ? { at: row.sms_failed_at.toISOString(), reason: row.sms_failed_reason } : null,
+        emailBounced: row.email_bounced_at
+          ? { at: row.email_bounced_at.toISOString(), reason: row.email_bounce_reason }
+          : null,
+      },
+    },
   };
 }
 

@@ -16,11 +16,31 @@ export interface OutgoingMessage {
   html: string | null;
   attachments: MessageAttachment[];
   idempotencyKey: string;
+  /** The template (event) name: a SendGrid category, so the dashboards group by it. */
+  template?: string;
 }
 
 export interface MessageProvider {
   readonly name: string;
+  /**
+   * Delivers the message. Throws `PermanentSendError` when the provider refused it for good (invalid
+   * number, unsubscribed recipient, rejected address): retrying would not help. Any other error is
+   * transient and the activity retries it.
+   */
   send(message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+}
+
+/** The provider refused the message for good; `code` is the provider's own error code. */
+export class PermanentSendError extends Error {
+  override name = 'PermanentSendError';
+  constructor(
+    message: string,
+    readonly code: string,
+    /** The recipient unsubscribed (Twilio 21610): an opt-out, not a bad address. */
+    readonly optedOut = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Keeps messages in the local outbox (the messages table) and marks them delivered there. */
@@ -34,6 +54,8 @@ export class OutboxProvider implements MessageProvider {
 export interface MessageProviders {
   email: MessageProvider;
   sms: MessageProvider;
+  /** Staff alerts to Slack (`to` is the channel); unset: alerts become staff tasks only. */
+  slack?: MessageProvider;
 }
 
 export function localProviders(): MessageProviders {

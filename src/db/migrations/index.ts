@@ -4,10 +4,12 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0003 from './0003_messaging';
 import * as m0004 from './0004_integration_inbound';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0003_messaging': m0003,
   '0004_integration_inbound': m0004,
 };
 

@@ -1,0 +1,185 @@
+/**
+ * Staff API for message templates (API key): list every event and channel with whether staff
+ * overrode it; read one (its variables, the override, the built-in default rendered with sample data);
+ * save an override (validated: unknown variables, disallowed helpers and an SMS over two segments are
+ * refused with 422 naming the field and the problem); preview a draft or the current template; reset to
+ * the default. Messages rendered after a save use the override.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { requireApiKey, type Caller } from '../auth';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { parseInput } from '../validate';
+import {
+  TEMPLATE_REGISTRY,
+  type TemplateChannel,
+  type TemplateEntry,
+  type TemplateOverride,
+  renderTemplate,
+  smsSeptets,
+  validateOverride,
+  variablePaths,
+} from '../../messaging/template-registry';
+
+export const templateParams = z.object({
+  event: z.string().min(1).max(64),
+  channel: z.enum(['email', 'sms'], { error: 'expected email or sms' }),
+});
+
+export const templateBody = z.object({
+  subject: z.string().max(300, 'at most 300 characters').nullable().optional(),
+  body: z
+    .string({ error: 'expected the template text' })
+    .min(1, 'the body is empty')
+    .max(20_000, 'at most 20000 characters'),
+});
+
+export const previewBody = z.object({
+  subject: z.string().max(300).nullable().optional(),
+  body: z.string().max(20_000).optional(),
+});
+
+function entryFor(event: string, channel: TemplateChannel): TemplateEntry {
+  const entry = TEMPLATE_REGISTRY.get(event);
+  if (!entry) throw new HttpError(404, 'not_found', `There is no message template for the event "${event}".`);
+  if (!entry.channels.includes(channel))
+    throw new HttpError(404, 'not_found', `The event "${event}" has no ${channel} template.`);
+  return entry;
+}
+
+function preview(entry: TemplateEntry, channel: TemplateChannel, override: TemplateOverride | null) {
+  const rendered = renderTemplate(entry, channel, entry.sample(), override);
+  return channel === 'email'
+    ? {
+        source: rendered.source,
+        subject: rendered.email!.subject,
+        text: rendered.email!.text,
+        html: rendered.email!.html,
+      }
+    : {
+        source: rendered.source,
+        text: rendered.sms!,
+        septets: smsSeptets(rendered.sms!),
+        segments: Math.max(1, Math.ceil(smsSeptets(rendered.sms!) / (smsSeptets(rendered.sms!) > 160 ? 153 : 160))),
+      };
+}
+
+function refuse(problems: Array<{ field: string; message: string }>): never {
+  throw new HttpError(
+    422,
+    'invalid_template',
+    `Invalid template: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    {},
+    problems,
+  );
+}
+
+function editor(res: Response): string {
+  const caller = res.locals.caller as Caller;
+  return `api_key:${caller.apiKey.name}`;
+}
+
+export function messageTemplatesRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  router.use('/api/message-templates', requireApiKey(db));
+
+  const loadOverride = async (event: string, channel: TemplateChannel) =>
+    db
+      .selectFrom('message_templates')
+      .selectAll()
+      .where('event', '=', event)
+      .where('channel', '=', channel)
+      .executeTakeFirst();
+
+  router.get('/api/message-templates', async (_req, res) => {
+    const overrides = await db.selectFrom('message_templates').selectAll().execute();
+    const templates = [...TEMPLATE_REGISTRY.values()].flatMap((entry) =>
+      entry.channels.map((channel) => {
+        const o = overrides.find((x) => x.event === entry.event && x.channel === channel);
+        return {
+          event: entry.event,
+          channel,
+          audience: entry.audience,
+          description: entry.description,
+          overridden: o !== undefined,
+          updatedAt: o?.updated_at ?? null,
+          updatedBy: o?.updated_by ?? null,
+        };
+      }),
+    );
+    res.json({ templates });
+  });
+
+  router.get('/api/message-templates/:event/:channel', async (req, res) => {
+    const { event, channel } = parseInput(templateParams, req.params, 'params');
+    const entry = entryFor(event, channel);
+    const o = await loadOverride(event, channel);
+    res.json({
+      event,
+      channel,
+      audience: entry.audience,
+      description: entry.description,
+      variables: variablePaths(entry.variables(entry.sample())),
+      override: o ? { subject: o.subject, body: o.body, updatedAt: o.updated_at, updatedBy: o.updated_by } : null,
+      default: preview(entry, channel, null),
+      current: preview(entry, channel, o ? { subject: o.subject, body: o.body } : null),
+    });
+  });
+
+  router.put('/api/message-templates/:event/:channel', async (req, res) => {
+    const { event, channel } = parseInput(templateParams, req.params, 'params');
+    const entry = entryFor(event, channel);
+    const body = parseInput(templateBody, req.body, 'body');
+    const override: TemplateOverride = { subject: body.subject ?? null, body: body.body };
+    const problems = validateOverride(entry, channel, override);
+    if (problems.length > 0) refuse(problems);
+    const now = new Date();
+    await db
+      .insertInto('message_templates')
+      .values({
+        event,
+        channel,
+        subject: override.subject,
+        body: override.body,
+        updated_by: editor(res),
+        updated_at: now,
+      })
+      .onConflict((oc) =>
+        oc.columns(['event', 'channel']).doUpdateSet({
+          subject: override.subject,
+          body: override.body,
+          updated_by: editor(res),
+          updated_at: now,
+        }),
+      )
+      .execute();
+    res.json({ event, channel, override, preview: preview(entry, channel, override) });
+  });
+
+  router.post('/api/message-templates/:event/:channel/preview', async (req, res) => {
+    const { event, channel } = parseInput(templateParams, req.params, 'params');
+    const entry = entryFor(event, channel);
+    const body = parseInput(previewBody, req.body, 'body');
+    let override: TemplateOverride | null;
+    if (body.body !== undefined) {
+      override = { subject: body.subject ?? null, body: body.body };
+      const problems = validateOverride(entry, channel, override);
+      if (problems.length > 0) refuse(problems);
+    } else {
+      const o = await loadOverride(event, channel);
+      override = o ? { subject: o.subject, body: o.body } : null;
+    }
+    res.json(preview(entry, channel, override));
+  });
+
+  router.delete('/api/message-templates/:event/:channel', async (req, res) => {
+    const { event, channel } = parseInput(templateParams, req.params, 'params');
+    entryFor(event, channel);
+    await db.deleteFrom('message_templates').where('event', '=', event).where('channel', '=', channel).execute();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,206 @@
+/**
+ * Twilio webhooks, each verified with the SDK's own `validateRequest` (X-Twilio-Signature: HMAC-SHA1
+ * of the public URL plus the sorted POST parameters, keyed with the auth token) against
+ * PUBLIC_BASE_URL + the request path, and deduplicated in `inbound_events` before anything happens:
+ *
+ * - `POST /webhooks/twilio/sms`: an inbound SMS. Its reply intent (C, YES, R, 1-3, STOP…, START, HELP)
+ *   runs the conversation (src/messaging/conversations.ts); the answer goes back as TwiML and is stored
+ *   in `messages` (provider `twilio_twiml`) so the appointment shows the whole exchange.
+ * - `POST /webhooks/twilio/status`: the status callback of a message we sent; moves its status forward
+ *   (queued → sent → delivered, or failed) and handles a permanent failure (flag, timeline, staff alert).
+ *
+ * A forged or tampered request gets 403 and changes nothing; a redelivery (same MessageSid / same
+ * status) is answered 200 and changes nothing. Without TWILIO_AUTH_TOKEN both answer 404.
+ */
+import express, { type Request, Router } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { type Config } from '../../config';
+import { messageProvidersFromConfig } from '../../messaging/from-config';
+import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-status';
+import { handleReply } from '../../messaging/conversations';
+import { parseSmsReply } from '../../messaging/replies';
+import { PERMANENT_TWILIO_ERRORS, TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
+import type { MessageStatus } from '../../db/schema';
+import type { AppDeps } from '../app';
+import { HttpError } from '../errors';
+import { parseInput } from '../validate';
+
+const inboundSms = z.object({
+  MessageSid: z.string().regex(/^[SM]M[0-9a-fA-F]{32}$/, 'expected a Twilio message SID'),
+  From: z.string().min(1, 'expected the sender'),
+  To: z.string().optional(),
+  Body: z.string().default(''),
+});
+
+const statusCallback = z.object({
+  MessageSid: z.string().regex(/^[SM]M[0-9a-fA-F]{32}$/, 'expected a Twilio message SID'),
+  MessageStatus: z.enum(
+    [
+      'accepted',
+      'scheduled',
+      'queued',
+      'sending',
+      'sent',
+      'receiving',
+      'received',
+      'delivered',
+      'undelivered',
+      'failed',
+      'read',
+      'canceled',
+      'partially_delivered',
+    ],
+    { error: 'expected a Twilio message status' },
+  ),
+  ErrorCode: z.string().optional(),
+});
+
+const STATUS_MAP: Partial<Record<string, MessageStatus>> = {
+  sending: 'sent',
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'delivered',
+  undelivered: 'failed',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+/** The URL Twilio signed: the public base URL (what Twilio was configured with) + path and query. */
+function signedUrl(config: Config, req: Request): string {
+  return `${config.http.publicBaseUrl}${req.originalUrl}`;
+}
+
+function verify(deps: AppDeps, req: Request): Record<string, string> {
+  const token = deps.config.messaging.twilio?.authToken;
+  if (!token) throw new HttpError(404, 'not_configured', 'Twilio webhooks are not configured (TWILIO_AUTH_TOKEN).');
+  const signature = req.get('x-twilio-signature');
+  const params = (req.body ?? {}) as Record<string, string>;
+  if (!signature || !twilio.validateRequest(token, signature, signedUrl(deps.config, req), params)) {
+    throw new HttpError(403, 'signature_invalid', 'X-Twilio-Signature is missing or does not match.');
+  }
+  return params;
+}
+
+function twiml(message: string | null): string {
+  const response = new twilio.twiml.MessagingResponse();
+  if (message) response.message(message);
+  return response.toString();
+}
+
+export function twilioWebhookRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  const providers = messageProvidersFromConfig(deps.config);
+  const form = express.urlencoded({ extended: false, limit: '100kb' });
+
+  router.post('/webhooks/twilio/sms', form, async (req, res) => {
+    const params = verify(deps, req);
+    const sms = parseInput(inboundSms, params, 'body');
+    const stored = await db
+      .insertInto('inbound_events')
+      .values({ provider: 'twilio_sms', event_id: sms.MessageSid, payload: JSON.stringify(params), status: 'received' })
+      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    res.type('text/xml');
+    if (!stored) {
+      res.send(twiml(null));
+      return;
+    }
+    let result;
+    try {
+      result = await handleReply(
+        { db, config: deps.config, providers, temporal: deps.temporal },
+        {
+          channel: 'sms',
+          address: sms.From,
+          text: sms.Body,
+          intent: parseSmsReply(sms.Body),
+          inboundId: sms.MessageSid,
+        },
+      );
+    } catch (error) {
+      // Let Twilio's retry (or a resend) process it again.
+      await db.deleteFrom('inbound_events').where('id', '=', stored.id).execute();
+      throw error;
+    }
+    if (result.reply) {
+      const contact = await db.selectFrom('contacts').select('id').where('phone', '=', sms.From).executeTakeFirst();
+      await db
+        .insertInto('messages')
+        .values({
+          appointment_id: result.appointmentId,
+          contact_id: contact?.id ?? null,
+          channel: 'sms',
+          template: 'smsReply',
+          recipient: sms.From,
+          body: result.reply,
+          provider: 'twilio_twiml',
+          status: 'sent',
+          sent_at: new Date(),
+          idempotency_key: `twilio_sms:${sms.MessageSid}:reply`,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+    }
+    await db
+      .updateTable('inbound_events')
+      .set({ status: 'processed', outcome: result.outcome, processed_at: new Date() })
+      .where('id', '=', stored.id)
+      .execute();
+    res.send(twiml(result.reply));
+  });
+
+  router.post('/webhooks/twilio/status', form, async (req, res) => {
+    const params = verify(deps, req);
+    const callback = parseInput(statusCallback, params, 'body');
+    const stored = await db
+      .insertInto('inbound_events')
+      .values({
+        provider: 'twilio_status',
+        event_id: `${callback.MessageSid}:${callback.MessageStatus}`,
+        payload: JSON.stringify(params),
+        status: 'received',
+      })
+      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!stored) {
+      res.json({ received: true, duplicate: true });
+      return;
+    }
+    const message = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('provider', '=', 'twilio')
+      .where('provider_message_id', '=', callback.MessageSid)
+      .executeTakeFirst();
+    let outcome = 'no matching message';
+    const status = STATUS_MAP[callback.MessageStatus];
+    if (message && status === 'failed') {
+      const code = callback.ErrorCode ? Number(callback.ErrorCode) : undefined;
+      const known = code !== undefined ? PERMANENT_TWILIO_ERRORS.get(code) : undefined;
+      await recordPermanentFailure({ db, config: deps.config, providers }, message, {
+        status: 'failed',
+        reason: `Twilio reports ${callback.MessageStatus}${code !== undefined ? ` (${code}${known ? `: ${known}` : ''})` : ''}`,
+        optedOut: code === TWILIO_UNSUBSCRIBED,
+        flagContact: known !== undefined,
+        source: 'twilio',
+      });
+      outcome = 'failed';
+    } else if (message && status) {
+      outcome = (await advanceStatus(db, message, status)) ? status : `unchanged (${message.status})`;
+    } else if (message) {
+      outcome = `ignored ${callback.MessageStatus}`;
+    }
+    await db
+      .updateTable('inbound_events')
+      .set({ status: message ? 'processed' : 'unmatched', outcome, processed_at: new Date() })
+      .where('id', '=', stored.id)
+      .execute();
+    res.json({ received: true, outcome });
+  });
+
+  return router;
+}

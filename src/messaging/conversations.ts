@@ -1,0 +1,348 @@
+/**
+ * Reply conversations over SMS (and email replies): C → "reply YES to confirm" → cancel; R → three
+ * numbered free slots → 1-3 reschedules to that slot; carrier opt-out / opt-in keywords; HELP; anything
+ * else goes to staff. The conversation is tied to the contact's next active appointment; its pending
+ * state (awaiting YES, the slots offered) lives in `conversations` with an expiry, so any API replica
+ * can answer the next message. Every inbound message and every answer is recorded on the appointment's
+ * timeline with the channel it came through. Appointment changes go through the appointment
+ * workflow's own updates (cancel, reschedule), exactly as the staff API does.
+ */
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { cancelUpdate, rescheduleUpdate } from '../../workflows/appointment/messages';
+import { appendTimeline } from '../appointments/repository';
+import { upcomingFreeSlots } from '../availability/service';
+import type { Database } from '../db/schema';
+import { refusalOf } from '../http/workflow-errors';
+import { type ReplyIntent } from './replies';
+import { alertStaff, type StaffAlertDeps } from './staff-alerts';
+import { formatWhenShort, SMS_REPLY_PROMPT } from './templates';
+import { fitSms, smsText } from './sms';
+
+/** How long a pending question (YES to confirm, which slot) stays open. */
+export const CONVERSATION_TTL_MS = 60 * 60 * 1000;
+
+export interface ConversationDeps extends StaffAlertDeps {
+  temporal: Client;
+}
+
+export interface InboundReply {
+  channel: 'sms' | 'email';
+  /** Phone number (E.164) or email address of the sender. */
+  address: string;
+  text: string;
+  intent: ReplyIntent;
+  /** Provider id of the inbound message, for idempotency keys. */
+  inboundId: string;
+  now?: number;
+}
+
+export interface ReplyOutcome {
+  /** What to answer the customer (TwiML / reply email); null: nothing. */
+  reply: string | null;
+  outcome: string;
+  appointmentId: string | null;
+}
+
+interface ContactRow {
+  id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+async function findContacts(db: Kysely<Database>, channel: 'sms' | 'email', address: string): Promise<ContactRow[]> {
+  const q = db.selectFrom('contacts').select(['id', 'name', 'email', 'phone']);
+  return channel === 'sms'
+    ? q.where('phone', '=', address).execute()
+    : q.where((eb) => eb(eb.fn('lower', ['email']), '=', address.toLowerCase())).execute();
+}
+
+/** The soonest active appointment (not yet ended) of any of these contacts. */
+async function nextActiveAppointment(db: Kysely<Database>, contactIds: string[], now: number) {
+  if (contactIds.length === 0) return undefined;
+  return db
+    .selectFrom('appointments as a')
+    .innerJoin('services as s', 's.id', 'a.service_id')
+    .select([
+      'a.id',
+      'a.contact_id',
+      'a.workflow_id',
+      'a.service_id',
+      'a.starts_at',
+      'a.time_zone',
+      's.name as service_name',
+    ])
+    .where('a.contact_id', 'in', contactIds)
+    .where('a.status', 'in', ['scheduled', 'in_progress'])
+    .where('a.ends_at', '>', new Date(now))
+    .orderBy('a.starts_at')
+    .executeTakeFirst();
+}
+
+export async function handleReply(deps: ConversationDeps, input: InboundReply): Promise<ReplyOutcome> {
+  const { db } = deps;
+  const now = input.now ?? Date.now();
+  const contacts = await findContacts(db, input.channel, input.address);
+  const appointment = await nextActiveAppointment(
+    db,
+    contacts.map((c) => c.id),
+    now,
+  );
+  const contact = contacts.find((c) => c.id === appointment?.contact_id) ?? contacts[0];
+  const business = await db.selectFrom('business').select(['name', 'phone', 'email']).executeTakeFirst();
+  const channelName = input.channel === 'sms' ? 'SMS' : 'Email';
+  const quoted = input.text.trim().slice(0, 300);
+
+  const record = async (kind: string, summary: string, data: Record<string, unknown> = {}) => {
+    if (!appointment) return;
+    await appendTimeline(db, {
+      appointmentId: appointment.id,
+      contactId: contact?.id ?? null,
+      kind,
+      actor: contact?.name ?? input.address,
+      channel: input.channel,
+      summary,
+      data: { inboundId: input.inboundId, ...data },
+      idempotencyKey: `${input.channel}:${input.inboundId}:${kind}`,
+    });
+  };
+  const clearConversation = () =>
+    db.deleteFrom('conversations').where('channel', '=', input.channel).where('address', '=', input.address).execute();
+  const forwardToStaff = async (why: string): Promise<ReplyOutcome> => {
+    await alertStaff(deps, {
+      key: `${input.channel}:${input.inboundId}`,
+      text: `${channelName} from ${contact ? `${contact.name} (${input.address})` : `unknown sender ${input.address}`}${appointment ? `, about ${appointment.service_name} ${formatWhenShort(appointment.starts_at.getTime(), appointment.time_zone)}` : ''}: "${quoted}" (${why})`,
+      appointmentId: appointment?.id ?? null,
+      contactId: contact?.id ?? null,
+      task: true,
+    });
+    await record(`${input.channel}:forwarded`, `${channelName} reply "${quoted}" forwarded to staff (${why})`);
+    return {
+      reply: contact
+        ? smsText(
+            `Thanks, we passed your message to our team at ${business?.name ?? 'the business'}.` +
+              (appointment ? ` ${SMS_REPLY_PROMPT}` : ''),
+          )
+        : null,
+      outcome: `forwarded to staff: ${why}`,
+      appointmentId: appointment?.id ?? null,
+    };
+  };
+
+  const intent = input.intent;
+  if (intent.kind === 'opt_out' || intent.kind === 'opt_in') {
+    if (contacts.length === 0) return { reply: null, outcome: 'unknown sender', appointmentId: null };
+    const at = new Date(now);
+    const source = `sms:${intent.keyword}`;
+    await db
+      .updateTable('contacts')
+      .set(
+        intent.kind === 'opt_out'
+          ? { sms_opted_out_at: at, sms_opt_out_source: source, updated_at: at }
+          : {
+              sms_opt_in: true,
+              sms_opt_in_at: at,
+              sms_opt_in_source: source,
+              sms_opted_out_at: null,
+              sms_opt_out_source: null,
+              updated_at: at,
+            },
+      )
+      .where(
+        'id',
+        'in',
+        contacts.map((c) => c.id),
+      )
+      .execute();
+    if (intent.kind === 'opt_out') await clearConversation();
+    const summary =
+      intent.kind === 'opt_out'
+        ? `Opted out of SMS by replying "${intent.keyword}"; no more SMS will be sent (email continues)`
+        : `Opted back in to SMS by replying "${intent.keyword}"`;
+    await record(intent.kind === 'opt_out' ? 'sms:opted_out' : 'sms:opted_in', summary, { keyword: intent.keyword });
+    await alertStaff(deps, {
+      key: `${input.channel}:${input.inboundId}`,
+      text: `${contact?.name ?? input.address} (${input.address}): ${summary}.`,
+      appointmentId: appointment?.id ?? null,
+      contactId: contact?.id ?? null,
+    });
+    // Twilio answers the standard opt-out / opt-in keywords itself; a second reply would be noise.
+    return {
+      reply: null,
+      outcome: intent.kind === 'opt_out' ? 'opted out' : 'opted in',
+      appointmentId: appointment?.id ?? null,
+    };
+  }
+  if (intent.kind === 'help') {
+    await record(`${input.channel}:help`, `${channelName} "${quoted}": sent the business's contact details`);
+    const reach = [business?.phone, business?.email].filter(Boolean).join(' or ');
+    return {
+      reply: smsText(
+        `${business?.name ?? 'Appointments'}: call or write to ${reach || 'us'}. ${SMS_REPLY_PROMPT} Reply STOP to opt out.`,
+      ),
+      outcome: 'help sent',
+      appointmentId: appointment?.id ?? null,
+    };
+  }
+  if (!contact) return forwardToStaff('no contact with this address');
+  if (!appointment) {
+    if (intent.kind === 'other') return forwardToStaff('no upcoming appointment');
+    return {
+      reply: smsText(
+        `We found no upcoming appointment for you. Please contact ${business?.name ?? 'us'}${business?.phone ? ` at ${business.phone}` : ''}.`,
+      ),
+      outcome: 'no upcoming appointment',
+      appointmentId: null,
+    };
+  }
+
+  const when = formatWhenShort(appointment.starts_at.getTime(), appointment.time_zone);
+  const pending = await db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('channel', '=', input.channel)
+    .where('address', '=', input.address)
+    .where('expires_at', '>', new Date(now))
+    .executeTakeFirst();
+  const actor = { kind: 'customer' as const, id: contact.id, name: contact.name };
+  const handle = deps.temporal.workflow.getHandle(appointment.workflow_id);
+
+  switch (intent.kind) {
+    case 'cancel': {
+      await saveConversation(db, input, contact.id, appointment.id, 'awaiting_cancel_confirmation', [], now);
+      await record(`${input.channel}:cancel_requested`, `${channelName} "${quoted}": asked to cancel; waiting for YES`);
+      return {
+        reply: fitSms(
+          { svc: { text: appointment.service_name, min: 12 } },
+          (t) => `Cancel your ${t.svc} on ${when}? Reply YES to confirm. Nothing changes otherwise.`,
+        ).text,
+        outcome: 'awaiting confirmation',
+        appointmentId: appointment.id,
+      };
+    }
+    case 'confirm': {
+      if (pending?.state !== 'awaiting_cancel_confirmation' || pending.appointment_id !== appointment.id) {
+        await record(`${input.channel}:unexpected`, `${channelName} "${quoted}": nothing was waiting for a YES`);
+        return {
+          reply: `Nothing to confirm. ${SMS_REPLY_PROMPT}`,
+          outcome: 'nothing to confirm',
+          appointmentId: appointment.id,
+        };
+      }
+      await record(`${input.channel}:cancel_confirmed`, `${channelName} "${quoted}": cancellation confirmed`);
+      try {
+        await handle.executeUpdate(cancelUpdate, {
+          args: [{ reason: `Cancelled by the customer by ${channelName} reply`, actor, channel: input.channel }],
+        });
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        await clearConversation();
+        return {
+          reply: `Sorry, this appointment can no longer be cancelled here: ${refusal.message}`,
+          outcome: `refused: ${refusal.type}`,
+          appointmentId: appointment.id,
+        };
+      }
+      await clearConversation();
+      // The workflow sends the cancellation confirmation (email, and SMS to opted-in contacts).
+      return { reply: null, outcome: 'cancelled', appointmentId: appointment.id };
+    }
+    case 'reschedule': {
+      const slots = await upcomingFreeSlots(db, { serviceId: appointment.service_id, from: now, now, count: 3 });
+      if (slots.length === 0) return forwardToStaff('asked to reschedule; no free slots to offer');
+      const offered = slots.map((s) => ({ startsAt: s.startsAt, staffId: s.staffId }));
+      await saveConversation(db, input, contact.id, appointment.id, 'choosing_slot', offered, now);
+      const list = offered.map((s, i) => `${i + 1}) ${formatWhenShort(s.startsAt, appointment.time_zone)}`).join(' ');
+      await record(`${input.channel}:slots_offered`, `${channelName} "${quoted}": offered ${list}`, { offered });
+      return {
+        reply: fitSms(
+          { svc: { text: appointment.service_name, min: 12 } },
+          (t) => `Move your ${t.svc} from ${when}? Reply ${offered.map((_, i) => i + 1).join(', ')} for: ${list}`,
+        ).text,
+        outcome: 'slots offered',
+        appointmentId: appointment.id,
+      };
+    }
+    case 'choice': {
+      const slot =
+        pending?.state === 'choosing_slot' && pending.appointment_id === appointment.id
+          ? pending.offered_slots[intent.index - 1]
+          : undefined;
+      if (!slot) {
+        await record(`${input.channel}:unexpected`, `${channelName} "${quoted}": no slot with that number was offered`);
+        return {
+          reply: `No open choice. ${SMS_REPLY_PROMPT}`,
+          outcome: 'no open choice',
+          appointmentId: appointment.id,
+        };
+      }
+      await record(
+        `${input.channel}:slot_chosen`,
+        `${channelName} "${quoted}": chose ${formatWhenShort(slot.startsAt, appointment.time_zone)}`,
+      );
+      try {
+        await handle.executeUpdate(rescheduleUpdate, {
+          args: [
+            {
+              startsAt: slot.startsAt,
+              staffId: slot.staffId,
+              note: `Chosen by ${channelName} reply`,
+              actor,
+              channel: input.channel,
+            },
+          ],
+        });
+      } catch (error) {
+        const refusal = refusalOf(error);
+        if (!refusal) throw error;
+        await clearConversation();
+        return {
+          reply: `Sorry, that time is no longer available. Reply R for new times.`,
+          outcome: `refused: ${refusal.type}`,
+          appointmentId: appointment.id,
+        };
+      }
+      await clearConversation();
+      return { reply: null, outcome: 'rescheduled', appointmentId: appointment.id };
+    }
+    default:
+      return forwardToStaff('not a recognised reply');
+  }
+}
+
+async function saveConversation(
+  db: Kysely<Database>,
+  input: InboundReply,
+  contactId: string,
+  appointmentId: string,
+  state: 'awaiting_cancel_confirmation' | 'choosing_slot',
+  offered: Array<{ startsAt: number; staffId: string }>,
+  now: number,
+) {
+  const values = {
+    channel: input.channel,
+    address: input.address,
+    contact_id: contactId,
+    appointment_id: appointmentId,
+    state,
+    offered_slots: JSON.stringify(offered),
+    expires_at: new Date(now + CONVERSATION_TTL_MS),
+    updated_at: new Date(now),
+  };
+  await db
+    .insertInto('conversations')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['channel', 'address']).doUpdateSet({
+        contact_id: values.contact_id,
+        appointment_id: values.appointment_id,
+        state: values.state,
+        offered_slots: values.offered_slots,
+        expires_at: values.expires_at,
+        updated_at: values.updated_at,
+      }),
+    )
+    .execute();
+}

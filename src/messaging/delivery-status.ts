@@ -1,0 +1,124 @@
+/**
+ * Delivery status of stored messages, from the providers' answers and callbacks: statuses only move
+ * forward (queued → sent → delivered; bounced / failed are final), so callbacks arriving out of order
+ * or twice change nothing. A permanent failure is never silent: the message is marked, the contact is
+ * flagged (SMS: failed number or opt-out; email: bounced) so nothing more is sent there, the
+ * appointment's timeline records it and staff are alerted.
+ */
+import type { Kysely } from 'kysely';
+import { appendTimeline } from '../appointments/repository';
+import type { Database, Message, MessageStatus } from '../db/schema';
+import { alertStaff, type StaffAlertDeps } from './staff-alerts';
+
+const RANK: Readonly<Record<MessageStatus, number>> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  suppressed: 3,
+  bounced: 3,
+  failed: 3,
+};
+
+/** Moves the message to `status` if that is a step forward; returns whether it changed. */
+export async function advanceStatus(
+  db: Kysely<Database>,
+  message: Pick<Message, 'id' | 'status'>,
+  status: MessageStatus,
+  error?: string,
+): Promise<boolean> {
+  if (RANK[status] <= RANK[message.status]) return false;
+  const lower = (Object.keys(RANK) as MessageStatus[]).filter((s) => RANK[s] < RANK[status]);
+  const result = await db
+    .updateTable('messages')
+    .set({
+      status,
+      updated_at: new Date(),
+      ...(error !== undefined ? { error: error.slice(0, 1000) } : {}),
+      ...(status === 'sent' ? { sent_at: new Date() } : {}),
+    })
+    .where('id', '=', message.id)
+    .where('status', 'in', lower)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface PermanentFailure {
+  status: 'failed' | 'bounced';
+  reason: string;
+  /** The recipient unsubscribed at the carrier (Twilio 21610): recorded as an SMS opt-out. */
+  optedOut?: boolean;
+  /** Who reported it, e.g. `twilio`, `sendgrid_event`. */
+  source: string;
+  /** Flag the contact's number / address (default true); false for failures that say nothing about it. */
+  flagContact?: boolean;
+}
+
+export async function recordPermanentFailure(
+  deps: StaffAlertDeps,
+  message: Message,
+  failure: PermanentFailure,
+): Promise<void> {
+  const { db } = deps;
+  const changed = await advanceStatus(db, message, failure.status, failure.reason);
+  if (!changed) return;
+  const now = new Date();
+  let contactName: string | null = null;
+  if (message.contact_id) {
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['name'])
+      .where('id', '=', message.contact_id)
+      .executeTakeFirst();
+    contactName = contact?.name ?? null;
+    if (failure.flagContact === false) {
+      // nothing to flag
+    } else if (message.channel === 'sms') {
+      await db
+        .updateTable('contacts')
+        .set(
+          failure.optedOut
+            ? { sms_opted_out_at: now, sms_opt_out_source: `${failure.source}:unsubscribed`, updated_at: now }
+            : { sms_failed_at: now, sms_failed_reason: failure.reason.slice(0, 500), updated_at: now },
+        )
+        .where('id', '=', message.contact_id)
+        .execute();
+    } else if (message.channel === 'email') {
+      await db
+        .updateTable('contacts')
+        .set({ email_bounced_at: now, email_bounce_reason: failure.reason.slice(0, 500), updated_at: now })
+        .where('id', '=', message.contact_id)
+        .execute();
+    }
+  }
+  const what = message.channel === 'sms' ? 'SMS' : message.channel === 'email' ? 'Email' : 'Slack alert';
+  const summary = `${what} "${message.template}" to ${message.recipient} ${failure.status === 'bounced' ? 'bounced' : 'failed'}: ${failure.reason}`;
+  if (message.appointment_id) {
+    await appendTimeline(db, {
+      appointmentId: message.appointment_id,
+      contactId: message.contact_id,
+      kind: `message:${failure.status}`,
+      actor: failure.source,
+      channel: message.channel,
+      summary,
+      data: { messageId: message.id, template: message.template },
+      idempotencyKey: `message:${message.id}:${failure.status}`,
+    });
+  }
+  if (message.channel !== 'slack' && message.contact_id) {
+    await alertStaff(deps, {
+      key: `message:${message.id}:${failure.status}`,
+      text:
+        `${summary}. ` +
+        (failure.flagContact === false
+          ? 'Check it and resend if needed.'
+          : message.channel === 'sms'
+            ? failure.optedOut
+              ? `${contactName ?? 'The contact'} is opted out of SMS.`
+              : `No more SMS go to ${contactName ?? 'this contact'} until the number is corrected.`
+            : `No more email goes to ${contactName ?? 'this contact'} until the address is corrected.`),
+      appointmentId: message.appointment_id,
+      contactId: message.contact_id,
+      task: true,
+    });
+  }
+}
