@@ -76,7 +76,10 @@ export interface HttpAnswer {
   body: string;
 }
 
-export type Fetcher = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<Response>;
+export type Fetcher = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; /** POST bodies (GraphQL, OAuth token). */ body?: string },
+) => Promise<Response>;
 
 export interface FetchResult {
   events: NormalisedEvent[];
