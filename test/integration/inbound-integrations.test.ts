@@ -1021,6 +1021,28 @@ describe('ServiceTitan (V2 webhooks)', () => {
     await fetchWorkflowsDone('servicetitan', 'servicetitan appointment fetched from jpm');
   });
 
+  it('configuration is validated: the HMAC key is 32–64 characters; encoding, header and tenant options are checked', async () => {
+    const put = (secrets: Record<string, string>, options: Record<string, unknown> = {}) =>
+      api(system, 'PUT', '/api/integrations/servicetitan/inbound', { secrets, options }, auth);
+    const short = await put({ hmacKey: 'too-short' });
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain('secrets.hmacKey');
+    const bad = await put({ hmacKey: key }, { signatureEncoding: 'rot13', signatureHeader: 'x sig', tenantId: 'abc' });
+    expect(bad.status).toBe(400);
+    const text = JSON.stringify(bad.body);
+    for (const field of ['options.signatureEncoding', 'options.signatureHeader', 'options.tenantId']) {
+      expect(text).toContain(field);
+    }
+    // Nothing was stored: the configured platform still verifies with its key and settings.
+    const rows = await system.database.db
+      .selectFrom('inbound_integrations')
+      .select(['secrets', 'options'])
+      .where('platform', '=', 'servicetitan')
+      .executeTakeFirstOrThrow();
+    expect(rows.secrets.hmacKey).toBe(key);
+    expect(rows.options).toMatchObject({ tenantId: '987654321' });
+  });
+
   it('a cancelled appointment cancels the linked one with the same outreach as an in-app cancel', async () => {
     const { id } = await appointment({ platform: 'servicetitan', externalId: '55503' });
     const body = fixture('servicetitan', 'appointment_canceled.json');

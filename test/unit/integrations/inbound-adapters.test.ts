@@ -624,6 +624,22 @@ describe('ServiceTitan (V2 webhooks)', () => {
     });
   });
 
+  test('settings: the HMAC key must be 32–64 characters (as ServiceTitan generates or accepts it); options are checked', () => {
+    const check = (secrets: Record<string, string>, options: Record<string, unknown> = {}) =>
+      a().checkSettings!({ secrets, options }).map((p) => p.field);
+    expect(check({ hmacKey: key })).toEqual([]);
+    expect(check({ hmacKey: 'k'.repeat(31) })).toEqual(['secrets.hmacKey']);
+    expect(check({ hmacKey: 'k'.repeat(65) })).toEqual(['secrets.hmacKey']);
+    expect(
+      check({ hmacKey: 'k'.repeat(64) }, { signatureEncoding: 'hex', signatureHeader: 'X-ST-Sig', tenantId: '12' }),
+    ).toEqual([]);
+    expect(check({ hmacKey: key }, { signatureEncoding: 'b64', signatureHeader: 'a b', tenantId: 12 })).toEqual([
+      'options.signatureEncoding',
+      'options.signatureHeader',
+      'options.tenantId',
+    ]);
+  });
+
   test('the header name and encoding are configurable (the vendor text does not name them)', () => {
     const custom = settings(
       'servicetitan',

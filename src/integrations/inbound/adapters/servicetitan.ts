@@ -95,6 +95,26 @@ export const serviceTitan: InboundAdapter = {
   platform: 'servicetitan',
   requiredSecrets: ['hmacKey'],
   defaultApiBase: SERVICETITAN_API_BASE,
+  checkSettings({ secrets, options }) {
+    const problems: Array<{ field: string; message: string }> = [];
+    const key = secrets.hmacKey ?? '';
+    if (key.length < 32 || key.length > 64) {
+      problems.push({ field: 'secrets.hmacKey', message: 'expected the 32- to 64-character HMAC key of the app' });
+    }
+    const encoding = options.signatureEncoding;
+    if (encoding !== undefined && !['auto', 'base64', 'hex'].includes(encoding as string)) {
+      problems.push({ field: 'options.signatureEncoding', message: 'expected auto, base64 or hex' });
+    }
+    const header = options.signatureHeader;
+    if (header !== undefined && (typeof header !== 'string' || !/^[A-Za-z0-9-]+$/.test(header))) {
+      problems.push({ field: 'options.signatureHeader', message: 'expected an HTTP header name' });
+    }
+    const tenant = options.tenantId;
+    if (tenant !== undefined && (typeof tenant !== 'string' || !/^\d+$/.test(tenant))) {
+      problems.push({ field: 'options.tenantId', message: 'expected the numeric tenant id as a string' });
+    }
+    return problems;
+  },
   verify(req, settings) {
     const header = (option(settings, 'signatureHeader') ?? SERVICETITAN_SIGNATURE_HEADER).toLowerCase();
     const raw = req.headers[header];
