@@ -24,6 +24,7 @@ import {
   signHubSpot,
   signJobber,
   signQuickBooks,
+  signServiceTitan,
   signSheets,
   signSquare,
   signZendesk,
@@ -833,5 +834,222 @@ describe('edges and the staff API', () => {
     expect(Object.keys(openApi.body.paths)).toEqual(
       expect.arrayContaining(['/webhooks/integrations/{platform}', '/api/integrations/deliveries']),
     );
+  });
+});
+
+/**
+ * A local server for the vendor APIs of the adapters that POST (Jobber GraphQL, ServiceTitan OAuth):
+ * each request is recorded with its method, path, headers and body; answers by path prefix.
+ */
+async function recordingServer(answers: Map<string, { status: number; body: string }>) {
+  const calls: Array<{ method: string; path: string; headers: IncomingMessage['headers']; body: string }> = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      calls.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const answer = [...answers.entries()].find(([prefix]) => path.startsWith(prefix))?.[1];
+      res.writeHead(answer?.status ?? 404, { 'content-type': 'application/json' });
+      res.end(answer?.body ?? '{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, calls, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('Jobber visits fetched through the GraphQL API', () => {
+  const secret = 'jobber-client-secret';
+  const answers = new Map<string, { status: number; body: string }>();
+  let graphql: Awaited<ReturnType<typeof recordingServer>>;
+
+  beforeAll(async () => {
+    graphql = await recordingServer(answers);
+    const put = await api(
+      system,
+      'PUT',
+      '/api/integrations/jobber/inbound',
+      {
+        secrets: { clientSecret: secret, accessToken: 'jobber-access-token' },
+        apiBase: graphql.base,
+        options: { graphqlVersion: '2025-04-16' },
+      },
+      auth,
+    );
+    expect(put.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => graphql?.server.close(resolve));
+  });
+
+  it('a VISIT_UPDATE is fetched (POST /api/graphql, bearer, version header, visit query) and its new start moves the appointment; a redelivery changes nothing; forged and tampered change nothing', async () => {
+    const visit = 'Z2lkOi8vSm9iYmVyL1Zpc2l0LzY3ODkx';
+    const { id } = await appointment({ platform: 'jobber', externalId: visit });
+    const newStart = nextFuture() + 61 * 24 * HOUR;
+    const details = fixtureJson<{ data: { visit: Record<string, unknown> } }>('jobber', 'visit.graphql.json');
+    details.data.visit.startAt = new Date(newStart).toISOString();
+    details.data.visit.endAt = new Date(newStart + 30 * 60_000).toISOString();
+    answers.set('/api/graphql', { status: 200, body: JSON.stringify(details) });
+    const body = fixture('jobber', 'visit_update.json');
+    await rejectsAll('jobber', id, [
+      { body, headers: signJobber('not-the-secret', body) },
+      { body: body.replace('04:15:00', '04:16:00'), headers: signJobber(secret, body) },
+      { body, headers: {} },
+    ]);
+    expect(graphql.calls).toHaveLength(0);
+
+    const res = await deliver('jobber', body, signJobber(secret, body));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toMatchObject({ results: [{ duplicate: false, outcome: 'fetching details' }] });
+    await eventually(async () => (await row(id)).starts_at.getTime() === newStart);
+    expect((await row(id)).status).toBe('scheduled');
+    expect((await timeline(id)).find((e) => e.kind === 'rescheduled')?.channel).toBe('integration:jobber');
+
+    expect(graphql.calls).toHaveLength(1);
+    const call = graphql.calls[0]!;
+    expect(call.method).toBe('POST');
+    expect(call.path).toBe('/api/graphql');
+    expect(call.headers.authorization).toBe('Bearer jobber-access-token');
+    expect(call.headers['x-jobber-graphql-version']).toBe('2025-04-16');
+    expect(call.headers['content-type']).toBe('application/json');
+    const sent = JSON.parse(call.body) as { query: string; variables: { id: string } };
+    expect(sent.variables).toEqual({ id: visit });
+    expect(sent.query).toContain('visit(id: $id)');
+    expect(sent.query).toMatch(/startAt[\s\S]*endAt/);
+
+    const before = await counts(id);
+    const again = await deliver('jobber', body, signJobber(secret, body));
+    expect(JSON.parse(again.text)).toMatchObject({ results: [{ duplicate: true, outcome: 'duplicate' }] });
+    expect((await counts(id)).timeline).toBe(before.timeline);
+    expect(graphql.calls).toHaveLength(1);
+    await fetchWorkflowsDone('jobber', 'jobber visit fetched through graphql');
+  });
+});
+
+describe('ServiceTitan (V2 webhooks)', () => {
+  const key = 'st-hmac-key-0123456789abcdef0123456789abcdef';
+  const answers = new Map<string, { status: number; body: string }>();
+  let st: Awaited<ReturnType<typeof recordingServer>>;
+
+  beforeAll(async () => {
+    st = await recordingServer(answers);
+    answers.set('/connect/token', { status: 200, body: '{"access_token":"st-access-token","expires_in":900}' });
+    const put = await api(
+      system,
+      'PUT',
+      '/api/integrations/servicetitan/inbound',
+      {
+        secrets: { hmacKey: key, clientId: 'cid.st', clientSecret: 'cs.st', appKey: 'ak1.st' },
+        apiBase: st.base,
+        options: { tenantId: '987654321', authBase: st.base },
+      },
+      auth,
+    );
+    expect(put.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => st?.server.close(resolve));
+  });
+
+  it('a signed appointment reschedule moves the linked appointment once; forged, tampered and unsigned change nothing', async () => {
+    const { id } = await appointment({ platform: 'servicetitan', externalId: '55501' });
+    const newStart = nextFuture() + 62 * 24 * HOUR;
+    const payload = fixtureJson<{ data: Record<string, unknown> }>('servicetitan', 'appointment_rescheduled.json');
+    payload.data.start = new Date(newStart).toISOString();
+    payload.data.end = new Date(newStart + 30 * 60_000).toISOString();
+    const body = JSON.stringify(payload, null, 2);
+    await rejectsAll('servicetitan', id, [
+      { body, headers: signServiceTitan('forged-key-0123456789abcdef0123456789ab', body) },
+      { body: body.replace('"Scheduled"', '"Working"'), headers: signServiceTitan(key, body) },
+      { body, headers: {} },
+    ]);
+    const res = await deliver('servicetitan', body, signServiceTitan(key, body));
+    expect(res.status).toBe(200);
+    expect((await row(id)).starts_at.getTime()).toBe(newStart);
+    const entry = (await timeline(id)).find((e) => e.kind === 'rescheduled');
+    expect(entry).toMatchObject({ channel: 'integration:servicetitan' });
+
+    const before = await counts(id);
+    const again = await deliver('servicetitan', body, signServiceTitan(key, body, { encoding: 'hex' }));
+    expect(again.status).toBe(200);
+    expect(JSON.parse(again.text)).toMatchObject({ results: [{ duplicate: true, outcome: 'duplicate' }] });
+    expect((await counts(id)).timeline).toBe(before.timeline);
+    expect((await row(id)).starts_at.getTime()).toBe(newStart);
+    expect(
+      (await deliveries('servicetitan'))
+        .filter((d) => d.vendor_event_id === '7f0c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f')
+        .map((d) => [d.verified, d.duplicate]),
+    ).toEqual([
+      [true, false],
+      [true, true],
+    ]);
+  });
+
+  it('ids only: the appointment is fetched from JPM v2 (client-credentials token, bearer, ST-App-Key) and moved', async () => {
+    const { id } = await appointment({ platform: 'servicetitan', externalId: '55502' });
+    const newStart = nextFuture() + 63 * 24 * HOUR;
+    const details = fixtureJson('servicetitan', 'jpm_appointment.json');
+    details.start = new Date(newStart).toISOString();
+    details.end = new Date(newStart + 30 * 60_000).toISOString();
+    answers.set('/jpm/v2/tenant/987654321/appointments/55502', { status: 200, body: JSON.stringify(details) });
+    const body = fixture('servicetitan', 'appointment_rescheduled_ids_only.json');
+    const res = await deliver('servicetitan', body, signServiceTitan(key, body));
+    expect(res.status).toBe(200);
+    await eventually(async () => (await row(id)).starts_at.getTime() === newStart);
+    const token = st.calls.find((c) => c.path === '/connect/token');
+    expect(token?.method).toBe('POST');
+    expect(Object.fromEntries(new URLSearchParams(token?.body ?? ''))).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'cid.st',
+      client_secret: 'cs.st',
+    });
+    const get = st.calls.find((c) => c.path === '/jpm/v2/tenant/987654321/appointments/55502');
+    expect(get?.method).toBe('GET');
+    expect(get?.headers.authorization).toBe('Bearer st-access-token');
+    expect(get?.headers['st-app-key']).toBe('ak1.st');
+    expect((await timeline(id)).find((e) => e.kind === 'rescheduled')?.channel).toBe('integration:servicetitan');
+    const calls = st.calls.length;
+    expect((await deliver('servicetitan', body, signServiceTitan(key, body))).text).toContain('"duplicate":true');
+    expect(st.calls.length).toBe(calls);
+    await fetchWorkflowsDone('servicetitan', 'servicetitan appointment fetched from jpm');
+  });
+
+  it('configuration is validated: the HMAC key is 32–64 characters; encoding, header and tenant options are checked', async () => {
+    const put = (secrets: Record<string, string>, options: Record<string, unknown> = {}) =>
+      api(system, 'PUT', '/api/integrations/servicetitan/inbound', { secrets, options }, auth);
+    const short = await put({ hmacKey: 'too-short' });
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.body)).toContain('secrets.hmacKey');
+    const bad = await put({ hmacKey: key }, { signatureEncoding: 'rot13', signatureHeader: 'x sig', tenantId: 'abc' });
+    expect(bad.status).toBe(400);
+    const text = JSON.stringify(bad.body);
+    for (const field of ['options.signatureEncoding', 'options.signatureHeader', 'options.tenantId']) {
+      expect(text).toContain(field);
+    }
+    // Nothing was stored: the configured platform still verifies with its key and settings.
+    const rows = await system.database.db
+      .selectFrom('inbound_integrations')
+      .select(['secrets', 'options'])
+      .where('platform', '=', 'servicetitan')
+      .executeTakeFirstOrThrow();
+    expect(rows.secrets.hmacKey).toBe(key);
+    expect(rows.options).toMatchObject({ tenantId: '987654321' });
+  });
+
+  it('a cancelled appointment cancels the linked one with the same outreach as an in-app cancel', async () => {
+    const { id } = await appointment({ platform: 'servicetitan', externalId: '55503' });
+    const body = fixture('servicetitan', 'appointment_canceled.json');
+    await rejectsAll('servicetitan', id, [{ body, headers: signServiceTitan(key.toUpperCase(), body) }]);
+    expect((await deliver('servicetitan', body, signServiceTitan(key, body))).status).toBe(200);
+    expect((await row(id)).status).toBe('cancelled');
+    expect((await timeline(id)).find((e) => e.kind === 'status:cancelled')?.channel).toBe('integration:servicetitan');
+    await eventually(async () => (await state(id)).rebookFollowUp === 'waiting');
   });
 });

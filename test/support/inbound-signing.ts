@@ -63,3 +63,16 @@ export const signSheets = (secret: string, body: string, nowMs = Date.now()) => 
 export const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 });
+
+/**
+ * ServiceTitan V2: an HMAC-SHA256 of the raw body with the app's HMAC key, in a request header. The
+ * vendor's reachable text names neither the header nor the encoding: appointflow's defaults
+ * (`X-ServiceTitan-Signature`, base64 or hex) are used here, as documented in docs/integrations-inbound.md.
+ */
+export const signServiceTitan = (
+  key: string,
+  body: string,
+  options: { encoding?: 'base64' | 'hex'; header?: string } = {},
+) => ({
+  [options.header ?? 'x-servicetitan-signature']: options.encoding === 'hex' ? hex(key, body) : b64(key, body),
+});

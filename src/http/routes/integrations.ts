@@ -70,6 +70,16 @@ export function integrationsRouter(deps: AppDeps): Router {
         missing.map((name) => ({ field: `secrets.${name}`, message: `required for ${platform}` })),
       );
     }
+    const problems = adapter.checkSettings?.({ secrets: body.secrets, options: body.options ?? {} }) ?? [];
+    if (problems.length) {
+      throw new HttpError(
+        400,
+        'validation_failed',
+        `Invalid body: ${problems[0]!.field}: ${problems[0]!.message}`,
+        {},
+        problems,
+      );
+    }
     await saveSettings(db, platform, {
       secrets: body.secrets,
       apiBase: body.apiBase ?? null,

@@ -51,6 +51,7 @@ export const PLATFORM_NAMES: Record<string, string> = {
   activecampaign: 'ActiveCampaign',
   google_sheets: 'Google Sheets',
   jobber: 'Jobber',
+  servicetitan: 'ServiceTitan',
 };
 
 async function staffTask(

@@ -11,6 +11,7 @@ import { microsoftGraph } from './adapters/microsoft-graph';
 import { pipedrive } from './adapters/pipedrive';
 import { quickbooks } from './adapters/quickbooks';
 import { salesforce } from './adapters/salesforce';
+import { serviceTitan } from './adapters/servicetitan';
 import { square } from './adapters/square';
 import { zendesk } from './adapters/zendesk';
 import { zohoCrm } from './adapters/zoho-crm';
@@ -33,6 +34,7 @@ export const INBOUND_ADAPTERS: Readonly<Record<string, InboundAdapter>> = Object
     activeCampaign,
     googleSheets,
     jobber,
+    serviceTitan,
   ].map((a) => [a.platform, a]),
 );
 

@@ -76,7 +76,10 @@ export interface HttpAnswer {
   body: string;
 }
 
-export type Fetcher = (url: string, init: { method: string; headers: Record<string, string> }) => Promise<Response>;
+export type Fetcher = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; /** POST bodies (GraphQL, OAuth token). */ body?: string },
+) => Promise<Response>;
 
 export interface FetchResult {
   events: NormalisedEvent[];
@@ -88,6 +91,14 @@ export interface InboundAdapter {
   platform: string;
   /** Secret names that must be configured (shown in errors and docs). */
   requiredSecrets: readonly string[];
+  /**
+   * Checks settings beyond the required secrets when they are configured (e.g. a key's documented
+   * length); each problem names its field (`secrets.x`, `options.y`) and becomes a 400.
+   */
+  checkSettings?(settings: {
+    secrets: Record<string, string>;
+    options: Record<string, unknown>;
+  }): Array<{ field: string; message: string }>;
   /** A handshake the platform does before (or instead of) a delivery; answered without verification. */
   handshake?(req: InboundRequest, settings: PlatformSettings): HttpAnswer | undefined;
   verify(req: InboundRequest, settings: PlatformSettings, now: number): VerifyResult;

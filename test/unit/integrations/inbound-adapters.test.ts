@@ -14,6 +14,7 @@ import {
   signHubSpot,
   signJobber,
   signQuickBooks,
+  signServiceTitan,
   signSheets,
   signSquare,
   signZendesk,
@@ -480,5 +481,292 @@ describe('the rest', () => {
       type: 'status_changed',
       status: 'update',
     });
+  });
+});
+
+describe('Jobber visits fetched through the GraphQL API', () => {
+  const secrets = { clientSecret: 'jobber-client-secret', accessToken: 'jobber-access-token' };
+
+  test('the fixtures have the documented webHookEvent shape (itemId, occurredAt); pre-Dec-2023 occuredAt is accepted', () => {
+    const body = fixture('jobber', 'visit_update.json');
+    const parsed = JSON.parse(body) as { data: { webHookEvent: Record<string, string> } };
+    expect(Object.keys(parsed.data.webHookEvent).sort()).toEqual(
+      ['accountId', 'appId', 'itemId', 'occurredAt', 'topic'].sort(),
+    );
+    const s = settings('jobber', secrets);
+    const old = body.replace('"occurredAt"', '"occuredAt"');
+    expect(adapter('jobber').parse(request('jobber', old), s)).toEqual([
+      {
+        fetch: {
+          vendorEventId: 'VISIT_UPDATE:Z2lkOi8vSm9iYmVyL1Zpc2l0LzY3ODkx:2026-11-21T04:15:00-05:00',
+          externalId: 'Z2lkOi8vSm9iYmVyL1Zpc2l0LzY3ODkx',
+          hint: 'VISIT_UPDATE',
+        },
+      },
+    ]);
+    expect(() => adapter('jobber').parse(request('jobber', body.replace('"occurredAt"', '"when"')), s)).toThrow(
+      ZodError,
+    );
+  });
+
+  test('with an access token, a visit update is fetched (POST /api/graphql, bearer, version header, visit query) and its start becomes a reschedule', async () => {
+    const s = { ...settings('jobber', secrets, { graphqlVersion: '2025-01-20' }), apiBase: 'http://jobber.test/' };
+    const calls: Array<{ url: string; init: { method: string; headers: Record<string, string>; body?: string } }> = [];
+    const answer = fixture('jobber', 'visit.graphql.json');
+    const result = await adapter('jobber').fetchDetails!(
+      [{ vendorEventId: 'VISIT_UPDATE:V1:t', externalId: 'V1', hint: 'VISIT_UPDATE' }],
+      s,
+      async (url, init) => {
+        calls.push({ url, init });
+        return new Response(answer, { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    );
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toBe('http://jobber.test/api/graphql');
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(calls[0]!.init.headers).toMatchObject({
+      authorization: 'Bearer jobber-access-token',
+      'content-type': 'application/json',
+      'x-jobber-graphql-version': '2025-01-20',
+    });
+    const sent = JSON.parse(calls[0]!.init.body ?? '{}') as { query: string; variables: { id: string } };
+    expect(sent.variables).toEqual({ id: 'V1' });
+    expect(sent.query).toMatch(/visit\(id: \$id\) \{[^}]*startAt[^}]*endAt/);
+    expect(result.events).toEqual([
+      expect.objectContaining({
+        type: 'rescheduled',
+        vendorEventId: 'VISIT_UPDATE:V1:t',
+        externalId: 'V1',
+        startsAt: Date.parse('2026-12-03T15:00:00Z'),
+        endsAt: Date.parse('2026-12-03T16:00:00Z'),
+      }),
+    ]);
+  });
+
+  test('a completed, unscheduled or vanished visit is a status change; a GraphQL error or HTTP failure throws (retried)', async () => {
+    const s = settings('jobber', secrets);
+    const run = (body: unknown, status = 200, hint = 'VISIT_UPDATE') =>
+      adapter('jobber').fetchDetails!(
+        [{ vendorEventId: 'e', externalId: 'V1', hint }],
+        s,
+        async () => new Response(JSON.stringify(body), { status }),
+      );
+    const visit = {
+      id: 'V1',
+      startAt: '2026-12-03T15:00:00Z',
+      endAt: null,
+      visitStatus: 'COMPLETED',
+      isComplete: true,
+    };
+    expect((await run({ data: { visit } })).events[0]).toMatchObject({ type: 'status_changed', status: 'completed' });
+    expect(
+      (await run({ data: { visit: { ...visit, isComplete: false } } }, 200, 'VISIT_COMPLETE')).events[0],
+    ).toMatchObject({ type: 'status_changed', status: 'completed' });
+    expect((await run({ data: { visit: { ...visit, startAt: null, isComplete: false } } })).events[0]).toMatchObject({
+      type: 'status_changed',
+      status: 'unscheduled',
+    });
+    expect((await run({ data: { visit: null } })).events[0]).toMatchObject({
+      type: 'status_changed',
+      status: 'not_found',
+    });
+    await expect(run({ errors: [{ message: 'Throttled' }] })).rejects.toThrow(/Throttled/);
+    await expect(run({}, 401)).rejects.toThrow(/401/);
+  });
+
+  test('without an access token a visit update stays a staff-task status change; the default version header is sent', async () => {
+    const body = fixture('jobber', 'visit_update.json');
+    expect(events('jobber', request('jobber', body), settings('jobber', { clientSecret: 'x' }))[0]).toMatchObject({
+      type: 'status_changed',
+      status: 'update',
+    });
+    let version = '';
+    await adapter('jobber').fetchDetails!(
+      [{ vendorEventId: 'e', externalId: 'V1', hint: 'VISIT_UPDATE' }],
+      settings('jobber', secrets),
+      async (url, init) => {
+        expect(url).toBe('https://api.getjobber.com/api/graphql');
+        version = init.headers['x-jobber-graphql-version'] ?? '';
+        return new Response(fixture('jobber', 'visit.graphql.json'));
+      },
+    );
+    expect(version).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('ServiceTitan (V2 webhooks)', () => {
+  const key = 'st-hmac-key-0123456789abcdef0123456789abcdef';
+  const s = settings('servicetitan', { hmacKey: key }, { tenantId: '987654321' });
+  const body = fixture('servicetitan', 'appointment_rescheduled.json');
+  const a = () => adapter('servicetitan');
+
+  test('an HMAC-SHA256 of the raw body with the HMAC key verifies (base64 or hex); tampered, forged and unsigned do not', () => {
+    expect(a().verify(request('servicetitan', body, signServiceTitan(key, body)), s, NOW)).toEqual({ ok: true });
+    expect(a().verify(request('servicetitan', body, signServiceTitan(key, body, { encoding: 'hex' })), s, NOW)).toEqual(
+      { ok: true },
+    );
+    const prefixed = {
+      'x-servicetitan-signature': `sha256=${signServiceTitan(key, body, { encoding: 'hex' })['x-servicetitan-signature']}`,
+    };
+    expect(a().verify(request('servicetitan', body, prefixed), s, NOW).ok).toBe(true);
+    const tampered = body.replace('2026-12-04T17:00:00Z', '2026-12-04T09:00:00Z');
+    expect(a().verify(request('servicetitan', tampered, signServiceTitan(key, body)), s, NOW)).toEqual({
+      ok: false,
+      reason: 'signature mismatch',
+    });
+    expect(
+      a().verify(request('servicetitan', body, signServiceTitan('forged-key-0123456789abcdef0123456789', body)), s, NOW)
+        .ok,
+    ).toBe(false);
+    expect(a().verify(request('servicetitan', body), s, NOW)).toEqual({
+      ok: false,
+      reason: 'missing x-servicetitan-signature',
+    });
+  });
+
+  test('settings: the HMAC key must be 32–64 characters (as ServiceTitan generates or accepts it); options are checked', () => {
+    const check = (secrets: Record<string, string>, options: Record<string, unknown> = {}) =>
+      a().checkSettings!({ secrets, options }).map((p) => p.field);
+    expect(check({ hmacKey: key })).toEqual([]);
+    expect(check({ hmacKey: 'k'.repeat(31) })).toEqual(['secrets.hmacKey']);
+    expect(check({ hmacKey: 'k'.repeat(65) })).toEqual(['secrets.hmacKey']);
+    expect(
+      check({ hmacKey: 'k'.repeat(64) }, { signatureEncoding: 'hex', signatureHeader: 'X-ST-Sig', tenantId: '12' }),
+    ).toEqual([]);
+    expect(check({ hmacKey: key }, { signatureEncoding: 'b64', signatureHeader: 'a b', tenantId: 12 })).toEqual([
+      'options.signatureEncoding',
+      'options.signatureHeader',
+      'options.tenantId',
+    ]);
+  });
+
+  test('the header name and encoding are configurable (the vendor text does not name them)', () => {
+    const custom = settings(
+      'servicetitan',
+      { hmacKey: key },
+      { signatureHeader: 'X-ST-Signature', signatureEncoding: 'hex' },
+    );
+    const hexSigned = signServiceTitan(key, body, { encoding: 'hex', header: 'x-st-signature' });
+    expect(a().verify(request('servicetitan', body, hexSigned), custom, NOW).ok).toBe(true);
+    // The default header is not read when another is configured; base64 is refused when hex is configured.
+    expect(
+      a().verify(request('servicetitan', body, signServiceTitan(key, body, { encoding: 'hex' })), custom, NOW).ok,
+    ).toBe(false);
+    expect(
+      a().verify(request('servicetitan', body, signServiceTitan(key, body, { header: 'x-st-signature' })), custom, NOW)
+        .ok,
+    ).toBe(false);
+  });
+
+  test('rescheduled with a new start, cancelled, dismissed (status) and ids-only events; non-appointment events ignored', () => {
+    expect(events('servicetitan', request('servicetitan', body), s)).toEqual([
+      {
+        type: 'rescheduled',
+        vendorEventId: '7f0c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f',
+        externalId: '55501',
+        startsAt: Date.parse('2026-12-04T17:00:00Z'),
+        endsAt: Date.parse('2026-12-04T18:00:00Z'),
+      },
+    ]);
+    expect(
+      events('servicetitan', request('servicetitan', fixture('servicetitan', 'appointment_canceled.json')), s)[0],
+    ).toMatchObject({
+      type: 'cancelled',
+      externalId: '55503',
+      vendorEventId: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+    });
+    const statusBody = fixture('servicetitan', 'appointment_status_changed.json');
+    expect(events('servicetitan', request('servicetitan', statusBody), s)[0]).toMatchObject({
+      type: 'no_show',
+      externalId: '55504',
+    });
+    expect(
+      events('servicetitan', request('servicetitan', statusBody.replace('"Dismissed"', '"Hold"')), s)[0],
+    ).toMatchObject({ type: 'status_changed', status: 'Hold' });
+    expect(
+      events(
+        'servicetitan',
+        request('servicetitan', body.replace('Appointment.Rescheduled', 'appointment_no_show')),
+        s,
+      )[0],
+    ).toMatchObject({ type: 'no_show' });
+    expect(
+      a().parse(request('servicetitan', fixture('servicetitan', 'appointment_rescheduled_ids_only.json')), s),
+    ).toEqual([
+      {
+        fetch: {
+          vendorEventId: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+          externalId: '55502',
+          hint: 'rescheduled',
+          resource: '987654321',
+        },
+      },
+    ]);
+    expect(
+      events('servicetitan', request('servicetitan', body.replace('Appointment.Rescheduled', 'Job.Completed')), s)[0]
+        ?.type,
+    ).toBe('ignored');
+    expect(() => a().parse(request('servicetitan', body.replace('"eventId"', '"event"')), s)).toThrow(ZodError);
+  });
+
+  test('ids only: an OAuth2 client-credentials token, then GET /jpm/v2/tenant/{tenant}/appointments/{id} with the bearer and ST-App-Key', async () => {
+    const full = {
+      ...s,
+      secrets: { hmacKey: key, clientId: 'cid.abc', clientSecret: 'cs.def', appKey: 'ak1.ghi' },
+      apiBase: 'http://st-api.test',
+      options: { tenantId: '111', authBase: 'http://st-auth.test/' },
+    };
+    const calls: Array<{ url: string; method: string; headers: Record<string, string>; body?: string }> = [];
+    const result = await a().fetchDetails!(
+      [{ vendorEventId: 'ev-1', externalId: '55502', hint: 'rescheduled', resource: '987654321' }],
+      full,
+      async (url, init) => {
+        calls.push({ url, ...init });
+        if (url.endsWith('/connect/token')) return new Response('{"access_token":"st-token","expires_in":900}');
+        return new Response(fixture('servicetitan', 'jpm_appointment.json'));
+      },
+    );
+    expect(calls[0]).toMatchObject({
+      url: 'http://st-auth.test/connect/token',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(Object.fromEntries(new URLSearchParams(calls[0]!.body ?? ''))).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'cid.abc',
+      client_secret: 'cs.def',
+    });
+    expect(calls[1]).toMatchObject({
+      url: 'http://st-api.test/jpm/v2/tenant/987654321/appointments/55502',
+      method: 'GET',
+      headers: { authorization: 'Bearer st-token', 'st-app-key': 'ak1.ghi' },
+    });
+    expect(result.events).toEqual([
+      {
+        type: 'rescheduled',
+        vendorEventId: 'ev-1',
+        externalId: '55502',
+        startsAt: Date.parse('2026-12-06T17:00:00Z'),
+        endsAt: Date.parse('2026-12-06T18:00:00Z'),
+      },
+    ]);
+    const canceled = await a().fetchDetails!(
+      [{ vendorEventId: 'ev-2', externalId: '55502', hint: 'status' }],
+      full,
+      async (url) =>
+        url.endsWith('/connect/token')
+          ? new Response('{"access_token":"t"}')
+          : new Response(
+              JSON.stringify({ ...JSON.parse(fixture('servicetitan', 'jpm_appointment.json')), status: 'Canceled' }),
+            ),
+    );
+    expect(canceled.events[0]).toMatchObject({ type: 'cancelled', externalId: '55502' });
+    await expect(
+      a().fetchDetails!(
+        [{ vendorEventId: 'x', externalId: '1', hint: 'rescheduled' }],
+        full,
+        async () => new Response('{}', { status: 401 }),
+      ),
+    ).rejects.toThrow(/401/);
   });
 });
