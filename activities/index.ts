@@ -12,6 +12,7 @@ import type { PaymentGateway } from '../src/payments/gateway';
 import { appointmentActivities } from './appointments';
 import { billingActivities } from './billing';
 import { notificationActivities } from './notifications';
+import { outboundActivities } from './outbound';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...appointmentActivities(deps),
     ...notificationActivities(deps),
     ...billingActivities(deps),
+    ...outboundActivities(deps),
   };
 }
 

@@ -19,6 +19,7 @@ import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
+import { outboundRouter } from './routes/outbound';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
+  app.use(outboundRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -164,6 +164,13 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       record('sendAppointmentMessages', input);
       return { messageIds: [`${input.step}:${input.audience}`] };
     },
+    async performDelivery(input) {
+      record('performDelivery', input);
+      return { status: 'succeeded', outcome: 'fake' };
+    },
+    async markDeliveryFailed(input) {
+      record('markDeliveryFailed', input);
+    },
   };
 
   return {

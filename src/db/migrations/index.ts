@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0006 from './0006_outbound_webhooks';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0006_outbound_webhooks': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
