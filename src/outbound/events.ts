@@ -47,8 +47,11 @@ export function eventMatches(filters: readonly string[], type: string): boolean 
 }
 
 /** Which event (if any) a timeline entry of this kind is. Pure; the single mapping of lifecycle → event. */
-export function eventTypeForTimeline(kind: string): EventType | undefined {
+export function eventTypeForTimeline(kind: string, data: Record<string, unknown> = {}): EventType | undefined {
   switch (kind) {
+    case 'task:completed':
+      // The deliver-service task (with its billable minutes) completes the appointment; a charge task does not.
+      return typeof data.minutes === 'number' ? 'appointment.completed' : undefined;
     case 'booked':
       return 'appointment.booked';
     case 'rescheduled':
@@ -59,7 +62,6 @@ export function eventTypeForTimeline(kind: string): EventType | undefined {
       return 'appointment.no_show';
     case 'status:done':
       return 'appointment.completed';
-    case 'status:in_progress':
     case 'stage':
       return 'appointment.stage_changed';
     case 'payment:succeeded':
@@ -183,7 +185,7 @@ export async function recordTimelineEvent(
     data?: Record<string, unknown>;
   },
 ): Promise<void> {
-  const type = eventTypeForTimeline(entry.kind);
+  const type = eventTypeForTimeline(entry.kind, entry.data);
   if (!type || !entry.appointmentId) return;
   const appointment = await appointmentEventView(db, entry.appointmentId);
   if (!appointment) return;

@@ -15,7 +15,7 @@ import { DEFAULT_BASE_URLS, OUTBOUND_PLATFORMS, PLATFORM_SETTINGS } from '../../
 import { generateWebhookSecret } from '../../outbound/signature';
 import type { AppDeps } from '../app';
 import { requireApiKey } from '../auth';
-import { HttpError } from '../errors';
+import { fieldsOf, HttpError } from '../errors';
 import { uuid } from '../schemas';
 import { parseInput } from '../validate';
 
@@ -327,7 +327,13 @@ export function outboundRouter(deps: AppDeps): Router {
   router.put('/api/integrations/:platform', async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
     const body = parseInput(integrationBody, req.body, 'body');
-    const settings = parseInput(PLATFORM_SETTINGS[platform], body.settings, 'body');
+    const parsed = PLATFORM_SETTINGS[platform].safeParse(body.settings);
+    if (!parsed.success) {
+      const fields = fieldsOf(parsed.error, 'settings');
+      const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+      throw new HttpError(400, 'validation_failed', `Invalid body: ${summary}`, {}, fields);
+    }
+    const settings = parsed.data;
     const values = {
       enabled: body.enabled,
       base_url: (body.baseUrl ?? DEFAULT_BASE_URLS[platform]).replace(/\/$/, ''),
