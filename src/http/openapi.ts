@@ -18,6 +18,7 @@ import {
   startBody,
   taskListQuery,
 } from './schemas';
+import { registerOutboundPaths } from './openapi-outbound';
 
 const error = z.object({
   error: z.object({
@@ -194,6 +195,8 @@ export function openApiDocument(): object {
     request: { params: id, body: json(reassignTaskBody) },
     responses: { ...ok('Task'), ...errors },
   });
+
+  registerOutboundPaths(registry, { secured, errors, ok, json });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

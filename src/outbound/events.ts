@@ -199,3 +199,27 @@ export async function recordTimelineEvent(
     key: `timeline:${timelineId}`,
   });
 }
+
+/** A payment the customer completed on-session (Stripe webhook): the invoice became paid in `trx`. */
+export async function recordPaymentSucceededFromStripe(
+  trx: Db,
+  input: { appointmentId: string; invoiceId: string; paymentId: string; stripeEventId: string },
+): Promise<void> {
+  const appointment = await appointmentEventView(trx, input.appointmentId);
+  if (!appointment) return;
+  await recordEvent(trx, {
+    type: 'payment.succeeded',
+    subject: { type: 'appointment', id: input.appointmentId },
+    payload: {
+      appointment,
+      change: {
+        kind: 'stripe:payment_intent.succeeded',
+        actor: 'Stripe',
+        channel: 'stripe_webhook',
+        invoiceId: input.invoiceId,
+        paymentId: input.paymentId,
+      },
+    },
+    key: `stripe:${input.stripeEventId}:payment.succeeded`,
+  });
+}

@@ -190,6 +190,16 @@ it('validates subscriptions and shows the secret only once', async () => {
   expect((await api(system, 'PATCH', `/api/webhooks/${id}`, { nope: 1 }, auth)).status).toBe(400);
   expect((await api(system, 'DELETE', `/api/webhooks/${id}`, undefined, auth)).status).toBe(204);
   expect((await api(system, 'GET', `/api/webhooks/${id}`, undefined, auth)).status).toBe(404);
+
+  const openapi = await api<{ paths: Record<string, unknown> }>(system, 'GET', '/api/openapi.json');
+  expect(Object.keys(openapi.body.paths)).toEqual(
+    expect.arrayContaining([
+      '/api/webhooks',
+      '/api/webhooks/{id}/deliveries',
+      '/api/deliveries/{id}/replay',
+      '/api/integrations/{platform}',
+    ]),
+  );
 });
 
 it('delivers a signed event for each lifecycle change and keeps the staff calendar in step', async () => {

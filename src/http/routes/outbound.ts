@@ -39,14 +39,14 @@ const eventFilters = z
   .min(1, 'expected at least one event type (or "*")')
   .max(50);
 
-const createSubscriptionBody = z.object({
+export const createSubscriptionBody = z.object({
   url: webhookUrl,
   events: eventFilters.default(['*']),
   description: z.string().max(500).default(''),
   secret: z.string().min(16, 'expected at least 16 characters').max(200).optional(),
 });
 
-const updateSubscriptionBody = z
+export const updateSubscriptionBody = z
   .object({
     url: webhookUrl.optional(),
     events: eventFilters.optional(),
@@ -57,7 +57,7 @@ const updateSubscriptionBody = z
 
 const idParams = z.object({ id: uuid });
 
-const deliveryQuery = z.object({
+export const deliveryQuery = z.object({
   status: z
     .enum(['pending', 'succeeded', 'failed', 'skipped'], { error: 'expected pending, succeeded, failed or skipped' })
     .optional(),
@@ -66,11 +66,11 @@ const deliveryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const platformParams = z.object({
+export const platformParams = z.object({
   platform: z.enum(OUTBOUND_PLATFORMS, { error: `expected one of ${OUTBOUND_PLATFORMS.join(', ')}` }),
 });
 
-const integrationBody = z.object({
+export const integrationBody = z.object({
   baseUrl: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
   accessToken: z.string().min(1, 'expected the access token or API key').max(4000),
   enabled: z.boolean({ error: 'expected true or false' }).default(true),
