@@ -4,6 +4,8 @@
  * timestamp, malformed header); a rotated secret (two v1 values) verifies.
  */
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   computeSignature,
   generateWebhookSecret,
@@ -60,4 +62,21 @@ it('generates distinct secrets with 256 bits of randomness', () => {
   const a = generateWebhookSecret();
   expect(a).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
   expect(generateWebhookSecret()).not.toBe(a);
+});
+
+it('the Node.js verification snippet in docs/webhooks.md accepts our signatures and refuses forgeries', () => {
+  const doc = readFileSync(join(__dirname, '../../../docs/webhooks.md'), 'utf8');
+  const block = /```js\n([\s\S]*?)\n\/\/ Express/.exec(doc)?.[1];
+  expect(block).toContain('function verifyAppointflowSignature');
+  const documented = new Function('require', `${block}\nreturn verifyAppointflowSignature;`)(require) as (input: {
+    header: string;
+    rawBody: string | Buffer;
+    secret: string;
+    nowMs?: number;
+  }) => boolean;
+  const header = signatureHeader(secret, body, nowMs);
+  expect(documented({ header, rawBody: Buffer.from(body), secret, nowMs })).toBe(true);
+  expect(documented({ header, rawBody: body.replace('booked', 'cancelled'), secret, nowMs })).toBe(false);
+  expect(documented({ header, rawBody: body, secret: 'whsec_other_secret_value', nowMs })).toBe(false);
+  expect(documented({ header, rawBody: body, secret, nowMs: nowMs + 301_000 })).toBe(false);
 });
