@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database, DeliveryStatus, OutboundPlatform } from '../db/schema';
-import { appointmentEventView } from './events';
+import { type AppointmentEventView, appointmentEventView } from './events';
 import { expectStatus, fetchHttp, type Http, type HttpResponse, OutboundError } from './http';
 import { type IntegrationConfig, OUTBOUND_PLATFORMS, PLATFORM_SYNC, type SyncResult } from './platforms';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
@@ -110,14 +110,6 @@ async function deliverToPlatform(
     .executeTakeFirst();
   if (!configRow?.enabled) return { outcome: `${platform} is not configured; not sent`, skipped: true };
   if (row.subject_type !== 'appointment') return { outcome: 'not an appointment event', skipped: true };
-  const appointment = await appointmentEventView(db, row.subject_id);
-  if (!appointment) return { outcome: 'appointment not found', skipped: true };
-  const linkRow = await db
-    .selectFrom('external_links')
-    .selectAll()
-    .where('platform', '=', platform)
-    .where('appointment_id', '=', appointment.id)
-    .executeTakeFirst();
   const config: IntegrationConfig = {
     platform,
     baseUrl: configRow.base_url,
@@ -125,10 +117,42 @@ async function deliverToPlatform(
     settings: configRow.settings,
   };
   const payload = row.payload as { change?: Record<string, unknown> };
+  // The platform is made to match the appointment as it is now. If it changed while we were talking to
+  // the platform (another delivery of this appointment may have run in between), sync again, so the
+  // last writer is always the latest state.
+  let appointment = await appointmentEventView(db, row.subject_id);
+  if (!appointment) return { outcome: 'appointment not found', skipped: true };
+  let result: SyncResult = { outcome: '' };
+  for (let pass = 1; pass <= 3; pass += 1) {
+    result = await syncOnce(db, http, platform, config, row.type, payload.change ?? {}, appointment);
+    const now = await appointmentEventView(db, row.subject_id);
+    if (!now || syncedFieldsOf(now) === syncedFieldsOf(appointment)) break;
+    appointment = now;
+  }
+  return result;
+}
+
+const syncedFieldsOf = (a: AppointmentEventView) => JSON.stringify([a.status, a.startsAt, a.endsAt, a.staff.id]);
+
+async function syncOnce(
+  db: Kysely<Database>,
+  http: Http,
+  platform: OutboundPlatform,
+  config: IntegrationConfig,
+  eventType: string,
+  change: Record<string, unknown>,
+  appointment: AppointmentEventView,
+): Promise<SyncResult> {
+  const linkRow = await db
+    .selectFrom('external_links')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('appointment_id', '=', appointment.id)
+    .executeTakeFirst();
   const result = await PLATFORM_SYNC[platform]({
-    eventType: row.type,
+    eventType,
     appointment,
-    change: payload.change ?? {},
+    change,
     link: linkRow ? { externalId: linkRow.external_id, data: linkRow.data } : undefined,
     config,
     http,
