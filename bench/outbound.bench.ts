@@ -58,18 +58,16 @@ export async function run(): Promise<BenchResult> {
     const writes = 300;
     const perWrite = async (kind: string, tag: string) => {
       for (let i = 0; i < 20; i += 1) {
-        await db
-          .transaction()
-          .execute((trx) =>
-            appendTimeline(trx, {
-              appointmentId: id,
-              kind,
-              actor: 'bench',
-              channel: 'system',
-              summary: 's',
-              idempotencyKey: `${tag}:warm:${i}`,
-            }),
-          );
+        await db.transaction().execute((trx) =>
+          appendTimeline(trx, {
+            appointmentId: id,
+            kind,
+            actor: 'bench',
+            channel: 'system',
+            summary: 's',
+            idempotencyKey: `${tag}:warm:${i}`,
+          }),
+        );
       }
       const t0 = performance.now();
       for (let i = 0; i < writes; i += 1) {
