@@ -436,6 +436,11 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
   });
   let downUp = false;
   const down = await startRecordingServer(() => (downUp ? { status: 200, body: {} } : { status: 503, body: {} }));
+  // A platform that refuses the token: a 401 is not retried, the delivery fails at once.
+  const hubspot = await startRecordingServer(() => ({
+    status: 401,
+    body: { status: 'error', category: 'INVALID_AUTHENTICATION' },
+  }));
   try {
     const subscribe = async (url: string) =>
       (
@@ -451,6 +456,17 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
     const downSub = await subscribe(`${down.url}/hook`);
 
     const { service, slots } = await slotsFor('deep-tissue-massage', 5);
+    expect(
+      (
+        await api(
+          system,
+          'PUT',
+          '/api/integrations/hubspot',
+          { baseUrl: hubspot.url, accessToken: 'pat-expired' },
+          auth,
+        )
+      ).status,
+    ).toBe(200);
     const d = await book(service, slots[0]!, 'casey.d@example.com');
 
     const [recovered] = await eventually(async () => {
@@ -488,9 +504,19 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
       undefined,
       auth,
     );
-    expect(tasks.body.tasks.filter((t) => t.title.startsWith('Outbound delivery failed'))).toEqual([
-      expect.objectContaining({ appointment_id: d.id }),
-    ]);
+    expect(
+      tasks.body.tasks.filter((t) => t.title.startsWith('Outbound delivery failed') && t.title.includes('webhook:')),
+    ).toEqual([expect.objectContaining({ appointment_id: d.id })]);
+
+    const [refused] = await eventually(async () => {
+      const list = await deliveriesOf(`/api/deliveries?target=hubspot`);
+      return list[0]?.status === 'failed' && list;
+    }, 30_000);
+    expect(refused!.attempts.map((a) => [a.attempt, a.ok, a.statusCode])).toEqual([[1, false, 401]]);
+    expect(refused!.attempts[0]!.error).toContain('INVALID_AUTHENTICATION');
+    expect(hubspot.requests).toHaveLength(1);
+    expect(hubspot.requests[0]!.headers.authorization).toBe('Bearer pat-expired');
+    await api(system, 'DELETE', '/api/integrations/hubspot', undefined, auth);
 
     downUp = true;
     const replay = await api<{ delivery: Delivery }>(
@@ -526,5 +552,6 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
   } finally {
     await flaky.close();
     await down.close();
+    await hubspot.close();
   }
 });
