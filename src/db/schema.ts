@@ -347,7 +347,7 @@ export interface Database {
   outbound_integrations: OutboundIntegrationsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
-  external_links: ExternalLinksTable;
+  outbound_links: OutboundLinksTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -425,7 +425,7 @@ export interface DeliveryAttemptsTable {
   error: string | null;
 }
 
-export interface ExternalLinksTable {
+export interface OutboundLinksTable {
   platform: string;
   appointment_id: string;
   external_id: string;

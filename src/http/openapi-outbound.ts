@@ -84,20 +84,20 @@ export function registerOutboundPaths(
     { method: 'get', path: '/api/events', summary: 'Recorded domain events, newest first', responses: ok('Events') },
     {
       method: 'get',
-      path: '/api/integrations',
+      path: '/api/integrations/outbound',
       summary: 'Outbound platform configuration',
       responses: ok('Integrations'),
     },
     {
       method: 'put',
-      path: '/api/integrations/{platform}',
+      path: '/api/integrations/{platform}/outbound',
       summary: 'Configure an outbound platform (token, base URL, settings)',
       request: { params: platformParams, body: json(integrationBody) },
       responses: { ...ok('Integration'), ...errors },
     },
     {
       method: 'delete',
-      path: '/api/integrations/{platform}',
+      path: '/api/integrations/{platform}/outbound',
       summary: 'Stop syncing to a platform',
       request: { params: platformParams },
       responses: noContent,

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database, DeliveryStatus, OutboundPlatform } from '../db/schema';
 import { type AppointmentEventView, appointmentEventView } from './events';
+import { findLink } from './links';
 import { expectStatus, fetchHttp, type Http, type HttpResponse, OutboundError } from './http';
 import { type IntegrationConfig, OUTBOUND_PLATFORMS, PLATFORM_SYNC, type SyncResult } from './platforms';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
@@ -143,30 +144,25 @@ async function syncOnce(
   change: Record<string, unknown>,
   appointment: AppointmentEventView,
 ): Promise<SyncResult> {
-  const linkRow = await db
-    .selectFrom('external_links')
-    .selectAll()
-    .where('platform', '=', platform)
-    .where('appointment_id', '=', appointment.id)
-    .executeTakeFirst();
+  const link = await findLink(db, platform, appointment.id);
   const result = await PLATFORM_SYNC[platform]({
     eventType,
     appointment,
     change,
-    link: linkRow ? { externalId: linkRow.external_id, data: linkRow.data } : undefined,
+    link,
     config,
     http,
   });
   if (result.link === null) {
     await db
-      .deleteFrom('external_links')
+      .deleteFrom('outbound_links')
       .where('platform', '=', platform)
       .where('appointment_id', '=', appointment.id)
       .execute();
   } else if (result.link) {
     const now = new Date();
     await db
-      .insertInto('external_links')
+      .insertInto('outbound_links')
       .values({
         platform,
         appointment_id: appointment.id,

@@ -14,6 +14,7 @@ import type { Database } from '../db/schema';
 import type { Logger } from '../logger';
 import { DELIVERY_WORKFLOW_TYPE, type DeliveryInput, type deliveryWorkflow } from '../../workflows/delivery/workflow';
 import { eventMatches, onEventRecorded } from './events';
+import { findLink } from './links';
 import { deliveryTargets, LINK_REQUIRED } from './platforms';
 
 export interface DispatcherDeps {
@@ -73,20 +74,20 @@ export async function dispatchPendingEvents(deps: DispatcherDeps, limit = 100): 
   const platforms = await db.selectFrom('outbound_integrations').select(['platform', 'enabled']).execute();
   let started = 0;
   for (const event of events) {
-    const linked =
-      event.subject_type === 'appointment' && platforms.some((p) => LINK_REQUIRED.includes(p.platform))
-        ? await db
-            .selectFrom('external_links')
-            .select('platform')
-            .where('appointment_id', '=', event.subject_id)
-            .execute()
-        : [];
+    const linked = new Set<string>();
+    if (event.subject_type === 'appointment') {
+      for (const { platform, enabled } of platforms) {
+        if (enabled && LINK_REQUIRED.includes(platform) && (await findLink(db, platform, event.subject_id))) {
+          linked.add(platform);
+        }
+      }
+    }
     const targets = deliveryTargets({
       eventType: event.type,
       subjectType: event.subject_type,
       subscriptions,
       platforms,
-      linkedPlatforms: new Set(linked.map((l) => l.platform)),
+      linkedPlatforms: linked,
       matches: eventMatches,
     });
     for (const target of targets) {

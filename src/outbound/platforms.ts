@@ -6,7 +6,7 @@
  * Each adapter makes the platform match the appointment AS IT IS NOW (read at delivery time), so an
  * event delivered late or twice does no harm: creates use a deterministic id (Google), a transaction
  * id (Graph) or an upsert by appointflow's id (HubSpot); moves and cancels hit the record kept in
- * `external_links`. Vendor formats: ../shared/integrations.md and docs/architecture.md.
+ * `outbound_links`. Vendor formats: ../shared/integrations.md and docs/architecture.md.
  */
 import { z } from 'zod';
 import type { OutboundPlatform } from '../db/schema';

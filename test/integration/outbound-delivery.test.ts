@@ -4,7 +4,9 @@
  * sent again, a failure is logged and classified, and a platform sync that raced a change of the
  * appointment syncs again so the platform ends on the latest state.
  */
+import { sql } from 'kysely';
 import { recordEvent, appointmentEventView } from '../../src/outbound/events';
+import { findLink } from '../../src/outbound/links';
 import { attemptDelivery, failDelivery } from '../../src/outbound/delivery';
 import { OutboundError } from '../../src/outbound/http';
 import { seedDemoData } from '../../src/db/seed';
@@ -142,7 +144,7 @@ it('syncs again when the appointment changed during the call, so the calendar en
   expect(await attemptDelivery({ db }, id, 1)).toMatchObject({ status: 'succeeded' });
   expect(vendor.requests.map((r) => r.method)).toEqual(['POST', 'DELETE']);
   expect(
-    await db.selectFrom('external_links').selectAll().where('appointment_id', '=', appointmentId).execute(),
+    await db.selectFrom('outbound_links').selectAll().where('appointment_id', '=', appointmentId).execute(),
   ).toEqual([]);
 
   // A platform removed after the event was dispatched: skipped, nothing sent.
@@ -150,4 +152,43 @@ it('syncs again when the appointment changed during the call, so the calendar en
   vendor.requests.length = 0;
   expect(await attemptDelivery({ db }, await delivery('google_calendar'), 1)).toMatchObject({ status: 'skipped' });
   expect(vendor.requests).toHaveLength(0);
+});
+
+it('finds the record of an update-only platform in external_refs or in the inbound links, never for a calendar', async () => {
+  const { db } = database;
+  expect(await findLink(db, 'zoho_crm', appointmentId)).toBeUndefined();
+  await db
+    .updateTable('appointments')
+    .set({ external_refs: JSON.stringify({ servicetitan: '456', servicetitan_job: '789', google_calendar: 'evt' }) })
+    .where('id', '=', appointmentId)
+    .execute();
+  expect(await findLink(db, 'servicetitan', appointmentId)).toEqual({ externalId: '456', data: { jobId: '789' } });
+  // A calendar event appointflow did not create is not taken over.
+  expect(await findLink(db, 'google_calendar', appointmentId)).toBeUndefined();
+
+  // The inbound integrations' links (their table, as their migration creates it, when merged in).
+  await sql`CREATE TABLE IF NOT EXISTS external_links (
+    platform text NOT NULL,
+    external_id text NOT NULL,
+    appointment_id uuid NOT NULL REFERENCES appointments(id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (platform, external_id)
+  )`.execute(db);
+  await sql`INSERT INTO external_links (platform, external_id, appointment_id) VALUES ('zoho_crm', '5843', ${appointmentId})`.execute(
+    db,
+  );
+  expect(await findLink(db, 'zoho_crm', appointmentId)).toEqual({ externalId: '5843', data: {} });
+
+  // …and the Zoho update goes to that record.
+  await db
+    .insertInto('outbound_integrations')
+    .values({ platform: 'zoho_crm', base_url: vendor.url, access_token: '1000.zoho' })
+    .execute();
+  vendor.handler = () => ({ status: 200, body: { data: [{ code: 'SUCCESS' }] } });
+  expect(await attemptDelivery({ db }, await delivery('zoho_crm'), 1)).toMatchObject({ status: 'succeeded' });
+  expect(vendor.requests[0]).toMatchObject({
+    method: 'PUT',
+    path: '/crm/v6/Appointments__s',
+    json: { data: [expect.objectContaining({ id: '5843', Status: 'Cancelled' })] },
+  });
 });

@@ -157,6 +157,20 @@ it('validates subscriptions and shows the secret only once', async () => {
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields.map((f) => f.field).sort()).toEqual(['events.0', 'secret', 'url']);
   expect((await api(system, 'POST', '/api/webhooks', { url: 'https://example.com/hook' })).status).toBe(401);
+  expect((await api(system, 'PUT', '/api/integrations/hubspot/outbound', { accessToken: 'pat-x' })).status).toBe(401);
+  expect((await api(system, 'GET', '/api/integrations/outbound')).status).toBe(401);
+  expect((await api(system, 'GET', '/api/deliveries')).status).toBe(401);
+  expect(
+    (
+      await api<{ error: { fields: Array<{ field: string }> } }>(
+        system,
+        'PUT',
+        '/api/integrations/calendly/outbound',
+        { accessToken: 'x' },
+        auth,
+      )
+    ).body.error.fields.map((f) => f.field),
+  ).toEqual(['platform']);
 
   const created = await api<{ subscription: { id: string; secretHint: string }; secret: string }>(
     system,
@@ -197,7 +211,7 @@ it('validates subscriptions and shows the secret only once', async () => {
       '/api/webhooks',
       '/api/webhooks/{id}/deliveries',
       '/api/deliveries/{id}/replay',
-      '/api/integrations/{platform}',
+      '/api/integrations/{platform}/outbound',
     ]),
   );
 });
@@ -214,7 +228,7 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
   const googleConfig = await api(
     system,
     'PUT',
-    '/api/integrations/google_calendar',
+    '/api/integrations/google_calendar/outbound',
     { baseUrl: `${google.url}/calendar/v3`, accessToken: 'ya29.test-token' },
     auth,
   );
@@ -224,7 +238,7 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
       await api<{ error: { fields: Array<{ field: string }> } }>(
         system,
         'PUT',
-        '/api/integrations/mailchimp',
+        '/api/integrations/mailchimp/outbound',
         { accessToken: 'key-us1', settings: { journeyId: 'j' } },
         auth,
       )
@@ -235,7 +249,7 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
       await api(
         system,
         'PUT',
-        '/api/integrations/mailchimp',
+        '/api/integrations/mailchimp/outbound',
         { baseUrl: `${mailchimp.url}/3.0`, accessToken: 'key-us1', settings: { journeyId: '81', stepId: '1017' } },
         auth,
       )
@@ -292,7 +306,7 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
     ['POST', '/3.0/customer-journeys/journeys/81/steps/1017/actions/trigger', { email_address: 'casey.a@example.com' }],
   ]);
   expect(
-    await system.database.db.selectFrom('external_links').selectAll().where('appointment_id', '=', a.id).execute(),
+    await system.database.db.selectFrom('outbound_links').selectAll().where('appointment_id', '=', a.id).execute(),
   ).toEqual([]);
 
   // Appointment B: booked, deliver task completed → charge declined (no card) → card saved → paid, done.
@@ -424,8 +438,8 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
     'appointment.rescheduled',
   ]);
   await api(system, 'DELETE', `/api/webhooks/${sub.body.subscription.id}`, undefined, auth);
-  await api(system, 'DELETE', '/api/integrations/google_calendar', undefined, auth);
-  await api(system, 'DELETE', '/api/integrations/mailchimp', undefined, auth);
+  await api(system, 'DELETE', '/api/integrations/google_calendar/outbound', undefined, auth);
+  await api(system, 'DELETE', '/api/integrations/mailchimp/outbound', undefined, auth);
 });
 
 it('retries a failing subscriber with backoff, logs every attempt, fails visibly when the budget is spent, and replays', async () => {
@@ -461,7 +475,7 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
         await api(
           system,
           'PUT',
-          '/api/integrations/hubspot',
+          '/api/integrations/hubspot/outbound',
           { baseUrl: hubspot.url, accessToken: 'pat-expired' },
           auth,
         )
@@ -516,7 +530,7 @@ it('retries a failing subscriber with backoff, logs every attempt, fails visibly
     expect(refused!.attempts[0]!.error).toContain('INVALID_AUTHENTICATION');
     expect(hubspot.requests).toHaveLength(1);
     expect(hubspot.requests[0]!.headers.authorization).toBe('Bearer pat-expired');
-    await api(system, 'DELETE', '/api/integrations/hubspot', undefined, auth);
+    await api(system, 'DELETE', '/api/integrations/hubspot/outbound', undefined, auth);
 
     downUp = true;
     const replay = await api<{ delivery: Delivery }>(

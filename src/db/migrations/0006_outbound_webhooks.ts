@@ -7,7 +7,7 @@
  *   Zoho CRM, HubSpot, Mailchimp); a platform without a row costs nothing;
  * - `deliveries` / `delivery_attempts`: one delivery per event and target (webhook subscription or
  *   platform), every attempt with its status code, latency and error;
- * - `external_links`: the record a platform keeps for an appointment (calendar event id, CRM record id).
+ * - `outbound_links`: the record a platform keeps for an appointment (calendar event id, CRM record id).
  */
 import { type Kysely, sql } from 'kysely';
 
@@ -78,7 +78,7 @@ const statements = [
     UNIQUE (delivery_id, attempt)
   )`,
 
-  `CREATE TABLE external_links (
+  `CREATE TABLE outbound_links (
     platform text NOT NULL,
     appointment_id uuid NOT NULL REFERENCES appointments(id),
     external_id text NOT NULL,
@@ -97,7 +97,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
-    'external_links',
+    'outbound_links',
     'delivery_attempts',
     'deliveries',
     'outbound_integrations',

@@ -103,9 +103,11 @@ export function outboundRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   const dispatcherDeps = { db, temporal: deps.temporal, config: deps.config };
-  for (const prefix of ['/api/webhooks', '/api/deliveries', '/api/events', '/api/integrations']) {
+  for (const prefix of ['/api/webhooks', '/api/deliveries', '/api/events']) {
     router.use(prefix, requireApiKey(db));
   }
+  // Only this router's own paths under /api/integrations (the inbound integrations own the rest).
+  const authenticated = requireApiKey(db);
 
   const liveSubscription = async (id: string) => {
     const row = await db
@@ -319,12 +321,12 @@ export function outboundRouter(deps: AppDeps): Router {
     updatedAt: row.updated_at,
   });
 
-  router.get('/api/integrations', async (_req, res) => {
+  router.get('/api/integrations/outbound', authenticated, async (_req, res) => {
     const rows = await db.selectFrom('outbound_integrations').selectAll().orderBy('platform').execute();
     res.json({ integrations: rows.map(integrationView) });
   });
 
-  router.put('/api/integrations/:platform', async (req, res) => {
+  router.put('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
     const body = parseInput(integrationBody, req.body, 'body');
     const parsed = PLATFORM_SETTINGS[platform].safeParse(body.settings);
@@ -349,7 +351,7 @@ export function outboundRouter(deps: AppDeps): Router {
     res.json({ integration: integrationView(row) });
   });
 
-  router.delete('/api/integrations/:platform', async (req, res) => {
+  router.delete('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
     await db.deleteFrom('outbound_integrations').where('platform', '=', platform).execute();
     res.status(204).end();
