@@ -13,6 +13,7 @@ import { appointmentActivities } from './appointments';
 import { billingActivities } from './billing';
 import { inboundIntegrationActivities } from './integrations-inbound';
 import { notificationActivities } from './notifications';
+import { outboundActivities } from './outbound';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notificationActivities(deps),
     ...billingActivities(deps),
     ...inboundIntegrationActivities(deps),
+    ...outboundActivities(deps),
   };
 }
 

@@ -106,6 +106,10 @@ const schema = z.object({
   SLACK_BOT_TOKEN: optionalString,
   SLACK_CHANNEL: optionalString,
   SLACK_API_BASE: z.url({ error: 'expected a URL such as https://slack.com/api' }).optional(),
+  OUTBOUND_RETRY_INITIAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(10).default(10_000),
+  OUTBOUND_RETRY_MAX_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(10).default(3_600_000),
+  OUTBOUND_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100).default(18),
+  OUTBOUND_DISPATCH_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(50).default(2_000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -133,6 +137,8 @@ export interface Config {
   stripe: { secretKey: string; apiBase: string | undefined } | undefined;
   /** Signing secret of the Stripe webhook endpoint; unset: /webhooks/stripe answers 404. */
   stripeWebhookSecret: string | undefined;
+  /** Outbound deliveries (webhooks, platform sync): Temporal retry budget and the dispatcher's poll. */
+  outbound: { retryInitialMs: number; retryMaxIntervalMs: number; maxAttempts: number; dispatchIntervalMs: number };
   /** Messaging providers (see src/messaging/from-config.ts); a channel without keys uses the local outbox. */
   messaging: MessagingConfig;
 }
@@ -205,6 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     seedDemoData: e.SEED_DEMO_DATA,
     stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    outbound: {
+      retryInitialMs: e.OUTBOUND_RETRY_INITIAL_MS,
+      retryMaxIntervalMs: e.OUTBOUND_RETRY_MAX_INTERVAL_MS,
+      maxAttempts: e.OUTBOUND_MAX_ATTEMPTS,
+      dispatchIntervalMs: e.OUTBOUND_DISPATCH_INTERVAL_MS,
+    },
     messaging: messagingConfig(e),
   };
 }

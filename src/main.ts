@@ -24,6 +24,7 @@ import { closeServer, listen } from './server';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
+import { startEventDispatcher } from './outbound/dispatcher';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
 
     const reconciler = startReconciler({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });
+    const dispatcher = startEventDispatcher({ db: database.db, temporal: client, config }, logger);
+    cleanups.push({ name: 'event dispatcher', run: () => dispatcher.stop() });
 
     const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
     cleanups.push({ name: 'http server', run: () => closeServer(server) });

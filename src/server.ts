@@ -11,6 +11,7 @@ import { openDatabase } from './db/database';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { connectClient, targetFromConfig } from './temporal/connection';
+import { startEventDispatcher } from './outbound/dispatcher';
 
 export function listen(app: Express, config: Config): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
@@ -36,11 +37,13 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database);
   const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
   const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
+  const dispatcher = startEventDispatcher({ db: database.db, temporal, config }, logger);
   const server = await listen(createApp({ config, database, temporal, logger }), config);
   logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
   const stop = async () => {
     await closeServer(server);
     await reconciler.stop();
+    await dispatcher.stop();
     await temporal.connection.close();
     await database.close();
   };

@@ -4,3 +4,4 @@
  */
 export { appointmentWorkflow } from './appointment/workflow';
 export { inboundFetchWorkflow } from './integration-inbound/workflow';
+export { deliveryWorkflow } from './delivery/workflow';

@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
 import type { AppointmentSnapshot } from '../../workflows/appointment/messages';
+import { recordTimelineEvent } from '../outbound/events';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -80,7 +81,7 @@ export interface TimelineEntry {
 
 /** Appends to the timeline; an entry whose idempotency key is already there is not written twice. */
 export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void> {
-  await db
+  const written = await db
     .insertInto('timeline_events')
     .values({
       appointment_id: entry.appointmentId ?? null,
@@ -94,7 +95,10 @@ export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void
       idempotency_key: entry.idempotencyKey ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  // A lifecycle entry is also a domain event for webhooks and outbound sync, in the same transaction.
+  if (written) await recordTimelineEvent(db, written.id, entry);
 }
 
 export async function timelineHasKey(db: Db, idempotencyKey: string): Promise<boolean> {

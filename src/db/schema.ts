@@ -409,6 +409,12 @@ export interface Database {
   external_links: ExternalLinksTable;
   conversations: ConversationsTable;
   message_templates: MessageTemplatesTable;
+  events: EventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  outbound_integrations: OutboundIntegrationsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  outbound_links: OutboundLinksTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -420,3 +426,77 @@ export type AppointmentUpdate = Updateable<AppointmentsTable>;
 export type Message = Selectable<MessagesTable>;
 export type Task = Selectable<TasksTable>;
 export type TimelineEvent = Selectable<TimelineEventsTable>;
+
+// Outbound integrations and webhooks (migration 0006).
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'skipped';
+export type OutboundPlatform =
+  'google_calendar' | 'microsoft_graph' | 'servicetitan' | 'zoho_crm' | 'hubspot' | 'mailchimp';
+
+export interface EventsTable {
+  id: Generated<string>;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  payload: JsonDefault<Record<string, unknown>>;
+  source_key: string;
+  occurred_at: ColumnType<Date, Date | string | undefined, never>;
+  dispatched_at: Timestamp | null;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>;
+  url: string;
+  description: Generated<string>;
+  event_types: JsonDefault<string[]>;
+  secret: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Timestamp | null;
+}
+
+export interface OutboundIntegrationsTable {
+  platform: OutboundPlatform;
+  enabled: Generated<boolean>;
+  base_url: string;
+  access_token: string;
+  settings: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  event_id: string;
+  target: string;
+  subscription_id: string | null;
+  workflow_id: string;
+  replay_of: string | null;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  outcome: string | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  status_code: number | null;
+  latency_ms: number;
+  ok: boolean;
+  error: string | null;
+}
+
+export interface OutboundLinksTable {
+  platform: string;
+  appointment_id: string;
+  external_id: string;
+  data: JsonDefault<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}

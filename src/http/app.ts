@@ -24,6 +24,7 @@ import { integrationWebhooksRouter } from './webhooks/integrations';
 import { integrationsRouter } from './routes/integrations';
 import { sendgridWebhookRouter } from './webhooks/sendgrid';
 import { twilioWebhookRouter } from './webhooks/twilio';
+import { outboundRouter } from './routes/outbound';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tasksRouter(deps));
   app.use(integrationsRouter(deps));
   app.use(messageTemplatesRouter(deps));
+  app.use(outboundRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

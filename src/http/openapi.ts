@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
+import { registerOutboundPaths } from './openapi-outbound';
 
 const error = z.object({
   error: z.object({
@@ -295,6 +296,7 @@ export function openApiDocument(): object {
       },
     });
   }
+  registerOutboundPaths(registry, { secured, errors, ok, json });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

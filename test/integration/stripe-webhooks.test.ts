@@ -238,4 +238,22 @@ it('a payment completed on-session after "authentication required" ends the dunn
     .where('i.appointment_id', '=', appointmentId)
     .execute();
   expect(attempts).toEqual([{ attempt: 1, status: 'succeeded', invoice: 'paid' }]);
+  // Outbound events: the attempt that needed authentication, then the on-session payment, once each.
+  const events = await system.database.db
+    .selectFrom('events')
+    .select('type')
+    .where('subject_id', '=', appointmentId)
+    .where('type', 'like', 'payment.%')
+    .orderBy('occurred_at')
+    .execute();
+  expect(events.map((e) => e.type)).toEqual(['payment.failed', 'payment.succeeded']);
+  expect((await post(payload, stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }))).status).toBe(200);
+  expect(
+    await system.database.db
+      .selectFrom('events')
+      .select('id')
+      .where('subject_id', '=', appointmentId)
+      .where('type', '=', 'payment.succeeded')
+      .execute(),
+  ).toHaveLength(1);
 });

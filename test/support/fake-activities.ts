@@ -172,6 +172,13 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       return [];
     },
     async finishInboundDelivery() {},
+    async performDelivery(input) {
+      record('performDelivery', input);
+      return { status: 'succeeded', outcome: 'fake' };
+    },
+    async markDeliveryFailed(input) {
+      record('markDeliveryFailed', input);
+    },
   };
 
   return {

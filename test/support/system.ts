@@ -14,6 +14,7 @@ import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import { closeServer, listen } from '../../src/server';
 import { createWorker } from '../../src/worker';
+import { startEventDispatcher } from '../../src/outbound/dispatcher';
 import { createTestDatabase, type TestDatabase } from './database';
 import { devServerEnv, workflowBundle } from './temporal';
 
@@ -48,6 +49,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
   config.http.publicBaseUrl = baseUrl;
   const worker = await createWorker({ config, connection: temporal.nativeConnection, database, logger });
   const running = worker.run();
+  const dispatcher = startEventDispatcher({ db: database.db, temporal: temporal.client, config }, logger);
   return {
     baseUrl,
     config,
@@ -55,6 +57,7 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
     env: temporal,
     async stop() {
       await closeServer(server);
+      await dispatcher.stop();
       worker.shutdown();
       await running;
       await database.drop();

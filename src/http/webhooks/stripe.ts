@@ -16,6 +16,7 @@ import express, { Router } from 'express';
 import Stripe from 'stripe';
 import { cardUpdatedSignal } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
+import { recordPaymentSucceededFromStripe } from '../../outbound/events';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 
@@ -122,12 +123,21 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
             .set({ status: 'succeeded', error: null, updated_at: now })
             .where('id', '=', attempt.id)
             .execute();
-          await trx
+          const newlyPaid = await trx
             .updateTable('invoices')
             .set({ status: 'paid', paid_at: now, updated_at: now })
             .where('id', '=', attempt.invoice_id)
             .where('status', '!=', 'paid')
-            .execute();
+            .executeTakeFirst();
+          if (Number(newlyPaid.numUpdatedRows) > 0) {
+            // Paid on-session: the charge activity will find it paid and write no payment entry of its own.
+            await recordPaymentSucceededFromStripe(trx, {
+              appointmentId: appointment.id,
+              invoiceId: attempt.invoice_id,
+              paymentId: intent.id,
+              stripeEventId: event.id,
+            });
+          }
           await appendTimeline(trx, {
             appointmentId: appointment.id,
             kind: 'stripe:payment_intent.succeeded',

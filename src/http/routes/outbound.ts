@@ -1,0 +1,361 @@
+/**
+ * Staff API (API key) for outbound integrations and appointflow's own webhooks:
+ * - webhook subscriptions: register (the secret is shown once), list, read, update, delete;
+ * - the delivery log: deliveries (webhooks and platform sync) with every attempt, and replay;
+ * - recorded events;
+ * - per-platform outbound configuration (Google Calendar, Microsoft Graph, ServiceTitan, Zoho CRM,
+ *   HubSpot, Mailchimp).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { OutboundPlatform } from '../../db/schema';
+import { replayDelivery } from '../../outbound/dispatcher';
+import { isValidEventFilter } from '../../outbound/events';
+import { DEFAULT_BASE_URLS, OUTBOUND_PLATFORMS, PLATFORM_SETTINGS } from '../../outbound/platforms';
+import { generateWebhookSecret } from '../../outbound/signature';
+import type { AppDeps } from '../app';
+import { requireApiKey } from '../auth';
+import { fieldsOf, HttpError } from '../errors';
+import { uuid } from '../schemas';
+import { parseInput } from '../validate';
+
+/** https anywhere; plain http only to this machine (local receivers and tests). */
+export const webhookUrl = z
+  .string({ error: 'expected a URL' })
+  .max(2000)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      if (url.username || url.password) return false;
+      if (url.protocol === 'https:') return true;
+      return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    } catch {
+      return false;
+    }
+  }, 'expected an https:// URL (http:// only for localhost)');
+
+const eventFilters = z
+  .array(z.string().refine(isValidEventFilter, 'unknown event type'), { error: 'expected a list of event types' })
+  .min(1, 'expected at least one event type (or "*")')
+  .max(50);
+
+export const createSubscriptionBody = z.object({
+  url: webhookUrl,
+  events: eventFilters.default(['*']),
+  description: z.string().max(500).default(''),
+  secret: z.string().min(16, 'expected at least 16 characters').max(200).optional(),
+});
+
+export const updateSubscriptionBody = z
+  .object({
+    url: webhookUrl.optional(),
+    events: eventFilters.optional(),
+    description: z.string().max(500).optional(),
+    active: z.boolean({ error: 'expected true or false' }).optional(),
+  })
+  .strict();
+
+const idParams = z.object({ id: uuid });
+
+export const deliveryQuery = z.object({
+  status: z
+    .enum(['pending', 'succeeded', 'failed', 'skipped'], { error: 'expected pending, succeeded, failed or skipped' })
+    .optional(),
+  target: z.string().max(100).optional(),
+  eventId: uuid.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const platformParams = z.object({
+  platform: z.enum(OUTBOUND_PLATFORMS, { error: `expected one of ${OUTBOUND_PLATFORMS.join(', ')}` }),
+});
+
+export const integrationBody = z.object({
+  baseUrl: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
+  accessToken: z.string().min(1, 'expected the access token or API key').max(4000),
+  enabled: z.boolean({ error: 'expected true or false' }).default(true),
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+type SubscriptionRow = {
+  id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  secret: string;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+};
+
+const subscriptionView = (s: SubscriptionRow) => ({
+  id: s.id,
+  url: s.url,
+  description: s.description,
+  events: s.event_types,
+  active: s.active,
+  secretHint: `…${s.secret.slice(-4)}`,
+  createdAt: s.created_at,
+  updatedAt: s.updated_at,
+});
+
+export function outboundRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  const dispatcherDeps = { db, temporal: deps.temporal, config: deps.config };
+  for (const prefix of ['/api/webhooks', '/api/deliveries', '/api/events']) {
+    router.use(prefix, requireApiKey(db));
+  }
+  // Only this router's own paths under /api/integrations (the inbound integrations own the rest).
+  const authenticated = requireApiKey(db);
+
+  const liveSubscription = async (id: string) => {
+    const row = await db
+      .selectFrom('webhook_subscriptions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) throw new HttpError(404, 'not_found', `No webhook subscription ${id}`);
+    return row;
+  };
+
+  const deliveriesWithAttempts = async (filter: {
+    subscriptionId?: string;
+    status?: string | undefined;
+    target?: string | undefined;
+    eventId?: string | undefined;
+    id?: string;
+    limit: number;
+  }) => {
+    let q = db
+      .selectFrom('deliveries as d')
+      .innerJoin('events as e', 'e.id', 'd.event_id')
+      .select([
+        'd.id',
+        'd.event_id',
+        'e.type as event_type',
+        'e.subject_type',
+        'e.subject_id',
+        'd.target',
+        'd.subscription_id',
+        'd.workflow_id',
+        'd.replay_of',
+        'd.status',
+        'd.attempts',
+        'd.last_status_code',
+        'd.last_error',
+        'd.outcome',
+        'd.created_at',
+        'd.completed_at',
+      ]);
+    if (filter.id) q = q.where('d.id', '=', filter.id);
+    if (filter.subscriptionId) q = q.where('d.subscription_id', '=', filter.subscriptionId);
+    if (filter.status) q = q.where('d.status', '=', filter.status as 'pending');
+    if (filter.target) q = q.where('d.target', '=', filter.target);
+    if (filter.eventId) q = q.where('d.event_id', '=', filter.eventId);
+    const rows = await q.orderBy('d.created_at', 'desc').limit(filter.limit).execute();
+    const attempts = rows.length
+      ? await db
+          .selectFrom('delivery_attempts')
+          .selectAll()
+          .where(
+            'delivery_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('attempt')
+          .execute()
+      : [];
+    return rows.map((r) => ({
+      id: r.id,
+      event: { id: r.event_id, type: r.event_type, subject: { type: r.subject_type, id: r.subject_id } },
+      target: r.target,
+      subscriptionId: r.subscription_id,
+      workflowId: r.workflow_id,
+      replayOf: r.replay_of,
+      status: r.status,
+      attemptCount: r.attempts,
+      lastStatusCode: r.last_status_code,
+      lastError: r.last_error,
+      outcome: r.outcome,
+      createdAt: r.created_at,
+      completedAt: r.completed_at,
+      attempts: attempts
+        .filter((a) => a.delivery_id === r.id)
+        .map((a) => ({
+          attempt: a.attempt,
+          at: a.started_at,
+          ok: a.ok,
+          statusCode: a.status_code,
+          latencyMs: a.latency_ms,
+          error: a.error,
+        })),
+    }));
+  };
+
+  router.post('/api/webhooks', async (req, res) => {
+    const body = parseInput(createSubscriptionBody, req.body, 'body');
+    const secret = body.secret ?? generateWebhookSecret();
+    const row = await db
+      .insertInto('webhook_subscriptions')
+      .values({ url: body.url, description: body.description, event_types: JSON.stringify(body.events), secret })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // The secret is shown here, once; later reads show only its last characters.
+    res.status(201).json({ subscription: subscriptionView(row), secret });
+  });
+
+  router.get('/api/webhooks', async (_req, res) => {
+    const rows = await db
+      .selectFrom('webhook_subscriptions')
+      .selectAll()
+      .where('deleted_at', 'is', null)
+      .orderBy('created_at')
+      .execute();
+    res.json({ subscriptions: rows.map(subscriptionView) });
+  });
+
+  router.get('/api/webhooks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.json({ subscription: subscriptionView(await liveSubscription(id)) });
+  });
+
+  router.patch('/api/webhooks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(updateSubscriptionBody, req.body, 'body');
+    await liveSubscription(id);
+    const row = await db
+      .updateTable('webhook_subscriptions')
+      .set({
+        ...(body.url !== undefined ? { url: body.url } : {}),
+        ...(body.events !== undefined ? { event_types: JSON.stringify(body.events) } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.active !== undefined ? { active: body.active } : {}),
+        updated_at: new Date(),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    res.json({ subscription: subscriptionView(row) });
+  });
+
+  router.delete('/api/webhooks/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    await liveSubscription(id);
+    // Kept (inactive) so its delivery log stays readable.
+    await db
+      .updateTable('webhook_subscriptions')
+      .set({ active: false, deleted_at: new Date(), updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    res.status(204).end();
+  });
+
+  router.get('/api/webhooks/:id/deliveries', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const query = parseInput(deliveryQuery, req.query, 'query');
+    await liveSubscription(id);
+    res.json({ deliveries: await deliveriesWithAttempts({ ...query, subscriptionId: id }) });
+  });
+
+  router.get('/api/deliveries', async (req, res) => {
+    const query = parseInput(deliveryQuery, req.query, 'query');
+    res.json({ deliveries: await deliveriesWithAttempts(query) });
+  });
+
+  router.get('/api/deliveries/:id', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const [delivery] = await deliveriesWithAttempts({ id, limit: 1 });
+    if (!delivery) throw new HttpError(404, 'not_found', `No delivery ${id}`);
+    res.json({ delivery });
+  });
+
+  router.post('/api/deliveries/:id/replay', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const replayId = await replayDelivery(dispatcherDeps, id);
+    if (!replayId) throw new HttpError(404, 'not_found', `No delivery ${id}`);
+    const [delivery] = await deliveriesWithAttempts({ id: replayId, limit: 1 });
+    res.status(202).json({ delivery });
+  });
+
+  router.get('/api/events', async (req, res) => {
+    const query = parseInput(
+      z.object({
+        type: z.string().max(100).optional(),
+        subjectId: z.string().max(100).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      req.query,
+      'query',
+    );
+    let q = db.selectFrom('events').selectAll();
+    if (query.type) q = q.where('type', '=', query.type);
+    if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);
+    const rows = await q.orderBy('occurred_at', 'desc').limit(query.limit).execute();
+    res.json({
+      events: rows.map((e) => ({
+        id: e.id,
+        type: e.type,
+        subject: { type: e.subject_type, id: e.subject_id },
+        occurredAt: e.occurred_at,
+        dispatchedAt: e.dispatched_at,
+        data: e.payload,
+      })),
+    });
+  });
+
+  const integrationView = (row: {
+    platform: OutboundPlatform;
+    enabled: boolean;
+    base_url: string;
+    access_token: string;
+    settings: Record<string, unknown>;
+    updated_at: Date;
+  }) => ({
+    platform: row.platform,
+    enabled: row.enabled,
+    baseUrl: row.base_url,
+    accessTokenHint: `…${row.access_token.slice(-4)}`,
+    settings: row.settings,
+    updatedAt: row.updated_at,
+  });
+
+  router.get('/api/integrations/outbound', authenticated, async (_req, res) => {
+    const rows = await db.selectFrom('outbound_integrations').selectAll().orderBy('platform').execute();
+    res.json({ integrations: rows.map(integrationView) });
+  });
+
+  router.put('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
+    const { platform } = parseInput(platformParams, req.params, 'params');
+    const body = parseInput(integrationBody, req.body, 'body');
+    const parsed = PLATFORM_SETTINGS[platform].safeParse(body.settings);
+    if (!parsed.success) {
+      const fields = fieldsOf(parsed.error, 'settings');
+      const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+      throw new HttpError(400, 'validation_failed', `Invalid body: ${summary}`, {}, fields);
+    }
+    const settings = parsed.data;
+    const values = {
+      enabled: body.enabled,
+      base_url: (body.baseUrl ?? DEFAULT_BASE_URLS[platform]).replace(/\/$/, ''),
+      access_token: body.accessToken,
+      settings: JSON.stringify(settings),
+    };
+    const row = await db
+      .insertInto('outbound_integrations')
+      .values({ platform, ...values })
+      .onConflict((oc) => oc.column('platform').doUpdateSet({ ...values, updated_at: new Date() }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    res.json({ integration: integrationView(row) });
+  });
+
+  router.delete('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
+    const { platform } = parseInput(platformParams, req.params, 'params');
+    await db.deleteFrom('outbound_integrations').where('platform', '=', platform).execute();
+    res.status(204).end();
+  });
+
+  return router;
+}
