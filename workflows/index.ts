@@ -3,3 +3,4 @@
  * Temporal's deterministic sandbox.
  */
 export { appointmentWorkflow } from './appointment/workflow';
+export { membershipWorkflow } from './membership/workflow';

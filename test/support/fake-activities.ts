@@ -164,6 +164,14 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       record('sendAppointmentMessages', input);
       return { messageIds: [`${input.step}:${input.audience}`] };
     },
+    // Memberships (test/workflows/membership.test.ts has its own fakes for these).
+    async recordMembershipChange(input) {
+      record('recordMembershipChange', input);
+    },
+    async sendMembershipMessage(input) {
+      record('sendMembershipMessage', input);
+      return { messageIds: [] };
+    },
   };
 
   return {
