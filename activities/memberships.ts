@@ -137,7 +137,12 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
       const context: MembershipMessageContext = {
         business: { name: business.name, email: business.email, phone: business.phone },
         contact: { name: contact.name },
-        plan: { name: plan.name, priceMinor: plan.price_minor, currency: plan.currency.trim(), services: services.map((s) => s.name) },
+        plan: {
+          name: plan.name,
+          priceMinor: plan.price_minor,
+          currency: plan.currency.trim(),
+          services: services.map((s) => s.name),
+        },
         membership: {
           certificateNumber: membership.certificateNumber,
           visitsTotal: membership.visitsTotal,
@@ -192,7 +197,13 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         const now = new Date();
         await db
           .updateTable('messages')
-          .set({ status: 'sent', provider: provider.name, provider_message_id: providerMessageId, sent_at: now, updated_at: now })
+          .set({
+            status: 'sent',
+            provider: provider.name,
+            provider_message_id: providerMessageId,
+            sent_at: now,
+            updated_at: now,
+          })
           .where('id', '=', message.id)
           .where('status', '=', 'queued')
           .execute();

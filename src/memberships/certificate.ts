@@ -49,11 +49,7 @@ export function certificateFromRandom(bytes: Uint8Array): string {
  * null when it is not a well-formed number with a correct check symbol.
  */
 export function normalizeCertificate(input: string): string | null {
-  const symbols = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[IL]/g, '1')
-    .replace(/O/g, '0');
+  const symbols = input.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   if (symbols.length !== CERTIFICATE_DATA_LENGTH + 1) return null;
   if (![...symbols].every((s) => CERTIFICATE_ALPHABET.includes(s))) return null;
   const data = symbols.slice(0, CERTIFICATE_DATA_LENGTH);

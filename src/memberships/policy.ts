@@ -78,10 +78,7 @@ export interface VisitCounts {
   bookable: number | null;
 }
 
-export function countVisits(
-  visitsTotal: number | null,
-  outcomes: Iterable<VisitOutcome>,
-): VisitCounts {
+export function countVisits(visitsTotal: number | null, outcomes: Iterable<VisitOutcome>): VisitCounts {
   const counts = { used: 0, forfeited: 0, returned: 0, booked: 0 };
   for (const outcome of outcomes) counts[outcome] += 1;
   const left = visitsTotal === null ? null : Math.max(0, visitsTotal - counts.used - counts.forfeited);

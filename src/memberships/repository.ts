@@ -60,7 +60,10 @@ export async function loadMembership(
       'p.no_show_forfeits',
       'p.expiry_reminder_days',
     ]);
-  query = 'id' in where ? query.where('m.id', '=', where.id) : query.where('m.certificate_number', '=', where.certificateNumber);
+  query =
+    'id' in where
+      ? query.where('m.id', '=', where.id)
+      : query.where('m.certificate_number', '=', where.certificateNumber);
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const services = await db

@@ -144,9 +144,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
       [
         `**${stage}** · certificate \`${membership.certificateNumber}\` · run ${run}`,
         `${membership.planName}: ${c.left === null ? 'unlimited' : `${c.left} of ${membership.visitsTotal} visits left`} (used ${c.used}, forfeited ${c.forfeited}, booked ${c.booked})`,
-        next
-          ? `Next visit: ${next.serviceName} at ${new Date(next.startsAt).toISOString()}`
-          : 'No visit booked.',
+        next ? `Next visit: ${next.serviceName} at ${new Date(next.startsAt).toISOString()}` : 'No visit booked.',
         `Valid until ${new Date(membership.validUntil).toISOString()}`,
       ].join('\n\n'),
     );
@@ -172,8 +170,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     expired = reason;
     record({
       kind: 'membership:expired',
-      summary:
-        reason === 'visits_used' ? 'Membership expired: all visits used' : 'Membership expired: validity ended',
+      summary: reason === 'visits_used' ? 'Membership expired: all visits used' : 'Membership expired: validity ended',
       data: { reason },
     });
     restage();
