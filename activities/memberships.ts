@@ -24,7 +24,7 @@ import {
   renderMembershipSms,
 } from '../src/messaging/membership-templates';
 import type { MessageProviders } from '../src/messaging/providers';
-import type { Actor, Channel } from '../workflows/appointment/messages';
+import type { MembershipEffect } from '../workflows/membership/messages';
 
 export interface MembershipActivityDeps {
   db: Kysely<Database>;
@@ -32,15 +32,7 @@ export interface MembershipActivityDeps {
   providers: MessageProviders;
 }
 
-export interface MembershipTimelineEntry {
-  kind: string;
-  summary: string;
-  data?: Record<string, unknown>;
-  appointmentId?: string;
-  actor?: Actor;
-  channel?: Channel;
-  idempotencyKey: string;
-}
+export type MembershipTimelineEntry = Extract<MembershipEffect, { kind: 'record' }>['entry'];
 
 export interface RecordMembershipChangeInput {
   membershipId: string;

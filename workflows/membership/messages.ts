@@ -33,6 +33,22 @@ export interface MembershipSnapshot {
 
 export type ExpiredReason = 'visits_used' | 'validity_ended';
 
+/** A change the workflow has still to record (database row + timeline) or a message still to send. */
+export type MembershipEffect =
+  | {
+      kind: 'record';
+      entry: {
+        kind: string;
+        summary: string;
+        data?: Record<string, unknown>;
+        appointmentId?: string;
+        actor?: Actor;
+        channel?: Channel;
+        idempotencyKey: string;
+      };
+    }
+  | { kind: 'message'; event: 'membershipPurchased' | 'membershipExpiring' | 'membershipExpired'; step: string };
+
 /** State handed from one run to the next by continue-as-new. */
 export interface MembershipCarry {
   /** Visits still to happen, by appointment id. */
@@ -46,6 +62,8 @@ export interface MembershipCarry {
   seq: number;
   /** Which run this is (1 = the first). */
   run: number;
+  /** Changes queued but not yet written when the run handed over; the next run writes them first. */
+  pending?: MembershipEffect[];
 }
 
 export interface MembershipWorkflowInput {

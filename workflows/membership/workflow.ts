@@ -14,8 +14,9 @@
  * every wake-up; `extendValidity` moves it).
  *
  * History stays bounded: after each closed visit, or when Temporal suggests it, the run hands its
- * state to a new run with continue-as-new — after every queued change is written and every handler has
- * finished, so no signal or update is lost across the hand-over.
+ * state to a new run with continue-as-new once every handler has finished; changes queued but not yet
+ * written travel with the state (written first by the next run), so no signal or update is lost
+ * across the hand-over and a busy membership still hands over.
  */
 import {
   ApplicationFailure,
@@ -29,7 +30,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type * as activities from '../../activities';
-import type { MembershipTimelineEntry } from '../../activities/memberships';
 import {
   countVisits,
   expiryReminderAt,
@@ -39,12 +39,12 @@ import {
   visitsExhausted,
   type VisitOutcome,
 } from '../../src/memberships/policy';
-import type { MembershipCustomerEvent } from '../../src/messaging/membership-templates';
 import { CertificateNumber, ContactId, MembershipId, MembershipStage } from '../../temporal/search-attributes';
 import {
   type ExtendValidityRequest,
   MEMBERSHIP_REFUSALS,
   type MembershipCarry,
+  type MembershipEffect,
   type MembershipSnapshot,
   type MembershipState,
   type MembershipWorkflowInput,
@@ -67,9 +67,7 @@ const messaging = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-type Effect =
-  | { kind: 'record'; entry: MembershipTimelineEntry }
-  | { kind: 'message'; event: MembershipCustomerEvent; step: string };
+type Effect = MembershipEffect;
 
 const OUTCOME_WORDS: Record<Exclude<VisitOutcome, 'booked'>, string> = {
   used: 'Visit used',
@@ -110,7 +108,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
   const run = carried.run + 1;
   let closedThisRun = 0;
   let changed = false;
-  const effects: Effect[] = [];
+  const effects: Effect[] = [...(carried.pending ?? [])];
 
   const counts = () =>
     countVisits(membership.visitsTotal, [
@@ -150,7 +148,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     );
   };
 
-  const record = (entry: Omit<MembershipTimelineEntry, 'idempotencyKey'>) => {
+  const record = (entry: Omit<Extract<Effect, { kind: 'record' }>['entry'], 'idempotencyKey'>) => {
     seq += 1;
     effects.push({ kind: 'record', entry: { ...entry, idempotencyKey: `${workflowId}:e${seq}` } });
   };
@@ -326,12 +324,12 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     await drain();
     if (expired) break;
     if (closedThisRun > 0 || workflowInfo().continueAsNewSuggested) {
-      // Hand over only when nothing is in flight: every handler finished and every change recorded.
+      // Hand over once every handler has finished. Changes queued meanwhile (visits keep reporting
+      // while the last ones are written) travel with the state, so a busy membership still hands over.
       await condition(allHandlersFinished);
-      if (effects.length > 0) continue;
       await continueAsNew<typeof membershipWorkflow>({
         membership,
-        carried: { visits, closed, stage, expired, reminderSent, seq, run },
+        carried: { visits, closed, stage, expired, reminderSent, seq, run, pending: [...effects] },
       });
     }
     const left = counts().left;
