@@ -21,7 +21,6 @@ const up_statements = [
      ADD COLUMN workflow_started_at timestamptz`,
   `CREATE INDEX memberships_contact_idx ON memberships (contact_id)`,
   `CREATE INDEX appointments_membership_idx ON appointments (membership_id) WHERE membership_id IS NOT NULL`,
-  `CREATE INDEX timeline_events_membership_idx ON timeline_events (membership_id, id) WHERE membership_id IS NOT NULL`,
   `CREATE UNIQUE INDEX invoices_membership_purchase_key ON invoices (membership_id) WHERE appointment_id IS NULL`,
 ];
 
@@ -32,7 +31,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   const statements = [
     'DROP INDEX IF EXISTS invoices_membership_purchase_key',
-    'DROP INDEX IF EXISTS timeline_events_membership_idx',
     'DROP INDEX IF EXISTS appointments_membership_idx',
     'DROP INDEX IF EXISTS memberships_contact_idx',
     `ALTER TABLE memberships DROP COLUMN IF EXISTS visits_forfeited, DROP COLUMN IF EXISTS visits_returned,
