@@ -232,6 +232,51 @@ it('buys a membership, books two visits by certificate number, and the card foll
   expect(staffCard.status).toBe(200);
   expect(staffCard.body.workflow.counts).toMatchObject({ left: 2, returned: 1 });
 
+  // Staff complete the second visit: the visit is used, its invoice is zero and nothing is charged.
+  const deliver = await eventually(() =>
+    system.database.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('appointment_id', '=', visit2.body.appointment.id)
+      .where('kind', '=', 'deliver_service')
+      .executeTakeFirst(),
+  );
+  const completed = await api(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/complete`,
+    { form: { minutes: 60 }, channel: 'in_person' },
+    auth,
+  );
+  expect(completed.status).toBe(200);
+  const used = await eventually(async () => {
+    const c = (await byCertificate(card.certificateNumber)).body.membership;
+    return c.visits.used === 1 && c.stage === 'Appointment Unscheduled' && c;
+  });
+  expect(used.visits).toMatchObject({ used: 1, returned: 1, booked: 0, left: 1, bookable: 1 });
+  expect(used.nextVisit).toBeNull();
+  const visitInvoice = await eventually(() =>
+    system.database.db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('appointment_id', '=', visit2.body.appointment.id)
+      .where('status', '=', 'paid')
+      .executeTakeFirst(),
+  );
+  expect(visitInvoice.total_minor).toBe(0);
+  const visitCharges = await system.database.db
+    .selectFrom('payment_attempts')
+    .select('id')
+    .where('invoice_id', '=', visitInvoice.id)
+    .execute();
+  expect(visitCharges).toHaveLength(0);
+  const row = await system.database.db
+    .selectFrom('memberships')
+    .select(['visits_used', 'stage'])
+    .where('id', '=', card.id)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ visits_used: 1, stage: 'Appointment Unscheduled' });
+
   // The purchase confirmation went to the outbox with the certificate number.
   const messages = await system.database.db
     .selectFrom('messages')
