@@ -24,6 +24,7 @@ import {
 } from '../../workflows/membership/messages';
 import type { membershipWorkflow } from '../../workflows/membership/workflow';
 import { fakeWorld, snapshotAt } from '../support/fake-activities';
+import { recordHistory } from '../support/histories';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
 jest.setTimeout(240_000);
@@ -94,7 +95,16 @@ async function runMembership(
     });
     const handle = env.client.workflow.getHandle<typeof membershipWorkflow>(workflowId);
     try {
+      const firstRunId = (await handle.describe()).runId;
       await body({ handle, world, now, membership });
+      // Save the first run (it continued as new) and the last (completed) for the replay test.
+      const name = expect.getState().currentTestName ?? workflowId;
+      const first = env.client.workflow.getHandle(workflowId, firstRunId);
+      if ((await first.describe()).status.name !== 'RUNNING')
+        await recordHistory('membership', `first run ${name}`, first);
+      const last = await handle.describe();
+      if (last.runId !== firstRunId && last.status.name === 'COMPLETED')
+        await recordHistory('membership', `last run ${name}`, handle);
     } finally {
       const { status } = await handle.describe();
       if (status.name === 'RUNNING') await handle.terminate('test finished');
