@@ -127,16 +127,19 @@ export function billingActivities({ db, payments }: BillingDeps) {
           .executeTakeFirstOrThrow();
         const business = await trx.selectFrom('business').select('tax_rate_bps').executeTakeFirstOrThrow();
         const invoice = computeInvoice({
-          lines: serviceLines(
-            {
-              name: service.name,
-              pricing: service.pricing,
-              priceMinor: service.price_minor,
-              hourlyRateMinor: service.hourly_rate_minor,
-              incrementMinutes: service.billing_increment_minutes,
-            },
-            input.minutes,
-          ),
+          // A membership visit was paid for with the membership: a zero line, settled without a charge.
+          lines: appointment.membership_id
+            ? [{ description: `${service.name} (membership visit)`, quantity: 1, unitMinor: 0, amountMinor: 0 }]
+            : serviceLines(
+                {
+                  name: service.name,
+                  pricing: service.pricing,
+                  priceMinor: service.price_minor,
+                  hourlyRateMinor: service.hourly_rate_minor,
+                  incrementMinutes: service.billing_increment_minutes,
+                },
+                input.minutes,
+              ),
           taxRateBps: service.tax_rate_bps ?? business.tax_rate_bps,
           currency: service.currency.trim(),
         });

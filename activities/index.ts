@@ -12,6 +12,7 @@ import type { PaymentGateway } from '../src/payments/gateway';
 import { appointmentActivities } from './appointments';
 import { billingActivities } from './billing';
 import { inboundIntegrationActivities } from './integrations-inbound';
+import { membershipActivities, membershipSync } from './memberships';
 import { notificationActivities } from './notifications';
 import { outboundActivities } from './outbound';
 
@@ -24,12 +25,21 @@ export interface ActivityDeps {
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const appointments = appointmentActivities(deps);
+  const billing = billingActivities(deps);
+  const synced = membershipSync(deps.db);
   return {
-    ...appointmentActivities(deps),
+    ...appointments,
     ...notificationActivities(deps),
-    ...billingActivities(deps),
+    ...billing,
     ...inboundIntegrationActivities(deps),
     ...outboundActivities(deps),
+    ...membershipActivities(deps),
+    // Membership visits: the membership workflow hears of every change to its visits' rows.
+    applyReschedule: synced(appointments.applyReschedule),
+    applyStatusChange: synced(appointments.applyStatusChange),
+    setStage: synced(appointments.setStage),
+    completeDeliverTask: synced(billing.completeDeliverTask),
   };
 }
 

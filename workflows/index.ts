@@ -5,3 +5,4 @@
 export { appointmentWorkflow } from './appointment/workflow';
 export { inboundFetchWorkflow } from './integration-inbound/workflow';
 export { deliveryWorkflow } from './delivery/workflow';
+export { membershipWorkflow } from './membership/workflow';

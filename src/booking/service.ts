@@ -23,6 +23,8 @@ import type { Slot } from '../domain/availability';
 import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
 import { computeMarks, stageAt } from '../domain/marks';
 import { createManageToken } from '../manage/tokens';
+import { notifyMembershipOfVisit } from '../memberships/repository';
+import { reserveVisit, resolveVisitMembership } from '../memberships/service';
 import {
   AppointmentStage,
   AppointmentStartsAt,
@@ -64,6 +66,8 @@ export interface BookRequest {
   actor: Actor;
   channel: Channel;
   membershipId?: string | undefined;
+  /** A membership visit by certificate number (what the customer reads out); alternative to membershipId. */
+  certificateNumber?: string | undefined;
 }
 
 export interface BookResult {
@@ -142,6 +146,21 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     );
   }
 
+  // A membership visit: the membership must exist, be valid then and cover the service (issue 5).
+  const membership =
+    request.membershipId || request.certificateNumber
+      ? await resolveVisitMembership(
+          db,
+          {
+            membershipId: request.membershipId,
+            certificateNumber: request.certificateNumber,
+            serviceId: service.id,
+            startsAt: slot.startsAt,
+          },
+          now,
+        )
+      : null;
+
   const appointmentId = randomUUID();
   const workflowId = appointmentWorkflowId(appointmentId);
   let manageToken: string;
@@ -195,6 +214,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           .executeTakeFirstOrThrow();
         contactId = created.id;
       }
+      if (membership) await reserveVisit(trx, membership, request.membershipId ? 'membershipId' : 'certificateNumber');
       await trx
         .insertInto('appointments')
         .values({
@@ -202,7 +222,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           contact_id: contactId,
           staff_id: slot.staffId,
           service_id: service.id,
-          membership_id: request.membershipId ?? null,
+          membership_id: membership?.id ?? null,
           starts_at: new Date(slot.startsAt),
           ends_at: new Date(slot.endsAt),
           blocked_from: new Date(slot.blockedFrom),
@@ -218,8 +238,10 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
             }),
             now,
           ),
-          price_minor:
-            service.pricing === 'fixed'
+          // A membership visit is paid for by the membership: never charged again at close-out.
+          price_minor: membership
+            ? 0
+            : service.pricing === 'fixed'
               ? service.price_minor
               : Math.round((service.hourly_rate_minor * service.duration_minutes) / 60),
           currency: service.currency,
@@ -234,7 +256,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
         kind: 'booked',
         actor: request.actor.name,
         channel: request.channel,
-        summary: `Booked ${service.name} for ${new Date(slot.startsAt).toISOString()}${existing ? ' (returning customer)' : ''}`,
+        summary: `Booked ${service.name} for ${new Date(slot.startsAt).toISOString()}${existing ? ' (returning customer)' : ''}${membership ? ` on membership ${membership.certificateNumber}` : ''}`,
         data: {
           startsAt: new Date(slot.startsAt).toISOString(),
           staffId: slot.staffId,
@@ -307,6 +329,8 @@ export async function startAppointmentWorkflow(
     staticSummary: `${snapshot.serviceName} — ${people.contact} with ${people.staff}`,
     staticDetails: `Booked via ${bookedBy.channel} by ${bookedBy.actor.name}. Appointment ${appointmentId}, starts ${new Date(snapshot.startsAt).toISOString()} (${snapshot.timeZone}).`,
   });
+  // A membership visit: its membership hears of it before the row is marked (the reconciler retries).
+  await notifyMembershipOfVisit(deps.temporal, deps.db, appointmentId);
   await deps.db
     .updateTable('appointments')
     .set({ workflow_started_at: new Date() })

@@ -136,6 +136,12 @@ export interface MembershipPlansTable {
   currency: string;
   active: Generated<boolean>;
   created_at: CreatedAt;
+  // 0002_memberships
+  description: Generated<string>;
+  late_cancel_hours: Generated<number>;
+  late_cancel_forfeits: Generated<boolean>;
+  no_show_forfeits: Generated<boolean>;
+  expiry_reminder_days: Generated<number>;
 }
 
 export interface MembershipPlanServicesTable {
@@ -156,6 +162,13 @@ export interface MembershipsTable {
   workflow_id: string;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // 0002_memberships
+  visits_forfeited: Generated<number>;
+  visits_returned: Generated<number>;
+  time_zone: Generated<string>;
+  purchase_key: string | null;
+  expired_at: Timestamp | null;
+  workflow_started_at: Timestamp | null;
 }
 
 export interface AppointmentsTable {

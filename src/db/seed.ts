@@ -1,6 +1,6 @@
 /**
  * Demo data for a first `npm start`: one business with its time zone, two staff members with working
- * hours, three services (fixed and hourly, automatic and manual billing) and two contacts. Runs only on
+ * hours, three services (fixed and hourly, automatic and manual billing), a membership plan and two contacts. Runs only on
  * an empty database, inside one transaction, so a second start reuses what is there.
  */
 import type { Kysely } from 'kysely';
@@ -106,6 +106,24 @@ export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
         { staff_id: jordan.id, service_id: id('consultation') },
         { staff_id: jordan.id, service_id: id('on-site-repair') },
       ])
+      .execute();
+
+    // A membership plan (issue 5): five massages within six months, bought once, booked by certificate.
+    const plan = await trx
+      .insertInto('membership_plans')
+      .values({
+        name: 'Massage 5-pack',
+        description: 'Five Deep Tissue Massages within six months.',
+        visits_total: 5,
+        validity_days: 180,
+        price_minor: 49500,
+        currency: 'USD',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('membership_plan_services')
+      .values({ plan_id: plan.id, service_id: id('deep-tissue-massage') })
       .execute();
 
     const weekdays = (staffId: string, days: number[], start: string, end: string) =>

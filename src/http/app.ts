@@ -13,6 +13,7 @@ import { healthRouter } from './health';
 import { openApiDocument } from './openapi';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
+import { membershipsRouter } from './routes/memberships';
 import { manageBillingRouter } from './routes/manage-billing';
 import { paymentGatewayFromConfig } from '../payments/from-config';
 import type { PaymentGateway } from '../payments/gateway';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(integrationsRouter(deps));
   app.use(messageTemplatesRouter(deps));
   app.use(outboundRouter(deps));
+  app.use(membershipsRouter(deps));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

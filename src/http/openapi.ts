@@ -21,6 +21,7 @@ import {
 import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
 import { registerOutboundPaths } from './openapi-outbound';
+import { extendValidityBody, membershipPlanBody, membershipPurchaseBody } from './schemas';
 
 const error = z.object({
   error: z.object({
@@ -297,6 +298,56 @@ export function openApiDocument(): object {
     });
   }
   registerOutboundPaths(registry, { secured, errors, ok, json });
+  // Memberships (issue 5)
+  registry.registerPath({
+    method: 'get',
+    path: '/api/membership-plans',
+    summary: 'Membership plans for sale',
+    responses: ok('Plans'),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/membership-plans',
+    summary: 'Create a membership plan',
+    security: secured,
+    request: { body: json(membershipPlanBody) },
+    responses: { 201: { description: 'Created', ...json(z.object({}).passthrough()) }, ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/memberships',
+    summary: 'Buy a membership: charges the card, issues the certificate number (idempotent on idempotencyKey)',
+    request: { body: json(membershipPurchaseBody) },
+    responses: {
+      201: { description: 'Bought; the membership card', ...json(z.object({}).passthrough()) },
+      200: { description: 'The same purchase again; the first membership', ...json(z.object({}).passthrough()) },
+      402: { description: 'The card was declined', ...json(error) },
+      ...errors,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/memberships/certificates/{certificateNumber}',
+    summary: 'The membership card by certificate number',
+    request: { params: z.object({ certificateNumber: z.string() }) },
+    responses: { ...ok('Membership card'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/memberships/{id}',
+    summary: 'The membership card with the workflow state',
+    security: secured,
+    request: { params: id },
+    responses: { ...ok('Membership card and workflow state'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/memberships/{id}/extend',
+    summary: 'Move the end of validity',
+    security: secured,
+    request: { params: id, body: json(extendValidityBody) },
+    responses: { ...ok('Membership card'), ...errors },
+  });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

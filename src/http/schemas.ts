@@ -27,6 +27,12 @@ export const customerSchema = z.object({
   note: z.string().trim().max(2000, 'at most 2000 characters').optional(),
 });
 
+/** A membership visit (issue 5): the membership by id, or its certificate number as the customer reads it. */
+const membershipVisitFields = {
+  membershipId: uuid.optional(),
+  certificateNumber: z.string().trim().min(1, 'required').max(40, 'at most 40 characters').optional(),
+};
+
 export const bookingSchema = z
   .object({
     serviceId: uuid,
@@ -34,6 +40,7 @@ export const bookingSchema = z
     startsAt: instant,
     timeZone,
     customer: customerSchema,
+    ...membershipVisitFields,
   })
   .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
     message: 'a phone number is needed to receive SMS',
@@ -59,6 +66,7 @@ export const staffBookingSchema = z
     customer: customerSchema,
     channel: staffChannel,
     actor: actorSchema.optional(),
+    ...membershipVisitFields,
   })
   .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
     message: 'a phone number is needed to receive SMS',
@@ -126,3 +134,43 @@ export const completeTaskBody = z.object({
 });
 
 export const reassignTaskBody = z.object({ assigneeStaffId: uuid, actor: actorSchema.optional() });
+
+// --- memberships (issue 5) ---------------------------------------------------------------------------
+
+export const membershipPlanBody = z.object({
+  name: z.string().trim().min(1, 'required').max(200),
+  description: z.string().trim().max(2000).optional(),
+  visitsTotal: z.number().int('expected a whole number').min(1).max(1000).nullable(),
+  validityDays: z.number().int('expected a whole number').min(1).max(3660),
+  priceMinor: z.number().int('expected a whole number of minor units').min(0),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code such as USD'),
+  serviceIds: z.array(uuid).max(100).default([]),
+  lateCancelHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 30)
+    .optional(),
+  lateCancelForfeits: z.boolean().optional(),
+  noShowForfeits: z.boolean().optional(),
+  expiryReminderDays: z.number().int().min(0).max(365).optional(),
+});
+
+export const membershipPurchaseBody = z
+  .object({
+    planId: uuid,
+    timeZone,
+    customer: customerSchema.pick({ name: true, email: true, phone: true, smsOptIn: true }),
+    paymentMethodId: z.string().trim().min(1, 'required').max(255),
+    idempotencyKey: z.string().trim().min(8, 'at least 8 characters').max(200, 'at most 200 characters'),
+  })
+  .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
+    message: 'a phone number is needed to receive SMS',
+    path: ['customer', 'phone'],
+  });
+
+export const extendValidityBody = z.object({
+  validUntil: instant,
+  channel: staffChannel,
+  actor: actorSchema.optional(),
+});

@@ -179,6 +179,14 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     async markDeliveryFailed(input) {
       record('markDeliveryFailed', input);
     },
+    // Memberships (test/workflows/membership.test.ts has its own fakes for these).
+    async recordMembershipChange(input) {
+      record('recordMembershipChange', input);
+    },
+    async sendMembershipMessage(input) {
+      record('sendMembershipMessage', input);
+      return { messageIds: [] };
+    },
   };
 
   return {

@@ -4,12 +4,14 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_memberships';
 import * as m0003 from './0003_messaging';
 import * as m0004 from './0004_integration_inbound';
 import * as m0006 from './0006_outbound_webhooks';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_memberships': m0002,
   '0003_messaging': m0003,
   '0004_integration_inbound': m0004,
   '0006_outbound_webhooks': m0006,

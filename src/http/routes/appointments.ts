@@ -55,6 +55,8 @@ export function appointmentsRouter(deps: AppDeps): Router {
       customer: body.customer,
       actor: actorOf(res, body.actor),
       channel: body.channel,
+      membershipId: body.membershipId,
+      certificateNumber: body.certificateNumber,
     });
     res.status(201).json(booked);
   });

@@ -8,6 +8,7 @@ import { availableSlots } from '../../availability/service';
 import { alternatives, book, type BookRequest, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
 import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDate, type Slot } from '../../domain/availability';
+import { MembershipError } from '../../memberships/service';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { appointmentView, slotViews } from '../views';
@@ -72,6 +73,9 @@ export async function requireOfferedSlot(
 
 export async function httpErrorForBooking(db: Kysely<Database>, error: unknown): Promise<HttpError> {
   if (error instanceof SlotUnavailableError) return slotUnavailable(db, error.message, error.nextSlots);
+  if (error instanceof MembershipError) {
+    return new HttpError(error.status, error.code, error.message, {}, [{ field: error.field, message: error.message }]);
+  }
   if (error instanceof UnknownEntityError) {
     return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: error.field, message: error.message }]);
   }

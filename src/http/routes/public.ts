@@ -71,6 +71,8 @@ export function publicRouter(deps: AppDeps): Router {
       customer: body.customer,
       actor: { kind: 'customer', name: body.customer.name },
       channel: 'web',
+      membershipId: body.membershipId,
+      certificateNumber: body.certificateNumber,
     });
     res.status(201).json(booked);
   });

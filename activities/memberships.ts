@@ -1,0 +1,240 @@
+/**
+ * Membership activities:
+ * - `recordMembershipChange` writes the membership workflow's state onto the membership row (absolute
+ *   values, so a retry or a replay writes the same thing) and appends its timeline entry once;
+ * - `sendMembershipMessage` renders a membership message, stores it in the outbox (idempotency key
+ *   from workflow id + step + channel) and delivers it through the configured provider;
+ * - `membershipSync` wraps the activities that change an appointment row so that, when the
+ *   appointment is a membership visit, the membership workflow hears of the change at once. The
+ *   appointment workflow itself is untouched (no patch, no new commands in its history).
+ */
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { appendTimeline } from '../src/appointments/repository';
+import type { Config } from '../src/config';
+import type { Database, MessageChannel } from '../src/db/schema';
+import type { MembershipStage } from '../src/domain/stages';
+import { countVisits } from '../src/memberships/policy';
+import { loadMembership, notifyMembershipOfVisit } from '../src/memberships/repository';
+import {
+  type MembershipCustomerEvent,
+  type MembershipMessageContext,
+  renderMembershipEmail,
+  renderMembershipSms,
+} from '../src/messaging/membership-templates';
+import type { MessageProviders } from '../src/messaging/providers';
+import type { MembershipEffect } from '../workflows/membership/messages';
+
+export interface MembershipActivityDeps {
+  db: Kysely<Database>;
+  config: Config;
+  providers: MessageProviders;
+}
+
+export type MembershipTimelineEntry = Extract<MembershipEffect, { kind: 'record' }>['entry'];
+
+export interface RecordMembershipChangeInput {
+  membershipId: string;
+  stage: MembershipStage;
+  visitsUsed: number;
+  visitsForfeited: number;
+  visitsReturned: number;
+  validUntil: number;
+  expired: boolean;
+  entry: MembershipTimelineEntry;
+}
+
+export interface SendMembershipMessageInput {
+  membershipId: string;
+  workflowId: string;
+  event: MembershipCustomerEvent;
+  step: string;
+  expiredReason?: 'visits_used' | 'validity_ended';
+}
+
+export function membershipActivities({ db, config, providers }: MembershipActivityDeps) {
+  return {
+    async recordMembershipChange(input: RecordMembershipChangeInput): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('memberships')
+          .select(['id', 'contact_id', 'visits_total', 'expired_at'])
+          .where('id', '=', input.membershipId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row) throw new Error(`Membership ${input.membershipId} does not exist`);
+        const now = new Date();
+        await trx
+          .updateTable('memberships')
+          .set({
+            stage: input.stage,
+            // The row's CHECK keeps used ≤ total; forfeited visits are counted apart.
+            visits_used: input.visitsUsed,
+            visits_forfeited: input.visitsForfeited,
+            visits_returned: input.visitsReturned,
+            valid_until: new Date(input.validUntil),
+            ...(input.expired && !row.expired_at ? { expired_at: now } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        const actor = input.entry.actor;
+        await appendTimeline(trx, {
+          membershipId: row.id,
+          contactId: row.contact_id,
+          appointmentId: input.entry.appointmentId ?? null,
+          kind: input.entry.kind,
+          actor: actor ? `${actor.name}${actor.kind === 'customer' ? '' : ` (${actor.kind})`}` : 'appointflow',
+          channel: input.entry.channel ?? 'system',
+          summary: input.entry.summary,
+          data: {
+            ...input.entry.data,
+            stage: input.stage,
+            visitsUsed: input.visitsUsed,
+            visitsForfeited: input.visitsForfeited,
+          },
+          idempotencyKey: input.entry.idempotencyKey,
+        });
+      });
+    },
+
+    async sendMembershipMessage(input: SendMembershipMessageInput): Promise<{ messageIds: string[] }> {
+      const membership = await loadMembership(db, { id: input.membershipId });
+      if (!membership) throw new Error(`Membership ${input.membershipId} does not exist`);
+      const [contact, business, plan, services, visits] = await Promise.all([
+        db.selectFrom('contacts').selectAll().where('id', '=', membership.contactId).executeTakeFirstOrThrow(),
+        db.selectFrom('business').selectAll().executeTakeFirstOrThrow(),
+        db.selectFrom('membership_plans').selectAll().where('id', '=', membership.planId).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('membership_plan_services as ps')
+          .innerJoin('services as s', 's.id', 'ps.service_id')
+          .select('s.name')
+          .where('ps.plan_id', '=', membership.planId)
+          .orderBy('s.name')
+          .execute(),
+        db
+          .selectFrom('appointments')
+          .select(['status'])
+          .where('membership_id', '=', membership.id)
+          .where('status', 'in', ['scheduled', 'in_progress'])
+          .execute(),
+      ]);
+      const counts = countVisits(membership.visitsTotal, [
+        ...visits.map(() => 'booked' as const),
+        ...Array.from({ length: membership.visitsUsed }, () => 'used' as const),
+        ...Array.from({ length: membership.visitsForfeited }, () => 'forfeited' as const),
+      ]);
+      const base = config.http.publicBaseUrl;
+      const context: MembershipMessageContext = {
+        business: { name: business.name, email: business.email, phone: business.phone },
+        contact: { name: contact.name },
+        plan: {
+          name: plan.name,
+          priceMinor: plan.price_minor,
+          currency: plan.currency.trim(),
+          services: services.map((s) => s.name),
+        },
+        membership: {
+          certificateNumber: membership.certificateNumber,
+          visitsTotal: membership.visitsTotal,
+          visitsLeft: counts.left,
+          validUntil: membership.validUntil.getTime(),
+          timeZone: membership.timeZone,
+          ...(input.expiredReason ? { expiredReason: input.expiredReason } : {}),
+        },
+        bookingUrl: `${base}/book?certificate=${encodeURIComponent(membership.certificateNumber)}`,
+        renewUrl: `${base}/memberships/plans/${membership.planId}`,
+      };
+      const recipients: Array<{ channel: MessageChannel; to: string }> = [];
+      if (!contact.email_bounced_at) recipients.push({ channel: 'email', to: contact.email });
+      if (contact.sms_opt_in && !contact.sms_opted_out_at && contact.phone)
+        recipients.push({ channel: 'sms', to: contact.phone });
+      const keyOf = (channel: MessageChannel) => `${input.workflowId}:${input.step}:${channel}:customer`;
+      for (const recipient of recipients) {
+        const email = recipient.channel === 'email' ? renderMembershipEmail(input.event, context) : null;
+        await db
+          .insertInto('messages')
+          .values({
+            membership_id: membership.id,
+            contact_id: contact.id,
+            channel: recipient.channel,
+            template: input.event,
+            recipient: recipient.to,
+            subject: email?.subject ?? null,
+            body: email ? email.text : renderMembershipSms(input.event, context),
+            html: email?.html ?? null,
+            provider: recipient.channel === 'sms' ? providers.sms.name : providers.email.name,
+            idempotency_key: keyOf(recipient.channel),
+          })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .execute();
+      }
+      const keys = recipients.map((r) => keyOf(r.channel));
+      if (keys.length === 0) return { messageIds: [] };
+      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', keys).execute();
+      for (const message of messages) {
+        if (message.status !== 'queued') continue;
+        const provider = message.channel === 'sms' ? providers.sms : providers.email;
+        const { providerMessageId } = await provider.send({
+          id: message.id,
+          channel: message.channel,
+          to: message.recipient,
+          subject: message.subject,
+          text: message.body,
+          html: message.html,
+          attachments: message.attachments,
+          idempotencyKey: message.idempotency_key,
+        });
+        const now = new Date();
+        await db
+          .updateTable('messages')
+          .set({
+            status: 'sent',
+            provider: provider.name,
+            provider_message_id: providerMessageId,
+            sent_at: now,
+            updated_at: now,
+          })
+          .where('id', '=', message.id)
+          .where('status', '=', 'queued')
+          .execute();
+        await appendTimeline(db, {
+          membershipId: membership.id,
+          contactId: contact.id,
+          kind: 'message:sent',
+          actor: 'appointflow',
+          channel: message.channel,
+          summary: `${message.channel === 'sms' ? 'SMS' : 'Email'} "${message.template}" sent to ${message.recipient} via ${provider.name}`,
+          data: { messageId: message.id, template: message.template },
+          idempotencyKey: `${message.idempotency_key}:sent`,
+        });
+      }
+      return { messageIds: messages.map((m) => m.id) };
+    },
+  };
+}
+
+/** The worker's client inside an activity; undefined when called outside one (plain unit tests). */
+function activityClient(): Client | undefined {
+  try {
+    return Context.current().client;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps an activity that changes an appointment row: after the change (also when it was already
+ * applied and the activity answers from its idempotency record), the appointment's membership, if any,
+ * is sent the visit's current state. A failed signal fails the activity, whose retry is idempotent.
+ */
+export function membershipSync(db: Kysely<Database>, client: () => Client | undefined = activityClient) {
+  return <I extends { appointmentId: string }, R>(fn: (input: I) => Promise<R>) =>
+    async (input: I): Promise<R> => {
+      const result = await fn(input);
+      const temporal = client();
+      if (temporal) await notifyMembershipOfVisit(temporal, db, input.appointmentId);
+      return result;
+    };
+}

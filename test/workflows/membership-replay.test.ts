@@ -1,0 +1,36 @@
+/**
+ * Replays the saved membership histories (test/histories/membership/: first runs that continued as new
+ * and last runs that expired) against the current workflow bundle, so a change that running
+ * memberships could not follow fails here. Record them with
+ * `RECORD_HISTORIES=1 npm test -- --selectProjects system --testPathPatterns workflows/membership.test`.
+ */
+import { Worker } from '@temporalio/worker';
+import { savedHistories } from '../support/histories';
+import { workflowBundle } from '../support/temporal';
+
+const histories = savedHistories('membership');
+
+it('has saved membership histories: a hand-over by continue-as-new and an expiry', () => {
+  const names = histories.map((h) => h.name).join(' ');
+  expect(histories.length).toBeGreaterThanOrEqual(6);
+  expect(names).toContain('first-run');
+  expect(names).toContain('last-run');
+  const events = histories.flatMap((h) => h.history.events ?? []);
+  expect(events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
+  expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true);
+});
+
+it('replays every saved membership history without non-determinism', async () => {
+  const results = Worker.runReplayHistories(
+    { workflowBundle: workflowBundle() },
+    histories.map(({ name, history }) => ({ workflowId: name, history })),
+  );
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of results) {
+    replayed += 1;
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(histories.length);
+});
