@@ -21,6 +21,7 @@ import { seedDemoData } from './db/seed';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { closeServer, listen } from './server';
+import { buildWebBundle, webBundleBuilt } from './web/bundle';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
@@ -111,6 +112,10 @@ async function main(): Promise<void> {
     const reconciler = startReconciler({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });
 
+    if (!webBundleBuilt()) {
+      logger.info('building the web app (first start)');
+      await buildWebBundle({ quiet: true });
+    }
     const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
     cleanups.push({ name: 'http server', run: () => closeServer(server) });
 
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
       ...(existsSync(demoKeyFile)
         ? [`  Staff API key   in ${demoKeyFile} (send as "Authorization: Bearer <key>")`]
         : []),
+      `  Admin app       ${config.http.publicBaseUrl}/admin (demo sign-in: see README)`,
       'Press Ctrl-C to stop.',
       '',
     ];

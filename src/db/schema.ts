@@ -342,6 +342,9 @@ export interface Database {
   inbound_events: InboundEventsTable;
   api_keys: ApiKeysTable;
   manage_tokens: ManageTokensTable;
+  staff_accounts: StaffAccountsTable;
+  staff_sessions: StaffSessionsTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -353,3 +356,33 @@ export type AppointmentUpdate = Updateable<AppointmentsTable>;
 export type Message = Selectable<MessagesTable>;
 export type Task = Selectable<TasksTable>;
 export type TimelineEvent = Selectable<TimelineEventsTable>;
+
+/** Admin web app sign-in (migration 0005). */
+export interface StaffAccountsTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** The staff member this account is (required for technicians: they see their own day). */
+  staff_id: string | null;
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  key: string;
+  failures: Generated<number>;
+  window_started_at: UpdatedAt;
+  locked_until: Timestamp | null;
+}

@@ -19,6 +19,9 @@ import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
+import { adminRouter } from './routes/admin';
+import { staffSessionRouter } from './routes/staff-session';
+import { webRouter } from './web';
 
 export interface AppDeps {
   config: Config;
@@ -52,6 +55,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
+  app.use(staffSessionRouter(deps));
+  app.use(adminRouter(deps));
+  app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

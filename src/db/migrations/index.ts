@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0005 from './0005_staff_accounts';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0005_staff_accounts': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,298 @@
+/**
+ * The admin app and the customer pages in headless Chromium against the whole system (dev server,
+ * database, worker with the real activities, HTTP server serving the built bundle):
+ * - a guest books on a 390×844 phone viewport, in their own (detected) time zone;
+ * - staff sign in, find the booking on the calendar and the pipeline board, and reschedule it with
+ *   the slot picker (a workflow update);
+ * - a customer cancels from the manage link, and the link is dead afterwards, saying why;
+ * - the customer saves a test card; staff complete deliver → billable hours → charge, and the invoice
+ *   is paid.
+ * Screenshots of each main screen are saved to test-artifacts/screenshots/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_ADMIN } from '../../src/db/seed';
+import { launchChromium, screenshot } from '../support/browser';
+import { api, eventually, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+let system: System;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([startSystem(), launchChromium()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+async function newPage(options: { mobile?: boolean; timezoneId: string }): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: system.baseUrl,
+    timezoneId: options.timezoneId,
+    locale: 'en-US',
+    ...(options.mobile
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+      : { viewport: { width: 1360, height: 900 } }),
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+const db = () => system.database.db;
+const GUEST = { name: 'Riley Guest', email: 'riley.guest@example.com', phone: '+13105550142' };
+
+let guestAppointmentId: string;
+let guestManagePath: string;
+let staffPage: Page;
+
+it('a guest books on a phone, in their own time zone', async () => {
+  const page = await newPage({ mobile: true, timezoneId: 'America/Los_Angeles' });
+  await page.goto('/book/on-site-repair');
+  await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+  const firstSlot = page.locator('.slot-picker button.slot').first();
+  await firstSlot.waitFor();
+  expect(await page.getByLabel('Service').locator('option:checked').textContent()).toContain('On-site Repair');
+  expect(await page.getByLabel('Times shown in').inputValue()).toBe('America/Los_Angeles');
+  const startsAt = await firstSlot.getAttribute('data-starts-at');
+  await firstSlot.click();
+  await page.getByText('Selected:').waitFor();
+  await page.getByLabel('Name', { exact: true }).fill(GUEST.name);
+  await page.getByLabel('Email').fill(GUEST.email);
+  await page.getByLabel(/Mobile phone/).fill(GUEST.phone);
+  await page.getByLabel(/Text me reminders/).check();
+  await page.getByLabel(/Address/).fill('12 Ocean Ave, Santa Monica, CA');
+  await page.getByLabel(/Note for us/).fill('Gate code 1234');
+  // Nothing overflows sideways on the phone.
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  await screenshot(page, '01-booking-page-phone');
+  await page.getByRole('button', { name: 'Book this time' }).click();
+  await page.getByRole('heading', { name: "You're booked" }).waitFor();
+  await screenshot(page, '02-booking-confirmed-phone');
+
+  const row = await db()
+    .selectFrom('appointments as a')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .select(['a.id', 'a.starts_at', 'a.time_zone', 'a.source', 'a.client_note', 'c.sms_opt_in'])
+    .where('c.email', '=', GUEST.email)
+    .executeTakeFirstOrThrow();
+  expect(row.starts_at.toISOString()).toBe(new Date(startsAt!).toISOString());
+  expect(row.time_zone).toBe('America/Los_Angeles');
+  expect(row.sms_opt_in).toBe(true);
+  expect(row.client_note).toBe('Gate code 1234');
+  guestAppointmentId = row.id;
+  guestManagePath = (await page.getByRole('link', { name: 'View or change your appointment' }).getAttribute('href'))!;
+  expect(guestManagePath).toMatch(/^\/manage\/[\w-]+$/);
+
+  // A returning customer's details are recognised on the next visit.
+  await page.goto('/book');
+  await page.getByText('Welcome back').waitFor();
+  expect(await page.getByLabel('Email').inputValue()).toBe(GUEST.email);
+});
+
+it('staff sign in, find the booking on the calendar and the pipeline board, and reschedule it with the slot picker', async () => {
+  staffPage = await newPage({ timezoneId: 'America/New_York' });
+  const page = staffPage;
+  await page.goto('/admin');
+  await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
+  await screenshot(page, '03-sign-in');
+  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('The email or password is not correct.').waitFor();
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'af_session')!;
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+
+  // Calendar (week, everyone): the booking is there, coloured by its stage.
+  const onCalendar = page.locator('.calendar a.appt', { hasText: GUEST.name });
+  await onCalendar.waitFor();
+  const { stage } = await db()
+    .selectFrom('appointments')
+    .select('stage')
+    .where('id', '=', guestAppointmentId)
+    .executeTakeFirstOrThrow();
+  expect(await onCalendar.getAttribute('title')).toBe(stage);
+  await screenshot(page, '04-calendar-week');
+  await page.getByLabel('View').selectOption('day');
+  await page.getByLabel('Staff').selectOption({ label: 'Jordan Patel' });
+  await screenshot(page, '05-calendar-day-jordan');
+
+  // Pipeline board: in its stage's column.
+  await page.getByRole('link', { name: 'Pipeline' }).click();
+  await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
+  await page.locator(`section[aria-label="${stage}"] a.appt`, { hasText: GUEST.name }).waitFor();
+  await screenshot(page, '06-pipeline-board');
+
+  // Back to the calendar, open the card, reschedule with the slot picker.
+  await page.getByRole('link', { name: 'Calendar' }).click();
+  await page.locator('.calendar a.appt', { hasText: GUEST.name }).click();
+  await page.getByRole('heading', { name: `${GUEST.name} — On-site Repair` }).waitFor();
+  await page.getByRole('link', { name: 'Open the workflow in Temporal Web UI' }).waitFor();
+  expect(await page.getByRole('link', { name: 'Open the workflow in Temporal Web UI' }).getAttribute('href')).toContain(
+    `/namespaces/default/workflows/appointment%3A${guestAppointmentId}`,
+  );
+  await page.locator('table', { hasText: 'Booked' }).first().waitFor();
+  await screenshot(page, '07-appointment-card');
+  const before = await db()
+    .selectFrom('appointments')
+    .select('starts_at')
+    .where('id', '=', guestAppointmentId)
+    .executeTakeFirstOrThrow();
+  await page.getByRole('button', { name: 'Reschedule', exact: true }).click();
+  const slots = page.locator('form[aria-label="Reschedule"] button.slot');
+  await slots.first().waitFor();
+  const target = slots.nth((await slots.count()) - 1);
+  const newStart = (await target.getAttribute('data-starts-at'))!;
+  expect(new Date(newStart).getTime()).not.toBe(before.starts_at.getTime());
+  await target.click();
+  await page.getByLabel('Public note').fill('Please park on the street.');
+  await page.getByText('The reschedule message the customer gets').waitFor();
+  await screenshot(page, '08-reschedule-slot-picker');
+  await page.getByRole('button', { name: /^Move to/ }).click();
+  await page.getByText('Rescheduled.').waitFor();
+  const after = await db()
+    .selectFrom('appointments')
+    .select(['starts_at', 'public_notes'])
+    .where('id', '=', guestAppointmentId)
+    .executeTakeFirstOrThrow();
+  expect(after.starts_at.toISOString()).toBe(new Date(newStart).toISOString());
+  const event = await eventually(() =>
+    db()
+      .selectFrom('timeline_events')
+      .select(['actor', 'channel'])
+      .where('appointment_id', '=', guestAppointmentId)
+      .where('kind', 'like', '%reschedul%')
+      .executeTakeFirst(),
+  );
+  expect(event.actor).toContain('Avery Chen');
+});
+
+it('a customer cancels from the manage link, and the link is dead afterwards', async () => {
+  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
+    system,
+    'GET',
+    '/api/services',
+  );
+  const consultation = services.services.find((s) => s.slug === 'consultation')!.id;
+  const from = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 9 * 86400_000).toISOString().slice(0, 10);
+  const availability = await api<{ days: Array<{ slots: Array<{ startsAt: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${consultation}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
+  );
+  const booked = await api<{ manageUrl: string; appointment: { id: string } }>(system, 'POST', '/api/bookings', {
+    serviceId: consultation,
+    startsAt: availability.body.days[0]!.slots[0]!.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Dana Cancel', email: 'dana.cancel@example.com' },
+  });
+  expect(booked.status).toBe(201);
+  const managePath = new URL(booked.body.manageUrl).pathname;
+
+  const page = await newPage({ mobile: true, timezoneId: 'America/New_York' });
+  await page.goto(managePath);
+  await page.getByRole('heading', { name: 'Your appointment' }).waitFor();
+  await screenshot(page, '09-manage-page-phone');
+  await page.getByRole('button', { name: 'Cancel appointment' }).click();
+  await page.getByRole('dialog', { name: 'Cancel this appointment?' }).waitFor();
+  await page.getByLabel('Reason (optional)').fill('Plans changed');
+  await screenshot(page, '10-manage-cancel-confirmation');
+  await page.getByRole('button', { name: 'Yes, cancel' }).click();
+  await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+
+  const row = await db()
+    .selectFrom('appointments')
+    .select(['status', 'cancel_reason'])
+    .where('id', '=', booked.body.appointment.id)
+    .executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: 'cancelled', cancel_reason: 'Plans changed' });
+
+  // Opening the link again: dead, saying why and what to do instead.
+  await page.goto(managePath);
+  await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+  await page.getByText('This appointment was cancelled, so this link no longer works.').waitFor();
+  expect(await page.getByRole('link', { name: 'Book a new appointment' }).getAttribute('href')).toBe(
+    '/book/consultation',
+  );
+  await screenshot(page, '11-manage-dead-link');
+});
+
+it('the customer saves a test card; staff complete deliver → billable hours → charge, and the invoice is paid', async () => {
+  const customer = await newPage({ mobile: true, timezoneId: 'America/Los_Angeles' });
+  await customer.goto(`${guestManagePath}/card`);
+  await customer.getByRole('heading', { name: 'Update your card' }).waitFor();
+  await customer.getByText('Test mode: payments are simulated').waitFor();
+  await screenshot(customer, '12-card-update-test-mode');
+  await customer.getByRole('button', { name: 'Save card' }).click();
+  await customer.getByText('Test card saved (pm_card_visa).').waitFor();
+
+  const page = staffPage;
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+  await page.getByRole('button', { name: 'All tasks' }).click();
+  const deliver = page.locator('article.task', {
+    has: page.locator(`a[href="/admin/appointments/${guestAppointmentId}"]`),
+    hasText: 'Deliver On-site Repair',
+  });
+  await deliver.waitFor();
+  await screenshot(page, '13-task-inbox');
+  await deliver.getByLabel('Billable hours').fill('1.5');
+  await deliver.getByLabel('Work notes').fill('Replaced the valve');
+  await deliver.getByRole('button', { name: 'Service delivered' }).click();
+  await page.getByText('Done: Deliver On-site Repair').waitFor();
+  const appointment = await db()
+    .selectFrom('appointments')
+    .select('billable_minutes')
+    .where('id', '=', guestAppointmentId)
+    .executeTakeFirstOrThrow();
+  expect(appointment.billable_minutes).toBe(90);
+
+  // The manual billing policy opens a charge task once the invoice exists.
+  const charge = page.locator('article.task', {
+    has: page.locator(`a[href="/admin/appointments/${guestAppointmentId}"]`),
+    hasText: 'Charge On-site Repair',
+  });
+  await eventually(async () => {
+    await page.getByRole('button', { name: 'All tasks' }).click();
+    return (await charge.count()) > 0;
+  });
+  await screenshot(page, '14-charge-task');
+  await charge.getByRole('button', { name: 'Charge the saved card' }).click();
+  await page.getByText('Done: Charge On-site Repair').waitFor();
+
+  const invoice = await eventually(() =>
+    db()
+      .selectFrom('invoices')
+      .select(['status', 'total_minor'])
+      .where('appointment_id', '=', guestAppointmentId)
+      .where('status', '=', 'paid')
+      .executeTakeFirst(),
+  );
+  expect(invoice.total_minor).toBeGreaterThan(0);
+  await page.goto(`/admin/appointments/${guestAppointmentId}`);
+  await page.getByText(/#\d+ · paid/).waitFor();
+  await page.getByText('1.50').waitFor();
+  await screenshot(page, '15-appointment-card-paid');
+
+  // The other screens render for staff.
+  for (const [link, heading, shot] of [
+    ['Messages', 'Messages', '16-messages'],
+    ['Contacts', 'Contacts', '17-contacts'],
+    ['Settings', 'Settings', '18-settings'],
+    ['New booking', 'New booking for a caller', '19-new-booking'],
+  ] as const) {
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { name: heading }).waitFor();
+    await screenshot(page, shot);
+  }
+  await page.getByRole('link', { name: 'Messages', exact: true }).click();
+  await page.locator('td', { hasText: GUEST.email }).first().waitFor();
+});
