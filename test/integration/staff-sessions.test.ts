@@ -1,0 +1,156 @@
+/**
+ * Staff sign-in for the admin web app through HTTP: the session cookie's attributes, CSRF on
+ * state-changing requests, the per-email-and-IP lockout, a technician limited to their own day, sign
+ * out, and API keys still working on the same routes.
+ */
+import { createApiKey } from '../../src/auth/api-keys';
+import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
+import { MAX_FAILURES } from '../../src/staff/accounts';
+import { api, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+let system: System;
+let bearer: Record<string, string>;
+beforeAll(async () => {
+  system = await startSystem();
+  bearer = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Back office')).key}` };
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+async function signIn(email: string, password: string) {
+  const response = await fetch(`${system.baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await response.json()) as { csrfToken?: string; staff?: { role: string; staffId: string } };
+  const setCookie = response.headers.get('set-cookie') ?? '';
+  return {
+    status: response.status,
+    body,
+    setCookie,
+    retryAfter: response.headers.get('retry-after'),
+    cookie: setCookie.split(';')[0] ?? '',
+  };
+}
+
+const week = () => {
+  const from = new Date(Date.now() - 86400_000).toISOString();
+  const to = new Date(Date.now() + 14 * 86400_000).toISOString();
+  return `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+};
+
+it('signs in with a hashed password into an HttpOnly, SameSite=Lax session cookie and answers who is signed in', async () => {
+  expect((await signIn(DEMO_ADMIN.email, 'wrong password')).status).toBe(401);
+  const missing = await api(system, 'POST', '/api/session', { email: DEMO_ADMIN.email });
+  expect(missing.status).toBe(400);
+  expect(JSON.stringify(missing.body)).toContain('password');
+
+  const ok = await signIn(DEMO_ADMIN.email.toUpperCase(), DEMO_ADMIN.password);
+  expect(ok.status).toBe(200);
+  expect(ok.setCookie).toMatch(/^af_session=[\w-]{43}; Path=\/; Expires=.*; HttpOnly; SameSite=Lax$/);
+  expect(ok.setCookie).not.toContain('Secure'); // plain http here; Secure over https
+  expect(ok.body.staff).toMatchObject({ role: 'admin', email: DEMO_ADMIN.email });
+
+  const me = await api(system, 'GET', '/api/session', undefined, { cookie: ok.cookie });
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ csrfToken: ok.body.csrfToken });
+
+  const stored = await system.database.db.selectFrom('staff_accounts').select('password_hash').execute();
+  for (const row of stored) expect(row.password_hash).toMatch(/^scrypt\$/);
+});
+
+it('needs the CSRF token for state-changing requests made with the session cookie; API keys keep working', async () => {
+  const { cookie, body } = await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+  const read = await api(system, 'GET', `/api/admin/calendar?${week()}`, undefined, { cookie });
+  expect(read.status).toBe(200);
+
+  const target = '/api/tasks/00000000-0000-4000-8000-000000000000/reassign';
+  const payload = { assigneeStaffId: '00000000-0000-4000-8000-000000000001' };
+  const forged = await api<{ error: { code: string } }>(system, 'POST', target, payload, { cookie });
+  expect(forged.status).toBe(403);
+  expect(forged.body.error.code).toBe('csrf_failed');
+  const wrong = await api(system, 'POST', target, payload, { cookie, 'x-csrf-token': 'not-the-token' });
+  expect(wrong.status).toBe(403);
+  const withToken = await api(system, 'POST', target, payload, { cookie, 'x-csrf-token': body.csrfToken! });
+  expect(withToken.status).toBe(422); // past authentication: the unknown staff member is named
+
+  expect((await api(system, 'GET', `/api/admin/calendar?${week()}`, undefined, bearer)).status).toBe(200);
+  expect((await api(system, 'GET', `/api/admin/calendar?${week()}`)).status).toBe(401);
+  const invalid = await api<{ error: { fields: Array<{ field: string }> } }>(
+    system,
+    'GET',
+    '/api/admin/calendar?from=yesterday',
+    undefined,
+    bearer,
+  );
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error.fields.map((f) => f.field)).toEqual(expect.arrayContaining(['from', 'to']));
+});
+
+it('a technician sees only their own day and not the office screens', async () => {
+  const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
+    system,
+    'GET',
+    '/api/services',
+  );
+  const massage = services.services.find((s) => s.slug === 'deep-tissue-massage')!.id; // Avery only
+  const from = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 9 * 86400_000).toISOString().slice(0, 10);
+  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string; staffId: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${massage}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
+  );
+  const slot = slots.body.days.find((d) => d.slots.length)!.slots[0]!;
+  const booked = await api(system, 'POST', '/api/bookings', {
+    serviceId: massage,
+    startsAt: slot.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Kim Office', email: 'kim.office@example.com' },
+  });
+  expect(booked.status).toBe(201);
+
+  const range = `${week()}&staffId=${slot.staffId}`;
+  const admin = await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+  const asAdmin = await api<{ appointments: unknown[] }>(system, 'GET', `/api/admin/calendar?${range}`, undefined, {
+    cookie: admin.cookie,
+  });
+  expect(asAdmin.body.appointments).toHaveLength(1);
+
+  const tech = await signIn(DEMO_TECHNICIAN.email, DEMO_TECHNICIAN.password);
+  expect(tech.body.staff?.role).toBe('technician');
+  const asTech = await api<{ appointments: unknown[] }>(system, 'GET', `/api/admin/calendar?${range}`, undefined, {
+    cookie: tech.cookie,
+  });
+  expect(asTech.status).toBe(200);
+  expect(asTech.body.appointments).toHaveLength(0); // asked for Avery's day, got their own (empty)
+  for (const path of ['/api/admin/board', '/api/admin/messages', '/api/admin/contacts', '/api/admin/settings']) {
+    expect((await api(system, 'GET', path, undefined, { cookie: tech.cookie })).status).toBe(403);
+  }
+});
+
+it('signing out ends the session', async () => {
+  const { cookie, body } = await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+  expect((await api(system, 'DELETE', '/api/session', undefined, { cookie })).status).toBe(403); // no CSRF
+  expect(
+    (await api(system, 'DELETE', '/api/session', undefined, { cookie, 'x-csrf-token': body.csrfToken! })).status,
+  ).toBe(204);
+  expect((await api(system, 'GET', '/api/session', undefined, { cookie })).status).toBe(401);
+  expect((await api(system, 'GET', `/api/admin/calendar?${week()}`, undefined, { cookie })).status).toBe(401);
+});
+
+it(`locks an email from an address after ${MAX_FAILURES} failed sign-ins, even for the right password`, async () => {
+  for (let i = 1; i < MAX_FAILURES; i += 1) {
+    expect((await signIn(DEMO_TECHNICIAN.email, `guess ${i}`)).status).toBe(401);
+  }
+  const locked = await signIn(DEMO_TECHNICIAN.email, 'last guess');
+  expect(locked.status).toBe(429);
+  expect(Number(locked.retryAfter)).toBeGreaterThan(60);
+  expect((await signIn(DEMO_TECHNICIAN.email, DEMO_TECHNICIAN.password)).status).toBe(429);
+  // Another account from the same address is not affected.
+  expect((await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password)).status).toBe(200);
+});
