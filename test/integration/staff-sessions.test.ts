@@ -6,7 +6,7 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
 import { MAX_FAILURES } from '../../src/staff/accounts';
-import { api, startSystem, type System } from '../support/system';
+import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -128,6 +128,15 @@ it('a technician sees only their own day and not the office screens', async () =
   });
   expect(asTech.status).toBe(200);
   expect(asTech.body.appointments).toHaveLength(0); // asked for Avery's day, got their own (empty)
+  // Tasks: the office sees Avery's deliver task; the technician only their own.
+  type Tasks = { tasks: Array<{ assignee_staff_id: string }> };
+  await eventually(async () => {
+    const all = await api<Tasks>(system, 'GET', '/api/tasks', undefined, bearer);
+    return all.body.tasks.some((t) => t.assignee_staff_id === slot.staffId);
+  });
+  const techTasks = await api<Tasks>(system, 'GET', '/api/tasks', undefined, { cookie: tech.cookie });
+  expect(techTasks.status).toBe(200);
+  expect(techTasks.body.tasks.filter((t) => t.assignee_staff_id !== tech.body.staff!.staffId)).toEqual([]);
   for (const path of ['/api/admin/board', '/api/admin/messages', '/api/admin/contacts', '/api/admin/settings']) {
     expect((await api(system, 'GET', path, undefined, { cookie: tech.cookie })).status).toBe(403);
   }

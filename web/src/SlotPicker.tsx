@@ -90,7 +90,7 @@ export function SlotPicker(props: {
                     onClick={() => props.onPick(slot)}
                   >
                     {slot.localTime}
-                    {props.showStaff && <span className="slot-staff"> · {slot.staffName}</span>}
+                    {props.showStaff && <span className="slot-staff">{slot.staffName}</span>}
                   </button>
                 );
               })}

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { completeTaskUpdate } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
-import { callerActor, requireApiKey, type Caller } from '../auth';
+import { callerActor, requireApiKey, sessionStaff, type Caller } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { completeTaskBody, reassignTaskBody, taskListQuery, uuid } from '../schemas';
@@ -45,6 +45,8 @@ export function tasksRouter(deps: AppDeps): Router {
     const query = parseInput(taskListQuery, req.query, 'query');
     let q = taskView(db).where('t.status', '=', query.status);
     if (query.assignee) q = q.where('t.assignee_staff_id', '=', query.assignee);
+    const me = sessionStaff(res);
+    if (me?.role === 'technician') q = q.where('t.assignee_staff_id', '=', me.staffId); // their own tasks only
     if (query.overdue === 'true') q = q.where(sql<boolean>`t.due_at < now()`);
     const tasks = await q
       .orderBy(sql`(t.status = 'open' and t.due_at < now())`, 'desc')
