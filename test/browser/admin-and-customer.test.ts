@@ -11,7 +11,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../../src/db/seed';
-import { launchChromium, screenshot } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
 import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -70,9 +70,11 @@ it('a guest books on a phone, in their own time zone', async () => {
   // Nothing overflows sideways on the phone.
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   await screenshot(page, '01-booking-page-phone');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Book this time' }).click();
   await page.getByRole('heading', { name: "You're booked" }).waitFor();
   await screenshot(page, '02-booking-confirmed-phone');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   const row = await db()
     .selectFrom('appointments as a')
@@ -100,12 +102,21 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   await page.goto('/admin');
   await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
   await screenshot(page, '03-sign-in');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByLabel('Email').fill(DEMO_ADMIN.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('The email or password is not correct.').waitFor();
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // The right password, by keyboard only; the focused field shows a visible focus ring.
+  await page.getByLabel('Email').fill('');
+  await page.getByLabel('Password').fill('');
+  await page.getByLabel('Email').focus();
+  await page.keyboard.type(DEMO_ADMIN.email);
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe('password');
+  expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+  await page.keyboard.type(DEMO_ADMIN.password);
+  await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Calendar' }).waitFor();
   const cookie = (await page.context().cookies()).find((c) => c.name === 'af_session')!;
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
@@ -120,15 +131,18 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
     .executeTakeFirstOrThrow();
   expect(await onCalendar.getAttribute('title')).toBe(stage);
   await screenshot(page, '04-calendar-week');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByLabel('View').selectOption('day');
   await page.getByLabel('Staff').selectOption({ label: 'Jordan Patel' });
   await screenshot(page, '05-calendar-day-jordan');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   // Pipeline board: in its stage's column.
   await page.getByRole('link', { name: 'Pipeline' }).click();
   await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
   await page.locator(`section[aria-label="${stage}"] a.appt`, { hasText: GUEST.name }).waitFor();
   await screenshot(page, '06-pipeline-board');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   // Back to the calendar, open the card, reschedule with the slot picker.
   await page.getByRole('link', { name: 'Calendar' }).click();
@@ -140,6 +154,7 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   );
   await page.locator('table', { hasText: 'Booked' }).first().waitFor();
   await screenshot(page, '07-appointment-card');
+  expect(await accessibilityProblems(page)).toEqual([]);
   const before = await db()
     .selectFrom('appointments')
     .select('starts_at')
@@ -155,6 +170,7 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   await page.getByLabel('Public note').fill('Please park on the street.');
   await page.getByText('The reschedule message the customer gets').waitFor();
   await screenshot(page, '08-reschedule-slot-picker');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: /^Move to/ }).click();
   await page.getByText('Rescheduled.').waitFor();
   const after = await db()
@@ -201,10 +217,27 @@ it('a customer cancels from the manage link, and the link is dead afterwards', a
   await page.goto(managePath);
   await page.getByRole('heading', { name: 'Your appointment' }).waitFor();
   await screenshot(page, '09-manage-page-phone');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // Reschedule from the link with the slot picker first.
+  await page.getByRole('button', { name: 'Reschedule' }).click();
+  const slot = page.locator('section[aria-label="Reschedule"] button.slot').nth(1);
+  const newStart = (await slot.getAttribute('data-starts-at'))!;
+  await slot.click();
+  await page.getByRole('button', { name: /^Move to/ }).click();
+  await page.getByText(/^Moved to/).waitFor();
+  const moved = await db()
+    .selectFrom('appointments')
+    .select('starts_at')
+    .where('id', '=', booked.body.appointment.id)
+    .executeTakeFirstOrThrow();
+  expect(moved.starts_at.toISOString()).toBe(new Date(newStart).toISOString());
+
   await page.getByRole('button', { name: 'Cancel appointment' }).click();
   await page.getByRole('dialog', { name: 'Cancel this appointment?' }).waitFor();
   await page.getByLabel('Reason (optional)').fill('Plans changed');
   await screenshot(page, '10-manage-cancel-confirmation');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: 'Yes, cancel' }).click();
   await page.getByRole('heading', { name: 'This link no longer works' }).waitFor();
 
@@ -223,6 +256,7 @@ it('a customer cancels from the manage link, and the link is dead afterwards', a
     '/book/consultation',
   );
   await screenshot(page, '11-manage-dead-link');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });
 
 it('the customer saves a test card; staff complete deliver â†’ billable hours â†’ charge, and the invoice is paid', async () => {
@@ -231,6 +265,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await customer.getByRole('heading', { name: 'Update your card' }).waitFor();
   await customer.getByText('Test mode: payments are simulated').waitFor();
   await screenshot(customer, '12-card-update-test-mode');
+  expect(await accessibilityProblems(customer)).toEqual([]);
   await customer.getByRole('button', { name: 'Save card' }).click();
   await customer.getByText('Test card saved (pm_card_visa).').waitFor();
 
@@ -244,6 +279,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   });
   await deliver.waitFor();
   await screenshot(page, '13-task-inbox');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await deliver.getByLabel('Billable hours').fill('1.5');
   await deliver.getByLabel('Work notes').fill('Replaced the valve');
   await deliver.getByRole('button', { name: 'Service delivered' }).click();
@@ -265,6 +301,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
     return (await charge.count()) > 0;
   });
   await screenshot(page, '14-charge-task');
+  expect(await accessibilityProblems(page)).toEqual([]);
   await charge.getByRole('button', { name: 'Charge the saved card' }).click();
   await page.getByText('Done: Charge On-site Repair').waitFor();
 
@@ -281,6 +318,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await page.getByText(/#\d+ Â· paid/).waitFor();
   await page.getByText('1.50').waitFor();
   await screenshot(page, '15-appointment-card-paid');
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   // The other screens render for staff.
   for (const [link, heading, shot] of [
@@ -292,6 +330,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
     await page.getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { name: heading }).waitFor();
     await screenshot(page, shot);
+    expect(await accessibilityProblems(page)).toEqual([]);
   }
   await page.getByRole('link', { name: 'Messages', exact: true }).click();
   await page.locator('td', { hasText: GUEST.email }).first().waitFor();
