@@ -325,7 +325,6 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
     ['Messages', 'Messages', '16-messages'],
     ['Contacts', 'Contacts', '17-contacts'],
     ['Settings', 'Settings', '18-settings'],
-    ['New booking', 'New booking for a caller', '19-new-booking'],
   ] as const) {
     await page.getByRole('link', { name: link, exact: true }).click();
     await page.getByRole('heading', { name: heading }).waitFor();
@@ -334,4 +333,39 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   }
   await page.getByRole('link', { name: 'Messages', exact: true }).click();
   await page.locator('td', { hasText: GUEST.email }).first().waitFor();
+});
+
+it('staff book for a caller, start the service, and see a refused action explained in words', async () => {
+  const page = staffPage;
+  await page.getByRole('link', { name: 'New booking', exact: true }).click();
+  await page.getByRole('heading', { name: 'New booking for a caller' }).waitFor();
+  await page.getByLabel('Service').selectOption({ label: 'Consultation' });
+  const slot = page.locator('.slot-picker button.slot').first();
+  await slot.waitFor();
+  await slot.click();
+  await page.getByLabel('Customer name').fill('Casey Caller');
+  await page.getByLabel('Email').fill('casey.caller@example.com');
+  await page.getByLabel('Booked by').selectOption('phone');
+  await screenshot(page, '19-new-booking');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Book', exact: true }).click();
+  await page.getByRole('heading', { name: 'Casey Caller â€” Consultation' }).waitFor();
+  const id = page.url().split('/').pop()!;
+  const booked = await db()
+    .selectFrom('appointments')
+    .select(['source'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  expect(booked.source).toBe('phone');
+
+  await page.getByRole('button', { name: 'Start service' }).click();
+  await page.getByText('Service started.').waitFor();
+  await page.getByTestId('appointment-status').getByText('in_progress').waitFor();
+  await page.getByRole('button', { name: 'Mark no-show' }).click();
+  const refusal = page.getByRole('alert');
+  await refusal.waitFor();
+  expect(await refusal.textContent()).toMatch(/in_progress/);
+  await screenshot(page, '20-refused-action');
+  const row = await db().selectFrom('appointments').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+  expect(row.status).toBe('in_progress');
 });
