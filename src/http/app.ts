@@ -20,6 +20,7 @@ import { publicRouter } from './routes/public';
 import { tasksRouter } from './routes/tasks';
 import { stripeWebhookRouter } from './webhooks/stripe';
 import { adminRouter } from './routes/admin';
+import { adminChangesRouter } from './routes/admin-changes';
 import { staffSessionRouter } from './routes/staff-session';
 import { webRouter } from './web';
 
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(tasksRouter(deps));
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
+  app.use(adminChangesRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -6,6 +6,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { calendarQuery, contactsQuery } from './routes/admin';
+import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
 
 const error = z.object({
@@ -124,5 +125,38 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
     summary: 'Business, services, staff hours and time off',
     security: secured,
     responses: { ...ok('Settings'), ...errors },
+  });
+  const id = z.object({ id: z.uuid() });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/admin/contacts/{id}',
+    summary: "Replace a contact's staff notes",
+    security: secured,
+    request: { params: id, body: json(contactNotesBody) },
+    responses: { ...ok('Contact'), ...errors },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/admin/staff/{id}/hours',
+    summary: "Replace a staff member's weekly working hours (admin)",
+    security: secured,
+    request: { params: id, body: json(staffHoursBody) },
+    responses: { ...ok('Hours'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/admin/time-off',
+    summary: 'Add time off for a staff member (admin)',
+    security: secured,
+    request: { body: json(timeOffBody) },
+    responses: { 201: { description: 'Time off', ...json(z.object({}).passthrough()) }, ...errors },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/admin/time-off/{id}',
+    summary: 'Remove time off (admin)',
+    security: secured,
+    request: { params: id },
+    responses: { 204: { description: 'Removed' }, ...errors },
   });
 }

@@ -333,6 +333,30 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   }
   await page.getByRole('link', { name: 'Messages', exact: true }).click();
   await page.locator('td', { hasText: GUEST.email }).first().waitFor();
+
+  // Contact notes and time off, from the contacts and settings screens.
+  await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+  await page.getByRole('link', { name: GUEST.name }).click();
+  await page.getByRole('heading', { name: GUEST.name }).waitFor();
+  await page.getByLabel('Notes (staff only)').fill('Has a friendly dog.');
+  await page.getByRole('button', { name: 'Save notes' }).click();
+  await page.getByText('Notes saved.').waitFor();
+  await screenshot(page, '18b-contact');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const timeOff = page.getByRole('form', { name: 'Add time off for Jordan Patel' });
+  const day = new Date(Date.now() + 60 * 86400_000).toISOString().slice(0, 10);
+  await timeOff.getByLabel('Time off from').fill(`${day}T09:00`);
+  await timeOff.getByLabel('until').fill(`${day}T17:00`);
+  await timeOff.getByLabel('Reason').fill('Training day');
+  await timeOff.getByRole('button', { name: 'Add time off' }).click();
+  await page.getByText('Training day').waitFor();
+  const stored = await db()
+    .selectFrom('time_off as t')
+    .innerJoin('staff as s', 's.id', 't.staff_id')
+    .select(['s.name', 't.reason'])
+    .executeTakeFirstOrThrow();
+  expect(stored).toEqual({ name: 'Jordan Patel', reason: 'Training day' });
 });
 
 it('staff book for a caller, start the service, and see a refused action explained in words', async () => {

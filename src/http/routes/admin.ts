@@ -279,7 +279,7 @@ export function adminRouter(deps: AppDeps): Router {
         .execute(),
       db
         .selectFrom('time_off')
-        .select(['staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
+        .select(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
         .where('ends_at', '>', sql<Date>`now()`)
         .orderBy('starts_at')
         .execute(),

@@ -138,9 +138,8 @@ export function ContactPage() {
         <dd>{data.contact.smsOptIn ? 'Opted in' : 'Not opted in'}</dd>
         <dt>Address</dt>
         <dd>{data.contact.address ?? '—'}</dd>
-        <dt>Notes</dt>
-        <dd>{data.contact.notes || '—'}</dd>
       </dl>
+      <NotesEditor contactId={id} initial={data.contact.notes} />
       <h2>Appointments</h2>
       {data.appointments.map((a) => (
         <Link key={a.id} to={`/admin/appointments/${a.id}`} className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}>
@@ -159,7 +158,189 @@ export function ContactPage() {
   );
 }
 
+function NotesEditor({ contactId, initial }: { contactId: string; initial: string }) {
+  const [notes, setNotes] = useState(initial);
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api('PATCH', `/api/admin/contacts/${contactId}`, { notes });
+      setStatus('Notes saved.');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  return (
+    <form onSubmit={save}>
+      <label htmlFor="contact-notes">Notes (staff only)</label>
+      <textarea id="contact-notes" rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+      <Problem error={error} />
+      {status && (
+        <p className="notice" role="status">
+          {status}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit">Save notes</button>
+      </div>
+    </form>
+  );
+}
+
+interface Hours {
+  weekday: number;
+  startTime: string;
+  endTime: string;
+}
+
+const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+function HoursEditor(props: { staffId: string; staffName: string; initial: Hours[]; onSaved: () => void }) {
+  const [rows, setRows] = useState(() =>
+    WEEKDAYS.slice(1).map((_, i) => {
+      const found = props.initial.find((h) => h.weekday === i + 1);
+      return {
+        weekday: i + 1,
+        on: Boolean(found),
+        startTime: found?.startTime.slice(0, 5) ?? '09:00',
+        endTime: found?.endTime.slice(0, 5) ?? '17:00',
+      };
+    }),
+  );
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const update = (i: number, change: Partial<(typeof rows)[number]>) =>
+    setRows((r) => r.map((row, j) => (j === i ? { ...row, ...change } : row)));
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    try {
+      await api('PUT', `/api/admin/staff/${props.staffId}/hours`, {
+        hours: rows.filter((r) => r.on).map(({ weekday, startTime, endTime }) => ({ weekday, startTime, endTime })),
+      });
+      setStatus('Hours saved.');
+      props.onSaved();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  const key = props.staffId.slice(0, 8);
+  return (
+    <form onSubmit={save} aria-label={`Working hours of ${props.staffName}`}>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">From</th>
+            <th scope="col">To</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={row.weekday}>
+              <td>
+                <div className="check">
+                  <input
+                    type="checkbox"
+                    id={`on-${key}-${row.weekday}`}
+                    checked={row.on}
+                    onChange={(e) => update(i, { on: e.target.checked })}
+                  />
+                  <label htmlFor={`on-${key}-${row.weekday}`}>{WEEKDAYS[row.weekday]}</label>
+                </div>
+              </td>
+              <td>
+                <input
+                  type="time"
+                  aria-label={`${WEEKDAYS[row.weekday]} from`}
+                  value={row.startTime}
+                  disabled={!row.on}
+                  onChange={(e) => update(i, { startTime: e.target.value })}
+                />
+              </td>
+              <td>
+                <input
+                  type="time"
+                  aria-label={`${WEEKDAYS[row.weekday]} to`}
+                  value={row.endTime}
+                  disabled={!row.on}
+                  onChange={(e) => update(i, { endTime: e.target.value })}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Problem error={error} />
+      {status && (
+        <p className="notice" role="status">
+          {status}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit">Save hours of {props.staffName}</button>
+      </div>
+    </form>
+  );
+}
+
+function TimeOffForm(props: { staffId: string; staffName: string; onSaved: () => void }) {
+  const [startsAt, setStartsAt] = useState('');
+  const [endsAt, setEndsAt] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const key = props.staffId.slice(0, 8);
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    if (!startsAt || !endsAt) {
+      setError('Give both the start and the end.');
+      return;
+    }
+    try {
+      await api('POST', '/api/admin/time-off', {
+        staffId: props.staffId,
+        startsAt: new Date(startsAt).toISOString(),
+        endsAt: new Date(endsAt).toISOString(),
+        reason,
+      });
+      setStartsAt('');
+      setEndsAt('');
+      setReason('');
+      props.onSaved();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  return (
+    <form onSubmit={save} aria-label={`Add time off for ${props.staffName}`} className="row">
+      <div>
+        <label htmlFor={`to-start-${key}`}>Time off from</label>
+        <input
+          id={`to-start-${key}`}
+          type="datetime-local"
+          value={startsAt}
+          onChange={(e) => setStartsAt(e.target.value)}
+        />
+      </div>
+      <div>
+        <label htmlFor={`to-end-${key}`}>until</label>
+        <input id={`to-end-${key}`} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
+      </div>
+      <div>
+        <label htmlFor={`to-reason-${key}`}>Reason</label>
+        <input id={`to-reason-${key}`} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </div>
+      <button type="submit">Add time off</button>
+      <Problem error={error} />
+    </form>
+  );
+}
+
 export function SettingsPage() {
+  const [version, setVersion] = useState(0);
   const { data, error } = useLoad<{
     business: { name: string; time_zone: string; currency: string; tax_rate_bps: number } | null;
     services: Array<{
@@ -174,13 +355,16 @@ export function SettingsPage() {
     }>;
     staff: Array<{ id: string; name: string; email: string; role: string; timeZone: string }>;
     hours: Array<{ staffId: string; weekday: number; startTime: string; endTime: string }>;
-    timeOff: Array<{ staffId: string; startsAt: string; endsAt: string; reason: string }>;
-  }>('/api/admin/settings', 'Settings');
-  const days = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    timeOff: Array<{ id: string; staffId: string; startsAt: string; endsAt: string; reason: string }>;
+  }>(`/api/admin/settings?v=${version}`, 'Settings');
+  const reload = () => setVersion((v) => v + 1);
   return (
     <>
       <h1>Settings</h1>
-      <p className="hint">Read-only here for now; changes are made through the database seed and API.</p>
+      <p className="hint">
+        Working hours and time off change the free slots at once (booked appointments stay). Services, lifecycle and
+        billing policies and message templates are shown here but changed through the database seed for now.
+      </p>
       <Problem error={error} />
       {data?.business && (
         <p>
@@ -200,25 +384,35 @@ export function SettingsPage() {
           </li>
         ))}
       </ul>
-      <h2>Staff and hours</h2>
+      <h2>Staff, hours and time off</h2>
       {data?.staff.map((s) => (
-        <section key={s.id}>
+        <section key={`${s.id}-${version}`} className="panel" style={{ marginBottom: '1rem' }}>
           <h3>
             {s.name} ({s.role}, {s.timeZone})
           </h3>
-          <p>
-            {data.hours
-              .filter((h) => h.staffId === s.id)
-              .map((h) => `${days[h.weekday]} ${h.startTime.slice(0, 5)}–${h.endTime.slice(0, 5)}`)
-              .join(', ') || 'No hours set'}
-          </p>
-          {data.timeOff
-            .filter((t) => t.staffId === s.id)
-            .map((t, i) => (
-              <p key={i}>
-                Time off {formatDateTime(t.startsAt, s.timeZone)} – {formatDateTime(t.endsAt, s.timeZone)} {t.reason}
-              </p>
-            ))}
+          <HoursEditor
+            staffId={s.id}
+            staffName={s.name}
+            initial={data.hours.filter((h) => h.staffId === s.id)}
+            onSaved={reload}
+          />
+          <h4>Time off</h4>
+          <ul>
+            {data.timeOff
+              .filter((t) => t.staffId === s.id)
+              .map((t) => (
+                <li key={t.id}>
+                  {formatDateTime(t.startsAt, s.timeZone)} – {formatDateTime(t.endsAt, s.timeZone)} {t.reason}{' '}
+                  <button
+                    type="button"
+                    onClick={() => api('DELETE', `/api/admin/time-off/${t.id}`).then(reload, () => undefined)}
+                  >
+                    Remove
+                  </button>
+                </li>
+              ))}
+          </ul>
+          <TimeOffForm staffId={s.id} staffName={s.name} onSaved={reload} />
         </section>
       ))}
     </>
