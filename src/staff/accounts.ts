@@ -100,6 +100,13 @@ export async function signIn(
     return { ok: false, reason: 'invalid' };
   }
   await db.deleteFrom('login_attempts').where('key', '=', key).execute();
+  // Housekeeping on each sign-in: sessions ended more than a day ago, stale failure counters.
+  const dayAgo = new Date(now.getTime() - 86400_000);
+  await db.deleteFrom('staff_sessions').where('expires_at', '<', dayAgo).execute();
+  await db
+    .deleteFrom('login_attempts')
+    .where('window_started_at', '<', new Date(now.getTime() - WINDOW_MS - LOCK_MS))
+    .execute();
   const sessionId = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);

@@ -5,7 +5,9 @@
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
-import { MAX_FAILURES } from '../../src/staff/accounts';
+import * as accounts from '../../src/staff/accounts';
+
+const { createStaffAccount, LOCK_MS, MAX_FAILURES, WINDOW_MS } = accounts;
 import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -162,4 +164,37 @@ it(`locks an email from an address after ${MAX_FAILURES} failed sign-ins, even f
   expect((await signIn(DEMO_TECHNICIAN.email, DEMO_TECHNICIAN.password)).status).toBe(429);
   // Another account from the same address is not affected.
   expect((await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password)).status).toBe(200);
+});
+
+it('forgets failures outside the window and lifts the lock after it ends', async () => {
+  const db = system.database.db;
+  await createStaffAccount(db, {
+    email: 'clock@example.com',
+    name: 'Clock Test',
+    role: 'staff',
+    password: 'a long password',
+  });
+  const at = (ms: number) => new Date(Date.parse('2030-01-01T00:00:00Z') + ms);
+  const attempt = (password: string, ms: number) =>
+    accounts.signIn(db, { email: 'clock@example.com', password, ip: '203.0.113.9' }, at(ms));
+
+  // Four failures, then a quiet spell longer than the window: the count starts over.
+  for (let i = 0; i < MAX_FAILURES - 1; i += 1) expect((await attempt('wrong', i * 1000)).ok).toBe(false);
+  expect(await attempt('wrong', WINDOW_MS + 10_000)).toEqual({ ok: false, reason: 'invalid' });
+
+  // Five in a row lock the pair; the right password is refused until the lock ends.
+  for (let i = 1; i < MAX_FAILURES; i += 1) await attempt('wrong', WINDOW_MS + 10_000 + i * 1000);
+  const lockedAt = WINDOW_MS + 10_000 + (MAX_FAILURES - 1) * 1000;
+  expect(await attempt('a long password', lockedAt + 1000)).toMatchObject({ ok: false, reason: 'locked' });
+  // Another address is not locked.
+  expect(
+    (
+      await accounts.signIn(
+        db,
+        { email: 'clock@example.com', password: 'a long password', ip: '198.51.100.1' },
+        at(lockedAt),
+      )
+    ).ok,
+  ).toBe(true);
+  expect((await attempt('a long password', lockedAt + LOCK_MS + 1000)).ok).toBe(true);
 });
