@@ -19,6 +19,10 @@ jest.setTimeout(120_000);
 let system: System;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+const pageProblems: string[] = [];
+afterEach(() => {
+  expect(pageProblems.splice(0)).toEqual([]);
+});
 
 beforeAll(async () => {
   [system, browser] = await Promise.all([startSystem(), launchChromium()]);
@@ -40,6 +44,14 @@ async function newPage(options: { mobile?: boolean; timezoneId: string }): Promi
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  // Script errors and Content-Security-Policy refusals fail the test ("Failed to load resource" lines
+  // are the expected 4xx answers the pages show in words).
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageProblems.push(`console: ${message.text()}`);
+    }
+  });
   return page;
 }
 
@@ -52,7 +64,10 @@ let staffPage: Page;
 
 it('a guest books on a phone, in their own time zone', async () => {
   const page = await newPage({ mobile: true, timezoneId: 'America/Los_Angeles' });
-  await page.goto('/book/on-site-repair');
+  const response = await page.goto('/book/on-site-repair');
+  // The pages run under a strict Content-Security-Policy and send no Referer (manage tokens stay put).
+  expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+  expect(response!.headers()['referrer-policy']).toBe('no-referrer');
   await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
   const firstSlot = page.locator('.slot-picker button.slot').first();
   await firstSlot.waitFor();
