@@ -335,6 +335,15 @@ it('the customer saves a test card; staff complete deliver → billable hours �
   await screenshot(page, '15-appointment-card-paid');
   expect(await accessibilityProblems(page)).toEqual([]);
 
+  // The visit is over: the manage link says so, and still leads to the paid invoice.
+  await customer.goto(guestManagePath);
+  await customer.getByRole('heading', { name: 'This link no longer works' }).waitFor();
+  await customer.getByRole('link', { name: 'View or download your invoice' }).click();
+  await customer.getByText(/Invoice #\d+ — paid/).waitFor();
+  await customer.getByRole('link', { name: 'Download invoice' }).waitFor();
+  await screenshot(customer, '15b-invoice-phone');
+  expect(await accessibilityProblems(customer)).toEqual([]);
+
   // The other screens render for staff.
   for (const [link, heading, shot] of [
     ['Messages', 'Messages', '16-messages'],

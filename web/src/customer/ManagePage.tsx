@@ -26,6 +26,7 @@ interface CustomerAppointment {
 interface DeadLink {
   message: string;
   bookingUrl?: string;
+  reason?: string;
 }
 
 function DeadLinkNotice({ dead }: { dead: DeadLink }) {
@@ -39,12 +40,30 @@ function DeadLinkNotice({ dead }: { dead: DeadLink }) {
       <p>
         <a href={booking}>Book a new appointment</a> or call us if you need help.
       </p>
+      {(dead.reason === 'completed' || dead.reason === 'past') && (
+        <p>
+          <Link to="invoice">View or download your invoice</Link>
+        </p>
+      )}
     </main>
   );
 }
 
 export function ManagePage() {
   const { token = '' } = useParams();
+  // Card and invoice use the billing endpoints, which keep working after the visit (to pay and to
+  // download the invoice), so they do not depend on the appointment still being changeable.
+  return (
+    <Routes>
+      <Route path="card" element={<CardPage token={token} />} />
+      <Route path="pay" element={<CardPage token={token} />} />
+      <Route path="invoice" element={<InvoicePage token={token} />} />
+      <Route path="*" element={<ManageDetails token={token} />} />
+    </Routes>
+  );
+}
+
+function ManageDetails({ token }: { token: string }) {
   const [appointment, setAppointment] = useState<CustomerAppointment | null>(null);
   const [dead, setDead] = useState<DeadLink | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -57,6 +76,7 @@ export function ManagePage() {
           setDead({
             message: e.message,
             ...(typeof e.details.bookingUrl === 'string' ? { bookingUrl: e.details.bookingUrl } : {}),
+            ...(typeof e.details.reason === 'string' ? { reason: e.details.reason } : {}),
           });
         } else setError(errorText(e));
       });
@@ -82,14 +102,7 @@ export function ManagePage() {
         <p>Loading your appointment…</p>
       </main>
     );
-  return (
-    <Routes>
-      <Route path="card" element={<CardPage token={token} />} />
-      <Route path="pay" element={<CardPage token={token} />} />
-      <Route path="invoice" element={<InvoicePage token={token} />} />
-      <Route path="*" element={<Details token={token} appointment={appointment} onChanged={load} onDead={setDead} />} />
-    </Routes>
-  );
+  return <Details token={token} appointment={appointment} onChanged={load} onDead={setDead} />;
 }
 
 function Details(props: {
@@ -316,6 +329,9 @@ interface Invoice {
   status: string;
   currency: string;
   lines: Array<{ description: string; quantity: number; amountMinor: number }>;
+  subtotalMinor: number;
+  taxRateBps: number;
+  taxMinor: number;
   totalMinor: number;
 }
 
@@ -355,6 +371,10 @@ function InvoicePage({ token }: { token: string }) {
             </tbody>
           </table>
           <p>
+            Subtotal {formatMoney(invoice.subtotalMinor, invoice.currency)}
+            <br />
+            Tax ({invoice.taxRateBps / 100}%) {formatMoney(invoice.taxMinor, invoice.currency)}
+            <br />
             <strong>Total {formatMoney(invoice.totalMinor, invoice.currency)}</strong>
           </p>
           <p>
