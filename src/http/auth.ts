@@ -93,3 +93,24 @@ export const requireOfficeRole: RequestHandler = (_req, res, next) => {
   }
   next();
 };
+
+/**
+ * On `/api/appointments/:id…`: a technician signed in to the admin app may see and act on their own
+ * appointments only (API keys and office roles are not limited).
+ */
+export function technicianOwnAppointments(db: Kysely<Database>): RequestHandler {
+  return async (req, res, next) => {
+    const me = sessionStaff(res);
+    const id = String(req.params.id ?? '');
+    if (me?.role !== 'technician' || !/^[0-9a-f-]{36}$/i.test(id)) {
+      next();
+      return;
+    }
+    const row = await db.selectFrom('appointments').select('staff_id').where('id', '=', id).executeTakeFirst();
+    if (row && row.staff_id !== me.staffId) {
+      next(new HttpError(403, 'forbidden', 'Technicians can see and change their own appointments only.'));
+      return;
+    }
+    next();
+  };
+}

@@ -139,6 +139,28 @@ it('a technician sees only their own day and not the office screens', async () =
   const techTasks = await api<Tasks>(system, 'GET', '/api/tasks', undefined, { cookie: tech.cookie });
   expect(techTasks.status).toBe(200);
   expect(techTasks.body.tasks.filter((t) => t.assignee_staff_id !== tech.body.staff!.staffId)).toEqual([]);
+  // Avery's appointment is not the technician's to see or change.
+  const averys = (booked.body as { appointment: { id: string } }).appointment.id;
+  expect((await api(system, 'GET', `/api/appointments/${averys}`, undefined, { cookie: tech.cookie })).status).toBe(
+    403,
+  );
+  expect(
+    (
+      await api(
+        system,
+        'POST',
+        `/api/appointments/${averys}/no-show`,
+        { channel: 'admin' },
+        {
+          cookie: tech.cookie,
+          'x-csrf-token': tech.body.csrfToken!,
+        },
+      )
+    ).status,
+  ).toBe(403);
+  expect((await api(system, 'GET', `/api/appointments/${averys}`, undefined, { cookie: admin.cookie })).status).toBe(
+    200,
+  );
   for (const path of ['/api/admin/board', '/api/admin/messages', '/api/admin/contacts', '/api/admin/settings']) {
     expect((await api(system, 'GET', path, undefined, { cookie: tech.cookie })).status).toBe(403);
   }

@@ -14,7 +14,7 @@ import {
   startServiceUpdate,
   stateQuery,
 } from '../../../workflows/appointment/messages';
-import { callerActor, requireApiKey, type Caller } from '../auth';
+import { callerActor, requireApiKey, technicianOwnAppointments, type Caller } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, uuid } from '../schemas';
@@ -39,6 +39,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   router.use('/api/appointments', requireApiKey(db));
+  router.use('/api/appointments/:id', technicianOwnAppointments(db));
 
   async function load(id: string) {
     const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
