@@ -10,7 +10,7 @@
  * Screenshots of each main screen are saved to test-artifacts/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DEMO_ADMIN } from '../../src/db/seed';
+import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
 import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
 import { api, eventually, startSystem, type System } from '../support/system';
 
@@ -61,6 +61,7 @@ const GUEST = { name: 'Riley Guest', email: 'riley.guest@example.com', phone: '+
 let guestAppointmentId: string;
 let guestManagePath: string;
 let staffPage: Page;
+let callerAppointmentId: string;
 
 it('a guest books on a phone, in their own time zone', async () => {
   const page = await newPage({ mobile: true, timezoneId: 'America/Los_Angeles' });
@@ -388,7 +389,7 @@ it('staff book for a caller, start the service, and see a refused action explain
   await page.getByRole('link', { name: 'New booking', exact: true }).click();
   await page.getByRole('heading', { name: 'New booking for a caller' }).waitFor();
   await page.getByLabel('Service').selectOption({ label: 'Consultation' });
-  const slot = page.locator('.slot-picker button.slot').first();
+  const slot = page.locator('.slot-picker button.slot', { hasText: 'Jordan Patel' }).first();
   await slot.waitFor();
   await slot.click();
   await page.getByLabel('Customer name').fill('Casey Caller');
@@ -399,6 +400,7 @@ it('staff book for a caller, start the service, and see a refused action explain
   await page.getByRole('button', { name: 'Book', exact: true }).click();
   await page.getByRole('heading', { name: 'Casey Caller — Consultation' }).waitFor();
   const id = page.url().split('/').pop()!;
+  callerAppointmentId = id;
   const booked = await db()
     .selectFrom('appointments')
     .select(['source'])
@@ -416,4 +418,27 @@ it('staff book for a caller, start the service, and see a refused action explain
   await screenshot(page, '20-refused-action');
   const row = await db().selectFrom('appointments').select('status').where('id', '=', id).executeTakeFirstOrThrow();
   expect(row.status).toBe('in_progress');
+});
+
+it('a technician signs in and sees their own day', async () => {
+  const page = await newPage({ timezoneId: 'America/New_York' });
+  await page.goto('/admin');
+  await page.getByLabel('Email').fill(DEMO_TECHNICIAN.email);
+  await page.getByLabel('Password').fill(DEMO_TECHNICIAN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  expect(await page.getByLabel('View').inputValue()).toBe('day');
+  // The day of the caller's appointment with Jordan.
+  const { starts_at } = await db()
+    .selectFrom('appointments')
+    .select('starts_at')
+    .where('id', '=', callerAppointmentId)
+    .executeTakeFirstOrThrow();
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(starts_at);
+  await page.goto(`/admin?date=${day}`);
+  await page.locator('.calendar a.appt', { hasText: 'Casey Caller' }).waitFor();
+  expect(await page.getByRole('link', { name: 'Pipeline' }).count()).toBe(0);
+  expect(await page.getByLabel('Staff').count()).toBe(0);
+  await screenshot(page, '21-technician-day');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });

@@ -19,7 +19,8 @@ export function CalendarPage() {
   const me = useStaff();
   const [params, setParams] = useSearchParams();
   const timeZone = detectedTimeZone();
-  const view = params.get('view') === 'day' ? 'day' : 'week';
+  // A technician starts on their own day; the office on the week.
+  const view = (params.get('view') ?? (me.role === 'technician' ? 'day' : 'week')) === 'day' ? 'day' : 'week';
   const date = params.get('date') ?? localDate(new Date(), timeZone);
   const staffId = params.get('staff') ?? '';
   const [staff, setStaff] = useState<StaffMember[]>([]);
