@@ -369,6 +369,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await screenshot(page, '18b-contact');
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByText(/On-site Repair: 120 min, \$90\.00 per hour; billing after staff confirm the charge/).waitFor();
   const timeOff = page.getByRole('form', { name: 'Add time off for Jordan Patel' });
   const day = new Date(Date.now() + 60 * 86400_000).toISOString().slice(0, 10);
   await timeOff.getByLabel('Time off from').fill(`${day}T09:00`);

@@ -265,6 +265,8 @@ export function adminRouter(deps: AppDeps): Router {
           'pricing',
           'price_minor as priceMinor',
           'hourly_rate_minor as hourlyRateMinor',
+          'billing_policy as billingPolicy',
+          'billing_increment_minutes as billingIncrementMinutes',
           'currency',
           'active',
         ])

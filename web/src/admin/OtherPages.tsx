@@ -352,6 +352,8 @@ export function SettingsPage() {
       hourlyRateMinor: number;
       currency: string;
       active: boolean;
+      billingPolicy: string;
+      billingIncrementMinutes: number;
     }>;
     staff: Array<{ id: string; name: string; email: string; role: string; timeZone: string }>;
     hours: Array<{ staffId: string; weekday: number; startTime: string; endTime: string }>;
@@ -380,6 +382,8 @@ export function SettingsPage() {
             {s.pricing === 'hourly'
               ? `${formatMoney(s.hourlyRateMinor, s.currency)} per hour`
               : formatMoney(s.priceMinor, s.currency)}
+            ; billing {s.billingPolicy === 'manual' ? 'after staff confirm the charge' : 'automatic after delivery'}
+            {s.pricing === 'hourly' ? `, in ${s.billingIncrementMinutes}-minute steps` : ''}
             {s.active ? '' : ' (inactive)'}
           </li>
         ))}
