@@ -19,5 +19,3 @@ export interface StaffMember {
   role: string;
   timeZone: string;
 }
-
-export const BUSINESS_TIME_ZONE_FALLBACK = 'America/New_York';
