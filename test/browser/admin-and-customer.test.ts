@@ -273,6 +273,10 @@ it('a customer cancels from the manage link, and the link is dead afterwards', a
   );
   await screenshot(page, '11-manage-dead-link');
   expect(await accessibilityProblems(page)).toEqual([]);
+
+  // A link that never existed says so too.
+  await page.goto('/manage/not-a-real-token');
+  await page.getByText('This link is not valid. Please use the link from your most recent email').waitFor();
 });
 
 it('the customer saves a test card; staff complete deliver → billable hours → charge, and the invoice is paid', async () => {

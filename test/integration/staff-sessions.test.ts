@@ -220,3 +220,21 @@ it('forgets failures outside the window and lifts the lock after it ends', async
   ).toBe(true);
   expect((await attempt('a long password', lockedAt + LOCK_MS + 1000)).ok).toBe(true);
 });
+
+it('documents the sign-in and admin endpoints in the OpenAPI document', async () => {
+  const openapi = await api<{
+    paths: Record<string, unknown>;
+    components: { securitySchemes: Record<string, { in?: string; name?: string }> };
+  }>(system, 'GET', '/api/openapi.json');
+  expect(Object.keys(openapi.body.paths)).toEqual(
+    expect.arrayContaining([
+      '/api/session',
+      '/api/admin/calendar',
+      '/api/admin/board',
+      '/api/admin/contacts/{id}',
+      '/api/admin/staff/{id}/hours',
+      '/api/admin/time-off',
+    ]),
+  );
+  expect(openapi.body.components.securitySchemes.staffSession).toMatchObject({ in: 'cookie', name: 'af_session' });
+});
