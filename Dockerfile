@@ -9,6 +9,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY temporal ./temporal
 COPY scripts ./scripts
+COPY web ./web
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -16,6 +17,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 USER node
 CMD ["node", "dist/src/server.js"]

@@ -5,7 +5,8 @@
  *
  * Two projects: `unit` (pure code, no servers, starts instantly) and `system` (Temporal servers,
  * databases, HTTP), whose global setup resolves the Temporal binaries and bundles the workflow code
- * once per run.
+ * once per run. A third, `browser`, drives the admin app and customer pages in headless Chromium
+ * against the whole system; its setup also builds the web bundle.
  *
  * @type {import('jest').Config}
  */
@@ -31,10 +32,19 @@ module.exports = {
       displayName: 'system',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['<rootDir>/test/unit/'],
+      testPathIgnorePatterns: ['<rootDir>/test/unit/', '<rootDir>/test/browser/'],
       transform,
       setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      displayName: 'browser',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+      transform,
+      setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
+      globalSetup: '<rootDir>/test/support/browser-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],

@@ -21,6 +21,7 @@ import { seedDemoData } from './db/seed';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { closeServer, listen } from './server';
+import { buildWebBundle, webBundleBuilt } from './web/bundle';
 import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
@@ -114,6 +115,10 @@ async function main(): Promise<void> {
     const dispatcher = startEventDispatcher({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'event dispatcher', run: () => dispatcher.stop() });
 
+    if (!webBundleBuilt()) {
+      logger.info('building the web app (first start)');
+      await buildWebBundle({ quiet: true });
+    }
     const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
     cleanups.push({ name: 'http server', run: () => closeServer(server) });
 
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
       ...(existsSync(demoKeyFile)
         ? [`  Staff API key   in ${demoKeyFile} (send as "Authorization: Bearer <key>")`]
         : []),
+      `  Admin app       ${config.http.publicBaseUrl}/admin (demo sign-in: see README)`,
       'Press Ctrl-C to stop.',
       '',
     ];

@@ -428,6 +428,9 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   outbound_links: OutboundLinksTable;
+  staff_accounts: StaffAccountsTable;
+  staff_sessions: StaffSessionsTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -512,4 +515,34 @@ export interface OutboundLinksTable {
   data: JsonDefault<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** Admin web app sign-in (migration 0005). */
+export interface StaffAccountsTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** The staff member this account is (required for technicians: they see their own day). */
+  staff_id: string | null;
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StaffSessionsTable {
+  id_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  key: string;
+  failures: Generated<number>;
+  window_started_at: UpdatedAt;
+  locked_until: Timestamp | null;
 }

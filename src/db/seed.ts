@@ -4,9 +4,18 @@
  * an empty database, inside one transaction, so a second start reuses what is there.
  */
 import type { Kysely } from 'kysely';
+import { createStaffAccount } from '../staff/accounts';
 import type { Database } from './schema';
 
 export const DEMO_TIME_ZONE = 'America/New_York';
+
+/** Demo sign-ins for the admin web app (only ever seeded into a fresh, empty database). */
+export const DEMO_ADMIN = { email: 'admin@maplestreet.example', name: 'Avery Chen', password: 'maple-street-admin' };
+export const DEMO_TECHNICIAN = {
+  email: 'jordan@maplestreet.example',
+  name: 'Jordan Patel',
+  password: 'maple-street-technician',
+};
 
 export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
@@ -162,6 +171,10 @@ export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
         },
       ])
       .execute();
+
+    // Admin web app sign-in (README gives these): the owner as admin, Jordan as a technician.
+    await createStaffAccount(trx, { ...DEMO_ADMIN, role: 'admin', staffId: avery.id });
+    await createStaffAccount(trx, { ...DEMO_TECHNICIAN, role: 'technician', staffId: jordan.id });
     return true;
   });
 }

@@ -26,6 +26,10 @@ import { integrationsRouter } from './routes/integrations';
 import { sendgridWebhookRouter } from './webhooks/sendgrid';
 import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
+import { adminRouter } from './routes/admin';
+import { adminChangesRouter } from './routes/admin-changes';
+import { staffSessionRouter } from './routes/staff-session';
+import { webRouter } from './web';
 
 export interface AppDeps {
   config: Config;
@@ -66,6 +70,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(messageTemplatesRouter(deps));
   app.use(outboundRouter(deps));
   app.use(membershipsRouter(deps));
+  app.use(staffSessionRouter(deps));
+  app.use(adminRouter(deps));
+  app.use(adminChangesRouter(deps));
+  app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,24 +1,73 @@
 /**
- * Authentication for the staff and external API: `Authorization: Bearer <API key>`. (Staff sessions
- * for the admin app arrive with the admin app.) The caller's identity is kept in `res.locals.caller`.
+ * Authentication for the staff and external API, two ways:
+ * - `Authorization: Bearer <API key>` for external systems and scripts;
+ * - the admin web app's session cookie (`af_session`, HttpOnly, SameSite=Lax, Secure over https),
+ *   where every state-changing request must also carry the session's CSRF token in `x-csrf-token`.
+ * The caller's identity is kept in `res.locals.caller`; `callerActor` names it on the timeline.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { type ApiKeyIdentity, verifyApiKey } from '../auth/api-keys';
 import type { Database } from '../db/schema';
+import { csrfMatches, lookupSession, type StaffIdentity } from '../staff/accounts';
 import { HttpError } from './errors';
 
-export interface Caller {
-  kind: 'api_key';
-  apiKey: ApiKeyIdentity;
+export type Caller = { kind: 'api_key'; apiKey: ApiKeyIdentity } | { kind: 'session'; staff: StaffIdentity };
+
+export const SESSION_COOKIE = 'af_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/** The actor a staff or API request is recorded as. */
+export function callerActor(res: Response): {
+  kind: 'staff' | 'technician' | 'integration';
+  name: string;
+  id: string;
+} {
+  const caller = res.locals.caller as Caller;
+  if (caller.kind === 'api_key') return { kind: 'integration', name: caller.apiKey.name, id: caller.apiKey.id };
+  return {
+    kind: caller.staff.role === 'technician' ? 'technician' : 'staff',
+    name: caller.staff.name,
+    id: caller.staff.staffId ?? caller.staff.accountId,
+  };
+}
+
+/** The staff identity of a session caller (undefined for API keys, which see everything). */
+export function sessionStaff(res: Response): StaffIdentity | undefined {
+  const caller = res.locals.caller as Caller;
+  return caller.kind === 'session' ? caller.staff : undefined;
 }
 
 export function requireApiKey(db: Kysely<Database>): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
+    const sessionId = readCookie(req, SESSION_COOKIE);
+    if (!header && sessionId) {
+      const session = await lookupSession(db, sessionId);
+      if (!session) {
+        next(new HttpError(401, 'unauthenticated', 'Your session has ended. Please sign in again.'));
+        return;
+      }
+      if (!SAFE_METHODS.has(req.method) && !csrfMatches(session.csrfToken, req.get(CSRF_HEADER))) {
+        next(new HttpError(403, 'csrf_failed', `Send the session's CSRF token in the ${CSRF_HEADER} header.`));
+        return;
+      }
+      res.locals.caller = { kind: 'session', staff: session.staff } satisfies Caller;
+      next();
+      return;
+    }
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) {
-      next(new HttpError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>".'));
+      next(new HttpError(401, 'unauthenticated', 'Send an API key as "Authorization: Bearer <key>" or sign in.'));
       return;
     }
     const apiKey = await verifyApiKey(db, match[1]);
@@ -32,5 +81,59 @@ export function requireApiKey(db: Kysely<Database>): RequestHandler {
     }
     res.locals.caller = { kind: 'api_key', apiKey } satisfies Caller;
     next();
+  };
+}
+
+/** Refuses technicians (who see and work their own day only) on admin/staff-only routes. */
+export const requireOfficeRole: RequestHandler = (_req, res, next) => {
+  const staff = sessionStaff(res);
+  if (staff?.role === 'technician') {
+    next(new HttpError(403, 'forbidden', 'Technicians can see their own day only.'));
+    return;
+  }
+  next();
+};
+
+/**
+ * Settings that change how the whole business runs (templates, integrations, webhook subscriptions,
+ * hours): admins only when signed in to the admin app; API keys are issued by admins and pass.
+ */
+export const requireAdminRole: RequestHandler = (_req, res, next) => {
+  const staff = sessionStaff(res);
+  if (staff && staff.role !== 'admin') {
+    next(new HttpError(403, 'forbidden', 'Only an admin can change these settings.'));
+    return;
+  }
+  next();
+};
+
+/**
+ * On `/api/appointments/:id…`: a technician signed in to the admin app may see and act on their own
+ * appointments only (API keys and office roles are not limited).
+ */
+export function technicianOwnAppointments(db: Kysely<Database>): RequestHandler {
+  return async (req, res, next) => {
+    const me = sessionStaff(res);
+    const id = String(req.params.id ?? '');
+    if (me?.role !== 'technician' || !/^[0-9a-f-]{36}$/i.test(id)) {
+      next();
+      return;
+    }
+    const row = await db.selectFrom('appointments').select('staff_id').where('id', '=', id).executeTakeFirst();
+    if (row && row.staff_id !== me.staffId) {
+      next(new HttpError(403, 'forbidden', 'Technicians can see and change their own appointments only.'));
+      return;
+    }
+    next();
+  };
+}
+
+/** Runs `first`, then `second` if `first` passed: one handler for routes that need both checks. */
+export function both(first: RequestHandler, second: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    void first(req, res, (error?: unknown) => {
+      if (error) next(error);
+      else void second(req, res, next);
+    });
   };
 }

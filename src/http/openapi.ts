@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerStaffAppPaths } from './openapi-staff-app';
 import {
   availabilityQuery,
   bookingSchema,
@@ -198,6 +199,7 @@ export function openApiDocument(): object {
     request: { params: id, body: json(reassignTaskBody) },
     responses: { ...ok('Task'), ...errors },
   });
+  registerStaffAppPaths(registry);
 
   // Inbound integrations (issue 7).
   registry.registerPath({

@@ -75,6 +75,9 @@ describe.each(backends())('migrations on %s', (backend) => {
       'inbound_events',
       'api_keys',
       'manage_tokens',
+      'staff_accounts',
+      'staff_sessions',
+      'login_attempts',
     ]) {
       expect(names).toContain(table);
     }

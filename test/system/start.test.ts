@@ -142,6 +142,10 @@ describe('npm start on embedded defaults', () => {
     const ui = await waitFor(`http://127.0.0.1:${uiPort}/`, first);
     expect(ui.status).toBe(200);
     expect(first.output()).toContain('demo data seeded');
+    // The admin app is served from the built bundle (built on first start when missing).
+    const adminPage = await fetch(`http://127.0.0.1:${port}/admin/appointments/x`);
+    expect(adminPage.status).toBe(200);
+    expect(await adminPage.text()).toContain('<div id="root">');
     expect(first.output()).toContain(`Temporal Web UI http://localhost:${uiPort}`);
     // The first start leaves a staff API key for the newcomer, and it works.
     const demoKey = readFileSync(join(dataDir, 'demo-api-key.txt'), 'utf8').trim();

@@ -7,6 +7,7 @@ import * as m0001 from './0001_initial';
 import * as m0002 from './0002_memberships';
 import * as m0003 from './0003_messaging';
 import * as m0004 from './0004_integration_inbound';
+import * as m0005 from './0005_staff_accounts';
 import * as m0006 from './0006_outbound_webhooks';
 
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_memberships': m0002,
   '0003_messaging': m0003,
   '0004_integration_inbound': m0004,
+  '0005_staff_accounts': m0005,
   '0006_outbound_webhooks': m0006,
 };
 

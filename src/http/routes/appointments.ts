@@ -14,7 +14,7 @@ import {
   startServiceUpdate,
   stateQuery,
 } from '../../../workflows/appointment/messages';
-import { requireApiKey, type Caller } from '../auth';
+import { callerActor, requireApiKey, technicianOwnAppointments, type Caller } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, uuid } from '../schemas';
@@ -29,15 +29,17 @@ function actorOf(
   res: Response,
   given: { kind: Actor['kind']; name: string; id?: string | undefined } | undefined,
 ): Actor {
-  const caller = res.locals.caller as Caller;
-  if (given) return { kind: given.kind, name: given.name, ...(given.id ? { id: given.id } : {}) };
-  return { kind: 'integration', name: caller.apiKey.name, id: caller.apiKey.id };
+  if (given && (res.locals.caller as Caller).kind === 'api_key') {
+    return { kind: given.kind, name: given.name, ...(given.id ? { id: given.id } : {}) };
+  }
+  return callerActor(res);
 }
 
 export function appointmentsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   router.use('/api/appointments', requireApiKey(db));
+  router.use('/api/appointments/:id', technicianOwnAppointments(db));
 
   async function load(id: string) {
     const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();

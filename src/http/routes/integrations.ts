@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { INBOUND_ADAPTERS, adapterFor } from '../../integrations/inbound/registry';
 import { linkExternal, saveSettings } from '../../integrations/inbound/store';
-import { requireApiKey } from '../auth';
+import { requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { uuid } from '../schemas';
@@ -45,7 +45,7 @@ export const deliveriesQuery = z.object({
 export function integrationsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
-  router.use('/api/integrations', requireApiKey(db));
+  router.use('/api/integrations', requireApiKey(db), requireAdminRole);
 
   router.get('/api/integrations', async (_req, res) => {
     const rows = await db

@@ -19,7 +19,7 @@ import {
   membershipWorkflowId,
 } from '../../../workflows/membership/messages';
 import type { Actor } from '../../../workflows/appointment/messages';
-import { requireApiKey, type Caller } from '../auth';
+import { both, callerActor, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { extendValidityBody, membershipPlanBody, membershipPurchaseBody, uuid } from '../schemas';
@@ -42,7 +42,7 @@ export function membershipsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   const payments = deps.payments ?? paymentGatewayFromConfig(deps.config);
-  const staffOnly = requireApiKey(db);
+  const staffOnly = both(requireApiKey(db), requireOfficeRole);
 
   router.get('/api/membership-plans', async (_req, res) => {
     const plans = await db
@@ -175,10 +175,9 @@ export function membershipsRouter(deps: AppDeps): Router {
   router.post('/api/memberships/:id/extend', staffOnly, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
     const body = parseInput(extendValidityBody, req.body, 'body');
-    const caller = res.locals.caller as Caller;
     const actor: Actor = body.actor
       ? { kind: body.actor.kind, name: body.actor.name, ...(body.actor.id ? { id: body.actor.id } : {}) }
-      : { kind: 'integration', name: caller.apiKey.name, id: caller.apiKey.id };
+      : callerActor(res);
     try {
       await deps.temporal.workflow.getHandle(membershipWorkflowId(id)).executeUpdate(extendValidityUpdate, {
         args: [{ validUntil: Date.parse(body.validUntil), actor, channel: body.channel }],

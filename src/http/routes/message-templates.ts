@@ -7,7 +7,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { requireApiKey, type Caller } from '../auth';
+import { callerActor, requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
@@ -76,14 +76,14 @@ function refuse(problems: Array<{ field: string; message: string }>): never {
 }
 
 function editor(res: Response): string {
-  const caller = res.locals.caller as Caller;
-  return `api_key:${caller.apiKey.name}`;
+  const actor = callerActor(res);
+  return actor.kind === 'integration' ? `api_key:${actor.name}` : `${actor.kind}:${actor.name}`;
 }
 
 export function messageTemplatesRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
-  router.use('/api/message-templates', requireApiKey(db));
+  router.use('/api/message-templates', requireApiKey(db), requireAdminRole);
 
   const loadOverride = async (event: string, channel: TemplateChannel) =>
     db

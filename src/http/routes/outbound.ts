@@ -14,7 +14,7 @@ import { isValidEventFilter } from '../../outbound/events';
 import { DEFAULT_BASE_URLS, OUTBOUND_PLATFORMS, PLATFORM_SETTINGS } from '../../outbound/platforms';
 import { generateWebhookSecret } from '../../outbound/signature';
 import type { AppDeps } from '../app';
-import { requireApiKey } from '../auth';
+import { both, requireAdminRole, requireApiKey } from '../auth';
 import { fieldsOf, HttpError } from '../errors';
 import { uuid } from '../schemas';
 import { parseInput } from '../validate';
@@ -104,10 +104,10 @@ export function outboundRouter(deps: AppDeps): Router {
   const { db } = deps.database;
   const dispatcherDeps = { db, temporal: deps.temporal, config: deps.config };
   for (const prefix of ['/api/webhooks', '/api/deliveries', '/api/events']) {
-    router.use(prefix, requireApiKey(db));
+    router.use(prefix, requireApiKey(db), requireAdminRole);
   }
   // Only this router's own paths under /api/integrations (the inbound integrations own the rest).
-  const authenticated = requireApiKey(db);
+  const authenticated = both(requireApiKey(db), requireAdminRole);
 
   const liveSubscription = async (id: string) => {
     const row = await db

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { completeTaskUpdate } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
-import { requireApiKey, type Caller } from '../auth';
+import { callerActor, requireApiKey, sessionStaff, type Caller } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { completeTaskBody, reassignTaskBody, taskListQuery, uuid } from '../schemas';
@@ -45,6 +45,8 @@ export function tasksRouter(deps: AppDeps): Router {
     const query = parseInput(taskListQuery, req.query, 'query');
     let q = taskView(db).where('t.status', '=', query.status);
     if (query.assignee) q = q.where('t.assignee_staff_id', '=', query.assignee);
+    const me = sessionStaff(res);
+    if (me?.role === 'technician') q = q.where('t.assignee_staff_id', '=', me.staffId); // their own tasks only
     if (query.overdue === 'true') q = q.where(sql<boolean>`t.due_at < now()`);
     const tasks = await q
       .orderBy(sql`(t.status = 'open' and t.due_at < now())`, 'desc')
@@ -71,7 +73,7 @@ export function tasksRouter(deps: AppDeps): Router {
           {
             taskId: id,
             form: body.form,
-            actor: body.actor ?? { kind: 'integration', name: caller.apiKey.name, id: caller.apiKey.id },
+            actor: (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res),
             channel: body.channel,
           },
         ],
@@ -110,7 +112,7 @@ export function tasksRouter(deps: AppDeps): Router {
       await appendTimeline(trx, {
         appointmentId: task.appointment_id,
         kind: 'task:reassigned',
-        actor: body.actor?.name ?? caller.apiKey.name,
+        actor: (caller.kind === 'api_key' ? body.actor?.name : undefined) ?? callerActor(res).name,
         channel: 'api',
         summary: `Task "${task.title}" reassigned to ${staff.name}`,
         data: { taskId: id, from: task.assignee_staff_id, to: staff.id },

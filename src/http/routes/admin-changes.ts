@@ -1,0 +1,134 @@
+/**
+ * The admin app's own changes that are not appointment lifecycle (so not workflow updates): contact
+ * notes, staff working hours and time off. Each is validated at the edge, recorded on the timeline
+ * with the signed-in actor, and needs an office role (admin or staff; hours and time off: admin).
+ * Availability reads hours and time off directly, so new slots follow at once; booked appointments
+ * are not moved.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { appendTimeline } from '../../appointments/repository';
+import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { instant, uuid } from '../schemas';
+import { parseInput } from '../validate';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
+
+export const contactNotesBody = z.object({ notes: z.string().max(5000, 'at most 5000 characters') });
+
+export const staffHoursBody = z.object({
+  hours: z
+    .array(
+      z
+        .object({
+          weekday: z
+            .number()
+            .int()
+            .min(1, 'expected 1 (Monday) … 7 (Sunday)')
+            .max(7, 'expected 1 (Monday) … 7 (Sunday)'),
+          startTime: clock,
+          endTime: clock,
+        })
+        .refine((h) => h.startTime < h.endTime, { message: 'must be after startTime', path: ['endTime'] }),
+    )
+    .max(50),
+});
+
+export const timeOffBody = z
+  .object({ staffId: uuid, startsAt: instant, endsAt: instant, reason: z.string().trim().max(500).default('') })
+  .refine((t) => Date.parse(t.startsAt) < Date.parse(t.endsAt), {
+    message: 'must be after startsAt',
+    path: ['endsAt'],
+  });
+
+const idParams = z.object({ id: uuid });
+
+export function adminChangesRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  router.use('/api/admin', requireApiKey(db));
+
+  async function staffName(id: string): Promise<string> {
+    const row = await db.selectFrom('staff').select('name').where('id', '=', id).executeTakeFirst();
+    if (!row) {
+      throw new HttpError(422, 'unknown_reference', `Staff member ${id} does not exist.`, {}, [
+        { field: 'staffId', message: 'unknown staff member' },
+      ]);
+    }
+    return row.name;
+  }
+
+  router.patch('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(contactNotesBody, req.body, 'body');
+    const updated = await db
+      .updateTable('contacts')
+      .set({ notes: body.notes, updated_at: new Date() })
+      .where('id', '=', id)
+      .returning(['id', 'notes'])
+      .executeTakeFirst();
+    if (!updated) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
+    await appendTimeline(db, {
+      contactId: id,
+      kind: 'contact:notes',
+      actor: callerActor(res).name,
+      channel: 'admin',
+      summary: 'Contact notes updated',
+    });
+    res.json({ contact: updated });
+  });
+
+  router.put('/api/admin/staff/:id/hours', requireOfficeRole, requireAdminRole, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(staffHoursBody, req.body, 'body');
+    const name = await staffName(id);
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('availability_rules').where('staff_id', '=', id).execute();
+      if (body.hours.length) {
+        await trx
+          .insertInto('availability_rules')
+          .values(
+            body.hours.map((h) => ({ staff_id: id, weekday: h.weekday, start_time: h.startTime, end_time: h.endTime })),
+          )
+          .execute();
+      }
+      await appendTimeline(trx, {
+        kind: 'staff:hours',
+        actor: callerActor(res).name,
+        channel: 'admin',
+        summary: `Working hours of ${name} changed`,
+        data: { staffId: id, hours: body.hours },
+      });
+    });
+    res.json({ staffId: id, hours: body.hours });
+  });
+
+  router.post('/api/admin/time-off', requireOfficeRole, requireAdminRole, async (req, res) => {
+    const body = parseInput(timeOffBody, req.body, 'body');
+    const name = await staffName(body.staffId);
+    const row = await db
+      .insertInto('time_off')
+      .values({ staff_id: body.staffId, starts_at: body.startsAt, ends_at: body.endsAt, reason: body.reason })
+      .returning(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
+      .executeTakeFirstOrThrow();
+    await appendTimeline(db, {
+      kind: 'staff:time_off',
+      actor: callerActor(res).name,
+      channel: 'admin',
+      summary: `Time off for ${name} from ${body.startsAt} to ${body.endsAt}`,
+      data: { staffId: body.staffId, timeOffId: row.id },
+    });
+    res.status(201).json({ timeOff: row });
+  });
+
+  router.delete('/api/admin/time-off/:id', requireOfficeRole, requireAdminRole, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const deleted = await db.deleteFrom('time_off').where('id', '=', id).returning('id').executeTakeFirst();
+    if (!deleted) throw new HttpError(404, 'not_found', `Time off ${id} does not exist.`);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,293 @@
+/**
+ * Read models for the admin web app (session or API key): calendar range, pipeline board, staff,
+ * outbox, contacts with history, settings, and the extras of an appointment card (tasks, invoices,
+ * payment attempts). Read-only: every change goes through the appointment and task endpoints, which
+ * are workflow updates. A technician sees only their own appointments and tasks.
+ */
+import { Router } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { requireApiKey, requireOfficeRole, sessionStaff } from '../auth';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { instant, uuid } from '../schemas';
+import { parseInput } from '../validate';
+
+export const calendarQuery = z
+  .object({ from: instant, to: instant, staffId: uuid.optional() })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 62 * 86400_000, {
+    message: 'at most 62 days after from',
+    path: ['to'],
+  });
+
+export const contactsQuery = z.object({ q: z.string().trim().max(200, 'at most 200 characters').optional() });
+
+const idParams = z.object({ id: uuid });
+
+export const APPOINTMENT_STAGES = [
+  'Appointment Scheduled',
+  'Appointment Tomorrow',
+  'Appointment Today',
+  'Paid Won',
+  'Closed Lost',
+  'Missed',
+] as const;
+export const MEMBERSHIP_STAGES = [
+  'Appointment Unscheduled',
+  'Appointment Scheduled',
+  'Appointment Tomorrow',
+  'Appointment Today',
+  'Membership Expired',
+] as const;
+
+export function adminRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  router.use('/api/admin', requireApiKey(db));
+
+  const listing = () =>
+    db
+      .selectFrom('appointments as a')
+      .innerJoin('services as sv', 'sv.id', 'a.service_id')
+      .innerJoin('staff as st', 'st.id', 'a.staff_id')
+      .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+      .select([
+        'a.id',
+        'a.starts_at as startsAt',
+        'a.ends_at as endsAt',
+        'a.status',
+        'a.stage',
+        'a.time_zone as timeZone',
+        'a.price_minor as priceMinor',
+        'a.currency',
+        'sv.name as serviceName',
+        'st.id as staffId',
+        'st.name as staffName',
+        'c.name as contactName',
+      ]);
+
+  router.get('/api/admin/calendar', async (req, res) => {
+    const query = parseInput(calendarQuery, req.query, 'query');
+    const me = sessionStaff(res);
+    const staffId = me?.role === 'technician' ? me.staffId! : query.staffId;
+    let q = listing().where('a.starts_at', '<', new Date(query.to)).where('a.ends_at', '>', new Date(query.from));
+    if (staffId) q = q.where('a.staff_id', '=', staffId);
+    res.json({ appointments: await q.orderBy('a.starts_at').limit(1000).execute() });
+  });
+
+  router.get('/api/admin/board', requireOfficeRole, async (_req, res) => {
+    // Open deals, and closed ones from the last 30 days (older ones are history, not pipeline).
+    const since = new Date(Date.now() - 30 * 86400_000);
+    const appointments = await listing()
+      .where((eb) =>
+        eb.or([eb('a.stage', 'not in', ['Paid Won', 'Closed Lost', 'Missed']), eb('a.updated_at', '>=', since)]),
+      )
+      .orderBy('a.starts_at')
+      .limit(1000)
+      .execute();
+    const memberships = await db
+      .selectFrom('memberships as m')
+      .innerJoin('membership_plans as p', 'p.id', 'm.plan_id')
+      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+      .select([
+        'm.id',
+        'm.stage',
+        'm.certificate_number as certificateNumber',
+        'm.visits_total as visitsTotal',
+        'm.visits_used as visitsUsed',
+        'm.valid_until as validUntil',
+        'p.name as planName',
+        'c.name as contactName',
+      ])
+      .orderBy('m.valid_until')
+      .limit(1000)
+      .execute();
+    res.json({
+      appointments: APPOINTMENT_STAGES.map((stage) => ({
+        stage,
+        items: appointments.filter((a) => a.stage === stage),
+      })),
+      memberships: MEMBERSHIP_STAGES.map((stage) => ({ stage, items: memberships.filter((m) => m.stage === stage) })),
+    });
+  });
+
+  router.get('/api/admin/staff', async (_req, res) => {
+    const staff = await db
+      .selectFrom('staff')
+      .select(['id', 'name', 'role', 'time_zone as timeZone'])
+      .where('active', '=', true)
+      .orderBy('name')
+      .execute();
+    res.json({ staff });
+  });
+
+  router.get('/api/admin/appointments/:id/extras', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const appointment = await db
+      .selectFrom('appointments')
+      .select(['id', 'staff_id', 'billable_minutes', 'membership_id'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!appointment) throw new HttpError(404, 'not_found', `Appointment ${id} does not exist.`);
+    const me = sessionStaff(res);
+    if (me?.role === 'technician' && appointment.staff_id !== me.staffId) {
+      throw new HttpError(403, 'forbidden', 'Technicians can see their own appointments only.');
+    }
+    const [tasks, invoices, payments, membership] = await Promise.all([
+      db
+        .selectFrom('tasks')
+        .select(['id', 'kind', 'title', 'status', 'due_at as dueAt', 'assignee_staff_id as assigneeStaffId'])
+        .where('appointment_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+      db
+        .selectFrom('invoices')
+        .select(['id', 'number', 'status', 'total_minor as totalMinor', 'currency', 'issued_at as issuedAt'])
+        .where('appointment_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
+      db
+        .selectFrom('payment_attempts as p')
+        .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+        .select([
+          'p.id',
+          'p.attempt',
+          'p.status',
+          'p.amount_minor as amountMinor',
+          'p.currency',
+          'p.gateway',
+          'p.decline_code as declineCode',
+          'p.created_at as createdAt',
+        ])
+        .where('i.appointment_id', '=', id)
+        .orderBy('p.created_at')
+        .execute(),
+      appointment.membership_id
+        ? db
+            .selectFrom('memberships')
+            .select([
+              'certificate_number as certificateNumber',
+              'visits_total as visitsTotal',
+              'visits_used as visitsUsed',
+            ])
+            .where('id', '=', appointment.membership_id)
+            .executeTakeFirst()
+        : undefined,
+    ]);
+    res.json({
+      billableMinutes: appointment.billable_minutes,
+      tasks,
+      invoices,
+      payments,
+      membership: membership
+        ? {
+            certificateNumber: membership.certificateNumber,
+            visitsLeft: membership.visitsTotal === null ? null : membership.visitsTotal - membership.visitsUsed,
+          }
+        : null,
+    });
+  });
+
+  router.get('/api/admin/messages', requireOfficeRole, async (_req, res) => {
+    const messages = await db
+      .selectFrom('messages')
+      .select([
+        'id',
+        'appointment_id as appointmentId',
+        'channel',
+        'template',
+        'recipient',
+        'subject',
+        'status',
+        'created_at as createdAt',
+        'sent_at as sentAt',
+      ])
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute();
+    res.json({ messages });
+  });
+
+  router.get('/api/admin/contacts', requireOfficeRole, async (req, res) => {
+    const query = parseInput(contactsQuery, req.query, 'query');
+    let q = db
+      .selectFrom('contacts')
+      .select(['id', 'name', 'email', 'phone', 'sms_opt_in as smsOptIn', 'notes'])
+      .orderBy('name')
+      .limit(200);
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) => eb.or([eb('name', 'ilike', like), eb('email', 'ilike', like), eb('phone', 'like', like)]));
+    }
+    res.json({ contacts: await q.execute() });
+  });
+
+  router.get('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['id', 'name', 'email', 'phone', 'address', 'sms_opt_in as smsOptIn', 'notes'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
+    const [appointments, timeline] = await Promise.all([
+      listing().where('a.contact_id', '=', id).orderBy('a.starts_at', 'desc').limit(200).execute(),
+      db
+        .selectFrom('timeline_events')
+        .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary'])
+        .where((eb) =>
+          eb.or([
+            eb('contact_id', '=', id),
+            eb(
+              'appointment_id',
+              'in',
+              eb.selectFrom('appointments as ap').select('ap.id').where('ap.contact_id', '=', id),
+            ),
+          ]),
+        )
+        .orderBy('id', 'desc')
+        .limit(200)
+        .execute(),
+    ]);
+    res.json({ contact, appointments, timeline });
+  });
+
+  router.get('/api/admin/settings', requireOfficeRole, async (_req, res) => {
+    const [business, services, staff, hours, timeOff] = await Promise.all([
+      db.selectFrom('business').selectAll().executeTakeFirst(),
+      db
+        .selectFrom('services')
+        .select([
+          'id',
+          'name',
+          'duration_minutes as durationMinutes',
+          'pricing',
+          'price_minor as priceMinor',
+          'hourly_rate_minor as hourlyRateMinor',
+          'billing_policy as billingPolicy',
+          'billing_increment_minutes as billingIncrementMinutes',
+          'currency',
+          'active',
+        ])
+        .orderBy('name')
+        .execute(),
+      db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'time_zone as timeZone']).orderBy('name').execute(),
+      db
+        .selectFrom('availability_rules')
+        .select(['staff_id as staffId', 'weekday', 'start_time as startTime', 'end_time as endTime'])
+        .orderBy('staff_id')
+        .orderBy('weekday')
+        .execute(),
+      db
+        .selectFrom('time_off')
+        .select(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
+        .where('ends_at', '>', sql<Date>`now()`)
+        .orderBy('starts_at')
+        .execute(),
+    ]);
+    res.json({ business: business ?? null, services, staff, hours, timeOff });
+  });
+
+  return router;
+}

@@ -1,0 +1,67 @@
+/**
+ * Staff sign-in for the admin web app: POST /api/session (email + password → session cookie and CSRF
+ * token; rate-limited per email and IP), GET /api/session (who am I, with the CSRF token), DELETE
+ * /api/session (sign out; needs the CSRF token).
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { csrfMatches, lookupSession, signIn, signOut } from '../../staff/accounts';
+import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../auth';
+import { HttpError } from '../errors';
+import type { AppDeps } from '../app';
+import { parseInput } from '../validate';
+
+export const signInBody = z.object({
+  email: z.string().trim().min(1, 'required').max(320, 'at most 320 characters'),
+  password: z.string().min(1, 'required').max(1000, 'at most 1000 characters'),
+});
+
+export function staffSessionRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+
+  router.post('/api/session', async (req, res) => {
+    const body = parseInput(signInBody, req.body, 'body');
+    const result = await signIn(db, { email: body.email, password: body.password, ip: req.ip ?? 'unknown' });
+    if (!result.ok && result.reason === 'locked') {
+      res.set('retry-after', String(result.retryAfterSeconds));
+      throw new HttpError(
+        429,
+        'too_many_attempts',
+        `Too many failed sign-ins. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`,
+      );
+    }
+    if (!result.ok) throw new HttpError(401, 'invalid_credentials', 'The email or password is not correct.');
+    res.cookie(SESSION_COOKIE, result.sessionId, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      expires: result.expiresAt,
+    });
+    res.json({ staff: result.staff, csrfToken: result.csrfToken });
+  });
+
+  router.get('/api/session', async (req, res) => {
+    const sessionId = readCookie(req, SESSION_COOKIE);
+    const session = sessionId ? await lookupSession(db, sessionId) : undefined;
+    if (!session) throw new HttpError(401, 'unauthenticated', 'Not signed in.');
+    res.set('cache-control', 'no-store');
+    res.json({ staff: session.staff, csrfToken: session.csrfToken });
+  });
+
+  router.delete('/api/session', async (req, res) => {
+    const sessionId = readCookie(req, SESSION_COOKIE);
+    const session = sessionId ? await lookupSession(db, sessionId) : undefined;
+    if (sessionId && session) {
+      if (!csrfMatches(session.csrfToken, req.get(CSRF_HEADER))) {
+        throw new HttpError(403, 'csrf_failed', `Send the session's CSRF token in the ${CSRF_HEADER} header.`);
+      }
+      await signOut(db, sessionId);
+    }
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,457 @@
+/**
+ * The appointment card: contact, service, staff, time, price, stage, status, billable hours, invoice,
+ * membership, open tasks, the timeline (actor and channel) and messages, a link to the workflow in the
+ * Temporal Web UI; and the actions, each a workflow update through the staff API.
+ */
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { api, errorText } from '../api';
+import { Dialog } from '../Dialog';
+import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
+import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+import { useStaff } from './AdminApp';
+
+interface AppointmentView {
+  id: string;
+  workflowId: string;
+  temporalUrl: string;
+  status: string;
+  stage: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  source: string;
+  price: { amountMinor: number; currency: string };
+  clientNote: string;
+  publicNotes: string;
+  cancelReason: string | null;
+  service: { id: string; name: string };
+  staff: { id: string; name: string };
+  contact: { id: string; name: string; email: string; phone: string | null };
+}
+
+interface TimelineEntry {
+  occurred_at: string;
+  kind: string;
+  actor: string;
+  channel: string;
+  summary: string;
+}
+
+interface MessageEntry {
+  id: string;
+  channel: string;
+  template: string;
+  recipient: string;
+  subject: string | null;
+  status: string;
+  created_at: string;
+}
+
+interface Extras {
+  billableMinutes: number | null;
+  tasks: Array<{ id: string; kind: string; title: string; status: string; dueAt: string | null }>;
+  invoices: Array<{ id: string; number: number; status: string; totalMinor: number; currency: string }>;
+  payments: Array<{
+    id: string;
+    attempt: number;
+    status: string;
+    amountMinor: number;
+    currency: string;
+    declineCode: string | null;
+    createdAt: string;
+  }>;
+  membership: { certificateNumber: string; visitsLeft: number | null } | null;
+}
+
+interface ServiceOption {
+  id: string;
+  name: string;
+}
+
+const CHANNELS = [
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+  ['in_person', 'In person'],
+  ['admin', 'Admin'],
+] as const;
+
+const ACTIVE = new Set(['scheduled', 'confirmed', 'rescheduled', 'in_progress']);
+
+export function AppointmentPage() {
+  const { id = '' } = useParams();
+  const me = useStaff();
+  const [data, setData] = useState<{
+    appointment: AppointmentView;
+    timeline: TimelineEntry[];
+    messages: MessageEntry[];
+  } | null>(null);
+  const [extras, setExtras] = useState<Extras | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>('none');
+  const timeZone = detectedTimeZone();
+
+  const load = useCallback(() => {
+    api<{ appointment: AppointmentView; timeline: TimelineEntry[]; messages: MessageEntry[] }>(
+      'GET',
+      `/api/appointments/${id}`,
+    )
+      .then((r) => {
+        setData(r);
+        document.title = `${r.appointment.contact.name} — ${r.appointment.service.name}`;
+      })
+      .catch((e: unknown) => setError(errorText(e)));
+    api<Extras>('GET', `/api/admin/appointments/${id}/extras`)
+      .then(setExtras)
+      .catch(() => undefined);
+  }, [id]);
+  useEffect(load, [load]);
+
+  async function act(path: string, body: unknown, done: string) {
+    setError(null);
+    setNotice(null);
+    try {
+      await api('POST', `/api/appointments/${id}/${path}`, body);
+      setNotice(done);
+      setPanel('none');
+      load();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    }
+  }
+
+  if (!data)
+    return error ? (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
+  const a = data.appointment;
+  const active = ACTIVE.has(a.status);
+  const invoice = extras?.invoices[extras.invoices.length - 1];
+
+  return (
+    <>
+      <h1>
+        {a.contact.name} — {a.service.name}
+      </h1>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="card-grid">
+        <section className="panel" aria-label="Appointment">
+          <dl className="details">
+            <dt>When</dt>
+            <dd data-testid="appointment-when">{formatDateTime(a.startsAt, timeZone)}</dd>
+            <dt>Staff</dt>
+            <dd>{a.staff.name}</dd>
+            <dt>Service</dt>
+            <dd>{a.service.name}</dd>
+            <dt>Price</dt>
+            <dd>{formatMoney(a.price.amountMinor, a.price.currency)}</dd>
+            <dt>Stage</dt>
+            <dd>
+              <span className={`appt ${STAGE_CLASS[a.stage] ?? ''}`} style={{ display: 'inline-block', width: 'auto' }}>
+                {a.stage}
+              </span>
+            </dd>
+            <dt>Status</dt>
+            <dd data-testid="appointment-status">{a.status}</dd>
+            <dt>Billable hours</dt>
+            <dd>{extras?.billableMinutes != null ? (extras.billableMinutes / 60).toFixed(2) : '—'}</dd>
+            <dt>Invoice</dt>
+            <dd>
+              {invoice
+                ? `#${invoice.number} · ${invoice.status} · ${formatMoney(invoice.totalMinor, invoice.currency)}`
+                : '—'}
+            </dd>
+            {extras?.membership && (
+              <>
+                <dt>Membership</dt>
+                <dd>
+                  Certificate {extras.membership.certificateNumber}
+                  {extras.membership.visitsLeft !== null && ` · ${extras.membership.visitsLeft} visits left`}
+                </dd>
+              </>
+            )}
+            <dt>Source</dt>
+            <dd>{a.source}</dd>
+            {a.cancelReason && (
+              <>
+                <dt>Cancel reason</dt>
+                <dd>{a.cancelReason}</dd>
+              </>
+            )}
+          </dl>
+          <p>
+            <a href={a.temporalUrl} target="_blank" rel="noreferrer">
+              Open the workflow in Temporal Web UI
+            </a>
+          </p>
+        </section>
+        <section className="panel" aria-label="Contact">
+          <h2>Contact</h2>
+          <p>
+            <strong>{a.contact.name}</strong>
+            <br />
+            <a href={`mailto:${a.contact.email}`}>{a.contact.email}</a>
+            <br />
+            {a.contact.phone && <a href={`tel:${a.contact.phone}`}>{a.contact.phone}</a>}
+          </p>
+          {a.clientNote && <p>Note: {a.clientNote}</p>}
+          {me.role !== 'technician' && <Link to={`/admin/contacts/${a.contact.id}`}>Contact history</Link>}
+          <h2>Open tasks</h2>
+          <ul>
+            {extras?.tasks
+              .filter((t) => t.status === 'open')
+              .map((t) => (
+                <li key={t.id}>
+                  <Link to="/admin/tasks">{t.title}</Link>
+                </li>
+              ))}
+          </ul>
+          {extras?.tasks.every((t) => t.status !== 'open') && <p>None.</p>}
+        </section>
+      </div>
+
+      {active && (
+        <div className="actions">
+          <button type="button" onClick={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}>
+            Reschedule
+          </button>
+          <button type="button" onClick={() => act('start', { channel: 'admin' }, 'Service started.')}>
+            Start service
+          </button>
+          <button type="button" onClick={() => act('no-show', { channel: 'admin' }, 'Marked as a no-show.')}>
+            Mark no-show
+          </button>
+          <button type="button" className="danger" onClick={() => setPanel('cancel')}>
+            Cancel appointment
+          </button>
+        </div>
+      )}
+      {panel === 'reschedule' && (
+        <Reschedule
+          appointment={a}
+          timeZone={timeZone}
+          onSubmit={(body) => act('reschedule', body, 'Rescheduled. The customer is told by the workflow.')}
+        />
+      )}
+      <CancelDialog
+        open={panel === 'cancel'}
+        onClose={() => setPanel('none')}
+        onSubmit={(body) => act('cancel', body, 'Cancelled.')}
+      />
+
+      <h2>Timeline</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">What</th>
+            <th scope="col">Who</th>
+            <th scope="col">Channel</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.timeline.map((t, i) => (
+            <tr key={i}>
+              <td>{formatDateTime(t.occurred_at, timeZone)}</td>
+              <td>{t.summary}</td>
+              <td>{t.actor}</td>
+              <td>{t.channel}</td>
+            </tr>
+          ))}
+          {extras?.payments.map((p) => (
+            <tr key={p.id}>
+              <td>{formatDateTime(p.createdAt, timeZone)}</td>
+              <td>
+                Payment attempt {p.attempt}: {p.status} {formatMoney(p.amountMinor, p.currency)}
+                {p.declineCode ? ` (${p.declineCode})` : ''}
+              </td>
+              <td>system</td>
+              <td>card</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Messages</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Message</th>
+            <th scope="col">To</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.messages.map((m) => (
+            <tr key={m.id}>
+              <td>{formatDateTime(m.created_at, timeZone)}</td>
+              <td>
+                {m.channel} · {m.template}
+                {m.subject ? ` — ${m.subject}` : ''}
+              </td>
+              <td>{m.recipient}</td>
+              <td>{m.status}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function Reschedule(props: {
+  appointment: AppointmentView;
+  timeZone: string;
+  onSubmit: (body: Record<string, unknown>) => Promise<boolean>;
+}) {
+  const { appointment } = props;
+  const [services, setServices] = useState<ServiceOption[]>([]);
+  const [serviceId, setServiceId] = useState(appointment.service.id);
+  const [slot, setSlot] = useState<SlotView | undefined>();
+  const [note, setNote] = useState('');
+  const [channel, setChannel] = useState('phone');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    api<{ services: ServiceOption[] }>('GET', '/api/services')
+      .then((r) => setServices(r.services))
+      .catch(() => undefined);
+  }, []);
+  const message = slot
+    ? `Hi ${appointment.contact.name}, your ${services.find((s) => s.id === serviceId)?.name ?? appointment.service.name} is now on ${formatDateTime(slot.startsAt, appointment.timeZone)} with ${slot.staffName}.${note ? ` ${note}` : ''}`
+    : '';
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!slot) return;
+    setBusy(true);
+    await props.onSubmit({
+      startsAt: slot.startsAt,
+      staffId: slot.staffId,
+      ...(serviceId !== appointment.service.id ? { serviceId } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+      channel,
+    });
+    setBusy(false);
+  }
+  return (
+    <form className="panel" onSubmit={submit} aria-label="Reschedule">
+      <h2>Reschedule</h2>
+      <label htmlFor="rs-service">Service</label>
+      <select
+        id="rs-service"
+        value={serviceId}
+        onChange={(e) => {
+          setServiceId(e.target.value);
+          setSlot(undefined);
+        }}
+      >
+        {services.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+      <SlotPicker
+        timeZone={props.timeZone}
+        reloadKey={serviceId}
+        showStaff
+        load={async (from, to) =>
+          (
+            await api<{ days: DayView[] }>(
+              'GET',
+              `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone: props.timeZone })}`,
+            )
+          ).days
+        }
+        selected={slot}
+        onPick={setSlot}
+      />
+      <label htmlFor="rs-note">Public note (shown to the customer)</label>
+      <textarea id="rs-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+      <label htmlFor="rs-channel">Requested by</label>
+      <select id="rs-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
+        {CHANNELS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      {slot && (
+        <>
+          <p className="hint">
+            Reminders are re-planned for the new time by the workflow. The reschedule message the customer gets:
+          </p>
+          <blockquote className="panel">{message}</blockquote>
+        </>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={!slot || busy}>
+          {slot ? `Move to ${formatDateTime(slot.startsAt, props.timeZone)}` : 'Choose a time first'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CancelDialog(props: {
+  open: boolean;
+  onClose: () => void;
+  onSubmit: (body: Record<string, unknown>) => Promise<boolean>;
+}) {
+  const [reason, setReason] = useState('');
+  const [channel, setChannel] = useState('phone');
+  const [error, setError] = useState<string | null>(null);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setError('Give a reason for the cancellation.');
+      return;
+    }
+    if (await props.onSubmit({ reason: reason.trim(), channel })) props.onClose();
+    else props.onClose();
+  }
+  return (
+    <Dialog open={props.open} title="Cancel this appointment?" onClose={props.onClose}>
+      <form onSubmit={submit}>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <label htmlFor="cx-reason">Reason</label>
+        <textarea id="cx-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <label htmlFor="cx-channel">Requested by</label>
+        <select id="cx-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
+          {CHANNELS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <div className="actions">
+          <button type="button" onClick={props.onClose}>
+            Keep it
+          </button>
+          <button type="submit" className="danger">
+            Cancel appointment
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,86 @@
+/** The pipeline board: the deal stages as columns, like the CRM funnel; memberships below. */
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, errorText } from '../api';
+import { detectedTimeZone, formatDateTime, STAGE_CLASS } from '../format';
+import type { ListedAppointment } from './types';
+
+interface Membership {
+  id: string;
+  certificateNumber: string;
+  planName: string;
+  contactName: string;
+  visitsTotal: number | null;
+  visitsUsed: number;
+}
+
+interface Board {
+  appointments: Array<{ stage: string; items: ListedAppointment[] }>;
+  memberships: Array<{ stage: string; items: Membership[] }>;
+}
+
+export function BoardPage() {
+  const [board, setBoard] = useState<Board | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const timeZone = detectedTimeZone();
+  useEffect(() => {
+    document.title = 'Pipeline — Maple Street';
+    api<Board>('GET', '/api/admin/board')
+      .then(setBoard)
+      .catch((e: unknown) => setError(errorText(e)));
+  }, []);
+  return (
+    <>
+      <h1>Pipeline</h1>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {!board && !error && <p>Loading…</p>}
+      {board && (
+        <>
+          <div className="board">
+            {board.appointments.map((col) => (
+              <section key={col.stage} className="board-col" aria-label={col.stage}>
+                <h3>
+                  {col.stage} ({col.items.length})
+                </h3>
+                {col.items.map((a) => (
+                  <Link key={a.id} to={`/admin/appointments/${a.id}`} className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}>
+                    <strong>{a.contactName}</strong>
+                    <br />
+                    {a.serviceName}
+                    <br />
+                    <small>{formatDateTime(a.startsAt, timeZone)}</small>
+                  </Link>
+                ))}
+              </section>
+            ))}
+          </div>
+          <h2>Memberships</h2>
+          <div className="board" style={{ gridTemplateColumns: 'repeat(5, minmax(11rem, 1fr))' }}>
+            {board.memberships.map((col) => (
+              <section key={col.stage} className="board-col" aria-label={`Membership: ${col.stage}`}>
+                <h3>
+                  {col.stage} ({col.items.length})
+                </h3>
+                {col.items.map((m) => (
+                  <div key={m.id} className="appt stage-scheduled">
+                    <strong>{m.contactName}</strong>
+                    <br />
+                    {m.planName} · #{m.certificateNumber}
+                    <br />
+                    <small>
+                      {m.visitsTotal === null ? 'Unlimited visits' : `${m.visitsTotal - m.visitsUsed} visits left`}
+                    </small>
+                  </div>
+                ))}
+              </section>
+            ))}
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Task inbox: mine or all, overdue first (the server orders them). The deliver form takes the billable
+ * time; the charge form confirms the charge, optionally with an adjusted amount. Both are workflow
+ * updates through /api/tasks/:id/complete.
+ */
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, errorText } from '../api';
+import { detectedTimeZone, formatDateTime } from '../format';
+import { useStaff } from './AdminApp';
+
+interface Task {
+  id: string;
+  kind: string;
+  title: string;
+  status: string;
+  due_at: string | null;
+  appointment_id: string | null;
+  assignee_staff_id: string | null;
+  assignee_name: string | null;
+  overdue: boolean;
+}
+
+export function TasksPage() {
+  const me = useStaff();
+  const [scope, setScope] = useState<'mine' | 'all'>(me.role === 'technician' || me.staffId ? 'mine' : 'all');
+  const [tasks, setTasks] = useState<Task[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const timeZone = detectedTimeZone();
+
+  const load = useCallback(() => {
+    const q = new URLSearchParams({ status: 'open' });
+    if (scope === 'mine' && me.staffId) q.set('assignee', me.staffId);
+    api<{ tasks: Task[] }>('GET', `/api/tasks?${q}`)
+      .then((r) => setTasks(r.tasks))
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [scope, me.staffId]);
+  useEffect(() => {
+    document.title = 'Tasks — Maple Street';
+    load();
+  }, [load]);
+
+  async function complete(task: Task, form: Record<string, unknown>) {
+    setError(null);
+    setNotice(null);
+    try {
+      await api('POST', `/api/tasks/${task.id}/complete`, { form, channel: 'admin' });
+      setNotice(`Done: ${task.title}`);
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  return (
+    <>
+      <h1>Tasks</h1>
+      <div className="row" role="group" aria-label="Whose tasks">
+        <button type="button" aria-pressed={scope === 'mine'} onClick={() => setScope('mine')} disabled={!me.staffId}>
+          My tasks
+        </button>
+        {me.role !== 'technician' && (
+          <button type="button" aria-pressed={scope === 'all'} onClick={() => setScope('all')}>
+            All tasks
+          </button>
+        )}
+      </div>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {tasks?.length === 0 && <p>No open tasks.</p>}
+      {tasks?.map((task) => (
+        <article key={task.id} className="task" aria-label={task.title}>
+          <h2 style={{ fontSize: '1.05rem', margin: 0 }}>{task.title}</h2>
+          <p>
+            {task.due_at && (
+              <span className={task.overdue ? 'overdue' : ''}>
+                {task.overdue ? 'Overdue — was due ' : 'Due '}
+                {formatDateTime(task.due_at, timeZone)}
+              </span>
+            )}
+            {task.assignee_name && <> · {task.assignee_name}</>}
+            {task.appointment_id && (
+              <>
+                {' · '}
+                <Link to={`/admin/appointments/${task.appointment_id}`}>Appointment</Link>
+              </>
+            )}
+          </p>
+          {task.kind === 'deliver_service' && <DeliverForm task={task} onSubmit={complete} />}
+          {task.kind === 'charge_customer' && <ChargeForm task={task} onSubmit={complete} />}
+          {task.kind !== 'deliver_service' && task.kind !== 'charge_customer' && (
+            <button type="button" onClick={() => complete(task, {})}>
+              Mark done
+            </button>
+          )}
+        </article>
+      ))}
+    </>
+  );
+}
+
+function DeliverForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<void> }) {
+  const [hours, setHours] = useState('');
+  const [notes, setNotes] = useState('');
+  const id = props.task.id;
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const minutes = Math.round(Number(hours) * 60);
+    await props.onSubmit(props.task, {
+      ...(hours.trim() && Number.isFinite(minutes) ? { minutes } : {}),
+      ...(notes.trim() ? { notes: notes.trim() } : {}),
+    });
+  }
+  return (
+    <form onSubmit={submit} aria-label="Service delivered">
+      <label htmlFor={`hours-${id}`}>Billable hours (e.g. 1.5)</label>
+      <input
+        id={`hours-${id}`}
+        inputMode="decimal"
+        value={hours}
+        onChange={(e) => setHours(e.target.value)}
+        style={{ maxWidth: '10rem' }}
+      />
+      <label htmlFor={`notes-${id}`}>Work notes (optional)</label>
+      <textarea id={`notes-${id}`} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
+      <div className="actions">
+        <button type="submit" className="primary">
+          Service delivered
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ChargeForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<void> }) {
+  const [amount, setAmount] = useState('');
+  const id = props.task.id;
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const minor = Math.round(Number(amount) * 100);
+    await props.onSubmit(props.task, amount.trim() && Number.isFinite(minor) ? { amountMinor: minor } : {});
+  }
+  return (
+    <form onSubmit={submit} aria-label="Charge the customer">
+      <label htmlFor={`amount-${id}`}>Adjusted amount (optional; leave empty to charge the invoice total)</label>
+      <input
+        id={`amount-${id}`}
+        inputMode="decimal"
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
+        style={{ maxWidth: '10rem' }}
+      />
+      <div className="actions">
+        <button type="submit" className="primary">
+          Charge the saved card
+        </button>
+      </div>
+    </form>
+  );
+}
