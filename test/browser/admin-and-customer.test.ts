@@ -316,10 +316,14 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
     has: page.locator(`a[href="/admin/appointments/${guestAppointmentId}"]`),
     hasText: 'Charge On-site Repair',
   });
+  // Reload the list and give it time to arrive before looking (a busy machine answers slowly).
   await eventually(async () => {
     await page.getByRole('button', { name: 'All tasks' }).click();
-    return (await charge.count()) > 0;
-  });
+    return charge.waitFor({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+  }, 45_000);
   await screenshot(page, '14-charge-task');
   expect(await accessibilityProblems(page)).toEqual([]);
   await charge.getByRole('button', { name: 'Charge the saved card' }).click();
