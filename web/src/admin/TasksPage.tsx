@@ -39,6 +39,10 @@ export function TasksPage() {
   useEffect(() => {
     document.title = 'Tasks — Maple Street';
     load();
+    // Workflows open tasks in the background (a charge after the hours, a reach-out after a no-show):
+    // keep the inbox current without a page reload.
+    const timer = window.setInterval(load, 15_000);
+    return () => window.clearInterval(timer);
   }, [load]);
 
   async function complete(task: Task, form: Record<string, unknown>) {
@@ -65,6 +69,9 @@ export function TasksPage() {
             All tasks
           </button>
         )}
+        <button type="button" onClick={load}>
+          Refresh
+        </button>
       </div>
       {notice && (
         <p className="notice" role="status">
