@@ -1,0 +1,221 @@
+/**
+ * Settings → integrations (admin): what the connected platforms sent in (inbound deliveries: verified
+ * or not, duplicate or not, outcome), and appointflow's own webhook subscriptions with their delivery
+ * log (every attempt) and a replay button (a new delivery of the same event).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { api, errorText } from '../api';
+import { detectedTimeZone, formatDateTime } from '../format';
+import { SettingsNav } from './SettingsNav';
+
+interface InboundDelivery {
+  id: string;
+  platform: string;
+  vendor_event_id: string | null;
+  received_at: string;
+  verified: boolean;
+  duplicate: boolean;
+  event_type: string | null;
+  external_id: string | null;
+  appointment_id: string | null;
+  outcome: string | null;
+  error: string | null;
+}
+
+interface Subscription {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  active: boolean;
+  secretHint: string;
+}
+
+interface Delivery {
+  id: string;
+  event: { id: string; type: string; subject: { type: string; id: string } };
+  target: string;
+  replayOf: string | null;
+  status: string;
+  attemptCount: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  attempts: Array<{ attempt: number; at: string; ok: boolean; statusCode: number | null; error: string | null }>;
+}
+
+export function IntegrationsPage() {
+  const timeZone = detectedTimeZone();
+  const [inbound, setInbound] = useState<InboundDelivery[] | null>(null);
+  const [subscriptions, setSubscriptions] = useState<Subscription[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    document.title = 'Integrations — Maple Street';
+    api<{ deliveries: InboundDelivery[] }>('GET', '/api/integrations/deliveries?limit=50')
+      .then((r) => setInbound(r.deliveries))
+      .catch((e: unknown) => setError(errorText(e)));
+    api<{ subscriptions: Subscription[] }>('GET', '/api/webhooks')
+      .then((r) => setSubscriptions(r.subscriptions))
+      .catch((e: unknown) => setError(errorText(e)));
+  }, []);
+  return (
+    <>
+      <h1>Integrations</h1>
+      <SettingsNav />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <h2 id="inbound-heading">What platforms sent in</h2>
+      {inbound && inbound.length === 0 && <p>Nothing has come in from a platform yet.</p>}
+      {inbound && inbound.length > 0 && (
+        <table aria-labelledby="inbound-heading">
+          <thead>
+            <tr>
+              <th scope="col">Received</th>
+              <th scope="col">Platform</th>
+              <th scope="col">Event</th>
+              <th scope="col">Signature</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {inbound.map((d) => (
+              <tr key={d.id}>
+                <td>{formatDateTime(d.received_at, timeZone)}</td>
+                <td>{d.platform}</td>
+                <td>
+                  {d.event_type ?? '—'}
+                  {d.appointment_id && (
+                    <>
+                      {' '}
+                      (<Link to={`/admin/appointments/${d.appointment_id}`}>appointment</Link>)
+                    </>
+                  )}
+                </td>
+                <td>
+                  {d.verified ? 'verified' : 'refused'}
+                  {d.duplicate ? ', duplicate' : ''}
+                </td>
+                <td>
+                  {d.outcome ?? '—'}
+                  {d.error ? `: ${d.error}` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Webhook subscriptions</h2>
+      {subscriptions && subscriptions.length === 0 && <p>No webhook subscriptions.</p>}
+      {subscriptions?.map((s) => (
+        <SubscriptionPanel key={s.id} subscription={s} timeZone={timeZone} />
+      ))}
+    </>
+  );
+}
+
+function SubscriptionPanel({ subscription: s, timeZone }: { subscription: Subscription; timeZone: string }) {
+  const [log, setLog] = useState<Delivery[] | null>(null);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api<{ deliveries: Delivery[] }>('GET', `/api/webhooks/${s.id}/deliveries?limit=50`)
+      .then((r) => setLog(r.deliveries))
+      .catch((e: unknown) => setError(errorText(e)));
+  }, [s.id]);
+  useEffect(() => {
+    if (open) load();
+  }, [open, load]);
+  async function replay(d: Delivery) {
+    setError(null);
+    setNotice(null);
+    try {
+      await api('POST', `/api/deliveries/${d.id}/replay`);
+      setNotice(`Replaying ${d.event.type}: a new delivery was queued.`);
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  const logId = `log-${s.id}`;
+  return (
+    <section className="panel" style={{ marginBottom: '1rem' }} aria-label={`Webhook ${s.url}`}>
+      <h3>{s.url}</h3>
+      <p>
+        {s.description ? `${s.description} · ` : ''}events: {s.events.join(', ')} · {s.active ? 'active' : 'paused'} ·
+        secret {s.secretHint}
+      </p>
+      <button type="button" aria-expanded={open} aria-controls={logId} onClick={() => setOpen(!open)}>
+        {open ? 'Hide the delivery log' : 'Show the delivery log'}
+      </button>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {open && (
+        <div id={logId}>
+          {log && log.length === 0 && <p>Nothing delivered yet.</p>}
+          {log && log.length > 0 && (
+            <table aria-label={`Delivery log of ${s.url}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.map((d) => (
+                  <tr key={d.id} data-delivery-id={d.id}>
+                    <td>{formatDateTime(d.createdAt, timeZone)}</td>
+                    <td>
+                      {d.event.type}
+                      {d.replayOf ? ' (replay)' : ''}
+                    </td>
+                    <td>
+                      {d.status}
+                      {d.lastStatusCode ? ` (HTTP ${d.lastStatusCode})` : ''}
+                      {d.lastError ? `: ${d.lastError}` : ''}
+                    </td>
+                    <td>
+                      <ol>
+                        {d.attempts.map((a) => (
+                          <li key={a.attempt}>
+                            {formatDateTime(a.at, timeZone)} — {a.ok ? 'ok' : 'failed'}
+                            {a.statusCode ? ` (HTTP ${a.statusCode})` : ''}
+                            {a.error ? `: ${a.error}` : ''}
+                          </li>
+                        ))}
+                      </ol>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        onClick={() => replay(d)}
+                        aria-label={`Replay ${d.event.type} of ${formatDateTime(d.createdAt, timeZone)}`}
+                      >
+                        Replay
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
