@@ -198,6 +198,7 @@ export function adminRouter(deps: AppDeps): Router {
             visitsTotal: membership.visits.total,
             visitsUsed: membership.visits.used,
             visitsLeft: membership.visits.left,
+            visitsBooked: membership.visits.booked,
             validUntil: membership.validUntil,
           }
         : null,

@@ -74,6 +74,7 @@ interface Extras {
     visitsTotal: number | null;
     visitsUsed: number;
     visitsLeft: number | null;
+    visitsBooked: number;
     validUntil: string;
   } | null;
 }
@@ -253,6 +254,7 @@ export function AppointmentPage() {
                 {extras.membership.visitsLeft === null
                   ? 'Unlimited'
                   : `${extras.membership.visitsLeft} of ${extras.membership.visitsTotal}`}
+                {extras.membership.visitsBooked > 0 && ` · ${extras.membership.visitsBooked} booked`}
               </dd>
               <dt>Stage</dt>
               <dd>{extras.membership.stage}</dd>
