@@ -1,7 +1,7 @@
 /**
  * Read models for the admin web app (session or API key): calendar range, pipeline board, staff,
- * outbox, contacts with history, settings, and the extras of an appointment card (tasks, invoices,
- * payment attempts). Read-only: every change goes through the appointment and task endpoints, which
+ * outbox, contacts with history, settings, memberships (found by certificate number, name or email),
+ * and the extras of an appointment card (tasks, invoices, payment attempts, the membership's card). Read-only: every change goes through the appointment and task endpoints, which
  * are workflow updates. A technician sees only their own appointments and tasks.
  */
 import { Router } from 'express';
