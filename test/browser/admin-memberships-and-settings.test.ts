@@ -221,6 +221,11 @@ it("the card's messages show their delivery status and the contact's reachabilit
   expect(reachability).toContain('Email: bounced Tue, Mar 3, 5:00 AM EST: Mailbox does not exist');
   await checked('34-appointment-card-messages');
 
+  // The contact's page says the same.
+  await page.getByRole('link', { name: 'Contact history' }).click();
+  await page.getByRole('heading', { name: MEMBER.name }).waitFor();
+  expect(await page.getByTestId('reachability').textContent()).toContain('(source: sms:STOP)');
+
   await page.getByRole('link', { name: 'Messages', exact: true }).click();
   await page.getByRole('heading', { name: 'Messages' }).waitFor();
   await page.locator('tbody [data-status="bounced"]').first().waitFor();
@@ -243,6 +248,9 @@ it('an admin edits an SMS template: an unknown variable is refused in words, a v
   await refusal.waitFor();
   expect(await refusal.textContent()).toContain('unknown variable: contact.nickname');
   expect(await body.getAttribute('aria-invalid')).toBe('true');
+  // Focus moves to the field named in the refusal, which says what is wrong.
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe('tpl-body');
+  expect(await page.locator('#tpl-body-problem').textContent()).toBe('unknown variable: contact.nickname');
   await checked('37-template-refused');
   expect(await db().selectFrom('message_templates').selectAll().execute()).toEqual([]);
 
@@ -306,4 +314,11 @@ it('an admin sees inbound deliveries and a webhook delivery log, and replays a d
   await log.getByText('(replay)').first().waitFor();
   const replays = await db().selectFrom('deliveries').select('replay_of').where('replay_of', 'is not', null).execute();
   expect(replays).toHaveLength(1);
+
+  // Every outbound delivery (webhooks and platform sync) is listed with its target, the replay too.
+  await page.reload();
+  const all = page.getByRole('table', { name: 'All outbound deliveries' });
+  await all.getByText('(replay)').first().waitFor();
+  expect(await all.textContent()).toContain(`${receiver.url}/hooks/appointflow`);
+  await checked('40-integrations-replayed');
 });

@@ -280,7 +280,21 @@ export function adminRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const contact = await db
       .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'phone', 'address', 'sms_opt_in as smsOptIn', 'notes'])
+      .select([
+        'id',
+        'name',
+        'email',
+        'phone',
+        'address',
+        'sms_opt_in as smsOptIn',
+        'notes',
+        'sms_opted_out_at',
+        'sms_opt_out_source',
+        'sms_failed_at',
+        'sms_failed_reason',
+        'email_bounced_at',
+        'email_bounce_reason',
+      ])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
@@ -303,7 +317,23 @@ export function adminRouter(deps: AppDeps): Router {
         .limit(200)
         .execute(),
     ]);
-    res.json({ contact, appointments, timeline });
+    const {
+      sms_opted_out_at: optedOutAt,
+      sms_opt_out_source: optOutSource,
+      sms_failed_at: failedAt,
+      sms_failed_reason: failedReason,
+      email_bounced_at: bouncedAt,
+      email_bounce_reason: bounceReason,
+      ...details
+    } = contact;
+    // Same shape as the appointment card's `contact.reachability`.
+    const reachability = {
+      smsOptIn: details.smsOptIn,
+      smsOptedOut: optedOutAt ? { at: optedOutAt.toISOString(), source: optOutSource } : null,
+      smsFailed: failedAt ? { at: failedAt.toISOString(), reason: failedReason } : null,
+      emailBounced: bouncedAt ? { at: bouncedAt.toISOString(), reason: bounceReason } : null,
+    };
+    res.json({ contact: { ...details, reachability }, appointments, timeline });
   });
 
   router.get('/api/admin/settings', requireOfficeRole, async (_req, res) => {

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
-import { MessageStatus } from './MessageStatus';
+import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
 import type { ListedAppointment } from './types';
 
@@ -125,6 +125,7 @@ export function ContactPage() {
       address: string | null;
       notes: string;
       smsOptIn: boolean;
+      reachability?: Reachability;
     };
     appointments: ListedAppointment[];
     timeline: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
@@ -138,8 +139,16 @@ export function ContactPage() {
         <dd>{data.contact.email}</dd>
         <dt>Phone</dt>
         <dd>{data.contact.phone ?? '—'}</dd>
-        <dt>SMS</dt>
-        <dd>{data.contact.smsOptIn ? 'Opted in' : 'Not opted in'}</dd>
+        <dt>Reachability</dt>
+        <dd>
+          {data.contact.reachability ? (
+            <ReachabilityList reachability={data.contact.reachability} timeZone={timeZone} />
+          ) : data.contact.smsOptIn ? (
+            'SMS opted in'
+          ) : (
+            'SMS not opted in'
+          )}
+        </dd>
         <dt>Address</dt>
         <dd>{data.contact.address ?? '—'}</dd>
       </dl>

@@ -113,6 +113,7 @@ export function IntegrationsPage() {
       {subscriptions?.map((s) => (
         <SubscriptionPanel key={s.id} subscription={s} timeZone={timeZone} />
       ))}
+      {subscriptions && <AllDeliveries timeZone={timeZone} subscriptions={subscriptions} />}
     </>
   );
 }
@@ -166,55 +167,121 @@ function SubscriptionPanel({ subscription: s, timeZone }: { subscription: Subscr
         <div id={logId}>
           {log && log.length === 0 && <p>Nothing delivered yet.</p>}
           {log && log.length > 0 && (
-            <table aria-label={`Delivery log of ${s.url}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log.map((d) => (
-                  <tr key={d.id} data-delivery-id={d.id}>
-                    <td>{formatDateTime(d.createdAt, timeZone)}</td>
-                    <td>
-                      {d.event.type}
-                      {d.replayOf ? ' (replay)' : ''}
-                    </td>
-                    <td>
-                      {d.status}
-                      {d.lastStatusCode ? ` (HTTP ${d.lastStatusCode})` : ''}
-                      {d.lastError ? `: ${d.lastError}` : ''}
-                    </td>
-                    <td>
-                      <ol>
-                        {d.attempts.map((a) => (
-                          <li key={a.attempt}>
-                            {formatDateTime(a.at, timeZone)} — {a.ok ? 'ok' : 'failed'}
-                            {a.statusCode ? ` (HTTP ${a.statusCode})` : ''}
-                            {a.error ? `: ${a.error}` : ''}
-                          </li>
-                        ))}
-                      </ol>
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        onClick={() => replay(d)}
-                        aria-label={`Replay ${d.event.type} of ${formatDateTime(d.createdAt, timeZone)}`}
-                      >
-                        Replay
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DeliveryTable deliveries={log} label={`Delivery log of ${s.url}`} timeZone={timeZone} onReplay={replay} />
           )}
         </div>
+      )}
+    </section>
+  );
+}
+
+function DeliveryTable(props: {
+  deliveries: Delivery[];
+  label: string;
+  timeZone: string;
+  targetName?: (target: string) => string;
+  onReplay: (d: Delivery) => void;
+}) {
+  return (
+    <table aria-label={props.label}>
+      <thead>
+        <tr>
+          <th scope="col">Created</th>
+          <th scope="col">Event</th>
+          {props.targetName && <th scope="col">Target</th>}
+          <th scope="col">Status</th>
+          <th scope="col">Attempts</th>
+          <th scope="col">Action</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.deliveries.map((d) => (
+          <tr key={d.id} data-delivery-id={d.id}>
+            <td>{formatDateTime(d.createdAt, props.timeZone)}</td>
+            <td>
+              {d.event.type}
+              {d.replayOf ? ' (replay)' : ''}
+            </td>
+            {props.targetName && <td>{props.targetName(d.target)}</td>}
+            <td>
+              {d.status}
+              {d.lastStatusCode ? ` (HTTP ${d.lastStatusCode})` : ''}
+              {d.lastError ? `: ${d.lastError}` : ''}
+            </td>
+            <td>
+              <ol>
+                {d.attempts.map((a) => (
+                  <li key={a.attempt}>
+                    {formatDateTime(a.at, props.timeZone)} — {a.ok ? 'ok' : 'failed'}
+                    {a.statusCode ? ` (HTTP ${a.statusCode})` : ''}
+                    {a.error ? `: ${a.error}` : ''}
+                  </li>
+                ))}
+              </ol>
+            </td>
+            <td>
+              <button
+                type="button"
+                onClick={() => props.onReplay(d)}
+                aria-label={`Replay ${d.event.type} of ${formatDateTime(d.createdAt, props.timeZone)}`}
+              >
+                Replay
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Every outbound delivery (webhooks and calendar / CRM sync), newest first, with replay. */
+function AllDeliveries({ timeZone, subscriptions }: { timeZone: string; subscriptions: Subscription[] }) {
+  // A webhook target is `webhook:<subscription id>`: shown as the subscription's URL.
+  const targetName = (target: string) =>
+    subscriptions.find((s) => `webhook:${s.id}` === target)?.url ?? target.replace(/^webhook:/, 'webhook ');
+  const [rows, setRows] = useState<Delivery[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api<{ deliveries: Delivery[] }>('GET', '/api/deliveries?limit=50')
+      .then((r) => setRows(r.deliveries))
+      .catch((e: unknown) => setError(errorText(e)));
+  }, []);
+  useEffect(load, [load]);
+  async function replay(d: Delivery) {
+    setError(null);
+    setNotice(null);
+    try {
+      await api('POST', `/api/deliveries/${d.id}/replay`);
+      setNotice(`Replaying ${d.event.type} to ${targetName(d.target)}: a new delivery was queued.`);
+      load();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  return (
+    <section aria-labelledby="all-deliveries-heading">
+      <h2 id="all-deliveries-heading">All outbound deliveries</h2>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {rows && rows.length === 0 && <p>Nothing sent out yet.</p>}
+      {rows && rows.length > 0 && (
+        <DeliveryTable
+          deliveries={rows}
+          label="All outbound deliveries"
+          timeZone={timeZone}
+          targetName={targetName}
+          onReplay={replay}
+        />
       )}
     </section>
   );

@@ -4,7 +4,7 @@
  * server validates: a refusal (unknown variable, an SMS over two segments, a disallowed helper) is
  * shown in its words, next to the field it names.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, errorText, type FieldProblem } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -123,6 +123,13 @@ export function TemplateEditorPage() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const subjectRef = useRef<HTMLInputElement>(null);
+  // After a refusal, keyboard and screen-reader users land on the field the server named.
+  useEffect(() => {
+    if (problems.some((p) => p.field === 'subject')) subjectRef.current?.focus();
+    else if (problems.some((p) => p.field === 'body')) bodyRef.current?.focus();
+  }, [problems]);
 
   const load = useCallback(() => {
     api<TemplateDetail>('GET', path)
@@ -223,6 +230,7 @@ export function TemplateEditorPage() {
           <>
             <label htmlFor="tpl-subject">Subject</label>
             <input
+              ref={subjectRef}
               id="tpl-subject"
               value={subject}
               onChange={(e) => setSubject(e.target.value)}
@@ -240,6 +248,7 @@ export function TemplateEditorPage() {
           Text (Handlebars: {'{{contact.firstName}}'}, {'{{#if …}}…{{/if}}'})
         </label>
         <textarea
+          ref={bodyRef}
           id="tpl-body"
           className="template"
           rows={detail.channel === 'sms' ? 4 : 10}
