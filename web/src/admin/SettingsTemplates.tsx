@@ -135,7 +135,7 @@ export function TemplateEditorPage() {
     api<TemplateDetail>('GET', path)
       .then((d) => {
         setDetail(d);
-        setSubject(d.override?.subject ?? ('subject' in d.current ? d.current.subject : ''));
+        setSubject(d.override?.subject ?? '');
         setBody(d.override?.body ?? '');
         setPreview(d.current);
         document.title = `${d.description} (${d.channel}) — Maple Street`;
