@@ -5,7 +5,7 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { calendarQuery, contactsQuery } from './routes/admin';
+import { calendarQuery, contactsQuery, membershipsQuery } from './routes/admin';
 import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
 
@@ -95,6 +95,15 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
     security: secured,
     request: { params: z.object({ id: z.uuid() }) },
     responses: { ...ok('Extras'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/admin/memberships',
+    summary:
+      'Memberships (latest first): find one by certificate number (any spelling) or part of the name or email; filter by stage',
+    security: secured,
+    request: { query: membershipsQuery },
+    responses: { ...ok('Memberships with plan, contact, stage and visits left'), ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -161,7 +161,13 @@ it('a technician sees only their own day and not the office screens', async () =
   expect((await api(system, 'GET', `/api/appointments/${averys}`, undefined, { cookie: admin.cookie })).status).toBe(
     200,
   );
-  for (const path of ['/api/admin/board', '/api/admin/messages', '/api/admin/contacts', '/api/admin/settings']) {
+  for (const path of [
+    '/api/admin/board',
+    '/api/admin/messages',
+    '/api/admin/contacts',
+    '/api/admin/settings',
+    '/api/admin/memberships',
+  ]) {
     expect((await api(system, 'GET', path, undefined, { cookie: tech.cookie })).status).toBe(403);
   }
 });
@@ -234,7 +240,68 @@ it('documents the sign-in and admin endpoints in the OpenAPI document', async ()
       '/api/admin/contacts/{id}',
       '/api/admin/staff/{id}/hours',
       '/api/admin/time-off',
+      '/api/admin/memberships',
     ]),
   );
   expect(openapi.body.components.securitySchemes.staffSession).toMatchObject({ in: 'cookie', name: 'af_session' });
+});
+
+it('lists memberships for the admin app: found by certificate number in any spelling, by name, by stage; bad input named', async () => {
+  const { body: plans } = await api<{ plans: Array<{ id: string; name: string }> }>(
+    system,
+    'GET',
+    '/api/membership-plans',
+  );
+  const bought = await api<{ membership: { id: string; certificateNumber: string } }>(
+    system,
+    'POST',
+    '/api/memberships',
+    {
+      planId: plans.plans.find((p) => p.name === 'Massage 5-pack')!.id,
+      timeZone: 'America/New_York',
+      customer: { name: 'Lee Listed', email: 'lee.listed@example.com' },
+      paymentMethodId: 'pm_card_visa',
+      idempotencyKey: 'admin-memberships-list-1',
+    },
+  );
+  expect(bought.status).toBe(201);
+  const { certificateNumber, id } = bought.body.membership;
+  const { cookie } = await signIn(DEMO_ADMIN.email, DEMO_ADMIN.password);
+  type Listed = {
+    certificateNumber: string | null;
+    memberships: Array<{ id: string; planName: string; contactName: string; visitsLeft: number | null; stage: string }>;
+  };
+  const spoken = certificateNumber.replace(/-/g, ' ').toLowerCase();
+  const byCertificate = await api<Listed>(
+    system,
+    'GET',
+    `/api/admin/memberships?q=${encodeURIComponent(spoken)}`,
+    undefined,
+    { cookie },
+  );
+  expect(byCertificate.status).toBe(200);
+  expect(byCertificate.body.certificateNumber).toBe(certificateNumber);
+  expect(byCertificate.body.memberships).toEqual([
+    expect.objectContaining({ id, planName: 'Massage 5-pack', contactName: 'Lee Listed', visitsLeft: 5 }),
+  ]);
+  const byName = await api<Listed>(system, 'GET', '/api/admin/memberships?q=lee%20list', undefined, bearer);
+  expect(byName.body.certificateNumber).toBeNull();
+  expect(byName.body.memberships.map((m) => m.id)).toEqual([id]);
+  const expired = await api<Listed>(
+    system,
+    'GET',
+    `/api/admin/memberships?stage=${encodeURIComponent('Membership Expired')}`,
+    undefined,
+    bearer,
+  );
+  expect(expired.body.memberships.map((m) => m.id)).not.toContain(id);
+  const bad = await api<{ error: { fields: Array<{ field: string }> } }>(
+    system,
+    'GET',
+    '/api/admin/memberships?stage=Gold',
+    undefined,
+    bearer,
+  );
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.fields.map((f) => f.field)).toEqual(['stage']);
 });

@@ -1,13 +1,15 @@
 /**
  * Read models for the admin web app (session or API key): calendar range, pipeline board, staff,
- * outbox, contacts with history, settings, and the extras of an appointment card (tasks, invoices,
- * payment attempts). Read-only: every change goes through the appointment and task endpoints, which
+ * outbox, contacts with history, settings, memberships (found by certificate number, name or email),
+ * and the extras of an appointment card (tasks, invoices, payment attempts, the membership's card). Read-only: every change goes through the appointment and task endpoints, which
  * are workflow updates. A technician sees only their own appointments and tasks.
  */
 import { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireApiKey, requireOfficeRole, sessionStaff } from '../auth';
+import { normalizeCertificate } from '../../memberships/certificate';
+import { membershipCard } from '../../memberships/service';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
@@ -40,6 +42,20 @@ export const MEMBERSHIP_STAGES = [
   'Appointment Today',
   'Membership Expired',
 ] as const;
+
+/** Memberships list: `q` is a certificate number (any spelling the phone gives) or part of a name / email. */
+export const membershipsQuery = z.object({
+  q: z.string().trim().max(200, 'at most 200 characters').optional(),
+  stage: z.enum(MEMBERSHIP_STAGES, { error: 'expected a membership stage' }).optional(),
+});
+
+/** Visits left on the membership row's counters (used and forfeited visits are gone; unlimited = null). */
+function withVisitsLeft<T extends { visitsTotal: number | null; visitsUsed: number; visitsForfeited: number }>(row: T) {
+  return {
+    ...row,
+    visitsLeft: row.visitsTotal === null ? null : Math.max(0, row.visitsTotal - row.visitsUsed - row.visitsForfeited),
+  };
+}
 
 export function adminRouter(deps: AppDeps): Router {
   const router = Router();
@@ -96,13 +112,15 @@ export function adminRouter(deps: AppDeps): Router {
         'm.certificate_number as certificateNumber',
         'm.visits_total as visitsTotal',
         'm.visits_used as visitsUsed',
+        'm.visits_forfeited as visitsForfeited',
         'm.valid_until as validUntil',
         'p.name as planName',
         'c.name as contactName',
       ])
       .orderBy('m.valid_until')
       .limit(1000)
-      .execute();
+      .execute()
+      .then((rows) => rows.map(withVisitsLeft));
     res.json({
       appointments: APPOINTMENT_STAGES.map((stage) => ({
         stage,
@@ -163,30 +181,65 @@ export function adminRouter(deps: AppDeps): Router {
         .where('i.appointment_id', '=', id)
         .orderBy('p.created_at')
         .execute(),
-      appointment.membership_id
-        ? db
-            .selectFrom('memberships')
-            .select([
-              'certificate_number as certificateNumber',
-              'visits_total as visitsTotal',
-              'visits_used as visitsUsed',
-            ])
-            .where('id', '=', appointment.membership_id)
-            .executeTakeFirst()
-        : undefined,
+      appointment.membership_id ? membershipCard(db, deps.config, appointment.membership_id, 'staff') : undefined,
     ]);
     res.json({
       billableMinutes: appointment.billable_minutes,
       tasks,
       invoices,
       payments,
+      // Visits left as the membership counts them (used, forfeited and booked visits taken off).
       membership: membership
         ? {
+            id: membership.id,
             certificateNumber: membership.certificateNumber,
-            visitsLeft: membership.visitsTotal === null ? null : membership.visitsTotal - membership.visitsUsed,
+            planName: membership.plan.name,
+            stage: membership.stage,
+            visitsTotal: membership.visits.total,
+            visitsUsed: membership.visits.used,
+            visitsLeft: membership.visits.left,
+            visitsBooked: membership.visits.booked,
+            validUntil: membership.validUntil,
           }
         : null,
     });
+  });
+
+  router.get('/api/admin/memberships', requireOfficeRole, async (req, res) => {
+    const query = parseInput(membershipsQuery, req.query, 'query');
+    let q = db
+      .selectFrom('memberships as m')
+      .innerJoin('membership_plans as p', 'p.id', 'm.plan_id')
+      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
+      .select([
+        'm.id',
+        'm.certificate_number as certificateNumber',
+        'm.stage',
+        'm.visits_total as visitsTotal',
+        'm.visits_used as visitsUsed',
+        'm.visits_forfeited as visitsForfeited',
+        'm.valid_until as validUntil',
+        'p.name as planName',
+        'c.id as contactId',
+        'c.name as contactName',
+        'c.email as contactEmail',
+      ])
+      .orderBy('m.created_at', 'desc')
+      .limit(200);
+    if (query.stage) q = q.where('m.stage', '=', query.stage);
+    const certificate = query.q ? normalizeCertificate(query.q) : null;
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) =>
+        eb.or([
+          ...(certificate ? [eb('m.certificate_number', '=', certificate)] : []),
+          eb('c.name', 'ilike', like),
+          eb('c.email', 'ilike', like),
+        ]),
+      );
+    }
+    // `certificateNumber`: the query read as a certificate number (normalised), or null when it is not one.
+    res.json({ certificateNumber: certificate, memberships: (await q.execute()).map(withVisitsLeft) });
   });
 
   router.get('/api/admin/messages', requireOfficeRole, async (_req, res) => {
@@ -227,7 +280,21 @@ export function adminRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const contact = await db
       .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'phone', 'address', 'sms_opt_in as smsOptIn', 'notes'])
+      .select([
+        'id',
+        'name',
+        'email',
+        'phone',
+        'address',
+        'sms_opt_in as smsOptIn',
+        'notes',
+        'sms_opted_out_at',
+        'sms_opt_out_source',
+        'sms_failed_at',
+        'sms_failed_reason',
+        'email_bounced_at',
+        'email_bounce_reason',
+      ])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
@@ -250,7 +317,23 @@ export function adminRouter(deps: AppDeps): Router {
         .limit(200)
         .execute(),
     ]);
-    res.json({ contact, appointments, timeline });
+    const {
+      sms_opted_out_at: optedOutAt,
+      sms_opt_out_source: optOutSource,
+      sms_failed_at: failedAt,
+      sms_failed_reason: failedReason,
+      email_bounced_at: bouncedAt,
+      email_bounce_reason: bounceReason,
+      ...details
+    } = contact;
+    // Same shape as the appointment card's `contact.reachability`.
+    const reachability = {
+      smsOptIn: details.smsOptIn,
+      smsOptedOut: optedOutAt ? { at: optedOutAt.toISOString(), source: optOutSource } : null,
+      smsFailed: failedAt ? { at: failedAt.toISOString(), reason: failedReason } : null,
+      emailBounced: bouncedAt ? { at: bouncedAt.toISOString(), reason: bounceReason } : null,
+    };
+    res.json({ contact: { ...details, reachability }, appointments, timeline });
   });
 
   router.get('/api/admin/settings', requireOfficeRole, async (_req, res) => {

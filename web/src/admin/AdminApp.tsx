@@ -5,7 +5,10 @@ import { api, ApiError, errorText, setCsrfToken } from '../api';
 import { AppointmentPage } from './AppointmentPage';
 import { BoardPage } from './BoardPage';
 import { CalendarPage } from './CalendarPage';
+import { MembershipPage, MembershipsPage } from './MembershipsPages';
 import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage } from './OtherPages';
+import { IntegrationsPage } from './SettingsIntegrations';
+import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { TasksPage } from './TasksPage';
 
 export interface Staff {
@@ -48,6 +51,7 @@ export function AdminApp() {
           {staff.role !== 'technician' && (
             <>
               <NavLink to="/admin/book">New booking</NavLink>
+              <NavLink to="/admin/memberships">Memberships</NavLink>
               <NavLink to="/admin/messages">Messages</NavLink>
               <NavLink to="/admin/contacts">Contacts</NavLink>
               <NavLink to="/admin/settings">Settings</NavLink>
@@ -70,6 +74,11 @@ export function AdminApp() {
             <Route path="contacts" element={<ContactsPage />} />
             <Route path="contacts/:id" element={<ContactPage />} />
             <Route path="settings" element={<SettingsPage />} />
+            <Route path="memberships" element={<MembershipsPage />} />
+            <Route path="memberships/:id" element={<MembershipPage />} />
+            <Route path="settings/templates" element={<TemplatesPage />} />
+            <Route path="settings/templates/:event/:channel" element={<TemplateEditorPage />} />
+            <Route path="settings/integrations" element={<IntegrationsPage />} />
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>
         </main>

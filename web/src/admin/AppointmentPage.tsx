@@ -10,6 +10,7 @@ import { Dialog } from '../Dialog';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 import { useStaff } from './AdminApp';
+import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 
 interface AppointmentView {
   id: string;
@@ -27,7 +28,7 @@ interface AppointmentView {
   cancelReason: string | null;
   service: { id: string; name: string };
   staff: { id: string; name: string };
-  contact: { id: string; name: string; email: string; phone: string | null };
+  contact: { id: string; name: string; email: string; phone: string | null; reachability?: Reachability };
 }
 
 interface TimelineEntry {
@@ -45,7 +46,11 @@ interface MessageEntry {
   recipient: string;
   subject: string | null;
   status: string;
+  provider: string;
+  error: string | null;
   created_at: string;
+  sent_at: string | null;
+  updated_at: string;
 }
 
 interface Extras {
@@ -61,7 +66,17 @@ interface Extras {
     declineCode: string | null;
     createdAt: string;
   }>;
-  membership: { certificateNumber: string; visitsLeft: number | null } | null;
+  membership: {
+    id: string;
+    certificateNumber: string;
+    planName: string;
+    stage: string;
+    visitsTotal: number | null;
+    visitsUsed: number;
+    visitsLeft: number | null;
+    visitsBooked: number;
+    validUntil: string;
+  } | null;
 }
 
 interface ServiceOption {
@@ -87,6 +102,7 @@ export function AppointmentPage() {
     messages: MessageEntry[];
   } | null>(null);
   const [extras, setExtras] = useState<Extras | null>(null);
+  const [messages, setMessages] = useState<MessageEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>('none');
@@ -104,6 +120,9 @@ export function AppointmentPage() {
       .catch((e: unknown) => setError(errorText(e)));
     api<Extras>('GET', `/api/admin/appointments/${id}/extras`)
       .then(setExtras)
+      .catch(() => undefined);
+    api<{ messages: MessageEntry[] }>('GET', `/api/appointments/${id}/messages`)
+      .then((r) => setMessages(r.messages))
       .catch(() => undefined);
   }, [id]);
   useEffect(load, [load]);
@@ -180,10 +199,7 @@ export function AppointmentPage() {
             {extras?.membership && (
               <>
                 <dt>Membership</dt>
-                <dd>
-                  Certificate {extras.membership.certificateNumber}
-                  {extras.membership.visitsLeft !== null && ` · ${extras.membership.visitsLeft} visits left`}
-                </dd>
+                <dd>{extras.membership.planName} (membership visit)</dd>
               </>
             )}
             <dt>Source</dt>
@@ -210,6 +226,7 @@ export function AppointmentPage() {
             <br />
             {a.contact.phone && <a href={`tel:${a.contact.phone}`}>{a.contact.phone}</a>}
           </p>
+          {a.contact.reachability && <ReachabilityList reachability={a.contact.reachability} timeZone={timeZone} />}
           {a.clientNote && <p>Note: {a.clientNote}</p>}
           {me.role !== 'technician' && <Link to={`/admin/contacts/${a.contact.id}`}>Contact history</Link>}
           <h2>Open tasks</h2>
@@ -224,6 +241,33 @@ export function AppointmentPage() {
           </ul>
           {extras?.tasks.every((t) => t.status !== 'open') && <p>None.</p>}
         </section>
+        {extras?.membership && (
+          <section className="panel" aria-labelledby="membership-heading" data-testid="membership">
+            <h2 id="membership-heading">Membership</h2>
+            <dl className="details">
+              <dt>Plan</dt>
+              <dd>{extras.membership.planName}</dd>
+              <dt>Certificate</dt>
+              <dd data-testid="certificate-number">{extras.membership.certificateNumber}</dd>
+              <dt>Visits left</dt>
+              <dd data-testid="visits-left">
+                {extras.membership.visitsLeft === null
+                  ? 'Unlimited'
+                  : `${extras.membership.visitsLeft} of ${extras.membership.visitsTotal}`}
+                {extras.membership.visitsBooked > 0 && ` · ${extras.membership.visitsBooked} booked`}
+              </dd>
+              <dt>Stage</dt>
+              <dd>{extras.membership.stage}</dd>
+              <dt>Valid until</dt>
+              <dd>{formatDateTime(extras.membership.validUntil, timeZone)}</dd>
+            </dl>
+            {me.role !== 'technician' && (
+              <p>
+                <Link to={`/admin/memberships/${extras.membership.id}`}>Open the membership card</Link>
+              </p>
+            )}
+          </section>
+        )}
       </div>
 
       {active && (
@@ -287,30 +331,34 @@ export function AppointmentPage() {
           ))}
         </tbody>
       </table>
-      <h2>Messages</h2>
-      <table>
+      <h2 id="messages-heading">Messages</h2>
+      <table aria-labelledby="messages-heading" data-testid="appointment-messages">
         <thead>
           <tr>
             <th scope="col">When</th>
             <th scope="col">Message</th>
             <th scope="col">To</th>
-            <th scope="col">Status</th>
+            <th scope="col">Delivery status</th>
           </tr>
         </thead>
         <tbody>
-          {data.messages.map((m) => (
-            <tr key={m.id}>
+          {(messages ?? data.messages).map((m) => (
+            <tr key={m.id} data-message-id={m.id}>
               <td>{formatDateTime(m.created_at, timeZone)}</td>
               <td>
                 {m.channel} · {m.template}
                 {m.subject ? ` — ${m.subject}` : ''}
               </td>
               <td>{m.recipient}</td>
-              <td>{m.status}</td>
+              <td>
+                <MessageStatus status={m.status} />
+                {m.error && <div className="hint">{m.error}</div>}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {(messages ?? data.messages).length === 0 && <p>No messages yet.</p>}
     </>
   );
 }

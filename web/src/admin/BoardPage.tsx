@@ -12,6 +12,7 @@ interface Membership {
   contactName: string;
   visitsTotal: number | null;
   visitsUsed: number;
+  visitsLeft: number | null;
 }
 
 interface Board {
@@ -66,15 +67,13 @@ export function BoardPage() {
                   {col.stage} ({col.items.length})
                 </h3>
                 {col.items.map((m) => (
-                  <div key={m.id} className="appt stage-scheduled">
+                  <Link key={m.id} to={`/admin/memberships/${m.id}`} className="appt stage-scheduled">
                     <strong>{m.contactName}</strong>
                     <br />
                     {m.planName} · #{m.certificateNumber}
                     <br />
-                    <small>
-                      {m.visitsTotal === null ? 'Unlimited visits' : `${m.visitsTotal - m.visitsUsed} visits left`}
-                    </small>
-                  </div>
+                    <small>{m.visitsLeft === null ? 'Unlimited visits' : `${m.visitsLeft} visits left`}</small>
+                  </Link>
                 ))}
               </section>
             ))}

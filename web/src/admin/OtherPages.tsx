@@ -4,6 +4,8 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { SettingsNav } from './SettingsNav';
 import type { ListedAppointment } from './types';
 
 function useLoad<T>(path: string, title: string): { data: T | null; error: string | null } {
@@ -51,12 +53,12 @@ export function MessagesPage() {
             <th scope="col">Channel</th>
             <th scope="col">Message</th>
             <th scope="col">To</th>
-            <th scope="col">Status</th>
+            <th scope="col">Delivery status</th>
           </tr>
         </thead>
         <tbody>
           {data?.messages.map((m) => (
-            <tr key={m.id}>
+            <tr key={m.id} data-message-id={m.id}>
               <td>{formatDateTime(m.createdAt, timeZone)}</td>
               <td>{m.channel}</td>
               <td>
@@ -67,7 +69,9 @@ export function MessagesPage() {
                 )}
               </td>
               <td>{m.recipient}</td>
-              <td>{m.status}</td>
+              <td>
+                <MessageStatus status={m.status} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -121,6 +125,7 @@ export function ContactPage() {
       address: string | null;
       notes: string;
       smsOptIn: boolean;
+      reachability?: Reachability;
     };
     appointments: ListedAppointment[];
     timeline: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
@@ -134,8 +139,16 @@ export function ContactPage() {
         <dd>{data.contact.email}</dd>
         <dt>Phone</dt>
         <dd>{data.contact.phone ?? '—'}</dd>
-        <dt>SMS</dt>
-        <dd>{data.contact.smsOptIn ? 'Opted in' : 'Not opted in'}</dd>
+        <dt>Reachability</dt>
+        <dd>
+          {data.contact.reachability ? (
+            <ReachabilityList reachability={data.contact.reachability} timeZone={timeZone} />
+          ) : data.contact.smsOptIn ? (
+            'SMS opted in'
+          ) : (
+            'SMS not opted in'
+          )}
+        </dd>
         <dt>Address</dt>
         <dd>{data.contact.address ?? '—'}</dd>
       </dl>
@@ -363,9 +376,11 @@ export function SettingsPage() {
   return (
     <>
       <h1>Settings</h1>
+      <SettingsNav />
       <p className="hint">
         Working hours and time off change the free slots at once (booked appointments stay). Services, lifecycle and
-        billing policies and message templates are shown here but changed through the database seed for now.
+        billing policies are shown here but changed through the database seed for now; admins edit message templates and
+        see integrations in their own sections.
       </p>
       <Problem error={error} />
       {data?.business && (
@@ -433,7 +448,37 @@ export function NewBookingPage() {
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState('');
   const [channel, setChannel] = useState('phone');
+  const [certificate, setCertificate] = useState('');
+  const [member, setMember] = useState<MembershipRow | null>(null);
+  const [memberProblem, setMemberProblem] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  async function findMember() {
+    setMember(null);
+    setMemberProblem(null);
+    if (!certificate.trim()) return;
+    try {
+      const r = await api<{ certificateNumber: string | null; memberships: MembershipRow[] }>(
+        'GET',
+        `/api/admin/memberships?${new URLSearchParams({ q: certificate.trim() })}`,
+      );
+      if (!r.certificateNumber) {
+        setMemberProblem(
+          'That is not a valid certificate number (a symbol is wrong or missing). Check it with the caller.',
+        );
+        return;
+      }
+      const found = r.memberships.find((m) => m.certificateNumber === r.certificateNumber);
+      if (!found) {
+        setMemberProblem('No membership has that certificate number. Check it with the caller.');
+        return;
+      }
+      setMember(found);
+      setName(found.contactName);
+      setEmail(found.contactEmail);
+    } catch (e) {
+      setMemberProblem(errorText(e));
+    }
+  }
   useEffect(() => {
     document.title = 'New booking — Maple Street';
     api<{ services: Array<{ id: string; name: string }> }>('GET', '/api/services')
@@ -455,6 +500,7 @@ export function NewBookingPage() {
         timeZone,
         channel,
         customer: { name, email, ...(phone ? { phone } : {}) },
+        ...(certificate.trim() ? { certificateNumber: certificate.trim() } : {}),
       });
       navigate(`/admin/appointments/${r.appointment.id}`);
     } catch (e) {
@@ -465,6 +511,42 @@ export function NewBookingPage() {
     <form onSubmit={submit}>
       <h1>New booking for a caller</h1>
       <Problem error={error} />
+      <fieldset>
+        <legend>Membership visit (optional)</legend>
+        <label htmlFor="nb-certificate">Certificate number</label>
+        <div className="row">
+          <input
+            id="nb-certificate"
+            value={certificate}
+            autoComplete="off"
+            placeholder="XXXX-XXXX-XXXXX"
+            aria-describedby="nb-certificate-hint"
+            onChange={(e) => {
+              setCertificate(e.target.value);
+              setMember(null);
+            }}
+            style={{ maxWidth: '16rem' }}
+          />
+          <button type="button" onClick={findMember}>
+            Find membership
+          </button>
+        </div>
+        <p className="hint" id="nb-certificate-hint">
+          The visit is booked on the membership and costs nothing more; the server checks the plan covers the service
+          and a visit is left.
+        </p>
+        {memberProblem && (
+          <p role="alert" className="error">
+            {memberProblem}
+          </p>
+        )}
+        {member && (
+          <p role="status" className="notice" data-testid="member-found">
+            {member.contactName} — {member.planName}, certificate {member.certificateNumber},{' '}
+            {member.visitsLeft === null ? 'unlimited visits' : `${member.visitsLeft} visits left`} ({member.stage})
+          </p>
+        )}
+      </fieldset>
       <label htmlFor="nb-service">Service</label>
       <select
         id="nb-service"
@@ -517,4 +599,18 @@ export function NewBookingPage() {
       </div>
     </form>
   );
+}
+
+export interface MembershipRow {
+  id: string;
+  certificateNumber: string;
+  stage: string;
+  visitsTotal: number | null;
+  visitsUsed: number;
+  visitsLeft: number | null;
+  validUntil: string;
+  planName: string;
+  contactId: string;
+  contactName: string;
+  contactEmail: string;
 }

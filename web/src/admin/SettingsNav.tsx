@@ -1,0 +1,20 @@
+/** The settings sections; templates and integrations change the whole business, so admins only. */
+import { NavLink } from 'react-router-dom';
+import { useStaff } from './AdminApp';
+
+export function SettingsNav() {
+  const me = useStaff();
+  return (
+    <nav aria-label="Settings sections" className="subnav">
+      <NavLink to="/admin/settings" end>
+        Services, staff and hours
+      </NavLink>
+      {me.role === 'admin' && (
+        <>
+          <NavLink to="/admin/settings/templates">Message templates</NavLink>
+          <NavLink to="/admin/settings/integrations">Integrations</NavLink>
+        </>
+      )}
+    </nav>
+  );
+}
