@@ -4,6 +4,7 @@
  * records that the change was applied, so a retry after a crash returns the result instead of applying
  * it twice. Refusals are non-retryable ApplicationFailures typed with REFUSALS.
  */
+import { formatWhenShort } from '../src/messaging/templates';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely, Transaction } from 'kysely';
 import {
@@ -121,8 +122,9 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             .where('kind', '=', 'deliver_service')
             .where('status', '=', 'open')
             .execute();
-          const from = row.starts_at.toISOString();
-          const to = new Date(startsAt).toISOString();
+          // Staff read the timeline: times in the appointment's zone, zone named (the data keeps ISO).
+          const from = formatWhenShort(row.starts_at.getTime(), row.time_zone);
+          const to = formatWhenShort(startsAt, row.time_zone);
           await appendTimeline(trx, {
             appointmentId: row.id,
             contactId: row.contact_id,

@@ -12,6 +12,7 @@
  * Starting is idempotent (conflict policy USE_EXISTING on the same id), so a retry or a race between
  * the request and the reconciler yields one workflow. No workflow is ever started without its row.
  */
+import { formatWhenShort } from '../messaging/templates';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -256,7 +257,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
         kind: 'booked',
         actor: request.actor.name,
         channel: request.channel,
-        summary: `Booked ${service.name} for ${new Date(slot.startsAt).toISOString()}${existing ? ' (returning customer)' : ''}${membership ? ` on membership ${membership.certificateNumber}` : ''}`,
+        summary: `Booked ${service.name} for ${formatWhenShort(slot.startsAt, request.timeZone)}${existing ? ' (returning customer)' : ''}${membership ? ` on membership ${membership.certificateNumber}` : ''}`,
         data: {
           startsAt: new Date(slot.startsAt).toISOString(),
           staffId: slot.staffId,
