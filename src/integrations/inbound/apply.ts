@@ -21,7 +21,9 @@ import {
   markNoShowUpdate,
   rescheduleUpdate,
 } from '../../../workflows/appointment/messages';
-import { findAppointment, linkExternal } from './store';
+import { calendarEcho } from './echo';
+import { statusNeedsStaff } from './status';
+import { findAppointment, findAppointmentById, linkExternal } from './store';
 import type { NormalisedEvent, PlatformSettings } from './types';
 
 export interface ApplyDeps {
@@ -120,13 +122,21 @@ export async function applyEvent(
 
   const target =
     (event.replaces ? await findAppointment(db, platform, event.replaces) : undefined) ??
-    (await findAppointment(db, platform, event.externalId));
+    (await findAppointment(db, platform, event.externalId)) ??
+    (event.appointmentId ? await findAppointmentById(db, event.appointmentId) : undefined);
+  // The platform's record names our appointment (an event appointflow's outbound sync wrote): link it.
+  if (target && event.appointmentId === target.id && event.externalId) {
+    await linkExternal(db, platform, event.externalId, target.id);
+  }
 
   if (event.type === 'booked') {
     if (target) return { outcome: 'already linked', appointmentId: target.id };
     return bookExternal(deps, settings, event, actor, channel, unmatched);
   }
   if (!target) return unmatched();
+  // Calendars appointflow writes to: a notification about our own write changes nothing (no loop).
+  const echo = await calendarEcho(db, settings, event, target);
+  if (echo) return { outcome: `no change (${echo})`, appointmentId: target.id };
   if (event.replaces && event.externalId) await linkExternal(db, platform, event.externalId, target.id);
   const handle = deps.temporal.workflow.getHandle(target.workflow_id);
 
@@ -165,6 +175,8 @@ export async function applyEvent(
           data: { externalId: event.externalId, status: event.status ?? null },
           idempotencyKey: `integration:${platform}:${event.vendorEventId}`,
         });
+        // Scheduled / confirmed / completed … confirm what appointflow tracks: a note, no task.
+        if (!statusNeedsStaff(event.status)) return { outcome: 'status recorded', appointmentId: target.id };
         await staffTask(db, platform, event, `Follow up: ${describe(platform, event)}`, target.id, 'reach_out');
         return { outcome: 'status recorded; staff task opened', appointmentId: target.id };
       }

@@ -31,6 +31,8 @@ export const graphEvent = z.object({
   id: z.string(),
   subject: z.string().optional(),
   isCancelled: z.boolean().optional(),
+  /** appointflow's outbound sync creates its events with `transactionId` = the appointment id. */
+  transactionId: z.string().nullish(),
   start: dateTimeTimeZone,
   end: dateTimeTimeZone,
 });
@@ -114,11 +116,13 @@ export const microsoftGraph: InboundAdapter = {
       }
       if (!response.ok) throw new Error(`Microsoft Graph answered ${response.status}`);
       const e = graphEvent.parse(await response.json());
+      const ours = e.transactionId ? { appointmentId: e.transactionId } : {};
       if (e.isCancelled) {
         events.push({
           type: 'cancelled',
           vendorEventId: ref.vendorEventId,
           externalId: ref.externalId,
+          ...ours,
           reason: 'Cancelled in Outlook',
         });
       } else {
@@ -126,6 +130,7 @@ export const microsoftGraph: InboundAdapter = {
           type: ref.hint === 'created' ? 'booked' : 'rescheduled',
           vendorEventId: ref.vendorEventId,
           externalId: ref.externalId,
+          ...ours,
           startsAt: graphTime(e.start),
           endsAt: graphTime(e.end),
           description: `Outlook event "${e.subject ?? e.id}" at ${e.start.dateTime} ${e.start.timeZone}`,
