@@ -8,7 +8,12 @@
  * applied, becomes a staff task. Applying is state-aware, so an event whose change is already in
  * place changes nothing.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { appendTimeline } from '../../appointments/repository';
 import { book, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
@@ -21,6 +26,12 @@ import {
   markNoShowUpdate,
   rescheduleUpdate,
 } from '../../../workflows/appointment/messages';
+import {
+  RESCHEDULE_WAIT_WORKFLOW_TYPE,
+  type RescheduleWaitInput,
+  rescheduleWaitWorkflowId,
+} from '../../../workflows/integration-inbound/messages';
+import type { inboundRescheduleWaitWorkflow } from '../../../workflows/integration-inbound/reschedule-wait';
 import { calendarEcho } from './echo';
 import { statusNeedsStaff } from './status';
 import { findAppointment, findAppointmentById, linkExternal } from './store';
@@ -113,7 +124,10 @@ export async function applyEvent(
   if (event.type === 'cancelled' && event.replacedBy) {
     const old = await findAppointment(db, platform, event.externalId);
     const moved = await findAppointment(db, platform, event.replacedBy);
-    if (old && !moved) await linkExternal(db, platform, event.replacedBy, old.id);
+    if (old && !moved) {
+      await linkExternal(db, platform, event.replacedBy, old.id);
+      await startRescheduleWait(deps, platform, old.id, event);
+    }
     return {
       outcome: moved ? 'part of a reschedule (already applied)' : 'part of a reschedule (awaiting the new booking)',
       appointmentId: old?.id ?? moved?.id ?? null,
@@ -202,6 +216,32 @@ export async function applyEvent(
       'reach_out',
     );
     return { outcome: `refused: ${why}`, appointmentId: target.id };
+  }
+}
+
+/** Bounds the wait for the new booking of a platform-side reschedule (see reschedule-wait.ts). */
+async function startRescheduleWait(
+  deps: ApplyDeps,
+  platform: string,
+  appointmentId: string,
+  event: NormalisedEvent,
+): Promise<void> {
+  const input: RescheduleWaitInput = {
+    platform,
+    appointmentId,
+    newExternalId: event.replacedBy ?? '',
+    vendorEventId: event.vendorEventId,
+    waitMs: deps.config.inbound.rescheduleWaitMs,
+  };
+  try {
+    await deps.temporal.workflow.start<typeof inboundRescheduleWaitWorkflow>(RESCHEDULE_WAIT_WORKFLOW_TYPE, {
+      workflowId: rescheduleWaitWorkflowId(platform, appointmentId, input.newExternalId),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+      staticSummary: `${platform}: wait for the new booking of ${appointmentId}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 
