@@ -21,7 +21,7 @@ const HUBSPOT_SECRET = 'hubspot-followups-secret';
 let system: System;
 let auth: Record<string, string>;
 let service: string;
-let free: Array<{ startsAt: string; staffId: string }> = [];
+const free: Array<{ startsAt: string; staffId: string }> = [];
 
 beforeAll(async () => {
   system = await startSystem({ INBOUND_RESCHEDULE_WAIT_MS: String(WAIT_MS) });
