@@ -37,6 +37,7 @@ interface GoogleEvent {
 interface GraphEvent {
   id: string;
   subject?: string;
+  body?: { contentType: string; content: string };
   start: { dateTime: string; timeZone: string };
   end: { dateTime: string; timeZone: string };
   user: string;
@@ -53,6 +54,8 @@ const pending: Array<Promise<unknown>> = [];
 /** Google answers this many more PUTs with 503 (the outbound sync retries them). */
 let failGooglePuts = 0;
 let googlePutsApplied = 0;
+/** Graph answers creates this late (the delete notification of a staff move then arrives first). */
+let graphCreateDelayMs = 0;
 
 /** Google's push: an empty POST with the channel headers (the adapter checks id and token). */
 function notifyGoogle() {
@@ -149,16 +152,19 @@ function googleApi(req: RecordedRequest) {
   return { status: 405, body: {} };
 }
 
-function graphApi(req: RecordedRequest) {
+async function graphApi(req: RecordedRequest) {
   const m = /^\/v1\.0\/(users|Users)\/([^/]+)\/(events|Events)(?:\/([^/]+))?(\/cancel)?$/.exec(req.path);
   if (!m) return { status: 404, body: { error: { code: 'ErrorItemNotFound' } } };
   const user = decodeURIComponent(m[2]!);
   const id = m[4] ? decodeURIComponent(m[4]) : undefined;
-  const body = req.json as { subject?: string; start?: { dateTime: string }; end?: { dateTime: string } } | undefined;
+  const body = req.json as
+    | { subject?: string; body?: GraphEvent['body']; start?: { dateTime: string }; end?: { dateTime: string } }
+    | undefined;
   if (req.method === 'POST' && !id && body?.start && body.end) {
     const event: GraphEvent = {
       id: `AAMkAGI2TG93AAA${++graphSeq}=`,
       subject: body.subject,
+      body: body.body,
       start: graphTime(`${body.start.dateTime}Z`),
       end: graphTime(`${body.end.dateTime}Z`),
       user,
@@ -167,14 +173,16 @@ function graphApi(req: RecordedRequest) {
     };
     graphEvents.set(event.id, event);
     notifyGraph(event, 'created');
+    if (graphCreateDelayMs) await new Promise((r) => setTimeout(r, graphCreateDelayMs));
     return { status: 201, body: { id: event.id, subject: event.subject, start: event.start, end: event.end } };
   }
   const existing = id ? graphEvents.get(id) : undefined;
   if (!existing || existing.deleted) return { status: 404, body: { error: { code: 'ErrorItemNotFound' } } };
   if (req.method === 'GET') {
-    // No transactionId in the answer: the echo must be recognised from appointflow's own links.
-    const { id: eventId, subject, start, end } = existing;
-    return { status: 200, body: { id: eventId, subject, isCancelled: false, start, end } };
+    // No transactionId in the answer: the event is recognised from appointflow's own links, or (when
+    // the notification overtakes the create's answer) from the body appointflow wrote.
+    const { id: eventId, subject, body: content, start, end } = existing;
+    return { status: 200, body: { id: eventId, subject, body: content, isCancelled: false, start, end } };
   }
   if (req.method === 'PATCH' && body?.start && body.end) {
     Object.assign(existing, {
@@ -438,7 +446,38 @@ it('our own calendar writes come back as echoes that change nothing; a real move
     (await inboundDeliveries()).some((d) => /echo of appointflow's own calendar write/.test(d.outcome ?? '')),
   ).toBe(true);
 
-  // 4. A cancel in appointflow deletes both events; the delete notifications are echoes too.
+  // 4. A move to another staff member in appointflow: the old Outlook event is deleted and a new one
+  // created in the new staff member's calendar. The delete's notification arrives before the new event's
+  // id is stored; it is our own doing and must not cancel the appointment.
+  const other = free.find(
+    (s) =>
+      s.staffId !== first.staffId &&
+      Math.abs(Date.parse(s.startsAt) - Date.parse(third.startsAt)) >= 2 * 3600_000 &&
+      Math.abs(Date.parse(s.startsAt) - newStart) >= 2 * 3600_000,
+  )!;
+  expect(other).toBeDefined();
+  graphCreateDelayMs = 1500;
+  const handedOver = await api(
+    system,
+    'POST',
+    `/api/appointments/${id}/reschedule`,
+    { startsAt: other.startsAt, staffId: other.staffId, channel: 'phone' },
+    auth,
+  );
+  expect(handedOver.status).toBe(200);
+  await eventually(async () => graphWrites('POST').length === 2);
+  await quiet();
+  graphCreateDelayMs = 0;
+  expect((await row(id)).status).toBe('scheduled');
+  expect((await row(id)).staff_id).toBe(other.staffId);
+  expect([...graphEvents.values()].map((e) => e.deleted)).toEqual([true, false]);
+  expect((await inboundDeliveries()).some((d) => /echo of appointflow (moving|replacing)/.test(d.outcome ?? ''))).toBe(
+    true,
+  );
+  expect(await integrationTasks()).toEqual([]);
+  expect((await timeline(id)).filter((e) => e.kind === 'status:cancelled')).toHaveLength(0);
+
+  // 5. A cancel in appointflow deletes both events; the delete notifications are echoes too.
   const cancelled = await api(
     system,
     'POST',
@@ -448,7 +487,8 @@ it('our own calendar writes come back as echoes that change nothing; a real move
   );
   expect(cancelled.status).toBe(200);
   await eventually(
-    async () => [...googleEvents.values()][0]!.status === 'cancelled' && [...graphEvents.values()][0]!.deleted,
+    async () =>
+      [...googleEvents.values()][0]!.status === 'cancelled' && [...graphEvents.values()].every((e) => e.deleted),
   );
   await quiet();
   expect(await integrationTasks()).toEqual([]);

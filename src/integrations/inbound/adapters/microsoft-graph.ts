@@ -33,6 +33,8 @@ export const graphEvent = z.object({
   isCancelled: z.boolean().optional(),
   /** appointflow's outbound sync creates its events with `transactionId` = the appointment id. */
   transactionId: z.string().nullish(),
+  /** Its body names the appointment too ("appointflow appointment <id>"). */
+  body: z.object({ content: z.string().nullish() }).passthrough().nullish(),
   start: dateTimeTimeZone,
   end: dateTimeTimeZone,
 });
@@ -116,7 +118,11 @@ export const microsoftGraph: InboundAdapter = {
       }
       if (!response.ok) throw new Error(`Microsoft Graph answered ${response.status}`);
       const e = graphEvent.parse(await response.json());
-      const ours = e.transactionId ? { appointmentId: e.transactionId } : {};
+      const marked = /appointflow appointment ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(
+        e.body?.content ?? '',
+      )?.[1];
+      const ownId = e.transactionId ?? marked;
+      const ours = ownId ? { appointmentId: ownId } : {};
       if (e.isCancelled) {
         events.push({
           type: 'cancelled',
