@@ -9,6 +9,8 @@ import type { Config } from '../src/config';
 import type { Database } from '../src/db/schema';
 import { applyEvent } from '../src/integrations/inbound/apply';
 import { adapterFor } from '../src/integrations/inbound/registry';
+import { resolvePendingReschedule } from '../src/integrations/inbound/reschedule-wait';
+import type { RescheduleWaitInput } from '../workflows/integration-inbound/messages';
 import { claimLate, finishDelivery, loadSettings, saveState } from '../src/integrations/inbound/store';
 import type { FetchRef, NormalisedEvent } from '../src/integrations/inbound/types';
 
@@ -58,6 +60,11 @@ export function inboundIntegrationActivities({ db, config }: InboundActivityDeps
         ...(first ? { eventType: first.type, externalId: first.externalId } : {}),
       });
       return outcomes;
+    },
+
+    /** The bounded wait of a platform-side reschedule is over (see workflows/integration-inbound/reschedule-wait.ts). */
+    async resolvePendingReschedule(input: RescheduleWaitInput): Promise<string> {
+      return resolvePendingReschedule(db, input);
     },
 
     async finishInboundDelivery(input: { deliveryId: string; outcome: string; error?: string }): Promise<void> {

@@ -110,6 +110,7 @@ const schema = z.object({
   OUTBOUND_RETRY_MAX_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(10).default(3_600_000),
   OUTBOUND_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100).default(18),
   OUTBOUND_DISPATCH_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(50).default(2_000),
+  INBOUND_RESCHEDULE_WAIT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(3_600_000),
 });
 
 type Env = z.infer<typeof schema>;
@@ -141,6 +142,8 @@ export interface Config {
   outbound: { retryInitialMs: number; retryMaxIntervalMs: number; maxAttempts: number; dispatchIntervalMs: number };
   /** Messaging providers (see src/messaging/from-config.ts); a channel without keys uses the local outbox. */
   messaging: MessagingConfig;
+  /** Inbound integrations: how long a Calendly reschedule's cancel waits for its new booking. */
+  inbound: { rescheduleWaitMs: number };
 }
 
 export interface MessagingConfig {
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       dispatchIntervalMs: e.OUTBOUND_DISPATCH_INTERVAL_MS,
     },
     messaging: messagingConfig(e),
+    inbound: { rescheduleWaitMs: e.INBOUND_RESCHEDULE_WAIT_MS },
   };
 }
 

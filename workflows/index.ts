@@ -6,3 +6,4 @@ export { appointmentWorkflow } from './appointment/workflow';
 export { inboundFetchWorkflow } from './integration-inbound/workflow';
 export { deliveryWorkflow } from './delivery/workflow';
 export { membershipWorkflow } from './membership/workflow';
+export { inboundRescheduleWaitWorkflow } from './integration-inbound/reschedule-wait';

@@ -15,6 +15,7 @@ import { upcomingFreeSlots } from '../availability/service';
 import type { Database } from '../db/schema';
 import { refusalOf } from '../http/workflow-errors';
 import { type ReplyIntent } from './replies';
+import { recordSmsOptChange } from './events';
 import { alertStaff, type StaffAlertDeps } from './staff-alerts';
 import { formatWhenShort, SMS_REPLY_PROMPT } from './templates';
 import { fitSms, smsText } from './sms';
@@ -135,26 +136,38 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     if (contacts.length === 0) return { reply: null, outcome: 'unknown sender', appointmentId: null };
     const at = new Date(now);
     const source = `sms:${intent.keyword}`;
-    await db
-      .updateTable('contacts')
-      .set(
-        intent.kind === 'opt_out'
-          ? { sms_opted_out_at: at, sms_opt_out_source: source, updated_at: at }
-          : {
-              sms_opt_in: true,
-              sms_opt_in_at: at,
-              sms_opt_in_source: source,
-              sms_opted_out_at: null,
-              sms_opt_out_source: null,
-              updated_at: at,
-            },
-      )
-      .where(
-        'id',
-        'in',
-        contacts.map((c) => c.id),
-      )
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('contacts')
+        .set(
+          intent.kind === 'opt_out'
+            ? { sms_opted_out_at: at, sms_opt_out_source: source, updated_at: at }
+            : {
+                sms_opt_in: true,
+                sms_opt_in_at: at,
+                sms_opt_in_source: source,
+                sms_opted_out_at: null,
+                sms_opt_out_source: null,
+                updated_at: at,
+              },
+        )
+        .where(
+          'id',
+          'in',
+          contacts.map((c) => c.id),
+        )
+        .execute();
+      // Integrators see SMS reachability change (webhook events contact.sms_opted_out / _in).
+      for (const c of contacts) {
+        await recordSmsOptChange(trx, {
+          contactId: c.id,
+          optedOut: intent.kind === 'opt_out',
+          source,
+          appointmentId: appointment?.id ?? null,
+          key: `${input.channel}:${input.inboundId}:${intent.kind}`,
+        });
+      }
+    });
     if (intent.kind === 'opt_out') await clearConversation();
     const summary =
       intent.kind === 'opt_out'

@@ -5,9 +5,10 @@
  * flagged (SMS: failed number or opt-out; email: bounced) so nothing more is sent there, the
  * appointment's timeline records it and staff are alerted.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database, Message, MessageStatus } from '../db/schema';
+import { recordMessageFailed, recordSmsOptChange } from './events';
 import { alertStaff, type StaffAlertDeps } from './staff-alerts';
 
 const RANK: Readonly<Record<MessageStatus, number>> = {
@@ -21,7 +22,7 @@ const RANK: Readonly<Record<MessageStatus, number>> = {
 
 /** Moves the message to `status` if that is a step forward; returns whether it changed. */
 export async function advanceStatus(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   message: Pick<Message, 'id' | 'status'>,
   status: MessageStatus,
   error?: string,
@@ -59,12 +60,13 @@ export async function recordPermanentFailure(
   failure: PermanentFailure,
 ): Promise<void> {
   const { db } = deps;
-  const changed = await advanceStatus(db, message, failure.status, failure.reason);
-  if (!changed) return;
-  const now = new Date();
   let contactName: string | null = null;
-  if (message.contact_id) {
-    const contact = await db
+  // The status claim, the contact's flag and the integrators' events commit together (once).
+  const changed = await db.transaction().execute(async (trx) => {
+    if (!(await advanceStatus(trx, message, failure.status, failure.reason))) return false;
+    const now = new Date();
+    if (!message.contact_id) return true;
+    const contact = await trx
       .selectFrom('contacts')
       .select(['name'])
       .where('id', '=', message.contact_id)
@@ -73,7 +75,7 @@ export async function recordPermanentFailure(
     if (failure.flagContact === false) {
       // nothing to flag
     } else if (message.channel === 'sms') {
-      await db
+      await trx
         .updateTable('contacts')
         .set(
           failure.optedOut
@@ -82,14 +84,26 @@ export async function recordPermanentFailure(
         )
         .where('id', '=', message.contact_id)
         .execute();
+      if (failure.optedOut) {
+        await recordSmsOptChange(trx, {
+          contactId: message.contact_id,
+          optedOut: true,
+          source: `${failure.source}:unsubscribed`,
+          appointmentId: message.appointment_id,
+          key: `message:${message.id}:opted_out`,
+        });
+      }
     } else if (message.channel === 'email') {
-      await db
+      await trx
         .updateTable('contacts')
         .set({ email_bounced_at: now, email_bounce_reason: failure.reason.slice(0, 500), updated_at: now })
         .where('id', '=', message.contact_id)
         .execute();
     }
-  }
+    if (message.channel !== 'slack') await recordMessageFailed(trx, message, failure);
+    return true;
+  });
+  if (!changed) return;
   const what = message.channel === 'sms' ? 'SMS' : message.channel === 'email' ? 'Email' : 'Slack alert';
   const summary = `${what} "${message.template}" to ${message.recipient} ${failure.status === 'bounced' ? 'bounced' : 'failed'}: ${failure.reason}`;
   if (message.appointment_id) {

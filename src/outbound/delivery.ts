@@ -161,6 +161,19 @@ async function syncOnce(
       .execute();
   } else if (result.link) {
     const now = new Date();
+    if (CALENDAR_PLATFORMS.includes(platform)) {
+      // What we wrote, so the inbound side knows the calendar's notification about it for our own echo
+      // (src/integrations/inbound/echo.ts), and the event stays linked to the appointment after a cancel.
+      result.link = {
+        ...result.link,
+        data: { ...result.link.data, syncedStartsAt: appointment.startsAt, syncedEndsAt: appointment.endsAt },
+      };
+      await db
+        .insertInto('external_links')
+        .values({ platform, external_id: result.link.externalId, appointment_id: appointment.id })
+        .onConflict((oc) => oc.columns(['platform', 'external_id']).doNothing())
+        .execute();
+    }
     await db
       .insertInto('outbound_links')
       .values({
@@ -180,6 +193,9 @@ async function syncOnce(
   }
   return result;
 }
+
+/** Calendars appointflow writes to and also listens to (inbound push notifications). */
+const CALENDAR_PLATFORMS: readonly OutboundPlatform[] = ['google_calendar', 'microsoft_graph'];
 
 /**
  * Performs delivery `deliveryId` once (attempt number `attempt`) and logs the attempt. A delivery

@@ -30,14 +30,27 @@ export const MEMBERSHIP_EVENT_TYPES = [
   'membership.cancelled',
   'membership.expired',
 ] as const;
-export const EVENT_TYPES = [...APPOINTMENT_EVENT_TYPES, ...PAYMENT_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES] as const;
+/** Messaging (src/messaging/events.ts): a message that can never be delivered, and SMS reachability. */
+export const MESSAGE_EVENT_TYPES = ['message.failed'] as const;
+export const CONTACT_EVENT_TYPES = ['contact.sms_opted_out', 'contact.sms_opted_in'] as const;
+export const EVENT_TYPES = [
+  ...APPOINTMENT_EVENT_TYPES,
+  ...PAYMENT_EVENT_TYPES,
+  ...MEMBERSHIP_EVENT_TYPES,
+  ...MESSAGE_EVENT_TYPES,
+  ...CONTACT_EVENT_TYPES,
+] as const;
 export type EventType =
-  (typeof APPOINTMENT_EVENT_TYPES)[number] | (typeof PAYMENT_EVENT_TYPES)[number] | `membership.${string}`;
+  | (typeof APPOINTMENT_EVENT_TYPES)[number]
+  | (typeof PAYMENT_EVENT_TYPES)[number]
+  | `membership.${string}`
+  | (typeof MESSAGE_EVENT_TYPES)[number]
+  | (typeof CONTACT_EVENT_TYPES)[number];
 
 /** An event type, `*`, or a family wildcard such as `appointment.*` / `membership.*`. */
 export function isValidEventFilter(filter: string): boolean {
   if (filter === '*') return true;
-  if (/^(appointment|payment|membership)\.\*$/.test(filter)) return true;
+  if (/^(appointment|payment|membership|message|contact)\.\*$/.test(filter)) return true;
   if (/^membership\.[a-z_]+$/.test(filter)) return true;
   return (EVENT_TYPES as readonly string[]).includes(filter);
 }

@@ -20,6 +20,8 @@ import {
   startCaptureServer,
   twilioLike,
 } from '../support/capture-server';
+import { verifyAppointflowSignature } from '../../src/outbound/signature';
+import { startRecordingServer } from '../support/recording-server';
 import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -687,5 +689,112 @@ describe('message templates (staff API)', () => {
     expect((await api(system, 'DELETE', path, undefined, auth)).status).toBe(204);
     const reset = await api<{ override: unknown; current: { source: string } }>(system, 'GET', path, undefined, auth);
     expect(reset.body).toMatchObject({ override: null, current: { source: 'default' } });
+  });
+});
+
+describe('webhook events for integrators', () => {
+  it('a subscriber receives signed contact.sms_opted_out / _in and message.failed (bounce, invalid number) events', async () => {
+    const subscriber = await startRecordingServer();
+    try {
+      const sub = await api<{ subscription: { id: string }; secret: string }>(
+        system,
+        'POST',
+        '/api/webhooks',
+        { url: `${subscriber.url}/hooks`, events: ['message.failed', 'contact.*'] },
+        auth,
+      );
+      expect(sub.status).toBe(201);
+      const received = () =>
+        subscriber.requests.map((r) => {
+          const header = r.headers['appointflow-signature'];
+          const verified = verifyAppointflowSignature({
+            header: String(header),
+            rawBody: r.rawBody,
+            secret: sub.body.secret,
+          }).ok;
+          return { verified, body: r.json as { type: string; data: Record<string, Record<string, unknown>> } };
+        });
+
+      // STOP, then START: the contact's SMS reachability, as events on the contact.
+      const phone = newPhone();
+      const { id } = await book(phone);
+      const email = await eventually(async () =>
+        (await card(id)).messages.find((m) => m.channel === 'email' && m.status === 'sent'),
+      );
+      await textUs(phone, 'STOP');
+      await textUs(phone, 'START');
+      const contactId = (
+        await system.database.db
+          .selectFrom('contacts')
+          .select('id')
+          .where('phone', '=', phone)
+          .executeTakeFirstOrThrow()
+      ).id;
+      // A bounce of the confirmation email.
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const body = JSON.stringify([
+        {
+          email: email.recipient,
+          event: 'bounce',
+          sg_event_id: `evt-${id}-hook`,
+          message_id: email.id,
+          reason: '550 5.1.1 user unknown',
+          type: 'bounce',
+        },
+      ]);
+      const signature = sign('sha256', Buffer.from(timestamp + body), eventKey).toString('base64');
+      const bounced = await fetch(`${system.baseUrl}/webhooks/sendgrid/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [SENDGRID_SIGNATURE_HEADER]: signature,
+          [SENDGRID_TIMESTAMP_HEADER]: timestamp,
+        },
+        body,
+      });
+      expect(bounced.status).toBe(200);
+      // An SMS to a number Twilio refuses (21211) fails permanently at send time.
+      // (An earlier test flagged that contact; staff "corrected" it, and the number is refused again.)
+      await system.database.db
+        .updateTable('contacts')
+        .set({ sms_failed_at: null, sms_failed_reason: null })
+        .where('phone', '=', INVALID_PHONE)
+        .execute();
+      const invalid = await book(INVALID_PHONE);
+
+      const events = await eventually(async () => {
+        const all = received();
+        const types = all.map((e) => e.body.type);
+        return types.includes('contact.sms_opted_out') &&
+          types.includes('contact.sms_opted_in') &&
+          all.filter((e) => e.body.type === 'message.failed').length >= 2
+          ? all
+          : undefined;
+      }, 30_000);
+      expect(events.every((e) => e.verified)).toBe(true);
+      const optOut = events.find((e) => e.body.type === 'contact.sms_opted_out')!.body.data;
+      expect(optOut.contact).toMatchObject({ id: contactId, phone });
+      expect(optOut.change).toMatchObject({ source: 'sms:STOP', appointmentId: id });
+      const failed = events.filter((e) => e.body.type === 'message.failed').map((e) => e.body.data.message!);
+      expect(failed).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: email.id, channel: 'email', status: 'bounced', appointmentId: id }),
+          expect.objectContaining({
+            channel: 'sms',
+            status: 'failed',
+            recipient: INVALID_PHONE,
+            appointmentId: invalid.id,
+          }),
+        ]),
+      );
+      // Only the subscribed types, each once.
+      expect(new Set(events.map((e) => e.body.type))).toEqual(
+        new Set(['contact.sms_opted_out', 'contact.sms_opted_in', 'message.failed']),
+      );
+      const ids = subscriber.requests.map((r) => r.headers['appointflow-event-id']);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await subscriber.close();
+    }
   });
 });

@@ -172,6 +172,9 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       return [];
     },
     async finishInboundDelivery() {},
+    async resolvePendingReschedule() {
+      return 'fake';
+    },
     async performDelivery(input) {
       record('performDelivery', input);
       return { status: 'succeeded', outcome: 'fake' };

@@ -8,7 +8,12 @@
  * applied, becomes a staff task. Applying is state-aware, so an event whose change is already in
  * place changes nothing.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { appendTimeline } from '../../appointments/repository';
 import { book, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
@@ -21,7 +26,15 @@ import {
   markNoShowUpdate,
   rescheduleUpdate,
 } from '../../../workflows/appointment/messages';
-import { findAppointment, linkExternal } from './store';
+import {
+  RESCHEDULE_WAIT_WORKFLOW_TYPE,
+  type RescheduleWaitInput,
+  rescheduleWaitWorkflowId,
+} from '../../../workflows/integration-inbound/messages';
+import type { inboundRescheduleWaitWorkflow } from '../../../workflows/integration-inbound/reschedule-wait';
+import { calendarEcho } from './echo';
+import { statusNeedsStaff } from './status';
+import { findAppointment, findAppointmentById, linkExternal } from './store';
 import type { NormalisedEvent, PlatformSettings } from './types';
 
 export interface ApplyDeps {
@@ -111,7 +124,10 @@ export async function applyEvent(
   if (event.type === 'cancelled' && event.replacedBy) {
     const old = await findAppointment(db, platform, event.externalId);
     const moved = await findAppointment(db, platform, event.replacedBy);
-    if (old && !moved) await linkExternal(db, platform, event.replacedBy, old.id);
+    if (old && !moved) {
+      await linkExternal(db, platform, event.replacedBy, old.id);
+      await startRescheduleWait(deps, platform, old.id, event);
+    }
     return {
       outcome: moved ? 'part of a reschedule (already applied)' : 'part of a reschedule (awaiting the new booking)',
       appointmentId: old?.id ?? moved?.id ?? null,
@@ -120,13 +136,21 @@ export async function applyEvent(
 
   const target =
     (event.replaces ? await findAppointment(db, platform, event.replaces) : undefined) ??
-    (await findAppointment(db, platform, event.externalId));
+    (await findAppointment(db, platform, event.externalId)) ??
+    (event.appointmentId ? await findAppointmentById(db, event.appointmentId) : undefined);
+  // The platform's record names our appointment (an event appointflow's outbound sync wrote): link it.
+  if (target && event.appointmentId === target.id && event.externalId) {
+    await linkExternal(db, platform, event.externalId, target.id);
+  }
 
   if (event.type === 'booked') {
     if (target) return { outcome: 'already linked', appointmentId: target.id };
     return bookExternal(deps, settings, event, actor, channel, unmatched);
   }
   if (!target) return unmatched();
+  // Calendars appointflow writes to: a notification about our own write changes nothing (no loop).
+  const echo = await calendarEcho(db, settings, event, target);
+  if (echo) return { outcome: `no change (${echo})`, appointmentId: target.id };
   if (event.replaces && event.externalId) await linkExternal(db, platform, event.externalId, target.id);
   const handle = deps.temporal.workflow.getHandle(target.workflow_id);
 
@@ -165,6 +189,8 @@ export async function applyEvent(
           data: { externalId: event.externalId, status: event.status ?? null },
           idempotencyKey: `integration:${platform}:${event.vendorEventId}`,
         });
+        // Scheduled / confirmed / completed … confirm what appointflow tracks: a note, no task.
+        if (!statusNeedsStaff(event.status)) return { outcome: 'status recorded', appointmentId: target.id };
         await staffTask(db, platform, event, `Follow up: ${describe(platform, event)}`, target.id, 'reach_out');
         return { outcome: 'status recorded; staff task opened', appointmentId: target.id };
       }
@@ -190,6 +216,32 @@ export async function applyEvent(
       'reach_out',
     );
     return { outcome: `refused: ${why}`, appointmentId: target.id };
+  }
+}
+
+/** Bounds the wait for the new booking of a platform-side reschedule (see reschedule-wait.ts). */
+async function startRescheduleWait(
+  deps: ApplyDeps,
+  platform: string,
+  appointmentId: string,
+  event: NormalisedEvent,
+): Promise<void> {
+  const input: RescheduleWaitInput = {
+    platform,
+    appointmentId,
+    newExternalId: event.replacedBy ?? '',
+    vendorEventId: event.vendorEventId,
+    waitMs: deps.config.inbound.rescheduleWaitMs,
+  };
+  try {
+    await deps.temporal.workflow.start<typeof inboundRescheduleWaitWorkflow>(RESCHEDULE_WAIT_WORKFLOW_TYPE, {
+      workflowId: rescheduleWaitWorkflowId(platform, appointmentId, input.newExternalId),
+      taskQueue: deps.config.temporal.taskQueue,
+      args: [input],
+      staticSummary: `${platform}: wait for the new booking of ${appointmentId}`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 

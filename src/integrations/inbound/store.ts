@@ -184,6 +184,25 @@ export async function linkExternal(db: Db, platform: string, externalId: string,
     .execute();
 }
 
+/**
+ * Outbound Google Calendar sync gives the events it creates the id `af` + the appointment uuid's hex
+ * (`googleEventId` in src/outbound/platforms.ts), so such an event names its appointment even after
+ * the outbound link was removed (the echo of our own delete).
+ */
+export function appointmentIdOfGoogleEvent(eventId: string): string | undefined {
+  const m = /^af([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/.exec(eventId);
+  return m ? m.slice(1).join('-') : undefined;
+}
+
+export async function findAppointmentById(db: Db, appointmentId: string) {
+  if (!UUID.test(appointmentId)) return undefined;
+  return db
+    .selectFrom('appointments as a')
+    .select(['a.id', 'a.workflow_id', 'a.status', 'a.starts_at', 'a.contact_id'])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -201,6 +220,24 @@ export async function findAppointment(db: Db, platform: string, externalId: stri
     .where('l.external_id', '=', externalId)
     .executeTakeFirst();
   if (linked) return linked;
+  // An event appointflow's own outbound calendar sync created (its echo must find our appointment).
+  const ours = await db
+    .selectFrom('outbound_links as o')
+    .innerJoin('appointments as a', 'a.id', 'o.appointment_id')
+    .select(select)
+    .where('o.platform', '=', platform)
+    .where('o.external_id', '=', externalId)
+    .executeTakeFirst();
+  if (ours) return ours;
+  const googleId = platform === 'google_calendar' ? appointmentIdOfGoogleEvent(externalId) : undefined;
+  if (googleId) {
+    const byGoogleId = await db
+      .selectFrom('appointments as a')
+      .select(select)
+      .where('a.id', '=', googleId)
+      .executeTakeFirst();
+    if (byGoogleId) return byGoogleId;
+  }
   const byRef = await db
     .selectFrom('appointments as a')
     .select(select)

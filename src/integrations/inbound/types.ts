@@ -26,6 +26,12 @@ export interface NormalisedEvent {
   replaces?: string;
   /** Calendly: a cancel that is the first half of a reschedule, replaced by this invitee. */
   replacedBy?: string;
+  /**
+   * appointflow's own appointment id, when the platform's record carries it (an event appointflow's
+   * outbound calendar sync wrote: Google `extendedProperties.private.appointflowAppointmentId`, Graph
+   * `transactionId`).
+   */
+  appointmentId?: string;
   customer?: { name: string; email: string; phone?: string; timeZone?: string };
   /** Free text for the staff task when nothing matches. */
   description?: string;

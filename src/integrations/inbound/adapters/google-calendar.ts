@@ -26,6 +26,11 @@ export const googleEventsList = z.object({
       summary: z.string().optional(),
       start: eventTime.optional(),
       end: eventTime.optional(),
+      /** Set by appointflow's outbound sync on the events it writes. */
+      extendedProperties: z
+        .object({ private: z.record(z.string(), z.string()).optional() })
+        .passthrough()
+        .optional(),
     }),
   ),
   nextPageToken: z.string().optional(),
@@ -86,11 +91,14 @@ export const googleCalendar: InboundAdapter = {
       const page = googleEventsList.parse(await response.json());
       for (const item of page.items) {
         const stamp = `${item.id}@${item.updated ?? ref.vendorEventId}`;
+        const ours = item.extendedProperties?.private?.appointflowAppointmentId;
+        const appointmentId = ours ? { appointmentId: ours } : {};
         if (item.status === 'cancelled') {
           events.push({
             type: 'cancelled',
             vendorEventId: `${stamp}:cancelled`,
             externalId: item.id,
+            ...appointmentId,
             reason: 'Cancelled in Google Calendar',
           });
         } else if (item.start?.dateTime) {
@@ -98,6 +106,7 @@ export const googleCalendar: InboundAdapter = {
             type: 'rescheduled',
             vendorEventId: `${stamp}:${item.start.dateTime}`,
             externalId: item.id,
+            ...appointmentId,
             startsAt: Date.parse(item.start.dateTime),
             ...(item.end?.dateTime ? { endsAt: Date.parse(item.end.dateTime) } : {}),
             description: `Google Calendar event "${item.summary ?? item.id}" at ${item.start.dateTime}`,

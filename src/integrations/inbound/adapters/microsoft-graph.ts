@@ -31,6 +31,10 @@ export const graphEvent = z.object({
   id: z.string(),
   subject: z.string().optional(),
   isCancelled: z.boolean().optional(),
+  /** appointflow's outbound sync creates its events with `transactionId` = the appointment id. */
+  transactionId: z.string().nullish(),
+  /** Its body names the appointment too ("appointflow appointment <id>"). */
+  body: z.object({ content: z.string().nullish() }).passthrough().nullish(),
   start: dateTimeTimeZone,
   end: dateTimeTimeZone,
 });
@@ -114,11 +118,17 @@ export const microsoftGraph: InboundAdapter = {
       }
       if (!response.ok) throw new Error(`Microsoft Graph answered ${response.status}`);
       const e = graphEvent.parse(await response.json());
+      const marked = /appointflow appointment ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i.exec(
+        e.body?.content ?? '',
+      )?.[1];
+      const ownId = e.transactionId ?? marked;
+      const ours = ownId ? { appointmentId: ownId } : {};
       if (e.isCancelled) {
         events.push({
           type: 'cancelled',
           vendorEventId: ref.vendorEventId,
           externalId: ref.externalId,
+          ...ours,
           reason: 'Cancelled in Outlook',
         });
       } else {
@@ -126,6 +136,7 @@ export const microsoftGraph: InboundAdapter = {
           type: ref.hint === 'created' ? 'booked' : 'rescheduled',
           vendorEventId: ref.vendorEventId,
           externalId: ref.externalId,
+          ...ours,
           startsAt: graphTime(e.start),
           endsAt: graphTime(e.end),
           description: `Outlook event "${e.subject ?? e.id}" at ${e.start.dateTime} ${e.start.timeZone}`,
