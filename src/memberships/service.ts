@@ -14,6 +14,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import { appendTimeline } from '../appointments/repository';
+import { recordMembershipEvent } from './events';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { DAY_MS } from '../domain/time';
@@ -253,6 +254,20 @@ export async function purchaseMembership(
           summary: `Bought ${plan.name} for ${plan.price_minor} ${currency} minor units${deps.payments.simulated ? ' (simulated gateway)' : ''}`,
           data: { planId: plan.id, paymentId: payment.paymentId },
           idempotencyKey: `${workflowId}:paid`,
+        });
+        await recordMembershipEvent(trx, {
+          type: 'membership.purchased',
+          membershipId,
+          change: {
+            kind: 'membership:purchased',
+            actor: request.actor.name,
+            channel: request.channel,
+            invoiceId: invoice.id,
+            paymentId: payment.paymentId,
+            amountMinor: plan.price_minor,
+            currency,
+          },
+          key: `membership:${membershipId}:purchased`,
         });
       });
       break;

@@ -14,7 +14,7 @@ import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../sc
 import { parseInput } from '../validate';
 import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
-import { rangeInZone, requireOfferedSlot, slotsResponse } from './booking-helpers';
+import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
 const tokenParams = z.object({ token: z.string().min(1).max(100) });
 
@@ -82,6 +82,7 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageRescheduleBody, req.body, 'body');
     const startsAt = Date.parse(body.startsAt);
+    await requireVisitMoveAllowed(db, appointment, { startsAt });
     const slot = await requireOfferedSlot(db, {
       serviceId: appointment.service_id,
       preferStaffId: appointment.staff_id,
