@@ -9,6 +9,8 @@
  */
 import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
+import { upcomingFreeSlots } from '../../src/availability/service';
+import { handleReply } from '../../src/messaging/conversations';
 import { httpErrorForUpdate } from '../../src/http/workflow-errors';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { rescheduleUpdate } from '../../workflows/appointment/messages';
@@ -360,6 +362,43 @@ it('refuses to move a membership visit past the membership validity, through eve
     .executeTakeFirstOrThrow();
   expect(row.starts_at.toISOString()).toBe(new Date(inside[0]!.startsAt).toISOString());
   expect(row.status).toBe('scheduled');
+
+  // Times offered for the visit stay within the validity: the manage page's availability…
+  const from = DateTime.now().setZone(zone).toISODate();
+  const to = DateTime.now().setZone(zone).plus({ days: 12 }).toISODate();
+  const offered = await api<{ days: Array<{ slots: Slot[] }> }>(
+    system,
+    'GET',
+    `/api/manage/${token}/availability?from=${from}&to=${to}&timeZone=${zone}`,
+  );
+  expect(offered.status).toBe(200);
+  const offeredSlots = offered.body.days.flatMap((d) => d.slots);
+  expect(offeredSlots.length).toBeGreaterThan(0);
+  expect(offeredSlots.every((s) => Date.parse(s.startsAt) < validUntil)).toBe(true);
+  // …and an email (or SMS) "reschedule" reply: with the validity ending at the third free time, two are offered.
+  const nextThree = await upcomingFreeSlots(system.database.db, {
+    serviceId: massage,
+    from: Date.now(),
+    now: Date.now(),
+    count: 3,
+  });
+  await system.database.db
+    .updateTable('memberships')
+    .set({ valid_until: new Date(nextThree[2]!.startsAt) })
+    .where('id', '=', membership.id)
+    .execute();
+  const reply = await handleReply(
+    { db: system.database.db, config: system.config, providers: {}, temporal: system.env.client },
+    { channel: 'email', address: customer.email, text: 'reschedule', intent: { kind: 'reschedule' }, inboundId: 'r1' },
+  );
+  expect(reply.outcome).toBe('slots offered');
+  expect(reply.reply).toContain('Reply 1, 2 for: 1) ');
+  expect(reply.reply).not.toContain('3)');
+  await system.database.db
+    .updateTable('memberships')
+    .set({ valid_until: new Date(validUntil) })
+    .where('id', '=', membership.id)
+    .execute();
 
   // A move within the validity is still fine, and the visit stays free.
   const ok = await api<{ appointment: { startsAt: string } }>(

@@ -468,6 +468,17 @@ it('an invalid number refused by Twilio at send time fails the message, flags th
     .executeTakeFirstOrThrow();
   expect(contact.sms_failed_reason).toContain('21211');
   await eventually(async () => slackApi.requests.some((r) => r.body.includes('21211')));
+  // The task is written just after the Slack post: wait for it rather than race it.
+  const tasks = await eventually(async () => {
+    const rows = await system.database.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('appointment_id', '=', id)
+      .where('kind', '=', 'reach_out')
+      .execute();
+    return rows.length > 0 && rows;
+  });
+  await new Promise((r) => setTimeout(r, 300));
   expect(
     await system.database.db
       .selectFrom('tasks')
@@ -475,7 +486,8 @@ it('an invalid number refused by Twilio at send time fails the message, flags th
       .where('appointment_id', '=', id)
       .where('kind', '=', 'reach_out')
       .execute(),
-  ).toHaveLength(1);
+  ).toHaveLength(tasks.length);
+  expect(tasks).toHaveLength(1);
 });
 
 describe('SendGrid Event Webhook (ECDSA P-256 signature)', () => {
