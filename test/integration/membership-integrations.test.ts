@@ -327,6 +327,20 @@ it('refuses to move a membership visit past the membership validity, through eve
   expect(staff.body.error.fields.map((f) => f.field)).toEqual(['startsAt']);
   expect(staff.body.error.message).toContain(`membership ${membership.certificateNumber}, valid until`);
 
+  // Another service, one the plan does not cover: refused naming serviceId.
+  const services = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
+  const consultation = services.body.services.find((s) => s.slug === 'consultation')!.id;
+  const otherService = await api<{ error: { code: string; fields: Array<{ field: string }> } }>(
+    system,
+    'POST',
+    `/api/appointments/${visit.appointment.id}/reschedule`,
+    { startsAt: inside[1]!.startsAt, serviceId: consultation, channel: 'phone' },
+    auth,
+  );
+  expect(otherService.status).toBe(422);
+  expect(otherService.body.error.code).toBe('service_not_covered');
+  expect(otherService.body.error.fields.map((f) => f.field)).toEqual(['serviceId']);
+
   const token = visit.manageUrl.split('/manage/')[1]!;
   const manage = await api<{ error: { code: string } }>(system, 'POST', `/api/manage/${token}/reschedule`, {
     startsAt: beyond.startsAt,
