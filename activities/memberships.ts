@@ -13,7 +13,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { appendTimeline } from '../src/appointments/repository';
 import type { Config } from '../src/config';
 import type { Database, MessageChannel } from '../src/db/schema';
@@ -58,28 +58,16 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
   return {
     async recordMembershipChange(input: RecordMembershipChangeInput): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        // Lock order: the timeline entry first (its foreign keys share-lock the contact and the
+        // membership), the membership row after. A visit booking locks the contact, then the membership
+        // row: taking the row first here could deadlock with it. The row's values are absolute, so
+        // concurrent writers need no read lock.
         const row = await trx
           .selectFrom('memberships')
           .select(['id', 'contact_id', 'visits_total', 'expired_at'])
           .where('id', '=', input.membershipId)
-          .forUpdate()
           .executeTakeFirst();
         if (!row) throw new Error(`Membership ${input.membershipId} does not exist`);
-        const now = new Date();
-        await trx
-          .updateTable('memberships')
-          .set({
-            stage: input.stage,
-            // The row's CHECK keeps used ≤ total; forfeited visits are counted apart.
-            visits_used: input.visitsUsed,
-            visits_forfeited: input.visitsForfeited,
-            visits_returned: input.visitsReturned,
-            valid_until: new Date(input.validUntil),
-            ...(input.expired && !row.expired_at ? { expired_at: now } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', row.id)
-          .execute();
         const actor = input.entry.actor;
         await appendTimeline(trx, {
           membershipId: row.id,
@@ -97,6 +85,21 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
           },
           idempotencyKey: input.entry.idempotencyKey,
         });
+        const now = new Date();
+        await trx
+          .updateTable('memberships')
+          .set({
+            stage: input.stage,
+            // The row's CHECK keeps used ≤ total; forfeited visits are counted apart.
+            visits_used: input.visitsUsed,
+            visits_forfeited: input.visitsForfeited,
+            visits_returned: input.visitsReturned,
+            valid_until: new Date(input.validUntil),
+            ...(input.expired ? { expired_at: sql<Date>`coalesce(expired_at, ${now})` } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
         // The webhook event of this change, in the same transaction, once per change (the purchase
         // records its own event when the membership is bought).
         const type = eventTypeForMembershipChange(input.entry.kind);

@@ -421,7 +421,10 @@ export async function reserveVisit(
   membership: MembershipWithPlan,
   field: string,
 ): Promise<void> {
-  await trx.selectFrom('memberships').select('id').where('id', '=', membership.id).forUpdate().executeTakeFirst();
+  // FOR NO KEY UPDATE: serialises bookings of the same membership without blocking the foreign-key
+  // share locks of rows that merely reference it (a membership message being stored meanwhile), which
+  // FOR UPDATE would — a deadlock with this transaction's lock on the contact.
+  await trx.selectFrom('memberships').select('id').where('id', '=', membership.id).forNoKeyUpdate().executeTakeFirst();
   if (membership.visitsTotal === null) return;
   const counts = countVisits(
     membership.visitsTotal,
