@@ -5,9 +5,12 @@
  * - a webhook subscriber receives signed membership.* events for purchase → visit booked → visit used,
  *   once each, verifiable with the documented scheme;
  * - a membership visit cannot be moved past the membership's validity (staff API, manage link, and the
- *   appointment workflow's own reschedule update, refused by the activity).
+ *   appointment workflow's own reschedule update, refused by the activity), and the times offered for
+ *   it (manage page, an email/SMS "reschedule" reply) stop at the validity end;
+ * - a retried recordMembershipChange records its change and its event once.
  */
 import { DateTime } from 'luxon';
+import { membershipActivities } from '../../activities/memberships';
 import { createApiKey } from '../../src/auth/api-keys';
 import { upcomingFreeSlots } from '../../src/availability/service';
 import { handleReply } from '../../src/messaging/conversations';
@@ -430,4 +433,72 @@ it('refuses to move a membership visit past the membership validity, through eve
     .executeTakeFirstOrThrow();
   expect(moved.starts_at.getTime()).toBe(Date.parse(inside.at(-1)!.startsAt));
   expect(moved.price_minor).toBe(0);
+});
+
+it('records each membership change once with its event, also when the activity is retried', async () => {
+  const planId = await createPlan('Massage single (retries)', 30, 1);
+  const membership = await buy(
+    planId,
+    { name: 'Ira Stone', email: 'ira.stone@example.com', smsOptIn: false },
+    'purchase-ira-0001',
+  );
+  const { recordMembershipChange } = membershipActivities({
+    db: system.database.db,
+    config: system.config,
+    providers: {
+      email: { name: 'unused', send: () => Promise.reject(new Error('unused')) },
+      sms: { name: 'unused', send: () => Promise.reject(new Error('unused')) },
+    },
+  });
+  const validUntil = Date.now() + 86_400_000;
+  const change = {
+    membershipId: membership.id,
+    stage: 'Membership Expired' as const,
+    visitsUsed: 0,
+    visitsForfeited: 0,
+    visitsReturned: 0,
+    validUntil,
+    expired: true,
+    entry: {
+      kind: 'membership:expired',
+      summary: 'Membership expired: validity ended',
+      data: { reason: 'validity_ended' },
+      idempotencyKey: `membership:${membership.id}:e999`,
+    },
+  };
+  await recordMembershipChange(change);
+  const first = await system.database.db
+    .selectFrom('memberships')
+    .select(['expired_at', 'stage'])
+    .where('id', '=', membership.id)
+    .executeTakeFirstOrThrow();
+  expect(first.stage).toBe('Membership Expired');
+  expect(first.expired_at).not.toBeNull();
+  // The retry (a crash after the commit): nothing new, the expiry time kept.
+  await recordMembershipChange(change);
+  const again = await system.database.db
+    .selectFrom('memberships')
+    .select(['expired_at'])
+    .where('id', '=', membership.id)
+    .executeTakeFirstOrThrow();
+  expect(again.expired_at).toEqual(first.expired_at);
+  const events = await system.database.db
+    .selectFrom('events')
+    .select(['type', 'payload', 'source_key'])
+    .where('subject_id', '=', membership.id)
+    .where('type', '=', 'membership.expired')
+    .execute();
+  expect(events).toHaveLength(1);
+  expect(events[0]!.source_key).toBe(`membership-change:membership:${membership.id}:e999`);
+  expect(events[0]!.payload).toMatchObject({
+    membership: { id: membership.id, stage: 'Membership Expired' },
+    change: { kind: 'membership:expired', reason: 'validity_ended' },
+  });
+  const purchased = await system.database.db
+    .selectFrom('events')
+    .select('id')
+    .where('subject_id', '=', membership.id)
+    .where('type', '=', 'membership.purchased')
+    .execute();
+  expect(purchased).toHaveLength(1);
 });
