@@ -19,6 +19,8 @@ import { computeMarks, stageAt } from '../src/domain/marks';
 import { resolveLifecyclePolicy } from '../src/domain/lifecycle-policy';
 import { canReschedule, canTransitionStatus, type PipelineStage, type ServiceStatus } from '../src/domain/stages';
 import { MINUTE_MS } from '../src/domain/time';
+import { loadMembership } from '../src/memberships/repository';
+import { visitMoveProblem } from '../src/memberships/visit-moves';
 import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
 
 export interface AppointmentActivityDeps {
@@ -91,6 +93,23 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             .executeTakeFirst();
           if (!offers) throw refuse(REFUSALS.invalidRequest, `That staff member does not offer ${service.name}.`);
           const startsAt = input.startsAt;
+          if (row.membership_id) {
+            // A membership visit stays within the membership's validity and the services it covers.
+            const membership = await loadMembership(trx, { id: row.membership_id });
+            const problem =
+              membership &&
+              visitMoveProblem(
+                {
+                  certificateNumber: membership.certificateNumber,
+                  validUntil: membership.validUntil.getTime(),
+                  timeZone: membership.timeZone,
+                  expired: membership.expiredAt !== null || membership.stage === 'Membership Expired',
+                  serviceIds: membership.serviceIds,
+                },
+                { startsAt, serviceId, serviceChanged: serviceId !== row.service_id },
+              );
+            if (problem) throw refuse(problem.refusal, problem.message);
+          }
           const endsAt = startsAt + service.duration_minutes * MINUTE_MS;
           const policy = resolveLifecyclePolicy(service.lifecycle_policy);
           const stage: PipelineStage = stageAt(
@@ -107,7 +126,11 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
               staff_id: staffId,
               service_id: serviceId,
               ...(serviceId !== row.service_id
-                ? { price_minor: service.pricing === 'fixed' ? service.price_minor : 0, currency: service.currency }
+                ? {
+                    // A membership visit stays covered (priced 0) on another covered service.
+                    price_minor: service.pricing === 'fixed' && !row.membership_id ? service.price_minor : 0,
+                    currency: service.currency,
+                  }
                 : {}),
               stage,
               revision: row.revision + 1,

@@ -2,28 +2,29 @@
  * Membership activities:
  * - `recordMembershipChange` writes the membership workflow's state onto the membership row (absolute
  *   values, so a retry or a replay writes the same thing) and appends its timeline entry once;
- * - `sendMembershipMessage` renders a membership message, stores it in the outbox (idempotency key
- *   from workflow id + step + channel) and delivers it through the configured provider;
+ * - `sendMembershipMessage` renders a membership message through the template registry (a staff
+ *   override of the event and channel is used when there is one), stores it in the outbox (idempotency
+ *   key from workflow id + step + channel) and delivers it through the configured provider, with the
+ *   same SMS rules as appointment messages (opted-out or failed numbers get none, re-checked before
+ *   sending; a permanent failure marks the message, flags the contact and alerts staff);
  * - `membershipSync` wraps the activities that change an appointment row so that, when the
  *   appointment is a membership visit, the membership workflow hears of the change at once. The
  *   appointment workflow itself is untouched (no patch, no new commands in its history).
  */
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { appendTimeline } from '../src/appointments/repository';
 import type { Config } from '../src/config';
 import type { Database, MessageChannel } from '../src/db/schema';
 import type { MembershipStage } from '../src/domain/stages';
+import { eventTypeForMembershipChange, recordMembershipEvent } from '../src/memberships/events';
 import { countVisits } from '../src/memberships/policy';
 import { loadMembership, notifyMembershipOfVisit } from '../src/memberships/repository';
-import {
-  type MembershipCustomerEvent,
-  type MembershipMessageContext,
-  renderMembershipEmail,
-  renderMembershipSms,
-} from '../src/messaging/membership-templates';
-import type { MessageProviders } from '../src/messaging/providers';
+import { recordPermanentFailure } from '../src/messaging/delivery-status';
+import type { MembershipCustomerEvent, MembershipMessageContext } from '../src/messaging/membership-templates';
+import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
+import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 import type { MembershipEffect } from '../workflows/membership/messages';
 
 export interface MembershipActivityDeps {
@@ -57,28 +58,16 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
   return {
     async recordMembershipChange(input: RecordMembershipChangeInput): Promise<void> {
       await db.transaction().execute(async (trx) => {
+        // Lock order: the timeline entry first (its foreign keys share-lock the contact and the
+        // membership), the membership row after. A visit booking locks the contact, then the membership
+        // row: taking the row first here could deadlock with it. The row's values are absolute, so
+        // concurrent writers need no read lock.
         const row = await trx
           .selectFrom('memberships')
           .select(['id', 'contact_id', 'visits_total', 'expired_at'])
           .where('id', '=', input.membershipId)
-          .forUpdate()
           .executeTakeFirst();
         if (!row) throw new Error(`Membership ${input.membershipId} does not exist`);
-        const now = new Date();
-        await trx
-          .updateTable('memberships')
-          .set({
-            stage: input.stage,
-            // The row's CHECK keeps used ≤ total; forfeited visits are counted apart.
-            visits_used: input.visitsUsed,
-            visits_forfeited: input.visitsForfeited,
-            visits_returned: input.visitsReturned,
-            valid_until: new Date(input.validUntil),
-            ...(input.expired && !row.expired_at ? { expired_at: now } : {}),
-            updated_at: now,
-          })
-          .where('id', '=', row.id)
-          .execute();
         const actor = input.entry.actor;
         await appendTimeline(trx, {
           membershipId: row.id,
@@ -96,6 +85,39 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
           },
           idempotencyKey: input.entry.idempotencyKey,
         });
+        const now = new Date();
+        await trx
+          .updateTable('memberships')
+          .set({
+            stage: input.stage,
+            // The row's CHECK keeps used ≤ total; forfeited visits are counted apart.
+            visits_used: input.visitsUsed,
+            visits_forfeited: input.visitsForfeited,
+            visits_returned: input.visitsReturned,
+            valid_until: new Date(input.validUntil),
+            ...(input.expired ? { expired_at: sql<Date>`coalesce(expired_at, ${now})` } : {}),
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        // The webhook event of this change, in the same transaction, once per change (the purchase
+        // records its own event when the membership is bought).
+        const type = eventTypeForMembershipChange(input.entry.kind);
+        if (type) {
+          await recordMembershipEvent(trx, {
+            type,
+            membershipId: row.id,
+            appointmentId: input.entry.appointmentId ?? null,
+            change: {
+              kind: input.entry.kind,
+              actor: actor ? actor.name : 'appointflow',
+              channel: input.entry.channel ?? 'system',
+              summary: input.entry.summary,
+              ...input.entry.data,
+            },
+            key: `membership-change:${input.entry.idempotencyKey}`,
+          });
+        }
       });
     },
 
@@ -148,11 +170,20 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
       };
       const recipients: Array<{ channel: MessageChannel; to: string }> = [];
       if (!contact.email_bounced_at) recipients.push({ channel: 'email', to: contact.email });
-      if (contact.sms_opt_in && !contact.sms_opted_out_at && contact.phone)
+      if (contact.sms_opt_in && !contact.sms_opted_out_at && !contact.sms_failed_at && contact.phone)
         recipients.push({ channel: 'sms', to: contact.phone });
       const keyOf = (channel: MessageChannel) => `${input.workflowId}:${input.step}:${channel}:customer`;
+      const entry = TEMPLATE_REGISTRY.get(input.event);
+      if (!entry) throw new Error(`No template for the event ${input.event}`);
+      const overrides = await db
+        .selectFrom('message_templates')
+        .select(['channel', 'subject', 'body'])
+        .where('event', '=', input.event)
+        .execute();
       for (const recipient of recipients) {
-        const email = recipient.channel === 'email' ? renderMembershipEmail(input.event, context) : null;
+        const override = overrides.find((o) => o.channel === recipient.channel);
+        const rendered = renderTemplate(entry, recipient.channel === 'sms' ? 'sms' : 'email', context, override);
+        const email = rendered.email ?? null;
         await db
           .insertInto('messages')
           .values({
@@ -162,7 +193,7 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
             template: input.event,
             recipient: recipient.to,
             subject: email?.subject ?? null,
-            body: email ? email.text : renderMembershipSms(input.event, context),
+            body: email ? email.text : rendered.sms!,
             html: email?.html ?? null,
             provider: recipient.channel === 'sms' ? providers.sms.name : providers.email.name,
             idempotency_key: keyOf(recipient.channel),
@@ -170,22 +201,61 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
           .execute();
       }
-      const keys = recipients.map((r) => keyOf(r.channel));
-      if (keys.length === 0) return { messageIds: [] };
+      // Also an SMS stored on an earlier attempt before a STOP: it must be suppressed, not left queued.
+      const keys = [keyOf('email'), keyOf('sms')];
       const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', keys).execute();
       for (const message of messages) {
         if (message.status !== 'queued') continue;
+        if (message.channel === 'sms') {
+          // The contact may have replied STOP (or the number failed) since the message was stored.
+          const now = await db
+            .selectFrom('contacts')
+            .select(['sms_opted_out_at', 'sms_failed_at'])
+            .where('id', '=', contact.id)
+            .executeTakeFirst();
+          if (now?.sms_opted_out_at || now?.sms_failed_at) {
+            await db
+              .updateTable('messages')
+              .set({
+                status: 'suppressed',
+                error: now.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
+                updated_at: new Date(),
+              })
+              .where('id', '=', message.id)
+              .where('status', '=', 'queued')
+              .execute();
+            continue;
+          }
+        }
         const provider = message.channel === 'sms' ? providers.sms : providers.email;
-        const { providerMessageId } = await provider.send({
-          id: message.id,
-          channel: message.channel,
-          to: message.recipient,
-          subject: message.subject,
-          text: message.body,
-          html: message.html,
-          attachments: message.attachments,
-          idempotencyKey: message.idempotency_key,
-        });
+        let providerMessageId: string;
+        try {
+          ({ providerMessageId } = await provider.send({
+            id: message.id,
+            channel: message.channel,
+            to: message.recipient,
+            subject: message.subject,
+            text: message.body,
+            html: message.html,
+            attachments: message.attachments,
+            idempotencyKey: message.idempotency_key,
+            template: message.template,
+          }));
+        } catch (error) {
+          if (!(error instanceof PermanentSendError)) throw error; // transient: the activity retries
+          await db
+            .updateTable('messages')
+            .set({ provider: provider.name, updated_at: new Date() })
+            .where('id', '=', message.id)
+            .execute();
+          await recordPermanentFailure({ db, config, providers }, message, {
+            status: message.channel === 'email' ? 'bounced' : 'failed',
+            reason: error.message,
+            optedOut: error.optedOut,
+            source: provider.name,
+          });
+          continue;
+        }
         const now = new Date();
         await db
           .updateTable('messages')

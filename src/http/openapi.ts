@@ -92,6 +92,8 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'post',
     path: '/api/manage/{token}/reschedule',
+    description:
+      'A membership visit must still start within its membership validity (422 `outside_membership_validity`, field `startsAt`) and a changed service must be covered (422 `service_not_covered`).',
     request: { params: token, body: json(manageRescheduleBody) },
     responses: { ...ok('Rescheduled'), ...errors },
   });
@@ -150,6 +152,8 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'post',
     path: '/api/appointments/{id}/reschedule',
+    description:
+      'A membership visit must still start within its membership validity (422 `outside_membership_validity`, field `startsAt`) and a changed service must be covered (422 `service_not_covered`).',
     security: secured,
     request: { params: id, body: json(rescheduleBody) },
     responses: { ...ok('Rescheduled'), ...errors },

@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { REFUSALS } from '../../workflows/appointment/messages';
 import { HttpError } from './errors';
+import { MEMBERSHIP_VISIT_REFUSALS } from '../memberships/visit-moves';
 
 export function refusalOf(error: unknown): { type: string; message: string } | undefined {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -26,6 +27,14 @@ export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpErro
       return new HttpError(409, 'invalid_transition', refusal.message);
     case REFUSALS.notFound:
       return new HttpError(404, 'not_found', refusal.message);
+    case MEMBERSHIP_VISIT_REFUSALS.outsideValidity:
+      return new HttpError(422, 'outside_membership_validity', refusal.message, {}, [
+        { field: 'startsAt', message: refusal.message },
+      ]);
+    case MEMBERSHIP_VISIT_REFUSALS.serviceNotCovered:
+      return new HttpError(422, 'service_not_covered', refusal.message, {}, [
+        { field: 'serviceId', message: refusal.message },
+      ]);
     default:
       return new HttpError(422, 'invalid_request', refusal.message, {}, [{ field, message: refusal.message }]);
   }

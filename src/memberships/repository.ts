@@ -149,3 +149,18 @@ export async function notifyMembershipOfVisit(client: Client, db: Db, appointmen
     throw error;
   }
 }
+
+/**
+ * For a membership visit: the end of its membership's validity (epoch ms), before which any new time
+ * offered for the visit must start; undefined for an appointment that is not a membership visit.
+ */
+export async function visitValidUntil(db: Db, membershipId: string | null): Promise<number | undefined> {
+  if (!membershipId) return undefined;
+  const row = await db
+    .selectFrom('memberships')
+    .select(['valid_until', 'expired_at'])
+    .where('id', '=', membershipId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return row.expired_at ? 0 : row.valid_until.getTime();
+}

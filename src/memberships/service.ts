@@ -14,6 +14,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
 import { DateTime } from 'luxon';
 import { appendTimeline } from '../appointments/repository';
+import { recordMembershipEvent } from './events';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { DAY_MS } from '../domain/time';
@@ -254,6 +255,20 @@ export async function purchaseMembership(
           data: { planId: plan.id, paymentId: payment.paymentId },
           idempotencyKey: `${workflowId}:paid`,
         });
+        await recordMembershipEvent(trx, {
+          type: 'membership.purchased',
+          membershipId,
+          change: {
+            kind: 'membership:purchased',
+            actor: request.actor.name,
+            channel: request.channel,
+            invoiceId: invoice.id,
+            paymentId: payment.paymentId,
+            amountMinor: plan.price_minor,
+            currency,
+          },
+          key: `membership:${membershipId}:purchased`,
+        });
       });
       break;
     } catch (error) {
@@ -406,7 +421,10 @@ export async function reserveVisit(
   membership: MembershipWithPlan,
   field: string,
 ): Promise<void> {
-  await trx.selectFrom('memberships').select('id').where('id', '=', membership.id).forUpdate().executeTakeFirst();
+  // FOR NO KEY UPDATE: serialises bookings of the same membership without blocking the foreign-key
+  // share locks of rows that merely reference it (a membership message being stored meanwhile), which
+  // FOR UPDATE would — a deadlock with this transaction's lock on the contact.
+  await trx.selectFrom('memberships').select('id').where('id', '=', membership.id).forNoKeyUpdate().executeTakeFirst();
   if (membership.visitsTotal === null) return;
   const counts = countVisits(
     membership.visitsTotal,

@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import { cancelUpdate, rescheduleUpdate } from '../../workflows/appointment/messages';
 import { appendTimeline } from '../appointments/repository';
 import { upcomingFreeSlots } from '../availability/service';
+import { visitValidUntil } from '../memberships/repository';
 import type { Database } from '../db/schema';
 import { refusalOf } from '../http/workflow-errors';
 import { type ReplyIntent } from './replies';
@@ -70,6 +71,7 @@ async function nextActiveAppointment(db: Kysely<Database>, contactIds: string[],
       'a.contact_id',
       'a.workflow_id',
       'a.service_id',
+      'a.membership_id',
       'a.starts_at',
       'a.time_zone',
       's.name as service_name',
@@ -263,7 +265,11 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
       return { reply: null, outcome: 'cancelled', appointmentId: appointment.id };
     }
     case 'reschedule': {
-      const slots = await upcomingFreeSlots(db, { serviceId: appointment.service_id, from: now, now, count: 3 });
+      // A membership visit is only offered times within its membership's validity.
+      const validUntil = await visitValidUntil(db, appointment.membership_id);
+      const slots = (
+        await upcomingFreeSlots(db, { serviceId: appointment.service_id, from: now, now, count: 3 })
+      ).filter((s) => validUntil === undefined || s.startsAt < validUntil);
       if (slots.length === 0) return forwardToStaff('asked to reschedule; no free slots to offer');
       const offered = slots.map((s) => ({ startsAt: s.startsAt, staffId: s.staffId }));
       await saveConversation(db, input, contact.id, appointment.id, 'choosing_slot', offered, now);

@@ -1,15 +1,23 @@
 /**
  * Customer messages of a membership: purchase confirmation (with the certificate number), the expiry
- * reminder while visits remain, and the expiry notice with a renewal offer. Self-contained (it only
- * borrows the formatting helpers and the email layout), so it can move into a rebuilt template system
- * as one piece. Pure.
+ * reminder while visits remain, and the expiry notice with a renewal offer. These are the built-in
+ * defaults of the membership entries of the template registry (src/messaging/template-registry.ts),
+ * with the variables a staff override may use and a sample context; the registry renders them (or the
+ * override). SMS are GSM-7 and fit two segments (names are shortened first). Pure.
  */
 import { formatMoney } from '../billing/invoice';
-import { type Block, renderEmail, type RenderedEmail } from './layout';
-import { formatWhen } from './templates';
+import { type Block, oneLine, renderEmail, type RenderedEmail } from './layout';
+import { type SmsPart, fitSms } from './sms';
+import { formatWhen, formatWhenShort } from './templates';
 
 export const MEMBERSHIP_CUSTOMER_EVENTS = ['membershipPurchased', 'membershipExpiring', 'membershipExpired'] as const;
 export type MembershipCustomerEvent = (typeof MEMBERSHIP_CUSTOMER_EVENTS)[number];
+
+export const MEMBERSHIP_DESCRIPTIONS: Readonly<Record<MembershipCustomerEvent, string>> = {
+  membershipPurchased: 'Membership bought: confirmation with the certificate number',
+  membershipExpiring: 'Membership ends soon while visits remain',
+  membershipExpired: 'Membership ended, with a renewal offer',
+};
 
 export interface MembershipMessageContext {
   business: { name: string; email: string; phone: string | null };
@@ -117,15 +125,73 @@ export function renderMembershipEmail(event: MembershipCustomerEvent, ctx: Membe
   }
 }
 
+/** The SMS a customer receives: GSM-7 only, at most two segments (business and plan names shortened first). */
 export function renderMembershipSms(event: MembershipCustomerEvent, ctx: MembershipMessageContext): string {
-  const b = ctx.business.name;
+  const parts = {
+    biz: { text: ctx.business.name, min: 12 },
+    plan: { text: ctx.plan.name, min: 12 },
+  } satisfies Record<string, SmsPart>;
   const cert = ctx.membership.certificateNumber;
+  const until = formatWhenShort(ctx.membership.validUntil, ctx.membership.timeZone);
   switch (event) {
     case 'membershipPurchased':
-      return `${b}: your ${ctx.plan.name} membership is active. Certificate ${cert}. ${visitsLine(ctx)}. Book: ${ctx.bookingUrl}`;
+      return fitSms(
+        parts,
+        (t) =>
+          `${t.biz}: your ${t.plan} membership is active. Certificate ${cert}. ${visitsLine(ctx)}. Book: ${ctx.bookingUrl}`,
+      ).text;
     case 'membershipExpiring':
-      return `${b}: your membership ${cert} ends ${formatWhen(ctx.membership.validUntil, ctx.membership.timeZone)}; ${visitsLine(ctx).toLowerCase()}. Book: ${ctx.bookingUrl}`;
+      return fitSms(
+        parts,
+        (t) =>
+          `${t.biz}: your ${t.plan} membership ${cert} ends ${until}; ${visitsLine(ctx).toLowerCase()}. Book: ${ctx.bookingUrl}`,
+      ).text;
     case 'membershipExpired':
-      return `${b}: your membership ${cert} has ended. Renew: ${ctx.renewUrl}`;
+      return fitSms(parts, (t) => `${t.biz}: your ${t.plan} membership ${cert} has ended. Renew: ${ctx.renewUrl}`).text;
   }
+}
+
+/** The values a staff override of a membership message can use, formatted for the customer. */
+export function membershipVariables(ctx: MembershipMessageContext): Record<string, unknown> {
+  const m = ctx.membership;
+  return {
+    business: { name: ctx.business.name, email: ctx.business.email, phone: ctx.business.phone ?? '' },
+    contact: { name: ctx.contact.name, firstName: oneLine(ctx.contact.name).split(' ')[0] || 'there' },
+    plan: {
+      name: ctx.plan.name,
+      price: formatMoney(ctx.plan.priceMinor, ctx.plan.currency),
+      services: ctx.plan.services.join(', '),
+    },
+    membership: {
+      certificateNumber: m.certificateNumber,
+      visitsTotal: m.visitsTotal === null ? 'unlimited' : String(m.visitsTotal),
+      visitsLeft: m.visitsTotal === null ? 'unlimited' : String(m.visitsLeft ?? m.visitsTotal),
+      visits: visitsLine(ctx),
+      validUntil: formatWhen(m.validUntil, m.timeZone),
+      validUntilShort: formatWhenShort(m.validUntil, m.timeZone),
+      timeZone: m.timeZone,
+      allVisitsUsed: m.expiredReason === 'visits_used',
+      validityEnded: m.expiredReason === 'validity_ended',
+    },
+    links: { booking: ctx.bookingUrl, renew: ctx.renewUrl },
+  };
+}
+
+/** A realistic context for previews and for validating overrides. */
+export function sampleMembershipContext(): MembershipMessageContext {
+  return {
+    business: { name: 'Harbor Wellness Studio', email: 'hello@harbor.example.com', phone: '+1 212 555 0100' },
+    contact: { name: 'Sam Rivera' },
+    plan: { name: 'Massage 5-pack', priceMinor: 49500, currency: 'USD', services: ['Deep Tissue Massage'] },
+    membership: {
+      certificateNumber: '7K3Q-9TXM-2HD42',
+      visitsTotal: 5,
+      visitsLeft: 2,
+      validUntil: Date.UTC(2026, 8, 1, 4),
+      timeZone: 'America/New_York',
+      expiredReason: 'visits_used',
+    },
+    bookingUrl: 'https://book.example.com/book?certificate=7K3Q-9TXM-2HD42',
+    renewUrl: 'https://book.example.com/memberships/plans/00000000-0000-4000-8000-000000000000',
+  };
 }

@@ -35,6 +35,15 @@ import {
   renderStaffSms,
 } from './templates';
 import { formatMoney } from '../billing/invoice';
+import {
+  MEMBERSHIP_CUSTOMER_EVENTS,
+  MEMBERSHIP_DESCRIPTIONS,
+  type MembershipMessageContext,
+  membershipVariables,
+  renderMembershipEmail,
+  renderMembershipSms,
+  sampleMembershipContext,
+} from './membership-templates';
 
 export type TemplateChannel = 'email' | 'sms';
 export type TemplateVariables = Record<string, unknown>;
@@ -230,9 +239,22 @@ const staffEntries = STAFF_EVENTS.map((event) =>
   }),
 );
 
+/** Membership messages (src/messaging/membership-templates.ts), rendered by sendMembershipMessage. */
+const membershipEntries = MEMBERSHIP_CUSTOMER_EVENTS.map((event) =>
+  defineTemplate<MembershipMessageContext>({
+    event,
+    audience: 'customer',
+    description: MEMBERSHIP_DESCRIPTIONS[event],
+    channels: ['email', 'sms'],
+    defaults: { email: (ctx) => renderMembershipEmail(event, ctx), sms: (ctx) => renderMembershipSms(event, ctx) },
+    variables: membershipVariables,
+    sample: sampleMembershipContext,
+  }),
+);
+
 /** Every template, by event name. Add an entry to add an event. */
 export const TEMPLATE_REGISTRY: ReadonlyMap<string, TemplateEntry> = new Map(
-  [...customerEntries, ...staffEntries].map((entry) => [entry.event, entry]),
+  [...customerEntries, ...staffEntries, ...membershipEntries].map((entry) => [entry.event, entry]),
 );
 
 // ---------------------------------------------------------------------------------------------------

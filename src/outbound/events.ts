@@ -23,11 +23,17 @@ export const APPOINTMENT_EVENT_TYPES = [
   'appointment.completed',
 ] as const;
 export const PAYMENT_EVENT_TYPES = ['payment.succeeded', 'payment.failed'] as const;
-/** Placeholders for the memberships work; any `membership.<name>` is accepted. */
+/** What a membership emits (src/memberships/events.ts); any `membership.<name>` is accepted as a filter. */
 export const MEMBERSHIP_EVENT_TYPES = [
-  'membership.created',
-  'membership.renewed',
-  'membership.cancelled',
+  'membership.purchased',
+  'membership.visit_booked',
+  'membership.visit_rescheduled',
+  'membership.visit_used',
+  'membership.visit_returned',
+  'membership.visit_forfeited',
+  'membership.stage_changed',
+  'membership.validity_changed',
+  'membership.expiry_reminder_sent',
   'membership.expired',
 ] as const;
 /** Messaging (src/messaging/events.ts): a message that can never be delivered, and SMS reachability. */

@@ -21,7 +21,7 @@ import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, 
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
-import { bookForResponse, requireOfferedSlot } from './booking-helpers';
+import { bookForResponse, requireOfferedSlot, requireVisitMoveAllowed } from './booking-helpers';
 
 const idParams = z.object({ id: uuid });
 
@@ -107,6 +107,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const body = parseInput(rescheduleBody, req.body, 'body');
     const row = await load(id);
     const startsAt = Date.parse(body.startsAt);
+    await requireVisitMoveAllowed(db, row, { startsAt, serviceId: body.serviceId });
     const slot = await requireOfferedSlot(db, {
       serviceId: body.serviceId ?? row.service_id,
       staffId: body.staffId,

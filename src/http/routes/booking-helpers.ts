@@ -9,6 +9,8 @@ import { alternatives, book, type BookRequest, SlotUnavailableError, UnknownEnti
 import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDate, type Slot } from '../../domain/availability';
 import { MembershipError } from '../../memberships/service';
+import { loadMembership } from '../../memberships/repository';
+import { visitMoveProblem } from '../../memberships/visit-moves';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { appointmentView, slotViews } from '../views';
@@ -93,5 +95,33 @@ export async function bookForResponse(deps: AppDeps, request: BookRequest) {
     };
   } catch (error) {
     throw await httpErrorForBooking(db, error);
+  }
+}
+
+/**
+ * A membership visit may only move within its membership's validity (and to a covered service): the
+ * reschedule activity refuses it too, this answers before the update is sent (422 naming the field).
+ */
+export async function requireVisitMoveAllowed(
+  db: Kysely<Database>,
+  appointment: { membership_id: string | null; service_id: string },
+  move: { startsAt: number; serviceId?: string | undefined },
+): Promise<void> {
+  if (!appointment.membership_id) return;
+  const membership = await loadMembership(db, { id: appointment.membership_id });
+  if (!membership) return;
+  const serviceId = move.serviceId ?? appointment.service_id;
+  const problem = visitMoveProblem(
+    {
+      certificateNumber: membership.certificateNumber,
+      validUntil: membership.validUntil.getTime(),
+      timeZone: membership.timeZone,
+      expired: membership.expiredAt !== null || membership.stage === 'Membership Expired',
+      serviceIds: membership.serviceIds,
+    },
+    { startsAt: move.startsAt, serviceId, serviceChanged: serviceId !== appointment.service_id },
+  );
+  if (problem) {
+    throw new HttpError(422, problem.code, problem.message, {}, [{ field: problem.field, message: problem.message }]);
   }
 }

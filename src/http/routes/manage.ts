@@ -14,7 +14,8 @@ import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../sc
 import { parseInput } from '../validate';
 import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
-import { rangeInZone, requireOfferedSlot, slotsResponse } from './booking-helpers';
+import { visitValidUntil } from '../../memberships/repository';
+import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
 const tokenParams = z.object({ token: z.string().min(1).max(100) });
 
@@ -63,13 +64,17 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const query = parseInput(availabilityQuery, req.query, 'query');
     const range = rangeInZone(query.from, query.to, query.timeZone);
-    const slots = await availableSlots(db, {
-      serviceId: appointment.service_id,
-      staffId: query.staffId,
-      ...range,
-      now: Date.now(),
-      excludeAppointmentId: appointment.id,
-    });
+    // A membership visit is only offered times within its membership's validity.
+    const validUntil = await visitValidUntil(db, appointment.membership_id);
+    const slots = (
+      await availableSlots(db, {
+        serviceId: appointment.service_id,
+        staffId: query.staffId,
+        ...range,
+        now: Date.now(),
+        excludeAppointmentId: appointment.id,
+      })
+    ).filter((s) => validUntil === undefined || s.startsAt < validUntil);
     res.json({
       serviceId: appointment.service_id,
       timeZone: query.timeZone,
@@ -82,6 +87,7 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageRescheduleBody, req.body, 'body');
     const startsAt = Date.parse(body.startsAt);
+    await requireVisitMoveAllowed(db, appointment, { startsAt });
     const slot = await requireOfferedSlot(db, {
       serviceId: appointment.service_id,
       preferStaffId: appointment.staff_id,

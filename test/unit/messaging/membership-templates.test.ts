@@ -4,6 +4,8 @@ import {
   renderMembershipEmail,
   renderMembershipSms,
 } from '../../../src/messaging/membership-templates';
+import { TEMPLATE_REGISTRY, renderTemplate, validateOverride } from '../../../src/messaging/template-registry';
+import { SMS_MAX_SEPTETS, gsm7Length, isGsm7 } from '../../../src/messaging/sms';
 
 const ctx: MembershipMessageContext = {
   business: { name: 'Maple Street Studio', email: 'hello@maplestreet.example', phone: '+12125550100' },
@@ -58,5 +60,66 @@ describe('membership messages', () => {
     const email = renderMembershipEmail('membershipPurchased', ctx);
     expect(email.html).toContain('Dana');
     expect(email.html).not.toContain('<b>Park</b>');
+  });
+
+  it('keeps every SMS GSM-7 within two segments, shortening long names', () => {
+    const long: MembershipMessageContext = {
+      ...ctx,
+      business: { ...ctx.business, name: 'The Extraordinarily Long Named Wellness & Massage Studio of Maple Street' },
+      plan: { ...ctx.plan, name: 'Premium Deep Tissue and Hot Stone Massage Ten-Visit Annual Membership Bundle' },
+      bookingUrl: `https://book.example/book?certificate=7K3Q-9TXM-2HD42&utm=${'x'.repeat(80)}`,
+    };
+    for (const event of MEMBERSHIP_CUSTOMER_EVENTS) {
+      const sms = renderMembershipSms(event, long);
+      expect(isGsm7(sms)).toBe(true);
+      expect(gsm7Length(sms)).toBeLessThanOrEqual(SMS_MAX_SEPTETS);
+      expect(sms).toContain('7K3Q-9TXM-2HD42');
+    }
+  });
+});
+
+describe('membership messages in the template registry', () => {
+  it('are customer entries with both channels whose default is the renderer above', () => {
+    for (const event of MEMBERSHIP_CUSTOMER_EVENTS) {
+      const entry = TEMPLATE_REGISTRY.get(event)!;
+      expect(entry).toMatchObject({ audience: 'customer', channels: ['email', 'sms'] });
+      expect(renderTemplate(entry, 'email', ctx, null)).toEqual({
+        email: renderMembershipEmail(event, ctx),
+        source: 'default',
+      });
+      expect(renderTemplate(entry, 'sms', ctx, null)).toEqual({
+        sms: renderMembershipSms(event, ctx),
+        source: 'default',
+      });
+    }
+  });
+
+  it('validates an override against the membership variables and renders it for the customer', () => {
+    const entry = TEMPLATE_REGISTRY.get('membershipExpired')!;
+    expect(
+      validateOverride(entry, 'sms', {
+        subject: null,
+        body: 'Ended {{membership.certificateNumber}} {{appointment.when}}',
+      }),
+    ).toEqual([{ field: 'body', message: 'unknown variable: appointment.when' }]);
+    expect(
+      validateOverride(entry, 'sms', { subject: null, body: 'Reply STOP to stop. {{links.renew}}' })[0]?.message,
+    ).toContain('never ask customers to reply CANCEL or STOP');
+    const override = {
+      subject: 'Time to renew, {{contact.firstName}}',
+      body: '{{#if membership.allVisitsUsed}}All {{membership.visitsTotal}} visits used.{{else}}Validity over.{{/if}} Renew {{plan.name}} ({{plan.price}}): {{links.renew}}',
+    };
+    expect(validateOverride(entry, 'email', override)).toEqual([]);
+    const rendered = renderTemplate(
+      entry,
+      'email',
+      { ...ctx, membership: { ...ctx.membership, visitsLeft: 0, expiredReason: 'visits_used' } },
+      override,
+    );
+    expect(rendered.source).toBe('override');
+    expect(rendered.email!.subject).toBe('Time to renew, Dana');
+    expect(rendered.email!.text).toBe(
+      'All 5 visits used. Renew Massage 5-pack ($495.00): https://book.example/memberships/plans/p1\n',
+    );
   });
 });

@@ -12,11 +12,14 @@ import {
   variablePaths,
 } from '../../../src/messaging/template-registry';
 import { CUSTOMER_EVENTS, STAFF_EVENTS } from '../../../src/messaging/templates';
+import { MEMBERSHIP_CUSTOMER_EVENTS } from '../../../src/messaging/membership-templates';
 
 const entry = (event: string) => TEMPLATE_REGISTRY.get(event)!;
 
-it('has an entry with both channels for every customer and staff event', () => {
-  expect([...TEMPLATE_REGISTRY.keys()].sort()).toEqual([...CUSTOMER_EVENTS, ...STAFF_EVENTS].sort());
+it('has an entry with both channels for every customer, staff and membership event', () => {
+  expect([...TEMPLATE_REGISTRY.keys()].sort()).toEqual(
+    [...CUSTOMER_EVENTS, ...STAFF_EVENTS, ...MEMBERSHIP_CUSTOMER_EVENTS].sort(),
+  );
   for (const e of TEMPLATE_REGISTRY.values()) {
     expect(e.channels).toEqual(['email', 'sms']);
     expect(renderTemplate(e, 'email', e.sample(), null).source).toBe('default');
