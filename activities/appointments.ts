@@ -146,15 +146,15 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             .where('status', '=', 'open')
             .execute();
           // Staff read the timeline: times in the appointment's zone, zone named (the data keeps ISO).
-          const from = formatWhenShort(row.starts_at.getTime(), row.time_zone);
-          const to = formatWhenShort(startsAt, row.time_zone);
+          const from = row.starts_at.toISOString();
+          const to = new Date(startsAt).toISOString();
           await appendTimeline(trx, {
             appointmentId: row.id,
             contactId: row.contact_id,
             kind: 'rescheduled',
             actor: describeActor(input.actor),
             channel: input.channel,
-            summary: `Rescheduled from ${from} to ${to}${input.note ? ` — ${input.note}` : ''}`,
+            summary: `Rescheduled from ${formatWhenShort(row.starts_at.getTime(), row.time_zone)} to ${formatWhenShort(startsAt, row.time_zone)}${input.note ? ` — ${input.note}` : ''}`,
             data: {
               from,
               to,

@@ -178,6 +178,10 @@ it('books for a caller by phone, reschedules, refuses what the state forbids, ca
     'status:cancelled|phone|Avery Chen (staff)',
   ]);
   expect(changes[1]!.summary).toContain('Client called to move it');
+  // Staff read times in the appointment's zone with the zone named, not ISO instants.
+  expect(changes[0]!.summary).toMatch(/ at \d{1,2}:\d{2} [AP]M [A-Z]{2,5}/);
+  expect(changes[1]!.summary).toMatch(/^Rescheduled from \w{3}, \w{3} \d{1,2} at .* to \w{3}, \w{3} \d{1,2} at /);
+  expect(changes[1]!.summary).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   // Morgan did not opt in to SMS: email only.
   expect(new Set(card.messages.map((m) => m.channel))).toEqual(new Set(['email']));
 });
