@@ -25,6 +25,7 @@ import { recordPermanentFailure } from '../src/messaging/delivery-status';
 import type { MembershipCustomerEvent, MembershipMessageContext } from '../src/messaging/membership-templates';
 import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
+import { formatWhenShort } from '../src/messaging/templates';
 import type { MembershipEffect } from '../workflows/membership/messages';
 
 export interface MembershipActivityDeps {
@@ -64,11 +65,12 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         // concurrent writers need no read lock.
         const row = await trx
           .selectFrom('memberships')
-          .select(['id', 'contact_id', 'visits_total', 'expired_at'])
+          .select(['id', 'contact_id', 'visits_total', 'expired_at', 'time_zone'])
           .where('id', '=', input.membershipId)
           .executeTakeFirst();
         if (!row) throw new Error(`Membership ${input.membershipId} does not exist`);
         const actor = input.entry.actor;
+        const summary = readableInstants(input.entry.summary, row.time_zone);
         await appendTimeline(trx, {
           membershipId: row.id,
           contactId: row.contact_id,
@@ -76,7 +78,7 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
           kind: input.entry.kind,
           actor: actor ? `${actor.name}${actor.kind === 'customer' ? '' : ` (${actor.kind})`}` : 'appointflow',
           channel: input.entry.channel ?? 'system',
-          summary: input.entry.summary,
+          summary,
           data: {
             ...input.entry.data,
             stage: input.stage,
@@ -112,7 +114,7 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
               kind: input.entry.kind,
               actor: actor ? actor.name : 'appointflow',
               channel: input.entry.channel ?? 'system',
-              summary: input.entry.summary,
+              summary,
               ...input.entry.data,
             },
             key: `membership-change:${input.entry.idempotencyKey}`,
@@ -307,4 +309,15 @@ export function membershipSync(db: Kysely<Database>, client: () => Client | unde
       if (temporal) await notifyMembershipOfVisit(temporal, db, input.appointmentId);
       return result;
     };
+}
+
+/**
+ * The workflow writes instants as ISO strings (it has no business formatting rules); people read the
+ * timeline, so each instant in a summary is shown in the membership's zone with the zone named.
+ */
+export function readableInstants(summary: string, timeZone: string): string {
+  return summary.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z/g, (iso) => {
+    const instant = Date.parse(iso);
+    return Number.isNaN(instant) ? iso : formatWhenShort(instant, timeZone);
+  });
 }

@@ -9,6 +9,7 @@
  * membership bought the first time and never charges twice. The workflow is started after the row
  * commits (conflict policy USE_EXISTING), like an appointment's.
  */
+import { formatMoney } from '../billing/invoice';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
@@ -251,7 +252,7 @@ export async function purchaseMembership(
           kind: 'membership:paid',
           actor: request.actor.name,
           channel: request.channel,
-          summary: `Bought ${plan.name} for ${plan.price_minor} ${currency} minor units${deps.payments.simulated ? ' (simulated gateway)' : ''}`,
+          summary: `Bought ${plan.name} for ${formatMoney(Number(plan.price_minor), currency)}${deps.payments.simulated ? ' (simulated gateway)' : ''}`,
           data: { planId: plan.id, paymentId: payment.paymentId },
           idempotencyKey: `${workflowId}:paid`,
         });
