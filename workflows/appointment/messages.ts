@@ -143,6 +143,10 @@ export const stateQuery = defineQuery<AppointmentState>('state');
 /** Patch ids for changes to running workflows (see test/histories). */
 export const PATCHES = {
   billing: 'appointment-billing-v1',
+  /** A zero-total invoice is settled at once, without a charge task, whatever the billing policy. */
+  zeroInvoice: 'appointment-zero-invoice-v1',
+  /** Staff reschedule options: the edited message and public note reach the customer; reminders can be skipped. */
+  rescheduleOptions: 'appointment-reschedule-options-v1',
 } as const;
 
 /** Error types the workflow raises for refused requests; the API maps them to HTTP statuses. */

@@ -430,7 +430,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
           currency: done.invoice.currency,
           totalMinor: done.invoice.totalMinor,
         },
-        payment: appointment.billing?.policy === 'manual' ? 'awaiting_confirmation' : 'charging',
+        payment:
+          appointment.billing?.policy === 'manual' && done.invoice.totalMinor !== 0
+            ? 'awaiting_confirmation'
+            : 'charging',
         attempts: 0,
       };
     } else if (chargeTask && billing && request.taskId === chargeTask.taskId && chargeTask.status === 'open') {
@@ -510,7 +513,11 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   /** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
   const collectPayment = async (): Promise<void> => {
     if (!billing) return;
-    if (appointment.billing?.policy === 'manual') {
+    // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
+    // charge task for a zero invoice (patch appointment-zero-invoice-v1).
+    const zeroTotal = billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
+    if (appointment.billing?.policy === 'manual' && !zeroTotal) {
+      billing = { ...billing, payment: 'awaiting_confirmation' };
       const { taskId } = await data.createTask({
         appointmentId: appointment.appointmentId,
         kind: 'charge_customer',
