@@ -61,12 +61,26 @@ export interface AppointmentWorkflowInput {
   bookedBy: { actor: Actor; channel: Channel };
 }
 
+/**
+ * The reschedule message as staff edited it (from the preview), sent instead of the rendered template;
+ * `{manage-link}` in it becomes the customer's own manage link. A channel left out renders as usual.
+ */
+export interface RescheduleMessage {
+  email?: { subject: string; body: string };
+  sms?: string;
+}
+
 export interface RescheduleRequest {
   /** New start, epoch milliseconds. */
   startsAt: number;
   staffId?: string;
   serviceId?: string;
+  /** Public note: on the timeline and (patch appointment-reschedule-options-v1) in the reschedule email. */
   note?: string;
+  /** Staff-edited text of the reschedule message; absent: the template renders as before. */
+  message?: RescheduleMessage;
+  /** false: no 48 h / 12 h reminders for the new time (its stage changes and the staff brief still happen). */
+  reminders?: boolean;
   actor: Actor;
   channel: Channel;
 }
@@ -124,6 +138,8 @@ export interface AppointmentState {
   closed: boolean;
   tasks: { deliver: TaskState | null; charge: TaskState | null };
   billing: BillingState | null;
+  /** Whether the customer gets reminders for the current time (false when staff turned them off). */
+  reminders?: boolean;
 }
 
 export const rescheduleUpdate = defineUpdate<AppointmentState, [RescheduleRequest]>('reschedule');
