@@ -47,7 +47,7 @@ export function editedEmail(edited: { subject: string; body: string }, manageUrl
 
 /** The edited SMS as it goes out: the link filled in, mapped onto GSM-7. */
 export function editedSms(sms: string, manageUrl: string): string {
-  return toGsm7(withLink(sms, manageUrl).trim());
+  return toGsm7(withLink(sms, manageUrl)).trim();
 }
 
 /** Length in GSM-7 septets of the edited SMS once sent, with a manage link of the real length. */
