@@ -188,6 +188,25 @@ it('previews the reschedule message, refuses an edited SMS too long (422 message
   );
   expect(card.body.workflow).toMatchObject({ reminders: false, appointment: { revision: 2 } });
 
+  // A cancelled appointment has nothing to preview.
+  const cancelled = await api(
+    system,
+    'POST',
+    `/api/appointments/${id}/cancel`,
+    { reason: 'Moved away', channel: 'phone' },
+    auth,
+  );
+  expect(cancelled.status).toBe(200);
+  const afterCancel = await api<{ error: { code: string } }>(
+    system,
+    'POST',
+    `/api/appointments/${id}/reschedule/preview`,
+    { startsAt: later.startsAt },
+    auth,
+  );
+  expect(afterCancel.status).toBe(409);
+  expect(afterCancel.body.error.code).toBe('invalid_transition');
+
   const openapi = await api<{ paths: Record<string, unknown> }>(system, 'GET', '/api/openapi.json');
   expect(Object.keys(openapi.body.paths)).toContain('/api/appointments/{id}/reschedule/preview');
 });

@@ -23,6 +23,7 @@ import { editedSmsSeptets, fitsTwoSegments } from '../../messaging/edited-messag
 import { previewRescheduleMessage } from '../../messaging/reschedule-preview';
 import { OPT_OUT_PROMPT } from '../../messaging/template-registry';
 import { SMS_MAX_SEPTETS } from '../../messaging/sms';
+import { canReschedule } from '../../domain/stages';
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
@@ -189,6 +190,13 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(reschedulePreviewBody, req.body, 'body');
     const row = await load(id);
+    if (!canReschedule(row.status)) {
+      throw new HttpError(
+        409,
+        'invalid_transition',
+        `This appointment is ${row.status} and can no longer be rescheduled.`,
+      );
+    }
     const startsAt = Date.parse(body.startsAt);
     const slot = await requireOfferedSlot(db, {
       serviceId: body.serviceId ?? row.service_id,
