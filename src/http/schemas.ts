@@ -99,6 +99,7 @@ export const rescheduleBody = z.object({
   startsAt: instant,
   staffId: uuid.optional(),
   serviceId: uuid.optional(),
+  /** The public note: on the timeline and, shown to the customer, in the reschedule email. */
   note: z.string().trim().max(2000).optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),

@@ -383,7 +383,16 @@ describe('appointment workflow', () => {
       await env.sleep(HOUR_MS);
       const newStart = bookedAt + 96 * HOUR_MS;
       const state = await handle.executeUpdate(rescheduleUpdate, {
-        args: [{ startsAt: newStart, note: 'Use the side door.', message, actor: frontDesk, channel: 'admin' }],
+        args: [
+          {
+            startsAt: newStart,
+            note: 'Customer called',
+            publicNote: 'Use the side door.',
+            message,
+            actor: frontDesk,
+            channel: 'admin',
+          },
+        ],
       });
       expect(state.reminders).toBe(true);
       await handle.result();

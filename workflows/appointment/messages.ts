@@ -75,8 +75,10 @@ export interface RescheduleRequest {
   startsAt: number;
   staffId?: string;
   serviceId?: string;
-  /** Public note: on the timeline and (patch appointment-reschedule-options-v1) in the reschedule email. */
+  /** A note for the timeline (integrations say where the move came from). */
   note?: string;
+  /** A note for the customer, shown in the reschedule email (patch appointment-reschedule-options-v1). */
+  publicNote?: string;
   /** Staff-edited text of the reschedule message; absent: the template renders as before. */
   message?: RescheduleMessage;
   /** false: no 48 h / 12 h reminders for the new time (its stage changes and the staff brief still happen). */

@@ -267,7 +267,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     // Staff options (edited message, public note in the message, no reminders) change what the workflow
     // does from here on; histories from before them replay without (patch appointment-reschedule-options-v1).
     const options =
-      (request.message !== undefined || request.reminders === false || Boolean(request.note)) &&
+      (request.message !== undefined || request.reminders === false || Boolean(request.publicNote)) &&
       patched(PATCHES.rescheduleOptions);
     const previous = appointment;
     appointment = await data.applyReschedule({
@@ -293,7 +293,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       onlyIfCurrent: false,
       previousStartsAt: previous.startsAt,
       ...(options && request.message ? { edited: request.message } : {}),
-      ...(options && request.note ? { publicNote: request.note } : {}),
+      ...(options && request.publicNote ? { publicNote: request.publicNote } : {}),
     });
     return state();
   });

@@ -171,7 +171,8 @@ export function appointmentsRouter(deps: AppDeps): Router {
             startsAt,
             staffId: slot.staffId,
             ...(body.serviceId ? { serviceId: body.serviceId } : {}),
-            ...(body.note ? { note: body.note } : {}),
+            // The staff note is the public note (issue 6): on the timeline and in the customer's email.
+            ...(body.note ? { note: body.note, publicNote: body.note } : {}),
             ...(body.message ? { message: body.message } : {}),
             ...(body.reminders !== undefined ? { reminders: body.reminders } : {}),
             actor: actorOf(res, body.actor),
