@@ -27,6 +27,9 @@ import {
   formatWhenShort,
 } from '../src/messaging/templates';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
+import { appointmentMessageContext, loadMessageRow } from '../src/messaging/appointment-context';
+import { type EditedMessage, editedEmail, editedSms, fitsTwoSegments } from '../src/messaging/edited-message';
+import { gsm7Length } from '../src/messaging/sms';
 
 export interface NotificationDeps {
   db: Kysely<Database>;
@@ -51,6 +54,10 @@ export interface SendAppointmentMessagesInput {
   nextAttemptAt?: number;
   /** Staff messages: send to the business's billing owner when one is configured. */
   toBillingOwner?: boolean;
+  /** Customer messages: the text as staff edited it (reschedule), sent instead of the template per channel. */
+  edited?: EditedMessage;
+  /** A public note staff gave with the change, shown with the appointment's public notes. */
+  publicNote?: string;
 }
 
 export interface SendAppointmentMessagesResult {
@@ -93,49 +100,7 @@ function slackAlertText(
 export function notificationActivities({ db, config, providers, payments }: NotificationDeps) {
   const base = config.http.publicBaseUrl;
 
-  async function loadContext(appointmentId: string) {
-    const row = await db
-      .selectFrom('appointments as a')
-      .innerJoin('contacts as c', 'c.id', 'a.contact_id')
-      .innerJoin('staff as st', 'st.id', 'a.staff_id')
-      .innerJoin('services as sv', 'sv.id', 'a.service_id')
-      .select([
-        'a.id',
-        'a.status',
-        'a.revision',
-        'a.starts_at',
-        'a.ends_at',
-        'a.time_zone',
-        'a.cancel_reason',
-        'a.client_note',
-        'a.public_notes',
-        'a.contact_id',
-        'a.staff_id',
-        'a.service_id',
-        'c.name as contact_name',
-        'c.email as contact_email',
-        'c.phone as contact_phone',
-        'c.address as contact_address',
-        'c.notes as contact_notes',
-        'c.sms_opt_in',
-        'c.sms_opted_out_at',
-        'c.email_bounced_at',
-        'c.sms_failed_at',
-        'st.name as staff_name',
-        'st.email as staff_email',
-        'st.phone as staff_phone',
-        'st.time_zone as staff_time_zone',
-        'sv.name as service_name',
-        'sv.slug as service_slug',
-        'sv.duration_minutes',
-      ])
-      .where('a.id', '=', appointmentId)
-      .executeTakeFirst();
-    if (!row) throw new Error(`Appointment ${appointmentId} does not exist`);
-    const business = await db.selectFrom('business').selectAll().executeTakeFirst();
-    if (!business) throw new Error('The business profile is missing; create it before sending messages');
-    return { row, business };
-  }
+  const loadContext = (appointmentId: string) => loadMessageRow(db, appointmentId);
 
   /** Invoice, card and latest payment attempt, for billing messages. */
   async function billingContext(
@@ -264,51 +229,16 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             ? `${base}/manage/${await createManageToken(trx, row.id, tokenExpiry)}`
             : bookingUrl;
 
-          const context: MessageContext = {
-            business: {
-              name: business.name,
-              email: business.email,
-              phone: business.phone,
-              address: business.address,
-              timeZone: business.time_zone,
-            },
-            contact: {
-              name: row.contact_name,
-              email: row.contact_email,
-              phone: row.contact_phone,
-              address: row.contact_address,
-              notes: row.contact_notes,
-            },
-            staff: {
-              name: row.staff_name,
-              email: row.staff_email,
-              phone: row.staff_phone,
-              timeZone: row.staff_time_zone,
-            },
-            service: { name: row.service_name, durationMinutes: row.duration_minutes },
-            appointment: {
-              id: row.id,
-              startsAt: row.starts_at.getTime(),
-              endsAt: row.ends_at.getTime(),
-              timeZone: row.time_zone,
-              ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
-              cancelReason: row.cancel_reason,
-              clientNote: row.client_note,
-              publicNotes: row.public_notes,
-              address: row.contact_address,
-            },
+          const context: MessageContext = appointmentMessageContext({
+            row,
+            business,
+            base,
             manageUrl,
-            bookingUrl,
+            ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
             ...(suggestedSlots ? { suggestedSlots } : {}),
             ...(billing ? { billing } : {}),
-            links: {
-              invoiceUrl: `${manageUrl}/invoice`,
-              updateCardUrl: `${manageUrl}/card`,
-              payUrl: `${manageUrl}/pay`,
-              feedbackUrl: `${base}/feedback/${row.id}`,
-              taskUrl: `${base}/admin/appointments/${row.id}`,
-            },
-          };
+            ...(input.publicNote ? { publicNote: input.publicNote } : {}),
+          });
           for (const recipient of missing) {
             let subject: string | null = null;
             let text: string;
@@ -318,7 +248,9 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
               if (recipient.channel === 'email') {
-                const email = renderTemplate(entry, 'email', context, override).email!;
+                const email = input.edited?.email
+                  ? editedEmail(input.edited.email, manageUrl)
+                  : renderTemplate(entry, 'email', context, override).email!;
                 ({ subject, text, html } = email);
                 if (ICS_EVENTS.has(event)) {
                   const ics = appointmentIcs(context, {
@@ -332,7 +264,12 @@ export function notificationActivities({ db, config, providers, payments }: Noti
                   });
                 }
               } else {
-                text = renderTemplate(entry, 'sms', context, override).sms!;
+                const edited = input.edited?.sms !== undefined ? editedSms(input.edited.sms, manageUrl) : undefined;
+                // The HTTP edge refuses an edited SMS over two segments; should one get here, the template goes.
+                text =
+                  edited !== undefined && fitsTwoSegments(gsm7Length(edited))
+                    ? edited
+                    : renderTemplate(entry, 'sms', context, override).sms!;
               }
             } else {
               const email = renderTemplate(entry, 'email', context, override).email!;

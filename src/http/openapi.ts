@@ -23,6 +23,7 @@ import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
 import { registerOutboundPaths } from './openapi-outbound';
 import { extendValidityBody, membershipPlanBody, membershipPurchaseBody } from './schemas';
+import { reschedulePreviewBody } from './schemas';
 
 const error = z.object({
   error: z.object({
@@ -305,6 +306,33 @@ export function openApiDocument(): object {
   }
   registerOutboundPaths(registry, { secured, errors, ok, json });
   // Memberships (issue 5)
+  // Staff reschedule: preview of the message the customer would get (edited, then sent with the reschedule).
+  registry.registerPath({
+    method: 'post',
+    path: '/api/appointments/{id}/reschedule/preview',
+    summary:
+      'The reschedule email and SMS the customer would get for the new time (rendered, not sent); `{manage-link}` is filled in when sent',
+    security: secured,
+    request: { params: id, body: json(reschedulePreviewBody) },
+    responses: {
+      200: {
+        description: 'Rendered texts',
+        ...json(
+          z.object({
+            startsAt: z.string(),
+            staffId: z.string(),
+            email: z.object({ subject: z.string(), body: z.string() }),
+            sms: z.string(),
+            smsSeptets: z.number(),
+            smsSegments: z.number(),
+            smsWillSend: z.boolean(),
+            placeholders: z.record(z.string(), z.string()),
+          }),
+        ),
+      },
+      ...errors,
+    },
+  });
   registry.registerPath({
     method: 'get',
     path: '/api/membership-plans',

@@ -82,13 +82,38 @@ export const availabilityQuery = z
   })
   .refine((q) => q.from <= q.to, { message: 'must not be before from', path: ['to'] });
 
+/** The reschedule message as staff edited it (from the preview); `{manage-link}` becomes the customer's link. */
+export const rescheduleMessageSchema = z
+  .object({
+    email: z
+      .object({
+        subject: z.string({ error: 'expected text' }).trim().min(1, 'required').max(300, 'at most 300 characters'),
+        body: z.string({ error: 'expected text' }).trim().min(1, 'required').max(20_000, 'at most 20000 characters'),
+      })
+      .optional(),
+    sms: z.string({ error: 'expected text' }).trim().min(1, 'required').max(1600, 'at most 1600 characters').optional(),
+  })
+  .refine((m) => m.email !== undefined || m.sms !== undefined, { message: 'give the email, the SMS or both' });
+
 export const rescheduleBody = z.object({
   startsAt: instant,
   staffId: uuid.optional(),
   serviceId: uuid.optional(),
+  /** The public note: on the timeline and, shown to the customer, in the reschedule email. */
   note: z.string().trim().max(2000).optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),
+  /** Staff-edited reschedule message; absent: the template renders. */
+  message: rescheduleMessageSchema.optional(),
+  /** false: no 48 h / 12 h reminders for the new time. */
+  reminders: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+export const reschedulePreviewBody = z.object({
+  startsAt: instant,
+  staffId: uuid.optional(),
+  serviceId: uuid.optional(),
+  note: z.string().trim().max(2000).optional(),
 });
 
 export const manageRescheduleBody = z.object({ startsAt: instant });

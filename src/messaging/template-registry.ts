@@ -351,7 +351,7 @@ function referencedNames(source: string): { variables: string[]; helpers: string
 }
 
 /** Telling people to reply CANCEL or STOP would opt them out at the carrier. */
-const OPT_OUT_PROMPT = /\breply\s+["'“]?(cancel|stop|stopall|unsubscribe|end|quit|revoke|optout)\b/i;
+export const OPT_OUT_PROMPT = /\breply\s+["'“]?(cancel|stop|stopall|unsubscribe|end|quit|revoke|optout)\b/i;
 
 export function validateOverride(
   entry: TemplateEntry,

@@ -29,6 +29,8 @@ export interface FakeWorld {
   chargeCrashesAfterAccept: { value: number };
   /** Distinct payments the fake gateway made. */
   payments: Set<string>;
+  /** A membership visit (or a free service): the invoice opens with a zero total. */
+  zeroInvoice: { value: boolean };
   messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
 }
 
@@ -58,6 +60,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const chargeOutcomes: FakeWorld['chargeOutcomes'] = [];
   const chargeCrashesAfterAccept = { value: 0 };
   const payments = new Set<string>();
+  const zeroInvoice = { value: false };
   const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
   let invoiceTotal = 0;
   const record = (name: keyof Activities, input: object) =>
@@ -114,7 +117,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     async completeDeliverTask(input) {
       record('completeDeliverTask', input);
       current = { ...current, status: 'done' };
-      invoiceTotal = Math.round((input.minutes / 60) * 9000 * 1.08);
+      invoiceTotal = zeroInvoice.value ? 0 : Math.round((input.minutes / 60) * 9000 * 1.08);
       return {
         appointment: { ...current },
         invoice: {
@@ -144,6 +147,10 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       // Like the real activity: an attempt already made answers with its recorded outcome.
       const known = charges.get(input.idempotencyKey);
       if (known) return known;
+      if (invoiceTotal === 0) {
+        // Like the real activity: nothing to charge, the invoice is settled without the gateway.
+        return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: 'simulated' };
+      }
       const status = chargeOutcomes.shift() ?? 'succeeded';
       const outcome = {
         status,
@@ -201,6 +208,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     chargeOutcomes,
     chargeCrashesAfterAccept,
     payments,
+    zeroInvoice,
     messages: () =>
       calls
         .filter((c) => c.name === 'sendAppointmentMessages')

@@ -355,4 +355,79 @@ describe('appointment workflow', () => {
       expect(world.calls.filter((c) => c.name === 'applyStatusChange')).toHaveLength(1);
     });
   });
+  it('staff reschedule with reminders off: no reminders for the new time; stages and the staff brief still happen', async () => {
+    await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
+      await env.sleep(HOUR_MS);
+      const newStart = bookedAt + 96 * HOUR_MS;
+      const state = await handle.executeUpdate(rescheduleUpdate, {
+        args: [{ startsAt: newStart, reminders: false, actor: frontDesk, channel: 'phone' }],
+      });
+      expect(state.reminders).toBe(false);
+      const final = await handle.result();
+
+      expect(events(world)).toEqual(['customer:confirmation:r1', 'customer:rescheduled:r2', 'staff:staffBrief:r2']);
+      const stages = world.calls.filter((c) => c.name === 'setStage');
+      expect(stages.map((c) => c.input.stage)).toEqual(['Appointment Tomorrow', 'Appointment Today']);
+      expectAt(stages[0]?.at, newStart - 48 * HOUR_MS);
+      expectAt(stages[1]?.at, newStart - 12 * HOUR_MS);
+      expect(final.marks.map((m) => m.state)).toEqual(['fired', 'fired', 'fired']);
+    });
+  });
+
+  it('staff reschedule with an edited message and a public note: the notification activity gets the text', async () => {
+    const message = {
+      email: { subject: 'Your massage moved to Friday', body: 'Hi Sam,\n\nSee you Friday.\n\nManage: {manage-link}' },
+      sms: 'Harbor: your massage moved to Friday 3 PM. {manage-link}',
+    };
+    await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
+      await env.sleep(HOUR_MS);
+      const newStart = bookedAt + 96 * HOUR_MS;
+      const state = await handle.executeUpdate(rescheduleUpdate, {
+        args: [
+          {
+            startsAt: newStart,
+            note: 'Customer called',
+            publicNote: 'Use the side door.',
+            message,
+            actor: frontDesk,
+            channel: 'admin',
+          },
+        ],
+      });
+      expect(state.reminders).toBe(true);
+      await handle.result();
+
+      const sends = world.calls.filter((c) => c.name === 'sendAppointmentMessages');
+      const rescheduled = sends.find((c) => c.input.event === 'rescheduled');
+      expect(rescheduled?.input).toMatchObject({ edited: message, publicNote: 'Use the side door.', revision: 2 });
+      // Only the reschedule message carries the edited text; reminders for the new time still go, as templates.
+      expect(sends.filter((c) => c.input.edited !== undefined)).toHaveLength(1);
+      expect(events(world)).toEqual([
+        'customer:confirmation:r1',
+        'customer:rescheduled:r2',
+        'customer:reminder48h:r2',
+        'customer:reminder12h:r2',
+        'staff:staffBrief:r2',
+      ]);
+    });
+  });
+
+  it('refuses an edited reschedule message without text, changing nothing', async () => {
+    await withAppointment(72 * HOUR_MS, async (handle, world, bookedAt) => {
+      const refused = handle.executeUpdate(rescheduleUpdate, {
+        args: [
+          {
+            startsAt: bookedAt + 96 * HOUR_MS,
+            message: { email: { subject: 'Moved', body: '  ' } },
+            actor: frontDesk,
+            channel: 'admin',
+          },
+        ],
+      });
+      await expect(refused).rejects.toMatchObject({
+        cause: { message: 'message.email needs a subject and a body.' },
+      });
+      expect(world.calls.some((c) => c.name === 'applyReschedule')).toBe(false);
+    });
+  });
 });

@@ -145,6 +145,29 @@ describe('billing', () => {
     });
   });
 
+  it('manual policy, zero-total invoice (membership visit): settled without a charge task → receipt → Paid Won', async () => {
+    await withBilledAppointment(
+      'manual',
+      async (handle, world) => {
+        await env.sleep(72 * HOUR_MS + 30 * MINUTE_MS);
+        const done = await deliver(handle, 60);
+        expect(done.billing?.invoice?.totalMinor).toBe(0);
+        expect(done.billing?.payment).not.toBe('awaiting_confirmation');
+        const final = await handle.result();
+        expect(final.billing).toMatchObject({ payment: 'paid', attempts: 1 });
+        expect(final.tasks.charge).toBeNull();
+        expect(world.calls.some((c) => c.name === 'createTask' && c.input.kind === 'charge_customer')).toBe(false);
+        expect(world.calls.some((c) => c.name === 'confirmCharge')).toBe(false);
+        expect(world.payments.size).toBe(0); // nothing went to the gateway
+        expect(world.calls.find((c) => c.name === 'setStage' && c.input.stage === 'Paid Won')).toBeDefined();
+        expect(billingEvents(world)).toEqual(['receipt', 'feedbackRequest']);
+      },
+      (world) => {
+        world.zeroInvoice.value = true;
+      },
+    );
+  });
+
   it('decline → declined-card notice → the customer updates the card → the retry succeeds at once', async () => {
     await withBilledAppointment(
       'auto',

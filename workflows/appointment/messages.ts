@@ -61,12 +61,28 @@ export interface AppointmentWorkflowInput {
   bookedBy: { actor: Actor; channel: Channel };
 }
 
+/**
+ * The reschedule message as staff edited it (from the preview), sent instead of the rendered template;
+ * `{manage-link}` in it becomes the customer's own manage link. A channel left out renders as usual.
+ */
+export interface RescheduleMessage {
+  email?: { subject: string; body: string };
+  sms?: string;
+}
+
 export interface RescheduleRequest {
   /** New start, epoch milliseconds. */
   startsAt: number;
   staffId?: string;
   serviceId?: string;
+  /** A note for the timeline (integrations say where the move came from). */
   note?: string;
+  /** A note for the customer, shown in the reschedule email (patch appointment-reschedule-options-v1). */
+  publicNote?: string;
+  /** Staff-edited text of the reschedule message; absent: the template renders as before. */
+  message?: RescheduleMessage;
+  /** false: no 48 h / 12 h reminders for the new time (its stage changes and the staff brief still happen). */
+  reminders?: boolean;
   actor: Actor;
   channel: Channel;
 }
@@ -124,6 +140,8 @@ export interface AppointmentState {
   closed: boolean;
   tasks: { deliver: TaskState | null; charge: TaskState | null };
   billing: BillingState | null;
+  /** Whether the customer gets reminders for the current time (false when staff turned them off). */
+  reminders?: boolean;
 }
 
 export const rescheduleUpdate = defineUpdate<AppointmentState, [RescheduleRequest]>('reschedule');
@@ -143,6 +161,10 @@ export const stateQuery = defineQuery<AppointmentState>('state');
 /** Patch ids for changes to running workflows (see test/histories). */
 export const PATCHES = {
   billing: 'appointment-billing-v1',
+  /** A zero-total invoice is settled at once, without a charge task, whatever the billing policy. */
+  zeroInvoice: 'appointment-zero-invoice-v1',
+  /** Staff reschedule options: the edited message and public note reach the customer; reminders can be skipped. */
+  rescheduleOptions: 'appointment-reschedule-options-v1',
 } as const;
 
 /** Error types the workflow raises for refused requests; the API maps them to HTTP statuses. */

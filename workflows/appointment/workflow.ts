@@ -50,6 +50,7 @@ import {
   type TaskState,
   type NoShowRequest,
   REFUSALS,
+  type RescheduleMessage,
   type RescheduleRequest,
   type StartServiceRequest,
   cancelSignal,
@@ -104,6 +105,9 @@ interface QueuedMessage {
   suggestSlots?: number;
   nextAttemptAt?: number;
   assignee?: 'staff' | 'billing_owner';
+  /** The reschedule message as staff edited it, and the public note (patch appointment-reschedule-options-v1). */
+  edited?: RescheduleMessage;
+  publicNote?: string;
 }
 
 function refuse(type: string, message: string): ApplicationFailure {
@@ -146,6 +150,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   let billing: BillingState | null = null;
   let cardUpdated = false;
   let outboxClosed = false;
+  /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
+  const remindersOff = new Set<number>();
 
   const markKey = (mark: Mark) => `r${appointment.revision}:${mark.kind}`;
   const marks = () =>
@@ -172,6 +178,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       closed,
       tasks: { deliver: deliverTask, charge: chargeTask },
       billing,
+      reminders: !remindersOff.has(appointment.revision),
     };
   };
 
@@ -219,6 +226,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
         ...(message.suggestSlots ? { suggestSlots: message.suggestSlots } : {}),
         ...(message.nextAttemptAt !== undefined ? { nextAttemptAt: message.nextAttemptAt } : {}),
         ...(message.assignee === 'billing_owner' ? { toBillingOwner: true } : {}),
+        ...(message.edited ? { edited: message.edited } : {}),
+        ...(message.publicNote ? { publicNote: message.publicNote } : {}),
       });
     }
   })();
@@ -239,10 +248,27 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       (request.staffId ?? appointment.staffId) === appointment.staffId &&
       (request.serviceId ?? appointment.serviceId) === appointment.serviceId;
     if (sameSlot) throw refuse(REFUSALS.invalidRequest, 'The appointment is already at that time.');
+    if (request.reminders !== undefined && typeof request.reminders !== 'boolean')
+      throw refuse(REFUSALS.invalidRequest, 'reminders must be true or false.');
+    const edited = request.message;
+    if (edited !== undefined) {
+      const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+      if (typeof edited !== 'object' || edited === null)
+        throw refuse(REFUSALS.invalidRequest, 'message must be an object.');
+      if (edited.email !== undefined && !(text(edited.email?.subject) && text(edited.email?.body)))
+        throw refuse(REFUSALS.invalidRequest, 'message.email needs a subject and a body.');
+      if (edited.sms !== undefined && !text(edited.sms))
+        throw refuse(REFUSALS.invalidRequest, 'message.sms must not be empty.');
+    }
   };
 
   const reschedule = refusing(async (request: RescheduleRequest): Promise<AppointmentState> => {
     validateReschedule(request); // again: the state may have moved while this request waited for the lock
+    // Staff options (edited message, public note in the message, no reminders) change what the workflow
+    // does from here on; histories from before them replay without (patch appointment-reschedule-options-v1).
+    const options =
+      (request.message !== undefined || request.reminders === false || Boolean(request.publicNote)) &&
+      patched(PATCHES.rescheduleOptions);
     const previous = appointment;
     appointment = await data.applyReschedule({
       appointmentId: appointment.appointmentId,
@@ -257,6 +283,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       idempotencyKey: `${workflowId}:reschedule:from-r${previous.revision}`,
     });
     revisionSince = Date.now();
+    if (options && request.reminders === false) remindersOff.add(appointment.revision);
     changed = true;
     publish();
     enqueue({
@@ -265,6 +292,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
       step: 'rescheduled',
       onlyIfCurrent: false,
       previousStartsAt: previous.startsAt,
+      ...(options && request.message ? { edited: request.message } : {}),
+      ...(options && request.publicNote ? { publicNote: request.publicNote } : {}),
     });
     return state();
   });
@@ -430,7 +459,10 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
           currency: done.invoice.currency,
           totalMinor: done.invoice.totalMinor,
         },
-        payment: appointment.billing?.policy === 'manual' ? 'awaiting_confirmation' : 'charging',
+        payment:
+          appointment.billing?.policy === 'manual' && done.invoice.totalMinor !== 0
+            ? 'awaiting_confirmation'
+            : 'charging',
         attempts: 0,
       };
     } else if (chargeTask && billing && request.taskId === chargeTask.taskId && chargeTask.status === 'open') {
@@ -480,7 +512,9 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
     for (const action of mark.actions) {
       if (action === 'reminder48h' || action === 'reminder12h') {
-        enqueue({ audience: 'customer', event: action, step: action, onlyIfCurrent: true });
+        // Staff may have turned reminders off for this time when they rescheduled.
+        if (!remindersOff.has(appointment.revision))
+          enqueue({ audience: 'customer', event: action, step: action, onlyIfCurrent: true });
       } else if (action === 'staffBrief') {
         enqueue({ audience: 'staff', event: 'staffBrief', step: 'staff-brief', onlyIfCurrent: true });
       } else if (action === 'closeOut' && billingEnabled) {
@@ -510,7 +544,11 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   /** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
   const collectPayment = async (): Promise<void> => {
     if (!billing) return;
-    if (appointment.billing?.policy === 'manual') {
+    // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
+    // charge task for a zero invoice (patch appointment-zero-invoice-v1).
+    const zeroTotal = billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
+    if (appointment.billing?.policy === 'manual' && !zeroTotal) {
+      billing = { ...billing, payment: 'awaiting_confirmation' };
       const { taskId } = await data.createTask({
         appointmentId: appointment.appointmentId,
         kind: 'charge_customer',

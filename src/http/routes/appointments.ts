@@ -18,6 +18,12 @@ import { callerActor, requireApiKey, technicianOwnAppointments, type Caller } fr
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, uuid } from '../schemas';
+import { reschedulePreviewBody } from '../schemas';
+import { editedSmsSeptets, fitsTwoSegments } from '../../messaging/edited-message';
+import { previewRescheduleMessage } from '../../messaging/reschedule-preview';
+import { OPT_OUT_PROMPT } from '../../messaging/template-registry';
+import { SMS_MAX_SEPTETS } from '../../messaging/sms';
+import { canReschedule } from '../../domain/stages';
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
@@ -33,6 +39,48 @@ function actorOf(
     return { kind: given.kind, name: given.name, ...(given.id ? { id: given.id } : {}) };
   }
   return callerActor(res);
+}
+
+/**
+ * The staff-edited reschedule message must be sendable as it stands: an SMS within two GSM-7 segments
+ * (counted with the real manage link), and never a carrier opt-out prompt. 422 naming the field.
+ */
+function checkEditedMessage(
+  message: { email?: { subject: string; body: string }; sms?: string } | undefined,
+  publicBaseUrl: string,
+): void {
+  if (!message) return;
+  const problems: Array<{ field: string; message: string }> = [];
+  if (message.sms !== undefined) {
+    const septets = editedSmsSeptets(message.sms, publicBaseUrl);
+    if (!fitsTwoSegments(septets)) {
+      problems.push({
+        field: 'message.sms',
+        message: `the SMS is ${septets} GSM-7 characters with the manage link filled in; two segments hold ${SMS_MAX_SEPTETS}`,
+      });
+    }
+    if (OPT_OUT_PROMPT.test(message.sms)) {
+      problems.push({
+        field: 'message.sms',
+        message: 'never ask customers to reply CANCEL or STOP; say "reply C to cancel"',
+      });
+    }
+  }
+  if (message.email && OPT_OUT_PROMPT.test(message.email.body)) {
+    problems.push({
+      field: 'message.email.body',
+      message: 'never ask customers to reply CANCEL or STOP; say "reply C to cancel"',
+    });
+  }
+  if (problems.length > 0) {
+    throw new HttpError(
+      422,
+      'invalid_message',
+      `Invalid message: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      {},
+      problems,
+    );
+  }
 }
 
 export function appointmentsRouter(deps: AppDeps): Router {
@@ -105,6 +153,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   router.post('/api/appointments/:id/reschedule', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(rescheduleBody, req.body, 'body');
+    checkEditedMessage(body.message, deps.config.http.publicBaseUrl);
     const row = await load(id);
     const startsAt = Date.parse(body.startsAt);
     await requireVisitMoveAllowed(db, row, { startsAt, serviceId: body.serviceId });
@@ -123,7 +172,10 @@ export function appointmentsRouter(deps: AppDeps): Router {
             startsAt,
             staffId: slot.staffId,
             ...(body.serviceId ? { serviceId: body.serviceId } : {}),
-            ...(body.note ? { note: body.note } : {}),
+            // The staff note is the public note (issue 6): on the timeline and in the customer's email.
+            ...(body.note ? { note: body.note, publicNote: body.note } : {}),
+            ...(body.message ? { message: body.message } : {}),
+            ...(body.reminders !== undefined ? { reminders: body.reminders } : {}),
             actor: actorOf(res, body.actor),
             channel: body.channel,
           },
@@ -133,6 +185,37 @@ export function appointmentsRouter(deps: AppDeps): Router {
       throw httpErrorForUpdate(error);
     }
     res.json({ appointment: await appointmentView(db, deps.config, id) });
+  });
+
+  /** What the customer would get for a move to `startsAt`: the reschedule email and SMS, for staff to edit. */
+  router.post('/api/appointments/:id/reschedule/preview', async (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    const body = parseInput(reschedulePreviewBody, req.body, 'body');
+    const row = await load(id);
+    if (!canReschedule(row.status)) {
+      throw new HttpError(
+        409,
+        'invalid_transition',
+        `This appointment is ${row.status} and can no longer be rescheduled.`,
+      );
+    }
+    const startsAt = Date.parse(body.startsAt);
+    const slot = await requireOfferedSlot(db, {
+      serviceId: body.serviceId ?? row.service_id,
+      staffId: body.staffId,
+      preferStaffId: row.staff_id,
+      startsAt,
+      excludeAppointmentId: row.id,
+      now: Date.now(),
+    });
+    const preview = await previewRescheduleMessage(db, deps.config.http.publicBaseUrl, {
+      appointmentId: id,
+      startsAt,
+      staffId: slot.staffId,
+      ...(body.serviceId ? { serviceId: body.serviceId } : {}),
+      ...(body.note ? { note: body.note } : {}),
+    });
+    res.json({ startsAt: new Date(startsAt).toISOString(), staffId: slot.staffId, ...preview });
   });
 
   router.post('/api/appointments/:id/cancel', async (req, res) => {

@@ -1,0 +1,117 @@
+/**
+ * What a message about an appointment is rendered from: the appointment row with its contact, staff
+ * member and service, the business profile, and the `MessageContext` the templates take. Shared by the
+ * messaging activity (which sends) and the reschedule preview (which only shows what would be sent).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { MessageBilling, MessageContext } from './templates';
+import { withPublicNote } from './edited-message';
+
+/** The appointment joined with its contact, staff member and service, and the business profile. */
+export async function loadMessageRow(db: Kysely<Database>, appointmentId: string) {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .innerJoin('staff as st', 'st.id', 'a.staff_id')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+    .select([
+      'a.id',
+      'a.status',
+      'a.revision',
+      'a.starts_at',
+      'a.ends_at',
+      'a.time_zone',
+      'a.cancel_reason',
+      'a.client_note',
+      'a.public_notes',
+      'a.contact_id',
+      'a.staff_id',
+      'a.service_id',
+      'c.name as contact_name',
+      'c.email as contact_email',
+      'c.phone as contact_phone',
+      'c.address as contact_address',
+      'c.notes as contact_notes',
+      'c.sms_opt_in',
+      'c.sms_opted_out_at',
+      'c.email_bounced_at',
+      'c.sms_failed_at',
+      'st.name as staff_name',
+      'st.email as staff_email',
+      'st.phone as staff_phone',
+      'st.time_zone as staff_time_zone',
+      'sv.name as service_name',
+      'sv.slug as service_slug',
+      'sv.duration_minutes',
+    ])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+  if (!row) throw new Error(`Appointment ${appointmentId} does not exist`);
+  const business = await db.selectFrom('business').selectAll().executeTakeFirst();
+  if (!business) throw new Error('The business profile is missing; create it before sending messages');
+  return { row, business };
+}
+
+export type MessageRow = Awaited<ReturnType<typeof loadMessageRow>>['row'];
+export type BusinessRow = Awaited<ReturnType<typeof loadMessageRow>>['business'];
+
+export function appointmentMessageContext(input: {
+  row: MessageRow;
+  business: BusinessRow;
+  /** The public base URL (links). */
+  base: string;
+  manageUrl: string;
+  previousStartsAt?: number;
+  suggestedSlots?: Array<{ startsAt: number; url: string }>;
+  billing?: MessageBilling;
+  /** A note staff gave with the change, shown with the public notes. */
+  publicNote?: string;
+}): MessageContext {
+  const { row, business, base, manageUrl } = input;
+  return {
+    business: {
+      name: business.name,
+      email: business.email,
+      phone: business.phone,
+      address: business.address,
+      timeZone: business.time_zone,
+    },
+    contact: {
+      name: row.contact_name,
+      email: row.contact_email,
+      phone: row.contact_phone,
+      address: row.contact_address,
+      notes: row.contact_notes,
+    },
+    staff: {
+      name: row.staff_name,
+      email: row.staff_email,
+      phone: row.staff_phone,
+      timeZone: row.staff_time_zone,
+    },
+    service: { name: row.service_name, durationMinutes: row.duration_minutes },
+    appointment: {
+      id: row.id,
+      startsAt: row.starts_at.getTime(),
+      endsAt: row.ends_at.getTime(),
+      timeZone: row.time_zone,
+      ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
+      cancelReason: row.cancel_reason,
+      clientNote: row.client_note,
+      publicNotes: withPublicNote(row.public_notes, input.publicNote),
+      address: row.contact_address,
+    },
+    manageUrl,
+    bookingUrl: `${base}/book/${row.service_slug}`,
+    ...(input.suggestedSlots ? { suggestedSlots: input.suggestedSlots } : {}),
+    ...(input.billing ? { billing: input.billing } : {}),
+    links: {
+      invoiceUrl: `${manageUrl}/invoice`,
+      updateCardUrl: `${manageUrl}/card`,
+      payUrl: `${manageUrl}/pay`,
+      feedbackUrl: `${base}/feedback/${row.id}`,
+      taskUrl: `${base}/admin/appointments/${row.id}`,
+    },
+  };
+}
