@@ -185,7 +185,8 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   await target.click();
   await page.getByLabel('Public note').fill('Please park on the street.');
   // The server previews the message for that time (with the note); staff edit it before it goes.
-  await page.waitForFunction(`document.getElementById('rs-email-body')?.value.includes('Please park on the street.')`);
+  const emailText = page.getByLabel('Email text');
+  await eventually(async () => (await emailText.inputValue()).includes('Please park on the street.'));
   const sms = page.getByLabel('SMS', { exact: true });
   expect(await sms.inputValue()).toContain('{manage-link}');
   const smsCount = page.getByTestId('sms-count');
