@@ -213,6 +213,7 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   // Fixed: the count follows the text as the server counts it (the link at its real length).
   const editedSms = 'Harbor: your repair moved, sorry for the shuffle. Details: {manage-link}';
   await sms.fill(editedSms);
+  expect(await page.getByText('Not rescheduled').count()).toBe(0);
   const linkLength = `${system.baseUrl}/manage/`.length + 43;
   expect(await smsCount.textContent()).toBe(
     `${editedSms.length - '{manage-link}'.length + linkLength} of 306 characters with the link filled in · 1 segment`,

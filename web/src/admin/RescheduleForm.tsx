@@ -94,7 +94,8 @@ export function RescheduleForm(props: {
   const [emailEditedFor, setEmailEditedFor] = useState<string | null>(null);
   const [smsEditedFor, setSmsEditedFor] = useState<string | null>(null);
   const [problems, setProblems] = useState<Problems>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  // placedOnly: the summary of problems shown at their fields, gone once they are all fixed.
+  const [formError, setFormError] = useState<{ text: string; placedOnly: boolean } | null>(null);
   const [refusals, setRefusals] = useState(0);
   const [busy, setBusy] = useState(false);
   const formErrorRef = useRef<HTMLParagraphElement>(null);
@@ -214,9 +215,9 @@ export function RescheduleForm(props: {
       setFormError(
         placed
           ? unplaced.length
-            ? `Not rescheduled: ${unplaced.join('; ')}`
-            : 'Not rescheduled: see the highlighted fields.'
-          : `Not rescheduled: ${errorText(e)}`,
+            ? { text: `Not rescheduled: ${unplaced.join('; ')}`, placedOnly: false }
+            : { text: 'Not rescheduled: see the fields marked below.', placedOnly: true }
+          : { text: `Not rescheduled: ${errorText(e)}`, placedOnly: false },
       );
       setRefusals((n) => n + 1);
     } finally {
@@ -240,9 +241,9 @@ export function RescheduleForm(props: {
       <h2 tabIndex={-1} ref={headingRef}>
         Reschedule
       </h2>
-      {formError && (
+      {formError && !(formError.placedOnly && Object.keys(problems).length === 0) && (
         <p role="alert" className="error" tabIndex={-1} ref={formErrorRef}>
-          {formError}
+          {formError.text}
         </p>
       )}
       <label htmlFor="rs-service">Service</label>
