@@ -325,6 +325,7 @@ export function openApiDocument(): object {
             sms: z.string(),
             smsSeptets: z.number(),
             smsSegments: z.number(),
+            manageLinkSeptets: z.number(),
             smsWillSend: z.boolean(),
             placeholders: z.record(z.string(), z.string()),
           }),

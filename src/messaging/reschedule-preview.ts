@@ -18,6 +18,8 @@ export interface ReschedulePreview {
   /** GSM-7 septets of the SMS once the manage link is filled in, and the segments that makes. */
   smsSeptets: number;
   smsSegments: number;
+  /** GSM-7 septets `{manage-link}` counts for once filled in, so an editor can count an edited SMS as sent. */
+  manageLinkSeptets: number;
   /** Whether the customer gets the SMS at all (opted in, not opted out, a working number). */
   smsWillSend: boolean;
   /** Placeholders the texts may contain and what they become. */
@@ -90,6 +92,7 @@ export async function previewRescheduleMessage(
     sms,
     smsSeptets: septets,
     smsSegments: septets <= 160 ? 1 : Math.ceil(septets / 153),
+    manageLinkSeptets: editedSmsSeptets(MANAGE_LINK_PLACEHOLDER, publicBaseUrl),
     smsWillSend: Boolean(row.sms_opt_in && !row.sms_opted_out_at && !row.sms_failed_at && row.contact_phone),
     placeholders: { [MANAGE_LINK_PLACEHOLDER]: "the customer's own manage link, filled in when the message is sent" },
   };

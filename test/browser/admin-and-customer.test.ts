@@ -184,7 +184,47 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   expect(new Date(newStart).getTime()).not.toBe(before.starts_at.getTime());
   await target.click();
   await page.getByLabel('Public note').fill('Please park on the street.');
-  await page.getByText('The reschedule message the customer gets').waitFor();
+  // The server previews the message for that time (with the note); staff edit it before it goes.
+  const emailText = page.getByLabel('Email text');
+  await eventually(async () => (await emailText.inputValue()).includes('Please park on the street.'));
+  const sms = page.getByLabel('SMS', { exact: true });
+  expect(await sms.inputValue()).toContain('{manage-link}');
+  const smsCount = page.getByTestId('sms-count');
+  expect(await smsCount.textContent()).toMatch(/^\d+ of 306 characters with the link filled in · [12] segments?$/);
+  // Over two segments: the live count says so, and the server refuses it next to the SMS field.
+  await sms.fill(`${'Your repair has moved to a new time, see you then. '.repeat(6)}{manage-link}`);
+  await page.getByText(/over two segments, shorten it/).waitFor();
+  await page.getByRole('button', { name: /^Move to/ }).click();
+  const smsProblem = page.locator('#rs-sms-problem');
+  await smsProblem.waitFor();
+  expect(await smsProblem.textContent()).toMatch(/two segments hold 306/);
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe('rs-sms');
+  expect(await page.evaluate<string>('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+  expect(await sms.getAttribute('aria-invalid')).toBe('true');
+  await screenshot(page, '08a-reschedule-sms-refused');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  // Asking to reply STOP is refused too (a carrier opt-out keyword).
+  await sms.fill('Your repair moved. Reply STOP to opt out. {manage-link}');
+  expect(await smsProblem.count()).toBe(0);
+  await page.getByRole('button', { name: /^Move to/ }).click();
+  await smsProblem.waitFor();
+  expect(await smsProblem.textContent()).toMatch(/never ask customers to reply CANCEL or STOP/);
+  expect(await page.evaluate<string>('document.activeElement.id')).toBe('rs-sms');
+  // Fixed: the count follows the text as the server counts it (the link at its real length).
+  const editedSms = 'Harbor: your repair moved, sorry for the shuffle. Details: {manage-link}';
+  await sms.fill(editedSms);
+  expect(await page.getByText('Not rescheduled').count()).toBe(0);
+  const linkLength = `${system.baseUrl}/manage/`.length + 43;
+  expect(await smsCount.textContent()).toBe(
+    `${editedSms.length - '{manage-link}'.length + linkLength} of 306 characters with the link filled in · 1 segment`,
+  );
+  await page.getByLabel('Email subject').fill('Your repair has a new time');
+  // Reminders off, by keyboard.
+  const remindersBox = page.getByLabel('Send the usual reminders before the new time');
+  expect(await remindersBox.isChecked()).toBe(true);
+  await remindersBox.focus();
+  await page.keyboard.press('Space');
+  expect(await remindersBox.isChecked()).toBe(false);
   await screenshot(page, '08-reschedule-slot-picker');
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByRole('button', { name: /^Move to/ }).click();
@@ -195,6 +235,32 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
     .where('id', '=', guestAppointmentId)
     .executeTakeFirstOrThrow();
   expect(after.starts_at.toISOString()).toBe(new Date(newStart).toISOString());
+  // The edited texts went out, with the customer's own manage link instead of the placeholder.
+  const sent = await eventually(async () => {
+    const rows = await db()
+      .selectFrom('messages')
+      .select(['channel', 'subject', 'body'])
+      .where('appointment_id', '=', guestAppointmentId)
+      .where('template', '=', 'rescheduled')
+      .execute();
+    return rows.length === 2 && rows;
+  });
+  const manageLink = new RegExp(`${system.baseUrl}/manage/[A-Za-z0-9_-]{43}`);
+  const sentSms = sent.find((m) => m.channel === 'sms')!;
+  const sentEmail = sent.find((m) => m.channel === 'email')!;
+  expect(sentSms.body).toMatch(/^Harbor: your repair moved, sorry for the shuffle\. Details: http/);
+  expect(sentSms.body).toMatch(manageLink);
+  expect(sentSms.body).not.toContain('{manage-link}');
+  expect(sentEmail.subject).toBe('Your repair has a new time');
+  expect(sentEmail.body).toContain('Please park on the street.');
+  expect(sentEmail.body).toMatch(manageLink);
+  expect(sentEmail.body).not.toContain('{manage-link}');
+  // The workflow keeps no reminders for the new time (the API the app reads says so).
+  const card = await page.evaluate(async (id) => {
+    const response = await fetch(`/api/appointments/${id}`, { headers: { accept: 'application/json' } });
+    return (await response.json()) as { workflow: { reminders?: boolean } | null };
+  }, guestAppointmentId);
+  expect(card.workflow).toMatchObject({ reminders: false });
   const event = await eventually(() =>
     db()
       .selectFrom('timeline_events')

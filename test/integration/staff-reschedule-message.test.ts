@@ -33,6 +33,7 @@ interface Preview {
   sms: string;
   smsSeptets: number;
   smsSegments: number;
+  manageLinkSeptets: number;
   smsWillSend: boolean;
   placeholders: Record<string, string>;
 }
@@ -88,6 +89,8 @@ it('previews the reschedule message, refuses an edited SMS too long (422 message
   expect(preview.body.sms).toContain('{manage-link}');
   expect(preview.body.smsWillSend).toBe(true);
   expect(preview.body.smsSeptets).toBeLessThanOrEqual(306);
+  // What the link counts for once filled in (an editor counts an edited SMS with it).
+  expect(preview.body.manageLinkSeptets).toBe(`${system.baseUrl}/manage/`.length + 43);
   expect(Object.keys(preview.body.placeholders)).toEqual(['{manage-link}']);
   // Nothing was sent or changed by the preview.
   const before = await system.database.db

@@ -8,9 +8,9 @@ import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { Dialog } from '../Dialog';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 import { useStaff } from './AdminApp';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { RescheduleForm } from './RescheduleForm';
 
 interface AppointmentView {
   id: string;
@@ -77,11 +77,6 @@ interface Extras {
     visitsBooked: number;
     validUntil: string;
   } | null;
-}
-
-interface ServiceOption {
-  id: string;
-  name: string;
 }
 
 const CHANNELS = [
@@ -287,10 +282,15 @@ export function AppointmentPage() {
         </div>
       )}
       {panel === 'reschedule' && (
-        <Reschedule
+        <RescheduleForm
           appointment={a}
           timeZone={timeZone}
-          onSubmit={(body) => act('reschedule', body, 'Rescheduled. The customer is told by the workflow.')}
+          onDone={() => {
+            setError(null);
+            setNotice('Rescheduled. The customer is told by the workflow.');
+            setPanel('none');
+            load();
+          }}
         />
       )}
       <CancelDialog
@@ -360,99 +360,6 @@ export function AppointmentPage() {
       </table>
       {(messages ?? data.messages).length === 0 && <p>No messages yet.</p>}
     </>
-  );
-}
-
-function Reschedule(props: {
-  appointment: AppointmentView;
-  timeZone: string;
-  onSubmit: (body: Record<string, unknown>) => Promise<boolean>;
-}) {
-  const { appointment } = props;
-  const [services, setServices] = useState<ServiceOption[]>([]);
-  const [serviceId, setServiceId] = useState(appointment.service.id);
-  const [slot, setSlot] = useState<SlotView | undefined>();
-  const [note, setNote] = useState('');
-  const [channel, setChannel] = useState('phone');
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    api<{ services: ServiceOption[] }>('GET', '/api/services')
-      .then((r) => setServices(r.services))
-      .catch(() => undefined);
-  }, []);
-  const message = slot
-    ? `Hi ${appointment.contact.name}, your ${services.find((s) => s.id === serviceId)?.name ?? appointment.service.name} is now on ${formatDateTime(slot.startsAt, appointment.timeZone)} with ${slot.staffName}.${note ? ` ${note}` : ''}`
-    : '';
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!slot) return;
-    setBusy(true);
-    await props.onSubmit({
-      startsAt: slot.startsAt,
-      staffId: slot.staffId,
-      ...(serviceId !== appointment.service.id ? { serviceId } : {}),
-      ...(note.trim() ? { note: note.trim() } : {}),
-      channel,
-    });
-    setBusy(false);
-  }
-  return (
-    <form className="panel" onSubmit={submit} aria-label="Reschedule">
-      <h2>Reschedule</h2>
-      <label htmlFor="rs-service">Service</label>
-      <select
-        id="rs-service"
-        value={serviceId}
-        onChange={(e) => {
-          setServiceId(e.target.value);
-          setSlot(undefined);
-        }}
-      >
-        {services.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-      <SlotPicker
-        timeZone={props.timeZone}
-        reloadKey={serviceId}
-        showStaff
-        load={async (from, to) =>
-          (
-            await api<{ days: DayView[] }>(
-              'GET',
-              `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone: props.timeZone })}`,
-            )
-          ).days
-        }
-        selected={slot}
-        onPick={setSlot}
-      />
-      <label htmlFor="rs-note">Public note (shown to the customer)</label>
-      <textarea id="rs-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
-      <label htmlFor="rs-channel">Requested by</label>
-      <select id="rs-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-        {CHANNELS.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
-      {slot && (
-        <>
-          <p className="hint">
-            Reminders are re-planned for the new time by the workflow. The reschedule message the customer gets:
-          </p>
-          <blockquote className="panel">{message}</blockquote>
-        </>
-      )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={!slot || busy}>
-          {slot ? `Move to ${formatDateTime(slot.startsAt, props.timeZone)}` : 'Choose a time first'}
-        </button>
-      </div>
-    </form>
   );
 }
 

@@ -1,0 +1,446 @@
+/**
+ * The staff reschedule action on the appointment card (issue 6): service, a slot picker showing free
+ * slots, the public note and who asked; then the message the customer would get, previewed by the
+ * server for that slot (POST …/reschedule/preview) and editable before it goes — email subject and text,
+ * and the SMS with a live length counted as the server counts it — and whether the reminders for the new
+ * time go out. The server decides: its refusals are shown next to the field they name, with focus there.
+ */
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { ApiError, api, errorText } from '../api';
+import { formatDateTime } from '../format';
+import { MANAGE_LINK, SMS_MAX, smsLength } from '../sms-count';
+import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+
+export interface RescheduleTarget {
+  id: string;
+  timeZone: string;
+  service: { id: string; name: string };
+}
+
+interface ServiceOption {
+  id: string;
+  name: string;
+}
+
+interface Preview {
+  startsAt: string;
+  staffId: string;
+  email: { subject: string; body: string };
+  sms: string;
+  smsSeptets: number;
+  smsSegments: number;
+  manageLinkSeptets: number;
+  smsWillSend: boolean;
+  placeholders: Record<string, string>;
+}
+
+const CHANNELS = [
+  ['phone', 'Phone'],
+  ['email', 'Email'],
+  ['in_person', 'In person'],
+  ['admin', 'Admin'],
+] as const;
+
+/** The form control each field the server may name is shown next to (in the order of the form). */
+const FIELD_CONTROLS: ReadonlyArray<readonly [field: string, control: string]> = [
+  ['serviceId', 'rs-service'],
+  ['startsAt', 'rs-slot'],
+  ['staffId', 'rs-slot'],
+  ['note', 'rs-note'],
+  ['channel', 'rs-channel'],
+  ['message.email.subject', 'rs-email-subject'],
+  ['message.email.body', 'rs-email-body'],
+  ['message.email', 'rs-email-body'],
+  ['message.sms', 'rs-sms'],
+  ['message', 'rs-email-body'],
+  ['reminders', 'rs-reminders'],
+];
+
+type Problems = Record<string, string[]>;
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return debounced;
+}
+
+/** What the preview depends on: edits made for another key may describe the wrong time. */
+function previewKey(slot: SlotView | undefined, serviceId: string, note: string): string {
+  return slot ? JSON.stringify([slot.startsAt, slot.staffId, serviceId, note.trim()]) : '';
+}
+
+export function RescheduleForm(props: {
+  appointment: RescheduleTarget;
+  /** The zone the slot picker shows times in (the browser's). */
+  timeZone: string;
+  onDone: () => void;
+}) {
+  const { appointment } = props;
+  const [services, setServices] = useState<ServiceOption[]>([]);
+  const [serviceId, setServiceId] = useState(appointment.service.id);
+  const [slot, setSlot] = useState<SlotView | undefined>();
+  const [note, setNote] = useState('');
+  const [channel, setChannel] = useState('phone');
+  const [reminders, setReminders] = useState(true);
+  const [preview, setPreview] = useState<{ key: string; data: Preview } | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [subject, setSubject] = useState('');
+  const [body, setBody] = useState('');
+  const [sms, setSms] = useState('');
+  // The preview key the text was first edited for; null while the suggested text is shown.
+  const [emailEditedFor, setEmailEditedFor] = useState<string | null>(null);
+  const [smsEditedFor, setSmsEditedFor] = useState<string | null>(null);
+  const [problems, setProblems] = useState<Problems>({});
+  // placedOnly: the summary of problems shown at their fields, gone once they are all fixed.
+  const [formError, setFormError] = useState<{ text: string; placedOnly: boolean } | null>(null);
+  const [refusals, setRefusals] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const formErrorRef = useRef<HTMLParagraphElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Opening the action takes keyboard users to it.
+  useEffect(() => headingRef.current?.focus(), []);
+
+  useEffect(() => {
+    api<{ services: ServiceOption[] }>('GET', '/api/services')
+      .then((r) => setServices(r.services))
+      .catch(() => undefined);
+  }, []);
+
+  const debouncedNote = useDebounced(note, 400);
+  const requestKey = previewKey(slot, serviceId, debouncedNote);
+  const currentKey = previewKey(slot, serviceId, note);
+  useEffect(() => {
+    if (!slot) {
+      setPreview(null);
+      setPreviewError(null);
+      return;
+    }
+    let live = true;
+    setPreviewError(null);
+    api<Preview>('POST', `/api/appointments/${appointment.id}/reschedule/preview`, {
+      startsAt: slot.startsAt,
+      staffId: slot.staffId,
+      ...(serviceId !== appointment.service.id ? { serviceId } : {}),
+      ...(debouncedNote.trim() ? { note: debouncedNote.trim() } : {}),
+    })
+      .then((data) => {
+        if (!live) return;
+        setPreview({ key: requestKey, data });
+      })
+      .catch((e: unknown) => live && setPreviewError(errorText(e)));
+    return () => {
+      live = false;
+    };
+    // requestKey covers slot, service and the (debounced) note.
+  }, [requestKey]);
+
+  // The suggested text follows the preview until staff edit it.
+  useEffect(() => {
+    if (!preview) return;
+    if (emailEditedFor === null) {
+      setSubject(preview.data.email.subject);
+      setBody(preview.data.email.body);
+    }
+    if (smsEditedFor === null) setSms(preview.data.sms);
+  }, [preview]);
+
+  // After a refusal, keyboard and screen-reader users land on the (first) field the server named.
+  useEffect(() => {
+    if (refusals === 0) return;
+    const first = FIELD_CONTROLS.find(([field]) => problems[field]);
+    if (first) document.getElementById(first[1])?.focus();
+    else formErrorRef.current?.focus();
+  }, [refusals]);
+
+  const problemFor = (control: string): string[] =>
+    FIELD_CONTROLS.filter(([, c]) => c === control).flatMap(([field]) => problems[field] ?? []);
+  const clearProblems = (...fields: string[]) =>
+    setProblems((p) => Object.fromEntries(Object.entries(p).filter(([f]) => !fields.includes(f))));
+
+  const ready = Boolean(slot && preview && preview.key === currentKey);
+  const p = preview?.data;
+  const smsCount = p
+    ? sms === p.sms
+      ? { septets: p.smsSeptets, segments: p.smsSegments }
+      : smsLength(sms, p.manageLinkSeptets)
+    : null;
+
+  function restoreSuggested(which: 'email' | 'sms') {
+    if (!p) return;
+    if (which === 'email') {
+      setSubject(p.email.subject);
+      setBody(p.email.body);
+      setEmailEditedFor(null);
+      clearProblems('message.email.subject', 'message.email.body', 'message.email', 'message');
+    } else {
+      setSms(p.sms);
+      setSmsEditedFor(null);
+      clearProblems('message.sms');
+    }
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!slot || !p || !ready) return;
+    const message: { email?: { subject: string; body: string }; sms?: string } = {};
+    if (subject !== p.email.subject || body !== p.email.body) message.email = { subject, body };
+    if (p.smsWillSend && sms !== p.sms) message.sms = sms;
+    setBusy(true);
+    setFormError(null);
+    try {
+      await api('POST', `/api/appointments/${appointment.id}/reschedule`, {
+        startsAt: slot.startsAt,
+        staffId: slot.staffId,
+        ...(serviceId !== appointment.service.id ? { serviceId } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+        channel,
+        reminders,
+        ...(message.email || message.sms !== undefined ? { message } : {}),
+      });
+      setProblems({});
+      props.onDone();
+    } catch (e) {
+      const next: Problems = {};
+      const known = new Set(FIELD_CONTROLS.map(([field]) => field));
+      const unplaced: string[] = [];
+      for (const f of e instanceof ApiError ? e.fields : []) {
+        if (known.has(f.field)) (next[f.field] ??= []).push(f.message);
+        else unplaced.push(`${f.field}: ${f.message}`);
+      }
+      setProblems(next);
+      const placed = Object.keys(next).length > 0;
+      setFormError(
+        placed
+          ? unplaced.length
+            ? { text: `Not rescheduled: ${unplaced.join('; ')}`, placedOnly: false }
+            : { text: 'Not rescheduled: see the fields marked below.', placedOnly: true }
+          : { text: `Not rescheduled: ${errorText(e)}`, placedOnly: false },
+      );
+      setRefusals((n) => n + 1);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const described = (...ids: Array<string | false>) => ids.filter(Boolean).join(' ') || undefined;
+  const fieldProblems = (control: string) => {
+    const list = problemFor(control);
+    return list.length ? (
+      <p className="field-error" id={`${control}-problem`}>
+        {list.join('; ')}
+      </p>
+    ) : null;
+  };
+  const stale = (editedFor: string | null) => editedFor !== null && preview !== null && editedFor !== preview.key;
+
+  return (
+    <form className="panel" onSubmit={submit} aria-label="Reschedule" noValidate>
+      <h2 tabIndex={-1} ref={headingRef}>
+        Reschedule
+      </h2>
+      {formError && !(formError.placedOnly && Object.keys(problems).length === 0) && (
+        <p role="alert" className="error" tabIndex={-1} ref={formErrorRef}>
+          {formError.text}
+        </p>
+      )}
+      <label htmlFor="rs-service">Service</label>
+      <select
+        id="rs-service"
+        value={serviceId}
+        aria-invalid={problemFor('rs-service').length > 0}
+        aria-describedby={described(problemFor('rs-service').length > 0 && 'rs-service-problem')}
+        onChange={(e) => {
+          setServiceId(e.target.value);
+          setSlot(undefined);
+          clearProblems('serviceId');
+        }}
+      >
+        {services.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+      {fieldProblems('rs-service')}
+      <SlotPicker
+        timeZone={props.timeZone}
+        reloadKey={serviceId}
+        showStaff
+        load={async (from, to) =>
+          (
+            await api<{ days: DayView[] }>(
+              'GET',
+              `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone: props.timeZone })}`,
+            )
+          ).days
+        }
+        selected={slot}
+        onPick={(picked) => {
+          setSlot(picked);
+          clearProblems('startsAt', 'staffId');
+        }}
+      />
+      <p id="rs-slot" tabIndex={-1} className={slot ? '' : 'hint'} aria-live="polite">
+        {slot
+          ? `New time: ${formatDateTime(slot.startsAt, props.timeZone)} with ${slot.staffName}`
+          : 'Choose a free time above.'}
+      </p>
+      {fieldProblems('rs-slot')}
+      {previewError && (
+        <p role="alert" className="error">
+          No preview for this time: {previewError}
+        </p>
+      )}
+      <label htmlFor="rs-note">Public note (shown to the customer)</label>
+      <textarea
+        id="rs-note"
+        rows={2}
+        value={note}
+        aria-invalid={problemFor('rs-note').length > 0}
+        aria-describedby={described(problemFor('rs-note').length > 0 && 'rs-note-problem')}
+        onChange={(e) => {
+          setNote(e.target.value);
+          clearProblems('note');
+        }}
+      />
+      {fieldProblems('rs-note')}
+      <label htmlFor="rs-channel">Requested by</label>
+      <select id="rs-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
+        {CHANNELS.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      {fieldProblems('rs-channel')}
+
+      {slot && (
+        <fieldset aria-busy={!ready} data-testid="reschedule-message">
+          <legend>Message to the customer</legend>
+          {!p && !previewError && <p>Preparing the message…</p>}
+          {p && (
+            <>
+              <p className="hint" id="rs-link-hint">
+                Edit the text if you like. Keep <code>{MANAGE_LINK}</code>: it becomes the customer&apos;s own link to
+                view or change the appointment when the message is sent.
+              </p>
+              <label htmlFor="rs-email-subject">Email subject</label>
+              <input
+                id="rs-email-subject"
+                value={subject}
+                aria-invalid={problemFor('rs-email-subject').length > 0}
+                aria-describedby={described(problemFor('rs-email-subject').length > 0 && 'rs-email-subject-problem')}
+                onChange={(e) => {
+                  setSubject(e.target.value);
+                  setEmailEditedFor((k) => k ?? preview?.key ?? null);
+                  clearProblems('message.email.subject');
+                }}
+              />
+              {fieldProblems('rs-email-subject')}
+              <label htmlFor="rs-email-body">Email text</label>
+              <textarea
+                id="rs-email-body"
+                rows={10}
+                value={body}
+                aria-invalid={problemFor('rs-email-body').length > 0}
+                aria-describedby={described(
+                  'rs-link-hint',
+                  problemFor('rs-email-body').length > 0 && 'rs-email-body-problem',
+                )}
+                onChange={(e) => {
+                  setBody(e.target.value);
+                  setEmailEditedFor((k) => k ?? preview?.key ?? null);
+                  clearProblems('message.email.body', 'message.email', 'message');
+                }}
+              />
+              {fieldProblems('rs-email-body')}
+              {!body.includes(MANAGE_LINK) && (
+                <p className="hint">The email has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
+              )}
+              {stale(emailEditedFor) && (
+                <p className="hint">You edited the email before changing the time, service or note: check it.</p>
+              )}
+              {emailEditedFor !== null && (
+                <button type="button" onClick={() => restoreSuggested('email')}>
+                  Use the suggested email
+                </button>
+              )}
+
+              {p.smsWillSend ? (
+                <>
+                  <label htmlFor="rs-sms">SMS</label>
+                  <textarea
+                    id="rs-sms"
+                    rows={4}
+                    value={sms}
+                    aria-invalid={problemFor('rs-sms').length > 0}
+                    aria-describedby={described('rs-sms-count', problemFor('rs-sms').length > 0 && 'rs-sms-problem')}
+                    onChange={(e) => {
+                      setSms(e.target.value);
+                      setSmsEditedFor((k) => k ?? preview?.key ?? null);
+                      clearProblems('message.sms');
+                    }}
+                  />
+                  {smsCount && (
+                    <p
+                      id="rs-sms-count"
+                      data-testid="sms-count"
+                      className={smsCount.septets > SMS_MAX ? 'field-error' : 'hint'}
+                      aria-live="polite"
+                    >
+                      {smsCount.septets} of {SMS_MAX} characters with the link filled in · {smsCount.segments}{' '}
+                      {smsCount.segments === 1 ? 'segment' : 'segments'}
+                      {smsCount.septets > SMS_MAX ? ' — over two segments, shorten it' : ''}
+                    </p>
+                  )}
+                  {fieldProblems('rs-sms')}
+                  {!sms.includes(MANAGE_LINK) && (
+                    <p className="hint">The SMS has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
+                  )}
+                  {stale(smsEditedFor) && (
+                    <p className="hint">You edited the SMS before changing the time, service or note: check it.</p>
+                  )}
+                  {smsEditedFor !== null && (
+                    <button type="button" onClick={() => restoreSuggested('sms')}>
+                      Use the suggested SMS
+                    </button>
+                  )}
+                </>
+              ) : (
+                <p data-testid="no-sms">
+                  No SMS: the customer has no mobile number that takes texts from us (not opted in, opted out or not
+                  working). Only the email goes.
+                </p>
+              )}
+            </>
+          )}
+        </fieldset>
+      )}
+
+      <div className="check">
+        <input
+          type="checkbox"
+          id="rs-reminders"
+          checked={reminders}
+          aria-invalid={problemFor('rs-reminders').length > 0}
+          aria-describedby={described(problemFor('rs-reminders').length > 0 && 'rs-reminders-problem')}
+          onChange={(e) => {
+            setReminders(e.target.checked);
+            clearProblems('reminders');
+          }}
+        />
+        <label htmlFor="rs-reminders">Send the usual reminders before the new time</label>
+      </div>
+      {fieldProblems('rs-reminders')}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={!ready || busy}>
+          {slot ? `Move to ${formatDateTime(slot.startsAt, props.timeZone)}` : 'Choose a time first'}
+        </button>
+        {slot && !ready && !previewError && <span className="hint">Preparing the message…</span>}
+      </div>
+    </form>
+  );
+}
