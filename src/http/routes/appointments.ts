@@ -20,6 +20,7 @@ import type { AppDeps } from '../app';
 import { cancelBody, noShowBody, rescheduleBody, staffBookingSchema, startBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
+import { feedbackForStaff } from '../../feedback/service';
 import { httpErrorForUpdate } from '../workflow-errors';
 import { bookForResponse, requireOfferedSlot, requireVisitMoveAllowed } from './booking-helpers';
 
@@ -66,7 +67,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   router.get('/api/appointments/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const row = await load(id);
-    const [view, timeline, messages] = await Promise.all([
+    const [view, timeline, messages, feedback] = await Promise.all([
       appointmentView(db, deps.config, id),
       db
         .selectFrom('timeline_events')
@@ -80,6 +81,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
         .where('appointment_id', '=', id)
         .orderBy('created_at')
         .execute(),
+      feedbackForStaff(db, id),
     ]);
     let workflow: AppointmentState | null = null;
     try {
@@ -87,7 +89,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
     } catch {
       workflow = null; // not started yet (the reconciler will) or the cluster is unreachable
     }
-    res.json({ appointment: view, timeline, messages, workflow });
+    res.json({ appointment: view, timeline, messages, workflow, feedback });
   });
 
   router.get('/api/appointments/:id/messages', async (req, res) => {
