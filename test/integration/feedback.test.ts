@@ -11,57 +11,25 @@
  *   event once;
  * - a low rating posts a Slack alert and opens a follow-up task, visible with the answer to staff.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import type { Client } from '@temporalio/client';
-import { notificationActivities } from '../../activities/notifications';
 import { createApiKey } from '../../src/auth/api-keys';
-import { availableSlots } from '../../src/availability/service';
-import { book } from '../../src/booking/service';
-import { loadConfig } from '../../src/config';
-import { seedDemoData } from '../../src/db/seed';
-import { createApp } from '../../src/http/app';
-import { createLogger } from '../../src/logger';
 import { createManageToken } from '../../src/manage/tokens';
-import { localProviders } from '../../src/messaging/providers';
-import { closeServer, listen } from '../../src/server';
 import { type CaptureServer, startCaptureServer } from '../support/capture-server';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { type FeedbackServer, closedVisit as closedVisitIn, startFeedbackServer } from '../support/feedback';
 
-let database: TestDatabase;
-let server: Server;
+let system: FeedbackServer;
 let baseUrl: string;
 let slack: CaptureServer;
 let auth: Record<string, string>;
-const noTemporal = {
-  workflow: {
-    start: async () => undefined,
-    getHandle: () => ({
-      query: async () => {
-        throw new Error('no Temporal here');
-      },
-    }),
-  },
-} as unknown as Client;
+let database: FeedbackServer['database'];
 
 beforeAll(async () => {
   slack = await startCaptureServer(() => ({ status: 200, body: { ok: true, ts: '1700000000.000100', channel: 'C1' } }));
-  database = await createTestDatabase();
-  await seedDemoData(database.db);
-  const config = loadConfig(
-    { PORT: '1', LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL: 'C1', SLACK_API_BASE: slack.url },
-    tmpdir(),
-  );
-  config.http.port = 0;
-  server = await listen(createApp({ config, database, temporal: noTemporal, logger: createLogger(config) }), config);
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  config.http.publicBaseUrl = baseUrl;
+  system = await startFeedbackServer({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL: 'C1', SLACK_API_BASE: slack.url });
+  ({ baseUrl, database } = system);
   auth = { authorization: `Bearer ${(await createApiKey(database.db, 'Back office')).key}` };
 });
 afterAll(async () => {
-  if (server) await closeServer(server);
-  await database?.drop();
+  await system?.stop();
   await slack?.stop();
 });
 
@@ -75,67 +43,7 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
 }
 
-let visits = 0;
-/** A visit that is over and paid, and the feedbackRequest message the activity stored for it. */
-async function closedVisit(name: string, email: string) {
-  visits += 1;
-  const config = loadConfig({}, tmpdir());
-  config.http.publicBaseUrl = baseUrl;
-  const service = await database.db
-    .selectFrom('services')
-    .select('id')
-    .where('slug', '=', 'consultation')
-    .executeTakeFirstOrThrow();
-  const now = Date.now();
-  const slot = (
-    await availableSlots(database.db, {
-      serviceId: service.id,
-      from: now + visits * 86400_000,
-      to: now + (visits + 7) * 86400_000,
-      now,
-    })
-  )[0]!;
-  const { appointmentId } = await book(
-    { db: database.db, temporal: noTemporal, config },
-    {
-      serviceId: service.id,
-      startsAt: slot.startsAt,
-      timeZone: 'America/Los_Angeles',
-      customer: { name, email, smsOptIn: false },
-      actor: { kind: 'customer', name },
-      channel: 'web',
-    },
-  );
-  await database.db
-    .updateTable('appointments')
-    .set({ status: 'done', stage: 'Paid Won' })
-    .where('id', '=', appointmentId)
-    .execute();
-  const messaging = notificationActivities({
-    db: database.db,
-    config,
-    providers: localProviders(),
-    payments: { simulated: true },
-  });
-  await messaging.sendAppointmentMessages({
-    appointmentId,
-    workflowId: `appointment:${appointmentId}`,
-    audience: 'customer',
-    event: 'feedbackRequest',
-    step: 'feedback',
-    revision: 1,
-    onlyIfCurrent: false,
-  });
-  const message = await database.db
-    .selectFrom('messages')
-    .select(['body', 'html'])
-    .where('appointment_id', '=', appointmentId)
-    .where('template', '=', 'feedbackRequest')
-    .executeTakeFirstOrThrow();
-  const link = /\/feedback\/([A-Za-z0-9_-]+)/.exec(message.body)?.[1];
-  if (!link) throw new Error(`no feedback link in ${message.body}`);
-  return { appointmentId, token: link, startsAt: slot.startsAt };
-}
+const closedVisit = (name: string, email: string) => closedVisitIn(database.db, system.config, { name, email });
 
 it('the message links a feedback token; GET shows the visit in the customer zone; old, unknown and manage links do not open it', async () => {
   const { appointmentId, token, startsAt } = await closedVisit('Dana Whitfield', 'dana.whitfield@example.com');
