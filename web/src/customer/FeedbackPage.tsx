@@ -174,7 +174,10 @@ export function FeedbackPage() {
                   name="rating"
                   value={n}
                   checked={rating === n}
-                  onChange={() => setRating(n)}
+                  onChange={() => {
+                    setRating(n);
+                    setError(null);
+                  }}
                 />
                 <label htmlFor={`rating-${n}`} className={n <= rating ? 'on' : undefined}>
                   <span aria-hidden="true">★</span>
