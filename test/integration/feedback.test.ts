@@ -232,3 +232,12 @@ it('a low rating alerts staff on Slack and opens a follow-up task, once; staff s
   );
   expect(extras.body.feedback).toMatchObject({ rating: 2, mayPublish: false });
 });
+
+it('documents the feedback endpoints in the OpenAPI document', async () => {
+  const doc = await call<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>(
+    'GET',
+    '/api/openapi.json',
+  );
+  expect(Object.keys(doc.body.paths['/api/feedback/{token}']!).sort()).toEqual(['get', 'post']);
+  expect(JSON.stringify(doc.body.paths['/api/feedback/{token}']!.post!.requestBody)).toContain('mayPublish');
+});
