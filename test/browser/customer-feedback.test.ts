@@ -8,6 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { DEMO_ADMIN } from '../../src/db/seed';
 import { closedVisit, type FeedbackServer, startFeedbackServer } from '../support/feedback';
 
 jest.setTimeout(120_000);
@@ -48,6 +49,7 @@ async function phonePage(): Promise<Page> {
   return page;
 }
 
+let answeredAppointmentId: string;
 const noSidewaysScroll = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
 
 it('a customer on a phone answers from the link in the feedback message, and the link then shows the answer', async () => {
@@ -55,6 +57,7 @@ it('a customer on a phone answers from the link in the feedback message, and the
     name: 'Harper Quinn',
     email: 'harper.quinn@example.com',
   });
+  answeredAppointmentId = visit.appointmentId;
   const page = await phonePage();
   const response = await page.goto(visit.path);
   expect(response!.headers()['referrer-policy']).toBe('no-referrer');
@@ -115,4 +118,29 @@ it('an old link with the bare appointment id says it has expired', async () => {
   await screenshot(page, 'feedback-03-expired-link-phone');
   expect(await accessibilityProblems(page)).toEqual([]);
   expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(390);
+});
+
+it('staff see the answer on the admin appointment card', async () => {
+  const context = await browser.newContext({
+    baseURL: system.baseUrl,
+    timezoneId: 'America/New_York',
+    locale: 'en-US',
+    viewport: { width: 1360, height: 900 },
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  await page.goto('/admin');
+  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  await page.goto(`/admin/appointments/${answeredAppointmentId}`);
+  const panel = page.getByTestId('feedback');
+  await panel.getByRole('heading', { name: 'Customer feedback' }).waitFor();
+  await panel.getByRole('img', { name: '4 out of 5 stars' }).waitFor();
+  await panel.getByText('Friendly and on time. Thank you!').waitFor();
+  expect(await panel.textContent()).toContain('may be quoted publicly');
+  await screenshot(page, 'feedback-04-admin-card');
+  expect(await accessibilityProblems(page)).toEqual([]);
 });

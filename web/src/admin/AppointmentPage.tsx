@@ -11,6 +11,7 @@ import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../f
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 import { useStaff } from './AdminApp';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
 
 interface AppointmentView {
   id: string;
@@ -77,6 +78,7 @@ interface Extras {
     visitsBooked: number;
     validUntil: string;
   } | null;
+  feedback?: StaffFeedback | null;
 }
 
 interface ServiceOption {
@@ -268,6 +270,7 @@ export function AppointmentPage() {
             )}
           </section>
         )}
+        {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
       </div>
 
       {active && (
