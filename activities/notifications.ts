@@ -12,6 +12,7 @@ import type { Config } from '../src/config';
 import type { Database, MessageAttachment, MessageChannel } from '../src/db/schema';
 import { isActiveStatus } from '../src/domain/stages';
 import { createManageToken } from '../src/manage/tokens';
+import { FEEDBACK_LINK_DAYS } from '../src/feedback/service';
 import { appointmentIcs } from '../src/messaging/ics';
 import { recordPermanentFailure } from '../src/messaging/delivery-status';
 import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
@@ -228,6 +229,11 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           const manageUrl = linkAlive
             ? `${base}/manage/${await createManageToken(trx, row.id, tokenExpiry)}`
             : bookingUrl;
+          // The feedback form gets its own token (purpose `feedback`), minted only for the message that links it.
+          const feedbackUrl =
+            input.event === 'feedbackRequest'
+              ? `${base}/feedback/${await createManageToken(trx, row.id, new Date(Date.now() + FEEDBACK_LINK_DAYS * 24 * 3_600_000), 'feedback')}`
+              : undefined;
 
           const context: MessageContext = appointmentMessageContext({
             row,
@@ -237,6 +243,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
             ...(suggestedSlots ? { suggestedSlots } : {}),
             ...(billing ? { billing } : {}),
+            ...(feedbackUrl ? { feedbackUrl } : {}),
             ...(input.publicNote ? { publicNote: input.publicNote } : {}),
           });
           for (const recipient of missing) {

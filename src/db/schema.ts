@@ -337,6 +337,8 @@ export interface ManageTokensTable {
   created_at: CreatedAt;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
+  /** What the token opens (migration 0008): the manage / billing link, or the feedback form. */
+  purpose: ColumnType<ManageTokenPurpose, ManageTokenPurpose | undefined, never>;
 }
 
 export interface InboundIntegrationsTable {
@@ -431,6 +433,7 @@ export interface Database {
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;
+  feedback: FeedbackTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -545,4 +548,17 @@ export interface LoginAttemptsTable {
   failures: Generated<number>;
   window_started_at: UpdatedAt;
   locked_until: Timestamp | null;
+}
+
+// Customer feedback (migration 0008).
+export type ManageTokenPurpose = 'manage' | 'feedback';
+
+export interface FeedbackTable {
+  appointment_id: string;
+  contact_id: string;
+  rating: number;
+  comment: ColumnType<string, string | undefined, never>;
+  may_publish: ColumnType<boolean, boolean | undefined, never>;
+  follow_up_task_id: string | null;
+  created_at: CreatedAt;
 }

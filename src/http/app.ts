@@ -30,6 +30,7 @@ import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
 import { staffSessionRouter } from './routes/staff-session';
 import { webRouter } from './web';
+import { feedbackRouter } from './routes/feedback';
 
 export interface AppDeps {
   config: Config;
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
+  app.use(feedbackRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -22,6 +22,7 @@ import {
 import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
 import { registerOutboundPaths } from './openapi-outbound';
+import { registerFeedbackPaths } from './openapi-feedback';
 import { extendValidityBody, membershipPlanBody, membershipPurchaseBody } from './schemas';
 import { reschedulePreviewBody } from './schemas';
 
@@ -305,6 +306,7 @@ export function openApiDocument(): object {
     });
   }
   registerOutboundPaths(registry, { secured, errors, ok, json });
+  registerFeedbackPaths(registry, { errors, json });
   // Memberships (issue 5)
   // Staff reschedule: preview of the message the customer would get (edited, then sent with the reschedule).
   registry.registerPath({

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { Appointment, Database } from '../db/schema';
+import type { Appointment, Database, ManageTokenPurpose } from '../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -13,11 +13,17 @@ export function hashToken(raw: string): string {
   return createHash('sha256').update(raw, 'utf8').digest('hex');
 }
 
-export async function createManageToken(db: Db, appointmentId: string, expiresAt: Date): Promise<string> {
+/** A new token for one appointment and one purpose (a feedback token opens only the feedback form). */
+export async function createManageToken(
+  db: Db,
+  appointmentId: string,
+  expiresAt: Date,
+  purpose: ManageTokenPurpose = 'manage',
+): Promise<string> {
   const raw = randomBytes(32).toString('base64url');
   await db
     .insertInto('manage_tokens')
-    .values({ appointment_id: appointmentId, token_hash: hashToken(raw), expires_at: expiresAt })
+    .values({ appointment_id: appointmentId, token_hash: hashToken(raw), expires_at: expiresAt, purpose })
     .execute();
   return raw;
 }
@@ -30,13 +36,14 @@ export type TokenLookup =
       appointment?: Appointment;
     };
 
-/** The token row and its appointment, or undefined for a malformed or unknown token. */
-async function findToken(db: Db, raw: string) {
+/** The token row and its appointment, or undefined for a malformed or unknown token (or one minted for another purpose). */
+export async function findToken(db: Db, raw: string, purpose: ManageTokenPurpose = 'manage') {
   if (!/^[A-Za-z0-9_-]{43}$/.test(raw)) return undefined;
   const token = await db
     .selectFrom('manage_tokens')
     .selectAll()
     .where('token_hash', '=', hashToken(raw))
+    .where('purpose', '=', purpose)
     .executeTakeFirst();
   if (!token) return undefined;
   const appointment = await db

@@ -67,6 +67,8 @@ export function appointmentMessageContext(input: {
   billing?: MessageBilling;
   /** A note staff gave with the change, shown with the public notes. */
   publicNote?: string;
+  /** The feedback form's own token link (only the feedback request carries one). */
+  feedbackUrl?: string;
 }): MessageContext {
   const { row, business, base, manageUrl } = input;
   return {
@@ -110,7 +112,7 @@ export function appointmentMessageContext(input: {
       invoiceUrl: `${manageUrl}/invoice`,
       updateCardUrl: `${manageUrl}/card`,
       payUrl: `${manageUrl}/pay`,
-      feedbackUrl: `${base}/feedback/${row.id}`,
+      ...(input.feedbackUrl ? { feedbackUrl: input.feedbackUrl } : {}),
       taskUrl: `${base}/admin/appointments/${row.id}`,
     },
   };

@@ -21,6 +21,7 @@ export const APPOINTMENT_EVENT_TYPES = [
   'appointment.no_show',
   'appointment.stage_changed',
   'appointment.completed',
+  'appointment.feedback_received',
 ] as const;
 export const PAYMENT_EVENT_TYPES = ['payment.succeeded', 'payment.failed'] as const;
 /** What a membership emits (src/memberships/events.ts); any `membership.<name>` is accepted as a filter. */

@@ -9,6 +9,7 @@ import * as m0003 from './0003_messaging';
 import * as m0004 from './0004_integration_inbound';
 import * as m0005 from './0005_staff_accounts';
 import * as m0006 from './0006_outbound_webhooks';
+import * as m0008 from './0008_feedback';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_integration_inbound': m0004,
   '0005_staff_accounts': m0005,
   '0006_outbound_webhooks': m0006,
+  '0008_feedback': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

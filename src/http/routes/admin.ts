@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { requireApiKey, requireOfficeRole, sessionStaff } from '../auth';
 import { normalizeCertificate } from '../../memberships/certificate';
 import { membershipCard } from '../../memberships/service';
+import { feedbackForStaff } from '../../feedback/service';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
@@ -152,7 +153,7 @@ export function adminRouter(deps: AppDeps): Router {
     if (me?.role === 'technician' && appointment.staff_id !== me.staffId) {
       throw new HttpError(403, 'forbidden', 'Technicians can see their own appointments only.');
     }
-    const [tasks, invoices, payments, membership] = await Promise.all([
+    const [tasks, invoices, payments, membership, feedback] = await Promise.all([
       db
         .selectFrom('tasks')
         .select(['id', 'kind', 'title', 'status', 'due_at as dueAt', 'assignee_staff_id as assigneeStaffId'])
@@ -182,6 +183,7 @@ export function adminRouter(deps: AppDeps): Router {
         .orderBy('p.created_at')
         .execute(),
       appointment.membership_id ? membershipCard(db, deps.config, appointment.membership_id, 'staff') : undefined,
+      feedbackForStaff(db, id),
     ]);
     res.json({
       billableMinutes: appointment.billable_minutes,
@@ -202,6 +204,8 @@ export function adminRouter(deps: AppDeps): Router {
             validUntil: membership.validUntil,
           }
         : null,
+      // The customer's feedback after the visit (null until they answer).
+      feedback,
     });
   });
 

@@ -26,6 +26,7 @@ import { SMS_MAX_SEPTETS } from '../../messaging/sms';
 import { canReschedule } from '../../domain/stages';
 import { parseInput } from '../validate';
 import { appointmentView } from '../views';
+import { feedbackForStaff } from '../../feedback/service';
 import { httpErrorForUpdate } from '../workflow-errors';
 import { bookForResponse, requireOfferedSlot, requireVisitMoveAllowed } from './booking-helpers';
 
@@ -114,7 +115,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
   router.get('/api/appointments/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const row = await load(id);
-    const [view, timeline, messages] = await Promise.all([
+    const [view, timeline, messages, feedback] = await Promise.all([
       appointmentView(db, deps.config, id),
       db
         .selectFrom('timeline_events')
@@ -128,6 +129,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
         .where('appointment_id', '=', id)
         .orderBy('created_at')
         .execute(),
+      feedbackForStaff(db, id),
     ]);
     let workflow: AppointmentState | null = null;
     try {
@@ -135,7 +137,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
     } catch {
       workflow = null; // not started yet (the reconciler will) or the cluster is unreachable
     }
-    res.json({ appointment: view, timeline, messages, workflow });
+    res.json({ appointment: view, timeline, messages, workflow, feedback });
   });
 
   router.get('/api/appointments/:id/messages', async (req, res) => {

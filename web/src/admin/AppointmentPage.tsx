@@ -10,6 +10,7 @@ import { Dialog } from '../Dialog';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { useStaff } from './AdminApp';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
 import { RescheduleForm } from './RescheduleForm';
 
 interface AppointmentView {
@@ -77,6 +78,7 @@ interface Extras {
     visitsBooked: number;
     validUntil: string;
   } | null;
+  feedback?: StaffFeedback | null;
 }
 
 const CHANNELS = [
@@ -263,6 +265,7 @@ export function AppointmentPage() {
             )}
           </section>
         )}
+        {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
       </div>
 
       {active && (
