@@ -28,6 +28,7 @@ import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
+import { adminServicesRouter } from './routes/admin-services';
 import { staffSessionRouter } from './routes/staff-session';
 import { webRouter } from './web';
 
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
+  app.use(adminServicesRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));
