@@ -10,8 +10,9 @@
  * slots follow at once. A booked appointment keeps its own times, blocked interval, price and currency
  * (copied to its row at booking). Its lifecycle and billing policy are NOT copied: the appointment
  * workflow reloads the service's policy with every snapshot an activity returns (each mark's stage
- * change, reschedule, status change), so a running workflow follows a changed policy from its next
- * step on; marks already passed are not re-run. See docs/architecture.md (Admin app → Services).
+ * change, reschedule, status change), so a running workflow follows a changed policy after its next
+ * activity — the mark it is sleeping towards fires at the old time, the later ones follow the new
+ * policy; marks already fired are not re-run. See docs/architecture.md (Services and their policies).
  */
 import { Router } from 'express';
 import type { Kysely, Transaction } from 'kysely';
