@@ -205,6 +205,8 @@ it('creates a bookable service, edits it for new bookings, archives it once book
   );
   expect(booked.status).toBe(201);
   const appointmentId = booked.body.appointment.id;
+  // The service's policy is the booking's: 3+ days out is well before a 24 h "tomorrow" mark.
+  expect(booked.body.appointment).toMatchObject({ stage: 'Appointment Scheduled' });
   expect(lengthMinutes({ ...booked.body.appointment, staffId: avery.id })).toBe(30);
 
   // Edit: 90 minutes and a longer reminder lead. New slots follow; the booked appointment keeps its times and price.
@@ -285,18 +287,44 @@ it('creates a bookable service, edits it for new bookings, archives it once book
   expect(deleted.body).toMatchObject({ outcome: 'deleted' });
   expect(await db.selectFrom('services').select('id').where('slug', '=', 'spare').executeTakeFirst()).toBeUndefined();
 
+  // A policy that makes "tomorrow" 10 days before the start: a new booking starts in that stage at once.
+  await api(
+    system,
+    'PATCH',
+    `/api/admin/services/${service.id}`,
+    { lifecyclePolicy: { tomorrowHoursBefore: 240 } },
+    bearer,
+  );
+  const later = await slotsOf(service.id);
+  const soon = await api<{ appointment: { stage: string } }>(system, 'POST', '/api/bookings', {
+    serviceId: service.id,
+    startsAt: later.slots[0]!.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Early Bird', email: 'early.bird@example.com' },
+  });
+  expect(soon.status).toBe(201);
+  expect(soon.body.appointment.stage).toBe('Appointment Tomorrow');
+
   // The audit: who, when, what changed, newest first.
   const detail = await api<{
     appointments: number;
     history: Array<{ kind: string; actor: string; channel: string; occurredAt: string; data: { changes: object } }>;
   }>(system, 'GET', `/api/admin/services/${service.id}`, undefined, admin);
-  expect(detail.body.appointments).toBe(1);
+  expect(detail.body.appointments).toBe(2);
   expect(detail.body.history.map((h) => [h.kind, h.actor])).toEqual([
+    ['service:updated', 'Back office'],
     ['service:updated', 'Back office'],
     ['service:archived', 'Avery Chen'],
     ['service:updated', 'Avery Chen'],
     ['service:created', 'Avery Chen'],
   ]);
-  expect(detail.body.history[2]!.data.changes).toEqual(edited.body.changes);
+  expect(detail.body.history[3]!.data.changes).toEqual(edited.body.changes);
   expect(detail.body.history.every((h) => h.channel === 'admin' && !Number.isNaN(Date.parse(h.occurredAt)))).toBe(true);
+});
+
+it('documents the service endpoints in the OpenAPI document', async () => {
+  const openapi = await api<{ paths: Record<string, Record<string, unknown>> }>(system, 'GET', '/api/openapi.json');
+  expect(Object.keys(openapi.body.paths['/api/admin/services']!).sort()).toEqual(['get', 'post']);
+  expect(Object.keys(openapi.body.paths['/api/admin/services/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
+  expect(JSON.stringify(openapi.body.paths['/api/admin/services/{id}']!.patch)).toContain('tomorrowHoursBefore');
 });
