@@ -28,6 +28,7 @@ import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
+import { adminServicesRouter } from './routes/admin-services';
 import { staffSessionRouter } from './routes/staff-session';
 import { webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
   app.use(feedbackRouter(deps));
+  app.use(adminServicesRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { calendarQuery, contactsQuery, membershipsQuery } from './routes/admin';
 import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
+import { serviceCreateBody, serviceUpdateBody } from './routes/admin-services';
 
 const error = z.object({
   error: z.object({
@@ -167,5 +168,62 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
     security: secured,
     request: { params: id },
     responses: { 204: { description: 'Removed' }, ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/admin/services',
+    summary: 'Services with every setting, their staff, stored and effective lifecycle policy, and the policy defaults',
+    security: secured,
+    responses: { ...ok('Services'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/admin/services/{id}',
+    summary: 'One service, how many appointments refer to it, and its change history (who, when, what)',
+    security: secured,
+    request: { params: id },
+    responses: { ...ok('Service'), ...errors, 404: { description: 'No such service', ...json(error) } },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/admin/services',
+    summary:
+      'Create a service (admin). lifecyclePolicy keys left out follow the defaults; unknown keys are refused (400 naming lifecyclePolicy.<key>)',
+    security: secured,
+    request: { body: json(serviceCreateBody) },
+    responses: {
+      201: { description: 'Service', ...json(z.object({}).passthrough()) },
+      ...errors,
+      409: { description: 'slug already used', ...json(error) },
+      422: { description: 'Unknown staff member (staffIds.<i>)', ...json(error) },
+    },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/admin/services/{id}',
+    summary:
+      'Change a service (admin): only the fields sent; lifecyclePolicy and staffIds replace the stored ones. Applies to new bookings; audited on the timeline',
+    security: secured,
+    request: { params: id, body: json(serviceUpdateBody) },
+    responses: {
+      ...ok('Service and the changes made (field → from, to)'),
+      ...errors,
+      404: { description: 'No such service', ...json(error) },
+      409: { description: 'slug already used', ...json(error) },
+      422: { description: 'Unknown staff member (staffIds.<i>)', ...json(error) },
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/admin/services/{id}',
+    summary:
+      'Remove a service (admin): archived (inactive, no longer offered) when appointments or membership plans refer to it, else deleted',
+    security: secured,
+    request: { params: id },
+    responses: {
+      ...ok('{ outcome: archived | deleted, service }'),
+      ...errors,
+      404: { description: 'No such service', ...json(error) },
+    },
   });
 }

@@ -9,6 +9,7 @@ import { MembershipPage, MembershipsPage } from './MembershipsPages';
 import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage } from './OtherPages';
 import { IntegrationsPage } from './SettingsIntegrations';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
+import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { TasksPage } from './TasksPage';
 
 export interface Staff {
@@ -79,6 +80,8 @@ export function AdminApp() {
             <Route path="settings/templates" element={<TemplatesPage />} />
             <Route path="settings/templates/:event/:channel" element={<TemplateEditorPage />} />
             <Route path="settings/integrations" element={<IntegrationsPage />} />
+            <Route path="settings/services" element={<ServicesPage />} />
+            <Route path="settings/services/:id" element={<ServiceEditorPage />} />
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>
         </main>

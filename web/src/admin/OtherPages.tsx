@@ -378,9 +378,8 @@ export function SettingsPage() {
       <h1>Settings</h1>
       <SettingsNav />
       <p className="hint">
-        Working hours and time off change the free slots at once (booked appointments stay). Services, lifecycle and
-        billing policies are shown here but changed through the database seed for now; admins edit message templates and
-        see integrations in their own sections.
+        Working hours and time off change the free slots at once (booked appointments stay). Admins edit services with
+        their lifecycle and billing policies, message templates and integrations in their own sections.
       </p>
       <Problem error={error} />
       {data?.business && (

@@ -11,6 +11,7 @@ export function SettingsNav() {
       </NavLink>
       {me.role === 'admin' && (
         <>
+          <NavLink to="/admin/settings/services">Services and policies</NavLink>
           <NavLink to="/admin/settings/templates">Message templates</NavLink>
           <NavLink to="/admin/settings/integrations">Integrations</NavLink>
         </>

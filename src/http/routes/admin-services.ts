@@ -1,0 +1,424 @@
+/**
+ * Services and their policies, edited from the admin app (issue 6): list, create, update, archive.
+ * Admin only (a session needs the admin role; API keys are issued by admins and pass). Every field is
+ * validated here — the lifecycle policy by the domain's own strict zod schema, so a misspelt key or a
+ * bad value is refused naming `lifecyclePolicy.<key>` — and every change is one timeline entry
+ * (`service:created` / `service:updated` / `service:archived` / `service:deleted`) with the actor and
+ * the fields changed (from → to), written in the transaction that makes the change.
+ *
+ * What changes affect: availability and booking read the service row, so new bookings and the free
+ * slots follow at once. A booked appointment keeps its own times, blocked interval, price and currency
+ * (copied to its row at booking). Its lifecycle and billing policy are NOT copied: the appointment
+ * workflow reloads the service's policy with every snapshot an activity returns (each mark's stage
+ * change, reschedule, status change), so a running workflow follows a changed policy after its next
+ * activity — the mark it is sleeping towards fires at the old time, the later ones follow the new
+ * policy; marks already fired are not re-run. See docs/architecture.md (Services and their policies).
+ */
+import { Router } from 'express';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { appendTimeline } from '../../appointments/repository';
+import type { Database } from '../../db/schema';
+import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema, resolveLifecyclePolicy } from '../../domain/lifecycle-policy';
+import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
+import { HttpError, type FieldProblem } from '../errors';
+import type { AppDeps } from '../app';
+import { uuid } from '../schemas';
+
+const whole = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int(`expected a whole number of ${what}`)
+    .min(min, `must be at least ${min} ${what}`)
+    .max(max, `must be at most ${max} ${what}`);
+const money = z
+  .number({ error: 'expected an amount in minor units (cents)' })
+  .int('expected a whole amount in minor units (cents)')
+  .min(0, 'must be 0 or more')
+  .max(100_000_000_00, 'at most 100,000,000.00');
+
+/** Every editable field of a service; on create most take the database defaults when left out. */
+const serviceFields = {
+  name: z.string({ error: 'expected a name' }).trim().min(1, 'required').max(200, 'at most 200 characters'),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. deep-tissue-massage')
+    .max(100, 'at most 100 characters'),
+  description: z.string().trim().max(2000, 'at most 2000 characters'),
+  durationMinutes: whole('minutes', 5, 1440),
+  bufferBeforeMinutes: whole('minutes', 0, 480),
+  bufferAfterMinutes: whole('minutes', 0, 480),
+  slotIntervalMinutes: whole('minutes', 5, 240),
+  minNoticeMinutes: whole('minutes', 0, 525_600),
+  bookingHorizonDays: whole('days', 1, 730),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD'),
+  pricing: z.enum(['fixed', 'hourly'], { error: 'expected fixed or hourly' }),
+  priceMinor: money,
+  hourlyRateMinor: money,
+  billingIncrementMinutes: whole('minutes', 1, 240),
+  billingPolicy: z.enum(['manual', 'auto'], { error: 'expected manual or auto' }),
+  taxRateBps: whole('basis points', 0, 10_000).nullable(),
+  lifecyclePolicy: lifecyclePolicySchema,
+  active: z.boolean({ error: 'expected true or false' }),
+  staffIds: z.array(uuid, { error: 'expected a list of staff ids' }).max(200),
+};
+
+export const serviceCreateBody = z.strictObject({
+  ...serviceFields,
+  slug: serviceFields.slug.optional(),
+  description: serviceFields.description.optional(),
+  bufferBeforeMinutes: serviceFields.bufferBeforeMinutes.optional(),
+  bufferAfterMinutes: serviceFields.bufferAfterMinutes.optional(),
+  slotIntervalMinutes: serviceFields.slotIntervalMinutes.optional(),
+  minNoticeMinutes: serviceFields.minNoticeMinutes.optional(),
+  bookingHorizonDays: serviceFields.bookingHorizonDays.optional(),
+  currency: serviceFields.currency.optional(),
+  priceMinor: serviceFields.priceMinor.optional(),
+  hourlyRateMinor: serviceFields.hourlyRateMinor.optional(),
+  billingIncrementMinutes: serviceFields.billingIncrementMinutes.optional(),
+  billingPolicy: serviceFields.billingPolicy.optional(),
+  taxRateBps: serviceFields.taxRateBps.optional(),
+  lifecyclePolicy: serviceFields.lifecyclePolicy.optional(),
+  active: serviceFields.active.optional(),
+  staffIds: serviceFields.staffIds.default([]),
+});
+
+export const serviceUpdateBody = z
+  .strictObject(serviceFields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
+
+const idParams = z.object({ id: uuid });
+
+/**
+ * Zod issues → fields. A strict object's unknown keys are one issue at the object's path; each key is
+ * named on its own (`lifecyclePolicy.reminderHours`) so the form can show it next to that key.
+ */
+function problems(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'not a known setting' }));
+    }
+    return [{ field: path.join('.') || '(body)', message: issue.message }];
+  });
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'params'): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const fields = problems(result.error);
+  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  throw new HttpError(400, 'validation_failed', `Invalid ${where}: ${summary}`, {}, fields);
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The service as the admin app edits it: every field, the staff who perform it, the effective policy. */
+export async function serviceView(db: Db, id: string) {
+  const row = await db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const staff = await db
+    .selectFrom('staff_services')
+    .select('staff_id')
+    .where('service_id', '=', id)
+    .orderBy('staff_id')
+    .execute();
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    durationMinutes: row.duration_minutes,
+    bufferBeforeMinutes: row.buffer_before_minutes,
+    bufferAfterMinutes: row.buffer_after_minutes,
+    slotIntervalMinutes: row.slot_interval_minutes,
+    minNoticeMinutes: row.min_notice_minutes,
+    bookingHorizonDays: row.booking_horizon_days,
+    currency: row.currency.trim(),
+    pricing: row.pricing,
+    priceMinor: Number(row.price_minor),
+    hourlyRateMinor: Number(row.hourly_rate_minor),
+    billingIncrementMinutes: row.billing_increment_minutes,
+    billingPolicy: row.billing_policy,
+    taxRateBps: row.tax_rate_bps,
+    /** What is stored: only the keys that differ from the defaults were set. */
+    lifecyclePolicy: row.lifecycle_policy,
+    /** The policy in force: stored keys over the defaults. */
+    effectiveLifecyclePolicy: resolveLifecyclePolicy(row.lifecycle_policy),
+    active: row.active,
+    staffIds: staff.map((s) => s.staff_id),
+    updatedAt: row.updated_at,
+  };
+}
+export type ServiceView = NonNullable<Awaited<ReturnType<typeof serviceView>>>;
+
+function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80)
+    .replace(/-+$/, '');
+  return slug || 'service';
+}
+
+/** Field name → column, for the fields that are plain columns. */
+const COLUMNS = {
+  name: 'name',
+  slug: 'slug',
+  description: 'description',
+  durationMinutes: 'duration_minutes',
+  bufferBeforeMinutes: 'buffer_before_minutes',
+  bufferAfterMinutes: 'buffer_after_minutes',
+  slotIntervalMinutes: 'slot_interval_minutes',
+  minNoticeMinutes: 'min_notice_minutes',
+  bookingHorizonDays: 'booking_horizon_days',
+  currency: 'currency',
+  pricing: 'pricing',
+  priceMinor: 'price_minor',
+  hourlyRateMinor: 'hourly_rate_minor',
+  billingIncrementMinutes: 'billing_increment_minutes',
+  billingPolicy: 'billing_policy',
+  taxRateBps: 'tax_rate_bps',
+  active: 'active',
+} as const;
+
+type ServiceInput = Partial<z.output<typeof serviceUpdateBody>>;
+
+function columnsOf(input: ServiceInput): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const value = input[field as keyof ServiceInput];
+    if (value !== undefined) values[column] = value;
+  }
+  if (input.lifecyclePolicy !== undefined) {
+    // Only the keys given are stored; the rest keep following the defaults.
+    const given = Object.fromEntries(Object.entries(input.lifecyclePolicy).filter(([, v]) => v !== undefined));
+    values.lifecycle_policy = JSON.stringify(given);
+  }
+  return values;
+}
+
+/** Fields whose value differs between two views, as { field: { from, to } }. */
+function changesBetween(
+  before: ServiceView | undefined,
+  after: ServiceView,
+): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const skip = new Set(['id', 'updatedAt', 'effectiveLifecyclePolicy']);
+  for (const [field, to] of Object.entries(after)) {
+    if (skip.has(field)) continue;
+    const from = before ? (before as Record<string, unknown>)[field] : undefined;
+    if (JSON.stringify(from) !== JSON.stringify(to)) changes[field] = { from: from ?? null, to };
+  }
+  return changes;
+}
+
+async function checkStaff(trx: Db, staffIds: string[]): Promise<void> {
+  if (!staffIds.length) return;
+  const found = await trx.selectFrom('staff').select('id').where('id', 'in', staffIds).execute();
+  const known = new Set(found.map((s) => s.id));
+  const unknown = staffIds.map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id));
+  if (unknown.length) {
+    throw new HttpError(
+      422,
+      'unknown_reference',
+      `Unknown staff member(s): ${unknown.map((u) => u.id).join(', ')}.`,
+      {},
+      unknown.map(({ i }) => ({ field: `staffIds.${i}`, message: 'unknown staff member' })),
+    );
+  }
+}
+
+async function setStaff(trx: Db, serviceId: string, staffIds: string[]): Promise<void> {
+  await trx.deleteFrom('staff_services').where('service_id', '=', serviceId).execute();
+  const unique = [...new Set(staffIds)];
+  if (unique.length) {
+    await trx
+      .insertInto('staff_services')
+      .values(unique.map((staff_id) => ({ staff_id, service_id: serviceId })))
+      .execute();
+  }
+}
+
+function isUniqueSlug(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === '23505' && /slug/.test(e.message ?? '');
+}
+
+const slugTaken = (slug: string) =>
+  new HttpError(409, 'slug_taken', `Another service already uses the address name "${slug}".`, {}, [
+    { field: 'slug', message: 'already used by another service' },
+  ]);
+
+function summaryOf(name: string, changes: Record<string, unknown>): string {
+  const fields = Object.keys(changes);
+  return `Service ${name} changed: ${fields.join(', ') || 'nothing'}`;
+}
+
+export function adminServicesRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { db } = deps.database;
+  router.use('/api/admin/services', requireApiKey(db), requireOfficeRole);
+
+  router.get('/api/admin/services', async (_req, res) => {
+    const rows = await db.selectFrom('services').select('id').orderBy('active', 'desc').orderBy('name').execute();
+    const services = await Promise.all(rows.map((r) => serviceView(db, r.id)));
+    res.json({ services, lifecyclePolicyDefaults: DEFAULT_LIFECYCLE_POLICY });
+  });
+
+  router.get('/api/admin/services/:id', async (req, res) => {
+    const { id } = parse(idParams, req.params, 'params');
+    const service = await serviceView(db, id);
+    if (!service) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
+    const [history, appointments] = await Promise.all([
+      db
+        .selectFrom('timeline_events')
+        .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
+        .where('kind', 'like', 'service:%')
+        .where((eb) => eb(eb.ref('data', '->>').key('serviceId' as never), '=', id))
+        .orderBy('id', 'desc')
+        .limit(100)
+        .execute(),
+      db
+        .selectFrom('appointments')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('service_id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ]);
+    res.json({
+      service,
+      lifecyclePolicyDefaults: DEFAULT_LIFECYCLE_POLICY,
+      appointments: Number(appointments.n),
+      history,
+    });
+  });
+
+  router.post('/api/admin/services', requireAdminRole, async (req, res) => {
+    const body = parse(serviceCreateBody, req.body, 'body');
+    const actor = callerActor(res);
+    const slug = body.slug ?? slugify(body.name);
+    try {
+      const service = await db.transaction().execute(async (trx) => {
+        await checkStaff(trx, body.staffIds);
+        const business = await trx.selectFrom('business').select('currency').executeTakeFirst();
+        const values = columnsOf({ ...body, slug, currency: body.currency ?? business?.currency.trim() ?? 'USD' });
+        const row = await trx
+          .insertInto('services')
+          .values(values as never)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await setStaff(trx, row.id, body.staffIds);
+        const view = (await serviceView(trx, row.id))!;
+        await appendTimeline(trx, {
+          kind: 'service:created',
+          actor: actor.name,
+          channel: 'admin',
+          summary: `Service ${view.name} created`,
+          data: { serviceId: row.id, actor, changes: changesBetween(undefined, view) },
+        });
+        return view;
+      });
+      res.status(201).json({ service });
+    } catch (error) {
+      if (isUniqueSlug(error)) throw slugTaken(slug);
+      throw error;
+    }
+  });
+
+  router.patch('/api/admin/services/:id', requireAdminRole, async (req, res) => {
+    const { id } = parse(idParams, req.params, 'params');
+    const body = parse(serviceUpdateBody, req.body, 'body');
+    const actor = callerActor(res);
+    try {
+      const result = await db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('services')
+          .select('id')
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!locked) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
+        const before = (await serviceView(trx, id))!;
+        const values = columnsOf(body);
+        if (Object.keys(values).length) {
+          await trx
+            .updateTable('services')
+            .set({ ...values, updated_at: new Date() } as never)
+            .where('id', '=', id)
+            .execute();
+        }
+        if (body.staffIds !== undefined) {
+          await checkStaff(trx, body.staffIds);
+          await setStaff(trx, id, body.staffIds);
+        }
+        const after = (await serviceView(trx, id))!;
+        const changes = changesBetween(before, after);
+        if (Object.keys(changes).length) {
+          const archived = changes.active && after.active === false;
+          await appendTimeline(trx, {
+            kind: archived ? 'service:archived' : 'service:updated',
+            actor: actor.name,
+            channel: 'admin',
+            summary: summaryOf(after.name, changes),
+            data: { serviceId: id, actor, changes },
+          });
+        }
+        return { service: after, changes };
+      });
+      res.json(result);
+    } catch (error) {
+      if (isUniqueSlug(error)) throw slugTaken(body.slug ?? '');
+      throw error;
+    }
+  });
+
+  /**
+   * Removes a service: deleted when nothing refers to it, otherwise archived (inactive: no longer
+   * offered or bookable; its appointments and membership plans keep it). Archiving twice is harmless.
+   */
+  router.delete('/api/admin/services/:id', requireAdminRole, async (req, res) => {
+    const { id } = parse(idParams, req.params, 'params');
+    const actor = callerActor(res);
+    const result = await db.transaction().execute(async (trx) => {
+      const before = await serviceView(trx, id);
+      if (!before) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
+      const [appointment, plan] = await Promise.all([
+        trx.selectFrom('appointments').select('id').where('service_id', '=', id).limit(1).executeTakeFirst(),
+        trx
+          .selectFrom('membership_plan_services')
+          .select('plan_id')
+          .where('service_id', '=', id)
+          .limit(1)
+          .executeTakeFirst(),
+      ]);
+      if (appointment || plan) {
+        await trx.updateTable('services').set({ active: false, updated_at: new Date() }).where('id', '=', id).execute();
+        if (before.active) {
+          await appendTimeline(trx, {
+            kind: 'service:archived',
+            actor: actor.name,
+            channel: 'admin',
+            summary: `Service ${before.name} archived (${appointment ? 'appointments' : 'membership plans'} refer to it)`,
+            data: { serviceId: id, actor, changes: { active: { from: true, to: false } } },
+          });
+        }
+        return { outcome: 'archived' as const, service: (await serviceView(trx, id))! };
+      }
+      await trx.deleteFrom('services').where('id', '=', id).execute();
+      await appendTimeline(trx, {
+        kind: 'service:deleted',
+        actor: actor.name,
+        channel: 'admin',
+        summary: `Service ${before.name} deleted`,
+        data: { serviceId: id, actor, service: before },
+      });
+      return { outcome: 'deleted' as const, service: null };
+    });
+    res.json(result);
+  });
+
+  return router;
+}

@@ -1,0 +1,115 @@
+/**
+ * Settings → Services in headless Chromium against the whole system (issue 6): an admin opens a
+ * service, changes its duration and first-reminder policy, is refused for a bad value (the refusal in
+ * words next to the field, the keyboard taken there), corrects it and saves; the booking page's slots
+ * follow the new duration and the change is in the service's history. Each screen passes axe-core and
+ * is saved as a screenshot.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_ADMIN } from '../../src/db/seed';
+import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { api, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+let system: System;
+let browser: Browser;
+let page: Page;
+const pageProblems: string[] = [];
+afterEach(() => {
+  expect(pageProblems.splice(0)).toEqual([]);
+});
+
+beforeAll(async () => {
+  [system, browser] = await Promise.all([startSystem(), launchChromium()]);
+  const context = await browser.newContext({
+    baseURL: system.baseUrl,
+    timezoneId: 'America/New_York',
+    locale: 'en-US',
+    viewport: { width: 1360, height: 900 },
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageProblems.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto('/admin');
+  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
+  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+async function checked(name: string) {
+  await screenshot(page, name);
+  expect(await accessibilityProblems(page)).toEqual([]);
+}
+
+it("an admin edits a service's duration and reminder policy, is refused for a bad value, and saves", async () => {
+  const db = system.database.db;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Services and policies' }).click();
+  await page.getByRole('heading', { name: 'Services and policies' }).waitFor();
+  await page.getByRole('table', { name: 'Services' }).getByText('Consultation').waitFor();
+  await checked('admin-services-list');
+
+  await page.getByRole('link', { name: 'Consultation' }).click();
+  await page.getByRole('heading', { name: 'Edit Consultation' }).waitFor();
+  const duration = page.getByLabel('Duration (minutes)');
+  const reminder = page.getByLabel('First reminder — Appointment Tomorrow (hours before the start)');
+  // The defaults are shown with the policy fields.
+  await page.getByText('default 48', { exact: true }).waitFor();
+  await checked('admin-service-edit');
+
+  // A bad value: a first reminder before the second one (the policy's own rule, in the API).
+  await duration.fill('45');
+  await reminder.fill('6');
+  await reminder.press('Enter'); // submit from the keyboard
+  const problem = page.locator('#svc-policy-tomorrowHoursBefore-problem');
+  await problem.waitFor();
+  expect(await problem.textContent()).toContain('must be greater than todayHoursBefore');
+  expect(await reminder.getAttribute('aria-invalid')).toBe('true');
+  expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('svc-policy-tomorrowHoursBefore');
+  await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+  const unchanged = await db
+    .selectFrom('services')
+    .select(['duration_minutes', 'lifecycle_policy'])
+    .where('slug', '=', 'consultation')
+    .executeTakeFirstOrThrow();
+  expect(unchanged.duration_minutes).not.toBe(45);
+  await checked('admin-service-refused');
+
+  // Corrected and saved.
+  await reminder.fill('24');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  expect(await problem.count()).toBe(0);
+  const saved = await db
+    .selectFrom('services')
+    .select(['id', 'duration_minutes', 'lifecycle_policy'])
+    .where('slug', '=', 'consultation')
+    .executeTakeFirstOrThrow();
+  expect(saved.duration_minutes).toBe(45);
+  expect(saved.lifecycle_policy).toEqual({ tomorrowHoursBefore: 24 });
+  await page.getByText(/Avery Chen: Service Consultation changed: durationMinutes, lifecyclePolicy/).waitFor();
+  await checked('admin-service-saved');
+
+  // The booking page's slots follow the new duration.
+  const from = new Date(Date.now() + 3 * 86400_000).toISOString().slice(0, 10);
+  const to = new Date(Date.now() + 9 * 86400_000).toISOString().slice(0, 10);
+  const slots = await api<{ days: Array<{ slots: Array<{ startsAt: string; endsAt: string }> }> }>(
+    system,
+    'GET',
+    `/api/services/${saved.id}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
+  );
+  const all = slots.body.days.flatMap((d) => d.slots);
+  expect(all.length).toBeGreaterThan(0);
+  expect(new Set(all.map((s) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000))).toEqual(new Set([45]));
+});

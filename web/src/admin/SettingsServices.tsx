@@ -1,0 +1,540 @@
+/**
+ * Settings → Services (admins): the list, and one form to create or edit a service with its billing and
+ * lifecycle policy. The app holds no rules: it sends what was typed and shows the API's refusals next
+ * to the field the API names (`durationMinutes`, `lifecyclePolicy.tomorrowHoursBefore`, …). Policy
+ * fields left empty follow the defaults, which are shown beside each field.
+ */
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError, api, errorText, type FieldProblem } from '../api';
+import { formatDateTime, formatMoney } from '../format';
+import { SettingsNav } from './SettingsNav';
+
+type Policy = {
+  tomorrowHoursBefore: number;
+  todayHoursBefore: number;
+  closeOutHoursAfterEnd: number;
+  rebookWindowHours: number;
+  rebookSuggestions: number;
+  manageLinkGraceHours: number;
+  feedbackDelayHours: number;
+  paymentRetryDays: number[];
+};
+
+interface Service {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  durationMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  slotIntervalMinutes: number;
+  minNoticeMinutes: number;
+  bookingHorizonDays: number;
+  currency: string;
+  pricing: 'fixed' | 'hourly';
+  priceMinor: number;
+  hourlyRateMinor: number;
+  billingIncrementMinutes: number;
+  billingPolicy: 'manual' | 'auto';
+  taxRateBps: number | null;
+  lifecyclePolicy: Partial<Policy>;
+  effectiveLifecyclePolicy: Policy;
+  active: boolean;
+  staffIds: string[];
+}
+
+interface HistoryEntry {
+  occurredAt: string;
+  kind: string;
+  actor: string;
+  summary: string;
+}
+
+/** The numeric fields of the form: API field, label, unit, and the value a new service starts with. */
+const NUMBER_FIELDS = [
+  ['durationMinutes', 'Duration', 'minutes', '60'],
+  ['bufferBeforeMinutes', 'Buffer before', 'minutes', '0'],
+  ['bufferAfterMinutes', 'Buffer after', 'minutes', '0'],
+  ['slotIntervalMinutes', 'Slot interval (a start every …)', 'minutes', '15'],
+  ['minNoticeMinutes', 'Minimum notice', 'minutes', '120'],
+  ['bookingHorizonDays', 'Booking horizon', 'days ahead', '60'],
+  ['billingIncrementMinutes', 'Billing increment (hourly)', 'minutes', '15'],
+] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number][0];
+
+const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
+  ['tomorrowHoursBefore', 'First reminder — Appointment Tomorrow', 'hours before the start'],
+  ['todayHoursBefore', 'Second reminder — Appointment Today, staff brief', 'hours before the start'],
+  ['closeOutHoursAfterEnd', 'Close-out', 'hours after the end'],
+  ['rebookWindowHours', 'Rebooking follow-up after a cancel', 'hours later'],
+  ['rebookSuggestions', 'Rebooking suggestions', 'slots'],
+  ['manageLinkGraceHours', 'Manage link keeps working', 'hours after the start'],
+  ['feedbackDelayHours', 'Feedback request', 'hours after payment'],
+  ['paymentRetryDays', 'Payment retries after a decline', 'days, comma-separated'],
+];
+
+type Form = Record<NumberField, string> & {
+  name: string;
+  description: string;
+  currency: string;
+  pricing: 'fixed' | 'hourly';
+  price: string;
+  hourlyRate: string;
+  billingPolicy: 'manual' | 'auto';
+  taxPercent: string;
+  active: boolean;
+  staffIds: string[];
+  policy: Record<keyof Policy, string>;
+};
+
+const minorToText = (minor: number) => (minor / 100).toFixed(2);
+
+function formOf(s: Service | null, currency: string): Form {
+  const policy = Object.fromEntries(
+    POLICY_FIELDS.map(([key]) => {
+      const stored = s?.lifecyclePolicy[key];
+      return [key, stored === undefined ? '' : Array.isArray(stored) ? stored.join(', ') : String(stored)];
+    }),
+  ) as Record<keyof Policy, string>;
+  const numbers = Object.fromEntries(
+    NUMBER_FIELDS.map(([field, , , initial]) => [field, s ? String(s[field]) : initial]),
+  ) as Record<NumberField, string>;
+  return {
+    ...numbers,
+    name: s?.name ?? '',
+    description: s?.description ?? '',
+    currency: s?.currency ?? currency,
+    pricing: s?.pricing ?? 'fixed',
+    price: s ? minorToText(s.priceMinor) : '0.00',
+    hourlyRate: s ? minorToText(s.hourlyRateMinor) : '0.00',
+    billingPolicy: s?.billingPolicy ?? 'manual',
+    taxPercent: s?.taxRateBps === null || s?.taxRateBps === undefined ? '' : String(s.taxRateBps / 100),
+    active: s?.active ?? true,
+    staffIds: s?.staffIds ?? [],
+    policy,
+  };
+}
+
+/** A number when the text is one; otherwise the text itself, so the API names what is wrong with it. */
+const numberOrText = (text: string): number | string => {
+  const trimmed = text.trim();
+  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+};
+const moneyOf = (text: string): number | string => {
+  const value = numberOrText(text);
+  return typeof value === 'number' ? Math.round(value * 100) : value;
+};
+
+function bodyOf(form: Form): Record<string, unknown> {
+  const lifecyclePolicy: Record<string, unknown> = {};
+  for (const [key] of POLICY_FIELDS) {
+    const text = form.policy[key].trim();
+    if (text === '') continue;
+    lifecyclePolicy[key] =
+      key === 'paymentRetryDays' ? text.split(',').map((d) => numberOrText(d)) : numberOrText(text);
+  }
+  const tax = numberOrText(form.taxPercent);
+  return {
+    name: form.name,
+    description: form.description,
+    ...Object.fromEntries(NUMBER_FIELDS.map(([field]) => [field, numberOrText(form[field])])),
+    currency: form.currency.trim().toUpperCase(),
+    pricing: form.pricing,
+    priceMinor: moneyOf(form.price),
+    hourlyRateMinor: moneyOf(form.hourlyRate),
+    billingPolicy: form.billingPolicy,
+    taxRateBps: tax === '' ? null : typeof tax === 'number' ? Math.round(tax * 100) : tax,
+    active: form.active,
+    staffIds: form.staffIds,
+    lifecyclePolicy,
+  };
+}
+
+/** API field → the form control's id (the money and tax fields are entered in major units / percent). */
+function controlId(field: string): string {
+  const top = field.split('.')[0] ?? field;
+  if (top === 'lifecyclePolicy') return `svc-policy-${field.split('.')[1] ?? ''}`;
+  if (top === 'staffIds') return 'svc-staff';
+  const map: Record<string, string> = { priceMinor: 'price', hourlyRateMinor: 'hourlyRate', taxRateBps: 'taxPercent' };
+  return `svc-${map[top] ?? top}`;
+}
+
+export function ServicesPage() {
+  const [data, setData] = useState<{ services: Service[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    document.title = 'Services — Maple Street';
+    api<{ services: Service[] }>('GET', '/api/admin/services').then(setData, (e: unknown) => setError(errorText(e)));
+  }, []);
+  return (
+    <>
+      <h1>Services and policies</h1>
+      <SettingsNav />
+      <p className="hint">
+        Changes apply to new bookings and the free slots at once. Booked appointments keep their times and price; their
+        reminders and billing follow the service&apos;s policy from their next step on.
+      </p>
+      <p>
+        <Link to="/admin/settings/services/new">New service</Link>
+      </p>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {!data && !error && <p>Loading…</p>}
+      {data && (
+        <table>
+          <caption>Services</caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Price</th>
+              <th scope="col">Billing</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.services.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <Link to={`/admin/settings/services/${s.id}`}>{s.name}</Link>
+                </td>
+                <td>{s.durationMinutes} min</td>
+                <td>
+                  {s.pricing === 'hourly'
+                    ? `${formatMoney(s.hourlyRateMinor, s.currency)} per hour`
+                    : formatMoney(s.priceMinor, s.currency)}
+                </td>
+                <td>{s.billingPolicy === 'manual' ? 'staff confirm the charge' : 'automatic'}</td>
+                <td>{s.active ? 'offered' : 'archived'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+export function ServiceEditorPage() {
+  const { id } = useParams();
+  const isNew = !id || id === 'new';
+  const navigate = useNavigate();
+  const [form, setForm] = useState<Form | null>(null);
+  const [defaults, setDefaults] = useState<Policy | null>(null);
+  const [staff, setStaff] = useState<Array<{ id: string; name: string }>>([]);
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
+  const [appointments, setAppointments] = useState(0);
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [version, setVersion] = useState(0);
+  const errorRef = useRef<HTMLParagraphElement>(null);
+
+  useEffect(() => {
+    document.title = `${isNew ? 'New service' : 'Edit service'} — Maple Street`;
+    const load = async () => {
+      const [list, people, settings] = await Promise.all([
+        api<{ lifecyclePolicyDefaults: Policy }>('GET', '/api/admin/services'),
+        api<{ staff: Array<{ id: string; name: string }> }>('GET', '/api/admin/staff'),
+        api<{ business: { currency: string } | null }>('GET', '/api/admin/settings'),
+      ]);
+      setDefaults(list.lifecyclePolicyDefaults);
+      setStaff(people.staff);
+      if (isNew) {
+        setForm(formOf(null, settings.business?.currency.trim() ?? 'USD'));
+        return;
+      }
+      const detail = await api<{ service: Service; history: HistoryEntry[]; appointments: number }>(
+        'GET',
+        `/api/admin/services/${id}`,
+      );
+      setForm(formOf(detail.service, detail.service.currency));
+      setHistory(detail.history);
+      setAppointments(detail.appointments);
+    };
+    load().catch((e: unknown) => setError(errorText(e)));
+  }, [id, isNew, version]);
+
+  const problemsFor = (controlIdOf: string) =>
+    problems.filter((p) => controlId(p.field) === controlIdOf).map((p) => p.message);
+
+  function refused(e: unknown) {
+    if (e instanceof ApiError && e.fields.length > 0) {
+      setProblems(e.fields);
+      setError(`Not saved: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.`);
+      // Take the keyboard to the first field the server named.
+      const first = document.getElementById(controlId(e.fields[0]!.field));
+      setTimeout(() => (first ?? errorRef.current)?.focus(), 0);
+    } else {
+      setError(errorText(e));
+      setTimeout(() => errorRef.current?.focus(), 0);
+    }
+  }
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    setProblems([]);
+    try {
+      await action();
+    } catch (e) {
+      refused(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (!form) return;
+    void run(async () => {
+      if (isNew) {
+        const created = await api<{ service: Service }>('POST', '/api/admin/services', bodyOf(form));
+        void navigate(`/admin/settings/services/${created.service.id}`);
+        setNotice('Service created. It is offered for booking now.');
+      } else {
+        const r = await api<{ changes: Record<string, unknown> }>('PATCH', `/api/admin/services/${id}`, bodyOf(form));
+        const changed = Object.keys(r.changes);
+        setNotice(changed.length ? `Saved: ${changed.join(', ')} changed. New bookings use it.` : 'Nothing changed.');
+        setVersion((v) => v + 1);
+      }
+    });
+  };
+  const archive = () =>
+    run(async () => {
+      const r = await api<{ outcome: string }>('DELETE', `/api/admin/services/${id}`);
+      if (r.outcome === 'deleted') {
+        void navigate('/admin/settings/services');
+        return;
+      }
+      setNotice('Archived: no longer offered. Its appointments keep it.');
+      setVersion((v) => v + 1);
+    });
+
+  if (!form || !defaults)
+    return error ? (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    ) : (
+      <p>Loading…</p>
+    );
+
+  const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
+  /** A labelled input with its refusal (if any) right below it, tied by aria-describedby. */
+  const field = (
+    key: string,
+    label: string,
+    value: string,
+    onChange: (v: string) => void,
+    hint?: string,
+    inputMode: 'numeric' | 'decimal' | 'text' = 'text',
+  ) => {
+    const cid = `svc-${key}`;
+    const found = problemsFor(cid);
+    const described = [hint ? `${cid}-hint` : '', found.length ? `${cid}-problem` : ''].filter(Boolean).join(' ');
+    return (
+      <div className="field" key={key}>
+        <label htmlFor={cid}>{label}</label>
+        <input
+          id={cid}
+          value={value}
+          inputMode={inputMode}
+          onChange={(e) => onChange(e.target.value)}
+          aria-invalid={found.length > 0}
+          aria-describedby={described || undefined}
+        />
+        {hint && (
+          <span className="hint" id={`${cid}-hint`}>
+            {hint}
+          </span>
+        )}
+        {found.length > 0 && (
+          <p className="field-error" id={`${cid}-problem`}>
+            {found.join('; ')}
+          </p>
+        )}
+      </div>
+    );
+  };
+  const staffProblems = problemsFor('svc-staff');
+  const otherProblems = problems.filter((p) => !document.getElementById(controlId(p.field)));
+
+  return (
+    <>
+      <h1>{isNew ? 'New service' : `Edit ${form.name || 'service'}`}</h1>
+      <SettingsNav />
+      <p>
+        <Link to="/admin/settings/services">All services</Link>
+      </p>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error" tabIndex={-1} ref={errorRef}>
+          {error}
+        </p>
+      )}
+      {otherProblems.length > 0 && (
+        <ul className="field-error">
+          {otherProblems.map((p) => (
+            <li key={p.field}>
+              {p.field}: {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form onSubmit={save} aria-label={isNew ? 'New service' : 'Edit service'} noValidate>
+        <fieldset>
+          <legend>Service</legend>
+          {field('name', 'Name', form.name, (v) => set({ name: v }))}
+          {field('description', 'Description', form.description, (v) => set({ description: v }))}
+          {NUMBER_FIELDS.slice(0, 6).map(([key, label, unit]) =>
+            field(
+              key,
+              `${label} (${unit})`,
+              form[key],
+              (v) => set({ [key]: v } as Partial<Form>),
+              undefined,
+              'numeric',
+            ),
+          )}
+          <div className="check">
+            <input
+              id="svc-active"
+              type="checkbox"
+              checked={form.active}
+              onChange={(e) => set({ active: e.target.checked })}
+            />
+            <label htmlFor="svc-active">Offered for booking (uncheck to archive)</label>
+          </div>
+        </fieldset>
+        <fieldset
+          id="svc-staff"
+          tabIndex={-1}
+          aria-describedby={staffProblems.length ? 'svc-staff-problem' : undefined}
+        >
+          <legend>Staff who perform it</legend>
+          {staff.map((s) => (
+            <div className="check" key={s.id}>
+              <input
+                id={`svc-staff-${s.id}`}
+                type="checkbox"
+                checked={form.staffIds.includes(s.id)}
+                onChange={(e) =>
+                  set({
+                    staffIds: e.target.checked ? [...form.staffIds, s.id] : form.staffIds.filter((x) => x !== s.id),
+                  })
+                }
+              />
+              <label htmlFor={`svc-staff-${s.id}`}>{s.name}</label>
+            </div>
+          ))}
+          {staffProblems.length > 0 && (
+            <p className="field-error" id="svc-staff-problem">
+              {staffProblems.join('; ')}
+            </p>
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Price and billing</legend>
+          <label htmlFor="svc-pricing">Price model</label>
+          <select
+            id="svc-pricing"
+            value={form.pricing}
+            onChange={(e) => set({ pricing: e.target.value as Form['pricing'] })}
+          >
+            <option value="fixed">Fixed price per visit</option>
+            <option value="hourly">Hourly rate (billable hours)</option>
+          </select>
+          {field('price', `Fixed price (${form.currency})`, form.price, (v) => set({ price: v }), undefined, 'decimal')}
+          {field(
+            'hourlyRate',
+            `Hourly rate (${form.currency})`,
+            form.hourlyRate,
+            (v) => set({ hourlyRate: v }),
+            undefined,
+            'decimal',
+          )}
+          {field('currency', 'Currency', form.currency, (v) => set({ currency: v }), 'ISO code, e.g. USD')}
+          {field(
+            'billingIncrementMinutes',
+            'Billing increment (minutes)',
+            form.billingIncrementMinutes,
+            (v) => set({ billingIncrementMinutes: v }),
+            'billable hours are entered in these steps',
+            'numeric',
+          )}
+          <label htmlFor="svc-billingPolicy">Billing policy</label>
+          <select
+            id="svc-billingPolicy"
+            value={form.billingPolicy}
+            onChange={(e) => set({ billingPolicy: e.target.value as Form['billingPolicy'] })}
+          >
+            <option value="manual">Staff confirm the charge (a task)</option>
+            <option value="auto">Charge the saved card automatically after delivery</option>
+          </select>
+          {field(
+            'taxPercent',
+            'Tax rate override (%)',
+            form.taxPercent,
+            (v) => set({ taxPercent: v }),
+            'empty: the business tax rate',
+            'decimal',
+          )}
+        </fieldset>
+        <fieldset>
+          <legend>Lifecycle policy</legend>
+          <p className="hint">Leave a field empty to follow the default shown with it.</p>
+          {POLICY_FIELDS.map(([key, label, unit]) => {
+            const fallback = defaults[key];
+            return field(
+              `policy-${key}`,
+              `${label} (${unit})`,
+              form.policy[key],
+              (v) => set({ policy: { ...form.policy, [key]: v } }),
+              `default ${Array.isArray(fallback) ? fallback.join(', ') : fallback}`,
+              key === 'paymentRetryDays' ? 'text' : 'decimal',
+            );
+          })}
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {isNew ? 'Create service' : 'Save changes'}
+          </button>
+          {!isNew && form.active && (
+            <button type="button" onClick={() => void archive()} disabled={busy}>
+              {appointments > 0 ? 'Archive' : 'Delete'}
+            </button>
+          )}
+        </div>
+      </form>
+      {!isNew && (
+        <>
+          <h2>Changes</h2>
+          {history.length === 0 ? (
+            <p>No changes recorded.</p>
+          ) : (
+            <ul>
+              {history.map((h, i) => (
+                <li key={i}>
+                  {formatDateTime(h.occurredAt, Intl.DateTimeFormat().resolvedOptions().timeZone)} — {h.actor}:{' '}
+                  {h.summary}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </>
+  );
+}
