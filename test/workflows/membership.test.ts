@@ -218,6 +218,9 @@ describe('membership workflow', () => {
       });
       expect(s.membership.validUntil).toBe(extended);
 
+      // Skip to a day past the new end explicitly rather than leaving it to result()'s long poll,
+      // which stalled the time-skipping server once on a machine busy with other test runs.
+      await env.sleep(extended - now + DAY_MS);
       const final = await handle.result();
       expect(final.expired).toBe('validity_ended');
       expect(final.counts.left).toBe(5);
