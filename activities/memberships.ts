@@ -21,9 +21,9 @@ import type { MembershipStage } from '../src/domain/stages';
 import { eventTypeForMembershipChange, recordMembershipEvent } from '../src/memberships/events';
 import { countVisits } from '../src/memberships/policy';
 import { loadMembership, notifyMembershipOfVisit } from '../src/memberships/repository';
-import { recordPermanentFailure } from '../src/messaging/delivery-status';
+import { dispatchStoredMessages } from '../src/messaging/dispatch';
 import type { MembershipCustomerEvent, MembershipMessageContext } from '../src/messaging/membership-templates';
-import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
+import type { MessageProviders } from '../src/messaging/providers';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 import { formatWhenShort } from '../src/messaging/templates';
 import type { MembershipEffect } from '../workflows/membership/messages';
@@ -205,83 +205,10 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
       }
       // Also an SMS stored on an earlier attempt before a STOP: it must be suppressed, not left queued.
       const keys = [keyOf('email'), keyOf('sms')];
-      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', keys).execute();
-      for (const message of messages) {
-        if (message.status !== 'queued') continue;
-        if (message.channel === 'sms') {
-          // The contact may have replied STOP (or the number failed) since the message was stored.
-          const now = await db
-            .selectFrom('contacts')
-            .select(['sms_opted_out_at', 'sms_failed_at'])
-            .where('id', '=', contact.id)
-            .executeTakeFirst();
-          if (now?.sms_opted_out_at || now?.sms_failed_at) {
-            await db
-              .updateTable('messages')
-              .set({
-                status: 'suppressed',
-                error: now.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
-                updated_at: new Date(),
-              })
-              .where('id', '=', message.id)
-              .where('status', '=', 'queued')
-              .execute();
-            continue;
-          }
-        }
-        const provider = message.channel === 'sms' ? providers.sms : providers.email;
-        let providerMessageId: string;
-        try {
-          ({ providerMessageId } = await provider.send({
-            id: message.id,
-            channel: message.channel,
-            to: message.recipient,
-            subject: message.subject,
-            text: message.body,
-            html: message.html,
-            attachments: message.attachments,
-            idempotencyKey: message.idempotency_key,
-            template: message.template,
-          }));
-        } catch (error) {
-          if (!(error instanceof PermanentSendError)) throw error; // transient: the activity retries
-          await db
-            .updateTable('messages')
-            .set({ provider: provider.name, updated_at: new Date() })
-            .where('id', '=', message.id)
-            .execute();
-          await recordPermanentFailure({ db, config, providers }, message, {
-            status: message.channel === 'email' ? 'bounced' : 'failed',
-            reason: error.message,
-            optedOut: error.optedOut,
-            source: provider.name,
-          });
-          continue;
-        }
-        const now = new Date();
-        await db
-          .updateTable('messages')
-          .set({
-            status: 'sent',
-            provider: provider.name,
-            provider_message_id: providerMessageId,
-            sent_at: now,
-            updated_at: now,
-          })
-          .where('id', '=', message.id)
-          .where('status', '=', 'queued')
-          .execute();
-        await appendTimeline(db, {
-          membershipId: membership.id,
-          contactId: contact.id,
-          kind: 'message:sent',
-          actor: 'appointflow',
-          channel: message.channel,
-          summary: `${message.channel === 'sms' ? 'SMS' : 'Email'} "${message.template}" sent to ${message.recipient} via ${provider.name}`,
-          data: { messageId: message.id, template: message.template },
-          idempotencyKey: `${message.idempotency_key}:sent`,
-        });
-      }
+      const messages = await dispatchStoredMessages({ db, config, providers }, keys, {
+        membershipId: membership.id,
+        contactId: contact.id,
+      });
       return { messageIds: messages.map((m) => m.id) };
     },
   };

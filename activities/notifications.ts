@@ -6,7 +6,6 @@
  * rescheduled) are dropped here too, as a second guard behind the workflow's own check.
  */
 import type { Kysely } from 'kysely';
-import { appendTimeline } from '../src/appointments/repository';
 import { upcomingFreeSlots } from '../src/availability/service';
 import type { Config } from '../src/config';
 import type { Database, MessageAttachment, MessageChannel } from '../src/db/schema';
@@ -14,8 +13,8 @@ import { isActiveStatus } from '../src/domain/stages';
 import { createManageToken } from '../src/manage/tokens';
 import { FEEDBACK_LINK_DAYS } from '../src/feedback/service';
 import { appointmentIcs } from '../src/messaging/ics';
-import { recordPermanentFailure } from '../src/messaging/delivery-status';
-import { PermanentSendError, type MessageProviders } from '../src/messaging/providers';
+import { dispatchStoredMessages } from '../src/messaging/dispatch';
+import type { MessageProviders } from '../src/messaging/providers';
 import { alertStaff } from '../src/messaging/staff-alerts';
 import type { PaymentGateway } from '../src/payments/gateway';
 import {
@@ -307,82 +306,10 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       // Also the channels no longer wanted: an SMS stored before a STOP is still queued and must be
       // suppressed, not left waiting.
       const storedKeys = [...new Set([...keys, keyOf('email'), keyOf('sms')])];
-      const messages = await db.selectFrom('messages').selectAll().where('idempotency_key', 'in', storedKeys).execute();
-      for (const message of messages) {
-        if (message.status !== 'queued') continue;
-        if (message.channel === 'sms' && message.contact_id) {
-          // The contact may have replied STOP (or the number failed) since the message was stored.
-          const contact = await db
-            .selectFrom('contacts')
-            .select(['sms_opted_out_at', 'sms_failed_at'])
-            .where('id', '=', message.contact_id)
-            .executeTakeFirst();
-          if (contact?.sms_opted_out_at || contact?.sms_failed_at) {
-            await db
-              .updateTable('messages')
-              .set({
-                status: 'suppressed',
-                error: contact.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
-                updated_at: new Date(),
-              })
-              .where('id', '=', message.id)
-              .where('status', '=', 'queued')
-              .execute();
-            continue;
-          }
-        }
-        const provider = message.channel === 'sms' ? providers.sms : providers.email;
-        let providerMessageId: string;
-        try {
-          ({ providerMessageId } = await provider.send({
-            id: message.id,
-            channel: message.channel,
-            to: message.recipient,
-            subject: message.subject,
-            text: message.body,
-            html: message.html,
-            attachments: message.attachments,
-            idempotencyKey: message.idempotency_key,
-            template: message.template,
-          }));
-        } catch (error) {
-          if (!(error instanceof PermanentSendError)) throw error; // transient: the activity retries
-          await db
-            .updateTable('messages')
-            .set({ provider: provider.name, updated_at: new Date() })
-            .where('id', '=', message.id)
-            .execute();
-          await recordPermanentFailure({ db, config, providers }, message, {
-            status: message.channel === 'email' ? 'bounced' : 'failed',
-            reason: error.message,
-            optedOut: error.optedOut,
-            source: provider.name,
-          });
-          continue;
-        }
-        await db
-          .updateTable('messages')
-          .set({
-            status: 'sent',
-            provider: provider.name,
-            provider_message_id: providerMessageId,
-            sent_at: new Date(),
-            updated_at: new Date(),
-          })
-          .where('id', '=', message.id)
-          .where('status', '=', 'queued')
-          .execute();
-        await appendTimeline(db, {
-          appointmentId: row.id,
-          contactId: row.contact_id,
-          kind: 'message:sent',
-          actor: 'appointflow',
-          channel: message.channel,
-          summary: `${message.channel === 'sms' ? 'SMS' : 'Email'} "${message.template}" sent to ${message.recipient} via ${provider.name}`,
-          data: { messageId: message.id, template: message.template },
-          idempotencyKey: `${message.idempotency_key}:sent`,
-        });
-      }
+      const messages = await dispatchStoredMessages({ db, config, providers }, storedKeys, {
+        appointmentId: row.id,
+        contactId: row.contact_id,
+      });
       if (providers.slack && SLACK_ALERT_EVENTS.has(input.event)) {
         await alertStaff(
           { db, config, providers },
