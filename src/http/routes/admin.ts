@@ -4,6 +4,7 @@
  * and the extras of an appointment card (tasks, invoices, payment attempts, the membership's card). Read-only: every change goes through the appointment and task endpoints, which
  * are workflow updates. A technician sees only their own appointments and tasks.
  */
+import { MEMBERSHIP_STAGES, PIPELINE_STAGES } from '../../domain/stages';
 import { Router } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -28,21 +29,8 @@ export const contactsQuery = z.object({ q: z.string().trim().max(200, 'at most 2
 
 const idParams = z.object({ id: uuid });
 
-export const APPOINTMENT_STAGES = [
-  'Appointment Scheduled',
-  'Appointment Tomorrow',
-  'Appointment Today',
-  'Paid Won',
-  'Closed Lost',
-  'Missed',
-] as const;
-export const MEMBERSHIP_STAGES = [
-  'Appointment Unscheduled',
-  'Appointment Scheduled',
-  'Appointment Tomorrow',
-  'Appointment Today',
-  'Membership Expired',
-] as const;
+/** The board's columns, in the domain's order (src/domain/stages.ts owns the stages). */
+const APPOINTMENT_STAGES = PIPELINE_STAGES;
 
 /** Memberships list: `q` is a certificate number (any spelling the phone gives) or part of a name / email. */
 export const membershipsQuery = z.object({
