@@ -14,6 +14,7 @@ import {
   lockAppointment,
   timelineHasKey,
 } from '../src/appointments/repository';
+import { businessTaxRateBps, termsOf } from '../src/appointments/terms';
 import type { Database, TaskKind } from '../src/db/schema';
 import { computeMarks, stageAt } from '../src/domain/marks';
 import { resolveLifecyclePolicy } from '../src/domain/lifecycle-policy';
@@ -111,7 +112,11 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
             if (problem) throw refuse(problem.refusal, problem.message);
           }
           const endsAt = startsAt + service.duration_minutes * MINUTE_MS;
-          const policy = resolveLifecyclePolicy(service.lifecycle_policy);
+          // The appointment keeps the terms it was booked with; moved to another service, it takes that one's.
+          const serviceChanged = serviceId !== row.service_id;
+          const policy = resolveLifecyclePolicy(
+            (!serviceChanged ? row.lifecycle_policy : null) ?? service.lifecycle_policy,
+          );
           const stage: PipelineStage = stageAt(
             computeMarks({ startsAt, endsAt, timeZone: row.time_zone, policy }),
             input.now,
@@ -125,11 +130,12 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
               blocked_until: new Date(endsAt + service.buffer_after_minutes * MINUTE_MS),
               staff_id: staffId,
               service_id: serviceId,
-              ...(serviceId !== row.service_id
+              ...(serviceChanged
                 ? {
                     // A membership visit stays covered (priced 0) on another covered service.
                     price_minor: service.pricing === 'fixed' && !row.membership_id ? service.price_minor : 0,
                     currency: service.currency,
+                    ...termsOf(service, await businessTaxRateBps(trx)),
                   }
                 : {}),
               stage,

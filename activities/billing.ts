@@ -125,7 +125,12 @@ export function billingActivities({ db, payments }: BillingDeps) {
           .selectAll()
           .where('id', '=', appointment.service_id)
           .executeTakeFirstOrThrow();
-        const business = await trx.selectFrom('business').select('tax_rate_bps').executeTakeFirstOrThrow();
+        // The terms the appointment was booked with (migration 0009); the service's only where not frozen.
+        const frozen = appointment.pricing !== null;
+        const taxRateBps =
+          appointment.tax_rate_bps ??
+          service.tax_rate_bps ??
+          (await trx.selectFrom('business').select('tax_rate_bps').executeTakeFirstOrThrow()).tax_rate_bps;
         const invoice = computeInvoice({
           // A membership visit was paid for with the membership: a zero line, settled without a charge.
           lines: appointment.membership_id
@@ -133,15 +138,16 @@ export function billingActivities({ db, payments }: BillingDeps) {
             : serviceLines(
                 {
                   name: service.name,
-                  pricing: service.pricing,
-                  priceMinor: service.price_minor,
-                  hourlyRateMinor: service.hourly_rate_minor,
-                  incrementMinutes: service.billing_increment_minutes,
+                  pricing: appointment.pricing ?? service.pricing,
+                  // A fixed price was copied to the row at booking (and at a reschedule to another service).
+                  priceMinor: frozen ? appointment.price_minor : service.price_minor,
+                  hourlyRateMinor: appointment.hourly_rate_minor ?? service.hourly_rate_minor,
+                  incrementMinutes: appointment.billing_increment_minutes ?? service.billing_increment_minutes,
                 },
                 input.minutes,
               ),
-          taxRateBps: service.tax_rate_bps ?? business.tax_rate_bps,
-          currency: service.currency.trim(),
+          taxRateBps,
+          currency: (frozen ? appointment.currency : service.currency).trim(),
         });
         await trx
           .insertInto('invoices')

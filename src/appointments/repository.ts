@@ -46,6 +46,10 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
       's.lifecycle_policy',
       's.billing_policy',
       's.billing_increment_minutes',
+      // The terms frozen at booking (migration 0009); the service's only for a row without them.
+      'a.lifecycle_policy as booked_lifecycle_policy',
+      'a.billing_policy as booked_billing_policy',
+      'a.billing_increment_minutes as booked_billing_increment_minutes',
     ])
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
@@ -62,8 +66,11 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
     status: row.status,
     stage: row.stage,
     revision: row.revision,
-    policy: resolveLifecyclePolicy(row.lifecycle_policy),
-    billing: { policy: row.billing_policy, incrementMinutes: row.billing_increment_minutes },
+    policy: resolveLifecyclePolicy(row.booked_lifecycle_policy ?? row.lifecycle_policy),
+    billing: {
+      policy: row.booked_billing_policy ?? row.billing_policy,
+      incrementMinutes: row.booked_billing_increment_minutes ?? row.billing_increment_minutes,
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { appendTimeline, isDoubleBooking, loadSnapshot } from '../appointments/repository';
+import { businessTaxRateBps, termsOf } from '../appointments/terms';
 import { availableSlots, upcomingFreeSlots } from '../availability/service';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
@@ -246,6 +247,8 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
               ? service.price_minor
               : Math.round((service.hourly_rate_minor * service.duration_minutes) / 60),
           currency: service.currency,
+          // The service's terms as they stand now: a later edit of the service changes new bookings only.
+          ...termsOf(service, await businessTaxRateBps(trx)),
           client_note: request.customer.note ?? '',
           source: request.channel,
           workflow_id: workflowId,

@@ -202,6 +202,13 @@ export interface AppointmentsTable {
   cancel_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  // The terms frozen at booking (migration 0009); NULL: not frozen, read from the service.
+  lifecycle_policy: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  billing_policy: BillingPolicy | null;
+  billing_increment_minutes: number | null;
+  pricing: Pricing | null;
+  hourly_rate_minor: number | null;
+  tax_rate_bps: number | null;
 }
 
 export interface TasksTable {

@@ -10,6 +10,7 @@ import * as m0004 from './0004_integration_inbound';
 import * as m0005 from './0005_staff_accounts';
 import * as m0006 from './0006_outbound_webhooks';
 import * as m0008 from './0008_feedback';
+import * as m0009 from './0009_appointment_terms';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_staff_accounts': m0005,
   '0006_outbound_webhooks': m0006,
   '0008_feedback': m0008,
+  '0009_appointment_terms': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -173,8 +173,8 @@ export function ServicesPage() {
       <h1>Services and policies</h1>
       <SettingsNav />
       <p className="hint">
-        Changes apply to new bookings and the free slots at once. Booked appointments keep their times and price; their
-        reminders and billing follow the service&apos;s policy from their next step on.
+        Changes apply to new bookings and the free slots at once. Booked appointments keep the terms they were booked
+        with: times, price, reminders and billing (rate, increment, tax, policy).
       </p>
       <p>
         <Link to="/admin/settings/services/new">New service</Link>
