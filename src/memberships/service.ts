@@ -270,6 +270,25 @@ export async function purchaseMembership(
           },
           key: `membership:${membershipId}:purchased`,
         });
+        if (plan.price_minor > 0) {
+          // The charge as a payment event too (subject the membership: there is no appointment), so a
+          // `payment.*` subscriber sees membership revenue like appointment payments.
+          await recordMembershipEvent(trx, {
+            type: 'payment.succeeded',
+            membershipId,
+            change: {
+              kind: 'membership:payment_succeeded',
+              actor: request.actor.name,
+              channel: request.channel,
+              invoiceId: invoice.id,
+              paymentId: payment.paymentId,
+              gateway: deps.payments.name,
+              amountMinor: plan.price_minor,
+              currency,
+            },
+            key: `membership-purchase:${request.idempotencyKey}:payment.succeeded`,
+          });
+        }
       });
       break;
     } catch (error) {
