@@ -7,7 +7,8 @@
  * A purchase is idempotent on the caller's idempotency key: the gateway charge uses a key derived from
  * it, and the membership row stores it (`purchase_key UNIQUE`), so a retried request answers with the
  * membership bought the first time and never charges twice. The workflow is started after the row
- * commits (conflict policy USE_EXISTING), like an appointment's.
+ * commits (conflict policy USE_EXISTING), like an appointment's. The purchase transaction records
+ * `membership.purchased` and, for a paid plan, `payment.succeeded` with the membership as subject.
  */
 import { formatMoney } from '../billing/invoice';
 import { randomBytes, randomUUID } from 'node:crypto';

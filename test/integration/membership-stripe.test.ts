@@ -237,3 +237,40 @@ it('refuses the purchase (402, nothing recorded) when Stripe leaves the PaymentI
     .execute();
   expect(rows).toHaveLength(0);
 });
+
+it('two concurrent requests of the same purchase send the same Stripe idempotency key and buy one membership', async () => {
+  const plan = await database.db
+    .insertInto('membership_plans')
+    .values({ name: 'Massage 5-pack', visits_total: 5, validity_days: 120, price_minor: 40_000, currency: 'USD' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  recorded = [];
+  const request = {
+    planId: plan.id,
+    customer: { name: 'Ari Cole', email: 'ari.cole@example.com', smsOptIn: false },
+    paymentMethodId: 'pm_card_visa',
+    timeZone: 'America/Chicago',
+    idempotencyKey: 'purchase-ari-0001',
+    actor: { kind: 'customer' as const, name: 'Ari Cole' },
+    channel: 'web' as const,
+  };
+  const [a, b] = await Promise.all([purchaseMembership(deps, request), purchaseMembership(deps, request)]);
+  expect(a.membershipId).toBe(b.membershipId);
+  expect([a.created, b.created].filter(Boolean)).toHaveLength(1);
+  // Both may reach Stripe (neither row exists yet), but with one key: Stripe replays the first charge.
+  const intents = recorded.filter((r) => r.path === '/v1/payment_intents');
+  expect(intents.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(intents.map((r) => r.idempotencyKey))).toEqual(new Set(['membership-purchase:purchase-ari-0001']));
+  const events = await database.db
+    .selectFrom('events')
+    .select('type')
+    .where('subject_id', '=', a.membershipId)
+    .execute();
+  expect(events.map((e) => e.type).sort()).toEqual(['membership.purchased', 'payment.succeeded']);
+  const memberships = await database.db
+    .selectFrom('memberships')
+    .select('id')
+    .where('purchase_key', '=', 'purchase-ari-0001')
+    .execute();
+  expect(memberships).toHaveLength(1);
+});
