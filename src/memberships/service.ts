@@ -7,7 +7,8 @@
  * A purchase is idempotent on the caller's idempotency key: the gateway charge uses a key derived from
  * it, and the membership row stores it (`purchase_key UNIQUE`), so a retried request answers with the
  * membership bought the first time and never charges twice. The workflow is started after the row
- * commits (conflict policy USE_EXISTING), like an appointment's.
+ * commits (conflict policy USE_EXISTING), like an appointment's. The purchase transaction records
+ * `membership.purchased` and, for a paid plan, `payment.succeeded` with the membership as subject.
  */
 import { formatMoney } from '../billing/invoice';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -270,6 +271,25 @@ export async function purchaseMembership(
           },
           key: `membership:${membershipId}:purchased`,
         });
+        if (plan.price_minor > 0) {
+          // The charge as a payment event too (subject the membership: there is no appointment), so a
+          // `payment.*` subscriber sees membership revenue like appointment payments.
+          await recordMembershipEvent(trx, {
+            type: 'payment.succeeded',
+            membershipId,
+            change: {
+              kind: 'membership:payment_succeeded',
+              actor: request.actor.name,
+              channel: request.channel,
+              invoiceId: invoice.id,
+              paymentId: payment.paymentId,
+              gateway: deps.payments.name,
+              amountMinor: plan.price_minor,
+              currency,
+            },
+            key: `membership-purchase:${request.idempotencyKey}:payment.succeeded`,
+          });
+        }
       });
       break;
     } catch (error) {

@@ -202,7 +202,7 @@ interface MembershipWebhook {
   data: {
     membership: { id: string; certificateNumber: string; stage: string; visits: { used: number; left: number } };
     visit?: { id: string; status: string };
-    change: { kind: string };
+    change: { kind: string } & Record<string, unknown>;
   };
 }
 
@@ -211,7 +211,7 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
     system,
     'POST',
     '/api/webhooks',
-    { url: `${subscriber.url}/hooks/memberships`, events: ['membership.*'] },
+    { url: `${subscriber.url}/hooks/memberships`, events: ['membership.*', 'payment.succeeded'] },
     auth,
   );
   expect(sub.status).toBe(201);
@@ -226,7 +226,7 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
       .filter((r) => r.body.data.membership?.id === membership.id);
   const types = () => receivedFor().map((r) => r.body.type);
 
-  await eventually(async () => types().includes('membership.purchased'));
+  await eventually(async () => types().includes('membership.purchased') && types().includes('payment.succeeded'));
   const slot = (await massageSlots(3, 10))[0]!;
   const visit = await bookVisit(slot, membership.certificateNumber, customer);
   await eventually(async () => types().includes('membership.visit_booked') && types());
@@ -270,6 +270,7 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
   );
   expect(order).toEqual([...order].sort((a, b) => a - b));
   expect(types().filter((t) => t === 'membership.purchased')).toHaveLength(1);
+  expect(types().filter((t) => t === 'payment.succeeded')).toHaveLength(1);
   expect(types().filter((t) => t === 'membership.visit_booked')).toHaveLength(1);
   expect(types().filter((t) => t === 'membership.visit_used')).toHaveLength(1);
 
@@ -278,6 +279,19 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
     certificateNumber: membership.certificateNumber,
     visits: { used: 0, left: 2 },
   });
+  // The charge as a payment event, about the membership (no appointment), with the invoice and payment.
+  const paid = events.find((e) => e.body.type === 'payment.succeeded')!.body.data;
+  expect(paid.membership).toMatchObject({ id: membership.id, certificateNumber: membership.certificateNumber });
+  expect(paid).not.toHaveProperty('appointment');
+  expect(paid.change).toMatchObject({
+    kind: 'membership:payment_succeeded',
+    invoiceId: purchased.change.invoiceId,
+    paymentId: purchased.change.paymentId,
+    gateway: 'simulated',
+    amountMinor: 15000,
+    currency: 'USD',
+  });
+  expect(paid.change.paymentId).toEqual(expect.any(String));
   const booked = events.find((e) => e.body.type === 'membership.visit_booked')!.body.data;
   expect(booked.visit).toMatchObject({ id: visit.appointment.id, status: 'scheduled' });
   const used = events.find((e) => e.body.type === 'membership.visit_used')!.body.data;
@@ -294,7 +308,12 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
     return rows.length >= 3 && rows.every((d) => d.status === 'succeeded') && rows;
   });
   expect(mine.map((d) => d.event.type)).toEqual(
-    expect.arrayContaining(['membership.purchased', 'membership.visit_booked', 'membership.visit_used']),
+    expect.arrayContaining([
+      'membership.purchased',
+      'payment.succeeded',
+      'membership.visit_booked',
+      'membership.visit_used',
+    ]),
   );
 });
 

@@ -4,6 +4,7 @@
  * returning a visit, and the refusals naming their field.
  */
 import { DateTime } from 'luxon';
+import { sql } from 'kysely';
 import { createApiKey } from '../../src/auth/api-keys';
 import { normalizeCertificate } from '../../src/memberships/certificate';
 import { api, eventually, startSystem, type System } from '../support/system';
@@ -303,6 +304,14 @@ it('refuses a purchase with a declined card, naming the field', async () => {
   );
   expect(declined.status).toBe(402);
   expect(declined.body.error.fields[0]!.field).toBe('paymentMethodId');
+  // Nothing bought, so no membership and no payment.succeeded for that customer.
+  const recorded = await system.database.db
+    .selectFrom('events')
+    .select('type')
+    .where('type', 'in', ['payment.succeeded', 'membership.purchased'])
+    .where(sql<boolean>`payload->'membership'->'contact'->>'email' = 'lee@example.com'`)
+    .execute();
+  expect(recorded).toEqual([]);
   const unknown = await api<{ error: { fields: Array<{ field: string }> } }>(system, 'POST', '/api/memberships', {
     planId: '00000000-0000-4000-8000-000000000000',
     timeZone: 'America/Chicago',
