@@ -9,10 +9,9 @@
  * entry, no second outbound write (no ping-pong). A real move made in the calendar reschedules the
  * appointment once, and the outbound sync writes the time back at most once.
  */
-import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
 import { type RecordedRequest, type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, serviceIdBySlug, type Slot, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -218,23 +217,11 @@ afterAll(async () => {
   await Promise.all([google?.close(), graph?.close()]);
 });
 
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
-
 async function slots(): Promise<{ service: string; slots: Slot[] }> {
-  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
-  const service = body.services.find((s) => s.slug === 'consultation')!.id;
+  const service = await serviceIdBySlug(system, 'consultation');
   const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: 4 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 10 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${service}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  return { service, slots: availability.body.days.flatMap((d) => d.slots) };
+  const availableSlots = await freeSlots(system, service, 4, 10, zone);
+  return { service, slots: availableSlots };
 }
 
 const writes = (server: RecordingServer, method: string, pathPart = '') =>

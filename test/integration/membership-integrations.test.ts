@@ -18,7 +18,7 @@ import { httpErrorForUpdate } from '../../src/http/workflow-errors';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { rescheduleUpdate } from '../../workflows/appointment/messages';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, type Slot, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -38,11 +38,6 @@ afterAll(async () => {
   await system?.stop();
   await subscriber?.close();
 });
-
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
 
 const zone = 'America/Chicago';
 
@@ -74,14 +69,8 @@ async function buy(
 }
 
 async function massageSlots(fromDays: number, toDays: number): Promise<Slot[]> {
-  const from = DateTime.now().setZone(zone).plus({ days: fromDays }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: toDays }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${massage}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  return availability.body.days.flatMap((d) => d.slots);
+  const availableSlots = await freeSlots(system, massage, fromDays, toDays, zone);
+  return availableSlots;
 }
 
 async function bookVisit(slot: Slot, certificateNumber: string, customer: { name: string; email: string }) {

@@ -3,9 +3,8 @@
  * 0, so its invoice total is 0 and it is settled at once — no "charge customer" task for staff, no
  * payment attempt, the receipt and Paid Won as on the automatic path (patch appointment-zero-invoice-v1).
  */
-import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -19,11 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
 
 it('a membership visit on a manual-billing service: zero invoice settled without a charge task', async () => {
   const services = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
@@ -58,14 +52,8 @@ it('a membership visit on a manual-billing service: zero invoice settled without
   expect(bought.status).toBe(201);
 
   const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: 3 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 10 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${repair}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  const slot = availability.body.days.flatMap((d) => d.slots)[0]!;
+  const availableSlots = await freeSlots(system, repair, 3, 10, zone);
+  const slot = availableSlots[0]!;
   const visit = await api<{ appointment: { id: string } }>(
     system,
     'POST',

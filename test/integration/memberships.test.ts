@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { createApiKey } from '../../src/auth/api-keys';
 import { normalizeCertificate } from '../../src/memberships/certificate';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -21,11 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await system?.stop();
 });
-
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
 
 interface Card {
   id: string;
@@ -98,14 +93,8 @@ it('buys a membership, books two visits by certificate number, and the card foll
   expect((await byCertificate(card.certificateNumber)).body.membership.stage).toBe('Appointment Unscheduled');
 
   const zone = 'America/Chicago';
-  const from = DateTime.now().setZone(zone).plus({ days: 4 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 12 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${massage}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  const slots = availability.body.days.flatMap((d) => d.slots);
+  const availableSlots = await freeSlots(system, massage, 4, 12, zone);
+  const slots = availableSlots;
   const first = slots[0]!;
   const second = slots.find((s) => Date.parse(s.startsAt) >= Date.parse(first.startsAt) + 48 * 3600_000)!;
 
@@ -164,12 +153,7 @@ it('buys a membership, books two visits by certificate number, and the card foll
   expect(scheduled.nextVisit!.time).toBe(DateTime.fromISO(first.startsAt).setZone(zone).toFormat('HH:mm'));
 
   // A third visit: none left to book; a service the plan does not cover; a mistyped number.
-  const consultationSlots = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${consultation}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  const slotFor = consultationSlots.body.days.flatMap((d) => d.slots).at(-1)!;
+  const slotFor = (await freeSlots(system, consultation, 4, 12, zone)).at(-1)!;
   const refusals = await Promise.all([
     api<{ error: { code: string; fields: Array<{ field: string }> } }>(system, 'POST', '/api/bookings', {
       serviceId: massage,

@@ -7,12 +7,19 @@
  * is in the delivery log; one that never recovers is marked failed with a staff task, and replay
  * delivers it again.
  */
-import { DateTime } from 'luxon';
 import { appointmentActivities } from '../../activities/appointments';
 import { createApiKey } from '../../src/auth/api-keys';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { type RecordedRequest, type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually as waitUntil, startSystem, type System } from '../support/system';
+import {
+  api,
+  eventually as waitUntil,
+  freeSlots,
+  serviceIdBySlug,
+  type Slot,
+  startSystem,
+  type System,
+} from '../support/system';
 
 /** `eventually`, naming what did not happen. */
 async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs?: number): Promise<T> {
@@ -47,11 +54,6 @@ afterAll(async () => {
   await Promise.all([subscriber?.close(), google?.close(), mailchimp?.close()]);
 });
 
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
-
 interface Delivery {
   id: string;
   event: { id: string; type: string; subject: { id: string } };
@@ -80,20 +82,8 @@ interface WebhookBody {
 }
 
 async function slotsFor(slug: string, daysAhead = 3): Promise<{ service: string; slots: Slot[] }> {
-  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
-  const service = body.services.find((s) => s.slug === slug)!.id;
-  const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: daysAhead }).toISODate();
-  const to = DateTime.now()
-    .setZone(zone)
-    .plus({ days: daysAhead + 7 })
-    .toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${service}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  return { service, slots: availability.body.days.flatMap((d) => d.slots) };
+  const service = await serviceIdBySlug(system, slug);
+  return { service, slots: await freeSlots(system, service, daysAhead, daysAhead + 7) };
 }
 
 async function book(service: string, slot: Slot, email: string): Promise<{ id: string; workflowId: string }> {

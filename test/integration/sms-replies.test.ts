@@ -9,7 +9,6 @@
  * move each message's status, visible through the staff API.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import { createApiKey } from '../../src/auth/api-keys';
 import { SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER } from '../../src/http/webhooks/sendgrid';
@@ -22,7 +21,7 @@ import {
 } from '../support/capture-server';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { startRecordingServer } from '../support/recording-server';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -74,10 +73,6 @@ afterAll(async () => {
   await slackApi?.stop();
 });
 
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
 interface Card {
   appointment: { status: string; startsAt: string; contact: { reachability: Record<string, unknown> } };
   timeline: Array<{ kind: string; channel: string; actor: string; summary: string }>;
@@ -92,17 +87,10 @@ function newPhone(): string {
 }
 
 async function book(phone: string, smsOptIn = true) {
-  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
-  const service = body.services.find((s) => s.slug === 'deep-tissue-massage')!.id;
+  const service = await serviceIdBySlug(system, 'deep-tissue-massage');
   const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: 4 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 12 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${service}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  const slots = availability.body.days.flatMap((d) => d.slots);
+  const availableSlots = await freeSlots(system, service, 4, 12, zone);
+  const slots = availableSlots;
   // Spread bookings a few hours apart so tests never compete for one slot.
   const slot = slots[Math.min(slots.length - 1, slotCursor * 7)]!;
   slotCursor += 1;

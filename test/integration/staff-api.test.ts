@@ -3,9 +3,8 @@
  * lifecycle actions as workflow updates with their refusals mapped to HTTP, and the appointment card
  * (timeline, messages, workflow state).
  */
-import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, serviceIdBySlug, type Slot, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -20,23 +19,11 @@ afterAll(async () => {
   await system?.stop();
 });
 
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
-
 async function setup() {
-  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
-  const service = body.services.find((s) => s.slug === 'deep-tissue-massage')!.id;
+  const service = await serviceIdBySlug(system, 'deep-tissue-massage');
   const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: 3 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 10 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${service}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  return { service, slots: availability.body.days.flatMap((d) => d.slots) };
+  const availableSlots = await freeSlots(system, service, 3, 10, zone);
+  return { service, slots: availableSlots };
 }
 
 it('refuses requests without a valid API key', async () => {

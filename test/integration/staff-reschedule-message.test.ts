@@ -4,9 +4,8 @@
  * (with the customer's own manage link filled in) and can turn the reminders for the new time off. An
  * edited SMS over two segments is refused with 422 naming `message.sms`.
  */
-import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -21,11 +20,6 @@ afterAll(async () => {
   await system?.stop();
 });
 
-interface Slot {
-  startsAt: string;
-  staffId: string;
-}
-
 interface Preview {
   startsAt: string;
   staffId: string;
@@ -39,17 +33,10 @@ interface Preview {
 }
 
 async function bookOne() {
-  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
-  const service = body.services.find((s) => s.slug === 'deep-tissue-massage')!.id;
+  const service = await serviceIdBySlug(system, 'deep-tissue-massage');
   const zone = 'America/New_York';
-  const from = DateTime.now().setZone(zone).plus({ days: 4 }).toISODate();
-  const to = DateTime.now().setZone(zone).plus({ days: 11 }).toISODate();
-  const availability = await api<{ days: Array<{ slots: Slot[] }> }>(
-    system,
-    'GET',
-    `/api/services/${service}/availability?from=${from}&to=${to}&timeZone=${zone}`,
-  );
-  const slots = availability.body.days.flatMap((d) => d.slots);
+  const availableSlots = await freeSlots(system, service, 4, 11, zone);
+  const slots = availableSlots;
   const first = slots[0]!;
   const later = slots.find((s) => Date.parse(s.startsAt) >= Date.parse(first.startsAt) + 48 * 3600_000)!;
   const booked = await api<{ appointment: { id: string } }>(

@@ -3,6 +3,7 @@
  * DATABASE_URL is set), the worker with the real activities and the run's workflow bundle, and the
  * HTTP server on a random port, all wired exactly as `npm start` wires them.
  */
+import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -91,4 +92,35 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A free slot as the availability API lists it. */
+export interface Slot {
+  startsAt: string;
+  staffId: string;
+}
+
+/** The id of a seeded service, by its slug (`deep-tissue-massage`, `consultation`, `on-site-repair`). */
+export async function serviceIdBySlug(system: System, slug: string): Promise<string> {
+  const { body } = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
+  const service = body.services.find((s) => s.slug === slug);
+  if (!service) throw new Error(`no service ${slug}`);
+  return service.id;
+}
+
+/** Every free slot of a service from `fromDays` to `toDays` days ahead, as seen from `timeZone`. */
+export async function freeSlots(
+  system: System,
+  serviceId: string,
+  fromDays: number,
+  toDays: number,
+  timeZone = 'America/New_York',
+): Promise<Slot[]> {
+  const day = (days: number) => DateTime.now().setZone(timeZone).plus({ days }).toISODate();
+  const { body } = await api<{ days: Array<{ slots: Slot[] }> }>(
+    system,
+    'GET',
+    `/api/services/${serviceId}/availability?from=${day(fromDays)}&to=${day(toDays)}&timeZone=${encodeURIComponent(timeZone)}`,
+  );
+  return body.days.flatMap((d) => d.slots);
 }
