@@ -91,6 +91,26 @@ async function bookVisit(slot: Slot, certificateNumber: string, customer: { name
   return visit.body;
 }
 
+/** Sets a membership's validity end through the staff API and waits until the workflow has written it. */
+async function setValidity(membershipId: string, validUntil: string): Promise<void> {
+  const changed = await api(
+    system,
+    'POST',
+    `/api/memberships/${membershipId}/extend`,
+    { validUntil, channel: 'phone' },
+    auth,
+  );
+  expect(changed.status).toBe(200);
+  await eventually(async () => {
+    const row = await system.database.db
+      .selectFrom('memberships')
+      .select('valid_until')
+      .where('id', '=', membershipId)
+      .executeTakeFirstOrThrow();
+    return row.valid_until.getTime() === Date.parse(validUntil);
+  });
+}
+
 const messagesOf = (membershipId: string) =>
   system.database.db.selectFrom('messages').selectAll().where('membership_id', '=', membershipId).execute();
 
@@ -407,11 +427,8 @@ it('refuses to move a membership visit past the membership validity, through eve
     now: Date.now(),
     count: 3,
   });
-  await system.database.db
-    .updateTable('memberships')
-    .set({ valid_until: new Date(nextThree[2]!.startsAt) })
-    .where('id', '=', membership.id)
-    .execute();
+  // The validity changes through the staff API (the membership workflow owns the row and writes it).
+  await setValidity(membership.id, new Date(nextThree[2]!.startsAt).toISOString());
   const reply = await handleReply(
     { db: system.database.db, config: system.config, providers: {}, temporal: system.env.client },
     { channel: 'email', address: customer.email, text: 'reschedule', intent: { kind: 'reschedule' }, inboundId: 'r1' },
@@ -419,11 +436,7 @@ it('refuses to move a membership visit past the membership validity, through eve
   expect(reply.outcome).toBe('slots offered');
   expect(reply.reply).toContain('Reply 1, 2 for: 1) ');
   expect(reply.reply).not.toContain('3)');
-  await system.database.db
-    .updateTable('memberships')
-    .set({ valid_until: new Date(validUntil) })
-    .where('id', '=', membership.id)
-    .execute();
+  await setValidity(membership.id, new Date(validUntil).toISOString());
 
   // A move within the validity is still fine, and the visit stays free.
   const ok = await api<{ appointment: { startsAt: string } }>(
