@@ -7,6 +7,7 @@
 import { Worker } from '@temporalio/worker';
 import { savedHistories } from '../support/histories';
 import { workflowBundle } from '../support/temporal';
+import { MEMBERSHIP_PATCHES } from '../../workflows/membership/messages';
 
 const histories = savedHistories('membership');
 
@@ -18,6 +19,26 @@ it('has saved membership histories: a hand-over by continue-as-new and an expiry
   const events = histories.flatMap((h) => h.history.events ?? []);
   expect(events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes)).toBe(true);
   expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true);
+});
+
+it('keeps histories from before and after each patch: extendValidity answering once written', () => {
+  const patchId = (e: (typeof histories)[number]['history']['events'][number]) =>
+    e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+  const withPatch = (h: (typeof histories)[number]) =>
+    (h.history.events ?? []).some((e) => {
+      const data = patchId(e);
+      return (
+        data !== undefined &&
+        data !== null &&
+        Buffer.from(data).toString().includes(MEMBERSHIP_PATCHES.extendWaitsForWrite)
+      );
+    });
+  const extended = (h: (typeof histories)[number]) =>
+    (h.history.events ?? []).some(
+      (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'extendValidity',
+    );
+  expect(histories.filter((h) => extended(h) && !withPatch(h)).length).toBeGreaterThan(0);
+  expect(histories.filter((h) => extended(h) && withPatch(h)).length).toBeGreaterThan(0);
 });
 
 it('replays every saved membership history without non-determinism', async () => {

@@ -290,9 +290,20 @@ describe('membership workflow', () => {
     );
   });
 
-  it('a signal or update sent during continue-as-new is not lost', async () => {
+  it('a signal or update sent during continue-as-new is not lost; a validity change answers once written', async () => {
     await runMembership({ visitsTotal: 20 }, async ({ handle, world, now }) => {
       const at = (i: number) => now + (i + 2) * DAY_MS;
+      // A validity change answers only once its change is written, whichever run writes it.
+      const answered: number[] = [];
+      const extendTo = async (validUntil: number) => {
+        const s = await handle.executeUpdate(extendValidityUpdate, {
+          args: [{ validUntil, actor: { kind: 'staff', name: 'Avery Chen' }, channel: 'admin' }],
+        });
+        expect(s.membership.validUntil).toBe(validUntil);
+        const write = world.changes.find((c) => c.entry.kind === 'membership:validity' && c.validUntil === validUntil);
+        expect(write?.entry.data?.['to']).toBe(new Date(validUntil).toISOString());
+        answered.push(validUntil);
+      };
       for (let round = 0; round < 4; round += 1) {
         const closing = `close-${round}`;
         await handle.signal(visitChangedSignal, visit(closing, at(round)));
@@ -303,9 +314,11 @@ describe('membership workflow', () => {
           handle.signal(visitChangedSignal, visit(`during-${round}-a`, at(round) + HOUR_MS)),
           handle.signal(visitChangedSignal, visit(`during-${round}-b`, at(round) + 2 * HOUR_MS)),
           handle.executeUpdate(syncVisitUpdate, { args: [visit(`during-${round}-u`, at(round) + 3 * HOUR_MS)] }),
+          extendTo(now + (100 + round) * DAY_MS),
         ];
         await Promise.all(burst);
       }
+      expect(answered).toEqual([0, 1, 2, 3].map((round) => now + (100 + round) * DAY_MS));
       // The last run holds every visit: none was lost in any of the hand-overs.
       const s = await until(handle, (x) => x.counts.used === 4 && x.visits.length === 12 && x.run >= 2);
       expect(s.visits.map((v) => v.appointmentId).sort()).toEqual(

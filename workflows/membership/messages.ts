@@ -97,6 +97,15 @@ export const syncVisitUpdate = defineUpdate<MembershipState, [VisitSnapshot]>('s
 export const extendValidityUpdate = defineUpdate<MembershipState, [ExtendValidityRequest]>('extendValidity');
 export const membershipStateQuery = defineQuery<MembershipState>('membershipState');
 
+/** Changes to running membership workflow code, each behind `patched()` and proven by replay tests. */
+export const MEMBERSHIP_PATCHES = {
+  /**
+   * `extendValidity` answers once its change is written (row, timeline and event), so the caller's
+   * next read shows it; the hand-over to a new run keeps writing while such an update waits.
+   */
+  extendWaitsForWrite: 'membership-extend-waits-for-write-v1',
+} as const;
+
 export const MEMBERSHIP_REFUSALS = {
   invalidRequest: 'InvalidRequest',
   expired: 'MembershipExpired',

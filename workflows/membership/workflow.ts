@@ -23,6 +23,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -42,6 +43,7 @@ import {
 import { CertificateNumber, ContactId, MembershipId, MembershipStage } from '../../temporal/search-attributes';
 import {
   type ExtendValidityRequest,
+  MEMBERSHIP_PATCHES,
   MEMBERSHIP_REFUSALS,
   type MembershipCarry,
   type MembershipEffect,
@@ -109,6 +111,10 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
   let closedThisRun = 0;
   let changed = false;
   const effects: Effect[] = [...(carried.pending ?? [])];
+  /** The effect the main loop is writing or sending right now (taken off `effects` already). */
+  let inFlight: Effect | null = null;
+  /** Resolves once `effect` is written: neither queued nor being written. */
+  const written = (effect: Effect) => condition(() => inFlight !== effect && !effects.includes(effect));
 
   const counts = () =>
     countVisits(membership.visitsTotal, [
@@ -260,7 +266,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
   };
   setHandler(
     extendValidityUpdate,
-    (request) => {
+    async (request) => {
       const from = membership.validUntil;
       membership = { ...membership, validUntil: request.validUntil };
       if (request.validUntil > from) reminderSent = false;
@@ -273,6 +279,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
       });
       changed = true;
       publish();
+      if (patched(MEMBERSHIP_PATCHES.extendWaitsForWrite)) await written(effects.at(-1)!);
       return state();
     },
     { validator: validateExtend },
@@ -284,6 +291,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
   const drain = async () => {
     while (effects.length > 0) {
       const effect = effects.shift()!;
+      inFlight = effect;
       const c = counts();
       if (effect.kind === 'record') {
         await data.recordMembershipChange({
@@ -305,6 +313,22 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
           ...(expired ? { expiredReason: expired } : {}),
         });
       }
+      inFlight = null;
+    }
+  };
+
+  /**
+   * Waits for every handler to finish before continue-as-new. A handler that waits for its change to
+   * be written (`extendValidity`) needs the loop to keep writing meanwhile.
+   */
+  const handOverWhenHandlersFinished = async () => {
+    if (!patched(MEMBERSHIP_PATCHES.extendWaitsForWrite)) {
+      await condition(allHandlersFinished);
+      return;
+    }
+    while (!allHandlersFinished()) {
+      await condition(() => allHandlersFinished() || effects.length > 0);
+      await drain();
     }
   };
 
@@ -326,7 +350,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     if (closedThisRun > 0 || workflowInfo().continueAsNewSuggested) {
       // Hand over once every handler has finished. Changes queued meanwhile (visits keep reporting
       // while the last ones are written) travel with the state, so a busy membership still hands over.
-      await condition(allHandlersFinished);
+      await handOverWhenHandlersFinished();
       await continueAsNew<typeof membershipWorkflow>({
         membership,
         carried: { visits, closed, stage, expired, reminderSent, seq, run, pending: [...effects] },
@@ -353,7 +377,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     }
   }
 
-  await condition(allHandlersFinished);
+  await handOverWhenHandlersFinished();
   await drain();
   publish();
   return state();
