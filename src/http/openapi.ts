@@ -381,6 +381,8 @@ export function openApiDocument(): object {
     method: 'post',
     path: '/api/memberships/{id}/extend',
     summary: 'Move the end of validity',
+    description:
+      'Extends or shortens the validity (an instant, or the end of a date in the membership time zone). Refused with 422 when it would end before a booked visit or before it starts, or when the membership has expired. Answers once the membership workflow has written the change, with the card showing it.',
     security: secured,
     request: { params: id, body: json(extendValidityBody) },
     responses: { ...ok('Membership card'), ...errors },

@@ -194,8 +194,15 @@ export const membershipPurchaseBody = z
     path: ['customer', 'phone'],
   });
 
-export const extendValidityBody = z.object({
-  validUntil: instant,
-  channel: staffChannel,
-  actor: actorSchema.optional(),
-});
+/** A new end of validity: an instant, or a date (the end of that day in the membership's time zone). */
+export const extendValidityBody = z
+  .object({
+    validUntil: instant.optional(),
+    validUntilDate: localDate.optional(),
+    channel: staffChannel,
+    actor: actorSchema.optional(),
+  })
+  .refine((b) => (b.validUntil === undefined) !== (b.validUntilDate === undefined), {
+    message: 'give either validUntil (an instant) or validUntilDate (YYYY-MM-DD), not both',
+    path: ['validUntil'],
+  });

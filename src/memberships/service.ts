@@ -15,12 +15,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely, Transaction } from 'kysely';
 import { DateTime } from 'luxon';
-import { appendTimeline } from '../appointments/repository';
+import { activeStatuses, appendTimeline } from '../appointments/repository';
 import { recordMembershipEvent } from './events';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { DAY_MS } from '../domain/time';
 import type { PaymentGateway } from '../payments/gateway';
+import { formatWhen } from '../messaging/templates';
 import { CertificateNumber, ContactId, MembershipId, MembershipStage } from '../../temporal/search-attributes';
 import type { Actor, Channel } from '../../workflows/appointment/messages';
 import { MEMBERSHIP_WORKFLOW_TYPE, membershipWorkflowId } from '../../workflows/membership/messages';
@@ -47,6 +48,55 @@ export class MembershipError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The new end of a membership's validity, from an instant or a date (the end of that day in the
+ * membership's time zone). Refused when the membership is unknown, when the end is not after its
+ * start, or when a booked visit would fall outside it (move or cancel that visit first).
+ */
+export async function resolveValidityChange(
+  db: Kysely<Database>,
+  membershipId: string,
+  request: { validUntil?: string | undefined; validUntilDate?: string | undefined },
+): Promise<number> {
+  const membership = await db
+    .selectFrom('memberships')
+    .select(['id', 'time_zone', 'valid_from'])
+    .where('id', '=', membershipId)
+    .executeTakeFirst();
+  if (!membership) throw new MembershipError(404, 'not_found', 'id', 'No membership with this id.');
+  const field = request.validUntilDate !== undefined ? 'validUntilDate' : 'validUntil';
+  const validUntil =
+    request.validUntilDate !== undefined
+      ? DateTime.fromISO(request.validUntilDate, { zone: membership.time_zone }).endOf('day').toMillis()
+      : Date.parse(request.validUntil ?? '');
+  if (!Number.isFinite(validUntil)) throw new MembershipError(422, 'invalid_validity', field, 'Not a valid date.');
+  if (validUntil <= membership.valid_from.getTime()) {
+    throw new MembershipError(
+      422,
+      'invalid_validity',
+      field,
+      `The validity must end after it starts (${formatWhen(membership.valid_from.getTime(), membership.time_zone)}).`,
+    );
+  }
+  const stranded = await db
+    .selectFrom('appointments')
+    .select('starts_at')
+    .where('membership_id', '=', membershipId)
+    .where('status', 'in', [...activeStatuses])
+    .where('starts_at', '>=', new Date(validUntil))
+    .orderBy('starts_at')
+    .executeTakeFirst();
+  if (stranded) {
+    throw new MembershipError(
+      422,
+      'visit_outside_validity',
+      field,
+      `A visit is booked for ${formatWhen(stranded.starts_at.getTime(), membership.time_zone)}, after the new end; move or cancel it first.`,
+    );
+  }
+  return validUntil;
 }
 
 export interface PurchaseRequest {

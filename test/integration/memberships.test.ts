@@ -306,3 +306,94 @@ it('refuses a purchase with a declined card, naming the field', async () => {
   expect(unknown.status).toBe(422);
   expect(unknown.body.error.fields[0]!.field).toBe('planId');
 });
+
+it('changes the end of validity by date, answering with the changed card, and refuses ends that strand a visit', async () => {
+  const services = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
+  const massage = services.body.services.find((s) => s.slug === 'deep-tissue-massage')!.id;
+  const zone = 'America/Chicago';
+  const plan = await api<{ plan: { id: string } }>(
+    system,
+    'POST',
+    '/api/membership-plans',
+    {
+      name: 'Massage 3-pack (validity)',
+      visitsTotal: 3,
+      validityDays: 60,
+      priceMinor: 24900,
+      currency: 'USD',
+      serviceIds: [massage],
+    },
+    auth,
+  );
+  const customer = { name: 'Noor Haddad', email: 'noor@example.com', smsOptIn: false };
+  const bought = await api<{ membership: Card & { validFrom: string; validUntil: string } }>(
+    system,
+    'POST',
+    '/api/memberships',
+    {
+      planId: plan.body.plan.id,
+      timeZone: zone,
+      customer,
+      paymentMethodId: 'pm_card_visa',
+      idempotencyKey: 'purchase-noor-0001',
+    },
+  );
+  expect(bought.status).toBe(201);
+  const { id, validUntil: before } = bought.body.membership;
+  const slot = (await freeSlots(system, massage, 5, 12, zone))[0]!;
+  const visit = await api(system, 'POST', '/api/bookings', {
+    serviceId: massage,
+    staffId: slot.staffId,
+    startsAt: slot.startsAt,
+    timeZone: zone,
+    customer,
+    certificateNumber: bought.body.membership.certificateNumber,
+  });
+  expect(visit.status).toBe(201);
+  const visitDay = DateTime.fromISO(slot.startsAt, { zone });
+  const change = (body: Record<string, unknown>, membershipId = id) =>
+    api<{
+      membership: Card & { validUntil: string };
+      error: { code: string; message: string; fields: Array<{ field: string }> };
+    }>(system, 'POST', `/api/memberships/${membershipId}/extend`, body, auth);
+  const fieldsOf = (r: Awaited<ReturnType<typeof change>>) => r.body.error.fields.map((f) => f.field);
+
+  const neither = await change({ channel: 'phone' });
+  expect(neither.status).toBe(400);
+  expect(fieldsOf(neither)).toEqual(['validUntil']);
+  const both = await change({ validUntil: before, validUntilDate: '2030-01-01', channel: 'phone' });
+  expect(both.status).toBe(400);
+  expect(fieldsOf(both)).toEqual(['validUntil']);
+  const badDate = await change({ validUntilDate: '2030-13-01', channel: 'phone' });
+  expect(badDate.status).toBe(400);
+  expect(fieldsOf(badDate)).toEqual(['validUntilDate']);
+  const unknown = await change(
+    { validUntilDate: '2030-01-01', channel: 'phone' },
+    '00000000-0000-4000-8000-000000000000',
+  );
+  expect(unknown.status).toBe(404);
+
+  // Ending the day before the booked visit would strand it: refused, naming the field and the visit.
+  const stranding = await change({ validUntilDate: visitDay.minus({ days: 1 }).toISODate(), channel: 'phone' });
+  expect(stranding.status).toBe(422);
+  expect(stranding.body.error.code).toBe('visit_outside_validity');
+  expect(fieldsOf(stranding)).toEqual(['validUntilDate']);
+  expect(stranding.body.error.message).toContain('move or cancel it first');
+  const startless = await change({ validUntil: '2020-01-01T00:00:00Z', channel: 'phone' });
+  expect(startless.status).toBe(422);
+  expect(startless.body.error.code).toBe('invalid_validity');
+
+  // Thirty days after the visit: the end of that day in the membership's zone, on the card at once.
+  const newEnd = visitDay.plus({ days: 30 });
+  const changed = await change({ validUntilDate: newEnd.toISODate(), channel: 'phone' });
+  expect(changed.status).toBe(200);
+  const expected = newEnd.endOf('day').toUTC().toISO();
+  expect(changed.body.membership.validUntil).toBe(expected);
+  expect(changed.body.membership.timeline.filter((t) => t.kind === 'membership:validity')).toHaveLength(1);
+  const row = await system.database.db
+    .selectFrom('memberships')
+    .select('valid_until')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  expect(row.valid_until.toISOString()).toBe(expected);
+});

@@ -9,7 +9,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { normalizeCertificate } from '../../memberships/certificate';
-import { MembershipError, membershipCard, purchaseMembership } from '../../memberships/service';
+import { MembershipError, membershipCard, purchaseMembership, resolveValidityChange } from '../../memberships/service';
 import { paymentGatewayFromConfig } from '../../payments/from-config';
 import { PaymentGatewayError } from '../../payments/gateway';
 import {
@@ -178,12 +178,16 @@ export function membershipsRouter(deps: AppDeps): Router {
     const actor: Actor = body.actor
       ? { kind: body.actor.kind, name: body.actor.name, ...(body.actor.id ? { id: body.actor.id } : {}) }
       : callerActor(res);
+    const validUntil = await resolveValidityChange(db, id, body).catch((error: unknown) => {
+      throw membershipHttpError(error);
+    });
     try {
+      // Answers once the workflow has written the change, so the card below shows it.
       await deps.temporal.workflow.getHandle(membershipWorkflowId(id)).executeUpdate(extendValidityUpdate, {
-        args: [{ validUntil: Date.parse(body.validUntil), actor, channel: body.channel }],
+        args: [{ validUntil, actor, channel: body.channel }],
       });
     } catch (error) {
-      throw httpErrorForUpdate(error, 'validUntil');
+      throw httpErrorForUpdate(error, body.validUntilDate !== undefined ? 'validUntilDate' : 'validUntil');
     }
     res.json({ membership: await membershipCard(db, deps.config, id, 'staff') });
   });
