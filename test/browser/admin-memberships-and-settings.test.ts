@@ -3,7 +3,8 @@
  * against the whole system:
  * - staff book a membership visit by certificate number in the "book for a caller" form; the
  *   appointment card shows the membership (plan, certificate, visits left), the membership card and
- *   list find it, and the pipeline board has it in its stage's column;
+ *   list find it, and the pipeline board has it in its stage's column; staff move the end of
+ *   validity on the membership card (refused when it would strand the booked visit);
  * - the card's messages show their delivery status and the contact's reachability (opt-out with time
  *   and source, bounced email), and so does the outbox;
  * - an admin edits an SMS template: an unknown variable is refused in words, a valid override is
@@ -11,6 +12,7 @@
  * - an admin sees inbound deliveries and a webhook subscription's delivery log, and replays a delivery.
  * Every screen passes axe-core and is saved as a screenshot.
  */
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../../src/db/seed';
 import { saveSettings } from '../../src/integrations/inbound/store';
@@ -141,6 +143,36 @@ it('staff book a membership visit by certificate number; the card shows visits l
   expect(await page.getByTestId('membership-visits').textContent()).toBe('0 used · 5 left of 5 · 1 booked');
   await page.getByRole('link', { name: /^Deep Tissue Massage, / }).waitFor();
   await checked('32-membership-card');
+
+  // Staff move the end of validity: a date before the booked visit is refused in words; a later one
+  // is on the card at once (and in its timeline).
+  const booked = await db()
+    .selectFrom('appointments as a')
+    .innerJoin('memberships as m', 'm.id', 'a.membership_id')
+    .select(['a.starts_at', 'm.time_zone'])
+    .where('a.id', '=', visitId)
+    .executeTakeFirstOrThrow();
+  const visitDay = DateTime.fromJSDate(booked.starts_at, { zone: booked.time_zone });
+  const validity = page.getByRole('form', { name: 'Change the end of validity' });
+  await validity.getByLabel('Valid until the end of').fill(visitDay.minus({ days: 1 }).toISODate()!);
+  await validity.getByRole('button', { name: 'Change validity' }).click();
+  await validity.getByRole('alert').waitFor();
+  expect(await validity.getByRole('alert').textContent()).toContain('after the new end; move or cancel it first');
+  await checked('32a-membership-validity-refused');
+  const newEnd = visitDay.plus({ days: 45 });
+  await validity.getByLabel('Valid until the end of').fill(newEnd.toISODate()!);
+  await validity.getByLabel('Requested by').selectOption('in_person');
+  await validity.getByRole('button', { name: 'Change validity' }).click();
+  await validity.getByRole('status').waitFor();
+  expect(await validity.getByRole('alert').count()).toBe(0);
+  const membershipRow = await db()
+    .selectFrom('memberships')
+    .select('valid_until')
+    .where('id', '=', membershipId)
+    .executeTakeFirstOrThrow();
+  expect(membershipRow.valid_until.getTime()).toBe(newEnd.endOf('day').toMillis());
+  await page.getByRole('cell', { name: /^Validity changed from / }).waitFor();
+  await checked('32b-membership-validity-changed');
 });
 
 it('the memberships screen finds it by certificate number, and the board has it in its stage column', async () => {

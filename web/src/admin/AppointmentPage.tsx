@@ -12,6 +12,7 @@ import { useStaff } from './AdminApp';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
 import { RescheduleForm } from './RescheduleForm';
+import { RequestedBy } from './RequestedBy';
 
 interface AppointmentView {
   id: string;
@@ -80,13 +81,6 @@ interface Extras {
   } | null;
   feedback?: StaffFeedback | null;
 }
-
-const CHANNELS = [
-  ['phone', 'Phone'],
-  ['email', 'Email'],
-  ['in_person', 'In person'],
-  ['admin', 'Admin'],
-] as const;
 
 const ACTIVE = new Set(['scheduled', 'confirmed', 'rescheduled', 'in_progress']);
 
@@ -393,14 +387,7 @@ function CancelDialog(props: {
         )}
         <label htmlFor="cx-reason">Reason</label>
         <textarea id="cx-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <label htmlFor="cx-channel">Requested by</label>
-        <select id="cx-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-          {CHANNELS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
+        <RequestedBy id="cx-channel" value={channel} onChange={setChannel} />
         <div className="actions">
           <button type="button" onClick={props.onClose}>
             Keep it

@@ -1,12 +1,14 @@
 /**
  * Memberships: the list (find one by certificate number, name or email; filter by stage) and the
  * membership card — plan, certificate, visits used / left, stage, next visit, each visit with its
- * outcome, and the membership's timeline — all read from the API.
+ * outcome, and the membership's timeline — all read from the API; staff move the end of validity
+ * there (by date, the end of that day in the membership's time zone).
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
-import { detectedTimeZone, formatDateTime } from '../format';
+import { detectedTimeZone, formatDateTime, localDate } from '../format';
+import { RequestedBy } from './RequestedBy';
 import type { MembershipRow } from './OtherPages';
 
 const STAGES = [
@@ -188,6 +190,7 @@ export function MembershipPage() {
               )}
             </dd>
           </dl>
+          {!card.expiredAt && <ValidityForm card={card} onChanged={setCard} />}
           {card.temporalUrl && (
             <p>
               <a href={card.temporalUrl} target="_blank" rel="noreferrer">
@@ -234,5 +237,51 @@ export function MembershipPage() {
         </tbody>
       </table>
     </>
+  );
+}
+
+/** Moves the end of validity to the end of a chosen date (in the membership's time zone). */
+function ValidityForm({ card, onChanged }: { card: MembershipCard; onChanged: (card: MembershipCard) => void }) {
+  const [date, setDate] = useState(() => localDate(new Date(card.validUntil), card.timeZone));
+  const [channel, setChannel] = useState<string>('phone');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    api<{ membership: MembershipCard }>('POST', `/api/memberships/${card.id}/extend`, { validUntilDate: date, channel })
+      .then((r) => {
+        onChanged(r.membership);
+        setDone(`Valid until ${formatDateTime(r.membership.validUntil, r.membership.timeZone)} now.`);
+      })
+      .catch((e: unknown) => setError(errorText(e)))
+      .finally(() => setBusy(false));
+  }
+  return (
+    <form onSubmit={submit} aria-label="Change the end of validity">
+      <label htmlFor="validity-date">Valid until the end of</label>
+      <input
+        id="validity-date"
+        type="date"
+        required
+        value={date}
+        aria-invalid={error !== null}
+        aria-describedby={error ? 'validity-problem' : undefined}
+        onChange={(e) => setDate(e.target.value)}
+      />
+      <RequestedBy id="validity-channel" value={channel} onChange={setChannel} />
+      <button type="submit" disabled={busy}>
+        {busy ? 'Changing…' : 'Change validity'}
+      </button>
+      {error && (
+        <p id="validity-problem" role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {done && <p role="status">{done}</p>}
+    </form>
   );
 }

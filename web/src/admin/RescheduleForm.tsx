@@ -8,6 +8,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText } from '../api';
 import { formatDateTime } from '../format';
+import { RequestedBy } from './RequestedBy';
 import { MANAGE_LINK, SMS_MAX, smsLength } from '../sms-count';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 
@@ -33,13 +34,6 @@ interface Preview {
   smsWillSend: boolean;
   placeholders: Record<string, string>;
 }
-
-const CHANNELS = [
-  ['phone', 'Phone'],
-  ['email', 'Email'],
-  ['in_person', 'In person'],
-  ['admin', 'Admin'],
-] as const;
 
 /** The form control each field the server may name is shown next to (in the order of the form). */
 const FIELD_CONTROLS: ReadonlyArray<readonly [field: string, control: string]> = [
@@ -307,14 +301,7 @@ export function RescheduleForm(props: {
         }}
       />
       {fieldProblems('rs-note')}
-      <label htmlFor="rs-channel">Requested by</label>
-      <select id="rs-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-        {CHANNELS.map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </select>
+      <RequestedBy id="rs-channel" value={channel} onChange={setChannel} />
       {fieldProblems('rs-channel')}
 
       {slot && (
