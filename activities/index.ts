@@ -15,6 +15,7 @@ import { inboundIntegrationActivities } from './integrations-inbound';
 import { membershipActivities, membershipSync } from './memberships';
 import { notificationActivities } from './notifications';
 import { outboundActivities } from './outbound';
+import { retentionActivities } from './retention';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...inboundIntegrationActivities(deps),
     ...outboundActivities(deps),
     ...membershipActivities(deps),
+    ...retentionActivities(deps),
     // Membership visits: the membership workflow hears of every change to its visits' rows.
     applyReschedule: synced(appointments.applyReschedule),
     applyStatusChange: synced(appointments.applyStatusChange),

@@ -111,6 +111,12 @@ const schema = z.object({
   OUTBOUND_MAX_ATTEMPTS: z.coerce.number({ error: 'expected a number' }).int().min(1).max(100).default(18),
   OUTBOUND_DISPATCH_INTERVAL_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(50).default(2_000),
   INBOUND_RESCHEDULE_WAIT_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(100).default(3_600_000),
+  RETENTION_DAYS: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .refine((d) => d === 0 || d >= 7, 'expected 0 (keep everything) or at least 7 days')
+    .default(90),
+  RETENTION_HOUR: z.coerce.number({ error: 'expected an hour 0–23' }).int().min(0).max(23).default(3),
 });
 
 type Env = z.infer<typeof schema>;
@@ -144,6 +150,11 @@ export interface Config {
   messaging: MessagingConfig;
   /** Inbound integrations: how long a Calendly reschedule's cancel waits for its new booking. */
   inbound: { rescheduleWaitMs: number };
+  /**
+   * Pruning of delivery logs and expired records (src/retention/): days kept (0: keep everything, no
+   * schedule) and the hour of the business day the daily schedule runs.
+   */
+  retention: { days: number; hour: number };
 }
 
 export interface MessagingConfig {
@@ -222,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     messaging: messagingConfig(e),
     inbound: { rescheduleWaitMs: e.INBOUND_RESCHEDULE_WAIT_MS },
+    retention: { days: e.RETENTION_DAYS, hour: e.RETENTION_HOUR },
   };
 }
 

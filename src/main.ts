@@ -26,6 +26,7 @@ import { connectClient, connectWorker, targetFromConfig } from './temporal/conne
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 import { startEventDispatcher } from './outbound/dispatcher';
+import { ensureRetentionScheduleLogged } from './retention/schedule';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -114,6 +115,7 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });
     const dispatcher = startEventDispatcher({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'event dispatcher', run: () => dispatcher.stop() });
+    await ensureRetentionScheduleLogged({ client, config, db: database.db }, logger);
 
     if (!webBundleBuilt()) {
       logger.info('building the web app (first start)');

@@ -12,6 +12,7 @@ import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { connectClient, targetFromConfig } from './temporal/connection';
 import { startEventDispatcher } from './outbound/dispatcher';
+import { ensureRetentionScheduleLogged } from './retention/schedule';
 
 export function listen(app: Express, config: Config): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
   const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
   const dispatcher = startEventDispatcher({ db: database.db, temporal, config }, logger);
+  await ensureRetentionScheduleLogged({ client: temporal, config, db: database.db }, logger);
   const server = await listen(createApp({ config, database, temporal, logger }), config);
   logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
   const stop = async () => {

@@ -7,3 +7,4 @@ export { inboundFetchWorkflow } from './integration-inbound/workflow';
 export { deliveryWorkflow } from './delivery/workflow';
 export { membershipWorkflow } from './membership/workflow';
 export { inboundRescheduleWaitWorkflow } from './integration-inbound/reschedule-wait';
+export { retentionWorkflow } from './retention/workflow';

@@ -8,6 +8,7 @@ import type { Activities } from '../../activities';
 import { computeMarks, stageAt } from '../../src/domain/marks';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
 import { MINUTE_MS } from '../../src/domain/time';
+import { emptyCounts } from '../../src/retention/policy';
 import { type AppointmentSnapshot, REFUSALS } from '../../workflows/appointment/messages';
 
 export interface Call {
@@ -196,6 +197,10 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     async sendMembershipMessage(input) {
       record('sendMembershipMessage', input);
       return { messageIds: [] };
+    },
+    async pruneExpiredRecords(input) {
+      record('pruneExpiredRecords', input);
+      return { counts: emptyCounts(), done: true };
     },
   };
 
