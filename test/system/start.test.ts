@@ -201,6 +201,14 @@ describe('npm start on embedded defaults', () => {
     expect(Object.keys(inUi.workflowExecutionInfo.searchAttributes.indexedFields)).toEqual(
       expect.arrayContaining(['AppointmentStage', 'AppointmentStatus', 'StaffId', 'ContactId', 'AppointmentStartsAt']),
     );
+    // The daily retention schedule is there for operators (Schedules in the Web UI), in the business's zone.
+    const schedule = (await (
+      await waitFor(
+        `http://127.0.0.1:${uiPort}/api/v1/namespaces/default/schedules/${encodeURIComponent('appointflow-retention:appointflow')}`,
+        first,
+      )
+    ).json()) as { schedule: { spec: { timezoneName?: string } } };
+    expect(schedule.schedule.spec.timezoneName).toBe('America/New_York');
     expect(await stopWithCtrlC(first)).toBe(0);
 
     expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 3, hours: 10 });
