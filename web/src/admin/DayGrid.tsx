@@ -24,6 +24,9 @@ const span = (s: { startsAt: string; endsAt: string }): Span => ({
   end: Date.parse(s.endsAt),
 });
 
+/** Shorter appointments put the time and the customer on one line, so the service still shows. */
+const SHORT_MS = 50 * 60_000;
+
 interface Column {
   staffId: string;
   staffName: string;
@@ -151,7 +154,8 @@ export function DayGrid(props: {
                 <ol className="day-appts" aria-label={`Appointments with ${column.staffName}`}>
                   {lanes.map(({ item, lane, lanes: of }) => {
                     const a = item.appointment;
-                    const at = placement(item, range)!;
+                    const at = placement(item, range);
+                    if (!at) return null; // an empty (zero-length) appointment has no place to go
                     return (
                       <li
                         key={a.id}
@@ -164,7 +168,7 @@ export function DayGrid(props: {
                       >
                         <Link
                           to={`/admin/appointments/${a.id}`}
-                          className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}
+                          className={`appt ${STAGE_CLASS[a.stage] ?? ''}${item.end - item.start < SHORT_MS ? ' appt-short' : ''}`}
                           title={a.stage}
                           data-appointment-id={a.id}
                         >
