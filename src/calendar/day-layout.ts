@@ -13,6 +13,41 @@ export interface Span {
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
+/** A zone's offset from UTC at an instant, in milliseconds (whole seconds), through Intl only. */
+export function zoneOffsetAt(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
+  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    field('year'),
+    field('month') - 1,
+    field('day'),
+    field('hour'),
+    field('minute'),
+    field('second'),
+  );
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The first instant of a local date ('YYYY-MM-DD') in a zone: midnight read with the offset at noon,
+ * then corrected with the offset at that guess — on a DST-change day the offset at midnight is not the
+ * one at noon, and where midnight is skipped the day starts at the first instant after the gap.
+ */
+export function startOfLocalDay(date: string, timeZone: string): number {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  const guess = midnight - zoneOffsetAt(midnight + 12 * HOUR_MS, timeZone);
+  return midnight - zoneOffsetAt(guess, timeZone);
+}
+
 export interface VisibleRangeArgs {
   /** The displayed day: [start of the day, start of the next day) in the display zone. */
   day: Span;

@@ -2,8 +2,10 @@ import {
   assignLanes,
   hourMarks,
   placement,
+  startOfLocalDay,
   uncovered,
   visibleRange,
+  zoneOffsetAt,
   type Span,
 } from '../../../src/calendar/day-layout';
 
@@ -131,5 +133,28 @@ describe('assignLanes', () => {
         }
       }
     }
+  });
+});
+
+describe('startOfLocalDay', () => {
+  const iso = (date: string, zone: string) => new Date(startOfLocalDay(date, zone)).toISOString();
+  it('is local midnight as an instant, on ordinary and DST-change days', () => {
+    expect(iso('2026-11-24', 'America/New_York')).toBe('2026-11-24T05:00:00.000Z');
+    expect(iso('2026-07-01', 'America/New_York')).toBe('2026-07-01T04:00:00.000Z');
+    // Clocks back at 2:00 on Nov 1 (midnight is still EDT) and forward on Mar 8 (midnight is still EST).
+    expect(iso('2026-11-01', 'America/New_York')).toBe('2026-11-01T04:00:00.000Z');
+    expect(iso('2026-11-02', 'America/New_York')).toBe('2026-11-02T05:00:00.000Z');
+    expect(iso('2026-03-08', 'America/New_York')).toBe('2026-03-08T05:00:00.000Z');
+    expect(iso('2026-03-09', 'America/New_York')).toBe('2026-03-09T04:00:00.000Z');
+    expect(iso('2026-11-24', 'Asia/Kolkata')).toBe('2026-11-23T18:30:00.000Z');
+    expect(iso('2026-11-24', 'UTC')).toBe('2026-11-24T00:00:00.000Z');
+  });
+  it('starts a day whose midnight is skipped at the end of the gap (Santiago, clocks forward at 0:00)', () => {
+    // 2026-09-06 00:00 −04 becomes 01:00 −03: the day starts at 04:00Z.
+    expect(iso('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
+  });
+  it('reads zone offsets', () => {
+    expect(zoneOffsetAt(Date.parse('2026-11-24T12:00:00.250Z'), 'America/New_York')).toBe(-5 * HOUR);
+    expect(zoneOffsetAt(Date.parse('2026-11-24T12:00:00Z'), 'Asia/Kolkata')).toBe(5.5 * HOUR);
   });
 });

@@ -4,24 +4,13 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { addDays, detectedTimeZone, formatTime, localDate, STAGE_CLASS } from '../format';
 import { useStaff } from './AdminApp';
+import { startOfLocalDay } from '../../../src/calendar/day-layout';
 import { DayGrid } from './DayGrid';
 import type { ListedAppointment, StaffMember, StaffSchedule } from './types';
 
-/** A zone's offset from UTC at an instant, in milliseconds (good to the minute). */
-function offsetAt(at: Date, timeZone: string): number {
-  const local = new Date(at.toLocaleString('en-US', { timeZone }));
-  const utc = new Date(at.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return local.getTime() - utc.getTime();
-}
-
-/**
- * The instant a local date starts in a zone: midnight read with the offset at noon, then corrected with
- * the offset at that first guess (on a DST-change day the offset at midnight is not the one at noon).
- */
+/** The instant a local date starts in a zone (DST-change days included). */
 function startOfDay(date: string, timeZone: string): Date {
-  const midnightUtc = new Date(`${date}T00:00:00Z`).getTime();
-  const guess = midnightUtc - offsetAt(new Date(`${date}T12:00:00Z`), timeZone);
-  return new Date(midnightUtc - offsetAt(new Date(guess), timeZone));
+  return new Date(startOfLocalDay(date, timeZone));
 }
 
 export function CalendarPage() {
