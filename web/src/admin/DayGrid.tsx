@@ -120,7 +120,16 @@ export function DayGrid(props: {
                 : working.length === 0
                   ? 'Not working this day.'
                   : `Working ${working.map(between).join(', ')}.`}
-              {timeOff.map((t) => ` Time off ${between(span(t))}${t.reason ? ` (${t.reason})` : ''}.`).join('')}
+              {timeOff
+                .map((t) => {
+                  const s = span(t);
+                  const when =
+                    s.start <= day.start && s.end >= day.end
+                      ? 'all day'
+                      : between({ start: Math.max(s.start, day.start), end: Math.min(s.end, day.end) });
+                  return ` Time off ${when}${t.reason ? ` (${t.reason})` : ''}.`;
+                })
+                .join('')}
               {column.appointments.length === 0 ? ' No appointments.' : ''}
             </p>
             <div className="day-col-body">
