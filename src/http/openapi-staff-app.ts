@@ -70,10 +70,35 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/api/admin/calendar',
-    summary: 'Appointments overlapping a range (a technician gets their own only)',
+    summary:
+      "Appointments overlapping a range (a technician gets their own only); with include=schedules also each staff member's working hours and time off in the range",
     security: secured,
     request: { query: calendarQuery },
-    responses: { ...ok('Appointments'), ...errors },
+    responses: {
+      200: {
+        description:
+          'Appointments, and with include=schedules the staff schedules (active staff, or the one asked for)',
+        ...json(
+          z.object({
+            appointments: z.array(z.object({}).passthrough()),
+            schedules: z
+              .array(
+                z.object({
+                  staffId: z.uuid(),
+                  staffName: z.string(),
+                  timeZone: z.string(),
+                  working: z.array(z.object({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime() })),
+                  timeOff: z.array(
+                    z.object({ startsAt: z.iso.datetime(), endsAt: z.iso.datetime(), reason: z.string() }),
+                  ),
+                }),
+              )
+              .optional(),
+          }),
+        ),
+      },
+      ...errors,
+    },
   });
   registry.registerPath({
     method: 'get',

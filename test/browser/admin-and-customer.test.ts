@@ -150,6 +150,9 @@ it('staff sign in, find the booking on the calendar and the pipeline board, and 
   expect(await accessibilityProblems(page)).toEqual([]);
   await page.getByLabel('View').selectOption('day');
   await page.getByLabel('Staff').selectOption({ label: 'Jordan Patel' });
+  // The day grid, narrowed to Jordan's column, has loaded before the screenshot.
+  await page.getByRole('heading', { name: 'Avery Chen' }).waitFor({ state: 'detached' });
+  await page.getByRole('region', { name: 'Jordan Patel' }).waitFor();
   await screenshot(page, '05-calendar-day-jordan');
   expect(await accessibilityProblems(page)).toEqual([]);
 

@@ -16,9 +16,16 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { staffSchedules } from '../../calendar/schedules';
 
 export const calendarQuery = z
-  .object({ from: instant, to: instant, staffId: uuid.optional() })
+  .object({
+    from: instant,
+    to: instant,
+    staffId: uuid.optional(),
+    /** `schedules`: also each staff member's working hours and time off in the range (the day grid). */
+    include: z.enum(['schedules'], { error: "expected 'schedules'" }).optional(),
+  })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'must be after from', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 62 * 86400_000, {
     message: 'at most 62 days after from',
@@ -78,7 +85,13 @@ export function adminRouter(deps: AppDeps): Router {
     const staffId = me?.role === 'technician' ? me.staffId! : query.staffId;
     let q = listing().where('a.starts_at', '<', new Date(query.to)).where('a.ends_at', '>', new Date(query.from));
     if (staffId) q = q.where('a.staff_id', '=', staffId);
-    res.json({ appointments: await q.orderBy('a.starts_at').limit(1000).execute() });
+    const appointments = await q.orderBy('a.starts_at').limit(1000).execute();
+    if (query.include !== 'schedules') {
+      res.json({ appointments });
+      return;
+    }
+    const range = { from: Date.parse(query.from), to: Date.parse(query.to) };
+    res.json({ appointments, schedules: await staffSchedules(db, range, staffId) });
   });
 
   router.get('/api/admin/board', requireOfficeRole, async (_req, res) => {

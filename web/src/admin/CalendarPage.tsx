@@ -4,15 +4,13 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { addDays, detectedTimeZone, formatTime, localDate, STAGE_CLASS } from '../format';
 import { useStaff } from './AdminApp';
-import type { ListedAppointment, StaffMember } from './types';
+import { startOfLocalDay } from '../../../src/calendar/day-layout';
+import { DayGrid } from './DayGrid';
+import type { ListedAppointment, StaffMember, StaffSchedule } from './types';
 
-/** The instant a local date starts in a zone (good to the minute, via the zone's offset at noon). */
+/** The instant a local date starts in a zone (DST-change days included). */
 function startOfDay(date: string, timeZone: string): Date {
-  const noonUtc = new Date(`${date}T12:00:00Z`);
-  const local = new Date(noonUtc.toLocaleString('en-US', { timeZone }));
-  const utc = new Date(noonUtc.toLocaleString('en-US', { timeZone: 'UTC' }));
-  const offset = local.getTime() - utc.getTime();
-  return new Date(new Date(`${date}T00:00:00Z`).getTime() - offset);
+  return new Date(startOfLocalDay(date, timeZone));
 }
 
 export function CalendarPage() {
@@ -25,6 +23,7 @@ export function CalendarPage() {
   const staffId = params.get('staff') ?? '';
   const [staff, setStaff] = useState<StaffMember[]>([]);
   const [appointments, setAppointments] = useState<ListedAppointment[] | null>(null);
+  const [schedules, setSchedules] = useState<StaffSchedule[]>([]);
   const [error, setError] = useState<string | null>(null);
   const days = view === 'day' ? [date] : Array.from({ length: 7 }, (_, i) => addDays(date, i));
 
@@ -40,10 +39,23 @@ export function CalendarPage() {
     const to = startOfDay(addDays(days[days.length - 1]!, 1), timeZone).toISOString();
     const q = new URLSearchParams({ from, to });
     if (staffId) q.set('staffId', staffId);
+    // The day grid also shades each staff member's hours outside work and their time off.
+    if (view === 'day') q.set('include', 'schedules');
     setAppointments(null);
-    api<{ appointments: ListedAppointment[] }>('GET', `/api/admin/calendar?${q}`)
-      .then((r) => setAppointments(r.appointments))
-      .catch((e: unknown) => setError(errorText(e)));
+    setError(null);
+    let current = true;
+    api<{ appointments: ListedAppointment[]; schedules?: StaffSchedule[] }>('GET', `/api/admin/calendar?${q}`)
+      .then((r) => {
+        if (!current) return;
+        setSchedules(r.schedules ?? []);
+        setAppointments(r.appointments);
+      })
+      .catch((e: unknown) => {
+        if (current) setError(errorText(e));
+      });
+    return () => {
+      current = false;
+    };
   }, [date, view, staffId, timeZone]);
 
   const set = (changes: Record<string, string>) => {
@@ -100,37 +112,67 @@ export function CalendarPage() {
         </p>
       )}
       {!appointments && !error && <p>Loading…</p>}
-      <div className="calendar" style={{ gridTemplateColumns: `repeat(${days.length}, minmax(9rem, 1fr))` }}>
-        {days.map((day) => {
-          const items = (appointments ?? []).filter((a) => localDate(new Date(a.startsAt), timeZone) === day);
-          return (
-            <section key={day} className="calendar-day" aria-label={day}>
-              <h3>
-                {new Intl.DateTimeFormat('en-US', {
-                  weekday: 'short',
-                  month: 'short',
-                  day: 'numeric',
-                  timeZone: 'UTC',
-                }).format(new Date(`${day}T12:00:00Z`))}
-              </h3>
-              {items.map((a) => (
-                <Link
-                  key={a.id}
-                  to={`/admin/appointments/${a.id}`}
-                  className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}
-                  title={a.stage}
-                >
-                  <strong>{formatTime(a.startsAt, timeZone)}</strong> {a.contactName}
-                  <br />
-                  {a.serviceName} · {a.staffName}
-                  <br />
-                  <small>{a.stage}</small>
-                </Link>
-              ))}
-            </section>
-          );
-        })}
-      </div>
+      {view === 'day' ? (
+        <div className="calendar calendar-day-view">
+          {appointments && (
+            <>
+              <h2 className="day-title">{dayLabel(date)}</h2>
+              <DayGrid
+                day={{
+                  start: startOfDay(date, timeZone).getTime(),
+                  end: startOfDay(addDays(date, 1), timeZone).getTime(),
+                }}
+                label={dayLabel(date)}
+                timeZone={timeZone}
+                appointments={appointments}
+                schedules={schedules}
+              />
+            </>
+          )}
+        </div>
+      ) : (
+        <div className="calendar" style={{ gridTemplateColumns: `repeat(${days.length}, minmax(9rem, 1fr))` }}>
+          {days.map((day) => {
+            const items = (appointments ?? []).filter((a) => localDate(new Date(a.startsAt), timeZone) === day);
+            return (
+              <section key={day} className="calendar-day" aria-label={day}>
+                <h3>
+                  {new Intl.DateTimeFormat('en-US', {
+                    weekday: 'short',
+                    month: 'short',
+                    day: 'numeric',
+                    timeZone: 'UTC',
+                  }).format(new Date(`${day}T12:00:00Z`))}
+                </h3>
+                {items.map((a) => (
+                  <Link
+                    key={a.id}
+                    to={`/admin/appointments/${a.id}`}
+                    className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}
+                    title={a.stage}
+                  >
+                    <strong>{formatTime(a.startsAt, timeZone)}</strong> {a.contactName}
+                    <br />
+                    {a.serviceName} · {a.staffName}
+                    <br />
+                    <small>{a.stage}</small>
+                  </Link>
+                ))}
+              </section>
+            );
+          })}
+        </div>
+      )}
     </>
   );
+}
+
+function dayLabel(day: string): string {
+  return new Intl.DateTimeFormat('en-US', {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${day}T12:00:00Z`));
 }

@@ -19,3 +19,12 @@ export interface StaffMember {
   role: string;
   timeZone: string;
 }
+
+/** GET /api/admin/calendar?include=schedules: a staff member's working hours and time off in the range. */
+export interface StaffSchedule {
+  staffId: string;
+  staffName: string;
+  timeZone: string;
+  working: Array<{ startsAt: string; endsAt: string }>;
+  timeOff: Array<{ startsAt: string; endsAt: string; reason: string }>;
+}
