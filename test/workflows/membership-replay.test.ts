@@ -21,24 +21,31 @@ it('has saved membership histories: a hand-over by continue-as-new and an expiry
   expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true);
 });
 
+type Saved = (typeof histories)[number];
+const withPatch = (h: Saved, patch: string) =>
+  (h.history.events ?? []).some((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+    return data !== undefined && data !== null && Buffer.from(data).toString().includes(patch);
+  });
+
 it('keeps histories from before and after each patch: extendValidity answering once written', () => {
-  const patchId = (e: (typeof histories)[number]['history']['events'][number]) =>
-    e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
-  const withPatch = (h: (typeof histories)[number]) =>
-    (h.history.events ?? []).some((e) => {
-      const data = patchId(e);
-      return (
-        data !== undefined &&
-        data !== null &&
-        Buffer.from(data).toString().includes(MEMBERSHIP_PATCHES.extendWaitsForWrite)
-      );
-    });
-  const extended = (h: (typeof histories)[number]) =>
+  const extended = (h: Saved) =>
     (h.history.events ?? []).some(
       (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'extendValidity',
     );
-  expect(histories.filter((h) => extended(h) && !withPatch(h)).length).toBeGreaterThan(0);
-  expect(histories.filter((h) => extended(h) && withPatch(h)).length).toBeGreaterThan(0);
+  const patch = MEMBERSHIP_PATCHES.extendWaitsForWrite;
+  expect(histories.filter((h) => extended(h) && !withPatch(h, patch)).length).toBeGreaterThan(0);
+  expect(histories.filter((h) => extended(h) && withPatch(h, patch)).length).toBeGreaterThan(0);
+});
+
+it('keeps histories from before and after each patch: expiry waiting for an open visit', () => {
+  const endedByValidity = (h: Saved) =>
+    (h.history.events ?? []).some((e) =>
+      JSON.stringify(e.workflowExecutionCompletedEventAttributes?.result ?? '').includes('validity_ended'),
+    ) || h.name.includes('validity-ends');
+  const patch = MEMBERSHIP_PATCHES.validityWaitsForOpenVisits;
+  expect(histories.filter((h) => endedByValidity(h) && !withPatch(h, patch)).length).toBeGreaterThan(0);
+  expect(histories.filter((h) => withPatch(h, patch)).length).toBeGreaterThanOrEqual(2);
 });
 
 it('replays every saved membership history without non-determinism', async () => {

@@ -20,6 +20,7 @@ import {
   extendValidityUpdate,
   membershipStateQuery,
   syncVisitUpdate,
+  VISIT_CLOSE_GRACE_MS,
   visitChangedSignal,
 } from '../../workflows/membership/messages';
 import type { membershipWorkflow } from '../../workflows/membership/workflow';
@@ -247,6 +248,54 @@ describe('membership workflow', () => {
     });
   });
 
+  it('validity ends while a visit that started within it is still open → expires once the visit closes, counting it', async () => {
+    await runMembership({ visitsTotal: 5 }, async ({ handle, world, now, membership }) => {
+      const at = membership.validUntil - 2 * HOUR_MS;
+      await handle.signal(visitChangedSignal, visit('last', at));
+      await until(handle, (x) => x.stage === 'Appointment Scheduled');
+      // An hour past the end, the visit is not closed yet (staff close it out the next morning).
+      await env.sleep(membership.validUntil - now + HOUR_MS);
+      const waiting = await until(handle, () => kinds(world).includes('membership:validity_wait'));
+      expect(waiting.expired).toBeNull();
+      expect(waiting.visits.map((v) => v.appointmentId)).toEqual(['last']);
+      const note = world.changes.find((c) => c.entry.kind === 'membership:validity_wait')!;
+      expect(note.entry.summary).toContain(
+        `closes (at the latest ${new Date(membership.validUntil + VISIT_CLOSE_GRACE_MS).toISOString()})`,
+      );
+      expect(world.messages.map((m) => m.event)).not.toContain('membershipExpired');
+
+      await handle.signal(visitChangedSignal, visit('last', at, 'done', 'Paid Won'));
+      const final = await handle.result();
+      expect(final.expired).toBe('validity_ended');
+      expect(final.counts).toMatchObject({ used: 1, left: 4 });
+      expect(kinds(world).filter((k) => k === 'membership:validity_wait')).toHaveLength(1);
+      expect(kinds(world).slice(-4)).toEqual([
+        'membership:visit_used',
+        'membership:stage',
+        'membership:expired',
+        'membership:stage',
+      ]);
+      expect(world.messages.map((m) => m.event)).toEqual([
+        'membershipPurchased',
+        'membershipExpiring',
+        'membershipExpired',
+      ]);
+    });
+  });
+
+  it('an open visit that never closes holds the expiry for the grace period only', async () => {
+    await runMembership({ visitsTotal: 5 }, async ({ handle, now, membership }) => {
+      const at = membership.validUntil - 2 * HOUR_MS;
+      await handle.signal(visitChangedSignal, visit('forgotten', at));
+      await until(handle, (x) => x.stage === 'Appointment Scheduled');
+      await env.sleep(membership.validUntil + VISIT_CLOSE_GRACE_MS - now + HOUR_MS);
+      const final = await handle.result();
+      expect(final.expired).toBe('validity_ended');
+      expect(final.counts).toMatchObject({ used: 0, left: 5 });
+      expect(final.stage).toBe('Membership Expired');
+    });
+  });
+
   it('an in-policy cancel returns the visit; a late cancel and a no-show forfeit it, and the timeline says which', async () => {
     await runMembership({ visitsTotal: 2 }, async ({ handle, world, now }) => {
       const at = now + 5 * DAY_MS;
@@ -324,7 +373,15 @@ describe('membership workflow', () => {
       expect(s.visits.map((v) => v.appointmentId).sort()).toEqual(
         [0, 1, 2, 3].flatMap((r) => [`during-${r}-a`, `during-${r}-b`, `during-${r}-u`]).sort(),
       );
-      // Every booking was recorded exactly once, in whichever run it landed.
+      // Every booking was recorded exactly once, in whichever run it landed (the last ones are written
+      // just after the state has them).
+      for (
+        let i = 0;
+        i < 100 && world.changes.filter((c) => c.entry.kind === 'membership:visit_booked').length < 16;
+        i += 1
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const booked = world.changes
         .filter((c) => c.entry.kind === 'membership:visit_booked')
         .map((c) => c.entry.appointmentId);

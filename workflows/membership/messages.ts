@@ -64,6 +64,8 @@ export interface MembershipCarry {
   run: number;
   /** Changes queued but not yet written when the run handed over; the next run writes them first. */
   pending?: MembershipEffect[];
+  /** The validity has ended and the membership waits for its open visits (noted once on the timeline). */
+  validityWaitNoted?: boolean;
 }
 
 export interface MembershipWorkflowInput {
@@ -104,7 +106,16 @@ export const MEMBERSHIP_PATCHES = {
    * next read shows it; the hand-over to a new run keeps writing while such an update waits.
    */
   extendWaitsForWrite: 'membership-extend-waits-for-write-v1',
+  /**
+   * When the validity ends while a visit that started within it is still open (not yet done,
+   * cancelled or a no-show), the membership expires once that visit closes — so it is counted — or at
+   * the latest `VISIT_CLOSE_GRACE_MS` after the end.
+   */
+  validityWaitsForOpenVisits: 'membership-validity-waits-for-open-visits-v1',
 } as const;
+
+/** How long after the validity end an open visit may still close and be counted. */
+export const VISIT_CLOSE_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const MEMBERSHIP_REFUSALS = {
   invalidRequest: 'InvalidRequest',

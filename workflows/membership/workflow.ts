@@ -45,6 +45,7 @@ import {
   type ExtendValidityRequest,
   MEMBERSHIP_PATCHES,
   MEMBERSHIP_REFUSALS,
+  VISIT_CLOSE_GRACE_MS,
   type MembershipCarry,
   type MembershipEffect,
   type MembershipSnapshot,
@@ -106,6 +107,7 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
   let stage = carried.stage;
   let expired = carried.expired;
   let reminderSent = carried.reminderSent;
+  let validityWaitNoted = carried.validityWaitNoted ?? false;
   let seq = carried.seq;
   const run = carried.run + 1;
   let closedThisRun = 0;
@@ -332,6 +334,28 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
     }
   };
 
+  /** Visits that started within the validity and are still open once it has ended. */
+  const openAtEnd = () => Object.values(visits).filter((v) => v.startsAt < membership.validUntil);
+  /** Past the validity end, within the grace, with an open visit: expiry waits for the visit to close. */
+  const waitingForOpenVisits = (): boolean => {
+    const now = Date.now();
+    if (now < membership.validUntil || now >= membership.validUntil + VISIT_CLOSE_GRACE_MS) return false;
+    return openAtEnd().length > 0 && patched(MEMBERSHIP_PATCHES.validityWaitsForOpenVisits);
+  };
+  const noteValidityWait = () => {
+    if (validityWaitNoted) return;
+    validityWaitNoted = true;
+    const open = openAtEnd().sort((a, b) => a.startsAt - b.startsAt);
+    const latest = membership.validUntil + VISIT_CLOSE_GRACE_MS;
+    record({
+      kind: 'membership:validity_wait',
+      summary: `Validity ended ${new Date(membership.validUntil).toISOString()}; expiring once the visit on ${open
+        .map((v) => new Date(v.startsAt).toISOString())
+        .join(', ')} closes (at the latest ${new Date(latest).toISOString()})`,
+      data: { openVisits: open.map((v) => v.appointmentId), latest: new Date(latest).toISOString() },
+    });
+  };
+
   // --- the loop ------------------------------------------------------------------------------------
 
   if (!input.carried) {
@@ -353,18 +377,33 @@ export async function membershipWorkflow(input: MembershipWorkflowInput): Promis
       await handOverWhenHandlersFinished();
       await continueAsNew<typeof membershipWorkflow>({
         membership,
-        carried: { visits, closed, stage, expired, reminderSent, seq, run, pending: [...effects] },
+        carried: {
+          visits,
+          closed,
+          stage,
+          expired,
+          reminderSent,
+          seq,
+          run,
+          pending: [...effects],
+          ...(validityWaitNoted ? { validityWaitNoted } : {}),
+        },
       });
     }
     const left = counts().left;
     const reminderAt = expiryReminderAt(membership.validUntil, membership.policy);
     const remind = !reminderSent && reminderAt !== null && (left === null || left > 0);
-    const nextTimer = remind ? Math.min(reminderAt, membership.validUntil) : membership.validUntil;
+    const validityEnd = waitingForOpenVisits() ? membership.validUntil + VISIT_CLOSE_GRACE_MS : membership.validUntil;
+    const nextTimer = remind ? Math.min(reminderAt, validityEnd) : validityEnd;
     changed = false;
     const interrupted =
       nextTimer > Date.now() ? await condition(() => changed || effects.length > 0, nextTimer - Date.now()) : false;
     if (interrupted) continue;
     if (Date.now() >= membership.validUntil) {
+      if (waitingForOpenVisits()) {
+        noteValidityWait();
+        continue;
+      }
       expire('validity_ended');
     } else if (remind && reminderAt !== null && Date.now() >= reminderAt) {
       reminderSent = true;
