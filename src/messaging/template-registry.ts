@@ -104,7 +104,8 @@ function appointmentVariables(ctx: MessageContext, audience: 'customer' | 'staff
             invoice: ctx.links?.invoiceUrl ?? '',
             updateCard: ctx.links?.updateCardUrl ?? '',
             pay: ctx.links?.payUrl ?? '',
-            feedback: ctx.links?.feedbackUrl ?? '',
+            // Minted for the feedback request only, so only its templates may use it.
+            ...(event === 'feedbackRequest' ? { feedback: ctx.links?.feedbackUrl ?? '' } : {}),
           }
         : { task: ctx.links?.taskUrl ?? '' }),
     },

@@ -38,6 +38,18 @@ it('offers customer links to customers only: the manage link (a bearer credentia
   ]);
 });
 
+it('offers the feedback link only where one is minted: the feedback request', () => {
+  const body = 'How did it go? {{links.feedback}}';
+  expect(validateOverride(entry('feedbackRequest'), 'sms', { subject: null, body })).toEqual([]);
+  expect(variablePaths(entry('feedbackRequest').variables(sampleMessageContext()))).toContain('links.feedback');
+  for (const event of ['confirmation', 'receipt', 'rebookFollowUp']) {
+    expect(variablePaths(entry(event).variables(sampleMessageContext()))).not.toContain('links.feedback');
+    expect(validateOverride(entry(event), 'sms', { subject: null, body })).toEqual([
+      { field: 'body', message: 'unknown variable: links.feedback' },
+    ]);
+  }
+});
+
 it('shows times in the recipient zone with the zone named (customer New York, staff Chicago)', () => {
   const ctx = sampleMessageContext();
   expect((entry('reminder48h').variables(ctx).appointment as { when: string }).when).toBe(
