@@ -441,6 +441,7 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;
   feedback: FeedbackTable;
+  service_slug_history: ServiceSlugHistoryTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -568,4 +569,11 @@ export interface FeedbackTable {
   may_publish: ColumnType<boolean, boolean | undefined, never>;
   follow_up_task_id: string | null;
   created_at: CreatedAt;
+}
+
+// Former service slugs (migration 0010).
+export interface ServiceSlugHistoryTable {
+  slug: string;
+  service_id: string;
+  retired_at: UpdatedAt;
 }

@@ -59,6 +59,8 @@ export function openApiDocument(): object {
     method: 'get',
     path: '/api/services',
     summary: 'Bookable services',
+    description:
+      'Active services with their current slug (`/book/<slug>`) and `formerSlugs`: addresses a service had before an admin renamed it, which keep leading to it.',
     responses: ok('Services'),
   });
   registry.registerPath({

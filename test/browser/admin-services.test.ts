@@ -2,10 +2,11 @@
  * Settings → Services in headless Chromium against the whole system (issue 6): an admin opens a
  * service, changes its duration and first-reminder policy, is refused for a bad value (the refusal in
  * words next to the field, the keyboard taken there), corrects it and saves; the booking page's slots
- * follow the new duration and the change is in the service's history. Each screen passes axe-core and
- * is saved as a screenshot.
+ * follow the new duration and the change is in the service's history. A renamed service's old
+ * booking link still opens it. Each screen passes axe-core and is saved as a screenshot.
  */
 import type { Browser, Page } from 'playwright-core';
+import { createApiKey } from '../../src/auth/api-keys';
 import { DEMO_ADMIN } from '../../src/db/seed';
 import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
 import { api, startSystem, type System } from '../support/system';
@@ -112,4 +113,35 @@ it("an admin edits a service's duration and reminder policy, is refused for a ba
   const all = slots.body.days.flatMap((d) => d.slots);
   expect(all.length).toBeGreaterThan(0);
   expect(new Set(all.map((s) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000))).toEqual(new Set([45]));
+});
+
+it("a renamed service's old booking link still opens it at its new address; a link to no service says so", async () => {
+  const db = system.database.db;
+  const { key } = await createApiKey(db, 'Website team');
+  const consultation = await db
+    .selectFrom('services')
+    .select(['id', 'slug'])
+    .where('name', '=', 'Consultation')
+    .executeTakeFirstOrThrow();
+  const renamed = await api(
+    system,
+    'PATCH',
+    `/api/admin/services/${consultation.id}`,
+    { slug: 'first-consultation' },
+    { authorization: `Bearer ${key}` },
+  );
+  expect(renamed.status).toBe(200);
+
+  // A link sent before the rename.
+  await page.goto(`/book/${consultation.slug}`);
+  await page.waitForURL(/\/book\/first-consultation$/);
+  await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+  expect(await page.getByLabel('Service', { exact: true }).inputValue()).toBe(consultation.id);
+  expect(await page.getByRole('status').count()).toBe(0);
+
+  // A link to a service that was never (or is no longer) offered: said, not silently swapped.
+  await page.goto('/book/hot-stone-retired');
+  await page.getByRole('status').filter({ hasText: 'no longer offered online' }).waitFor();
+  expect(page.url()).toMatch(/\/book\/hot-stone-retired$/);
+  await checked('booking-unknown-service-link');
 });

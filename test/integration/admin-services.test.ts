@@ -328,3 +328,53 @@ it('documents the service endpoints in the OpenAPI document', async () => {
   expect(Object.keys(openapi.body.paths['/api/admin/services/{id}']!).sort()).toEqual(['delete', 'get', 'patch']);
   expect(JSON.stringify(openapi.body.paths['/api/admin/services/{id}']!.patch)).toContain('tomorrowHoursBefore');
 });
+
+it('keeps a renamed service reachable at its former slugs until another service takes one', async () => {
+  const created = await api<{ service: { id: string; slug: string } }>(
+    system,
+    'POST',
+    '/api/admin/services',
+    { name: 'Sports Massage', durationMinutes: 60, pricing: 'fixed', priceMinor: 9000 },
+    bearer,
+  );
+  expect(created.status).toBe(201);
+  const { id } = created.body.service;
+  const rename = (slug: string) => api(system, 'PATCH', `/api/admin/services/${id}`, { slug }, bearer);
+  const publicView = async (serviceId: string) =>
+    (
+      await api<{ services: Array<{ id: string; slug: string; formerSlugs: string[] }> }>(
+        system,
+        'GET',
+        '/api/services',
+      )
+    ).body.services.find((s) => s.id === serviceId);
+
+  expect(await publicView(id)).toMatchObject({ slug: 'sports-massage', formerSlugs: [] });
+  expect((await rename('sports-recovery')).status).toBe(200);
+  expect((await rename('recovery-massage')).status).toBe(200);
+  expect(await publicView(id)).toMatchObject({
+    slug: 'recovery-massage',
+    formerSlugs: ['sports-massage', 'sports-recovery'],
+  });
+  // Back to an old name: it is live again, no longer a former one.
+  expect((await rename('sports-massage')).status).toBe(200);
+  expect(await publicView(id)).toMatchObject({
+    slug: 'sports-massage',
+    formerSlugs: ['recovery-massage', 'sports-recovery'],
+  });
+  // A rename refused (slug taken) changes nothing.
+  expect((await rename('consultation')).status).toBe(409);
+  expect((await publicView(id))?.formerSlugs).toEqual(['recovery-massage', 'sports-recovery']);
+
+  // Another service takes a former address: the live slug wins.
+  const taker = await api<{ service: { id: string } }>(
+    system,
+    'POST',
+    '/api/admin/services',
+    { name: 'Sports Recovery', durationMinutes: 30, pricing: 'fixed', priceMinor: 5000 },
+    bearer,
+  );
+  expect(taker.status).toBe(201);
+  expect(await publicView(taker.body.service.id)).toMatchObject({ slug: 'sports-recovery', formerSlugs: [] });
+  expect((await publicView(id))?.formerSlugs).toEqual(['recovery-massage']);
+});

@@ -11,6 +11,7 @@ import * as m0005 from './0005_staff_accounts';
 import * as m0006 from './0006_outbound_webhooks';
 import * as m0008 from './0008_feedback';
 import * as m0009 from './0009_appointment_terms';
+import * as m0010 from './0010_service_slug_history';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_outbound_webhooks': m0006,
   '0008_feedback': m0008,
   '0009_appointment_terms': m0009,
+  '0010_service_slug_history': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -243,6 +243,19 @@ async function setStaff(trx: Db, serviceId: string, staffIds: string[]): Promise
   }
 }
 
+/**
+ * A renamed address: the old slug keeps leading to this service (links already sent still work), and
+ * the new one, if it was another service's former slug, is the live slug from now on.
+ */
+async function retireSlug(trx: Db, serviceId: string, from: string, to: string): Promise<void> {
+  await trx.deleteFrom('service_slug_history').where('slug', '=', to).execute();
+  await trx
+    .insertInto('service_slug_history')
+    .values({ slug: from, service_id: serviceId })
+    .onConflict((oc) => oc.column('slug').doUpdateSet({ service_id: serviceId, retired_at: new Date() }))
+    .execute();
+}
+
 function isUniqueSlug(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   return e?.code === '23505' && /slug/.test(e.message ?? '');
@@ -311,6 +324,8 @@ export function adminServicesRouter(deps: AppDeps): Router {
           .returning('id')
           .executeTakeFirstOrThrow();
         await setStaff(trx, row.id, body.staffIds);
+        // Another service's former address, taken by this one: it leads here from now on.
+        await trx.deleteFrom('service_slug_history').where('slug', '=', slug).execute();
         const view = (await serviceView(trx, row.id))!;
         await appendTimeline(trx, {
           kind: 'service:created',
@@ -343,6 +358,7 @@ export function adminServicesRouter(deps: AppDeps): Router {
         if (!locked) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
         const before = (await serviceView(trx, id))!;
         const values = columnsOf(body);
+        if (body.slug !== undefined && body.slug !== before.slug) await retireSlug(trx, id, before.slug, body.slug);
         if (Object.keys(values).length) {
           await trx
             .updateTable('services')

@@ -31,10 +31,24 @@ export function publicRouter(deps: AppDeps): Router {
       .where('active', '=', true)
       .orderBy('name')
       .execute();
+    // Former addresses (renamed slugs) keep leading to their service.
+    const former = services.length
+      ? await db
+          .selectFrom('service_slug_history')
+          .select(['slug', 'service_id'])
+          .where(
+            'service_id',
+            'in',
+            services.map((s) => s.id),
+          )
+          .orderBy('slug')
+          .execute()
+      : [];
     res.json({
       services: services.map((s) => ({
         id: s.id,
         slug: s.slug,
+        formerSlugs: former.filter((f) => f.service_id === s.id).map((f) => f.slug),
         name: s.name,
         description: s.description,
         durationMinutes: s.duration_minutes,

@@ -1,9 +1,11 @@
 /**
  * Public booking: service → (optional) staff → a free time in the customer's zone (detected, can be
- * changed) → details. A returning customer's details are remembered on this device.
+ * changed) → details. A returning customer's details are remembered on this device. A link to a
+ * renamed service's old address moves to its current one; a link to a service no longer offered says
+ * so instead of silently preselecting another.
  */
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 import { COMMON_TIME_ZONES, detectedTimeZone, formatDateTime, formatMoney } from '../format';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
@@ -11,6 +13,8 @@ import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 interface Service {
   id: string;
   slug: string;
+  /** Addresses this service had before it was renamed; they keep leading to it. */
+  formerSlugs: string[];
   name: string;
   description: string;
   durationMinutes: number;
@@ -40,7 +44,9 @@ function remembered(): Details {
 
 export function BookingPage() {
   const { slug } = useParams();
+  const navigate = useNavigate();
   const [services, setServices] = useState<Service[]>([]);
+  const [unknownService, setUnknownService] = useState(false);
   const [serviceId, setServiceId] = useState('');
   const [staffId, setStaffId] = useState('');
   const [staffSeen, setStaffSeen] = useState<Map<string, string>>(new Map());
@@ -58,11 +64,16 @@ export function BookingPage() {
     api<{ services: Service[] }>('GET', '/api/services')
       .then(({ services: list }) => {
         setServices(list);
-        const preset = list.find((s) => s.slug === slug) ?? list[0];
+        const linked = slug
+          ? (list.find((s) => s.slug === slug) ?? list.find((s) => s.formerSlugs.includes(slug)))
+          : undefined;
+        if (linked && linked.slug !== slug) navigate(`/book/${linked.slug}`, { replace: true });
+        setUnknownService(slug !== undefined && linked === undefined);
+        const preset = linked ?? list[0];
         if (preset) setServiceId(preset.id);
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, [slug]);
+  }, [slug, navigate]);
 
   const service = services.find((s) => s.id === serviceId);
   const zones = useMemo(() => [...new Set([detectedTimeZone(), ...COMMON_TIME_ZONES])], []);
@@ -136,6 +147,11 @@ export function BookingPage() {
   return (
     <main className="customer">
       <h1>Book an appointment</h1>
+      {unknownService && (
+        <p className="notice" role="status">
+          The service in your link is no longer offered online. Choose a service below, or contact us.
+        </p>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}
