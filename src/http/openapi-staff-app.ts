@@ -9,6 +9,7 @@ import { calendarQuery, contactsQuery, membershipsQuery } from './routes/admin';
 import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
 import { serviceCreateBody, serviceUpdateBody } from './routes/admin-services';
+import { localSmsReplyBody } from './routes/local-sms';
 
 const error = z.object({
   error: z.object({
@@ -135,8 +136,19 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/api/admin/messages',
     summary: 'Outbox: the latest emails and SMS with status',
+    description: '`localSmsReplies`: true when SMS goes to the local outbox, so staff can try customer replies.',
     security: secured,
     responses: { ...ok('Messages'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/local/sms-replies',
+    summary: "Try a customer's SMS reply (only while SMS goes to the local outbox)",
+    description:
+      "Handled exactly like a reply through Twilio's webhook (cancel, reschedule, a slot choice, STOP/START, else forwarded to staff); the answer is stored in the outbox and returned. 404 when Twilio is configured.",
+    security: secured,
+    request: { body: json(localSmsReplyBody) },
+    responses: { 201: { description: 'What appointflow did and answered' }, ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -9,6 +9,12 @@ import { SendGridEmailProvider } from './sendgrid';
 import { SlackAlertProvider } from './slack';
 import { TwilioSmsProvider } from './twilio';
 
+/** True when SMS goes to the local outbox (no Twilio number or Messaging Service configured). */
+export function smsUsesLocalOutbox(config: Config): boolean {
+  const twilio = config.messaging.twilio;
+  return !(twilio?.accountSid && twilio.from);
+}
+
 export function messageProvidersFromConfig(config: Config): MessageProviders {
   const providers: MessageProviders = localProviders();
   const { sendgrid, twilio, slack } = config.messaging;

@@ -9,7 +9,8 @@
  *   and source, bounced email), and so does the outbox;
  * - an admin edits an SMS template: an unknown variable is refused in words, a valid override is
  *   saved and previewed, then reset to the default;
- * - an admin sees inbound deliveries and a webhook subscription's delivery log, and replays a delivery.
+ * - an admin sees inbound deliveries and a webhook subscription's delivery log, and replays a delivery;
+ * - without Twilio, staff try a customer's SMS replies on the Messages screen and see them handled.
  * Every screen passes axe-core and is saved as a screenshot.
  */
 import { DateTime } from 'luxon';
@@ -18,7 +19,7 @@ import { DEMO_ADMIN } from '../../src/db/seed';
 import { saveSettings } from '../../src/integrations/inbound/store';
 import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
 import { type CaptureServer, startCaptureServer } from '../support/capture-server';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -353,4 +354,57 @@ it('an admin sees inbound deliveries and a webhook delivery log, and replays a d
   await all.getByText('(replay)').first().waitFor();
   expect(await all.textContent()).toContain(`${receiver.url}/hooks/appointflow`);
   await checked('40-integrations-replayed');
+});
+
+it("without Twilio, staff try a customer's SMS replies from the Messages screen: R offers times, 1 moves the appointment", async () => {
+  const services = await api<{ services: Array<{ id: string; slug: string }> }>(system, 'GET', '/api/services');
+  const consultation = services.body.services.find((s) => s.slug === 'consultation')!.id;
+  const phone = '+12125550177';
+  const slots = await freeSlots(system, consultation, 3, 10, 'America/New_York');
+  const booked = await api<{ appointment: { id: string } }>(system, 'POST', '/api/bookings', {
+    serviceId: consultation,
+    staffId: slots[0]!.staffId,
+    startsAt: slots[0]!.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Sol Texter', email: 'sol.texter@example.com', phone, smsOptIn: true },
+  });
+  expect(booked.status).toBe(201);
+
+  await page.getByRole('link', { name: 'Messages', exact: true }).click();
+  const form = page.getByRole('form', { name: "Try a customer's SMS reply" });
+  await form.waitFor();
+  // A phone number that is not one: refused next to the field.
+  await form.getByLabel("Customer's phone").fill('212 555');
+  await form.getByLabel('Reply').fill('R');
+  await form.getByRole('button', { name: 'Send as the customer' }).click();
+  await form.locator('#sms-from-problem').waitFor();
+  expect(await form.getByLabel("Customer's phone").getAttribute('aria-invalid')).toBe('true');
+
+  await form.getByLabel("Customer's phone").fill(phone);
+  await form.getByRole('button', { name: 'Send as the customer' }).click();
+  const status = form.getByRole('status');
+  await status.filter({ hasText: 'slots offered' }).waitFor();
+  expect(await status.textContent()).toContain('Reply 1, 2, 3 for: 1)');
+  await page.getByRole('cell', { name: phone }).first().waitFor();
+  await checked('39-local-sms-reply');
+
+  await form.getByLabel('Reply').fill('1');
+  await form.getByRole('button', { name: 'Send as the customer' }).click();
+  await status.filter({ hasText: 'rescheduled' }).waitFor();
+  const offered = await db()
+    .selectFrom('timeline_events')
+    .select('data')
+    .where('appointment_id', '=', booked.body.appointment.id)
+    .where('kind', '=', 'sms:slots_offered')
+    .executeTakeFirstOrThrow();
+  const first = (offered.data as { offered: Array<{ startsAt: number }> }).offered[0]!;
+  const moved = await eventually(() =>
+    db()
+      .selectFrom('appointments')
+      .select('starts_at')
+      .where('id', '=', booked.body.appointment.id)
+      .where('starts_at', '=', new Date(first.startsAt))
+      .executeTakeFirst(),
+  );
+  expect(moved.starts_at.getTime()).toBe(first.startsAt);
 });

@@ -17,6 +17,7 @@ import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
 import { parseInput } from '../validate';
 import { staffSchedules } from '../../calendar/schedules';
+import { smsUsesLocalOutbox } from '../../messaging/from-config';
 
 export const calendarQuery = z
   .object({
@@ -264,7 +265,8 @@ export function adminRouter(deps: AppDeps): Router {
       .orderBy('created_at', 'desc')
       .limit(200)
       .execute();
-    res.json({ messages });
+    // Without Twilio, staff can try a customer's SMS reply (POST /api/local/sms-replies).
+    res.json({ messages, localSmsReplies: smsUsesLocalOutbox(deps.config) });
   });
 
   router.get('/api/admin/contacts', requireOfficeRole, async (req, res) => {

@@ -18,8 +18,7 @@ import { z } from 'zod';
 import { type Config } from '../../config';
 import { messageProvidersFromConfig } from '../../messaging/from-config';
 import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-status';
-import { handleReply } from '../../messaging/conversations';
-import { parseSmsReply } from '../../messaging/replies';
+import { receiveSms } from '../../messaging/inbound-sms';
 import { PERMANENT_TWILIO_ERRORS, TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
 import type { MessageStatus } from '../../db/schema';
 import type { AppDeps } from '../app';
@@ -97,59 +96,12 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
   router.post('/webhooks/twilio/sms', form, async (req, res) => {
     const params = verify(deps, req);
     const sms = parseInput(inboundSms, params, 'body');
-    const stored = await db
-      .insertInto('inbound_events')
-      .values({ provider: 'twilio_sms', event_id: sms.MessageSid, payload: JSON.stringify(params), status: 'received' })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const result = await receiveSms(
+      { db, config: deps.config, providers, temporal: deps.temporal },
+      { from: sms.From, body: sms.Body, messageId: sms.MessageSid, via: 'twilio' },
+    );
     res.type('text/xml');
-    if (!stored) {
-      res.send(twiml(null));
-      return;
-    }
-    let result;
-    try {
-      result = await handleReply(
-        { db, config: deps.config, providers, temporal: deps.temporal },
-        {
-          channel: 'sms',
-          address: sms.From,
-          text: sms.Body,
-          intent: parseSmsReply(sms.Body),
-          inboundId: sms.MessageSid,
-        },
-      );
-    } catch (error) {
-      // Let Twilio's retry (or a resend) process it again.
-      await db.deleteFrom('inbound_events').where('id', '=', stored.id).execute();
-      throw error;
-    }
-    if (result.reply) {
-      const contact = await db.selectFrom('contacts').select('id').where('phone', '=', sms.From).executeTakeFirst();
-      await db
-        .insertInto('messages')
-        .values({
-          appointment_id: result.appointmentId,
-          contact_id: contact?.id ?? null,
-          channel: 'sms',
-          template: 'smsReply',
-          recipient: sms.From,
-          body: result.reply,
-          provider: 'twilio_twiml',
-          status: 'sent',
-          sent_at: new Date(),
-          idempotency_key: `twilio_sms:${sms.MessageSid}:reply`,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute();
-    }
-    await db
-      .updateTable('inbound_events')
-      .set({ status: 'processed', outcome: result.outcome, processed_at: new Date() })
-      .where('id', '=', stored.id)
-      .execute();
-    res.send(twiml(result.reply));
+    res.send(twiml(result.duplicate ? null : result.reply));
   });
 
   router.post('/webhooks/twilio/status', form, async (req, res) => {

@@ -4,20 +4,22 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+import { LocalSmsReply } from './LocalSmsReply';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
 import type { ListedAppointment } from './types';
 
-function useLoad<T>(path: string, title: string): { data: T | null; error: string | null } {
+function useLoad<T>(path: string, title: string): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
   useEffect(() => {
     document.title = `${title} — Maple Street`;
     api<T>('GET', path)
       .then(setData)
       .catch((e: unknown) => setError(errorText(e)));
-  }, [path, title]);
-  return { data, error };
+  }, [path, title, version]);
+  return { data, error, reload: () => setVersion((v) => v + 1) };
 }
 
 function Problem({ error }: { error: string | null }) {
@@ -30,7 +32,8 @@ function Problem({ error }: { error: string | null }) {
 
 export function MessagesPage() {
   const timeZone = detectedTimeZone();
-  const { data, error } = useLoad<{
+  const { data, error, reload } = useLoad<{
+    localSmsReplies?: boolean;
     messages: Array<{
       id: string;
       appointmentId: string | null;
@@ -46,6 +49,7 @@ export function MessagesPage() {
     <>
       <h1>Messages</h1>
       <Problem error={error} />
+      {data?.localSmsReplies && <LocalSmsReply onSent={reload} />}
       <table>
         <thead>
           <tr>
