@@ -12,6 +12,7 @@ import * as m0006 from './0006_outbound_webhooks';
 import * as m0008 from './0008_feedback';
 import * as m0009 from './0009_appointment_terms';
 import * as m0010 from './0010_service_slug_history';
+import * as m0012 from './0012_retention_indexes';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008_feedback': m0008,
   '0009_appointment_terms': m0009,
   '0010_service_slug_history': m0010,
+  '0012_retention_indexes': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {
