@@ -51,8 +51,10 @@ export function keyringOf(settings: SecretsSettings): Keyring {
   if (known) return known;
   let ring: Keyring;
   if (settings.key) {
-    const fromFile = existsSync(settings.keyFile) ? [readKeyFile(settings.keyFile)] : [];
-    ring = keyring(settings.key, [...settings.oldKeys, ...fromFile]);
+    // A damaged generated file does not stop a configured key (what it encrypted is reported unreadable).
+    const fromFile = existsSync(settings.keyFile) ? [parseBase64Key(readFileSync(settings.keyFile, 'utf8'))] : [];
+    const readable = fromFile.filter((k): k is Buffer => k !== undefined);
+    ring = keyring(settings.key, [...settings.oldKeys, ...readable]);
   } else {
     ring = keyring(readOrCreateKeyFile(settings.keyFile), settings.oldKeys);
   }

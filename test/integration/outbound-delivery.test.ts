@@ -125,6 +125,23 @@ it('logs each attempt, does not send a delivered event again, and marks a spent 
   expect(tasks[0]!.title).toContain('Outbound delivery failed: appointment.booked');
 
   // A deactivated subscription is skipped, visibly.
+  // A secret under a key the keyring does not have: refused without retries, naming the key, not the value.
+  const foreign = await db
+    .insertInto('webhook_subscriptions')
+    .values({ url: `${vendor.url}/hook`, secret: encryptSecret('whsec_foreign_0123456789', keyring(randomBytes(32))) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const refused = await attemptDelivery({ db, secrets }, await delivery(`webhook:${foreign.id}`, foreign.id), 1).catch(
+    (e: unknown) => e,
+  );
+  expect(refused).toBeInstanceOf(OutboundError);
+  expect(refused).toMatchObject({
+    retryable: false,
+    message: expect.stringMatching(/^webhook secret: .*SECRETS_OLD_KEYS/),
+  });
+  expect(String((refused as Error).message)).not.toContain('whsec_foreign');
+  expect(vendor.requests).toHaveLength(2);
+
   await db.updateTable('webhook_subscriptions').set({ active: false }).where('id', '=', subscription.id).execute();
   const later = await delivery(`webhook:${subscription.id}`, subscription.id);
   expect(await attemptDelivery({ db, secrets }, later, 1)).toMatchObject({ status: 'skipped' });

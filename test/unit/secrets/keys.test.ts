@@ -4,7 +4,7 @@
  * generated once into DATA_DIR (mode 0600) and read back on every later start.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../../src/config';
@@ -33,6 +33,12 @@ it('refuses a damaged key file with a message naming the file', () => {
   writeFileSync(path, 'short\n');
   expect(() => readOrCreateKeyFile(path)).toThrow(SecretsError);
   expect(() => readOrCreateKeyFile(path)).toThrow(`${path}: expected base64 of 32 bytes`);
+  // …unless SECRETS_KEY is set: then the damaged file is not needed to start.
+  const cwd = emptyDir();
+  const config = loadConfig({ SECRETS_KEY: randomBytes(32).toString('base64') }, cwd);
+  mkdirSync(join(cwd, '.data'));
+  writeFileSync(config.secrets.keyFile, 'short\n');
+  expect(keyringOf(config.secrets).old).toEqual([]);
 });
 
 it('uses SECRETS_KEY to write and SECRETS_OLD_KEYS (and an earlier generated key) to read', () => {
