@@ -145,7 +145,7 @@ export function decryptSecrets(values: Record<string, string>, ring: Keyring): R
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, decryptSecret(value, ring)]));
 }
 
-/** `…` and the last four characters, for API responses; undefined when the value cannot be read. */
+/** `…` and the last four characters, for API responses; null when the value cannot be read. */
 export function secretHint(stored: string, ring: Keyring): string | null {
   try {
     return `…${decryptSecret(stored, ring).slice(-4)}`;
