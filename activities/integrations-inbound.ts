@@ -13,6 +13,7 @@ import { resolvePendingReschedule } from '../src/integrations/inbound/reschedule
 import type { RescheduleWaitInput } from '../workflows/integration-inbound/messages';
 import { claimLate, finishDelivery, loadSettings, saveState } from '../src/integrations/inbound/store';
 import type { FetchRef, NormalisedEvent } from '../src/integrations/inbound/types';
+import { keyringOf } from '../src/secrets/keys';
 
 export interface InboundActivityDeps {
   db: Kysely<Database>;
@@ -21,7 +22,7 @@ export interface InboundActivityDeps {
 
 export function inboundIntegrationActivities({ db, config }: InboundActivityDeps) {
   async function settingsOf(platform: string) {
-    const settings = await loadSettings(db, platform);
+    const settings = await loadSettings(db, platform, keyringOf(config.secrets));
     const adapter = adapterFor(platform);
     if (!settings || !adapter) throw new Error(`Inbound platform ${platform} is not configured`);
     return { settings, adapter };

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseBase64Key } from './secrets/cipher';
 
 const port = (fallback: number) =>
   z.coerce
@@ -117,7 +118,19 @@ const schema = z.object({
     .refine((d) => d === 0 || d >= 7, 'expected 0 (keep everything) or at least 7 days')
     .default(90),
   RETENTION_HOUR: z.coerce.number({ error: 'expected an hour 0–23' }).int().min(0).max(23).default(3),
+  // Encryption of stored secrets (src/secrets/): the current key and older keys still readable.
+  SECRETS_KEY: optionalString.refine(
+    (v) => v === undefined || parseBase64Key(v) !== undefined,
+    'expected base64 of 32 random bytes, e.g. from `openssl rand -base64 32`',
+  ),
+  SECRETS_OLD_KEYS: optionalString.refine(
+    (v) => v === undefined || v.split(',').every((k) => k.trim() === '' || parseBase64Key(k) !== undefined),
+    'expected comma-separated keys, each base64 of 32 bytes',
+  ),
 });
+
+/** Variables whose value never appears in an error message. */
+const SECRET_VARIABLES = new Set(['SECRETS_KEY', 'SECRETS_OLD_KEYS']);
 
 type Env = z.infer<typeof schema>;
 
@@ -155,6 +168,11 @@ export interface Config {
    * schedule) and the hour of the business day the daily schedule runs.
    */
   retention: { days: number; hour: number };
+  /**
+   * Encryption of stored secrets (src/secrets/): SECRETS_KEY (unset outside production: a key
+   * generated once into `keyFile`) and SECRETS_OLD_KEYS, still accepted for reading.
+   */
+  secrets: { key: Buffer | undefined; oldKeys: Buffer[]; keyFile: string };
 }
 
 export interface MessagingConfig {
@@ -193,12 +211,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
       const got = merged[name];
-      return `${name}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+      const shown = got !== undefined && !SECRET_VARIABLES.has(name);
+      return `${name}: ${issue.message}${shown ? ` (got ${JSON.stringify(got)})` : ''}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const e = result.data;
   const dataDir = resolve(cwd, e.DATA_DIR);
+  if (e.NODE_ENV === 'production' && !e.SECRETS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: SECRETS_KEY: required in production (base64 of 32 random bytes, e.g. from `openssl rand -base64 32`)',
+    );
+  }
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -234,6 +258,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     messaging: messagingConfig(e),
     inbound: { rescheduleWaitMs: e.INBOUND_RESCHEDULE_WAIT_MS },
     retention: { days: e.RETENTION_DAYS, hour: e.RETENTION_HOUR },
+    secrets: {
+      key: e.SECRETS_KEY ? parseBase64Key(e.SECRETS_KEY) : undefined,
+      oldKeys: (e.SECRETS_OLD_KEYS ?? '')
+        .split(',')
+        .filter((k) => k.trim() !== '')
+        .map((k) => parseBase64Key(k)!),
+      keyFile: resolve(dataDir, 'secrets.key'),
+    },
   };
 }
 

@@ -27,6 +27,8 @@ import { type DevServer, startDevServer } from './temporal/dev-server';
 import { createWorker } from './worker';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
+import { keyringOf } from './secrets/keys';
+import { encryptStoredSecretsLogged } from './secrets/stored';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'database', run: () => database.close() });
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    await encryptStoredSecretsLogged(database.db, keyringOf(config.secrets), (level, fields, msg) =>
+      logger[level](fields, msg),
+    );
     const demoKeyFile = join(config.dataDir, 'demo-api-key.txt');
     if (config.seedDemoData && (await seedDemoData(database.db))) {
       logger.info('demo data seeded');

@@ -1,5 +1,10 @@
-/** `node dist/src/db/migrate-cli.js`: applies pending migrations and exits (the compose `migrate` job). */
+/**
+ * `node dist/src/db/migrate-cli.js`: applies pending migrations, then encrypts stored secrets still in
+ * plain text or under an old key (src/secrets/stored.ts), and exits (the compose `migrate` job).
+ */
 import { ConfigError, loadConfig } from '../config';
+import { keyringOf } from '../secrets/keys';
+import { encryptStoredSecretsLogged } from '../secrets/stored';
 import { openDatabase } from './database';
 import { migrateToLatest } from './migrate';
 
@@ -9,6 +14,9 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(database.db);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    await encryptStoredSecretsLogged(database.db, keyringOf(config.secrets), (level, fields, message) =>
+      (level === 'warn' ? console.warn : console.log)(`${message} ${JSON.stringify(fields)}`),
+    );
   } finally {
     await database.close();
   }

@@ -4,6 +4,7 @@
  */
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
+import { redactRequestForLog } from './log-redaction';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { AppDatabase } from '../db/database';
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): Express {
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // No credentials or URL-borne secrets in the request log (src/http/log-redaction.ts).
+      serializers: { req: redactRequestForLog },
     }),
   );
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database, DeliveryStatus, OutboundPlatform } from '../db/schema';
+import { decryptSecret, type Keyring, SecretsError } from '../secrets/cipher';
 import { type AppointmentEventView, appointmentEventView } from './events';
 import { findLink } from './links';
 import { expectStatus, fetchHttp, type Http, type HttpResponse, OutboundError } from './http';
@@ -17,6 +18,8 @@ export interface DeliveryDeps {
   db: Kysely<Database>;
   /** The HTTP client (tests may wrap it). */
   http?: Http;
+  /** Reads the stored (encrypted) webhook secrets and platform tokens (src/secrets/). */
+  secrets: Keyring;
 }
 
 export interface AttemptResult {
@@ -60,10 +63,21 @@ async function loadDelivery(db: Kysely<Database>, deliveryId: string) {
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>;
 
+/** A stored secret in plain text; one that cannot be read fails the delivery without retries. */
+function readSecret(stored: string, ring: Keyring, what: string): string {
+  try {
+    return decryptSecret(stored, ring);
+  } catch (error) {
+    if (error instanceof SecretsError) throw new OutboundError(`${what}: ${error.message}`, null, false);
+    throw error;
+  }
+}
+
 async function deliverWebhook(
   db: Kysely<Database>,
   http: Http,
   row: Loaded,
+  ring: Keyring,
 ): Promise<SyncResult & { skipped?: boolean }> {
   const subscription = row.subscription_id
     ? await db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', row.subscription_id).executeTakeFirst()
@@ -81,7 +95,7 @@ async function deliverWebhook(
       [EVENT_ID_HEADER]: row.event_id,
       [EVENT_TYPE_HEADER]: row.type,
       [DELIVERY_ID_HEADER]: row.id,
-      [SIGNATURE_HEADER]: signatureHeader(subscription.secret, body),
+      [SIGNATURE_HEADER]: signatureHeader(readSecret(subscription.secret, ring, 'webhook secret'), body),
     },
     body,
   };
@@ -103,6 +117,7 @@ async function deliverToPlatform(
   http: Http,
   row: Loaded,
   platform: OutboundPlatform,
+  ring: Keyring,
 ): Promise<SyncResult & { skipped?: boolean }> {
   const configRow = await db
     .selectFrom('outbound_integrations')
@@ -114,7 +129,7 @@ async function deliverToPlatform(
   const config: IntegrationConfig = {
     platform,
     baseUrl: configRow.base_url,
-    accessToken: configRow.access_token,
+    accessToken: readSecret(configRow.access_token, ring, `${platform} access token`),
     settings: configRow.settings,
   };
   const payload = row.payload as { change?: Record<string, unknown> };
@@ -237,8 +252,8 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, at
       .execute();
   try {
     const result = isPlatform(row.target)
-      ? await deliverToPlatform(db, http, row, row.target)
-      : await deliverWebhook(db, http, row);
+      ? await deliverToPlatform(db, http, row, row.target, deps.secrets)
+      : await deliverWebhook(db, http, row, deps.secrets);
     const status: DeliveryStatus = result.skipped ? 'skipped' : 'succeeded';
     await logAttempt(true, lastStatus, null);
     await db
@@ -271,7 +286,7 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, at
 }
 
 /** The retry budget is spent (or the failure cannot be retried): the delivery is failed, and staff get a task. */
-export async function failDelivery(deps: DeliveryDeps, deliveryId: string, error: string): Promise<void> {
+export async function failDelivery(deps: Pick<DeliveryDeps, 'db'>, deliveryId: string, error: string): Promise<void> {
   const { db } = deps;
   const row = await loadDelivery(db, deliveryId);
   if (!row) return;

@@ -17,6 +17,8 @@ import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../../src/db/seed';
 import { saveSettings } from '../../src/integrations/inbound/store';
+import { encryptSecret } from '../../src/secrets/cipher';
+import { keyringOf } from '../../src/secrets/keys';
 import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
 import { type CaptureServer, startCaptureServer } from '../support/capture-server';
 import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
@@ -51,7 +53,7 @@ beforeAll(async () => {
       url: `${receiver.url}/hooks/appointflow`,
       description: 'Front desk dashboard',
       event_types: JSON.stringify(['*']),
-      secret: 'whsec_browser_test_secret_0123456789',
+      secret: encryptSecret('whsec_browser_test_secret_0123456789', keyringOf(system.config.secrets)),
     })
     .execute();
   const context = await browser.newContext({
@@ -310,7 +312,12 @@ it('an admin edits an SMS template: an unknown variable is refused in words, a v
 
 it('an admin sees inbound deliveries and a webhook delivery log, and replays a delivery', async () => {
   // A platform delivery with a bad signature: recorded as refused.
-  await saveSettings(db(), 'calendly', { secrets: { signingKey: 'calendly-signing-key-for-tests' } });
+  await saveSettings(
+    db(),
+    'calendly',
+    { secrets: { signingKey: 'calendly-signing-key-for-tests' } },
+    keyringOf(system.config.secrets),
+  );
   const forged = await fetch(`${system.baseUrl}/webhooks/integrations/calendly`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'calendly-webhook-signature': 't=1,v1=00' },

@@ -14,6 +14,8 @@ import { createApiKey } from '../../src/auth/api-keys';
 import { upcomingFreeSlots } from '../../src/availability/service';
 import { startAppointmentWorkflow } from '../../src/booking/service';
 import { finishDelivery, recordVerified } from '../../src/integrations/inbound/store';
+import { decryptSecret } from '../../src/secrets/cipher';
+import { keyringOf } from '../../src/secrets/keys';
 import { stateQuery } from '../../workflows/appointment/messages';
 import {
   basic,
@@ -1039,7 +1041,9 @@ describe('ServiceTitan (V2 webhooks)', () => {
       .select(['secrets', 'options'])
       .where('platform', '=', 'servicetitan')
       .executeTakeFirstOrThrow();
-    expect(rows.secrets.hmacKey).toBe(key);
+    // (Stored encrypted: src/secrets/.)
+    expect(rows.secrets.hmacKey).toMatch(/^enc:v1:/);
+    expect(decryptSecret(rows.secrets.hmacKey!, keyringOf(system.config.secrets))).toBe(key);
     expect(rows.options).toMatchObject({ tenantId: '987654321' });
   });
 

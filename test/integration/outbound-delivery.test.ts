@@ -4,18 +4,21 @@
  * sent again, a failure is logged and classified, and a platform sync that raced a change of the
  * appointment syncs again so the platform ends on the latest state.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { recordEvent, appointmentEventView } from '../../src/outbound/events';
 import { findLink } from '../../src/outbound/links';
 import { attemptDelivery, failDelivery } from '../../src/outbound/delivery';
 import { OutboundError } from '../../src/outbound/http';
 import { seedDemoData } from '../../src/db/seed';
+import { encryptSecret, keyring } from '../../src/secrets/cipher';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
 
 let database: TestDatabase;
 let vendor: RecordingServer;
 let appointmentId: string;
+const secrets = keyring(randomBytes(32));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -82,19 +85,19 @@ it('logs each attempt, does not send a delivered event again, and marks a spent 
   const { db } = database;
   const subscription = await db
     .insertInto('webhook_subscriptions')
-    .values({ url: `${vendor.url}/hook`, secret: 'whsec_test_secret_0123456789' })
+    .values({ url: `${vendor.url}/hook`, secret: encryptSecret('whsec_test_secret_0123456789', secrets) })
     .returning('id')
     .executeTakeFirstOrThrow();
   const id = await delivery(`webhook:${subscription.id}`, subscription.id);
 
   vendor.handler = () => ({ status: 502, body: { error: 'bad gateway' } });
-  const failure = await attemptDelivery({ db }, id, 1).catch((e: unknown) => e);
+  const failure = await attemptDelivery({ db, secrets }, id, 1).catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(OutboundError);
   expect(failure).toMatchObject({ statusCode: 502, retryable: true });
 
   vendor.handler = () => ({ status: 204 });
-  expect(await attemptDelivery({ db }, id, 2)).toEqual({ status: 'succeeded', outcome: 'delivered (204)' });
-  expect(await attemptDelivery({ db }, id, 3)).toEqual({ status: 'succeeded', outcome: 'delivered (204)' });
+  expect(await attemptDelivery({ db, secrets }, id, 2)).toEqual({ status: 'succeeded', outcome: 'delivered (204)' });
+  expect(await attemptDelivery({ db, secrets }, id, 3)).toEqual({ status: 'succeeded', outcome: 'delivered (204)' });
   expect(vendor.requests).toHaveLength(2);
   const attempts = await attemptsOf(id);
   expect(attempts.map((a) => [a.attempt, a.ok, a.status_code])).toEqual([
@@ -122,16 +125,37 @@ it('logs each attempt, does not send a delivered event again, and marks a spent 
   expect(tasks[0]!.title).toContain('Outbound delivery failed: appointment.booked');
 
   // A deactivated subscription is skipped, visibly.
+  // A secret under a key the keyring does not have: refused without retries, naming the key, not the value.
+  const foreign = await db
+    .insertInto('webhook_subscriptions')
+    .values({ url: `${vendor.url}/hook`, secret: encryptSecret('whsec_foreign_0123456789', keyring(randomBytes(32))) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const refused = await attemptDelivery({ db, secrets }, await delivery(`webhook:${foreign.id}`, foreign.id), 1).catch(
+    (e: unknown) => e,
+  );
+  expect(refused).toBeInstanceOf(OutboundError);
+  expect(refused).toMatchObject({
+    retryable: false,
+    message: expect.stringMatching(/^webhook secret: .*SECRETS_OLD_KEYS/),
+  });
+  expect(String((refused as Error).message)).not.toContain('whsec_foreign');
+  expect(vendor.requests).toHaveLength(2);
+
   await db.updateTable('webhook_subscriptions').set({ active: false }).where('id', '=', subscription.id).execute();
   const later = await delivery(`webhook:${subscription.id}`, subscription.id);
-  expect(await attemptDelivery({ db }, later, 1)).toMatchObject({ status: 'skipped' });
+  expect(await attemptDelivery({ db, secrets }, later, 1)).toMatchObject({ status: 'skipped' });
 });
 
 it('syncs again when the appointment changed during the call, so the calendar ends on the latest state', async () => {
   const { db } = database;
   await db
     .insertInto('outbound_integrations')
-    .values({ platform: 'google_calendar', base_url: `${vendor.url}/calendar/v3`, access_token: 'ya29.x' })
+    .values({
+      platform: 'google_calendar',
+      base_url: `${vendor.url}/calendar/v3`,
+      access_token: encryptSecret('ya29.x', secrets),
+    })
     .execute();
   const id = await delivery('google_calendar');
   // The customer cancels while the booked event is being inserted.
@@ -141,8 +165,10 @@ it('syncs again when the appointment changed during the call, so the calendar en
     }
     return { status: 200, body: {} };
   };
-  expect(await attemptDelivery({ db }, id, 1)).toMatchObject({ status: 'succeeded' });
+  expect(await attemptDelivery({ db, secrets }, id, 1)).toMatchObject({ status: 'succeeded' });
   expect(vendor.requests.map((r) => r.method)).toEqual(['POST', 'DELETE']);
+  // The stored token is encrypted; the platform gets it in plain text.
+  expect(vendor.requests[0]?.headers.authorization).toBe('Bearer ya29.x');
   expect(
     await db.selectFrom('outbound_links').selectAll().where('appointment_id', '=', appointmentId).execute(),
   ).toEqual([]);
@@ -150,7 +176,9 @@ it('syncs again when the appointment changed during the call, so the calendar en
   // A platform removed after the event was dispatched: skipped, nothing sent.
   await db.deleteFrom('outbound_integrations').where('platform', '=', 'google_calendar').execute();
   vendor.requests.length = 0;
-  expect(await attemptDelivery({ db }, await delivery('google_calendar'), 1)).toMatchObject({ status: 'skipped' });
+  expect(await attemptDelivery({ db, secrets }, await delivery('google_calendar'), 1)).toMatchObject({
+    status: 'skipped',
+  });
   expect(vendor.requests).toHaveLength(0);
 });
 
@@ -180,13 +208,15 @@ it('finds the record of an update-only platform in external_refs or in the inbou
   expect(await findLink(db, 'zoho_crm', appointmentId)).toEqual({ externalId: '5843', data: {} });
 
   // …and the Zoho update goes to that record.
+  // (A legacy plain-text token, as stored before encryption at rest: still read.)
   await db
     .insertInto('outbound_integrations')
     .values({ platform: 'zoho_crm', base_url: vendor.url, access_token: '1000.zoho' })
     .execute();
   vendor.handler = () => ({ status: 200, body: { data: [{ code: 'SUCCESS' }] } });
-  expect(await attemptDelivery({ db }, await delivery('zoho_crm'), 1)).toMatchObject({ status: 'succeeded' });
+  expect(await attemptDelivery({ db, secrets }, await delivery('zoho_crm'), 1)).toMatchObject({ status: 'succeeded' });
   expect(vendor.requests[0]).toMatchObject({
+    headers: expect.objectContaining({ authorization: 'Zoho-oauthtoken 1000.zoho' }),
     method: 'PUT',
     path: '/crm/v6/Appointments__s',
     json: { data: [expect.objectContaining({ id: '5843', Status: 'Cancelled' })] },

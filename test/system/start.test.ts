@@ -6,7 +6,7 @@
  * configuration value stops start-up with one line naming the variable.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
@@ -154,6 +154,15 @@ describe('npm start on embedded defaults', () => {
       headers: { authorization: `Bearer ${demoKey}` },
     });
     expect(tasks.status).toBe(200);
+    // A webhook secret is stored encrypted under the key generated into DATA_DIR on this first start.
+    const webhook = await fetch(`http://127.0.0.1:${port}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demoKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: 'https://hooks.example.com/appointflow', events: ['payment.*'] }),
+    });
+    expect(webhook.status).toBe(201);
+    const hooked = (await webhook.json()) as { subscription: { id: string }; secret: string };
+    expect(statSync(join(dataDir, 'secrets.key')).mode & 0o777).toBe(0o600);
 
     // Booking through the API: the workflow shows in the Temporal Web UI with its search attributes,
     // and the confirmation is stored in the outbox.
@@ -225,6 +234,13 @@ describe('npm start on embedded defaults', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(second.output()).not.toContain('demo data seeded');
+    // The generated key was read again: the secret stored by the first start still decrypts.
+    const shown = await fetch(`http://127.0.0.1:${port}/api/webhooks/${hooked.subscription.id}`, {
+      headers: { authorization: `Bearer ${demoKey}` },
+    });
+    expect(((await shown.json()) as { subscription: { secretHint: string } }).subscription.secretHint).toBe(
+      `…${hooked.secret.slice(-4)}`,
+    );
     expect(await stopWithCtrlC(second)).toBe(0);
     expect(await demoCounts(dataDir)).toEqual({ business: 1, staff: 2, services: 3, contacts: 3, hours: 10 });
     expect(await confirmations(dataDir)).toEqual(['email', 'sms']);

@@ -18,6 +18,24 @@ interface ComposeService {
 }
 
 const root = resolve(__dirname, '../..');
+
+/** What compose does with `${NAME:?message}` (required) and `${NAME:-default}` in values, given `vars`. */
+function interpolate(environment: Record<string, string>, vars: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(environment)) {
+    out[name] = String(value).replace(
+      /\$\{(\w+)(?::([?-])([^}]*))?\}/g,
+      (_m, variable: string, op?: string, arg?: string) => {
+        const given = vars[variable];
+        if (given !== undefined && given !== '') return given;
+        if (op === '?') throw new Error(`required variable ${variable} is missing a value: ${arg ?? ''}`);
+        return arg ?? '';
+      },
+    );
+  }
+  return out;
+}
+const COMPOSE_VARS = { SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') };
 const compose = parse(readFileSync(resolve(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
@@ -48,7 +66,7 @@ describe('docker-compose.yml', () => {
   it.each(['api', 'worker', 'migrate'])('gives %s an environment that passes configuration validation', (name) => {
     const service = services[name]!;
     expect(service.build).toBe('.');
-    const config = loadConfig(service.environment ?? {}, root);
+    const config = loadConfig(interpolate(service.environment ?? {}, COMPOSE_VARS), root);
     expect(config.database.kind).toBe('postgres');
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.workflowBundlePath).toBe(resolve(root, 'dist/workflow-bundle.js'));
@@ -56,6 +74,15 @@ describe('docker-compose.yml', () => {
     expect(command[0]).toBe('node');
     const entry = command[1]!.replace(/^dist\//, '').replace(/\.js$/, '.ts');
     expect(existsSync(resolve(root, entry))).toBe(true);
+  });
+
+  it('requires SECRETS_KEY from the environment of `docker compose up` (production refuses to start without it)', () => {
+    const api = services.api!.environment ?? {};
+    expect(() => interpolate(api, {})).toThrow(/SECRETS_KEY/);
+    expect(loadConfig(interpolate(api, COMPOSE_VARS), root).secrets.key).toEqual(Buffer.alloc(32, 7));
+    expect(() => loadConfig({ ...interpolate(api, COMPOSE_VARS), SECRETS_KEY: '' }, root)).toThrow(
+      /SECRETS_KEY: required in production/,
+    );
   });
 
   it('registers every search attribute the workflows use', () => {

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { INBOUND_ADAPTERS, adapterFor } from '../../integrations/inbound/registry';
 import { linkExternal, saveSettings } from '../../integrations/inbound/store';
+import { keyringOf } from '../../secrets/keys';
 import { requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
@@ -80,12 +81,17 @@ export function integrationsRouter(deps: AppDeps): Router {
         problems,
       );
     }
-    await saveSettings(db, platform, {
-      secrets: body.secrets,
-      apiBase: body.apiBase ?? null,
-      ...(body.options ? { options: body.options } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-    });
+    await saveSettings(
+      db,
+      platform,
+      {
+        secrets: body.secrets,
+        apiBase: body.apiBase ?? null,
+        ...(body.options ? { options: body.options } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+      },
+      keyringOf(deps.config.secrets),
+    );
     res.json({ platform, webhookUrl: `${deps.config.http.publicBaseUrl}/webhooks/integrations/${platform}` });
   });
 

@@ -13,6 +13,8 @@ import { replayDelivery } from '../../outbound/dispatcher';
 import { isValidEventFilter } from '../../outbound/events';
 import { DEFAULT_BASE_URLS, OUTBOUND_PLATFORMS, PLATFORM_SETTINGS } from '../../outbound/platforms';
 import { generateWebhookSecret } from '../../outbound/signature';
+import { encryptSecret, type Keyring, secretHint } from '../../secrets/cipher';
+import { keyringOf } from '../../secrets/keys';
 import type { AppDeps } from '../app';
 import { both, requireAdminRole, requireApiKey } from '../auth';
 import { fieldsOf, HttpError } from '../errors';
@@ -88,13 +90,14 @@ type SubscriptionRow = {
   updated_at: Date;
 };
 
-const subscriptionView = (s: SubscriptionRow) => ({
+// The secret is stored encrypted (src/secrets/); responses carry at most its last four characters.
+const subscriptionView = (s: SubscriptionRow, ring: Keyring) => ({
   id: s.id,
   url: s.url,
   description: s.description,
   events: s.event_types,
   active: s.active,
-  secretHint: `…${s.secret.slice(-4)}`,
+  secretHint: secretHint(s.secret, ring),
   createdAt: s.created_at,
   updatedAt: s.updated_at,
 });
@@ -102,6 +105,8 @@ const subscriptionView = (s: SubscriptionRow) => ({
 export function outboundRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
+  const ring = keyringOf(deps.config.secrets);
+  const view = (s: SubscriptionRow) => subscriptionView(s, ring);
   const dispatcherDeps = { db, temporal: deps.temporal, config: deps.config };
   for (const prefix of ['/api/webhooks', '/api/deliveries', '/api/events']) {
     router.use(prefix, requireApiKey(db), requireAdminRole);
@@ -199,11 +204,16 @@ export function outboundRouter(deps: AppDeps): Router {
     const secret = body.secret ?? generateWebhookSecret();
     const row = await db
       .insertInto('webhook_subscriptions')
-      .values({ url: body.url, description: body.description, event_types: JSON.stringify(body.events), secret })
+      .values({
+        url: body.url,
+        description: body.description,
+        event_types: JSON.stringify(body.events),
+        secret: encryptSecret(secret, ring),
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     // The secret is shown here, once; later reads show only its last characters.
-    res.status(201).json({ subscription: subscriptionView(row), secret });
+    res.status(201).json({ subscription: view(row), secret });
   });
 
   router.get('/api/webhooks', async (_req, res) => {
@@ -213,12 +223,12 @@ export function outboundRouter(deps: AppDeps): Router {
       .where('deleted_at', 'is', null)
       .orderBy('created_at')
       .execute();
-    res.json({ subscriptions: rows.map(subscriptionView) });
+    res.json({ subscriptions: rows.map(view) });
   });
 
   router.get('/api/webhooks/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    res.json({ subscription: subscriptionView(await liveSubscription(id)) });
+    res.json({ subscription: view(await liveSubscription(id)) });
   });
 
   router.patch('/api/webhooks/:id', async (req, res) => {
@@ -237,7 +247,7 @@ export function outboundRouter(deps: AppDeps): Router {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    res.json({ subscription: subscriptionView(row) });
+    res.json({ subscription: view(row) });
   });
 
   router.delete('/api/webhooks/:id', async (req, res) => {
@@ -316,7 +326,7 @@ export function outboundRouter(deps: AppDeps): Router {
     platform: row.platform,
     enabled: row.enabled,
     baseUrl: row.base_url,
-    accessTokenHint: `…${row.access_token.slice(-4)}`,
+    accessTokenHint: secretHint(row.access_token, ring),
     settings: row.settings,
     updatedAt: row.updated_at,
   });
@@ -339,7 +349,7 @@ export function outboundRouter(deps: AppDeps): Router {
     const values = {
       enabled: body.enabled,
       base_url: (body.baseUrl ?? DEFAULT_BASE_URLS[platform]).replace(/\/$/, ''),
-      access_token: body.accessToken,
+      access_token: encryptSecret(body.accessToken, ring),
       settings: JSON.stringify(settings),
     };
     const row = await db

@@ -24,6 +24,7 @@ import type { inboundFetchWorkflow } from '../../../workflows/integration-inboun
 import { applyEvent } from './apply';
 import { adapterFor } from './registry';
 import { finishDelivery, loadSettings, recordRejected, recordVerified } from './store';
+import { keyringOf } from '../../secrets/keys';
 import type { HttpAnswer, InboundItem, InboundRequest } from './types';
 
 export interface ReceiveDeps {
@@ -47,7 +48,7 @@ export async function receiveInbound(
   now = Date.now(),
 ): Promise<HttpAnswer> {
   const adapter = adapterFor(platform);
-  const settings = adapter ? await loadSettings(deps.db, platform) : undefined;
+  const settings = adapter ? await loadSettings(deps.db, platform, keyringOf(deps.config.secrets)) : undefined;
   if (!adapter || !settings) {
     return errorAnswer(404, 'not_configured', `Inbound integration "${platform}" is not configured.`);
   }

@@ -4,12 +4,16 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { decryptSecrets, encryptSecrets, type Keyring } from '../../secrets/cipher';
 import type { PlatformSettings } from './types';
 
 type Db = Kysely<Database>;
 
-/** The platform's settings, or undefined when it is not configured (or disabled). */
-export async function loadSettings(db: Db, platform: string): Promise<PlatformSettings | undefined> {
+/**
+ * The platform's settings, or undefined when it is not configured (or disabled). Its secrets are
+ * stored encrypted (src/secrets/) and come back in plain text; legacy plain-text values read as-is.
+ */
+export async function loadSettings(db: Db, platform: string, ring: Keyring): Promise<PlatformSettings | undefined> {
   const row = await db
     .selectFrom('inbound_integrations')
     .selectAll()
@@ -17,7 +21,13 @@ export async function loadSettings(db: Db, platform: string): Promise<PlatformSe
     .where('enabled', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { platform, secrets: row.secrets, apiBase: row.api_base, options: row.options, state: row.state };
+  return {
+    platform,
+    secrets: decryptSecrets(row.secrets, ring),
+    apiBase: row.api_base,
+    options: row.options,
+    state: row.state,
+  };
 }
 
 export async function saveSettings(
@@ -29,10 +39,11 @@ export async function saveSettings(
     options?: Record<string, unknown>;
     enabled?: boolean;
   },
+  ring: Keyring,
 ): Promise<void> {
   const values = {
     platform,
-    secrets: JSON.stringify(input.secrets),
+    secrets: JSON.stringify(encryptSecrets(input.secrets, ring)),
     api_base: input.apiBase ?? null,
     options: JSON.stringify(input.options ?? {}),
     enabled: input.enabled ?? true,

@@ -29,7 +29,8 @@ interface Subscription {
   description: string;
   events: string[];
   active: boolean;
-  secretHint: string;
+  /** Null when the stored secret cannot be read with the configured keys (SECRETS_KEY / SECRETS_OLD_KEYS). */
+  secretHint: string | null;
 }
 
 interface Delivery {
@@ -148,7 +149,7 @@ function SubscriptionPanel({ subscription: s, timeZone }: { subscription: Subscr
       <h3>{s.url}</h3>
       <p>
         {s.description ? `${s.description} · ` : ''}events: {s.events.join(', ')} · {s.active ? 'active' : 'paused'} ·
-        secret {s.secretHint}
+        secret {s.secretHint ?? 'unreadable (check SECRETS_KEY)'}
       </p>
       <button type="button" aria-expanded={open} aria-controls={logId} onClick={() => setOpen(!open)}>
         {open ? 'Hide the delivery log' : 'Show the delivery log'}
