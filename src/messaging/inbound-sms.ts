@@ -4,6 +4,7 @@
  * once per message id (a redelivery changes nothing), handled as a reply (cancel, reschedule, a slot
  * choice, STOP/START, or forwarded to staff), and the answer recorded as a message to the sender.
  */
+import { claimInboundEvent, finishInboundEvent, releaseInboundEvent } from '../inbound-events/store';
 import { type ConversationDeps, handleReply, type ReplyOutcome } from './conversations';
 import { parseSmsReply } from './replies';
 
@@ -21,17 +22,11 @@ export type InboundSmsResult = { duplicate: true } | ({ duplicate: false } & Rep
 export async function receiveSms(deps: ConversationDeps, sms: InboundSms): Promise<InboundSmsResult> {
   const { db } = deps;
   const provider = sms.via === 'twilio' ? 'twilio_sms' : 'local_sms';
-  const stored = await db
-    .insertInto('inbound_events')
-    .values({
-      provider,
-      event_id: sms.messageId,
-      payload: JSON.stringify({ From: sms.from, Body: sms.body }),
-      status: 'received',
-    })
-    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const stored = await claimInboundEvent(db, {
+    provider,
+    eventId: sms.messageId,
+    payload: { From: sms.from, Body: sms.body },
+  });
   if (!stored) return { duplicate: true };
   let result: ReplyOutcome;
   try {
@@ -44,7 +39,7 @@ export async function receiveSms(deps: ConversationDeps, sms: InboundSms): Promi
     });
   } catch (error) {
     // Let a redelivery (Twilio's retry, or the same reply sent again) process it.
-    await db.deleteFrom('inbound_events').where('id', '=', stored.id).execute();
+    await releaseInboundEvent(db, stored);
     throw error;
   }
   if (result.reply) {
@@ -66,10 +61,6 @@ export async function receiveSms(deps: ConversationDeps, sms: InboundSms): Promi
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .execute();
   }
-  await db
-    .updateTable('inbound_events')
-    .set({ status: 'processed', outcome: result.outcome, processed_at: new Date() })
-    .where('id', '=', stored.id)
-    .execute();
+  await finishInboundEvent(db, stored, result.outcome);
   return { duplicate: false, ...result };
 }

@@ -24,6 +24,7 @@ import { handleReply } from '../../messaging/conversations';
 import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-status';
 import { messageProvidersFromConfig } from '../../messaging/from-config';
 import { parseEmailReply } from '../../messaging/replies';
+import { claimInboundEvent, finishInboundEvent, releaseInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import type { Kysely } from 'kysely';
@@ -121,19 +122,12 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
     if (!verifySendGridSignature(publicKey, req.body, signature, timestamp))
       throw new HttpError(403, 'signature_invalid', 'The SendGrid event signature does not match.');
 
-    const delivery = await db
-      .insertInto('inbound_events')
-      .values({
-        provider: 'sendgrid_delivery',
-        event_id: createHash('sha256').update(signature).digest('hex'),
-        payload: JSON.stringify({ timestamp }),
-        status: 'processed',
-        outcome: 'verified',
-        processed_at: new Date(),
-      })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const delivery = await claimInboundEvent(db, {
+      provider: 'sendgrid_delivery',
+      eventId: createHash('sha256').update(signature).digest('hex'),
+      payload: { timestamp },
+      processedOutcome: 'verified',
+    });
     if (!delivery) {
       res.json({ received: true, duplicate: true });
       return;
@@ -154,17 +148,7 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
     }
     const outcomes: Record<string, string> = {};
     for (const event of events.data) {
-      const stored = await db
-        .insertInto('inbound_events')
-        .values({
-          provider: 'sendgrid',
-          event_id: event.sg_event_id,
-          payload: JSON.stringify(event),
-          status: 'received',
-        })
-        .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const stored = await claimInboundEvent(db, { provider: 'sendgrid', eventId: event.sg_event_id, payload: event });
       if (!stored) {
         outcomes[event.sg_event_id] = 'duplicate';
         continue;
@@ -193,11 +177,7 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
             outcome = `ignored ${event.event}`;
         }
       }
-      await db
-        .updateTable('inbound_events')
-        .set({ status: message ? 'processed' : 'unmatched', outcome, processed_at: new Date() })
-        .where('id', '=', stored.id)
-        .execute();
+      await finishInboundEvent(db, stored, outcome, message ? 'processed' : 'unmatched');
       outcomes[event.sg_event_id] = outcome;
     }
     res.json({ received: true, events: outcomes });
@@ -238,17 +218,11 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
     const address = addressOf(from);
     const messageIdHeader = /^message-id:\s*(.+)$/im.exec(field('headers'))?.[1]?.trim();
     const inboundId = messageIdHeader ?? createHash('sha256').update(req.body).digest('hex');
-    const stored = await db
-      .insertInto('inbound_events')
-      .values({
-        provider: 'sendgrid_inbound',
-        event_id: inboundId,
-        payload: JSON.stringify({ from: address, subject: field('subject'), text: field('text').slice(0, 10_000) }),
-        status: 'received',
-      })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const stored = await claimInboundEvent(db, {
+      provider: 'sendgrid_inbound',
+      eventId: inboundId,
+      payload: { from: address, subject: field('subject'), text: field('text').slice(0, 10_000) },
+    });
     if (!stored) {
       res.json({ received: true, duplicate: true });
       return;
@@ -263,7 +237,7 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
         { channel: 'email', address, text, intent, inboundId },
       );
     } catch (error) {
-      await db.deleteFrom('inbound_events').where('id', '=', stored.id).execute();
+      await releaseInboundEvent(db, stored);
       throw error;
     }
     if (result.reply) {
@@ -318,11 +292,7 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
           .execute();
       }
     }
-    await db
-      .updateTable('inbound_events')
-      .set({ status: 'processed', outcome: result.outcome, processed_at: new Date() })
-      .where('id', '=', stored.id)
-      .execute();
+    await finishInboundEvent(db, stored, result.outcome);
     res.json({ received: true, outcome: result.outcome });
   });
 

@@ -17,6 +17,7 @@ import Stripe from 'stripe';
 import { cardUpdatedSignal } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
 import { recordPaymentSucceededFromStripe } from '../../outbound/events';
+import { claimInboundEvent, finishInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 
@@ -43,12 +44,7 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
       );
     }
 
-    const stored = await db
-      .insertInto('inbound_events')
-      .values({ provider: 'stripe', event_id: event.id, payload: JSON.stringify(event), status: 'received' })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const stored = await claimInboundEvent(db, { provider: 'stripe', eventId: event.id, payload: event });
     if (!stored) {
       res.json({ received: true, duplicate: true });
       return;
@@ -176,11 +172,7 @@ export function stripeWebhookRouter(deps: AppDeps): Router {
         outcome = 'no matching appointment';
       }
     }
-    await db
-      .updateTable('inbound_events')
-      .set({ status: 'processed', outcome, processed_at: new Date() })
-      .where('id', '=', stored.id)
-      .execute();
+    await finishInboundEvent(db, stored, outcome);
     res.json({ received: true, outcome });
   });
 

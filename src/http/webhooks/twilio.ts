@@ -21,6 +21,7 @@ import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-
 import { receiveSms } from '../../messaging/inbound-sms';
 import { PERMANENT_TWILIO_ERRORS, TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
 import type { MessageStatus } from '../../db/schema';
+import { claimInboundEvent, finishInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { parseInput } from '../validate';
@@ -107,17 +108,11 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
   router.post('/webhooks/twilio/status', form, async (req, res) => {
     const params = verify(deps, req);
     const callback = parseInput(statusCallback, params, 'body');
-    const stored = await db
-      .insertInto('inbound_events')
-      .values({
-        provider: 'twilio_status',
-        event_id: `${callback.MessageSid}:${callback.MessageStatus}`,
-        payload: JSON.stringify(params),
-        status: 'received',
-      })
-      .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const stored = await claimInboundEvent(db, {
+      provider: 'twilio_status',
+      eventId: `${callback.MessageSid}:${callback.MessageStatus}`,
+      payload: params,
+    });
     if (!stored) {
       res.json({ received: true, duplicate: true });
       return;
@@ -146,11 +141,7 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
     } else if (message) {
       outcome = `ignored ${callback.MessageStatus}`;
     }
-    await db
-      .updateTable('inbound_events')
-      .set({ status: message ? 'processed' : 'unmatched', outcome, processed_at: new Date() })
-      .where('id', '=', stored.id)
-      .execute();
+    await finishInboundEvent(db, stored, outcome, message ? 'processed' : 'unmatched');
     res.json({ received: true, outcome });
   });
 
