@@ -9,16 +9,15 @@
  *   is paid.
  * Screenshots of each main screen are saved to test-artifacts/screenshots/.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
-import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot, watchedPage } from '../support/browser';
 import { api, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
 let system: System;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 const pageProblems: string[] = [];
 afterEach(() => {
   expect(pageProblems.splice(0)).toEqual([]);
@@ -32,28 +31,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function newPage(options: { mobile?: boolean; timezoneId: string }): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId: options.timezoneId,
-    locale: 'en-US',
-    ...(options.mobile
-      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-      : { viewport: { width: 1360, height: 900 } }),
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  // Script errors and Content-Security-Policy refusals fail the test ("Failed to load resource" lines
-  // are the expected 4xx answers the pages show in words).
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
-}
+const newPage = (options: { mobile?: boolean; timezoneId: string }): Promise<Page> =>
+  watchedPage(browser, system.baseUrl, pageProblems, options);
 
 const db = () => system.database.db;
 const GUEST = { name: 'Riley Guest', email: 'riley.guest@example.com', phone: '+13105550142' };

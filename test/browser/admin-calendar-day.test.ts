@@ -7,10 +7,9 @@
  * and each appointment opens its card.
  */
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { createApiKey } from '../../src/auth/api-keys';
-import { DEMO_ADMIN } from '../../src/db/seed';
-import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { api, eventually, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -19,7 +18,6 @@ const NY = 'America/New_York';
 let system: System;
 let browser: Browser;
 let bearer: Record<string, string>;
-const contexts: BrowserContext[] = [];
 const pageProblems: string[] = [];
 afterEach(() => {
   expect(pageProblems.splice(0)).toEqual([]);
@@ -35,27 +33,9 @@ afterAll(async () => {
 });
 
 async function signedInPage(timezoneId: string, clockAt?: number): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId,
-    locale: 'en-US',
-    viewport: { width: 1360, height: 900 },
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${message.text()}`);
-    }
-  });
+  const page = await watchedPage(browser, system.baseUrl, pageProblems, { timezoneId });
   if (clockAt !== undefined) await page.clock.setFixedTime(clockAt);
-  await page.goto('/admin');
-  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  await signInToAdmin(page);
   return page;
 }
 

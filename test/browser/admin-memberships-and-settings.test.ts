@@ -15,11 +15,10 @@
  */
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_ADMIN } from '../../src/db/seed';
 import { saveSettings } from '../../src/integrations/inbound/store';
 import { encryptSecret } from '../../src/secrets/cipher';
 import { keyringOf } from '../../src/secrets/keys';
-import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { type CaptureServer, startCaptureServer } from '../support/capture-server';
 import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
 
@@ -56,25 +55,8 @@ beforeAll(async () => {
       secret: encryptSecret('whsec_browser_test_secret_0123456789', keyringOf(system.config.secrets)),
     })
     .execute();
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId: 'America/New_York',
-    locale: 'en-US',
-    viewport: { width: 1360, height: 900 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${message.text()}`);
-    }
-  });
-  await page.goto('/admin');
-  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  page = await watchedPage(browser, system.baseUrl, pageProblems, { timezoneId: 'America/New_York' });
+  await signInToAdmin(page);
 });
 afterAll(async () => {
   await browser?.close();

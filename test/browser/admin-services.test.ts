@@ -7,8 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/auth/api-keys';
-import { DEMO_ADMIN } from '../../src/db/seed';
-import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { api, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -23,25 +22,8 @@ afterEach(() => {
 
 beforeAll(async () => {
   [system, browser] = await Promise.all([startSystem(), launchChromium()]);
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId: 'America/New_York',
-    locale: 'en-US',
-    viewport: { width: 1360, height: 900 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${message.text()}`);
-    }
-  });
-  await page.goto('/admin');
-  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  page = await watchedPage(browser, system.baseUrl, pageProblems, { timezoneId: 'America/New_York' });
+  await signInToAdmin(page);
 });
 afterAll(async () => {
   await browser?.close();

@@ -7,8 +7,7 @@
  * WCAG A/AA problem on any state; screenshots go to test-artifacts/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
-import { accessibilityProblems, launchChromium, screenshot } from '../support/browser';
-import { DEMO_ADMIN } from '../../src/db/seed';
+import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { closedVisit, type FeedbackServer, startFeedbackServer } from '../support/feedback';
 
 jest.setTimeout(120_000);
@@ -28,26 +27,8 @@ afterAll(async () => {
   await system?.stop();
 });
 
-async function phonePage(): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId: 'America/Los_Angeles',
-    locale: 'en-US',
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-    deviceScaleFactor: 2,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      pageProblems.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
-}
+const phonePage = (): Promise<Page> =>
+  watchedPage(browser, system.baseUrl, pageProblems, { timezoneId: 'America/Los_Angeles', mobile: true });
 
 let answeredAppointmentId: string;
 const noSidewaysScroll = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth');
@@ -121,20 +102,8 @@ it('an old link with the bare appointment id says it has expired', async () => {
 });
 
 it('staff see the answer on the admin appointment card', async () => {
-  const context = await browser.newContext({
-    baseURL: system.baseUrl,
-    timezoneId: 'America/New_York',
-    locale: 'en-US',
-    viewport: { width: 1360, height: 900 },
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`));
-  await page.goto('/admin');
-  await page.getByLabel('Email').fill(DEMO_ADMIN.email);
-  await page.getByLabel('Password').fill(DEMO_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  const page = await watchedPage(browser, system.baseUrl, pageProblems, { timezoneId: 'America/New_York' });
+  await signInToAdmin(page);
   await page.goto(`/admin/appointments/${answeredAppointmentId}`);
   const panel = page.getByTestId('feedback');
   await panel.getByRole('heading', { name: 'Customer feedback' }).waitFor();

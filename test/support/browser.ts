@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { DEMO_ADMIN } from '../../src/db/seed';
 
 export const CHROMIUM_FLAGS = [
   '--headless',
@@ -30,6 +31,45 @@ export function chromiumPath(): string {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * A page in a fresh context (US English; a desktop window, or a phone) against `baseUrl`. Script
+ * errors and Content-Security-Policy refusals go to `problems`, which each test file asserts empty
+ * ("Failed to load resource" lines are the expected 4xx answers the pages show in words).
+ */
+export async function watchedPage(
+  browser: Browser,
+  baseUrl: string,
+  problems: string[],
+  options: { timezoneId: string; mobile?: boolean },
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    timezoneId: options.timezoneId,
+    locale: 'en-US',
+    ...(options.mobile
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+      : { viewport: { width: 1360, height: 900 } }),
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  return page;
+}
+
+/** Signs in to the admin app (the demo admin unless told) and waits for the calendar. */
+export async function signInToAdmin(page: Page, account: { email: string; password: string } = DEMO_ADMIN) {
+  await page.goto('/admin');
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
 }
 
 export const SCREENSHOT_DIR = resolve(__dirname, '../../test-artifacts/screenshots');
