@@ -11,7 +11,16 @@
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { type RecordedRequest, type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, freeSlots, serviceIdBySlug, type Slot, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  type Slot,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -337,22 +346,11 @@ it('our own calendar writes come back as echoes that change nothing; a real move
   ).toBe(200);
 
   // 1. Book: one event created in each calendar; their notifications are recognised as our own.
-  const booked = await api<{ appointment: { id: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: service,
-      staffId: first.staffId,
-      startsAt: first.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Echo Example', email: 'echo@example.com', smsOptIn: false },
-    },
-    auth,
-  );
-  expect(booked.status).toBe(201);
-  const id = booked.body.appointment.id;
+  const { id } = await bookByPhone(system, auth, {
+    serviceId: service,
+    slot: first,
+    customer: { name: 'Echo Example', email: 'echo@example.com' },
+  });
   await eventually(async () => googleEvents.size === 1 && graphEvents.size === 1);
   await quiet();
 

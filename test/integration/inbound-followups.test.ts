@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
 import { rescheduleWaitWorkflowId } from '../../workflows/integration-inbound/messages';
 import { fixtureJson, signCalendly, signHubSpot } from '../support/inbound-signing';
-import { api, startSystem, type System } from '../support/system';
+import { api, bookByPhone, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -55,22 +55,11 @@ afterAll(async () => {
 
 async function bookLinked(platform: string, externalId: string) {
   const slot = free.shift()!;
-  const booked = await api<{ appointment: { id: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: service,
-      staffId: slot.staffId,
-      startsAt: slot.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Riley Calendly', email: `riley.${free.length}@example.com`, smsOptIn: false },
-    },
-    auth,
-  );
-  expect(booked.status).toBe(201);
-  const id = booked.body.appointment.id;
+  const { id } = await bookByPhone(system, auth, {
+    serviceId: service,
+    slot,
+    customer: { name: 'Riley Calendly', email: `riley.${free.length}@example.com` },
+  });
   const linked = await api(
     system,
     'POST',

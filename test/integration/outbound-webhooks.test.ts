@@ -13,6 +13,7 @@ import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { type RecordedRequest, type RecordingServer, startRecordingServer } from '../support/recording-server';
 import {
   api,
+  bookByPhone,
   eventually as waitUntil,
   freeSlots,
   serviceIdBySlug,
@@ -87,22 +88,7 @@ async function slotsFor(slug: string, daysAhead = 3): Promise<{ service: string;
 }
 
 async function book(service: string, slot: Slot, email: string): Promise<{ id: string; workflowId: string }> {
-  const booked = await api<{ appointment: { id: string; workflowId: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: service,
-      staffId: slot.staffId,
-      startsAt: slot.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Casey Brook', email, smsOptIn: false },
-    },
-    auth,
-  );
-  expect(booked.status).toBe(201);
-  return booked.body.appointment;
+  return bookByPhone(system, auth, { serviceId: service, slot, customer: { name: 'Casey Brook', email } });
 }
 
 const received = (server: RecordingServer, appointmentId?: string) =>

@@ -14,7 +14,16 @@ import { keyringOf } from '../../src/secrets/keys';
 import { encryptStoredSecrets } from '../../src/secrets/stored';
 import { fixture, signCalendly, signZendesk } from '../support/inbound-signing';
 import { type RecordedRequest, type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, freeSlots, serviceIdBySlug, type Slot, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  type Slot,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -53,22 +62,12 @@ afterAll(async () => {
 let booked = 0;
 async function book(): Promise<string> {
   const slot = slots[booked++]!;
-  const response = await api<{ appointment: { id: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: service,
-      staffId: slot.staffId,
-      startsAt: slot.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Sam Secret', email: `sam.${randomUUID()}@example.com`, smsOptIn: false },
-    },
-    auth,
-  );
-  expect(response.status).toBe(201);
-  return response.body.appointment.id;
+  const { id } = await bookByPhone(system, auth, {
+    serviceId: service,
+    slot,
+    customer: { name: 'Sam Secret', email: `sam.${randomUUID()}@example.com` },
+  });
+  return id;
 }
 
 const bookedRequest = (server: RecordingServer, appointmentId: string) =>

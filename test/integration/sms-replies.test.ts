@@ -21,7 +21,7 @@ import {
 } from '../support/capture-server';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { startRecordingServer } from '../support/recording-server';
-import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -94,22 +94,13 @@ async function book(phone: string, smsOptIn = true) {
   // Spread bookings a few hours apart so tests never compete for one slot.
   const slot = slots[Math.min(slots.length - 1, slotCursor * 7)]!;
   slotCursor += 1;
-  const booked = await api<{ appointment: { id: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: service,
-      staffId: slot.staffId,
-      startsAt: slot.startsAt,
-      timeZone: zone,
-      channel: 'phone',
-      customer: { name: `Texter ${phone.slice(-4)}`, email: `texter${phone.slice(-4)}@example.com`, phone, smsOptIn },
-    },
-    auth,
-  );
-  expect(booked.status).toBe(201);
-  return { id: booked.body.appointment.id, serviceId: service, freeLater: slots[slots.length - slotCursor]! };
+  const { id } = await bookByPhone(system, auth, {
+    serviceId: service,
+    slot,
+    timeZone: zone,
+    customer: { name: `Texter ${phone.slice(-4)}`, email: `texter${phone.slice(-4)}@example.com`, phone, smsOptIn },
+  });
+  return { id, serviceId: service, freeLater: slots[slots.length - slotCursor]! };
 }
 
 const smsTo = (phone: string) =>

@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, bookByPhone, eventually, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -45,22 +45,11 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     `/api/services/${consultation}/availability?from=${from}&to=${to}&timeZone=America/New_York`,
   );
   const slot = slots.body.days[0]!.slots[0]!;
-  const booked = await api<{ appointment: { id: string; workflowId: string } }>(
-    system,
-    'POST',
-    '/api/appointments',
-    {
-      serviceId: consultation,
-      staffId: slot.staffId,
-      startsAt: slot.startsAt,
-      timeZone: 'America/New_York',
-      channel: 'phone',
-      customer: { name: 'Casey Brook', email: 'casey.brook@example.com', phone: '+12125550177', smsOptIn: true },
-    },
-    auth,
-  );
-  expect(booked.status).toBe(201);
-  const { id: appointmentId, workflowId } = booked.body.appointment;
+  const { id: appointmentId, workflowId } = await bookByPhone(system, auth, {
+    serviceId: consultation,
+    slot,
+    customer: { name: 'Casey Brook', email: 'casey.brook@example.com', phone: '+12125550177', smsOptIn: true },
+  });
 
   const deliver = await eventually(async () => {
     const list = await api<{ tasks: TaskView[] }>(

@@ -124,3 +124,32 @@ export async function freeSlots(
   );
   return body.days.flatMap((d) => d.slots);
 }
+
+/** Books `slot` as staff taking a caller's booking (`POST /api/appointments`, channel phone); expects 201. */
+export async function bookByPhone(
+  system: System,
+  auth: Record<string, string>,
+  booking: {
+    serviceId: string;
+    slot: Slot;
+    customer: { name: string; email: string; phone?: string; smsOptIn?: boolean };
+    timeZone?: string;
+  },
+): Promise<{ id: string; workflowId: string }> {
+  const booked = await api<{ appointment: { id: string; workflowId: string } }>(
+    system,
+    'POST',
+    '/api/appointments',
+    {
+      serviceId: booking.serviceId,
+      staffId: booking.slot.staffId,
+      startsAt: booking.slot.startsAt,
+      timeZone: booking.timeZone ?? 'America/New_York',
+      channel: 'phone',
+      customer: { smsOptIn: false, ...booking.customer },
+    },
+    auth,
+  );
+  if (booked.status !== 201) throw new Error(`booking refused: ${booked.status} ${JSON.stringify(booked.body)}`);
+  return booked.body.appointment;
+}
