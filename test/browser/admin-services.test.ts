@@ -3,10 +3,9 @@
  * service, changes its duration and first-reminder policy, is refused for a bad value (the refusal in
  * words next to the field, the keyboard taken there), corrects it and saves; the booking page's slots
  * follow the new duration and the change is in the service's history. A renamed service's old
- * booking link still opens it. Each screen passes axe-core and is saved as a screenshot.
+ * booking link still opens it after an admin renames its address. Each screen passes axe-core and is saved as a screenshot.
  */
 import type { Browser, Page } from 'playwright-core';
-import { createApiKey } from '../../src/auth/api-keys';
 import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { api, startSystem, type System } from '../support/system';
 
@@ -97,22 +96,31 @@ it("an admin edits a service's duration and reminder policy, is refused for a ba
   expect(new Set(all.map((s) => (Date.parse(s.endsAt) - Date.parse(s.startsAt)) / 60_000))).toEqual(new Set([45]));
 });
 
-it("a renamed service's old booking link still opens it at its new address; a link to no service says so", async () => {
+it("an admin renames a service's booking address; the old link still opens it at its new address", async () => {
   const db = system.database.db;
-  const { key } = await createApiKey(db, 'Website team');
   const consultation = await db
     .selectFrom('services')
     .select(['id', 'slug'])
     .where('name', '=', 'Consultation')
     .executeTakeFirstOrThrow();
-  const renamed = await api(
-    system,
-    'PATCH',
-    `/api/admin/services/${consultation.id}`,
-    { slug: 'first-consultation' },
-    { authorization: `Bearer ${key}` },
+  await page.goto(`/admin/settings/services/${consultation.id}`);
+  await page.getByRole('heading', { name: 'Edit Consultation' }).waitFor();
+  const address = page.getByLabel('Booking address');
+  expect(await address.inputValue()).toBe(consultation.slug);
+  // Not an address: refused next to the field.
+  await address.fill('First Consultation!');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#svc-slug-problem').waitFor();
+  expect(await page.locator('#svc-slug-problem').textContent()).toContain(
+    'lowercase letters, digits and single dashes',
   );
-  expect(renamed.status).toBe(200);
+  expect(await address.getAttribute('aria-invalid')).toBe('true');
+
+  await address.fill('first-consultation');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved: slug changed' }).waitFor();
+  await page.getByText('earlier addresses: /book/consultation', { exact: false }).waitFor();
+  await checked('admin-service-address-renamed');
 
   // A link sent before the rename.
   await page.goto(`/book/${consultation.slug}`);

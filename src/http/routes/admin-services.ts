@@ -118,12 +118,10 @@ type Db = Kysely<Database> | Transaction<Database>;
 export async function serviceView(db: Db, id: string) {
   const row = await db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
-  const staff = await db
-    .selectFrom('staff_services')
-    .select('staff_id')
-    .where('service_id', '=', id)
-    .orderBy('staff_id')
-    .execute();
+  const [staff, former] = await Promise.all([
+    db.selectFrom('staff_services').select('staff_id').where('service_id', '=', id).orderBy('staff_id').execute(),
+    db.selectFrom('service_slug_history').select('slug').where('service_id', '=', id).orderBy('slug').execute(),
+  ]);
   return {
     id: row.id,
     slug: row.slug,
@@ -148,6 +146,8 @@ export async function serviceView(db: Db, id: string) {
     effectiveLifecyclePolicy: resolveLifecyclePolicy(row.lifecycle_policy),
     active: row.active,
     staffIds: staff.map((s) => s.staff_id),
+    /** Booking addresses this service had before; they keep leading to it. */
+    formerSlugs: former.map((f) => f.slug),
     updatedAt: row.updated_at,
   };
 }
@@ -207,7 +207,7 @@ function changesBetween(
   after: ServiceView,
 ): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
-  const skip = new Set(['id', 'updatedAt', 'effectiveLifecyclePolicy']);
+  const skip = new Set(['id', 'updatedAt', 'effectiveLifecyclePolicy', 'formerSlugs']);
   for (const [field, to] of Object.entries(after)) {
     if (skip.has(field)) continue;
     const from = before ? (before as Record<string, unknown>)[field] : undefined;

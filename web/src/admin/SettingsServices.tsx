@@ -24,6 +24,7 @@ type Policy = {
 interface Service {
   id: string;
   slug: string;
+  formerSlugs: string[];
   name: string;
   description: string;
   durationMinutes: number;
@@ -77,6 +78,7 @@ const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
 
 type Form = Record<NumberField, string> & {
   name: string;
+  slug: string;
   description: string;
   currency: string;
   pricing: 'fixed' | 'hourly';
@@ -104,6 +106,7 @@ function formOf(s: Service | null, currency: string): Form {
   return {
     ...numbers,
     name: s?.name ?? '',
+    slug: s?.slug ?? '',
     description: s?.description ?? '',
     currency: s?.currency ?? currency,
     pricing: s?.pricing ?? 'fixed',
@@ -136,8 +139,11 @@ function bodyOf(form: Form): Record<string, unknown> {
       key === 'paymentRetryDays' ? text.split(',').map((d) => numberOrText(d)) : numberOrText(text);
   }
   const tax = numberOrText(form.taxPercent);
+  const slug = form.slug.trim();
   return {
     name: form.name,
+    // Left empty on a new service: the server makes one from the name.
+    ...(slug ? { slug } : {}),
     description: form.description,
     ...Object.fromEntries(NUMBER_FIELDS.map(([field]) => [field, numberOrText(form[field])])),
     currency: form.currency.trim().toUpperCase(),
@@ -229,6 +235,7 @@ export function ServiceEditorPage() {
   const [staff, setStaff] = useState<Array<{ id: string; name: string }>>([]);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [appointments, setAppointments] = useState(0);
+  const [formerSlugs, setFormerSlugs] = useState<string[]>([]);
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -257,6 +264,7 @@ export function ServiceEditorPage() {
       setForm(formOf(detail.service, detail.service.currency));
       setHistory(detail.history);
       setAppointments(detail.appointments);
+      setFormerSlugs(detail.service.formerSlugs);
     };
     load().catch((e: unknown) => setError(errorText(e)));
   }, [id, isNew, version]);
@@ -397,6 +405,15 @@ export function ServiceEditorPage() {
         <fieldset>
           <legend>Service</legend>
           {field('name', 'Name', form.name, (v) => set({ name: v }))}
+          {field(
+            'slug',
+            'Booking address',
+            form.slug,
+            (v) => set({ slug: v }),
+            `/book/${form.slug || '…'}${isNew ? ' (left empty: made from the name)' : ''}. Links already sent keep working after a change${
+              formerSlugs.length ? `; earlier addresses: ${formerSlugs.map((s) => `/book/${s}`).join(', ')}` : ''
+            }.`,
+          )}
           {field('description', 'Description', form.description, (v) => set({ description: v }))}
           {NUMBER_FIELDS.slice(0, 6).map(([key, label, unit]) =>
             field(
