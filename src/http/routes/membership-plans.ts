@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { createPlan, listPlans, planHistory, planView, updatePlan } from '../../memberships/plans';
 import { MembershipError } from '../../memberships/service';
 import { both, callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
-import { HttpError } from '../errors';
+import { HttpError, fieldsOf } from '../errors';
 import type { AppDeps } from '../app';
 import { membershipPlanBody, membershipPlanUpdateBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
@@ -21,6 +21,19 @@ function planHttpError(error: unknown): unknown {
     return new HttpError(error.status, error.code, error.message, {}, [{ field: error.field, message: error.message }]);
   }
   return error;
+}
+
+/** Like parseInput, but an unknown key is named on its own (`colour: not a known field`). */
+function parseUpdate(value: unknown) {
+  const result = membershipPlanUpdateBody.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const fields = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: key, message: 'not a known field' }))
+      : fieldsOf(new z.ZodError([issue])),
+  );
+  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  throw new HttpError(400, 'validation_failed', `Invalid body: ${summary}`, {}, fields);
 }
 
 export function membershipPlansRouter(deps: AppDeps): Router {
@@ -50,7 +63,7 @@ export function membershipPlansRouter(deps: AppDeps): Router {
 
   router.patch('/api/membership-plans/:id', admin, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
-    const body = parseInput(membershipPlanUpdateBody, req.body, 'body');
+    const body = parseUpdate(req.body);
     const result = await updatePlan(db, id, body, callerActor(res)).catch((error: unknown) => {
       throw planHttpError(error);
     });
