@@ -126,10 +126,9 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
     async sendMembershipMessage(input: SendMembershipMessageInput): Promise<{ messageIds: string[] }> {
       const membership = await loadMembership(db, { id: input.membershipId });
       if (!membership) throw new Error(`Membership ${input.membershipId} does not exist`);
-      const [contact, business, plan, services, visits] = await Promise.all([
+      const [contact, business, services, visits] = await Promise.all([
         db.selectFrom('contacts').selectAll().where('id', '=', membership.contactId).executeTakeFirstOrThrow(),
         db.selectFrom('business').selectAll().executeTakeFirstOrThrow(),
-        db.selectFrom('membership_plans').selectAll().where('id', '=', membership.planId).executeTakeFirstOrThrow(),
         db
           .selectFrom('membership_plan_services as ps')
           .innerJoin('services as s', 's.id', 'ps.service_id')
@@ -154,9 +153,10 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         business: { name: business.name, email: business.email, phone: business.phone },
         contact: { name: contact.name },
         plan: {
-          name: plan.name,
-          priceMinor: plan.price_minor,
-          currency: plan.currency.trim(),
+          // As sold: a plan renamed or repriced later applies to new purchases only.
+          name: membership.planName,
+          priceMinor: membership.priceMinor,
+          currency: membership.currency,
           services: services.map((s) => s.name),
         },
         membership: {

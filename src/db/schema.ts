@@ -169,6 +169,10 @@ export interface MembershipsTable {
   purchase_key: string | null;
   expired_at: Timestamp | null;
   workflow_started_at: Timestamp | null;
+  // 0013_membership_plan_terms: the plan's name and price as sold (null only for rows written by hand)
+  plan_name: string | null;
+  price_minor: number | null;
+  currency: string | null;
 }
 
 export interface AppointmentsTable {

@@ -30,6 +30,7 @@ import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
 import { adminServicesRouter } from './routes/admin-services';
+import { membershipPlansRouter } from './routes/membership-plans';
 import { localSmsRouter } from './routes/local-sms';
 import { staffSessionRouter } from './routes/staff-session';
 import { webRouter } from './web';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminChangesRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(adminServicesRouter(deps));
+  app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
   app.use(webRouter());
   app.use(notFound);

@@ -23,7 +23,7 @@ import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
 import { registerOutboundPaths } from './openapi-outbound';
 import { registerFeedbackPaths } from './openapi-feedback';
-import { extendValidityBody, membershipPlanBody, membershipPurchaseBody } from './schemas';
+import { extendValidityBody, membershipPlanBody, membershipPlanUpdateBody, membershipPurchaseBody } from './schemas';
 import { reschedulePreviewBody } from './schemas';
 
 const error = z.object({
@@ -347,7 +347,7 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'post',
     path: '/api/membership-plans',
-    summary: 'Create a membership plan',
+    summary: 'Create a membership plan (admin; audited as membership_plan:created)',
     security: secured,
     request: { body: json(membershipPlanBody) },
     responses: { 201: { description: 'Created', ...json(z.object({}).passthrough()) }, ...errors },
@@ -388,6 +388,32 @@ export function openApiDocument(): object {
     security: secured,
     request: { params: id, body: json(extendValidityBody) },
     responses: { ...ok('Membership card'), ...errors },
+  });
+  // Membership plans in the admin app (routes/membership-plans.ts).
+  registry.registerPath({
+    method: 'get',
+    path: '/api/admin/membership-plans',
+    summary: 'Every membership plan, retired ones included, with memberships sold and active (staff)',
+    security: secured,
+    responses: ok('Plans'),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/admin/membership-plans/{id}',
+    summary: 'One membership plan with its audit trail (staff)',
+    security: secured,
+    request: { params: id },
+    responses: { ...ok('Plan and history'), ...errors },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/api/membership-plans/{id}',
+    summary: 'Change a membership plan (admin; audited)',
+    description:
+      'Name, description and price apply to new purchases only (a membership keeps the name and price it was sold with); active: false retires the plan (no longer for sale), true offers it again. Visits, validity, covered services and the visit policy may change only while the plan has sold nothing: otherwise 409 plan_terms_locked naming the field (create a new plan instead). 404 for an unknown plan, 422 for an unknown service.',
+    security: secured,
+    request: { params: id, body: json(membershipPlanUpdateBody) },
+    responses: { ...ok('The plan and the fields changed (from, to)'), ...errors },
   });
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -162,24 +162,55 @@ export const reassignTaskBody = z.object({ assigneeStaffId: uuid, actor: actorSc
 
 // --- memberships (issue 5) ---------------------------------------------------------------------------
 
+const planWhole = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `expected a whole number of ${what}` })
+    .int(`expected a whole number of ${what}`)
+    .min(min, `must be at least ${min} ${what}`)
+    .max(max, `must be at most ${max} ${what}`);
+
+/** Every field of a membership plan, shared by create and edit (membership plans in the admin app). */
+export const membershipPlanFields = {
+  name: z.string({ error: 'expected a name' }).trim().min(1, 'required').max(200, 'at most 200 characters'),
+  description: z.string({ error: 'expected text' }).trim().max(2000, 'at most 2000 characters'),
+  visitsTotal: planWhole('visits', 1, 1000).nullable(),
+  validityDays: planWhole('days', 1, 3660),
+  priceMinor: z
+    .number({ error: 'expected an amount in minor units (cents)' })
+    .int('expected a whole number of minor units')
+    .min(0, 'must be 0 or more')
+    .max(100_000_000_00, 'at most 100,000,000.00'),
+  currency: z
+    .string({ error: 'expected a currency code' })
+    .regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code such as USD'),
+  serviceIds: z.array(uuid, { error: 'expected a list of service ids' }).max(100, 'at most 100 services'),
+  lateCancelHours: planWhole('hours', 0, 24 * 30),
+  lateCancelForfeits: z.boolean({ error: 'expected true or false' }),
+  noShowForfeits: z.boolean({ error: 'expected true or false' }),
+  expiryReminderDays: planWhole('days', 0, 365),
+  active: z.boolean({ error: 'expected true or false' }),
+};
+
 export const membershipPlanBody = z.object({
-  name: z.string().trim().min(1, 'required').max(200),
-  description: z.string().trim().max(2000).optional(),
-  visitsTotal: z.number().int('expected a whole number').min(1).max(1000).nullable(),
-  validityDays: z.number().int('expected a whole number').min(1).max(3660),
-  priceMinor: z.number().int('expected a whole number of minor units').min(0),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code such as USD'),
-  serviceIds: z.array(uuid).max(100).default([]),
-  lateCancelHours: z
-    .number()
-    .int()
-    .min(0)
-    .max(24 * 30)
-    .optional(),
-  lateCancelForfeits: z.boolean().optional(),
-  noShowForfeits: z.boolean().optional(),
-  expiryReminderDays: z.number().int().min(0).max(365).optional(),
+  ...membershipPlanFields,
+  description: membershipPlanFields.description.optional(),
+  serviceIds: membershipPlanFields.serviceIds.default([]),
+  lateCancelHours: membershipPlanFields.lateCancelHours.optional(),
+  lateCancelForfeits: membershipPlanFields.lateCancelForfeits.optional(),
+  noShowForfeits: membershipPlanFields.noShowForfeits.optional(),
+  expiryReminderDays: membershipPlanFields.expiryReminderDays.optional(),
+  active: membershipPlanFields.active.optional(),
 });
+
+/**
+ * A change to a plan: any of its fields. Name, description, price and `active` may always change (a
+ * new name or price applies to new purchases); the terms (visits, validity, services, policy) only
+ * while the plan has sold nothing — the route refuses them with 409 otherwise.
+ */
+export const membershipPlanUpdateBody = z
+  .strictObject(membershipPlanFields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
 export const membershipPurchaseBody = z
   .object({

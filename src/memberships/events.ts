@@ -61,7 +61,7 @@ export async function membershipEventView(db: Db, membershipId: string): Promise
       'm.expired_at',
       'm.time_zone',
       'p.id as plan_id',
-      'p.name as plan_name',
+      (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('plan_name'),
       'c.id as contact_id',
       'c.name as contact_name',
       'c.email as contact_email',

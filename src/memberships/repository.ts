@@ -16,6 +16,9 @@ export interface MembershipWithPlan {
   id: string;
   planId: string;
   planName: string;
+  /** The price it was sold for (the plan's current price for rows from before 0013). */
+  priceMinor: number;
+  currency: string;
   contactId: string;
   certificateNumber: string;
   visitsTotal: number | null;
@@ -42,7 +45,10 @@ export async function loadMembership(
     .select([
       'm.id',
       'm.plan_id',
-      'p.name as plan_name',
+      // The name it was sold with (0013); rows written before or by hand fall back to the plan's.
+      (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('plan_name'),
+      (eb) => eb.fn.coalesce('m.price_minor', 'p.price_minor').as('price_minor'),
+      (eb) => eb.fn.coalesce('m.currency', 'p.currency').as('currency'),
       'm.contact_id',
       'm.certificate_number',
       'm.visits_total',
@@ -75,6 +81,8 @@ export async function loadMembership(
     id: row.id,
     planId: row.plan_id,
     planName: row.plan_name,
+    priceMinor: Number(row.price_minor),
+    currency: row.currency.trim(),
     contactId: row.contact_id,
     certificateNumber: row.certificate_number,
     visitsTotal: row.visits_total,

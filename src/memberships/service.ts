@@ -258,6 +258,10 @@ export async function purchaseMembership(
             workflow_id: workflowId,
             time_zone: request.timeZone,
             purchase_key: request.idempotencyKey,
+            // What it was sold with: a later rename or new price of the plan applies to new purchases.
+            plan_name: plan.name,
+            price_minor: plan.price_minor,
+            currency,
           })
           .execute();
         const invoice = await trx
@@ -569,10 +573,12 @@ export async function membershipCard(
     stage: m.stage,
     plan: {
       id: plan.id,
-      name: plan.name,
+      // The name and price the membership was sold with (the plan may have been renamed or repriced
+      // since, for new purchases); visits, validity, services and policy cannot change once sold.
+      name: m.planName,
       visitsTotal: plan.visits_total,
       validityDays: plan.validity_days,
-      price: { amountMinor: plan.price_minor, currency: plan.currency.trim() },
+      price: { amountMinor: m.priceMinor, currency: m.currency },
       services: services.map((s) => ({ id: s.id, name: s.name })),
       policy: m.policy,
     },

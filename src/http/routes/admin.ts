@@ -117,7 +117,7 @@ export function adminRouter(deps: AppDeps): Router {
         'm.visits_used as visitsUsed',
         'm.visits_forfeited as visitsForfeited',
         'm.valid_until as validUntil',
-        'p.name as planName',
+        (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
         'c.name as contactName',
       ])
       .orderBy('m.valid_until')
@@ -225,7 +225,7 @@ export function adminRouter(deps: AppDeps): Router {
         'm.visits_used as visitsUsed',
         'm.visits_forfeited as visitsForfeited',
         'm.valid_until as validUntil',
-        'p.name as planName',
+        (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
         'c.id as contactId',
         'c.name as contactName',
         'c.email as contactEmail',

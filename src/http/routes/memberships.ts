@@ -2,7 +2,7 @@
  * Memberships over HTTP (issue 5):
  * - public: the plans for sale, buying one (card charged through the payment gateway; idempotent on
  *   the caller's key), and the membership card by certificate number (hard to guess by design);
- * - staff (API key): create a plan, the card by membership id (with the workflow's live state and its
+ * - staff (API key): the card by membership id (with the workflow's live state and its
  *   Temporal Web UI link), and extending the validity (an update to the membership workflow).
  * Visits are booked through the normal booking endpoints with `certificateNumber` or `membershipId`.
  */
@@ -22,7 +22,7 @@ import type { Actor } from '../../../workflows/appointment/messages';
 import { both, callerActor, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
-import { extendValidityBody, membershipPlanBody, membershipPurchaseBody, uuid } from '../schemas';
+import { extendValidityBody, membershipPurchaseBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
 import { httpErrorForUpdate } from '../workflow-errors';
 
@@ -81,44 +81,7 @@ export function membershipsRouter(deps: AppDeps): Router {
     });
   });
 
-  router.post('/api/membership-plans', staffOnly, async (req, res) => {
-    const body = parseInput(membershipPlanBody, req.body, 'body');
-    if (body.serviceIds.length) {
-      const known = await db.selectFrom('services').select('id').where('id', 'in', body.serviceIds).execute();
-      const missing = body.serviceIds.find((id) => !known.some((k) => k.id === id));
-      if (missing) {
-        throw new HttpError(422, 'unknown_reference', `Service ${missing} does not exist.`, {}, [
-          { field: 'serviceIds', message: `Service ${missing} does not exist.` },
-        ]);
-      }
-    }
-    const plan = await db.transaction().execute(async (trx) => {
-      const created = await trx
-        .insertInto('membership_plans')
-        .values({
-          name: body.name,
-          description: body.description ?? '',
-          visits_total: body.visitsTotal,
-          validity_days: body.validityDays,
-          price_minor: body.priceMinor,
-          currency: body.currency,
-          ...(body.lateCancelHours !== undefined ? { late_cancel_hours: body.lateCancelHours } : {}),
-          ...(body.lateCancelForfeits !== undefined ? { late_cancel_forfeits: body.lateCancelForfeits } : {}),
-          ...(body.noShowForfeits !== undefined ? { no_show_forfeits: body.noShowForfeits } : {}),
-          ...(body.expiryReminderDays !== undefined ? { expiry_reminder_days: body.expiryReminderDays } : {}),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (body.serviceIds.length) {
-        await trx
-          .insertInto('membership_plan_services')
-          .values([...new Set(body.serviceIds)].map((service_id) => ({ plan_id: created.id, service_id })))
-          .execute();
-      }
-      return created;
-    });
-    res.status(201).json({ plan: { id: plan.id } });
-  });
+  // Creating and changing plans: routes/membership-plans.ts (admin only, audited).
 
   router.post('/api/memberships', async (req, res) => {
     const body = parseInput(membershipPurchaseBody, req.body, 'body');

@@ -10,6 +10,7 @@ import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage }
 import { IntegrationsPage } from './SettingsIntegrations';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
+import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
 import { TasksPage } from './TasksPage';
 
 export interface Staff {
@@ -82,6 +83,8 @@ export function AdminApp() {
             <Route path="settings/integrations" element={<IntegrationsPage />} />
             <Route path="settings/services" element={<ServicesPage />} />
             <Route path="settings/services/:id" element={<ServiceEditorPage />} />
+            <Route path="settings/membership-plans" element={<MembershipPlansPage />} />
+            <Route path="settings/membership-plans/:id" element={<MembershipPlanEditorPage />} />
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>
         </main>

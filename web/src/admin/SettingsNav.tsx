@@ -12,6 +12,7 @@ export function SettingsNav() {
       {me.role === 'admin' && (
         <>
           <NavLink to="/admin/settings/services">Services and policies</NavLink>
+          <NavLink to="/admin/settings/membership-plans">Membership plans</NavLink>
           <NavLink to="/admin/settings/templates">Message templates</NavLink>
           <NavLink to="/admin/settings/integrations">Integrations</NavLink>
         </>
