@@ -239,12 +239,21 @@ export async function purchaseMembership(
 
   const membershipId = randomUUID();
   const workflowId = membershipWorkflowId(membershipId);
-  const validUntil = now + plan.validity_days * DAY_MS;
   let certificateNumber = '';
   for (let attempt = 0; ; attempt += 1) {
     certificateNumber = certificateFromRandom(randomBytes(12));
     try {
       await db.transaction().execute(async (trx) => {
+        // The terms as they stand at the sale, with the plan locked: an admin's change of terms waits
+        // for this sale and then finds the plan sold (and refuses); one that committed since the plan
+        // was read above is what this membership gets.
+        const terms = await trx
+          .selectFrom('membership_plans')
+          .select(['visits_total', 'validity_days'])
+          .where('id', '=', plan.id)
+          .forShare()
+          .executeTakeFirstOrThrow();
+        const validUntil = now + terms.validity_days * DAY_MS;
         await trx
           .insertInto('memberships')
           .values({
@@ -252,7 +261,7 @@ export async function purchaseMembership(
             plan_id: plan.id,
             contact_id: contactId,
             certificate_number: certificateNumber,
-            visits_total: plan.visits_total,
+            visits_total: terms.visits_total,
             valid_from: new Date(now),
             valid_until: new Date(validUntil),
             workflow_id: workflowId,
