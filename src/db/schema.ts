@@ -259,6 +259,8 @@ export interface MessagesTable {
   idempotency_key: string;
   created_at: CreatedAt;
   sent_at: Timestamp | null;
+  /** Set just before the provider call (migration 0014); see src/messaging/dispatch.ts. */
+  send_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: UpdatedAt;
 }
 

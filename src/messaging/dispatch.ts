@@ -5,6 +5,9 @@
  * - an SMS to a contact who opted out (or whose number failed) since it was stored is `suppressed`;
  * - a transient provider error is thrown, for the activity to retry (the provider idempotency key and
  *   the `queued` guard keep a retry from sending twice what was recorded as sent);
+ * - a message handed to its provider by an attempt that never recorded the outcome (`send_started_at`
+ *   set, still `queued`) is first looked up at the provider (Twilio can tell; SendGrid cannot, so
+ *   such an email is sent again: at least once);
  * - a permanent refusal marks the message failed / bounced, flags the contact and alerts staff;
  * - a sent message records the provider's id and a `message:sent` timeline entry.
  */
@@ -44,19 +47,36 @@ export async function dispatchStoredMessages(
     if (message.status !== 'queued') continue;
     if (message.channel === 'sms' && (await suppressedSms(db, message, subject.contactId))) continue;
     const provider = message.channel === 'sms' ? providers.sms : providers.email;
+    const outgoing = {
+      id: message.id,
+      channel: message.channel,
+      to: message.recipient,
+      subject: message.subject,
+      text: message.body,
+      html: message.html,
+      attachments: message.attachments,
+      idempotencyKey: message.idempotency_key,
+      template: message.template,
+    };
     let providerMessageId: string;
     try {
-      ({ providerMessageId } = await provider.send({
-        id: message.id,
-        channel: message.channel,
-        to: message.recipient,
-        subject: message.subject,
-        text: message.body,
-        html: message.html,
-        attachments: message.attachments,
-        idempotencyKey: message.idempotency_key,
-        template: message.template,
-      }));
+      // Handed over before without a recorded outcome (a crash or timeout after the call): if the
+      // provider can tell, adopt the message that went out instead of sending it twice.
+      const earlier =
+        message.send_started_at && provider.findSent
+          ? await provider.findSent(outgoing, message.send_started_at)
+          : null;
+      if (earlier) {
+        providerMessageId = earlier.providerMessageId;
+      } else {
+        await db
+          .updateTable('messages')
+          .set({ send_started_at: new Date() })
+          .where('id', '=', message.id)
+          .where('status', '=', 'queued')
+          .execute();
+        ({ providerMessageId } = await provider.send(outgoing));
+      }
     } catch (error) {
       if (!(error instanceof PermanentSendError)) throw error; // transient: the activity retries
       await db

@@ -28,6 +28,11 @@ export interface MessageProvider {
    * transient and the activity retries it.
    */
   send(message: OutgoingMessage): Promise<{ providerMessageId: string }>;
+  /**
+   * Whether this message already went out since `since` (an earlier attempt handed it over but did not
+   * record the outcome). Providers that cannot tell leave it out; the message is then sent again.
+   */
+  findSent?(message: OutgoingMessage, since: Date): Promise<{ providerMessageId: string } | null>;
 }
 
 /** The provider refused the message for good; `code` is the provider's own error code. */

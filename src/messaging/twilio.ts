@@ -50,6 +50,23 @@ export class TwilioSmsProvider implements MessageProvider {
     if (options.apiBase) this.client.api.baseUrl = options.apiBase.replace(/\/$/, '');
   }
 
+  /**
+   * The account's most recent messages to this number (newest first), matched on sender and body and
+   * created since `since` (less a minute for clock skew): a message an earlier attempt handed over.
+   */
+  async findSent(message: OutgoingMessage, since: Date): Promise<{ providerMessageId: string } | null> {
+    const from = this.options.from;
+    const recent = await this.client.messages.list({ to: message.to, limit: 20 });
+    const found = recent.find(
+      (m) =>
+        m.body === message.text &&
+        m.dateCreated !== null &&
+        m.dateCreated.getTime() >= since.getTime() - 60_000 &&
+        ('number' in from ? m.from === from.number : m.messagingServiceSid === from.messagingServiceSid),
+    );
+    return found ? { providerMessageId: found.sid } : null;
+  }
+
   async send(message: OutgoingMessage): Promise<{ providerMessageId: string }> {
     const from = this.options.from;
     try {

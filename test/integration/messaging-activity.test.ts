@@ -2,7 +2,8 @@
  * The messaging activity's delivery rules against a real database: a transient provider error is
  * thrown for Temporal to retry (the message stays queued); an SMS stored before the contact opted out
  * is suppressed on that retry, never sent; a permanent refusal fails the message, flags the contact,
- * records it and opens a staff task (no Slack configured), and later messages skip the number.
+ * records it and opens a staff task (no Slack configured), and later messages skip the number. An SMS
+ * that Twilio accepted just before an attempt died is found at Twilio on the retry, not sent twice.
  */
 import { tmpdir } from 'node:os';
 import type { Client } from '@temporalio/client';
@@ -13,6 +14,8 @@ import { loadConfig } from '../../src/config';
 import { seedDemoData } from '../../src/db/seed';
 import { type MessageProvider, type OutgoingMessage, PermanentSendError } from '../../src/messaging/providers';
 import { SimulatedGateway } from '../../src/payments/simulated-gateway';
+import { TwilioSmsProvider } from '../../src/messaging/twilio';
+import { startCaptureServer, twilioWithHistory } from '../support/capture-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let database: TestDatabase;
@@ -193,4 +196,99 @@ it('a permanent refusal fails the message, flags the number, tells staff, and la
   await messaging.sendAppointmentMessages({ ...base, event: 'reminder48h', step: 'mark:reminder48h' });
   const later = (await messagesOf(appointmentId)).filter((m) => m.template === 'reminder48h');
   expect(later.map((m) => m.channel)).toEqual(['email']);
+});
+
+it('an SMS Twilio accepted just before the attempt died is adopted on the retry, not sent twice', async () => {
+  const { appointmentId, workflowId } = await bookOne('robin.four@example.com', '+13125550144', 9);
+  const twilio = twilioWithHistory();
+  const server = await startCaptureServer(twilio.handler);
+  try {
+    const real = new TwilioSmsProvider({
+      accountSid: `AC${'c3'.repeat(16)}`,
+      authToken: 'twilio-auth-token-456',
+      from: { number: '+13125550100' },
+      statusCallbackUrl: 'https://book.example.com/webhooks/twilio/status',
+      apiBase: server.url,
+    });
+    // The first attempt hands the SMS to Twilio, then dies before recording it (a crash, a timeout).
+    const dying: MessageProvider = {
+      name: 'twilio',
+      async send(message) {
+        await real.send(message);
+        throw new Error('worker lost before the outcome was recorded');
+      },
+    };
+    const { provider: email } = scripted(() => 'ok');
+    const input = {
+      appointmentId,
+      workflowId,
+      audience: 'customer' as const,
+      event: 'confirmation' as const,
+      step: 'booked',
+      revision: 1,
+      onlyIfCurrent: false,
+    };
+    const first = notificationActivities({
+      db: database.db,
+      config,
+      providers: { email, sms: dying },
+      payments: new SimulatedGateway(),
+    });
+    await expect(first.sendAppointmentMessages(input)).rejects.toThrow('worker lost');
+    const handedOver = await database.db
+      .selectFrom('messages')
+      .select(['status', 'send_started_at'])
+      .where('appointment_id', '=', appointmentId)
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
+    expect(handedOver.status).toBe('queued');
+    expect(handedOver.send_started_at).toBeInstanceOf(Date);
+
+    // The retry asks Twilio first and adopts the message that went out.
+    const retry = notificationActivities({
+      db: database.db,
+      config,
+      providers: { email, sms: real },
+      payments: new SimulatedGateway(),
+    });
+    await retry.sendAppointmentMessages(input);
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(1);
+    const sid = (twilio.created[0] as { sid: string }).sid;
+    const sms = await database.db
+      .selectFrom('messages')
+      .select(['status', 'provider_message_id'])
+      .where('appointment_id', '=', appointmentId)
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
+    expect(sms).toEqual({ status: 'sent', provider_message_id: sid });
+
+    // An attempt that died before its call reached Twilio: the retry finds nothing there and sends once.
+    const again = await bookOne('robin.five@example.com', '+13125550155', 11);
+    const lost = notificationActivities({
+      db: database.db,
+      config,
+      providers: {
+        email,
+        sms: {
+          name: 'twilio',
+          send: () => Promise.reject(new Error('connection reset before the request was sent')),
+        },
+      },
+      payments: new SimulatedGateway(),
+    });
+    const againInput = { ...input, appointmentId: again.appointmentId, workflowId: again.workflowId };
+    await expect(lost.sendAppointmentMessages(againInput)).rejects.toThrow('connection reset');
+    await retry.sendAppointmentMessages(againInput);
+    const toAgain = server.requests.filter(
+      (r) => r.method === 'POST' && new URLSearchParams(r.body).get('To') === '+13125550155',
+    );
+    expect(toAgain).toHaveLength(1);
+    expect((await messagesOf(again.appointmentId)).map((m) => `${m.channel}:${m.status}`).sort()).toEqual([
+      'email:sent',
+      'sms:sent',
+    ]);
+  } finally {
+    await server.stop();
+  }
 });

@@ -11,7 +11,7 @@ import { OutboxProvider, type OutgoingMessage, PermanentSendError } from '../../
 import { SendGridEmailProvider } from '../../src/messaging/sendgrid';
 import { SlackAlertProvider } from '../../src/messaging/slack';
 import { TwilioSmsProvider } from '../../src/messaging/twilio';
-import { type CaptureServer, startCaptureServer, twilioLike } from '../support/capture-server';
+import { type CaptureServer, startCaptureServer, twilioLike, twilioWithHistory } from '../support/capture-server';
 
 const ACCOUNT = `AC${'a1'.repeat(16)}`;
 const TOKEN = 'twilio-auth-token-123';
@@ -79,6 +79,36 @@ describe('Twilio SMS provider (twilio SDK against a local server)', () => {
       Body: sms.text,
       StatusCallback: 'https://book.example.com/webhooks/twilio/status',
     });
+  });
+
+  it("finds a message an earlier attempt handed over: the account's recent messages to the number, by sender and body", async () => {
+    const twilio = twilioWithHistory();
+    const history = await startCaptureServer(twilio.handler);
+    try {
+      const provider = new TwilioSmsProvider({
+        accountSid: ACCOUNT,
+        authToken: TOKEN,
+        from: { number: '+12125550100' },
+        statusCallbackUrl: 'https://book.example.com/webhooks/twilio/status',
+        apiBase: history.url,
+      });
+      const before = new Date();
+      await provider.send({ ...sms, text: 'Another message to the same number' });
+      const { providerMessageId } = await provider.send(sms);
+      expect(await provider.findSent(sms, before)).toEqual({ providerMessageId });
+      const lookup = history.requests.at(-1)!;
+      expect(lookup.method).toBe('GET');
+      const url = new URL(lookup.path, 'http://x');
+      expect(url.pathname).toBe(`/2010-04-01/Accounts/${ACCOUNT}/Messages.json`);
+      expect(url.searchParams.get('To')).toBe(sms.to);
+      expect(lookup.headers.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`);
+      // Not the same text, not to this number, or created well before the attempt: not found.
+      expect(await provider.findSent({ ...sms, text: `${sms.text}!` }, before)).toBeNull();
+      expect(await provider.findSent({ ...sms, to: '+12125550999' }, before)).toBeNull();
+      expect(await provider.findSent(sms, new Date(Date.now() + 5 * 60_000))).toBeNull();
+    } finally {
+      await history.stop();
+    }
   });
 
   it('sends through a Messaging Service instead of a number when configured', async () => {

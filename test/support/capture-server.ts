@@ -78,3 +78,36 @@ export function twilioLike(req: CapturedRequest): CannedResponse {
     },
   };
 }
+
+/**
+ * Answers like Twilio's Messages API with memory: a POST creates a message (201, with its SID and
+ * RFC 2822 `date_created`); a GET of the Messages list answers the account's messages to `To`, newest
+ * first, in Twilio's page format.
+ */
+export function twilioWithHistory(): { handler: (req: CapturedRequest) => CannedResponse; created: unknown[] } {
+  const created: Array<Record<string, unknown>> = [];
+  const handler = (req: CapturedRequest): CannedResponse => {
+    const url = new URL(req.path, 'http://twilio.local');
+    if (req.method === 'POST') {
+      const answer = twilioLike(req);
+      const message = { ...(answer.body as Record<string, unknown>), date_created: new Date().toUTCString() };
+      created.push(message);
+      return { status: 201, body: message };
+    }
+    const to = url.searchParams.get('To');
+    const messages = created.filter((m) => to === null || m['to'] === to).reverse();
+    return {
+      status: 200,
+      body: {
+        messages,
+        page: 0,
+        page_size: Number(url.searchParams.get('PageSize') ?? 50),
+        first_page_uri: url.pathname,
+        next_page_uri: null,
+        previous_page_uri: null,
+        uri: url.pathname,
+      },
+    };
+  };
+  return { handler, created };
+}

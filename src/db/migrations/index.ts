@@ -13,6 +13,7 @@ import * as m0008 from './0008_feedback';
 import * as m0009 from './0009_appointment_terms';
 import * as m0010 from './0010_service_slug_history';
 import * as m0012 from './0012_retention_indexes';
+import * as m0014 from './0014_message_send_started';
 import * as m0013 from './0013_membership_plan_terms';
 
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010_service_slug_history': m0010,
   '0012_retention_indexes': m0012,
   '0013_membership_plan_terms': m0013,
+  '0014_message_send_started': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
