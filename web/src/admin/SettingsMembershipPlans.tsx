@@ -5,9 +5,10 @@
  * (visits, validity, services, policy) read-only with the reason; its name, description and price
  * still change, for new purchases only.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api, errorText, type FieldProblem } from '../api';
+import { api, errorText } from '../api';
+import { useSaveAction } from './useSaveAction';
 import { formatDateTime, formatMoney } from '../format';
 import { SettingsNav } from './SettingsNav';
 
@@ -193,12 +194,8 @@ export function MembershipPlanEditorPage() {
   const [form, setForm] = useState<Form | null>(null);
   const [services, setServices] = useState<Array<{ id: string; name: string; active: boolean }>>([]);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
-  const errorRef = useRef<HTMLParagraphElement>(null);
+  const { problems, problemsFor, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
 
   useEffect(() => {
     document.title = `${isNew ? 'New membership plan' : 'Edit membership plan'} — Maple Street`;
@@ -220,35 +217,6 @@ export function MembershipPlanEditorPage() {
     };
     load().catch((e: unknown) => setError(errorText(e)));
   }, [id, isNew, version]);
-
-  const problemsFor = (cid: string) => problems.filter((p) => controlId(p.field) === cid).map((p) => p.message);
-
-  function refused(e: unknown) {
-    if (e instanceof ApiError && e.fields.length > 0) {
-      setProblems(e.fields);
-      setError(`Not saved: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.`);
-      // Take the keyboard to the first field the server named.
-      const first = document.getElementById(controlId(e.fields[0]!.field));
-      setTimeout(() => (first ?? errorRef.current)?.focus(), 0);
-    } else {
-      setError(errorText(e));
-      setTimeout(() => errorRef.current?.focus(), 0);
-    }
-  }
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    setProblems([]);
-    try {
-      await action();
-    } catch (e) {
-      refused(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const locked = plan?.lockedFields ?? [];
   const save = (e: FormEvent) => {

@@ -4,9 +4,10 @@
  * to the field the API names (`durationMinutes`, `lifecyclePolicy.tomorrowHoursBefore`, …). Policy
  * fields left empty follow the defaults, which are shown beside each field.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api, errorText, type FieldProblem } from '../api';
+import { api, errorText } from '../api';
+import { useSaveAction } from './useSaveAction';
 import { formatDateTime, formatMoney } from '../format';
 import { SettingsNav } from './SettingsNav';
 
@@ -236,12 +237,8 @@ export function ServiceEditorPage() {
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [appointments, setAppointments] = useState(0);
   const [formerSlugs, setFormerSlugs] = useState<string[]>([]);
-  const [problems, setProblems] = useState<FieldProblem[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [version, setVersion] = useState(0);
-  const errorRef = useRef<HTMLParagraphElement>(null);
+  const { problems, problemsFor, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
 
   useEffect(() => {
     document.title = `${isNew ? 'New service' : 'Edit service'} — Maple Street`;
@@ -268,36 +265,6 @@ export function ServiceEditorPage() {
     };
     load().catch((e: unknown) => setError(errorText(e)));
   }, [id, isNew, version]);
-
-  const problemsFor = (controlIdOf: string) =>
-    problems.filter((p) => controlId(p.field) === controlIdOf).map((p) => p.message);
-
-  function refused(e: unknown) {
-    if (e instanceof ApiError && e.fields.length > 0) {
-      setProblems(e.fields);
-      setError(`Not saved: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.`);
-      // Take the keyboard to the first field the server named.
-      const first = document.getElementById(controlId(e.fields[0]!.field));
-      setTimeout(() => (first ?? errorRef.current)?.focus(), 0);
-    } else {
-      setError(errorText(e));
-      setTimeout(() => errorRef.current?.focus(), 0);
-    }
-  }
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    setProblems([]);
-    try {
-      await action();
-    } catch (e) {
-      refused(e);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const save = (e: FormEvent) => {
     e.preventDefault();
