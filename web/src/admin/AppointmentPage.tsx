@@ -13,6 +13,7 @@ import { MessageStatus, type Reachability, ReachabilityList } from './MessageSta
 import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
 import { RescheduleForm } from './RescheduleForm';
 import { RequestedBy } from './RequestedBy';
+import { TimelineTable } from './TimelineTable';
 
 interface AppointmentView {
   id: string;
@@ -296,38 +297,25 @@ export function AppointmentPage() {
         onSubmit={(body) => act('cancel', body, 'Cancelled.')}
       />
 
-      <h2>Timeline</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-            <th scope="col">Channel</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.timeline.map((t, i) => (
-            <tr key={i}>
-              <td>{formatDateTime(t.occurred_at, timeZone)}</td>
-              <td>{t.summary}</td>
-              <td>{t.actor}</td>
-              <td>{t.channel}</td>
-            </tr>
-          ))}
-          {extras?.payments.map((p) => (
-            <tr key={p.id}>
-              <td>{formatDateTime(p.createdAt, timeZone)}</td>
-              <td>
-                Payment attempt {p.attempt}: {p.status} {formatMoney(p.amountMinor, p.currency)}
-                {p.declineCode ? ` (${p.declineCode})` : ''}
-              </td>
-              <td>system</td>
-              <td>card</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TimelineTable
+        timeZone={timeZone}
+        rows={[
+          ...data.timeline.map((t, i) => ({
+            key: `t${i}`,
+            at: t.occurred_at,
+            what: t.summary,
+            who: t.actor,
+            channel: t.channel,
+          })),
+          ...(extras?.payments ?? []).map((p) => ({
+            key: p.id,
+            at: p.createdAt,
+            what: `Payment attempt ${p.attempt}: ${p.status} ${formatMoney(p.amountMinor, p.currency)}${p.declineCode ? ` (${p.declineCode})` : ''}`,
+            who: 'system',
+            channel: 'card',
+          })),
+        ]}
+      />
       <h2 id="messages-heading">Messages</h2>
       <table aria-labelledby="messages-heading" data-testid="appointment-messages">
         <thead>

@@ -9,6 +9,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
 import { RequestedBy } from './RequestedBy';
+import { TimelineTable } from './TimelineTable';
 import type { MembershipRow } from './OtherPages';
 
 const STAGES = [
@@ -215,27 +216,16 @@ export function MembershipPage() {
           ))}
         </ul>
       )}
-      <h2>Timeline</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">What</th>
-            <th scope="col">Who</th>
-            <th scope="col">Channel</th>
-          </tr>
-        </thead>
-        <tbody>
-          {card.timeline.map((t, i) => (
-            <tr key={i}>
-              <td>{formatDateTime(t.at, timeZone)}</td>
-              <td>{t.summary}</td>
-              <td>{t.actor}</td>
-              <td>{t.channel}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TimelineTable
+        timeZone={timeZone}
+        rows={card.timeline.map((t, i) => ({
+          key: `t${i}`,
+          at: t.at,
+          what: t.summary,
+          who: t.actor,
+          channel: t.channel,
+        }))}
+      />
     </>
   );
 }

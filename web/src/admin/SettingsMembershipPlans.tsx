@@ -8,7 +8,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
-import { useSaveAction } from './useSaveAction';
+import { SaveMessages, TextField, useSaveAction } from './SaveAction';
 import { formatDateTime, formatMoney } from '../format';
 import { SettingsNav } from './SettingsNav';
 
@@ -195,7 +195,7 @@ export function MembershipPlanEditorPage() {
   const [services, setServices] = useState<Array<{ id: string; name: string; active: boolean }>>([]);
   const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [version, setVersion] = useState(0);
-  const { problems, problemsFor, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
+  const { problemsFor, unplaced, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
 
   useEffect(() => {
     document.title = `${isNew ? 'New membership plan' : 'Edit membership plan'} — Maple Street`;
@@ -265,43 +265,23 @@ export function MembershipPlanEditorPage() {
     : '';
   /** A labelled input with its hint and refusal below it, tied by aria-describedby; read-only when locked. */
   const field = (key: keyof Form, label: string, hint?: string, inputMode: 'numeric' | 'decimal' | 'text' = 'text') => {
-    const cid = `plan-${key}`;
-    const apiField = key === 'price' ? 'priceMinor' : key;
-    const isLocked = locked.includes(apiField);
-    const found = problemsFor(cid);
-    const hintText = isLocked ? undefined : hint;
-    const described = [
-      isLocked ? 'plan-terms-locked' : '',
-      hintText ? `${cid}-hint` : '',
-      found.length ? `${cid}-problem` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    const isLocked = locked.includes(key === 'price' ? 'priceMinor' : key);
     return (
-      <div className="field" key={key}>
-        <label htmlFor={cid}>{label}</label>
-        <input
-          id={cid}
-          value={form[key] as string}
-          inputMode={inputMode}
-          readOnly={isLocked}
-          onChange={(e) => set({ [key]: e.target.value } as Partial<Form>)}
-          aria-invalid={found.length > 0}
-          aria-describedby={described || undefined}
-        />
-        {hintText && (
-          <span className="hint" id={`${cid}-hint`}>
-            {hintText}
-          </span>
-        )}
-        {found.length > 0 && (
-          <p className="field-error" id={`${cid}-problem`}>
-            {found.join('; ')}
-          </p>
-        )}
-      </div>
+      <TextField
+        key={key}
+        id={`plan-${key}`}
+        label={label}
+        value={form[key] as string}
+        onChange={(v) => set({ [key]: v } as Partial<Form>)}
+        problems={problemsFor(`plan-${key}`)}
+        hint={isLocked ? undefined : hint}
+        inputMode={inputMode}
+        readOnly={isLocked}
+        {...(isLocked ? { describedBy: 'plan-terms-locked' } : {})}
+      />
     );
   };
+
   const check = (key: 'lateCancelForfeits' | 'noShowForfeits', label: string) => {
     const cid = `plan-${key}`;
     const isLocked = locked.includes(key);
@@ -331,7 +311,6 @@ export function MembershipPlanEditorPage() {
   };
   const servicesLocked = locked.includes('serviceIds');
   const serviceProblems = problemsFor('plan-services');
-  const otherProblems = problems.filter((p) => !document.getElementById(controlId(p.field)));
   const servicesDescribed = [
     'plan-services-hint',
     servicesLocked ? 'plan-terms-locked' : '',
@@ -353,25 +332,7 @@ export function MembershipPlanEditorPage() {
           {plan.memberships.active} active
         </p>
       )}
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error" tabIndex={-1} ref={errorRef}>
-          {error}
-        </p>
-      )}
-      {otherProblems.length > 0 && (
-        <ul className="field-error">
-          {otherProblems.map((p) => (
-            <li key={p.field}>
-              {p.field}: {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SaveMessages notice={notice} error={error} errorRef={errorRef} unplaced={unplaced()} />
       <form onSubmit={save} aria-label={isNew ? 'New membership plan' : 'Edit membership plan'} noValidate>
         <fieldset>
           <legend>Plan</legend>

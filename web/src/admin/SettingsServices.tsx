@@ -7,7 +7,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
-import { useSaveAction } from './useSaveAction';
+import { SaveMessages, TextField, useSaveAction } from './SaveAction';
 import { formatDateTime, formatMoney } from '../format';
 import { SettingsNav } from './SettingsNav';
 
@@ -238,7 +238,7 @@ export function ServiceEditorPage() {
   const [appointments, setAppointments] = useState(0);
   const [formerSlugs, setFormerSlugs] = useState<string[]>([]);
   const [version, setVersion] = useState(0);
-  const { problems, problemsFor, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
+  const { problemsFor, unplaced, error, setError, notice, setNotice, busy, errorRef, run } = useSaveAction(controlId);
 
   useEffect(() => {
     document.title = `${isNew ? 'New service' : 'Edit service'} — Maple Street`;
@@ -311,36 +311,20 @@ export function ServiceEditorPage() {
     onChange: (v: string) => void,
     hint?: string,
     inputMode: 'numeric' | 'decimal' | 'text' = 'text',
-  ) => {
-    const cid = `svc-${key}`;
-    const found = problemsFor(cid);
-    const described = [hint ? `${cid}-hint` : '', found.length ? `${cid}-problem` : ''].filter(Boolean).join(' ');
-    return (
-      <div className="field" key={key}>
-        <label htmlFor={cid}>{label}</label>
-        <input
-          id={cid}
-          value={value}
-          inputMode={inputMode}
-          onChange={(e) => onChange(e.target.value)}
-          aria-invalid={found.length > 0}
-          aria-describedby={described || undefined}
-        />
-        {hint && (
-          <span className="hint" id={`${cid}-hint`}>
-            {hint}
-          </span>
-        )}
-        {found.length > 0 && (
-          <p className="field-error" id={`${cid}-problem`}>
-            {found.join('; ')}
-          </p>
-        )}
-      </div>
-    );
-  };
+  ) => (
+    <TextField
+      key={key}
+      id={`svc-${key}`}
+      label={label}
+      value={value}
+      onChange={onChange}
+      problems={problemsFor(`svc-${key}`)}
+      hint={hint}
+      inputMode={inputMode}
+    />
+  );
+
   const staffProblems = problemsFor('svc-staff');
-  const otherProblems = problems.filter((p) => !document.getElementById(controlId(p.field)));
 
   return (
     <>
@@ -349,25 +333,7 @@ export function ServiceEditorPage() {
       <p>
         <Link to="/admin/settings/services">All services</Link>
       </p>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error" tabIndex={-1} ref={errorRef}>
-          {error}
-        </p>
-      )}
-      {otherProblems.length > 0 && (
-        <ul className="field-error">
-          {otherProblems.map((p) => (
-            <li key={p.field}>
-              {p.field}: {p.message}
-            </li>
-          ))}
-        </ul>
-      )}
+      <SaveMessages notice={notice} error={error} errorRef={errorRef} unplaced={unplaced()} />
       <form onSubmit={save} aria-label={isNew ? 'New service' : 'Edit service'} noValidate>
         <fieldset>
           <legend>Service</legend>
