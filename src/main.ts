@@ -120,7 +120,8 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });
     const dispatcher = startEventDispatcher({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'event dispatcher', run: () => dispatcher.stop() });
-    await ensureRetentionScheduleLogged({ client, config, db: database.db }, logger);
+    // In the background: start-up does not wait on it, and a failure is only logged.
+    void ensureRetentionScheduleLogged({ client, config, db: database.db }, logger);
 
     if (!webBundleBuilt()) {
       logger.info('building the web app (first start)');

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
   const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
   const dispatcher = startEventDispatcher({ db: database.db, temporal, config }, logger);
-  await ensureRetentionScheduleLogged({ client: temporal, config, db: database.db }, logger);
+  // In the background: start-up does not wait on it, and a failure is only logged.
+  void ensureRetentionScheduleLogged({ client: temporal, config, db: database.db }, logger);
   const server = await listen(createApp({ config, database, temporal, logger }), config);
   logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
   const stop = async () => {
