@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'test-artifacts/', 'web/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', 'test-artifacts/', 'web/dist/', 'web/vite.config.ts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -53,6 +53,24 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Type-aware rules: a dropped promise can crash the process (an unhandled rejection) or lose a
+    // write; a deprecated API is a planned break. Type information comes from the two tsconfigs.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-deprecated': 'error',
+    },
+  },
+  {
+    // React event handlers may be async (they handle their own errors); the rule still applies elsewhere.
+    files: ['web/**/*.tsx'],
+    rules: { '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }] },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

@@ -50,8 +50,11 @@ async function main(): Promise<void> {
     await temporal.connection.close();
     await database.close();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const onSignal = () => {
+    stop().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 if (require.main === module) {

@@ -51,7 +51,7 @@ export function openApiDocument(): object {
     409: { description: 'Slot unavailable (with `nextSlots`) or not allowed in the current state', ...json(error) },
     422: { description: 'A request that cannot be met, e.g. a time in the past', ...json(error) },
   };
-  const ok = (description: string) => ({ 200: { description, ...json(z.object({}).passthrough()) } });
+  const ok = (description: string) => ({ 200: { description, ...json(z.object({}).loose()) } });
   const token = z.object({ token: z.string() });
   const id = z.object({ id: z.uuid() });
 
@@ -76,7 +76,7 @@ export function openApiDocument(): object {
     summary: 'Guest booking',
     request: { body: json(bookingSchema) },
     responses: {
-      201: { description: 'Booked; the appointment and its manage link', ...json(z.object({}).passthrough()) },
+      201: { description: 'Booked; the appointment and its manage link', ...json(z.object({}).loose()) },
       ...errors,
     },
   });
@@ -126,7 +126,7 @@ export function openApiDocument(): object {
     path: '/webhooks/stripe',
     summary: 'Stripe events (Stripe-Signature verified, deduplicated by event id)',
     responses: {
-      200: { description: 'Received (or duplicate)', ...json(z.object({}).passthrough()) },
+      200: { description: 'Received (or duplicate)', ...json(z.object({}).loose()) },
       400: { description: 'Missing, forged, tampered or stale signature', ...json(error) },
     },
   });
@@ -137,7 +137,7 @@ export function openApiDocument(): object {
     summary: 'Book for a caller (staff or external system)',
     security: secured,
     request: { body: json(staffBookingSchema) },
-    responses: { 201: { description: 'Booked', ...json(z.object({}).passthrough()) }, ...errors },
+    responses: { 201: { description: 'Booked', ...json(z.object({}).loose()) }, ...errors },
   });
   registry.registerPath({
     method: 'get',
@@ -350,7 +350,7 @@ export function openApiDocument(): object {
     summary: 'Create a membership plan (admin; audited as membership_plan:created)',
     security: secured,
     request: { body: json(membershipPlanBody) },
-    responses: { 201: { description: 'Created', ...json(z.object({}).passthrough()) }, ...errors },
+    responses: { 201: { description: 'Created', ...json(z.object({}).loose()) }, ...errors },
   });
   registry.registerPath({
     method: 'post',
@@ -358,8 +358,8 @@ export function openApiDocument(): object {
     summary: 'Buy a membership: charges the card, issues the certificate number (idempotent on idempotencyKey)',
     request: { body: json(membershipPurchaseBody) },
     responses: {
-      201: { description: 'Bought; the membership card', ...json(z.object({}).passthrough()) },
-      200: { description: 'The same purchase again; the first membership', ...json(z.object({}).passthrough()) },
+      201: { description: 'Bought; the membership card', ...json(z.object({}).loose()) },
+      200: { description: 'The same purchase again; the first membership', ...json(z.object({}).loose()) },
       402: { description: 'The card was declined', ...json(error) },
       ...errors,
     },

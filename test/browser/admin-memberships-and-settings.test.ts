@@ -100,6 +100,14 @@ it('staff book a membership visit by certificate number; the card shows visits l
   );
   expect(await page.getByLabel('Customer name').inputValue()).toBe(MEMBER.name);
   await page.getByLabel('Service').selectOption({ label: 'Deep Tissue Massage' });
+  // A week ahead, so the day before the visit is after the purchase whatever the time of day (the
+  // validity refusal below depends on it; today's first free slot may be this afternoon).
+  await page.locator('.slot-picker button.slot').first().waitFor();
+  await page.locator('.slot-picker').getByRole('button', { name: 'Later →' }).click();
+  await page.waitForFunction(
+    `Date.parse(document.querySelector('.slot-picker button.slot')?.getAttribute('data-starts-at') ?? '') >
+      Date.now() + 5 * 24 * 3600_000`,
+  );
   const slot = page.locator('.slot-picker button.slot').first();
   await slot.waitFor();
   await slot.click();

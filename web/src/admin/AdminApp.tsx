@@ -1,5 +1,5 @@
 /** The admin app: sign-in gate, navigation, and the staff screens. */
-import { createContext, type FormEvent, useContext, useEffect, useState } from 'react';
+import { createContext, type SubmitEvent, useContext, useEffect, useState } from 'react';
 import { NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { api, ApiError, errorText, setCsrfToken } from '../api';
 import { AppointmentPage } from './AppointmentPage';
@@ -101,7 +101,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (staff: Staff) => void }) {
   useEffect(() => {
     document.title = 'Sign in — Maple Street';
   }, []);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
@@ -159,7 +159,7 @@ function SignOut({ onSignedOut }: { onSignedOut: () => void }) {
         await api('DELETE', '/api/session').catch(() => undefined);
         setCsrfToken(undefined);
         onSignedOut();
-        navigate('/admin');
+        void navigate('/admin');
       }}
     >
       Sign out

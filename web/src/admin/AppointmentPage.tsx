@@ -3,7 +3,7 @@
  * membership, open tasks, the timeline (actor and channel) and messages, a link to the workflow in the
  * Temporal Web UI; and the actions, each a workflow update through the staff API.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { Dialog } from '../Dialog';
@@ -356,7 +356,7 @@ function CancelDialog(props: {
   const [reason, setReason] = useState('');
   const [channel, setChannel] = useState('phone');
   const [error, setError] = useState<string | null>(null);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!reason.trim()) {
       setError('Give a reason for the cancellation.');

@@ -3,7 +3,7 @@
  * Twilio). Sends a reply from a customer's phone to appointflow, handled as if it came from Twilio,
  * and shows what appointflow did and answered.
  */
-import { type FormEvent, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { api, ApiError, errorText } from '../api';
 
 interface Handled {
@@ -20,7 +20,7 @@ export function LocalSmsReply({ onSent }: { onSent: () => void }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [handled, setHandled] = useState<Handled | null>(null);
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);

@@ -4,7 +4,7 @@
  * outcome, and the membership's timeline — all read from the API; staff move the end of validity
  * there (by date, the end of that day in the membership's time zone).
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
@@ -37,7 +37,7 @@ export function MembershipsPage() {
       .then((r) => setRows(r.memberships))
       .catch((e: unknown) => setError(errorText(e)));
   }, [search]);
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setSearch({ q: q.trim(), stage });
   }
@@ -237,7 +237,7 @@ function ValidityForm({ card, onChanged }: { card: MembershipCard; onChanged: (c
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);

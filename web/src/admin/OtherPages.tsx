@@ -1,5 +1,5 @@
 /** Outbox, contacts with history, settings (read-only here), and manual booking for a caller. */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
@@ -179,7 +179,7 @@ function NotesEditor({ contactId, initial }: { contactId: string; initial: strin
   const [notes, setNotes] = useState(initial);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     try {
@@ -230,7 +230,7 @@ function HoursEditor(props: { staffId: string; staffName: string; initial: Hours
   const [status, setStatus] = useState<string | null>(null);
   const update = (i: number, change: Partial<(typeof rows)[number]>) =>
     setRows((r) => r.map((row, j) => (j === i ? { ...row, ...change } : row)));
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     try {
@@ -309,7 +309,7 @@ function TimeOffForm(props: { staffId: string; staffName: string; onSaved: () =>
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const key = props.staffId.slice(0, 8);
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     if (!startsAt || !endsAt) {
@@ -491,7 +491,7 @@ export function NewBookingPage() {
       })
       .catch((e: unknown) => setError(errorText(e)));
   }, []);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!slot) return;
     setError(null);
@@ -505,7 +505,7 @@ export function NewBookingPage() {
         customer: { name, email, ...(phone ? { phone } : {}) },
         ...(certificate.trim() ? { certificateNumber: certificate.trim() } : {}),
       });
-      navigate(`/admin/appointments/${r.appointment.id}`);
+      void navigate(`/admin/appointments/${r.appointment.id}`);
     } catch (e) {
       setError(errorText(e));
     }

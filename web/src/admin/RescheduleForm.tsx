@@ -5,7 +5,7 @@
  * and the SMS with a live length counted as the server counts it — and whether the reminders for the new
  * time go out. The server decides: its refusals are shown next to the field they name, with focus there.
  */
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api, errorText } from '../api';
 import { formatDateTime } from '../format';
 import { RequestedBy } from './RequestedBy';
@@ -176,7 +176,7 @@ export function RescheduleForm(props: {
     }
   }
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!slot || !p || !ready) return;
     const message: { email?: { subject: string; body: string }; sms?: string } = {};

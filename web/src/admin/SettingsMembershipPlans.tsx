@@ -5,7 +5,7 @@
  * (visits, validity, services, policy) read-only with the reason; its name, description and price
  * still change, for new purchases only.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { SaveMessages, TextField, useSaveAction } from './SaveAction';
@@ -219,7 +219,7 @@ export function MembershipPlanEditorPage() {
   }, [id, isNew, version]);
 
   const locked = plan?.lockedFields ?? [];
-  const save = (e: FormEvent) => {
+  const save = (e: SubmitEvent) => {
     e.preventDefault();
     if (!form) return;
     void run(async () => {

@@ -4,7 +4,7 @@
  * to the field the API names (`durationMinutes`, `lifecyclePolicy.tomorrowHoursBefore`, …). Policy
  * fields left empty follow the defaults, which are shown beside each field.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { SaveMessages, TextField, useSaveAction } from './SaveAction';
@@ -266,7 +266,7 @@ export function ServiceEditorPage() {
     load().catch((e: unknown) => setError(errorText(e)));
   }, [id, isNew, version]);
 
-  const save = (e: FormEvent) => {
+  const save = (e: SubmitEvent) => {
     e.preventDefault();
     if (!form) return;
     void run(async () => {

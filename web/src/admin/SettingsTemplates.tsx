@@ -4,7 +4,7 @@
  * server validates: a refusal (unknown variable, an SMS over two segments, a disallowed helper) is
  * shown in its words, next to the field it names.
  */
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, errorText, type FieldProblem } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -174,7 +174,7 @@ export function TemplateEditorPage() {
       setPreview(await api<Preview>('POST', `${path}/preview`, draft()));
       setNotice('Preview updated with sample data (not saved).');
     });
-  const save = (e: FormEvent) => {
+  const save = (e: SubmitEvent) => {
     e.preventDefault();
     return run(async () => {
       const r = await api<{ preview: Preview }>('PUT', path, draft());

@@ -3,7 +3,7 @@
  * time; the charge form confirms the charge, optionally with an adjusted amount. Both are workflow
  * updates through /api/tasks/:id/complete.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -119,7 +119,7 @@ function DeliverForm(props: { task: Task; onSubmit: (task: Task, form: Record<st
   const [hours, setHours] = useState('');
   const [notes, setNotes] = useState('');
   const id = props.task.id;
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     const minutes = Math.round(Number(hours) * 60);
     await props.onSubmit(props.task, {
@@ -151,7 +151,7 @@ function DeliverForm(props: { task: Task; onSubmit: (task: Task, form: Record<st
 function ChargeForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<void> }) {
   const [amount, setAmount] = useState('');
   const id = props.task.id;
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     const minor = Math.round(Number(amount) * 100);
     await props.onSubmit(props.task, amount.trim() && Number.isFinite(minor) ? { amountMinor: minor } : {});

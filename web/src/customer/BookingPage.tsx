@@ -4,7 +4,7 @@
  * renamed service's old address moves to its current one; a link to a service no longer offered says
  * so instead of silently preselecting another.
  */
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type SubmitEvent, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 import { COMMON_TIME_ZONES, detectedTimeZone, formatDateTime, formatMoney } from '../format';
@@ -67,7 +67,7 @@ export function BookingPage() {
         const linked = slug
           ? (list.find((s) => s.slug === slug) ?? list.find((s) => s.formerSlugs.includes(slug)))
           : undefined;
-        if (linked && linked.slug !== slug) navigate(`/book/${linked.slug}`, { replace: true });
+        if (linked && linked.slug !== slug) void navigate(`/book/${linked.slug}`, { replace: true });
         setUnknownService(slug !== undefined && linked === undefined);
         const preset = linked ?? list[0];
         if (preset) setServiceId(preset.id);
@@ -94,7 +94,7 @@ export function BookingPage() {
     setDetails((d) => ({ ...d, [key]: value }));
   }
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!slot || !service) return;
     setBusy(true);

@@ -3,7 +3,7 @@
  * native radio buttons (one tab stop, arrow keys move, each labelled "N stars"), a comment, consent to
  * quote it, then a thank-you. A link already answered shows the answer; a dead link says why.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 
@@ -77,7 +77,7 @@ export function FeedbackPage() {
       });
   }, [path]);
 
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (rating < 1) {
       setError('Please choose a rating from 1 to 5 stars.');

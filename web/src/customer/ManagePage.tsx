@@ -2,7 +2,7 @@
  * The customer's manage link: details, reschedule with the slot picker, cancel after a confirmation,
  * card update (/card), invoice (/invoice). A dead link says why and what to do instead.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link, Route, Routes, useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 import { Dialog } from '../Dialog';
@@ -139,7 +139,7 @@ function Details(props: {
     }
   }
 
-  async function cancel(event: FormEvent) {
+  async function cancel(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
@@ -261,7 +261,7 @@ function CardPage({ token }: { token: string }) {
   const [card, setCard] = useState(TEST_CARDS[0]!.id);
   const [done, setDone] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     try {

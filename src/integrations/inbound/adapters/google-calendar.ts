@@ -29,7 +29,7 @@ export const googleEventsList = z.object({
       /** Set by appointflow's outbound sync on the events it writes. */
       extendedProperties: z
         .object({ private: z.record(z.string(), z.string()).optional() })
-        .passthrough()
+        .loose()
         .optional(),
     }),
   ),

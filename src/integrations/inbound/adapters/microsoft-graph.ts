@@ -34,7 +34,7 @@ export const graphEvent = z.object({
   /** appointflow's outbound sync creates its events with `transactionId` = the appointment id. */
   transactionId: z.string().nullish(),
   /** Its body names the appointment too ("appointflow appointment <id>"). */
-  body: z.object({ content: z.string().nullish() }).passthrough().nullish(),
+  body: z.object({ content: z.string().nullish() }).loose().nullish(),
   start: dateTimeTimeZone,
   end: dateTimeTimeZone,
 });
