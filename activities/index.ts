@@ -11,6 +11,7 @@ import type { MessageProviders } from '../src/messaging/providers';
 import type { PaymentGateway } from '../src/payments/gateway';
 import { appointmentActivities } from './appointments';
 import { billingActivities } from './billing';
+import { refusingBadDataAll } from './errors';
 import { inboundIntegrationActivities } from './integrations-inbound';
 import { membershipActivities, membershipSync } from './memberships';
 import { notificationActivities } from './notifications';
@@ -29,7 +30,8 @@ export function createActivities(deps: ActivityDeps) {
   const appointments = appointmentActivities(deps);
   const billing = billingActivities(deps);
   const synced = membershipSync(deps.db);
-  return {
+  // A PostgreSQL data exception (bad input) is never retried: a non-retryable InvalidRequest (errors.ts).
+  return refusingBadDataAll({
     ...appointments,
     ...notificationActivities(deps),
     ...billing,
@@ -42,7 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     applyStatusChange: synced(appointments.applyStatusChange),
     setStage: synced(appointments.setStage),
     completeDeliverTask: synced(billing.completeDeliverTask),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

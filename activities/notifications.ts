@@ -30,6 +30,11 @@ import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-reg
 import { appointmentMessageContext, loadMessageRow } from '../src/messaging/appointment-context';
 import { type EditedMessage, editedEmail, editedSms, fitsTwoSegments } from '../src/messaging/edited-message';
 import { gsm7Length } from '../src/messaging/sms';
+import { appendTimeline } from '../src/appointments/repository';
+import { advanceStatus } from '../src/messaging/delivery-status';
+import { MESSAGE_RENDER_FAILED } from '../workflows/appointment/messages';
+import { rendering } from './errors';
+import { ApplicationFailure } from '@temporalio/activity';
 
 export interface NotificationDeps {
   db: Kysely<Database>;
@@ -209,7 +214,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             : undefined;
 
         const entry = TEMPLATE_REGISTRY.get(input.event);
-        if (!entry) throw new Error(`No template for the event ${input.event}`);
+        if (!entry) {
+          throw ApplicationFailure.create({
+            type: MESSAGE_RENDER_FAILED,
+            message: `No template for the event ${input.event}`,
+            nonRetryable: true,
+          });
+        }
         const overrides = await db
           .selectFrom('message_templates')
           .select(['channel', 'subject', 'body'])
@@ -234,17 +245,19 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               ? `${base}/feedback/${await createManageToken(trx, row.id, new Date(Date.now() + FEEDBACK_LINK_DAYS * 24 * 3_600_000), 'feedback')}`
               : undefined;
 
-          const context: MessageContext = appointmentMessageContext({
-            row,
-            business,
-            base,
-            manageUrl,
-            ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
-            ...(suggestedSlots ? { suggestedSlots } : {}),
-            ...(billing ? { billing } : {}),
-            ...(feedbackUrl ? { feedbackUrl } : {}),
-            ...(input.publicNote ? { publicNote: input.publicNote } : {}),
-          });
+          const context: MessageContext = rendering(`The ${input.event} message`, () =>
+            appointmentMessageContext({
+              row,
+              business,
+              base,
+              manageUrl,
+              ...(input.previousStartsAt !== undefined ? { previousStartsAt: input.previousStartsAt } : {}),
+              ...(suggestedSlots ? { suggestedSlots } : {}),
+              ...(billing ? { billing } : {}),
+              ...(feedbackUrl ? { feedbackUrl } : {}),
+              ...(input.publicNote ? { publicNote: input.publicNote } : {}),
+            }),
+          );
           for (const recipient of missing) {
             let subject: string | null = null;
             let text: string;
@@ -254,9 +267,11 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
               if (recipient.channel === 'email') {
-                const email = input.edited?.email
-                  ? editedEmail(input.edited.email, manageUrl)
-                  : renderTemplate(entry, 'email', context, override).email!;
+                const email = rendering(`The ${input.event} email`, () =>
+                  input.edited?.email
+                    ? editedEmail(input.edited.email, manageUrl)
+                    : renderTemplate(entry, 'email', context, override).email!,
+                );
                 ({ subject, text, html } = email);
                 if (ICS_EVENTS.has(event)) {
                   const ics = appointmentIcs(context, {
@@ -275,10 +290,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
                 text =
                   edited !== undefined && fitsTwoSegments(gsm7Length(edited))
                     ? edited
-                    : renderTemplate(entry, 'sms', context, override).sms!;
+                    : rendering(`The ${input.event} SMS`, () => renderTemplate(entry, 'sms', context, override).sms!);
               }
             } else {
-              const email = renderTemplate(entry, 'email', context, override).email!;
+              const email = rendering(
+                `The ${input.event} email`,
+                () => renderTemplate(entry, 'email', context, override).email!,
+              );
               ({ subject, text, html } = email);
             }
             await trx
@@ -323,5 +341,85 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       }
       return { messageIds: messages.map((m) => m.id) };
     },
+
+    /**
+     * A message the workflow gave up on (it could not be rendered, or every attempt failed): its stored
+     * rows are marked failed — or, when nothing was stored (render error), one failed row records it —
+     * the timeline says so and staff are told (Slack when configured, always a task). Idempotent by the
+     * message's key.
+     */
+    async recordMessageFailure(input: MessageFailureInput): Promise<{ messageIds: string[] }> {
+      const { row } = await loadContext(input.appointmentId);
+      const keyOf = (channel: MessageChannel) =>
+        `${input.workflowId}:${input.step}:r${input.revision}:${channel}:${input.audience}`;
+      const reason = input.reason.slice(0, 1000);
+      await db
+        .insertInto('messages')
+        .values({
+          appointment_id: row.id,
+          contact_id: input.audience === 'customer' ? row.contact_id : null,
+          staff_id: input.audience === 'staff' ? row.staff_id : null,
+          channel: 'email',
+          template: input.event,
+          recipient: input.audience === 'customer' ? row.contact_email : row.staff_email,
+          subject: null,
+          body: `(not sent: ${reason})`,
+          provider: providers.email.name,
+          status: 'failed',
+          error: reason,
+          idempotency_key: keyOf('email'),
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+      const stored = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms')])
+        .execute();
+      for (const message of stored) await advanceStatus(db, message, 'failed', reason);
+      const key = `${input.workflowId}:${input.step}:r${input.revision}:${input.audience}:failed`;
+      const summary = `The ${input.event} message to the ${input.audience} was not sent: ${reason}`;
+      await appendTimeline(db, {
+        appointmentId: row.id,
+        contactId: row.contact_id,
+        kind: 'message:failed',
+        actor: 'appointflow',
+        channel: 'system',
+        summary,
+        data: { event: input.event, step: input.step, messageIds: stored.map((m) => m.id) },
+        idempotencyKey: key,
+      });
+      await alertStaff(
+        { db, config, providers },
+        {
+          key,
+          text: `${summary} (${row.contact_name}, ${row.service_name}).`,
+          appointmentId: row.id,
+          contactId: row.contact_id,
+          task: true,
+        },
+      );
+      return { messageIds: stored.map((m) => m.id) };
+    },
+
+    /** A workflow step stuck past its time limit: staff are told once per key (Slack when configured, and a task). */
+    async alertStuckStep(input: { appointmentId: string; key: string; text: string }): Promise<void> {
+      const { row } = await loadContext(input.appointmentId);
+      await alertStaff(
+        { db, config, providers },
+        { key: input.key, text: input.text, appointmentId: row.id, contactId: row.contact_id, task: true },
+      );
+    },
   };
+}
+
+export interface MessageFailureInput {
+  appointmentId: string;
+  workflowId: string;
+  audience: 'customer' | 'staff';
+  event: CustomerEvent | StaffEvent;
+  step: string;
+  revision: number;
+  /** Why it was not sent, in words (the last failure's message). */
+  reason: string;
 }

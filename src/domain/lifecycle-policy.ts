@@ -22,6 +22,12 @@ export interface LifecyclePolicy {
   feedbackDelayHours: number;
   /** Days after each declined charge when it is retried (the dunning schedule); then a staff task. */
   paymentRetryDays: number[];
+  /**
+   * How late (hours after its mark) a customer reminder may still go out — when the workflow's first
+   * task or a worker ran late — and never later than half its lead time before the start (see
+   * `reminderLateLimitMs`). Later, it is dropped with a timeline note.
+   */
+  lateReminderHours: number;
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
@@ -33,6 +39,7 @@ export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze
   manageLinkGraceHours: 0,
   feedbackDelayHours: 3,
   paymentRetryDays: [1, 3, 7],
+  lateReminderHours: 12,
 });
 
 /** Upper bound for every hour setting: 30 days. */
@@ -68,6 +75,7 @@ export const lifecyclePolicySchema = z
       .optional(),
     manageLinkGraceHours: hours('manageLinkGraceHours', 'non-negative'),
     feedbackDelayHours: hours('feedbackDelayHours', 'non-negative'),
+    lateReminderHours: hours('lateReminderHours', 'non-negative'),
     paymentRetryDays: z
       .array(
         z

@@ -99,6 +99,17 @@ export function stageAt(
   return latest?.stage ?? fallback;
 }
 
+/**
+ * How late (ms after its instant) a mark's customer reminder may still go out: the policy's
+ * `lateReminderHours`, and at most half the mark's lead time before the start — with the defaults a
+ * 48 h reminder up to 12 h late, a 12 h reminder up to 6 h late. A reminder due later than that is
+ * dropped (a reminder arriving just before, or after, the appointment helps nobody).
+ */
+export function reminderLateLimitMs(mark: Mark, startsAt: number, policy: Partial<LifecyclePolicy>): number {
+  const hours = policy.lateReminderHours ?? DEFAULT_LIFECYCLE_POLICY.lateReminderHours;
+  return Math.max(0, Math.min(Math.round(hours * HOUR_MS), Math.floor((startsAt - mark.at) / 2)));
+}
+
 /** The next mark after `now`, or undefined when none is left. */
 export function nextMark(marks: readonly Mark[], now: number): Mark | undefined {
   return upcomingMarks(marks, now).reduce<Mark | undefined>(

@@ -1,15 +1,17 @@
 /**
  * An in-memory stand-in for the activities, for time-skipping workflow tests: it keeps the appointment
  * as the database would (revision, status, stage; a set of taken start times stands in for the
- * exclusion constraint) and records every call with the simulated instant it was scheduled at.
+ * exclusion constraint) and records every call with the simulated instant it was scheduled at. It
+ * implements exactly the activities the appointment workflow proxies (`AppointmentActivities`).
  */
 import { ApplicationFailure, activityInfo } from '@temporalio/activity';
-import type { Activities } from '../../activities';
 import { computeMarks, stageAt } from '../../src/domain/marks';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
 import { MINUTE_MS } from '../../src/domain/time';
-import { emptyCounts } from '../../src/retention/policy';
+import type { AppointmentActivities } from '../../workflows/appointment/activities';
 import { type AppointmentSnapshot, REFUSALS } from '../../workflows/appointment/messages';
+
+type Activities = AppointmentActivities;
 
 export interface Call {
   name: keyof Activities;
@@ -33,6 +35,10 @@ export interface FakeWorld {
   /** A membership visit (or a free service): the invoice opens with a zero total. */
   zeroInvoice: { value: boolean };
   messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
+  /** Events whose message activity throws what the function returns (a render error, an outage). */
+  failingMessages: Map<string, () => Error>;
+  /** Events whose message activity takes this long (real milliseconds) to answer. */
+  slowMessages: Map<string, number>;
 }
 
 export function snapshotAt(startsAt: number, overrides: Partial<AppointmentSnapshot> = {}): AppointmentSnapshot {
@@ -64,6 +70,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const zeroInvoice = { value: false };
   const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
   let invoiceTotal = 0;
+  const failingMessages = new Map<string, () => Error>();
+  const slowMessages = new Map<string, number>();
   const record = (name: keyof Activities, input: object) =>
     calls.push({ name, at: activityInfo().scheduledTimestampMs, input: input as Record<string, unknown> });
 
@@ -170,37 +178,18 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     },
     async sendAppointmentMessages(input) {
       record('sendAppointmentMessages', input);
+      const delay = slowMessages.get(input.event);
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      const failure = failingMessages.get(input.event);
+      if (failure) throw failure();
       return { messageIds: [`${input.step}:${input.audience}`] };
     },
-    // Inbound integrations (not used by the appointment workflow).
-    async fetchInboundDetails() {
-      return [];
-    },
-    async applyInboundEvents() {
-      return [];
-    },
-    async finishInboundDelivery() {},
-    async resolvePendingReschedule() {
-      return 'fake';
-    },
-    async performDelivery(input) {
-      record('performDelivery', input);
-      return { status: 'succeeded', outcome: 'fake' };
-    },
-    async markDeliveryFailed(input) {
-      record('markDeliveryFailed', input);
-    },
-    // Memberships (test/workflows/membership.test.ts has its own fakes for these).
-    async recordMembershipChange(input) {
-      record('recordMembershipChange', input);
-    },
-    async sendMembershipMessage(input) {
-      record('sendMembershipMessage', input);
+    async recordMessageFailure(input) {
+      record('recordMessageFailure', input);
       return { messageIds: [] };
     },
-    async pruneExpiredRecords(input) {
-      record('pruneExpiredRecords', input);
-      return { counts: emptyCounts(), done: true };
+    async alertStuckStep(input) {
+      record('alertStuckStep', input);
     },
   };
 
@@ -214,6 +203,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     chargeCrashesAfterAccept,
     payments,
     zeroInvoice,
+    failingMessages,
+    slowMessages,
     messages: () =>
       calls
         .filter((c) => c.name === 'sendAppointmentMessages')

@@ -8,7 +8,6 @@ import { activityInfo } from '@temporalio/activity';
 import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../activities';
 import type { RecordMembershipChangeInput, SendMembershipMessageInput } from '../../activities/memberships';
 import type { PipelineStage, ServiceStatus } from '../../src/domain/stages';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
@@ -23,8 +22,8 @@ import {
   VISIT_CLOSE_GRACE_MS,
   visitChangedSignal,
 } from '../../workflows/membership/messages';
+import type { MembershipActivities } from '../../workflows/membership/activities';
 import type { membershipWorkflow } from '../../workflows/membership/workflow';
-import { fakeWorld, snapshotAt } from '../support/fake-activities';
 import { recordHistory } from '../support/histories';
 import { timeSkippingEnv, workflowBundle } from '../support/temporal';
 
@@ -39,7 +38,7 @@ afterAll(async () => {
 });
 
 interface MembershipWorld {
-  activities: Activities;
+  activities: MembershipActivities;
   changes: Array<RecordMembershipChangeInput & { at: number }>;
   messages: Array<SendMembershipMessageInput & { at: number }>;
 }
@@ -47,8 +46,7 @@ interface MembershipWorld {
 function membershipWorld(): MembershipWorld {
   const changes: MembershipWorld['changes'] = [];
   const messages: MembershipWorld['messages'] = [];
-  const activities: Activities = {
-    ...fakeWorld(snapshotAt(0)).activities,
+  const activities: MembershipActivities = {
     async recordMembershipChange(input) {
       changes.push({ ...input, at: activityInfo().scheduledTimestampMs });
     },

@@ -149,6 +149,11 @@ export const cancelUpdate = defineUpdate<AppointmentState, [CancelRequest]>('can
 export const markNoShowUpdate = defineUpdate<AppointmentState, [NoShowRequest]>('markNoShow');
 export const startServiceUpdate = defineUpdate<AppointmentState, [StartServiceRequest]>('startService');
 
+/**
+ * Signal forms of reschedule / cancel / no-show, for fire-and-forget callers; a refused one is written
+ * to the timeline. Nothing in appointflow sends them today (every caller uses the updates); they stay
+ * registered for running histories and hand-sent signals (docs/architecture.md, "Message surface").
+ */
 export const rescheduleSignal = defineSignal<[RescheduleRequest]>('rescheduleRequested');
 export const cancelSignal = defineSignal<[CancelRequest]>('cancelRequested');
 export const noShowSignal = defineSignal<[NoShowRequest]>('noShowReported');
@@ -165,7 +170,18 @@ export const PATCHES = {
   zeroInvoice: 'appointment-zero-invoice-v1',
   /** Staff reschedule options: the edited message and public note reach the customer; reminders can be skipped. */
   rescheduleOptions: 'appointment-reschedule-options-v1',
+  /**
+   * Bounded retries: a message that cannot be sent (render error, retries spent) is marked failed and
+   * staff are told, and the lifecycle goes on; a data step stuck past its schedule-to-close limit alerts
+   * staff and is retried later outside the lock instead of failing the workflow.
+   */
+  boundedRetries: 'appointment-bounded-retries-v1',
+  /** The end of a run drains the outbox, then waits for handlers, until both are quiet. */
+  endOfRun: 'appointment-end-of-run-v1',
 } as const;
+
+/** Error type of a message that cannot be rendered (a template that does not compile or render): never retried. */
+export const MESSAGE_RENDER_FAILED = 'MessageRenderFailed';
 
 /** Error types the workflow raises for refused requests; the API maps them to HTTP statuses. */
 export const REFUSALS = {

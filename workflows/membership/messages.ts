@@ -95,6 +95,7 @@ export interface ExtendValidityRequest {
 }
 
 export const visitChangedSignal = defineSignal<[VisitSnapshot]>('visitChanged');
+/** The update form of `visitChanged`, answering with the membership's state. Nothing sends it today (kept, see docs/architecture.md). */
 export const syncVisitUpdate = defineUpdate<MembershipState, [VisitSnapshot]>('syncVisit');
 export const extendValidityUpdate = defineUpdate<MembershipState, [ExtendValidityRequest]>('extendValidity');
 export const membershipStateQuery = defineQuery<MembershipState>('membershipState');

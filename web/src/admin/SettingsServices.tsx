@@ -20,6 +20,7 @@ type Policy = {
   manageLinkGraceHours: number;
   feedbackDelayHours: number;
   paymentRetryDays: number[];
+  lateReminderHours: number;
 };
 
 interface Service {
@@ -75,6 +76,7 @@ const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
   ['manageLinkGraceHours', 'Manage link keeps working', 'hours after the start'],
   ['feedbackDelayHours', 'Feedback request', 'hours after payment'],
   ['paymentRetryDays', 'Payment retries after a decline', 'days, comma-separated'],
+  ['lateReminderHours', 'A late reminder still goes out', 'hours after its time at most'],
 ];
 
 type Form = Record<NumberField, string> & {

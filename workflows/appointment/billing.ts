@@ -1,0 +1,175 @@
+/**
+ * Billing (patch appointment-billing-v1): the deliver task opened at booking, the invoice opened when
+ * staff complete it, and the payment — a charge task first under the manual policy, then the saved card
+ * charged off-session, declines following the policy's retry days, then a staff follow-up.
+ */
+import { condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
+import { DAY_MS, HOUR_MS } from '../../src/domain/time';
+import { data, persistently } from './activities';
+import { type CompleteTaskRequest, PATCHES } from './messages';
+import type { Outbox } from './outbox';
+import type { AppointmentModel } from './state';
+
+/** Whether this appointment is billed (patch appointment-billing-v1; older workflows keep the old close-out). */
+export function billingEnabled(model: AppointmentModel): boolean {
+  return patched(PATCHES.billing) && model.appointment.billing !== undefined;
+}
+
+/** Opens the deliver-service task at booking, when billing is on for this appointment. */
+export async function openDeliverTask(model: AppointmentModel): Promise<void> {
+  const { appointment } = model;
+  const { taskId } = await persistently(appointment.appointmentId, 'deliver task', () =>
+    data.createTask({
+      appointmentId: appointment.appointmentId,
+      kind: 'deliver_service',
+      title: `Deliver ${appointment.serviceName}`,
+      assigneeStaffId: appointment.staffId,
+      dueAt: appointment.startsAt,
+      idempotencyKey: `${workflowInfo().workflowId}:task:deliver`,
+    }),
+  );
+  model.deliverTask = { taskId, status: 'open', overdue: false };
+}
+
+/** The deliver task is completed: billable minutes stored, service done, invoice opened. */
+export async function completeDeliver(model: AppointmentModel, request: CompleteTaskRequest): Promise<void> {
+  const deliverTask = model.deliverTask!;
+  const done = await data.completeDeliverTask({
+    appointmentId: model.appointment.appointmentId,
+    taskId: deliverTask.taskId,
+    minutes: request.form.minutes ?? 0,
+    ...(request.form.notes ? { notes: request.form.notes } : {}),
+    actor: request.actor,
+    channel: request.channel,
+  });
+  model.appointment = done.appointment;
+  model.deliverTask = { ...deliverTask, status: 'done', overdue: false };
+  const { invoiceId, number, currency, totalMinor } = done.invoice;
+  model.billing = {
+    invoice: { invoiceId, number, currency, totalMinor },
+    payment: model.appointment.billing?.policy === 'manual' && totalMinor !== 0 ? 'awaiting_confirmation' : 'charging',
+    attempts: 0,
+  };
+}
+
+/** The charge task is completed, optionally with an adjusted amount: the charge may go ahead. */
+export async function confirmCharge(model: AppointmentModel, request: CompleteTaskRequest): Promise<void> {
+  const invoice = await data.confirmCharge({
+    appointmentId: model.appointment.appointmentId,
+    taskId: model.chargeTask!.taskId,
+    ...(request.form.amountMinor !== undefined ? { amountMinor: request.form.amountMinor } : {}),
+    actor: request.actor,
+    channel: request.channel,
+  });
+  model.chargeTask = { ...model.chargeTask!, status: 'done', overdue: false };
+  const billing = model.billing!;
+  model.billing = { ...billing, invoice: { ...billing.invoice!, totalMinor: invoice.totalMinor }, payment: 'charging' };
+}
+
+/** Manual policy: waits for staff to confirm the charge (charge task and email to the billing owner). */
+async function awaitChargeConfirmation(model: AppointmentModel, outbox: Outbox): Promise<void> {
+  model.billing = { ...model.billing!, payment: 'awaiting_confirmation' };
+  const { appointment } = model;
+  const { taskId } = await persistently(appointment.appointmentId, 'charge task', () =>
+    data.createTask({
+      appointmentId: appointment.appointmentId,
+      kind: 'charge_customer',
+      title: `Charge ${appointment.serviceName} to the saved card`,
+      assigneeStaffId: appointment.staffId,
+      assignToBillingOwner: true,
+      dueAt: Date.now() + DAY_MS,
+      idempotencyKey: `${workflowInfo().workflowId}:task:charge`,
+    }),
+  );
+  model.chargeTask = { taskId, status: 'open', overdue: false };
+  outbox.enqueue({
+    audience: 'staff',
+    event: 'staffChargeTask',
+    step: 'charge-task',
+    onlyIfCurrent: false,
+    assignee: 'billing_owner',
+  });
+  await condition(() => model.chargeTask?.status === 'done');
+}
+
+/** Paid: stage Paid Won, receipt, and the feedback request after the policy's delay. */
+async function settle(model: AppointmentModel, outbox: Outbox): Promise<void> {
+  model.billing = { ...model.billing!, payment: 'paid' };
+  model.appointment = await persistently(model.appointment.appointmentId, 'stage paid', () =>
+    data.setStage({
+      appointmentId: model.appointment.appointmentId,
+      stage: 'Paid Won',
+      revision: model.appointment.revision,
+      reason: 'paid',
+      idempotencyKey: `${workflowInfo().workflowId}:stage:paid`,
+    }),
+  );
+  model.publish();
+  outbox.enqueue({ audience: 'customer', event: 'receipt', step: 'receipt', onlyIfCurrent: false });
+  await sleep((model.appointment.policy.feedbackDelayHours ?? DEFAULT_LIFECYCLE_POLICY.feedbackDelayHours) * HOUR_MS);
+  outbox.enqueue({ audience: 'customer', event: 'feedbackRequest', step: 'feedback', onlyIfCurrent: false });
+}
+
+/** The last attempt declined: a staff follow-up task and an email to the billing owner. */
+async function giveUp(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+  model.billing = { ...model.billing!, payment: 'failed' };
+  await persistently(model.appointment.appointmentId, 'payment follow-up task', () =>
+    data.createTask({
+      appointmentId: model.appointment.appointmentId,
+      kind: 'payment_follow_up',
+      title: `Payment failed after ${attempt} attempts: contact the customer`,
+      assigneeStaffId: model.appointment.staffId,
+      assignToBillingOwner: true,
+      dueAt: Date.now() + DAY_MS,
+      idempotencyKey: `${workflowInfo().workflowId}:task:payment-follow-up`,
+    }),
+  );
+  outbox.enqueue({
+    audience: 'staff',
+    event: 'staffPaymentFailed',
+    step: 'payment-failed',
+    onlyIfCurrent: false,
+    assignee: 'billing_owner',
+  });
+  model.publish();
+}
+
+/** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
+export async function collectPayment(model: AppointmentModel, outbox: Outbox): Promise<void> {
+  if (!model.billing) return;
+  // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
+  // charge task for a zero invoice (patch appointment-zero-invoice-v1).
+  const zeroTotal = model.billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
+  if (model.appointment.billing?.policy === 'manual' && !zeroTotal) await awaitChargeConfirmation(model, outbox);
+  const retryDays = model.appointment.policy.paymentRetryDays ?? DEFAULT_LIFECYCLE_POLICY.paymentRetryDays;
+  for (let attempt = 1; ; attempt += 1) {
+    model.billing = { ...model.billing, payment: 'charging', attempts: attempt };
+    const outcome = await persistently(model.appointment.appointmentId, `charge ${attempt}`, () =>
+      data.chargeInvoice({
+        appointmentId: model.appointment.appointmentId,
+        attempt,
+        idempotencyKey: `${workflowInfo().workflowId}:charge:${attempt}`,
+      }),
+    );
+    if (outcome.status === 'succeeded') return settle(model, outbox);
+    model.billing = {
+      ...model.billing,
+      payment: outcome.status === 'requires_action' ? 'requires_action' : 'declined',
+    };
+    const waitDays = retryDays[attempt - 1];
+    if (waitDays === undefined) return giveUp(model, outbox, attempt);
+    const nextAttemptAt = Date.now() + waitDays * DAY_MS;
+    outbox.enqueue({
+      audience: 'customer',
+      event: outcome.status === 'requires_action' ? 'paymentActionRequired' : 'paymentDeclined',
+      step: `payment-attempt-${attempt}`,
+      onlyIfCurrent: false,
+      nextAttemptAt,
+    });
+    model.publish();
+    // A new card (manage page or Stripe webhook) retries at once; otherwise on schedule.
+    model.cardUpdated = false;
+    await condition(() => model.cardUpdated, nextAttemptAt - Date.now());
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The outbox: messages the workflow decided to send, queued in order and sent one at a time by the
+ * notifier coroutine, so a slow provider never holds up an answer to a caller. A reminder or brief that
+ * became stale by the time it is sent (cancelled, or for an old time) is dropped.
+ */
+import { allHandlersFinished, condition, log, patched, workflowInfo } from '@temporalio/workflow';
+import { isActiveStatus } from '../../src/domain/stages';
+import type { CustomerEvent, StaffEvent } from '../../src/messaging/templates';
+import { alerts, failureReason, messaging } from './activities';
+import { PATCHES, type RescheduleMessage } from './messages';
+import type { AppointmentModel } from './state';
+
+export interface QueuedMessage {
+  audience: 'customer' | 'staff';
+  event: CustomerEvent | StaffEvent;
+  /** Step name, part of the message's idempotency key. */
+  step: string;
+  revision: number;
+  /** Drop the message if, by the time it is sent, the appointment moved on (reminders, briefs). */
+  onlyIfCurrent: boolean;
+  previousStartsAt?: number;
+  suggestSlots?: number;
+  nextAttemptAt?: number;
+  assignee?: 'staff' | 'billing_owner';
+  /** The reschedule message as staff edited it, and the public note (patch appointment-reschedule-options-v1). */
+  edited?: RescheduleMessage;
+  publicNote?: string;
+}
+
+export type NewMessage = Omit<QueuedMessage, 'revision'> & { revision?: number };
+
+export class Outbox {
+  private readonly queue: QueuedMessage[] = [];
+  private closed = false;
+  /** A message is being sent right now (taken off the queue already). */
+  private sending = false;
+
+  constructor(private readonly model: AppointmentModel) {}
+
+  enqueue(message: NewMessage): void {
+    this.queue.push({ revision: this.model.appointment.revision, ...message });
+  }
+
+  /** No more messages after what is queued: the notifier returns once the queue is empty. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Nothing queued and nothing being sent. */
+  isIdle(): boolean {
+    return this.queue.length === 0 && !this.sending;
+  }
+
+  /**
+   * The end of a run (patch appointment-end-of-run-v1): drain the queue, then wait for every handler,
+   * and again until both are quiet — a handler that finishes during the drain may queue a message, and
+   * one that starts during it must finish — then close, so nothing queued is dropped.
+   */
+  async drainAndClose(notifier: Promise<void>): Promise<void> {
+    for (;;) {
+      await condition(() => this.isIdle());
+      await condition(allHandlersFinished);
+      if (this.isIdle()) break;
+    }
+    this.close();
+    await notifier;
+  }
+
+  private isStale(message: QueuedMessage): boolean {
+    const { appointment } = this.model;
+    return message.onlyIfCurrent && (message.revision !== appointment.revision || !isActiveStatus(appointment.status));
+  }
+
+  /** The notifier coroutine: sends queued messages in order until the outbox is closed and empty. */
+  async notifier(): Promise<void> {
+    const workflowId = workflowInfo().workflowId;
+    for (;;) {
+      await condition(() => this.queue.length > 0 || this.closed);
+      const message = this.queue.shift();
+      if (!message) return;
+      if (this.isStale(message)) continue;
+      this.sending = true;
+      try {
+        await this.send(workflowId, message);
+      } catch (error) {
+        // A message that cannot be sent does not stop the ones after it (patch appointment-bounded-retries-v1).
+        if (!patched(PATCHES.boundedRetries)) throw error;
+        await this.recordFailure(workflowId, message, error);
+      } finally {
+        this.sending = false;
+      }
+    }
+  }
+
+  private async send(workflowId: string, message: QueuedMessage): Promise<void> {
+    await messaging.sendAppointmentMessages({
+      appointmentId: this.model.appointment.appointmentId,
+      workflowId,
+      audience: message.audience,
+      event: message.event,
+      step: message.step,
+      revision: message.revision,
+      onlyIfCurrent: message.onlyIfCurrent,
+      ...(message.previousStartsAt !== undefined ? { previousStartsAt: message.previousStartsAt } : {}),
+      ...(message.suggestSlots ? { suggestSlots: message.suggestSlots } : {}),
+      ...(message.nextAttemptAt !== undefined ? { nextAttemptAt: message.nextAttemptAt } : {}),
+      ...(message.assignee === 'billing_owner' ? { toBillingOwner: true } : {}),
+      ...(message.edited ? { edited: message.edited } : {}),
+      ...(message.publicNote ? { publicNote: message.publicNote } : {}),
+    });
+  }
+
+  /** Marked failed, on the timeline, staff told; if even that fails (database down), logged. */
+  private async recordFailure(workflowId: string, message: QueuedMessage, error: unknown): Promise<void> {
+    const reason = failureReason(error);
+    log.warn('Message not sent', { event: message.event, step: message.step, reason });
+    try {
+      await alerts.recordMessageFailure({
+        appointmentId: this.model.appointment.appointmentId,
+        workflowId,
+        audience: message.audience,
+        event: message.event,
+        step: message.step,
+        revision: message.revision,
+        reason,
+      });
+    } catch (alertError) {
+      log.error('Message failure could not be recorded', { step: message.step, error: failureReason(alertError) });
+    }
+  }
+}
