@@ -1,37 +1,34 @@
 /**
- * OpenAPI paths of the customer feedback link (`/feedback/<token>` from the feedbackRequest message),
- * from the schema its route validates with.
+ * OpenAPI operations of the customer feedback link (`/feedback/<token>` from the feedbackRequest
+ * message), from the schema its route validates with.
  */
-import type { OpenAPIRegistry, ResponseConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { type ApiOperation, anyObject, json } from './api-docs';
 import { feedbackBody } from './routes/feedback';
 
-export function registerFeedbackPaths(
-  registry: OpenAPIRegistry,
-  common: { errors: Record<number, ResponseConfig>; json: (schema: z.ZodType) => ZodRequestBody },
-): void {
-  const { errors, json } = common;
-  const params = z.object({ token: z.string().describe('The feedback token from the message link') });
-  const answer = z.object({
-    rating: z.number().int().min(1).max(5),
-    comment: z.string(),
-    mayPublish: z.boolean(),
-    answeredAt: z.string(),
-  });
-  const gone = {
-    410: {
-      description: 'Expired link (also the old bare-appointment-id form) or a cancelled visit',
-      ...json(z.object({}).loose()),
-    },
-  };
-  const tags = ['Customer feedback'];
-  registry.registerPath({
+const params = z.object({ token: z.string().min(1).max(100).describe('The feedback token from the message link') });
+const answer = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string(),
+  mayPublish: z.boolean(),
+  answeredAt: z.string(),
+});
+const gone = {
+  description: 'Expired link (also the old bare-appointment-id form) or a cancelled visit',
+  ...json(anyObject),
+};
+const tags = ['Customer feedback'];
+
+export const feedbackOperations: ApiOperation[] = [
+  {
     method: 'get',
     path: '/api/feedback/{token}',
+    access: 'token',
+    rateLimited: true,
     tags,
     summary:
       'What the feedback link is about: service, staff first name, date in the customer zone, and the answer if given',
-    request: { params },
+    params,
     responses: {
       200: {
         description: 'The visit and whether it was already answered',
@@ -47,27 +44,24 @@ export function registerFeedbackPaths(
           }),
         ),
       },
-      404: errors[404]!,
-      ...gone,
+      410: gone,
     },
-  });
-  registry.registerPath({
+  },
+  {
     method: 'post',
     path: '/api/feedback/{token}',
+    access: 'token',
+    rateLimited: true,
     tags,
     summary:
       'Answer once: rating 1–5, comment (≤ 2000 characters), consent to publish. A rating ≤ 2 opens a staff follow-up',
-    request: { params, body: json(feedbackBody) },
+    params,
+    body: feedbackBody,
     responses: {
       201: { description: 'Recorded', ...json(z.object({ answer })) },
       200: { description: 'The same answer again: nothing changed', ...json(z.object({ answer })) },
-      400: errors[400]!,
-      404: errors[404]!,
-      409: {
-        description: 'Already answered differently (`answer` is the stored one)',
-        ...json(z.object({}).loose()),
-      },
-      ...gone,
+      409: { description: 'Already answered differently (`answer` is the stored one)', ...json(anyObject) },
+      410: gone,
     },
-  });
-}
+  },
+];

@@ -1,80 +1,70 @@
 /**
- * OpenAPI entries for the admin web app's endpoints: staff sign-in (session cookie + CSRF token) and
- * the read models (calendar, pipeline board, staff, outbox, contacts, settings, appointment extras).
- * These accept either an API key or a staff session.
+ * OpenAPI operations of the admin web app's endpoints: staff sign-in (session cookie + CSRF token),
+ * the read models (calendar, pipeline board, staff, outbox, contacts, settings, appointment extras),
+ * the admin's changes (contact notes, hours, time off, services) and the local SMS reply tool. All but
+ * sign-in accept either an API key or a staff session.
  */
-import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { type ApiOperation, errorSchema, json, noContent } from './api-docs';
 import { calendarQuery, contactsQuery, membershipsQuery } from './routes/admin';
 import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
 import { serviceCreateBody, serviceUpdateBody } from './routes/admin-services';
 import { localSmsReplyBody } from './routes/local-sms';
 
-const error = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  }),
+const id = z.object({ id: z.uuid() });
+const staff = z.object({
+  accountId: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'staff', 'technician']),
+  staffId: z.uuid().nullable(),
 });
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-const ok = (description: string) => ({ 200: { description, ...json(z.object({}).loose()) } });
-const errors = {
-  400: { description: 'Invalid input; `fields` names each failing field', ...json(error) },
-  401: { description: 'Not signed in / no valid API key', ...json(error) },
-  403: { description: 'Missing CSRF token, or the role may not see this', ...json(error) },
-};
+const signedIn = z.object({ staff, csrfToken: z.string() });
+const notSignedIn = { description: 'Not signed in', ...json(errorSchema) };
 
-export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
-  const session = registry.registerComponent('securitySchemes', 'staffSession', {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'af_session',
-    description:
-      'Admin web app session (HttpOnly cookie from POST /api/session). State-changing requests must also send the session CSRF token in the x-csrf-token header.',
-  });
-  const secured = [{ apiKey: [] }, { [session.name]: [] }];
-  const staff = z.object({
-    accountId: z.uuid(),
-    email: z.string(),
-    name: z.string(),
-    role: z.enum(['admin', 'staff', 'technician']),
-    staffId: z.uuid().nullable(),
-  });
-  const signedIn = z.object({ staff, csrfToken: z.string() });
-
-  registry.registerPath({
+const session: ApiOperation[] = [
+  {
     method: 'post',
     path: '/api/session',
+    access: 'public',
+    rateLimited: true,
     summary: 'Staff sign-in: sets the session cookie; returns the CSRF token',
-    request: { body: json(signInBody) },
+    description:
+      'Throttled per account, per client address and across all accounts (against password spraying): 429 with Retry-After.',
+    body: signInBody,
     responses: {
       200: { description: 'Signed in', ...json(signedIn) },
-      400: errors[400],
-      401: { description: 'Wrong email or password', ...json(error) },
-      429: { description: 'Too many failed attempts for this email from this address (Retry-After)', ...json(error) },
+      401: { description: 'Wrong email or password', ...json(errorSchema) },
     },
-  });
-  registry.registerPath({
+  },
+  {
     method: 'get',
     path: '/api/session',
+    access: 'public',
     summary: 'The signed-in staff member and the CSRF token',
-    responses: { 200: { description: 'Signed in', ...json(signedIn) }, 401: errors[401] },
-  });
-  registry.registerPath({
+    responses: { 200: { description: 'Signed in', ...json(signedIn) }, 401: notSignedIn },
+  },
+  {
     method: 'delete',
     path: '/api/session',
+    access: 'public',
     summary: 'Sign out (needs x-csrf-token)',
-    responses: { 204: { description: 'Signed out' }, 403: errors[403] },
-  });
-  registry.registerPath({
+    responses: {
+      204: noContent('Signed out'),
+      403: { description: 'Missing or wrong CSRF token', ...json(errorSchema) },
+    },
+  },
+];
+
+const readModels: ApiOperation[] = [
+  {
     method: 'get',
     path: '/api/admin/calendar',
+    access: 'staff',
     summary:
       "Appointments overlapping a range (a technician gets their own only); with include=schedules also each staff member's working hours and time off in the range",
-    security: secured,
-    request: { query: calendarQuery },
+    query: calendarQuery,
     responses: {
       200: {
         description:
@@ -98,169 +88,171 @@ export function registerStaffAppPaths(registry: OpenAPIRegistry): void {
           }),
         ),
       },
-      ...errors,
     },
-  });
-  registry.registerPath({
+  },
+  {
     method: 'get',
     path: '/api/admin/board',
+    access: 'staff',
     summary: 'Pipeline board: appointments and memberships by stage',
-    security: secured,
-    responses: { ...ok('Columns'), ...errors },
-  });
-  registry.registerPath({
+    responses: { 200: 'Columns' },
+  },
+  {
     method: 'get',
     path: '/api/admin/staff',
+    access: 'staff',
     summary: 'Active staff members',
-    security: secured,
-    responses: { ...ok('Staff'), ...errors },
-  });
-  registry.registerPath({
+    responses: { 200: 'Staff' },
+  },
+  {
     method: 'get',
     path: '/api/admin/appointments/{id}/extras',
+    access: 'staff',
     summary: 'Tasks, invoices, payment attempts, billable minutes and membership of an appointment',
-    security: secured,
-    request: { params: z.object({ id: z.uuid() }) },
-    responses: { ...ok('Extras'), ...errors },
-  });
-  registry.registerPath({
+    params: id,
+    responses: { 200: 'Extras' },
+  },
+  {
     method: 'get',
     path: '/api/admin/memberships',
+    access: 'staff',
     summary:
       'Memberships (latest first): find one by certificate number (any spelling) or part of the name or email; filter by stage',
-    security: secured,
-    request: { query: membershipsQuery },
-    responses: { ...ok('Memberships with plan, contact, stage and visits left'), ...errors },
-  });
-  registry.registerPath({
+    query: membershipsQuery,
+    responses: { 200: 'Memberships with plan, contact, stage and visits left' },
+  },
+  {
     method: 'get',
     path: '/api/admin/messages',
+    access: 'staff',
     summary: 'Outbox: the latest emails and SMS with status',
     description: '`localSmsReplies`: true when SMS goes to the local outbox, so staff can try customer replies.',
-    security: secured,
-    responses: { ...ok('Messages'), ...errors },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/api/local/sms-replies',
-    summary: "Try a customer's SMS reply (only while SMS goes to the local outbox)",
-    description:
-      "Handled exactly like a reply through Twilio's webhook (cancel, reschedule, a slot choice, STOP/START, else forwarded to staff); the answer is stored in the outbox and returned. 404 when Twilio is configured.",
-    security: secured,
-    request: { body: json(localSmsReplyBody) },
-    responses: { 201: { description: 'What appointflow did and answered' }, ...errors },
-  });
-  registry.registerPath({
+    responses: { 200: 'Messages' },
+  },
+  {
     method: 'get',
     path: '/api/admin/contacts',
+    access: 'staff',
     summary: 'Contacts, optionally searched by name, email or phone',
-    security: secured,
-    request: { query: contactsQuery },
-    responses: { ...ok('Contacts'), ...errors },
-  });
-  registry.registerPath({
+    query: contactsQuery,
+    responses: { 200: 'Contacts' },
+  },
+  {
     method: 'get',
     path: '/api/admin/contacts/{id}',
+    access: 'staff',
     summary: 'A contact with appointments and history',
-    security: secured,
-    request: { params: z.object({ id: z.uuid() }) },
-    responses: { ...ok('Contact'), ...errors },
-  });
-  registry.registerPath({
+    params: id,
+    responses: { 200: 'Contact' },
+  },
+  {
     method: 'get',
     path: '/api/admin/settings',
+    access: 'staff',
     summary: 'Business, services, staff hours and time off',
-    security: secured,
-    responses: { ...ok('Settings'), ...errors },
-  });
-  const id = z.object({ id: z.uuid() });
-  registry.registerPath({
+    responses: { 200: 'Settings' },
+  },
+];
+
+const changes: ApiOperation[] = [
+  {
     method: 'patch',
     path: '/api/admin/contacts/{id}',
+    access: 'staff',
     summary: "Replace a contact's staff notes",
-    security: secured,
-    request: { params: id, body: json(contactNotesBody) },
-    responses: { ...ok('Contact'), ...errors },
-  });
-  registry.registerPath({
+    params: id,
+    body: contactNotesBody,
+    responses: { 200: 'Contact' },
+  },
+  {
     method: 'put',
     path: '/api/admin/staff/{id}/hours',
+    access: 'staff',
     summary: "Replace a staff member's weekly working hours (admin)",
-    security: secured,
-    request: { params: id, body: json(staffHoursBody) },
-    responses: { ...ok('Hours'), ...errors },
-  });
-  registry.registerPath({
+    params: id,
+    body: staffHoursBody,
+    responses: { 200: 'Hours' },
+  },
+  {
     method: 'post',
     path: '/api/admin/time-off',
+    access: 'staff',
     summary: 'Add time off for a staff member (admin)',
-    security: secured,
-    request: { body: json(timeOffBody) },
-    responses: { 201: { description: 'Time off', ...json(z.object({}).loose()) }, ...errors },
-  });
-  registry.registerPath({
+    body: timeOffBody,
+    responses: { 201: 'Time off', 422: 'Unknown staff member' },
+  },
+  {
     method: 'delete',
     path: '/api/admin/time-off/{id}',
+    access: 'staff',
     summary: 'Remove time off (admin)',
-    security: secured,
-    request: { params: id },
-    responses: { 204: { description: 'Removed' }, ...errors },
-  });
-  registry.registerPath({
+    params: id,
+    responses: { 204: noContent('Removed') },
+  },
+  {
     method: 'get',
     path: '/api/admin/services',
+    access: 'staff',
     summary: 'Services with every setting, their staff, stored and effective lifecycle policy, and the policy defaults',
-    security: secured,
-    responses: { ...ok('Services'), ...errors },
-  });
-  registry.registerPath({
+    responses: { 200: 'Services' },
+  },
+  {
     method: 'get',
     path: '/api/admin/services/{id}',
+    access: 'staff',
     summary: 'One service, how many appointments refer to it, and its change history (who, when, what)',
-    security: secured,
-    request: { params: id },
-    responses: { ...ok('Service'), ...errors, 404: { description: 'No such service', ...json(error) } },
-  });
-  registry.registerPath({
+    params: id,
+    responses: { 200: 'Service', 404: { description: 'No such service', ...json(errorSchema) } },
+  },
+  {
     method: 'post',
     path: '/api/admin/services',
+    access: 'staff',
     summary:
       'Create a service (admin). lifecyclePolicy keys left out follow the defaults; unknown keys are refused (400 naming lifecyclePolicy.<key>)',
-    security: secured,
-    request: { body: json(serviceCreateBody) },
-    responses: {
-      201: { description: 'Service', ...json(z.object({}).loose()) },
-      ...errors,
-      409: { description: 'slug already used', ...json(error) },
-      422: { description: 'Unknown staff member (staffIds.<i>)', ...json(error) },
-    },
-  });
-  registry.registerPath({
+    body: serviceCreateBody,
+    responses: { 201: 'Service', 409: 'slug already used', 422: 'Unknown staff member (staffIds.<i>)' },
+  },
+  {
     method: 'patch',
     path: '/api/admin/services/{id}',
+    access: 'staff',
     summary:
       'Change a service (admin): only the fields sent; lifecyclePolicy and staffIds replace the stored ones. Applies to new bookings; audited on the timeline',
-    security: secured,
-    request: { params: id, body: json(serviceUpdateBody) },
+    params: id,
+    body: serviceUpdateBody,
     responses: {
-      ...ok('Service and the changes made (field → from, to)'),
-      ...errors,
-      404: { description: 'No such service', ...json(error) },
-      409: { description: 'slug already used', ...json(error) },
-      422: { description: 'Unknown staff member (staffIds.<i>)', ...json(error) },
+      200: 'Service and the changes made (field → from, to)',
+      404: { description: 'No such service', ...json(errorSchema) },
+      409: 'slug already used',
+      422: 'Unknown staff member (staffIds.<i>)',
     },
-  });
-  registry.registerPath({
+  },
+  {
     method: 'delete',
     path: '/api/admin/services/{id}',
+    access: 'staff',
     summary:
       'Remove a service (admin): archived (inactive, no longer offered) when appointments or membership plans refer to it, else deleted',
-    security: secured,
-    request: { params: id },
+    params: id,
     responses: {
-      ...ok('{ outcome: archived | deleted, service }'),
-      ...errors,
-      404: { description: 'No such service', ...json(error) },
+      200: '{ outcome: archived | deleted, service }',
+      404: { description: 'No such service', ...json(errorSchema) },
     },
-  });
-}
+  },
+  {
+    method: 'post',
+    path: '/api/local/sms-replies',
+    access: 'staff',
+    summary: "Try a customer's SMS reply (only while SMS goes to the local outbox; staff sessions only)",
+    description:
+      "Handled exactly like a reply through Twilio's webhook (cancel, reschedule, a slot choice, STOP/START, else forwarded to staff); the answer is stored in the outbox and returned. 404 when Twilio is configured; 403 for API keys (a tool for people at the admin app).",
+    body: localSmsReplyBody,
+    responses: {
+      201: 'What appointflow did and answered',
+      404: { description: 'SMS goes through Twilio here', ...json(errorSchema) },
+    },
+  },
+];
+
+export const staffAppOperations: ApiOperation[] = [...session, ...readModels, ...changes];

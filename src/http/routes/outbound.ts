@@ -68,6 +68,12 @@ export const deliveryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
+export const eventsQuery = z.object({
+  type: z.string().max(100).optional(),
+  subjectId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
 export const platformParams = z.object({
   platform: z.enum(OUTBOUND_PLATFORMS, { error: `expected one of ${OUTBOUND_PLATFORMS.join(', ')}` }),
 });
@@ -290,15 +296,7 @@ export function outboundRouter(deps: AppDeps): Router {
   });
 
   router.get('/api/events', async (req, res) => {
-    const query = parseInput(
-      z.object({
-        type: z.string().max(100).optional(),
-        subjectId: z.string().max(100).optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-      }),
-      req.query,
-      'query',
-    );
+    const query = parseInput(eventsQuery, req.query, 'query');
     let q = db.selectFrom('events').selectAll();
     if (query.type) q = q.where('type', '=', query.type);
     if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);

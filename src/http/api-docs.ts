@@ -1,0 +1,147 @@
+/**
+ * How a route is documented: one `ApiOperation` per method and path, written next to (or from) the zod
+ * schemas the route validates with, collected by `src/http/openapi.ts` into the served document.
+ *
+ * `registerOperations` adds what every operation of a kind answers, so no operation can forget it:
+ * - every operation: 400 (malformed input: JSON, cookies, headers, a refused field);
+ * - `auth: 'staff'`: the security requirement (API key or staff session) and 401 / 403;
+ * - a path with parameters: 404;
+ * - a body: 413 (too large) and 415 (not the declared media type);
+ * - `rateLimited`: 429 with `Retry-After`.
+ * Responses given by the operation win over the defaults (e.g. a more precise 404 description).
+ */
+import type { OpenAPIRegistry, ResponseConfig, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+export const errorSchema = z.object({
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    })
+    .loose(),
+});
+
+/** A JSON body or response with this schema. */
+export function json(schema: z.ZodType): ZodRequestBody & { content: NonNullable<ResponseConfig['content']> } {
+  return { content: { 'application/json': { schema } } };
+}
+
+/** A JSON object response without a fixed shape (the fields are described in prose). */
+export const anyObject = z.object({}).loose();
+
+export type Access =
+  /** Anyone (booking page, plans for sale). */
+  | 'public'
+  /** Anyone holding a link token in the path (manage, feedback). */
+  | 'token'
+  /** Staff: an API key (`Authorization: Bearer`) or the admin app's session cookie (+ CSRF token on changes). */
+  | 'staff'
+  /** A vendor webhook, verified by its signature or a secret in the URL. */
+  | 'webhook';
+
+type Status = 200 | 201 | 202 | 204 | 302 | 400 | 401 | 402 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
+
+/** A response: a description (a JSON object follows), or the full response object. */
+export type ApiResponse = string | ResponseConfig;
+
+export interface ApiOperation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** The OpenAPI path (`/api/appointments/{id}`). */
+  path: string;
+  access: Access;
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  params?: z.ZodObject;
+  query?: z.ZodObject | z.ZodPipe;
+  /** A JSON body schema, or a full request body (another media type). */
+  body?: z.ZodType | ZodRequestBody;
+  /** Answers 429 with Retry-After when a rate limit is exceeded. */
+  rateLimited?: boolean;
+  responses: Partial<Record<Status, ApiResponse>>;
+}
+
+const errorResponse = (description: string): ResponseConfig => ({ description, ...json(errorSchema) });
+
+/** A response without a body (204). */
+export const noContent = (description: string): ResponseConfig => ({ description });
+
+function response(value: ApiResponse): ResponseConfig {
+  return typeof value === 'string' ? { description: value, ...json(anyObject) } : value;
+}
+
+const isRequestBody = (body: ApiOperation['body']): body is ZodRequestBody =>
+  typeof body === 'object' && body !== null && 'content' in body && !(body instanceof z.ZodType);
+
+/** The standard responses of an operation of this kind (see the module comment). */
+export function standardResponses(op: ApiOperation): Record<number, ResponseConfig> {
+  const responses: Record<number, ResponseConfig> = {
+    400: errorResponse('Invalid input: malformed JSON, cookie or header, or a refused field (`fields` names each)'),
+  };
+  if (op.access === 'staff') {
+    responses[401] = errorResponse('Not signed in, or no valid API key');
+    responses[403] = errorResponse('Missing CSRF token, or the role may not do this');
+  }
+  if (op.path.includes('{')) responses[404] = errorResponse('Unknown resource');
+  if (op.body !== undefined) {
+    responses[413] = errorResponse('Body too large');
+    responses[415] = errorResponse('Body not in the declared media type');
+  }
+  if (op.rateLimited) {
+    responses[429] = {
+      ...errorResponse('Too many requests: wait for the seconds in Retry-After'),
+      headers: z.object({ 'Retry-After': z.string().describe('Seconds to wait') }),
+    };
+  }
+  return responses;
+}
+
+export interface SecuritySchemes {
+  apiKey: string;
+  staffSession: string;
+}
+
+/** Registers the security schemes; their names are what `registerOperations` refers to. */
+export function registerSecuritySchemes(registry: OpenAPIRegistry): SecuritySchemes {
+  const apiKey = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An appointflow API key (`npm run api-key`)',
+  });
+  const staffSession = registry.registerComponent('securitySchemes', 'staffSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'af_session',
+    description:
+      'Admin web app session (HttpOnly cookie from POST /api/session). State-changing requests must also send the session CSRF token in the x-csrf-token header.',
+  });
+  return { apiKey: apiKey.name, staffSession: staffSession.name };
+}
+
+/** Registers operations with their standard responses and security requirements. */
+export function registerOperations(
+  registry: OpenAPIRegistry,
+  schemes: SecuritySchemes,
+  operations: readonly ApiOperation[],
+): void {
+  for (const op of operations) {
+    const responses: RouteConfig['responses'] = { ...standardResponses(op) };
+    for (const [status, value] of Object.entries(op.responses)) responses[status] = response(value);
+    const request: NonNullable<RouteConfig['request']> = {};
+    if (op.params) request.params = op.params;
+    if (op.query) request.query = op.query;
+    if (op.body !== undefined) request.body = isRequestBody(op.body) ? op.body : { ...json(op.body), required: true };
+    registry.registerPath({
+      method: op.method,
+      path: op.path,
+      ...(op.summary ? { summary: op.summary } : {}),
+      ...(op.description ? { description: op.description } : {}),
+      ...(op.tags ? { tags: op.tags } : {}),
+      ...(Object.keys(request).length ? { request } : {}),
+      ...(op.access === 'staff' ? { security: [{ [schemes.apiKey]: [] }, { [schemes.staffSession]: [] }] } : {}),
+      responses,
+    });
+  }
+}
