@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseBase64Key } from './secrets/cipher';
 
@@ -35,6 +36,35 @@ const hostPort = z
   .optional()
   .or(z.literal('').transform(() => undefined));
 
+export type TrustProxy = false | number | string[];
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: which proxies' X-Forwarded-For to believe for the client address (rate limits, logs).
+ * Unset, empty or `false`: none (the address is the TCP peer's). A number: that many hops. Otherwise
+ * addresses, CIDR ranges or the named ranges, comma-separated. `true` (trust anyone) is refused: any
+ * client could then choose its own address. Undefined: not a valid value.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return hops >= 1 && hops <= 10 ? hops : undefined;
+  }
+  const parts = v.split(',').map((p) => p.trim());
+  const valid = parts.every((p) => {
+    if (NAMED_RANGES.has(p)) return true;
+    const [address, prefix, ...rest] = p.split('/');
+    if (rest.length || !address || isIP(address) === 0) return false;
+    if (prefix === undefined) return true;
+    const bits = Number(prefix);
+    return /^\d+$/.test(prefix) && bits <= (isIP(address) === 4 ? 32 : 128);
+  });
+  return valid ? parts : undefined;
+}
+
 const schema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
@@ -47,6 +77,21 @@ const schema = z.object({
   HOST: z.string().min(1, 'expected an interface to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
   PORT: port(3000),
   PUBLIC_BASE_URL: z.url({ error: 'expected an absolute http(s) URL, e.g. https://book.example.com' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'expected false, a number of proxy hops (1-10), or a comma-separated list of proxy addresses / CIDR ranges (or loopback, linklocal, uniquelocal)',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   DATA_DIR: z.string().min(1).default('.data'),
   DATABASE_URL: z
     .string()
@@ -137,7 +182,13 @@ type Env = z.infer<typeof schema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  http: { host: string; port: number; publicBaseUrl: string };
+  http: {
+    host: string;
+    port: number;
+    publicBaseUrl: string;
+    /** Express `trust proxy`: false (trust none; the default), hop count, or proxy addresses/ranges. */
+    trustProxy: TrustProxy;
+  };
   dataDir: string;
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string };
   temporal: {
@@ -230,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       host: e.HOST,
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      trustProxy: e.TRUST_PROXY,
     },
     dataDir,
     database: e.DATABASE_URL

@@ -11,7 +11,8 @@ import type { AppDatabase } from '../db/database';
 import type { Logger } from '../logger';
 import { errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
-import { openApiDocument } from './openapi';
+import { apiOperations, openApiDocument } from './openapi';
+import { methodNotAllowed, securityHeaders } from './edge';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { membershipsRouter } from './routes/memberships';
@@ -33,7 +34,7 @@ import { adminServicesRouter } from './routes/admin-services';
 import { membershipPlansRouter } from './routes/membership-plans';
 import { localSmsRouter } from './routes/local-sms';
 import { staffSessionRouter } from './routes/staff-session';
-import { webRouter } from './web';
+import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 
 export interface AppDeps {
@@ -48,7 +49,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Client addresses (rate limits, logs) from X-Forwarded-For only through the configured proxies.
+  app.set('trust proxy', deps.config.http.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -57,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: redactRequestForLog },
     }),
   );
+  app.use(securityHeaders);
+  app.use(methodNotAllowed(apiOperations(), WEB_PAGE_PREFIXES));
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
   app.use(stripeWebhookRouter(deps));
   app.use(integrationWebhooksRouter(deps));

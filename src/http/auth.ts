@@ -18,10 +18,20 @@ export const SESSION_COOKIE = 'af_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * A cookie's value. A malformed percent-encoding (`af_session=%`) is taken as it stands: it then
+ * matches no session, so the caller is simply not signed in (401), never an exception.
+ */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    const raw = value.join('=');
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
   }
   return undefined;
 }
@@ -128,12 +138,19 @@ export function technicianOwnAppointments(db: Kysely<Database>): RequestHandler 
   };
 }
 
-/** Runs `first`, then `second` if `first` passed: one handler for routes that need both checks. */
-export function both(first: RequestHandler, second: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    void first(req, res, (error?: unknown) => {
-      if (error) next(error);
-      else void second(req, res, next);
-    });
-  };
+/**
+ * Several checks in order, as one list of handlers for a route. Express runs each in turn and sends
+ * whatever one of them throws or rejects with to the error middleware (no promise is dropped).
+ */
+export function both(...handlers: Array<RequestHandler | RequestHandler[]>): RequestHandler[] {
+  return handlers.flat();
 }
+
+/** Refuses API keys: for tools meant for people at the admin app (a staff session). */
+export const requireStaffSession: RequestHandler = (_req, res, next) => {
+  if ((res.locals.caller as Caller).kind !== 'session') {
+    next(new HttpError(403, 'forbidden', 'This tool is for staff signed in to the admin app, not for API keys.'));
+    return;
+  }
+  next();
+};

@@ -42,8 +42,15 @@ export const notFound: RequestHandler = (req, _res, next) => {
 };
 
 export function errorHandler(logger: { error: (obj: object, msg: string) => void }): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, _req, res, next) => {
+    // Part of the answer is out already: Express closes the connection.
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
     if (err instanceof ZodError) err = validationError(err, 'body');
+    // A malformed percent-encoding in the path (Express decodes parameters) is the client's mistake.
+    if (err instanceof URIError) err = new HttpError(400, 'malformed_uri', 'The address has a malformed %-encoding.');
     if (err instanceof HttpError) {
       res.status(err.status).json({
         error: {
@@ -60,7 +67,10 @@ export function errorHandler(logger: { error: (obj: object, msg: string) => void
     if (status && status >= 400 && status < 500) {
       // body-parser errors: malformed JSON, payload too large, wrong charset.
       const message = (err as Error).message || 'Bad request';
-      res.status(status).json({ error: { code: (err as { type?: string }).type ?? 'bad_request', message } });
+      const type = (err as { type?: string }).type;
+      res.status(status).json({
+        error: { code: type === 'entity.parse.failed' ? 'malformed_json' : (type ?? 'bad_request'), message },
+      });
       return;
     }
     logger.error({ err }, 'unhandled error');

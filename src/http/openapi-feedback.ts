@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { type ApiOperation, anyObject, json } from './api-docs';
-import { feedbackBody } from './routes/feedback';
+import { feedbackBody, feedbackTokenParams } from './routes/feedback';
 
-const params = z.object({ token: z.string().min(1).max(100).describe('The feedback token from the message link') });
+const params = feedbackTokenParams;
 const answer = z.object({
   rating: z.number().int().min(1).max(5),
   comment: z.string(),

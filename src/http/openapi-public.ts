@@ -12,8 +12,11 @@ import {
   manageRescheduleBody,
   membershipPurchaseBody,
 } from './schemas';
+import { tokenParams } from './routes/manage';
+import { cardBody } from './routes/manage-billing';
+import { certificateParams } from './routes/memberships';
 
-const token = z.object({ token: z.string().min(1).max(100).describe('The token from the manage link') });
+const token = tokenParams;
 const deadLink = { description: 'Dead link, with the reason and where to book again', ...json(errorSchema) };
 
 export const publicOperations: ApiOperation[] = [
@@ -116,7 +119,7 @@ export const publicOperations: ApiOperation[] = [
     rateLimited: true,
     summary: 'Update the saved card: a SetupIntent with Stripe; a test payment method in simulated mode',
     params: token,
-    body: z.object({ paymentMethodId: z.string().optional() }),
+    body: cardBody,
     responses: { 200: 'SetupIntent client secret, or the saved test card', 410: deadLink },
   },
   {
@@ -148,7 +151,7 @@ export const publicOperations: ApiOperation[] = [
     access: 'public',
     rateLimited: true,
     summary: 'The membership card by certificate number',
-    params: z.object({ certificateNumber: z.string().max(40) }),
+    params: certificateParams,
     responses: { 200: 'Membership card' },
   },
 ];

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { type ApiOperation, json, noContent } from './api-docs';
-import { deliveriesQuery, externalLinkBody, inboundSettingsBody } from './routes/integrations';
+import { deliveriesQuery, externalLinkBody, inboundSettingsBody, platformName } from './routes/integrations';
 import { previewBody, templateBody, templateParams } from './routes/message-templates';
 import {
   cancelBody,
@@ -23,7 +23,7 @@ import {
 } from './schemas';
 
 const id = z.object({ id: z.uuid() });
-const platform = z.object({ platform: z.string().max(50) });
+const platform = z.object({ platform: platformName });
 const conflict = 'Slot unavailable (with `nextSlots`) or not allowed in the current state';
 const unmet = 'A request that cannot be met, e.g. a time in the past';
 const visitMove =

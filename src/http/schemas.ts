@@ -4,33 +4,63 @@
  */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
+import { isStorableText, text } from './text';
 
 export const uuid = z.uuid({ error: 'expected a UUID' });
 export const timeZone = z
   .string({ error: 'expected an IANA time zone such as America/New_York' })
+  .min(1, 'expected an IANA time zone such as America/New_York')
+  .max(64, 'expected an IANA time zone such as America/New_York')
+  .regex(/^[A-Za-z][A-Za-z0-9_+\-/]*$/, 'expected an IANA time zone such as America/New_York')
   .refine(isValidTimeZone, {
     message: 'expected an IANA time zone such as America/New_York',
   });
-export const instant = z.iso.datetime({
-  offset: true,
-  error: 'expected an ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z',
-});
-export const localDate = z.iso.date({ error: 'expected a date as YYYY-MM-DD' });
+
+/** Dates and instants at the edge lie between these years: far enough for any booking or validity. */
+export const YEAR_MIN = 2000;
+export const YEAR_MAX = 2100;
+const yearInRange = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= YEAR_MIN && year < YEAR_MAX && Number.isFinite(Date.parse(value));
+};
+export const instant = z.iso
+  .datetime({
+    offset: true,
+    error: 'expected an ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z',
+  })
+  .refine(yearInRange, `expected a time from ${YEAR_MIN} to ${YEAR_MAX - 1}`);
+export const localDate = z.iso
+  .date({ error: 'expected a date as YYYY-MM-DD' })
+  .refine(yearInRange, `expected a date from ${YEAR_MIN} to ${YEAR_MAX - 1}`);
+
+/** An ISO 4217 currency code in use (the list the runtime's ICU knows: USD, EUR, …; not ZZZ). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export const currencyCode = z
+  .string({ error: 'expected a currency code' })
+  .regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD')
+  .refine((c) => CURRENCIES.has(c), 'expected an ISO 4217 currency code such as USD');
+
+/** An absolute http(s) URL, storable (no NUL), at most 2000 characters. */
+export const httpUrl = (error: string) =>
+  z
+    .url({ error, protocol: /^https?$/ })
+    .max(2000, 'at most 2000 characters')
+    .refine(isStorableText, 'must not contain NUL or unpaired surrogate characters');
 export const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as +12125550123');
 
 export const customerSchema = z.object({
-  name: z.string().trim().min(1, 'required').max(200, 'at most 200 characters'),
+  name: text(200, { min: 1 }),
   email: z.email({ error: 'expected an email address' }).max(320),
   phone: e164.optional(),
   smsOptIn: z.boolean({ error: 'expected true or false' }).default(false),
-  address: z.string().trim().max(500, 'at most 500 characters').optional(),
-  note: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+  address: text(500).optional(),
+  note: text(2000).optional(),
 });
 
 /** A membership visit (issue 5): the membership by id, or its certificate number as the customer reads it. */
 const membershipVisitFields = {
   membershipId: uuid.optional(),
-  certificateNumber: z.string().trim().min(1, 'required').max(40, 'at most 40 characters').optional(),
+  certificateNumber: text(40, { min: 1 }).optional(),
 };
 
 export const bookingSchema = z
@@ -53,8 +83,8 @@ export const staffChannel = z.enum(['phone', 'in_person', 'email', 'admin', 'api
 
 export const actorSchema = z.object({
   kind: z.enum(['staff', 'technician', 'integration'], { error: 'expected staff, technician or integration' }),
-  name: z.string().trim().min(1, 'required').max(200),
-  id: z.string().max(100).optional(),
+  name: text(200, { min: 1 }),
+  id: text(100).optional(),
 });
 
 export const staffBookingSchema = z
@@ -87,11 +117,11 @@ export const rescheduleMessageSchema = z
   .object({
     email: z
       .object({
-        subject: z.string({ error: 'expected text' }).trim().min(1, 'required').max(300, 'at most 300 characters'),
-        body: z.string({ error: 'expected text' }).trim().min(1, 'required').max(20_000, 'at most 20000 characters'),
+        subject: text(300, { min: 1 }),
+        body: text(20_000, { min: 1 }),
       })
       .optional(),
-    sms: z.string({ error: 'expected text' }).trim().min(1, 'required').max(1600, 'at most 1600 characters').optional(),
+    sms: text(1600, { min: 1 }).optional(),
   })
   .refine((m) => m.email !== undefined || m.sms !== undefined, { message: 'give the email, the SMS or both' });
 
@@ -100,7 +130,7 @@ export const rescheduleBody = z.object({
   staffId: uuid.optional(),
   serviceId: uuid.optional(),
   /** The public note: on the timeline and, shown to the customer, in the reschedule email. */
-  note: z.string().trim().max(2000).optional(),
+  note: text(2000).optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),
   /** Staff-edited reschedule message; absent: the template renders. */
@@ -113,21 +143,21 @@ export const reschedulePreviewBody = z.object({
   startsAt: instant,
   staffId: uuid.optional(),
   serviceId: uuid.optional(),
-  note: z.string().trim().max(2000).optional(),
+  note: text(2000).optional(),
 });
 
 export const manageRescheduleBody = z.object({ startsAt: instant });
 
 export const cancelBody = z.object({
-  reason: z.string().trim().min(1, 'required').max(1000),
+  reason: text(1000, { min: 1 }),
   channel: staffChannel,
   actor: actorSchema.optional(),
 });
 
-export const manageCancelBody = z.object({ reason: z.string().trim().max(1000).optional() });
+export const manageCancelBody = z.object({ reason: text(1000).optional() });
 
 export const noShowBody = z.object({
-  note: z.string().trim().max(2000).optional(),
+  note: text(2000).optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),
 });
@@ -147,7 +177,7 @@ export const completeTaskBody = z.object({
       .int('expected whole minutes')
       .positive('must be more than 0')
       .optional(),
-    notes: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+    notes: text(2000).optional(),
     amountMinor: z
       .number({ error: 'expected an amount in minor units' })
       .int('expected whole minor units')
@@ -171,8 +201,8 @@ const planWhole = (what: string, min: number, max: number) =>
 
 /** Every field of a membership plan, shared by create and edit (membership plans in the admin app). */
 export const membershipPlanFields = {
-  name: z.string({ error: 'expected a name' }).trim().min(1, 'required').max(200, 'at most 200 characters'),
-  description: z.string({ error: 'expected text' }).trim().max(2000, 'at most 2000 characters'),
+  name: text(200, { min: 1, error: 'expected a name' }),
+  description: text(2000),
   visitsTotal: planWhole('visits', 1, 1000).nullable(),
   validityDays: planWhole('days', 1, 3660),
   priceMinor: z
@@ -180,9 +210,7 @@ export const membershipPlanFields = {
     .int('expected a whole number of minor units')
     .min(0, 'must be 0 or more')
     .max(100_000_000_00, 'at most 100,000,000.00'),
-  currency: z
-    .string({ error: 'expected a currency code' })
-    .regex(/^[A-Z]{3}$/, 'expected a 3-letter currency code such as USD'),
+  currency: currencyCode,
   serviceIds: z.array(uuid, { error: 'expected a list of service ids' }).max(100, 'at most 100 services'),
   lateCancelHours: planWhole('hours', 0, 24 * 30),
   lateCancelForfeits: z.boolean({ error: 'expected true or false' }),
@@ -217,8 +245,8 @@ export const membershipPurchaseBody = z
     planId: uuid,
     timeZone,
     customer: customerSchema.pick({ name: true, email: true, phone: true, smsOptIn: true }),
-    paymentMethodId: z.string().trim().min(1, 'required').max(255),
-    idempotencyKey: z.string().trim().min(8, 'at least 8 characters').max(200, 'at most 200 characters'),
+    paymentMethodId: text(255, { min: 1 }),
+    idempotencyKey: text(200, { min: 8 }),
   })
   .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
     message: 'a phone number is needed to receive SMS',

@@ -8,6 +8,9 @@ import express, { Router } from 'express';
 import { webDistDir } from '../web/bundle';
 
 export const WEB_ROUTES = ['/admin', '/admin/*splat', '/book', '/book/*splat', '/manage/*splat', '/feedback/*splat'];
+/** The pages' prefixes: GET only (405 for other methods). */
+export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/assets'];
+const TOKEN_PAGE = /^\/(manage|feedback)\//;
 
 /**
  * Headers for the app's pages: scripts and styles only from this origin, no framing (click-jacking),
@@ -25,13 +28,16 @@ export function webRouter(): Router {
   const router = Router();
   const dir = webDistDir();
   router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
-  router.get(WEB_ROUTES, (_req, res) => {
+  router.get(WEB_ROUTES, (req, res) => {
     const index = join(dir, 'index.html');
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build:web`.');
       return;
     }
-    res.set('cache-control', 'no-cache').set(PAGE_HEADERS);
+    // A link-token page is never cached nor indexed (src/http/edge.ts sets the same on its API).
+    if (TOKEN_PAGE.test(req.path)) res.set({ 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' });
+    else res.set('cache-control', 'no-cache');
+    res.set(PAGE_HEADERS);
     res.sendFile(index);
   });
   router.get('/', (_req, res) => res.redirect('/admin'));

@@ -12,11 +12,12 @@ import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from 
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
+import { text } from '../text';
 import { parseInput } from '../validate';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 
-export const contactNotesBody = z.object({ notes: z.string().max(5000, 'at most 5000 characters') });
+export const contactNotesBody = z.object({ notes: text(5000) });
 
 export const staffHoursBody = z.object({
   hours: z
@@ -37,7 +38,7 @@ export const staffHoursBody = z.object({
 });
 
 export const timeOffBody = z
-  .object({ staffId: uuid, startsAt: instant, endsAt: instant, reason: z.string().trim().max(500).default('') })
+  .object({ staffId: uuid, startsAt: instant, endsAt: instant, reason: text(500).default('') })
   .refine((t) => Date.parse(t.startsAt) < Date.parse(t.endsAt), {
     message: 'must be after startsAt',
     path: ['endsAt'],

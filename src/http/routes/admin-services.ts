@@ -23,7 +23,8 @@ import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema, resolveLifecyclePolicy
 import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError, type FieldProblem } from '../errors';
 import type { AppDeps } from '../app';
-import { uuid } from '../schemas';
+import { currencyCode, uuid } from '../schemas';
+import { text } from '../text';
 
 const whole = (what: string, min: number, max: number) =>
   z
@@ -39,19 +40,19 @@ const money = z
 
 /** Every editable field of a service; on create most take the database defaults when left out. */
 const serviceFields = {
-  name: z.string({ error: 'expected a name' }).trim().min(1, 'required').max(200, 'at most 200 characters'),
+  name: text(200, { min: 1, error: 'expected a name' }),
   slug: z
     .string()
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single dashes, e.g. deep-tissue-massage')
     .max(100, 'at most 100 characters'),
-  description: z.string().trim().max(2000, 'at most 2000 characters'),
+  description: text(2000),
   durationMinutes: whole('minutes', 5, 1440),
   bufferBeforeMinutes: whole('minutes', 0, 480),
   bufferAfterMinutes: whole('minutes', 0, 480),
   slotIntervalMinutes: whole('minutes', 5, 240),
   minNoticeMinutes: whole('minutes', 0, 525_600),
   bookingHorizonDays: whole('days', 1, 730),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code such as USD'),
+  currency: currencyCode,
   pricing: z.enum(['fixed', 'hourly'], { error: 'expected fixed or hourly' }),
   priceMinor: money,
   hourlyRateMinor: money,

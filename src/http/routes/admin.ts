@@ -15,6 +15,7 @@ import { feedbackForStaff } from '../../feedback/service';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
+import { text } from '../text';
 import { parseInput } from '../validate';
 import { staffSchedules } from '../../calendar/schedules';
 import { smsUsesLocalOutbox } from '../../messaging/from-config';
@@ -33,7 +34,7 @@ export const calendarQuery = z
     path: ['to'],
   });
 
-export const contactsQuery = z.object({ q: z.string().trim().max(200, 'at most 200 characters').optional() });
+export const contactsQuery = z.object({ q: text(200).optional() });
 
 const idParams = z.object({ id: uuid });
 
@@ -42,7 +43,7 @@ const APPOINTMENT_STAGES = PIPELINE_STAGES;
 
 /** Memberships list: `q` is a certificate number (any spelling the phone gives) or part of a name / email. */
 export const membershipsQuery = z.object({
-  q: z.string().trim().max(200, 'at most 200 characters').optional(),
+  q: text(200).optional(),
   stage: z.enum(MEMBERSHIP_STAGES, { error: 'expected a membership stage' }).optional(),
 });
 

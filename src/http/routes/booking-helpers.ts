@@ -45,6 +45,13 @@ export async function slotUnavailable(db: Kysely<Database>, message: string, nex
   return new HttpError(409, 'slot_unavailable', message, { nextSlots: await slotViews(db, nextSlots) });
 }
 
+/** A time that has already begun cannot be booked or moved to: 422 naming `startsAt` (README: errors). */
+export function refusePast(startsAt: number, now: number): void {
+  if (startsAt > now) return;
+  const message = 'That time has already passed; choose a time in the future.';
+  throw new HttpError(422, 'in_the_past', message, {}, [{ field: 'startsAt', message }]);
+}
+
 /** The offered slot at `startsAt` (preferring `preferStaffId`), or a 409 with the next free slots. */
 export async function requireOfferedSlot(
   db: Kysely<Database>,
@@ -57,6 +64,7 @@ export async function requireOfferedSlot(
     now: number;
   },
 ): Promise<Slot> {
+  refusePast(query.startsAt, query.now);
   const offered = (
     await availableSlots(db, {
       serviceId: query.serviceId,
@@ -87,6 +95,7 @@ export async function httpErrorForBooking(db: Kysely<Database>, error: unknown):
 /** Books and builds the 201 body (the appointment and its manage link); booking refusals become HTTP errors. */
 export async function bookForResponse(deps: AppDeps, request: BookRequest) {
   const { db } = deps.database;
+  refusePast(request.startsAt, Date.now());
   try {
     const result = await book({ db, temporal: deps.temporal, config: deps.config }, request);
     return {

@@ -10,8 +10,9 @@ import { messageProvidersFromConfig } from '../../messaging/from-config';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
+import { text } from '../text';
 
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
+export const feedbackTokenParams = z.object({ token: text(100, { min: 1 }) });
 
 export const feedbackBody = z.object({
   rating: z
@@ -19,12 +20,7 @@ export const feedbackBody = z.object({
     .int('expected a whole number from 1 to 5')
     .min(1, 'expected a whole number from 1 to 5')
     .max(5, 'expected a whole number from 1 to 5'),
-  comment: z
-    .string({ error: 'expected text' })
-    .trim()
-    .max(COMMENT_MAX, `at most ${COMMENT_MAX} characters`)
-    .optional()
-    .default(''),
+  comment: text(COMMENT_MAX).optional().default(''),
   mayPublish: z.boolean({ error: 'expected true or false' }),
 });
 
@@ -50,13 +46,13 @@ export function feedbackRouter(deps: AppDeps): Router {
   }
 
   router.get('/api/feedback/:token', async (req, res) => {
-    const { token } = parseInput(tokenParams, req.params, 'params');
+    const { token } = parseInput(feedbackTokenParams, req.params, 'params');
     const appointment = await resolve(token);
     res.json(await feedbackPrompt(db, appointment));
   });
 
   router.post('/api/feedback/:token', async (req, res) => {
-    const { token } = parseInput(tokenParams, req.params, 'params');
+    const { token } = parseInput(feedbackTokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const body = parseInput(feedbackBody, req.body, 'body');
     const result = await submitFeedback({ db, config: deps.config, providers }, appointment, body);

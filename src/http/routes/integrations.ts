@@ -11,23 +11,24 @@ import { keyringOf } from '../../secrets/keys';
 import { requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
-import { uuid } from '../schemas';
+import { httpUrl, uuid } from '../schemas';
+import { storableJson, text } from '../text';
 import { parseInput } from '../validate';
 
-const platformName = z.enum(Object.keys(INBOUND_ADAPTERS) as [string, ...string[]], {
+export const platformName = z.enum(Object.keys(INBOUND_ADAPTERS) as [string, ...string[]], {
   error: `expected one of ${Object.keys(INBOUND_ADAPTERS).join(', ')}`,
 });
 
 export const inboundSettingsBody = z.object({
-  secrets: z.record(z.string(), z.string().min(1, 'expected a non-empty secret')),
-  apiBase: z.url({ error: 'expected an absolute URL of the vendor API' }).nullish(),
-  options: z.record(z.string(), z.unknown()).optional(),
+  secrets: z.record(text(100, { min: 1 }), text(4000, { min: 1, trim: false, normalize: false })),
+  apiBase: httpUrl('expected an absolute URL of the vendor API').nullish(),
+  options: z.record(text(100, { min: 1 }), storableJson).optional(),
   enabled: z.boolean().optional(),
 });
 
 export const externalLinkBody = z.object({
   platform: platformName,
-  externalId: z.string().min(1, 'expected the platform’s id'),
+  externalId: text(500, { min: 1, error: 'expected the platform’s id' }),
   appointmentId: uuid,
 });
 
@@ -37,7 +38,7 @@ export const deliveriesQuery = z.object({
   platform: platformName.optional(),
   verified: bool.optional(),
   duplicate: bool.optional(),
-  outcome: z.string().min(1).optional(),
+  outcome: text(200, { min: 1 }).optional(),
   appointmentId: uuid.optional(),
   since: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 time' }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

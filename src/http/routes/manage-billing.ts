@@ -17,9 +17,12 @@ import { SIMULATED_TEST_CARDS } from '../../payments/simulated-gateway';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { parseInput } from '../validate';
+import { text } from '../text';
+import { tokenParams } from './manage';
 
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
 const invoiceQuery = z.object({ format: z.enum(['json', 'html'], { error: 'expected json or html' }).default('json') });
+/** The card update: Stripe needs nothing (a SetupIntent); the simulated gateway one of Stripe's test cards. */
+export const cardBody = z.object({ paymentMethodId: text(255, { min: 1 }).optional() });
 const simulatedCardBody = z.object({
   paymentMethodId: z.string().refine((pm) => pm in SIMULATED_TEST_CARDS, {
     message: `expected one of Stripe's test payment methods, e.g. pm_card_visa`,
@@ -84,6 +87,7 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
 
   router.post('/api/manage/:token/card', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
+    parseInput(cardBody, req.body, 'body');
     const appointment = await resolve(token);
     const contact = await db
       .selectFrom('contacts')

@@ -12,12 +12,14 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
 import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
 import { visitValidUntil } from '../../memberships/repository';
 import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
+/** A manage link's token (43 base64url characters when real; anything else is an unknown link). */
+export const tokenParams = z.object({ token: text(100, { min: 1 }) });
 
 const DEAD_LINK_MESSAGES: Record<Exclude<TokenLookup, { ok: true }>['reason'], string> = {
   unknown: 'This link is not valid. Please use the link from your most recent email or text message.',

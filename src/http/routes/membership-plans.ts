@@ -42,18 +42,18 @@ export function membershipPlansRouter(deps: AppDeps): Router {
   const staff = both(requireApiKey(db), requireOfficeRole);
   const admin = both(staff, requireAdminRole);
 
-  router.get('/api/admin/membership-plans', staff, async (_req, res) => {
+  router.get('/api/admin/membership-plans', ...staff, async (_req, res) => {
     res.json({ plans: await listPlans(db) });
   });
 
-  router.get('/api/admin/membership-plans/:id', staff, async (req, res) => {
+  router.get('/api/admin/membership-plans/:id', ...staff, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
     const plan = await planView(db, id);
     if (!plan) throw new HttpError(404, 'not_found', `Membership plan ${id} does not exist.`);
     res.json({ plan, history: await planHistory(db, id) });
   });
 
-  router.post('/api/membership-plans', admin, async (req, res) => {
+  router.post('/api/membership-plans', ...admin, async (req, res) => {
     const body = parseInput(membershipPlanBody, req.body, 'body');
     const plan = await createPlan(db, body, callerActor(res)).catch((error: unknown) => {
       throw planHttpError(error);
@@ -61,7 +61,7 @@ export function membershipPlansRouter(deps: AppDeps): Router {
     res.status(201).json({ plan });
   });
 
-  router.patch('/api/membership-plans/:id', admin, async (req, res) => {
+  router.patch('/api/membership-plans/:id', ...admin, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
     const body = parseUpdate(req.body);
     const result = await updatePlan(db, id, body, callerActor(res)).catch((error: unknown) => {

@@ -24,6 +24,9 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { extendValidityBody, membershipPurchaseBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
+
+export const certificateParams = z.object({ certificateNumber: text(40, { min: 1 }) });
 import { httpErrorForUpdate } from '../workflow-errors';
 
 function membershipHttpError(error: unknown): unknown {
@@ -106,7 +109,7 @@ export function membershipsRouter(deps: AppDeps): Router {
   });
 
   router.get('/api/memberships/certificates/:certificateNumber', async (req, res) => {
-    const { certificateNumber } = parseInput(z.object({ certificateNumber: z.string().max(40) }), req.params, 'params');
+    const { certificateNumber } = parseInput(certificateParams, req.params, 'params');
     const normalized = normalizeCertificate(certificateNumber);
     if (!normalized) {
       throw new HttpError(400, 'invalid_certificate', 'That certificate number is not valid.', {}, [
@@ -122,7 +125,7 @@ export function membershipsRouter(deps: AppDeps): Router {
     res.json({ membership: await membershipCard(db, deps.config, row.id, 'customer') });
   });
 
-  router.get('/api/memberships/:id', staffOnly, async (req, res) => {
+  router.get('/api/memberships/:id', ...staffOnly, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
     const card = await membershipCard(db, deps.config, id, 'staff');
     if (!card) throw new HttpError(404, 'not_found', `Membership ${id} does not exist.`);
@@ -135,7 +138,7 @@ export function membershipsRouter(deps: AppDeps): Router {
     res.json({ membership: card, workflow });
   });
 
-  router.post('/api/memberships/:id/extend', staffOnly, async (req, res) => {
+  router.post('/api/memberships/:id/extend', ...staffOnly, async (req, res) => {
     const { id } = parseInput(z.object({ id: uuid }), req.params, 'params');
     const body = parseInput(extendValidityBody, req.body, 'body');
     const actor: Actor = body.actor

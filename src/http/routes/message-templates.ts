@@ -11,6 +11,7 @@ import { callerActor, requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
+import { text } from '../text';
 import {
   TEMPLATE_REGISTRY,
   type TemplateChannel,
@@ -23,21 +24,18 @@ import {
 } from '../../messaging/template-registry';
 
 export const templateParams = z.object({
-  event: z.string().min(1).max(64),
+  event: text(64, { min: 1 }),
   channel: z.enum(['email', 'sms'], { error: 'expected email or sms' }),
 });
 
 export const templateBody = z.object({
-  subject: z.string().max(300, 'at most 300 characters').nullable().optional(),
-  body: z
-    .string({ error: 'expected the template text' })
-    .min(1, 'the body is empty')
-    .max(20_000, 'at most 20000 characters'),
+  subject: text(300, { trim: false }).nullable().optional(),
+  body: text(20_000, { min: 1, trim: false, error: 'expected the template text' }),
 });
 
 export const previewBody = z.object({
-  subject: z.string().max(300).nullable().optional(),
-  body: z.string().max(20_000).optional(),
+  subject: text(300, { trim: false }).nullable().optional(),
+  body: text(20_000, { trim: false }).optional(),
 });
 
 function entryFor(event: string, channel: TemplateChannel): TemplateEntry {

@@ -18,7 +18,8 @@ import { keyringOf } from '../../secrets/keys';
 import type { AppDeps } from '../app';
 import { both, requireAdminRole, requireApiKey } from '../auth';
 import { fieldsOf, HttpError } from '../errors';
-import { uuid } from '../schemas';
+import { httpUrl, uuid } from '../schemas';
+import { isStorableText, storableJson, text } from '../text';
 import { parseInput } from '../validate';
 
 /** https anywhere; plain http only to this machine (local receivers and tests). */
@@ -34,25 +35,26 @@ export const webhookUrl = z
     } catch {
       return false;
     }
-  }, 'expected an https:// URL (http:// only for localhost)');
+  }, 'expected an https:// URL (http:// only for localhost)')
+  .refine(isStorableText, 'must not contain NUL or unpaired surrogate characters');
 
 const eventFilters = z
-  .array(z.string().refine(isValidEventFilter, 'unknown event type'), { error: 'expected a list of event types' })
+  .array(text(100).refine(isValidEventFilter, 'unknown event type'), { error: 'expected a list of event types' })
   .min(1, 'expected at least one event type (or "*")')
   .max(50);
 
 export const createSubscriptionBody = z.object({
   url: webhookUrl,
   events: eventFilters.default(['*']),
-  description: z.string().max(500).default(''),
-  secret: z.string().min(16, 'expected at least 16 characters').max(200).optional(),
+  description: text(500).default(''),
+  secret: text(200, { min: 16, trim: false, normalize: false }).optional(),
 });
 
 export const updateSubscriptionBody = z
   .object({
     url: webhookUrl.optional(),
     events: eventFilters.optional(),
-    description: z.string().max(500).optional(),
+    description: text(500).optional(),
     active: z.boolean({ error: 'expected true or false' }).optional(),
   })
   .strict();
@@ -63,14 +65,14 @@ export const deliveryQuery = z.object({
   status: z
     .enum(['pending', 'succeeded', 'failed', 'skipped'], { error: 'expected pending, succeeded, failed or skipped' })
     .optional(),
-  target: z.string().max(100).optional(),
+  target: text(100).optional(),
   eventId: uuid.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 export const eventsQuery = z.object({
-  type: z.string().max(100).optional(),
-  subjectId: z.string().max(100).optional(),
+  type: text(100).optional(),
+  subjectId: text(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -79,10 +81,10 @@ export const platformParams = z.object({
 });
 
 export const integrationBody = z.object({
-  baseUrl: z.url({ error: 'expected an absolute http(s) URL' }).optional(),
-  accessToken: z.string().min(1, 'expected the access token or API key').max(4000),
+  baseUrl: httpUrl('expected an absolute http(s) URL').optional(),
+  accessToken: text(4000, { min: 1, trim: false, normalize: false, error: 'expected the access token or API key' }),
   enabled: z.boolean({ error: 'expected true or false' }).default(true),
-  settings: z.record(z.string(), z.unknown()).default({}),
+  settings: z.record(text(100, { min: 1 }), storableJson).default({}),
 });
 
 type SubscriptionRow = {
@@ -329,12 +331,12 @@ export function outboundRouter(deps: AppDeps): Router {
     updatedAt: row.updated_at,
   });
 
-  router.get('/api/integrations/outbound', authenticated, async (_req, res) => {
+  router.get('/api/integrations/outbound', ...authenticated, async (_req, res) => {
     const rows = await db.selectFrom('outbound_integrations').selectAll().orderBy('platform').execute();
     res.json({ integrations: rows.map(integrationView) });
   });
 
-  router.put('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
+  router.put('/api/integrations/:platform/outbound', ...authenticated, async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
     const body = parseInput(integrationBody, req.body, 'body');
     const parsed = PLATFORM_SETTINGS[platform].safeParse(body.settings);
@@ -359,7 +361,7 @@ export function outboundRouter(deps: AppDeps): Router {
     res.json({ integration: integrationView(row) });
   });
 
-  router.delete('/api/integrations/:platform/outbound', authenticated, async (req, res) => {
+  router.delete('/api/integrations/:platform/outbound', ...authenticated, async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
     await db.deleteFrom('outbound_integrations').where('platform', '=', platform).execute();
     res.status(204).end();

@@ -10,10 +10,11 @@ import { CSRF_HEADER, readCookie, SESSION_COOKIE } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
+import { text } from '../text';
 
 export const signInBody = z.object({
-  email: z.string().trim().min(1, 'required').max(320, 'at most 320 characters'),
-  password: z.string().min(1, 'required').max(1000, 'at most 1000 characters'),
+  email: text(320, { min: 1 }),
+  password: text(1000, { min: 1, trim: false, normalize: false }),
 });
 
 export function staffSessionRouter(deps: AppDeps): Router {
