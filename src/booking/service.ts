@@ -25,6 +25,7 @@ import type { Slot } from '../domain/availability';
 import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
 import { computeMarks, stageAt } from '../domain/marks';
 import { createManageToken } from '../manage/tokens';
+import { detailsChange, savePendingDetails } from '../identity/pending-details';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
 import {
@@ -70,6 +71,11 @@ export interface BookRequest {
   membershipId?: string | undefined;
   /** A membership visit by certificate number (what the customer reads out); alternative to membershipId. */
   certificateNumber?: string | undefined;
+  /**
+   * A known email's stored details: `apply` the request's (staff, a proven customer; the default) or
+   * keep them and leave the request `pending` the customer's confirmation (an unauthenticated booking).
+   */
+  knownContact?: 'apply' | 'pending';
 }
 
 export interface BookResult {
@@ -77,6 +83,8 @@ export interface BookResult {
   workflowId: string;
   manageToken: string;
   workflowStarted: boolean;
+  /** The booking's details for a known contact wait for the customer's confirmation. */
+  detailsPending: boolean;
 }
 
 export class SlotUnavailableError extends Error {
@@ -166,6 +174,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
   const appointmentId = randomUUID();
   const workflowId = appointmentWorkflowId(appointmentId);
   let manageToken: string;
+  let detailsPending = false;
   try {
     manageToken = await db.transaction().execute(async (trx) => {
       const email = request.customer.email.trim().toLowerCase();
@@ -175,9 +184,14 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
         .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
         .forUpdate()
         .executeTakeFirst();
-      const optInNow = request.customer.smsOptIn && !(existing?.sms_opt_in ?? false);
+      const keep = existing !== undefined && request.knownContact === 'pending';
+      const optInNow = !keep && request.customer.smsOptIn && !(existing?.sms_opt_in ?? false);
       let contactId: string;
-      if (existing) {
+      const pending = keep ? detailsChange(existing, { ...request.customer, timeZone: request.timeZone }) : undefined;
+      if (existing && keep) {
+        // Not proven to be this contact: nothing stored changes; the request waits for their confirmation.
+        contactId = existing.id;
+      } else if (existing) {
         // A returning customer: reuse and keep what we know, fill in what is new.
         await trx
           .updateTable('contacts')
@@ -217,6 +231,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
         contactId = created.id;
       }
       if (membership) await reserveVisit(trx, membership, request.membershipId ? 'membershipId' : 'certificateNumber');
+      detailsPending = pending !== undefined;
       await trx
         .insertInto('appointments')
         .values({
@@ -254,18 +269,21 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           workflow_id: workflowId,
         })
         .execute();
+      if (pending)
+        await savePendingDetails(trx, { contactId, appointmentId, details: pending, channel: request.channel });
       await appendTimeline(trx, {
         appointmentId,
         contactId,
         kind: 'booked',
         actor: request.actor.name,
         channel: request.channel,
-        summary: `Booked ${service.name} for ${formatWhenShort(slot.startsAt, request.timeZone)}${existing ? ' (returning customer)' : ''}${membership ? ` on membership ${membership.certificateNumber}` : ''}`,
+        summary: `Booked ${service.name} for ${formatWhenShort(slot.startsAt, request.timeZone)}${existing ? (keep ? ' (known email, not signed in: new details wait for the customer to confirm them)' : ' (returning customer)') : ''}${membership ? ` on membership ${membership.certificateNumber}` : ''}`,
         data: {
           startsAt: new Date(slot.startsAt).toISOString(),
           staffId: slot.staffId,
           returning: Boolean(existing),
           smsOptIn: request.customer.smsOptIn,
+          ...(pending ? { pendingDetails: Object.keys(pending) } : {}),
         },
         idempotencyKey: `${workflowId}:booked`,
       });
@@ -280,7 +298,8 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           idempotencyKey: `${workflowId}:sms-opt-in`,
         });
       }
-      return createManageToken(trx, appointmentId, new Date(slot.endsAt));
+      // The answer's own link: it opens the appointment but proves nothing about the contact.
+      return createManageToken(trx, appointmentId, new Date(slot.endsAt), 'manage', { provesContact: false });
     });
   } catch (error) {
     if (isDoubleBooking(error)) {
@@ -299,7 +318,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     () => true,
     () => false, // the reconciler will start it
   );
-  return { appointmentId, workflowId, manageToken, workflowStarted };
+  return { appointmentId, workflowId, manageToken, workflowStarted, detailsPending };
 }
 
 /** Starts (or finds) the workflow of an existing appointment row and marks the row. Idempotent. */

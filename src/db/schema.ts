@@ -352,6 +352,8 @@ export interface ManageTokensTable {
   revoked_at: Timestamp | null;
   /** What the token opens (migration 0008): the manage / billing link, or the feedback form. */
   purpose: ColumnType<ManageTokenPurpose, ManageTokenPurpose | undefined, never>;
+  /** Minted into a message to the contact's own email or phone (migration 0020); false for the booking answer's link. */
+  proves_contact: ColumnType<boolean, boolean | undefined, never>;
 }
 
 export interface InboundIntegrationsTable {
@@ -448,6 +450,9 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   feedback: FeedbackTable;
   service_slug_history: ServiceSlugHistoryTable;
+  contact_pending_details: ContactPendingDetailsTable;
+  customer_devices: CustomerDevicesTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -582,4 +587,38 @@ export interface ServiceSlugHistoryTable {
   slug: string;
   service_id: string;
   retired_at: UpdatedAt;
+}
+
+// Identity on public endpoints (migration 0020).
+export interface PendingContactDetails {
+  name?: string;
+  phone?: string;
+  smsOptIn?: boolean;
+  address?: string;
+  timeZone?: string;
+}
+
+export interface ContactPendingDetailsTable {
+  id: Generated<string>;
+  contact_id: string;
+  appointment_id: string | null;
+  details: ColumnType<PendingContactDetails, string, string>;
+  channel: string;
+  created_at: CreatedAt;
+  applied_at: Timestamp | null;
+  discarded_at: Timestamp | null;
+}
+
+export interface CustomerDevicesTable {
+  token_hash: string;
+  contact_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+// Rate limits shared by every replica (migration 0021).
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  window_ends_at: Timestamp;
 }

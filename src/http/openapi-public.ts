@@ -12,7 +12,7 @@ import {
   manageRescheduleBody,
   membershipPurchaseBody,
 } from './schemas';
-import { tokenParams } from './routes/manage';
+import { pendingDetailsBody, tokenParams } from './routes/manage';
 import { cardBody } from './routes/manage-billing';
 import { certificateParams } from './routes/memberships';
 
@@ -85,6 +85,22 @@ export const publicOperations: ApiOperation[] = [
       409: 'Slot unavailable (with `nextSlots`) or not allowed in the current state',
       410: deadLink,
       422: 'A request that cannot be met, e.g. a time in the past',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/manage/{token}/details',
+    access: 'token',
+    rateLimited: true,
+    summary: 'Confirm (or decline) the details given with the booking for a known contact',
+    description:
+      "Only from a link sent to the contact's own email or phone (403 for the booking answer's own link). Confirming applies them to the contact; either way this browser is remembered as the customer's (HttpOnly cookie), so its next booking is recognised.",
+    params: token,
+    body: pendingDetailsBody,
+    responses: {
+      200: 'What happened: applied, discarded, or none (nothing was waiting)',
+      403: { description: 'Not a link sent to the contact', ...json(errorSchema) },
+      410: deadLink,
     },
   },
   {

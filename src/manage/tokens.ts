@@ -19,17 +19,25 @@ export async function createManageToken(
   appointmentId: string,
   expiresAt: Date,
   purpose: ManageTokenPurpose = 'manage',
+  options: { provesContact?: boolean } = {},
 ): Promise<string> {
   const raw = randomBytes(32).toString('base64url');
   await db
     .insertInto('manage_tokens')
-    .values({ appointment_id: appointmentId, token_hash: hashToken(raw), expires_at: expiresAt, purpose })
+    .values({
+      appointment_id: appointmentId,
+      token_hash: hashToken(raw),
+      expires_at: expiresAt,
+      purpose,
+      // A link sent in a message reached the contact's own email or phone; the booking answer's did not.
+      ...(options.provesContact === false ? { proves_contact: false } : {}),
+    })
     .execute();
   return raw;
 }
 
 export type TokenLookup =
-  | { ok: true; appointment: Appointment }
+  | { ok: true; appointment: Appointment; provesContact: boolean }
   | {
       ok: false;
       reason: 'unknown' | 'revoked' | 'expired' | 'cancelled' | 'completed' | 'past';
@@ -66,7 +74,7 @@ export async function lookupManageToken(db: Db, raw: string, now: Date): Promise
   if (appointment.ends_at <= now || appointment.status === 'in_progress')
     return { ok: false, reason: 'past', appointment };
   if (token.expires_at <= now) return { ok: false, reason: 'expired', appointment };
-  return { ok: true, appointment };
+  return { ok: true, appointment, provesContact: token.proves_contact };
 }
 
 /**
@@ -81,5 +89,5 @@ export async function lookupBillingToken(db: Db, raw: string, now: Date): Promis
   if (appointment.status === 'cancelled') return { ok: false, reason: 'cancelled', appointment };
   if (token.revoked_at) return { ok: false, reason: 'revoked', appointment };
   if (token.expires_at <= now) return { ok: false, reason: 'expired', appointment };
-  return { ok: true, appointment };
+  return { ok: true, appointment, provesContact: token.proves_contact };
 }

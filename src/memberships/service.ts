@@ -108,6 +108,11 @@ export interface PurchaseRequest {
   idempotencyKey: string;
   actor: Actor;
   channel: Channel;
+  /**
+   * A known email's stored details: `apply` the request's (staff, a proven customer; the default) or
+   * leave the contact as it is (an unauthenticated purchase: src/identity/pending-details.ts).
+   */
+  knownContact?: 'apply' | 'pending';
 }
 
 export interface PurchaseResult {
@@ -129,6 +134,8 @@ async function upsertContact(
   timeZone: string,
   channel: string,
   now: number,
+  newId: string,
+  stripeCustomerId: string | null,
 ): Promise<string> {
   const email = customer.email.trim().toLowerCase();
   const existing = await trx
@@ -145,6 +152,7 @@ async function upsertContact(
         name: customer.name,
         phone: customer.phone ?? existing.phone,
         time_zone: timeZone,
+        ...(stripeCustomerId ? { stripe_customer_id: stripeCustomerId } : {}),
         ...(optIn
           ? { sms_opt_in: true, sms_opt_in_at: new Date(now), sms_opt_in_source: channel, sms_opted_out_at: null }
           : {}),
@@ -157,10 +165,12 @@ async function upsertContact(
   const created = await trx
     .insertInto('contacts')
     .values({
+      id: newId,
       name: customer.name,
       email,
       phone: customer.phone ?? null,
       time_zone: timeZone,
+      stripe_customer_id: stripeCustomerId,
       sms_opt_in: customer.smsOptIn,
       sms_opt_in_at: customer.smsOptIn ? new Date(now) : null,
       sms_opt_in_source: customer.smsOptIn ? channel : null,
@@ -204,24 +214,32 @@ export async function purchaseMembership(
       `Membership plan ${request.planId} does not exist or is not for sale.`,
     );
 
-  const contactId = await db
-    .transaction()
-    .execute((trx) => upsertContact(trx, request.customer, request.timeZone, request.channel, now));
-  const contact = await db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirstOrThrow();
+  // The contact: created only once the card is charged (a declined purchase leaves none behind). A known
+  // email changes nothing stored unless the request may (`knownContact: 'apply'`), and then its Stripe
+  // customer is reused; otherwise the charge gets a customer of its own, not the stored contact's.
+  const email = request.customer.email.trim().toLowerCase();
+  const existing = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+    .executeTakeFirst();
+  const mayUpdate = existing === undefined || request.knownContact !== 'pending';
+  const contactId = existing?.id ?? randomUUID();
   const currency = plan.currency.trim();
 
   let payment: { paymentId: string | null } = { paymentId: null };
+  let stripeCustomerId: string | null = null;
   if (plan.price_minor > 0) {
     const { customerId } = await deps.payments.ensureCustomer({
       contactId,
-      email: contact.email,
-      name: contact.name,
-      existingCustomerId: contact.stripe_customer_id,
-      idempotencyKey: `contact:${contactId}:customer`,
+      email,
+      name: request.customer.name,
+      existingCustomerId: mayUpdate ? (existing?.stripe_customer_id ?? null) : null,
+      idempotencyKey: mayUpdate
+        ? `contact:${contactId}:customer`
+        : `membership-purchase:${request.idempotencyKey}:customer`,
     });
-    if (customerId !== contact.stripe_customer_id) {
-      await db.updateTable('contacts').set({ stripe_customer_id: customerId }).where('id', '=', contactId).execute();
-    }
+    if (mayUpdate && customerId !== existing?.stripe_customer_id) stripeCustomerId = customerId;
     const charge = await deps.payments.chargeOffSession({
       amountMinor: plan.price_minor,
       currency,
@@ -254,6 +272,17 @@ export async function purchaseMembership(
           .forShare()
           .executeTakeFirstOrThrow();
         const validUntil = now + terms.validity_days * DAY_MS;
+        if (mayUpdate) {
+          await upsertContact(
+            trx,
+            request.customer,
+            request.timeZone,
+            request.channel,
+            now,
+            contactId,
+            stripeCustomerId,
+          );
+        }
         await trx
           .insertInto('memberships')
           .values({
@@ -361,6 +390,9 @@ export async function purchaseMembership(
         return purchaseMembership(deps, request, now);
       }
       if (isUniqueViolation(error, 'certificate_number') && attempt < 5) continue;
+      // Another request created this email's contact meanwhile: buy again, now for that contact
+      // (the charge's idempotency key is the same, so the card is not charged twice).
+      if (isUniqueViolation(error, 'contacts_email_key') && attempt < 5) return purchaseMembership(deps, request, now);
       throw error;
     }
   }

@@ -15,6 +15,8 @@ import * as m0010 from './0010_service_slug_history';
 import * as m0012 from './0012_retention_indexes';
 import * as m0014 from './0014_message_send_started';
 import * as m0013 from './0013_membership_plan_terms';
+import * as m0020 from './0020_contact_identity';
+import * as m0021 from './0021_rate_limits';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -29,6 +31,8 @@ const migrations: Record<string, Migration> = {
   '0012_retention_indexes': m0012,
   '0013_membership_plan_terms': m0013,
   '0014_message_send_started': m0014,
+  '0020_contact_identity': m0020,
+  '0021_rate_limits': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

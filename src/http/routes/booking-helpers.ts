@@ -101,6 +101,8 @@ export async function bookForResponse(deps: AppDeps, request: BookRequest) {
     return {
       appointment: await appointmentView(db, deps.config, result.appointmentId),
       manageUrl: `${deps.config.http.publicBaseUrl}/manage/${result.manageToken}`,
+      /** The details given for a known contact wait for the customer to confirm them from their email. */
+      detailsPending: result.detailsPending,
     };
   } catch (error) {
     throw await httpErrorForBooking(db, error);

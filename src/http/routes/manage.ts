@@ -12,6 +12,8 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
 import { parseInput } from '../validate';
+import { pendingDetailsOf, settlePendingDetails } from '../../identity/pending-details';
+import { rememberCustomerDevice } from '../customer-identity';
 import { text } from '../text';
 import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
@@ -20,6 +22,8 @@ import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse
 
 /** A manage link's token (43 base64url characters when real; anything else is an unknown link). */
 export const tokenParams = z.object({ token: text(100, { min: 1 }) });
+
+export const pendingDetailsBody = z.object({ confirm: z.boolean({ error: 'expected true or false' }) });
 
 const DEAD_LINK_MESSAGES: Record<Exclude<TokenLookup, { ok: true }>['reason'], string> = {
   unknown: 'This link is not valid. Please use the link from your most recent email or text message.',
@@ -34,9 +38,9 @@ export function manageRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
 
-  async function resolve(raw: string) {
+  async function resolveLink(raw: string) {
     const lookup = await lookupManageToken(db, raw, new Date());
-    if (lookup.ok) return lookup.appointment;
+    if (lookup.ok) return lookup;
     const bookingUrl = lookup.appointment
       ? `${deps.config.http.publicBaseUrl}/book/${(await db.selectFrom('services').select('slug').where('id', '=', lookup.appointment.service_id).executeTakeFirstOrThrow()).slug}`
       : `${deps.config.http.publicBaseUrl}/book`;
@@ -44,6 +48,7 @@ export function manageRouter(deps: AppDeps): Router {
       throw new HttpError(404, 'link_unknown', DEAD_LINK_MESSAGES.unknown, { bookingUrl });
     throw new HttpError(410, 'link_dead', DEAD_LINK_MESSAGES[lookup.reason], { reason: lookup.reason, bookingUrl });
   }
+  const resolve = async (raw: string) => (await resolveLink(raw)).appointment;
 
   async function customerActor(contactId: string): Promise<Actor> {
     const contact = await db
@@ -56,9 +61,44 @@ export function manageRouter(deps: AppDeps): Router {
 
   router.get('/api/manage/:token', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
-    const appointment = await resolve(token);
-    const view = await appointmentView(db, deps.config, appointment.id);
-    res.json({ appointment: customerView(view!), actions: { reschedule: true, cancel: true } });
+    const { appointment, provesContact } = await resolveLink(token);
+    const view = customerView((await appointmentView(db, deps.config, appointment.id))!);
+    const pending = await pendingDetailsOf(db, appointment.id);
+    if (provesContact) {
+      // Opened from a message the contact received: this browser is theirs from now on.
+      await rememberCustomerDevice(db, deps.config, req, res, appointment.contact_id);
+    }
+    res.json({
+      // The booking answer's link shows the name its booker gave, never the stored one.
+      appointment: provesContact ? view : { ...view, contact: { name: pending?.details.name ?? view.contact.name } },
+      actions: { reschedule: true, cancel: true },
+      // Details given with the booking for a known contact, for the customer to confirm or decline.
+      pendingDetails: provesContact && pending ? pending.details : null,
+    });
+  });
+
+  /**
+   * The customer confirms (`confirm: true`) or declines the details given with the booking. Only from a
+   * link sent to the contact's own email or phone (403 for the booking answer's link).
+   */
+  router.post('/api/manage/:token/details', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const { confirm } = parseInput(pendingDetailsBody, req.body, 'body');
+    const { appointment, provesContact } = await resolveLink(token);
+    if (!provesContact) {
+      throw new HttpError(
+        403,
+        'link_not_sent_to_contact',
+        'Please use the link from the email or text message we sent you to confirm your details.',
+      );
+    }
+    const result = await settlePendingDetails(db, {
+      appointmentId: appointment.id,
+      apply: confirm,
+      channel: 'manage_link',
+    });
+    await rememberCustomerDevice(db, deps.config, req, res, appointment.contact_id);
+    res.json({ outcome: result.outcome, details: result.details ?? null });
   });
 
   router.get('/api/manage/:token/availability', async (req, res) => {

@@ -24,6 +24,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { extendValidityBody, membershipPurchaseBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { knownContactMode } from '../customer-identity';
 import { text } from '../text';
 
 export const certificateParams = z.object({ certificateNumber: text(40, { min: 1 }) });
@@ -99,6 +100,7 @@ export function membershipsRouter(deps: AppDeps): Router {
           idempotencyKey: body.idempotencyKey,
           actor: { kind: 'customer', name: body.customer.name },
           channel: 'web',
+          knownContact: await knownContactMode(db, req, body.customer.email),
         },
       );
       const card = await membershipCard(db, deps.config, bought.membershipId, 'customer');

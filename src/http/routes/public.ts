@@ -8,6 +8,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, bookingSchema, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { echoedCustomer, knownContactMode } from '../customer-identity';
 import { bookForResponse, rangeInZone, slotsResponse } from './booking-helpers';
 
 export function publicRouter(deps: AppDeps): Router {
@@ -77,6 +78,7 @@ export function publicRouter(deps: AppDeps): Router {
 
   router.post('/api/bookings', async (req, res) => {
     const body = parseInput(bookingSchema, req.body, 'body');
+    const knownContact = await knownContactMode(db, req, body.customer.email);
     const booked = await bookForResponse(deps, {
       serviceId: body.serviceId,
       staffId: body.staffId,
@@ -87,8 +89,10 @@ export function publicRouter(deps: AppDeps): Router {
       channel: 'web',
       membershipId: body.membershipId,
       certificateNumber: body.certificateNumber,
+      knownContact,
     });
-    res.status(201).json(booked);
+    // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.
+    res.status(201).json({ ...booked, appointment: { ...booked.appointment, contact: echoedCustomer(body.customer) } });
   });
 
   return router;

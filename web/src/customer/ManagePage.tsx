@@ -3,6 +3,7 @@
  * card update (/card), invoice (/invoice). A dead link says why and what to do instead.
  */
 import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
+import { type PendingContactDetails, PendingDetails } from './PendingDetails';
 import { Link, Route, Routes, useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 import { Dialog } from '../Dialog';
@@ -65,12 +66,19 @@ export function ManagePage() {
 
 function ManageDetails({ token }: { token: string }) {
   const [appointment, setAppointment] = useState<CustomerAppointment | null>(null);
+  const [pending, setPending] = useState<PendingContactDetails | null>(null);
   const [dead, setDead] = useState<DeadLink | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    api<{ appointment: CustomerAppointment }>('GET', `/api/manage/${encodeURIComponent(token)}`)
-      .then((r) => setAppointment(r.appointment))
+    api<{ appointment: CustomerAppointment; pendingDetails?: PendingContactDetails | null }>(
+      'GET',
+      `/api/manage/${encodeURIComponent(token)}`,
+    )
+      .then((r) => {
+        setAppointment(r.appointment);
+        setPending(r.pendingDetails ?? null);
+      })
       .catch((e: unknown) => {
         if (e instanceof ApiError && (e.status === 410 || e.status === 404)) {
           setDead({
@@ -102,7 +110,12 @@ function ManageDetails({ token }: { token: string }) {
         <p>Loading your appointment…</p>
       </main>
     );
-  return <Details token={token} appointment={appointment} onChanged={load} onDead={setDead} />;
+  return (
+    <>
+      {pending && <PendingDetails token={token} details={pending} onSettled={load} />}
+      <Details token={token} appointment={appointment} onChanged={load} onDead={setDead} />
+    </>
+  );
 }
 
 function Details(props: {
