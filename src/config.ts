@@ -38,6 +38,53 @@ const hostPort = z
 
 export type TrustProxy = false | number | string[];
 
+/** Rate limits (src/http/rate-limits.ts): at most `max` hits per `windowMs`, per subject. */
+export const DEFAULT_RATE_LIMITS = {
+  /** Sign-in attempts per account (email), from any address. */
+  'signin.account': { max: 10, windowMs: 15 * 60_000 },
+  /** Sign-in attempts per client address. */
+  'signin.ip': { max: 30, windowMs: 15 * 60_000 },
+  /** Sign-in attempts across all accounts (password spraying from many addresses). */
+  'signin.global': { max: 300, windowMs: 15 * 60_000 },
+  /** Public bookings per client address. */
+  'booking.ip': { max: 30, windowMs: 60 * 60_000 },
+  /** Public bookings per contact (email): no flood of confirmations to one inbox. */
+  'booking.contact': { max: 10, windowMs: 60 * 60_000 },
+  /** Membership purchases per client address and per contact. */
+  'purchase.ip': { max: 10, windowMs: 60 * 60_000 },
+  'purchase.contact': { max: 5, windowMs: 60 * 60_000 },
+  /** Link endpoints (manage, feedback, certificate lookup) per client address. */
+  'link.ip': { max: 300, windowMs: 15 * 60_000 },
+  /** Changes through manage links per contact. */
+  'link.contact': { max: 30, windowMs: 60 * 60_000 },
+  /** The customer portal's sign-in codes (issue 16) per client address and per contact. */
+  'portal.ip': { max: 20, windowMs: 15 * 60_000 },
+  'portal.contact': { max: 5, windowMs: 15 * 60_000 },
+};
+export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
+export type RateLimits = 'off' | Record<RateLimitName, { max: number; windowMs: number }>;
+
+const WINDOW_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * RATE_LIMITS: unset for the defaults, `off` to disable (tests, or a gateway that limits instead), or
+ * overrides such as `booking.ip=60/1h,signin.global=500/15m`. A string: what is wrong.
+ */
+export function parseRateLimits(value: string | undefined): RateLimits | string {
+  const v = (value ?? '').trim();
+  if (v === 'off') return 'off';
+  const limits: Record<RateLimitName, { max: number; windowMs: number }> = { ...DEFAULT_RATE_LIMITS };
+  for (const part of v ? v.split(',') : []) {
+    const match = /^\s*([a-z.]+)=(\d+)\/(\d+)([smh])\s*$/.exec(part);
+    const name = match?.[1] as RateLimitName | undefined;
+    if (!match || !name || !(name in DEFAULT_RATE_LIMITS) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      return `expected off or name=max/window (window in s, m or h), e.g. booking.ip=60/1h; names: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`;
+    }
+    limits[name] = { max: Number(match[2]), windowMs: Number(match[3]) * WINDOW_UNITS[match[4]!]! };
+  }
+  return limits;
+}
+
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /**
@@ -77,6 +124,17 @@ const schema = z.object({
   HOST: z.string().min(1, 'expected an interface to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
   PORT: port(3000),
   PUBLIC_BASE_URL: z.url({ error: 'expected an absolute http(s) URL, e.g. https://book.example.com' }).optional(),
+  RATE_LIMITS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseRateLimits(v);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   TRUST_PROXY: z
     .string()
     .optional()
@@ -188,6 +246,7 @@ export interface Config {
     publicBaseUrl: string;
     /** Express `trust proxy`: false (trust none; the default), hop count, or proxy addresses/ranges. */
     trustProxy: TrustProxy;
+    rateLimits: RateLimits;
   };
   dataDir: string;
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string };
@@ -282,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       port: e.PORT,
       publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
       trustProxy: e.TRUST_PROXY,
+      rateLimits: e.RATE_LIMITS,
     },
     dataDir,
     database: e.DATABASE_URL

@@ -13,6 +13,7 @@ import { errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
 import { apiOperations, openApiDocument } from './openapi';
 import { methodNotAllowed, securityHeaders } from './edge';
+import { clientAddress, RateLimiter } from './rate-limits';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { membershipsRouter } from './routes/memberships';
@@ -71,6 +72,12 @@ export function createApp(deps: AppDeps): Express {
   const openApi = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
+  });
+  // Link endpoints (manage, feedback, certificate lookup): per client address.
+  const limiter = new RateLimiter(deps.database.db, deps.config.http.rateLimits);
+  app.use(['/api/manage/', '/api/feedback/', '/api/memberships/certificates/'], async (req, res, next) => {
+    await limiter.hit(res, [['link.ip', clientAddress(req)]]);
+    next();
   });
   app.use(publicRouter(deps));
   app.use(manageRouter(deps));

@@ -24,11 +24,13 @@ export class HttpError extends Error {
   }
 }
 
+/** One problem per field (the first zod found), named by its dotted path. */
 export function fieldsOf(error: ZodError, prefix?: string): FieldProblem[] {
-  return error.issues.map((issue) => ({
+  const problems = error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
     message: issue.message,
   }));
+  return problems.filter((p, i) => problems.findIndex((q) => q.field === p.field) === i);
 }
 
 export function validationError(error: ZodError, where: 'body' | 'query' | 'params'): HttpError {

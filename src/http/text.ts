@@ -33,7 +33,7 @@ export function text(max: number, options: TextOptions = {}) {
   let schema = z
     .string({ error: options.error ?? 'expected text' })
     .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters')
-    .refine((v) => !LONE_SURROGATE.test(v), 'must not contain unpaired surrogate characters');
+    .refine((v) => v.includes('\u0000') || !LONE_SURROGATE.test(v), 'must not contain unpaired surrogate characters');
   if (options.normalize !== false) schema = schema.overwrite((v) => v.normalize('NFC'));
   if (options.trim !== false) schema = schema.trim();
   if (options.min)

@@ -7,7 +7,8 @@
  * deliveries and provider webhook events (Stripe, Twilio, SendGrid — their dedupe records; providers
  * stop retrying within days). Records that only matter until they expire go soon after: SMS/email
  * reply conversations and staff sessions a day after they expire, login-attempt counters once
- * their window is a month old and no lock is running.
+ * their window is a month old and no lock is running, rate-limit counters once their window has ended,
+ * remembered customer devices a day after they expire.
  */
 import { DAY_MS } from '../domain/time';
 
@@ -20,6 +21,8 @@ export const RETENTION_KINDS = [
   'conversations',
   'staffSessions',
   'loginAttempts',
+  'rateLimits',
+  'customerDevices',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 export type PruneCounts = Record<RetentionKind, number>;
@@ -75,4 +78,6 @@ const LABELS: Record<RetentionKind, string> = {
   conversations: 'expired reply conversations',
   staffSessions: 'expired staff sessions',
   loginAttempts: 'old login-attempt counters',
+  rateLimits: 'ended rate-limit windows',
+  customerDevices: 'expired remembered devices',
 };

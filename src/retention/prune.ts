@@ -116,5 +116,21 @@ export async function pruneBatch(
       )
       .executeTakeFirst(),
   );
+  counts.rateLimits = removed(
+    await db
+      .deleteFrom('rate_limits')
+      .where('key', 'in', (eb) =>
+        eb.selectFrom('rate_limits').select('key').where('window_ends_at', '<', new Date(cutoffs.now)).limit(batchSize),
+      )
+      .executeTakeFirst(),
+  );
+  counts.customerDevices = removed(
+    await db
+      .deleteFrom('customer_devices')
+      .where('token_hash', 'in', (eb) =>
+        eb.selectFrom('customer_devices').select('token_hash').where('expires_at', '<', expiredBefore).limit(batchSize),
+      )
+      .executeTakeFirst(),
+  );
   return counts;
 }

@@ -148,6 +148,21 @@ async function seedOldAndNew(db: Kysely<Database>) {
       { key: 'recent', failures: 1, window_started_at: ago(1) },
     ])
     .execute();
+  await db
+    .insertInto('rate_limits')
+    .values([
+      { key: 'booking.ip:ended', hits: 40, window_ends_at: ago(0.01) },
+      { key: 'booking.ip:running', hits: 3, window_ends_at: ago(-0.01) },
+    ])
+    .execute();
+  const sam = await db.selectFrom('contacts').select('id').orderBy('name').executeTakeFirstOrThrow();
+  await db
+    .insertInto('customer_devices')
+    .values([
+      { token_hash: 'expired-device', contact_id: sam.id, expires_at: ago(2) },
+      { token_hash: 'live-device', contact_id: sam.id, expires_at: ago(-100) },
+    ])
+    .execute();
 }
 
 const EXPECTED: PruneCounts = {
@@ -159,6 +174,8 @@ const EXPECTED: PruneCounts = {
   conversations: 1,
   staffSessions: 2,
   loginAttempts: 1,
+  rateLimits: 1,
+  customerDevices: 1,
 };
 
 describe.each(backends())('pruning on %s', (backend) => {

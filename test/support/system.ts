@@ -38,6 +38,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
       TEMPORAL_TASK_QUEUE: `appointflow-${randomUUID()}`,
       WORKFLOW_BUNDLE_PATH: workflowBundle().codePath,
       LOG_LEVEL: 'warn',
+      // Many requests from one address in a few seconds; test/integration/rate-limits.test.ts sets its own.
+      RATE_LIMITS: 'off',
       ...env,
     },
     tmpdir(),

@@ -3,7 +3,7 @@
  * slots, reschedule, cancel. A dead link (cancelled, completed, past) answers 410 saying why and what
  * to do instead.
  */
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { availableSlots } from '../../availability/service';
 import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
@@ -14,6 +14,7 @@ import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../sc
 import { parseInput } from '../validate';
 import { pendingDetailsOf, settlePendingDetails } from '../../identity/pending-details';
 import { rememberCustomerDevice } from '../customer-identity';
+import { RateLimiter } from '../rate-limits';
 import { text } from '../text';
 import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
@@ -49,6 +50,9 @@ export function manageRouter(deps: AppDeps): Router {
     throw new HttpError(410, 'link_dead', DEAD_LINK_MESSAGES[lookup.reason], { reason: lookup.reason, bookingUrl });
   }
   const resolve = async (raw: string) => (await resolveLink(raw)).appointment;
+  const limiter = new RateLimiter(db, deps.config.http.rateLimits);
+  /** Changes through manage links, per contact. */
+  const countChange = (res: Response, contactId: string) => limiter.hit(res, [['link.contact', contactId]]);
 
   async function customerActor(contactId: string): Promise<Actor> {
     const contact = await db
@@ -85,6 +89,7 @@ export function manageRouter(deps: AppDeps): Router {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const { confirm } = parseInput(pendingDetailsBody, req.body, 'body');
     const { appointment, provesContact } = await resolveLink(token);
+    await countChange(res, appointment.contact_id);
     if (!provesContact) {
       throw new HttpError(
         403,
@@ -128,6 +133,7 @@ export function manageRouter(deps: AppDeps): Router {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const body = parseInput(manageRescheduleBody, req.body, 'body');
+    await countChange(res, appointment.contact_id);
     const startsAt = Date.parse(body.startsAt);
     await requireVisitMoveAllowed(db, appointment, { startsAt });
     const slot = await requireOfferedSlot(db, {
@@ -152,6 +158,7 @@ export function manageRouter(deps: AppDeps): Router {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const body = parseInput(manageCancelBody, req.body, 'body');
+    await countChange(res, appointment.contact_id);
     const customer = await customerActor(appointment.contact_id);
     try {
       await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(cancelUpdate, {

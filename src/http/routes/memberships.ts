@@ -25,6 +25,7 @@ import type { AppDeps } from '../app';
 import { extendValidityBody, membershipPurchaseBody, uuid } from '../schemas';
 import { parseInput } from '../validate';
 import { knownContactMode } from '../customer-identity';
+import { clientAddress, RateLimiter } from '../rate-limits';
 import { text } from '../text';
 
 export const certificateParams = z.object({ certificateNumber: text(40, { min: 1 }) });
@@ -47,6 +48,7 @@ export function membershipsRouter(deps: AppDeps): Router {
   const { db } = deps.database;
   const payments = deps.payments ?? paymentGatewayFromConfig(deps.config);
   const staffOnly = both(requireApiKey(db), requireOfficeRole);
+  const limiter = new RateLimiter(db, deps.config.http.rateLimits);
 
   router.get('/api/membership-plans', async (_req, res) => {
     const plans = await db
@@ -89,6 +91,10 @@ export function membershipsRouter(deps: AppDeps): Router {
 
   router.post('/api/memberships', async (req, res) => {
     const body = parseInput(membershipPurchaseBody, req.body, 'body');
+    await limiter.hit(res, [
+      ['purchase.ip', clientAddress(req)],
+      ['purchase.contact', body.customer.email],
+    ]);
     try {
       const bought = await purchaseMembership(
         { db, temporal: deps.temporal, config: deps.config, payments },

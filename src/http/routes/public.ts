@@ -9,11 +9,13 @@ import type { AppDeps } from '../app';
 import { availabilityQuery, bookingSchema, uuid } from '../schemas';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
+import { clientAddress, RateLimiter } from '../rate-limits';
 import { bookForResponse, rangeInZone, slotsResponse } from './booking-helpers';
 
 export function publicRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
+  const limiter = new RateLimiter(db, deps.config.http.rateLimits);
 
   router.get('/api/services', async (_req, res) => {
     const services = await db
@@ -78,6 +80,10 @@ export function publicRouter(deps: AppDeps): Router {
 
   router.post('/api/bookings', async (req, res) => {
     const body = parseInput(bookingSchema, req.body, 'body');
+    await limiter.hit(res, [
+      ['booking.ip', clientAddress(req)],
+      ['booking.contact', body.customer.email],
+    ]);
     const knownContact = await knownContactMode(db, req, body.customer.email);
     const booked = await bookForResponse(deps, {
       serviceId: body.serviceId,

@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
 import { text } from '../text';
+import { clientAddress, RateLimiter } from '../rate-limits';
 
 export const signInBody = z.object({
   email: text(320, { min: 1 }),
@@ -21,8 +22,16 @@ export function staffSessionRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
 
+  const limiter = new RateLimiter(db, deps.config.http.rateLimits);
+
   router.post('/api/session', async (req, res) => {
     const body = parseInput(signInBody, req.body, 'body');
+    // Per account from any address, per address, and across all accounts (spraying from many addresses).
+    await limiter.hit(res, [
+      ['signin.account', body.email],
+      ['signin.ip', clientAddress(req)],
+      ['signin.global', 'all'],
+    ]);
     const result = await signIn(db, { email: body.email, password: body.password, ip: req.ip ?? 'unknown' });
     if (!result.ok && result.reason === 'locked') {
       res.set('retry-after', String(result.retryAfterSeconds));
