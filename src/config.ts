@@ -68,9 +68,9 @@ const WINDOW_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 
 
 /**
  * RATE_LIMITS: unset for the defaults, `off` to disable (tests, or a gateway that limits instead), or
- * overrides such as `booking.ip=60/1h,signin.global=500/15m`. A string: what is wrong.
+ * overrides such as `booking.ip=60/1h,signin.global=500/15m`. `{ error }`: what is wrong.
  */
-export function parseRateLimits(value: string | undefined): RateLimits | string {
+export function parseRateLimits(value: string | undefined): RateLimits | { error: string } {
   const v = (value ?? '').trim();
   if (v === 'off') return 'off';
   const limits: Record<RateLimitName, { max: number; windowMs: number }> = { ...DEFAULT_RATE_LIMITS };
@@ -78,7 +78,9 @@ export function parseRateLimits(value: string | undefined): RateLimits | string 
     const match = /^\s*([a-z.]+)=(\d+)\/(\d+)([smh])\s*$/.exec(part);
     const name = match?.[1] as RateLimitName | undefined;
     if (!match || !name || !(name in DEFAULT_RATE_LIMITS) || Number(match[2]) < 1 || Number(match[3]) < 1) {
-      return `expected off or name=max/window (window in s, m or h), e.g. booking.ip=60/1h; names: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`;
+      return {
+        error: `expected off or name=max/window (window in s, m or h), e.g. booking.ip=60/1h; names: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}`,
+      };
     }
     limits[name] = { max: Number(match[2]), windowMs: Number(match[3]) * WINDOW_UNITS[match[4]!]! };
   }
@@ -129,8 +131,8 @@ const schema = z.object({
     .optional()
     .transform((v, ctx) => {
       const parsed = parseRateLimits(v);
-      if (typeof parsed === 'string') {
-        ctx.addIssue({ code: 'custom', message: parsed });
+      if (typeof parsed === 'object' && 'error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
         return z.NEVER;
       }
       return parsed;

@@ -17,6 +17,13 @@ export function isStorableText(value: string): boolean {
   return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
+/** Text from a vendor (an inbound email), kept as sent less NUL and unpaired surrogates (U+FFFD). */
+export function storableText(value: string): string {
+  return value
+    .replaceAll('\u0000', '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export interface TextOptions {
   /** At least this many characters (1: "required"). */
   min?: number;

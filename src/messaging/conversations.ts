@@ -37,6 +37,11 @@ export interface InboundReply {
   /** Provider id of the inbound message, for idempotency keys. */
   inboundId: string;
   now?: number;
+  /**
+   * The sender could not be verified (an email whose SPF and DKIM do not pass for the sender's domain):
+   * nothing is acted on and nothing is answered; staff get it as unverified, with the checks in words.
+   */
+  unverified?: string;
 }
 
 export interface ReplyOutcome {
@@ -133,6 +138,10 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     };
   };
 
+  if (input.unverified !== undefined) {
+    const forwarded = await forwardToStaff(`unverified sender: ${input.unverified}`);
+    return { ...forwarded, reply: null, outcome: `forwarded to staff as unverified (${input.unverified})` };
+  }
   const intent = input.intent;
   if (intent.kind === 'opt_out' || intent.kind === 'opt_in') {
     if (contacts.length === 0) return { reply: null, outcome: 'unknown sender', appointmentId: null };

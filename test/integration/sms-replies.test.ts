@@ -566,8 +566,19 @@ describe('SendGrid Event Webhook (ECDSA P-256 signature)', () => {
 });
 
 describe('SendGrid Inbound Parse (email replies)', () => {
-  async function emailUs(from: string, text: string, messageId: string, secret = INBOUND_SECRET) {
+  /** What SendGrid reports for the sender: SPF for the envelope sender, DKIM per signing domain. */
+  const authentic = { SPF: 'pass', dkim: '{@example.com : pass}' };
+
+  async function emailUs(
+    from: string,
+    text: string,
+    messageId: string,
+    secret = INBOUND_SECRET,
+    checks: { SPF: string; dkim: string } = authentic,
+  ) {
     const form = new FormData();
+    form.set('SPF', checks.SPF);
+    form.set('dkim', checks.dkim);
     form.set('from', `Texter <${from}>`);
     form.set('to', 'bookings@parse.example.com');
     form.set('subject', 'Re: Confirmed: Deep Tissue Massage');
@@ -602,6 +613,46 @@ describe('SendGrid Inbound Parse (email replies)', () => {
     const done = await card(id);
     expect(done.appointment.status).toBe('cancelled');
     expect(done.timeline.find((t) => t.kind === 'status:cancelled')?.channel).toBe('email');
+  });
+
+  it('a spoofed sender (SPF fail, no DKIM) changes nothing and gets no answer: staff get it as unverified', async () => {
+    const phone = newPhone();
+    const { id } = await book(phone, false);
+    const address = `texter${phone.slice(-4)}@example.com`;
+    const spoofed = { SPF: 'fail', dkim: 'none' };
+    const asked = await emailUs(address, 'cancel', `s1-${id}`, INBOUND_SECRET, spoofed);
+    expect(asked.status).toBe(200);
+    expect(asked.body.outcome).toBe('forwarded to staff as unverified (SPF fail, DKIM none)');
+    const yes = await emailUs(address, 'YES', `s2-${id}`, INBOUND_SECRET, spoofed);
+    expect(yes.body.outcome).toMatch(/^forwarded to staff as unverified/);
+    // DKIM of another domain vouches for nothing either.
+    const otherDomain = { SPF: 'softfail', dkim: '{@attacker.example : pass}' };
+    expect((await emailUs(address, 'YES', `s3-${id}`, INBOUND_SECRET, otherDomain)).body.outcome).toMatch(
+      /unverified \(SPF softfail, DKIM pass for attacker.example\)/,
+    );
+    const after = await card(id);
+    expect(after.appointment.status).toBe('scheduled');
+    const replies = await system.database.db
+      .selectFrom('messages')
+      .select('id')
+      .where('appointment_id', '=', id)
+      .where('template', '=', 'emailReply')
+      .execute();
+    expect(replies).toEqual([]);
+    expect(after.timeline.filter((t) => t.kind === 'email:forwarded')).toHaveLength(3);
+    const task = await system.database.db
+      .selectFrom('tasks')
+      .select('title')
+      .where('appointment_id', '=', id)
+      .where('kind', '=', 'reach_out')
+      .execute();
+    expect(task.length).toBeGreaterThan(0);
+
+    // DKIM alone (SPF not aligned) vouches for the sender: the request is acted on.
+    const signed = { SPF: 'neutral', dkim: '{@example.com : pass}' };
+    expect((await emailUs(address, 'cancel', `s4-${id}`, INBOUND_SECRET, signed)).body).toMatchObject({
+      outcome: 'awaiting confirmation',
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '../../src/config';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'appointflow-config-'));
 
@@ -9,7 +9,13 @@ describe('loadConfig', () => {
   it('gives embedded defaults with no environment', () => {
     const cwd = emptyDir();
     const config = loadConfig({}, cwd);
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, publicBaseUrl: 'http://localhost:3000' });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      trustProxy: false,
+      rateLimits: DEFAULT_RATE_LIMITS,
+    });
     expect(config.database).toEqual({ kind: 'pglite', dataDir: join(cwd, '.data', 'pglite') });
     expect(config.temporal.address).toBeUndefined();
     expect(config.temporal.namespace).toBe('default');
@@ -64,5 +70,29 @@ describe('loadConfig', () => {
     const config = loadConfig({ TEMPORAL_NAMESPACE: 'from-env' }, cwd);
     expect(config.http.port).toBe(4100);
     expect(config.temporal.namespace).toBe('from-env');
+  });
+});
+
+describe('edge settings (issue 12)', () => {
+  it('trusts no proxy by default, and only the proxies named in TRUST_PROXY', () => {
+    expect(loadConfig({}, '/tmp').http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }, '/tmp').http.trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '1' }, '/tmp').http.trustProxy).toBe(1);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' }, '/tmp')).toThrow(
+      /TRUST_PROXY: expected false, a number of proxy hops/,
+    );
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }, '/tmp')).toThrow(/TRUST_PROXY/);
+  });
+
+  it('takes rate-limit overrides, off, or names what is wrong', () => {
+    const limits = loadConfig({ RATE_LIMITS: 'booking.ip=60/1h' }, '/tmp').http.rateLimits;
+    expect(limits !== 'off' && limits['booking.ip']).toEqual({ max: 60, windowMs: 3_600_000 });
+    expect(loadConfig({ RATE_LIMITS: 'off' }, '/tmp').http.rateLimits).toBe('off');
+    expect(() => loadConfig({ RATE_LIMITS: 'booking.everyone=1/1h' }, '/tmp')).toThrow(
+      /RATE_LIMITS: expected off or name=max\/window/,
+    );
   });
 });

@@ -27,6 +27,8 @@ import { parseEmailReply } from '../../messaging/replies';
 import { claimInboundEvent, finishInboundEvent, releaseInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
+import { checkSender } from '../../messaging/sender-authentication';
+import { storableText } from '../text';
 import type { Kysely } from 'kysely';
 
 export const SENDGRID_SIGNATURE_HEADER = 'X-Twilio-Email-Event-Webhook-Signature';
@@ -205,12 +207,14 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
     }
     const field = (name: string) => {
       const v = form.get(name);
-      return typeof v === 'string' ? v : '';
+      // Email text is kept as sent, less what PostgreSQL cannot store (NUL, unpaired surrogates).
+      return typeof v === 'string' ? storableText(v) : '';
     };
     let from = field('from');
+    let envelopeFrom: string | undefined;
     try {
       const envelope = JSON.parse(field('envelope') || '{}') as { from?: unknown };
-      if (typeof envelope.from === 'string' && envelope.from.includes('@')) from = envelope.from;
+      if (typeof envelope.from === 'string' && envelope.from.includes('@')) from = envelopeFrom = envelope.from;
     } catch {
       // the From header is used
     }
@@ -219,12 +223,19 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
         { field: 'from', message: 'expected the sender address' },
       ]);
     const address = addressOf(from);
+    // Only a sender SPF or DKIM vouches for may cancel or reschedule; anything else goes to staff.
+    const sender = checkSender({ address, envelopeFrom, spf: field('SPF'), dkim: field('dkim') });
     const messageIdHeader = /^message-id:\s*(.+)$/im.exec(field('headers'))?.[1]?.trim();
     const inboundId = messageIdHeader ?? createHash('sha256').update(req.body).digest('hex');
     const stored = await claimInboundEvent(db, {
       provider: 'sendgrid_inbound',
       eventId: inboundId,
-      payload: { from: address, subject: field('subject'), text: field('text').slice(0, 10_000) },
+      payload: {
+        from: address,
+        subject: field('subject'),
+        text: field('text').slice(0, 10_000),
+        sender: { verified: sender.verified, checks: sender.summary },
+      },
     });
     if (!stored) {
       res.json({ received: true, duplicate: true });
@@ -237,7 +248,14 @@ export function sendgridWebhookRouter(deps: AppDeps): Router {
     try {
       result = await handleReply(
         { db, config: deps.config, providers, temporal: deps.temporal },
-        { channel: 'email', address, text, intent, inboundId },
+        {
+          channel: 'email',
+          address,
+          text,
+          intent,
+          inboundId,
+          ...(sender.verified ? {} : { unverified: sender.summary }),
+        },
       );
     } catch (error) {
       await releaseInboundEvent(db, stored);
