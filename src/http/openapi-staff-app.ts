@@ -171,7 +171,7 @@ const changes: ApiOperation[] = [
     summary: "Replace a staff member's weekly working hours (admin)",
     params: id,
     body: staffHoursBody,
-    responses: { 200: 'Hours' },
+    responses: { 200: 'Hours', 422: 'Unknown staff member' },
   },
   {
     method: 'post',
