@@ -54,8 +54,10 @@ run() { # name, then extra schemathesis arguments
   shift
   echo "--- schemathesis: $name"
   set +e
-  # From the scratch directory: schemathesis keeps a cache (.schemathesis/) where it runs.
-  (cd "$work" && "$venv/bin/st" run "$base/api/openapi.json" --checks "$checks" --max-time $((budget / 3)) --workers 2 \
+  # From the scratch directory: schemathesis keeps a cache (.schemathesis/) where it runs. One worker:
+  # hypothesis parses lambdas with Python's ast, which is not thread-safe on Python 3.11 ("AST
+  # constructor recursion depth mismatch" with more workers).
+  (cd "$work" && "$venv/bin/st" run "$base/api/openapi.json" --checks "$checks" --max-time $((budget / 3)) --workers 1 \
     --phases examples,coverage,fuzzing --suppress-health-check all --request-timeout 20 \
     --report ndjson --report-dir "$work/report-$name" "$@") 2>&1 | tee "$work/$name.out" | tail -40
   local code=${PIPESTATUS[0]}
