@@ -23,6 +23,7 @@ import { countVisits } from '../src/memberships/policy';
 import { loadMembership, notifyMembershipOfVisit } from '../src/memberships/repository';
 import { dispatchStoredMessages } from '../src/messaging/dispatch';
 import type { MembershipCustomerEvent, MembershipMessageContext } from '../src/messaging/membership-templates';
+import { resolveLocale } from '../src/i18n/locales';
 import type { MessageProviders } from '../src/messaging/providers';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 import { formatWhenShort } from '../src/messaging/templates';
@@ -150,6 +151,7 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
       ]);
       const base = config.http.publicBaseUrl;
       const context: MembershipMessageContext = {
+        locale: resolveLocale(contact.locale, resolveLocale(business.default_locale)),
         business: { name: business.name, email: business.email, phone: business.phone },
         contact: { name: contact.name },
         plan: {
@@ -183,7 +185,11 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         .where('event', '=', input.event)
         .execute();
       for (const recipient of recipients) {
-        const override = overrides.find((o) => o.channel === recipient.channel);
+        // Overrides are written in the business's language (see activities/notifications.ts).
+        const override =
+          context.locale === resolveLocale(business.default_locale)
+            ? overrides.find((o) => o.channel === recipient.channel)
+            : undefined;
         const rendered = renderTemplate(entry, recipient.channel === 'sms' ? 'sms' : 'email', context, override);
         const email = rendered.email ?? null;
         await db

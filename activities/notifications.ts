@@ -28,6 +28,7 @@ import {
 } from '../src/messaging/templates';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 import { appointmentMessageContext, loadMessageRow } from '../src/messaging/appointment-context';
+import { resolveLocale } from '../src/i18n/locales';
 import { type EditedMessage, editedEmail, editedSms, fitsTwoSegments } from '../src/messaging/edited-message';
 import { gsm7Length } from '../src/messaging/sms';
 import { appendTimeline } from '../src/appointments/repository';
@@ -263,7 +264,12 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             let text: string;
             let html: string | null = null;
             const attachments: MessageAttachment[] = [];
-            const override = overrides.find((o) => o.channel === recipient.channel);
+            // Staff overrides are written in the business's language; a contact who reads another gets the
+            // built-in message in theirs (src/messaging/locales).
+            const override =
+              input.audience === 'staff' || context.locale === resolveLocale(business.default_locale)
+                ? overrides.find((o) => o.channel === recipient.channel)
+                : undefined;
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
               if (recipient.channel === 'email') {

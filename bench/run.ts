@@ -11,8 +11,10 @@ export interface BenchResult {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- lighthouse` runs only the benchmarks whose file name contains "lighthouse".
+  const only = process.argv[2];
   const files = readdirSync(__dirname)
-    .filter((f) => f.endsWith('.bench.ts'))
+    .filter((f) => f.endsWith('.bench.ts') && (!only || f.includes(only)))
     .sort();
   if (files.length === 0) {
     console.log('no benchmarks yet (add bench/<name>.bench.ts exporting run(): Promise<BenchResult>)');

@@ -26,6 +26,8 @@ import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
 import { computeMarks, stageAt } from '../domain/marks';
 import { createManageToken } from '../manage/tokens';
 import { detailsChange, savePendingDetails } from '../identity/pending-details';
+import { DateTime } from 'luxon';
+import { pickStaff } from './staff-pick';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
 import {
@@ -57,6 +59,8 @@ export interface CustomerDetails {
   smsOptIn: boolean;
   address?: string | undefined;
   note?: string | undefined;
+  /** The language of the page they booked from ("en", "es"): their messages are written in it. */
+  locale?: string | undefined;
 }
 
 export interface BookRequest {
@@ -148,7 +152,8 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
       now,
     })
   ).filter((slot) => slot.startsAt === request.startsAt);
-  const slot = offered[0];
+  // "Anyone available": several staff free then; the stated rule picks one (src/booking/staff-pick.ts).
+  const slot = offered.length > 1 ? await pickAnyoneFree(db, offered) : offered[0];
   if (!slot) {
     throw new SlotUnavailableError(
       'That time is not available. Here are the next free times.',
@@ -200,6 +205,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
             phone: request.customer.phone ?? existing.phone,
             address: request.customer.address ?? existing.address,
             time_zone: request.timeZone,
+            locale: request.customer.locale ?? existing.locale,
             ...(optInNow
               ? {
                   sms_opt_in: true,
@@ -222,6 +228,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
             phone: request.customer.phone ?? null,
             address: request.customer.address ?? null,
             time_zone: request.timeZone,
+            locale: request.customer.locale ?? null,
             sms_opt_in: request.customer.smsOptIn,
             sms_opt_in_at: request.customer.smsOptIn ? new Date(now) : null,
             sms_opt_in_source: request.customer.smsOptIn ? request.channel : null,
@@ -319,6 +326,34 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     () => false, // the reconciler will start it
   );
   return { appointmentId, workflowId, manageToken, workflowStarted, detailsPending };
+}
+
+/** Of the staff free at the same time, the one the "anyone available" rule picks. */
+async function pickAnyoneFree(db: Kysely<Database>, offered: Slot[]): Promise<Slot | undefined> {
+  const business = await db.selectFrom('business').select('time_zone').executeTakeFirst();
+  const day = DateTime.fromMillis(offered[0]!.startsAt, { zone: business?.time_zone ?? 'UTC' });
+  const staffIds = offered.map((s) => s.staffId);
+  const [names, loads] = await Promise.all([
+    db.selectFrom('staff').select(['id', 'name']).where('id', 'in', staffIds).execute(),
+    db
+      .selectFrom('appointments')
+      .select(['staff_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('staff_id', 'in', staffIds)
+      .where('status', 'in', ['scheduled', 'in_progress'])
+      .where('starts_at', '>=', day.startOf('day').toJSDate())
+      .where('starts_at', '<', day.endOf('day').toJSDate())
+      .groupBy('staff_id')
+      .execute(),
+  ]);
+  const picked = pickStaff(
+    offered.map((slot) => ({
+      slot,
+      staffId: slot.staffId,
+      name: names.find((n) => n.id === slot.staffId)?.name ?? '',
+      appointmentsThatDay: Number(loads.find((l) => l.staff_id === slot.staffId)?.n ?? 0),
+    })),
+  );
+  return picked?.slot;
 }
 
 /** Starts (or finds) the workflow of an existing appointment row and marks the row. Idempotent. */

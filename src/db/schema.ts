@@ -37,6 +37,15 @@ export interface BusinessTable {
   phone: string | null;
   address: string | null;
   billing_owner_staff_id: string | null;
+  /** Customer-page identity (migration 0025). */
+  logo_url: string | null;
+  brand_color: Generated<string>;
+  /** ISO 3166-1 alpha-2: phone numbers typed in national form belong to this country. */
+  country: Generated<string>;
+  /** Shown to customers when they book and on their manage page (cancellation, lateness…). */
+  customer_policy: Generated<string>;
+  /** The language customer pages and messages use when the contact has none ("en", "es"). */
+  default_locale: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -74,9 +83,13 @@ export interface ServicesTable {
   tax_rate_bps: number | null;
   lifecycle_policy: JsonDefault<Record<string, unknown>>;
   active: Generated<boolean>;
+  /** Where it takes place: at the business, or at the customer's address (migration 0025). */
+  location: Generated<ServiceLocation>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+export type ServiceLocation = 'business' | 'customer';
 
 export interface StaffServicesTable {
   staff_id: string;
@@ -123,6 +136,8 @@ export interface ContactsTable {
   sms_failed_at: Timestamp | null;
   sms_failed_reason: string | null;
   email_bounce_reason: string | null;
+  /** The contact's language for messages ("en", "es"); NULL: the business default (migration 0026). */
+  locale: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -55,6 +55,10 @@ export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
         phone: '+12125550100',
         address: '12 Maple Street, Brooklyn, NY 11201',
         billing_owner_staff_id: avery.id,
+        brand_color: '#2f6b3f',
+        country: 'US',
+        customer_policy:
+          'Free to reschedule or cancel up to 24 hours before. Later changes or a missed visit may be charged.',
       })
       .execute();
 
@@ -96,6 +100,7 @@ export async function seedDemoData(db: Kysely<Database>): Promise<boolean> {
           hourly_rate_minor: 9000,
           billing_increment_minutes: 15,
           billing_policy: 'manual',
+          location: 'customer',
         },
       ])
       .returning(['id', 'slug'])

@@ -37,6 +37,7 @@ import { localSmsRouter } from './routes/local-sms';
 import { staffSessionRouter } from './routes/staff-session';
 import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
+import { businessRouter } from './routes/business';
 
 export interface AppDeps {
   config: Config;
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   app.use(publicRouter(deps));
+  app.use(businessRouter(deps));
   app.use(manageRouter(deps));
   app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
   app.use(appointmentsRouter(deps));

@@ -6,6 +6,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { type ApiOperation, registerOperations, registerSecuritySchemes } from './api-docs';
+import { customerPageOperations } from './openapi-customer';
 import { feedbackOperations } from './openapi-feedback';
 import { outboundOperations } from './openapi-outbound';
 import { publicOperations } from './openapi-public';
@@ -17,6 +18,7 @@ import { webhookOperations } from './openapi-webhooks';
 export function apiOperations(): ApiOperation[] {
   return [
     ...publicOperations,
+    ...customerPageOperations,
     ...feedbackOperations,
     ...staffOperations,
     ...staffAppOperations,

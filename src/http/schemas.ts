@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
 import { isStorableText, text } from './text';
+import { SUPPORTED_LOCALES } from '../i18n/locales';
+import { checkPhone, phoneProblem } from '../domain/phone';
 
 export const uuid = z.uuid({ error: 'expected a UUID' });
 export const timeZone = z
@@ -58,25 +60,66 @@ export const customerSchema = z.object({
   note: text(2000).optional(),
 });
 
+/**
+ * A phone number as the customer typed it — national form (read in the business's `country`) or
+ * international — checked and normalised to E.164 (src/domain/phone.ts); empty means none.
+ */
+export function typedPhone(country: string) {
+  return text(40, { error: 'expected a phone number' }).transform((typed, ctx) => {
+    if (!typed) return undefined;
+    const checked = checkPhone(typed, country);
+    if (checked.ok) return checked.e164;
+    ctx.addIssue({ code: 'custom', message: phoneProblem(checked.example) });
+    return z.NEVER;
+  });
+}
+
+/** The customer as the public pages send them: the phone as typed, and the page's language. */
+export function publicCustomerFor(country: string) {
+  return customerSchema.extend({
+    phone: typedPhone(country).optional(),
+    locale: z.enum(SUPPORTED_LOCALES, { error: `expected one of ${SUPPORTED_LOCALES.join(', ')}` }).optional(),
+  });
+}
+
+/** For the OpenAPI document: the phone is a string as typed (national or international form). */
+export const publicCustomerSchema = customerSchema.extend({
+  phone: text(40).optional().describe('As typed: national (business country) or international form'),
+  locale: z.enum(SUPPORTED_LOCALES).optional().describe("The page's language; the contact's messages use it"),
+});
+
 /** A membership visit (issue 5): the membership by id, or its certificate number as the customer reads it. */
 const membershipVisitFields = {
   membershipId: uuid.optional(),
   certificateNumber: text(40, { min: 1 }).optional(),
 };
 
-export const bookingSchema = z
-  .object({
-    serviceId: uuid,
-    staffId: uuid.optional(),
-    startsAt: instant,
-    timeZone,
-    customer: customerSchema,
-    ...membershipVisitFields,
-  })
-  .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
-    message: 'a phone number is needed to receive SMS',
-    path: ['customer', 'phone'],
-  });
+/** A public booking; phone numbers are read in the business's `country`. */
+export function bookingSchemaFor(country: string) {
+  return z
+    .object({
+      serviceId: uuid,
+      staffId: uuid.optional(),
+      startsAt: instant,
+      timeZone,
+      customer: publicCustomerFor(country),
+      ...membershipVisitFields,
+    })
+    .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
+      message: 'a phone number is needed to receive SMS',
+      path: ['customer', 'phone'],
+    });
+}
+
+/** The booking body as documented (OpenAPI). */
+export const bookingSchema = z.object({
+  serviceId: uuid,
+  staffId: uuid.optional(),
+  startsAt: instant,
+  timeZone,
+  customer: publicCustomerSchema,
+  ...membershipVisitFields,
+});
 
 export const staffChannel = z.enum(['phone', 'in_person', 'email', 'admin', 'api', 'sms'], {
   error: 'expected one of phone, in_person, email, admin, api, sms',
@@ -241,18 +284,30 @@ export const membershipPlanUpdateBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to change' });
 
-export const membershipPurchaseBody = z
-  .object({
-    planId: uuid,
-    timeZone,
-    customer: customerSchema.pick({ name: true, email: true, phone: true, smsOptIn: true }),
-    paymentMethodId: text(255, { min: 1 }),
-    idempotencyKey: text(200, { min: 8 }),
-  })
-  .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
-    message: 'a phone number is needed to receive SMS',
-    path: ['customer', 'phone'],
-  });
+/** Buying a membership from a public page; phone numbers are read in the business's `country`. */
+export function membershipPurchaseBodyFor(country: string) {
+  return z
+    .object({
+      planId: uuid,
+      timeZone,
+      customer: publicCustomerFor(country).pick({ name: true, email: true, phone: true, smsOptIn: true, locale: true }),
+      paymentMethodId: text(255, { min: 1 }),
+      idempotencyKey: text(200, { min: 8 }),
+    })
+    .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
+      message: 'a phone number is needed to receive SMS',
+      path: ['customer', 'phone'],
+    });
+}
+
+/** The purchase body as documented (OpenAPI). */
+export const membershipPurchaseBody = z.object({
+  planId: uuid,
+  timeZone,
+  customer: publicCustomerSchema.pick({ name: true, email: true, phone: true, smsOptIn: true, locale: true }),
+  paymentMethodId: text(255, { min: 1 }),
+  idempotencyKey: text(200, { min: 8 }),
+});
 
 /** A new end of validity: an instant, or a date (the end of that day in the membership's time zone). */
 export const extendValidityBody = z

@@ -4,12 +4,25 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import express, { Router } from 'express';
+import compression from 'compression';
+import express, { type Request, type Response, Router } from 'express';
 import { webDistDir } from '../web/bundle';
 
-export const WEB_ROUTES = ['/admin', '/admin/*splat', '/book', '/book/*splat', '/manage/*splat', '/feedback/*splat'];
+export const WEB_ROUTES = [
+  '/admin',
+  '/admin/*splat',
+  '/book',
+  '/book/*splat',
+  '/manage/*splat',
+  '/feedback/*splat',
+  '/memberships/plans/*splat',
+];
+
+/** The booking flow as the widget shows it on the business's own website (framed by any site). */
+export const EMBED_ROUTES = ['/embed/book', '/embed/book/*splat'];
+
 /** The pages' prefixes: GET only (405 for other methods). */
-export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/assets'];
+export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/assets', '/memberships/plans', '/embed'];
 const TOKEN_PAGE = /^\/(manage|feedback)\//;
 
 /**
@@ -24,11 +37,28 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
+/**
+ * The embedded booking page may be framed by any site (that is its purpose: the widget); it holds no
+ * credential of its own (the manage link opens in a new tab, outside the frame) and every other header
+ * stays as strict.
+ */
+const EMBED_HEADERS = {
+  ...Object.fromEntries(Object.entries(PAGE_HEADERS).filter(([name]) => name !== 'x-frame-options')),
+  'content-security-policy': PAGE_HEADERS['content-security-policy'].replace(
+    "frame-ancestors 'none'",
+    'frame-ancestors *',
+  ),
+};
+
 export function webRouter(): Router {
   const router = Router();
   const dir = webDistDir();
+  // The bundle compressed on the wire (gzip/brotli per Accept-Encoding): a phone on a slow network
+  // downloads a third of it. Only the web files; API answers are small and streamed as they are.
+  const compress = compression();
+  router.use(['/assets', '/embed.js', ...WEB_ROUTES, ...EMBED_ROUTES], compress);
   router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
-  router.get(WEB_ROUTES, (req, res) => {
+  const page = (headers: Record<string, string>) => (req: Request, res: Response) => {
     const index = join(dir, 'index.html');
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The web app is not built yet: run `npm run build:web`.');
@@ -37,8 +67,15 @@ export function webRouter(): Router {
     // A link-token page is never cached nor indexed (src/http/edge.ts sets the same on its API).
     if (TOKEN_PAGE.test(req.path)) res.set({ 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' });
     else res.set('cache-control', 'no-cache');
-    res.set(PAGE_HEADERS);
+    res.set(headers);
     res.sendFile(index);
+  };
+  router.get(WEB_ROUTES, page(PAGE_HEADERS));
+  router.get(EMBED_ROUTES, page(EMBED_HEADERS));
+  // The widget's loader, for <script src=".../embed.js"> on other sites.
+  router.get('/embed.js', (_req, res) => {
+    res.set('cache-control', 'public, max-age=300').type('text/javascript');
+    res.sendFile(join(dir, 'embed.js'));
   });
   router.get('/', (_req, res) => res.redirect('/admin'));
   return router;

@@ -101,7 +101,7 @@ export async function resolveValidityChange(
 
 export interface PurchaseRequest {
   planId: string;
-  customer: { name: string; email: string; phone?: string | undefined; smsOptIn: boolean };
+  customer: { name: string; email: string; phone?: string | undefined; smsOptIn: boolean; locale?: string | undefined };
   /** The card to charge (a Stripe payment method id; the simulated gateway knows Stripe's test ids). */
   paymentMethodId: string;
   timeZone: string;
@@ -153,6 +153,7 @@ async function upsertContact(
         phone: customer.phone ?? existing.phone,
         time_zone: timeZone,
         ...(stripeCustomerId ? { stripe_customer_id: stripeCustomerId } : {}),
+        locale: customer.locale ?? existing.locale,
         ...(optIn
           ? { sms_opt_in: true, sms_opt_in_at: new Date(now), sms_opt_in_source: channel, sms_opted_out_at: null }
           : {}),
@@ -171,6 +172,7 @@ async function upsertContact(
       phone: customer.phone ?? null,
       time_zone: timeZone,
       stripe_customer_id: stripeCustomerId,
+      locale: customer.locale ?? null,
       sms_opt_in: customer.smsOptIn,
       sms_opt_in_at: customer.smsOptIn ? new Date(now) : null,
       sms_opt_in_source: customer.smsOptIn ? channel : null,

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { MessageBilling, MessageContext } from './templates';
 import { withPublicNote } from './edited-message';
+import { resolveLocale } from '../i18n/locales';
 
 /** The appointment joined with its contact, staff member and service, and the business profile. */
 export async function loadMessageRow(db: Kysely<Database>, appointmentId: string) {
@@ -34,6 +35,7 @@ export async function loadMessageRow(db: Kysely<Database>, appointmentId: string
       'c.address as contact_address',
       'c.notes as contact_notes',
       'c.sms_opt_in',
+      'c.locale as contact_locale',
       'c.sms_opted_out_at',
       'c.email_bounced_at',
       'c.sms_failed_at',
@@ -72,6 +74,7 @@ export function appointmentMessageContext(input: {
 }): MessageContext {
   const { row, business, base, manageUrl } = input;
   return {
+    locale: resolveLocale(row.contact_locale, resolveLocale(business.default_locale)),
     business: {
       name: business.name,
       email: business.email,

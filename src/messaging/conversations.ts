@@ -18,7 +18,9 @@ import { refusalOf } from '../http/workflow-errors';
 import { type ReplyIntent } from './replies';
 import { recordSmsOptChange } from './events';
 import { alertStaff, type StaffAlertDeps } from './staff-alerts';
-import { formatWhenShort, SMS_REPLY_PROMPT } from './templates';
+import { formatWhenShort } from './templates';
+import { textFor } from './customer-text';
+import { resolveLocale } from '../i18n/locales';
 import { fitSms, smsText } from './sms';
 
 /** How long a pending question (YES to confirm, which slot) stays open. */
@@ -56,10 +58,12 @@ interface ContactRow {
   name: string;
   email: string;
   phone: string | null;
+  /** Replies are in it (migration 0026). */
+  locale: string | null;
 }
 
 async function findContacts(db: Kysely<Database>, channel: 'sms' | 'email', address: string): Promise<ContactRow[]> {
-  const q = db.selectFrom('contacts').select(['id', 'name', 'email', 'phone']);
+  const q = db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'locale']);
   return channel === 'sms'
     ? q.where('phone', '=', address).execute()
     : q.where((eb) => eb(eb.fn('lower', ['email']), '=', address.toLowerCase())).execute();
@@ -98,7 +102,14 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     now,
   );
   const contact = contacts.find((c) => c.id === appointment?.contact_id) ?? contacts[0];
-  const business = await db.selectFrom('business').select(['name', 'phone', 'email']).executeTakeFirst();
+  const business = await db
+    .selectFrom('business')
+    .select(['name', 'phone', 'email', 'default_locale'])
+    .executeTakeFirst();
+  // Replies go in the contact's language (the business's when unknown).
+  const locale = resolveLocale(contact?.locale, resolveLocale(business?.default_locale));
+  const tr = textFor(locale);
+  const prompt = tr('sms.replyPrompt');
   const channelName = input.channel === 'sms' ? 'SMS' : 'Email';
   const quoted = input.text.trim().slice(0, 300);
 
@@ -129,8 +140,8 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     return {
       reply: contact
         ? smsText(
-            `Thanks, we passed your message to our team at ${business?.name ?? 'the business'}.` +
-              (appointment ? ` ${SMS_REPLY_PROMPT}` : ''),
+            tr('reply.forwarded', { business: business?.name ?? tr('reply.theBusiness') }) +
+              (appointment ? ` ${prompt}` : ''),
           )
         : null,
       outcome: `forwarded to staff: ${why}`,
@@ -200,10 +211,14 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
   }
   if (intent.kind === 'help') {
     await record(`${input.channel}:help`, `${channelName} "${quoted}": sent the business's contact details`);
-    const reach = [business?.phone, business?.email].filter(Boolean).join(' or ');
+    const reach = [business?.phone, business?.email].filter(Boolean).join(tr('reply.or'));
     return {
       reply: smsText(
-        `${business?.name ?? 'Appointments'}: call or write to ${reach || 'us'}. ${SMS_REPLY_PROMPT} Reply STOP to opt out.`,
+        tr('reply.help', {
+          business: business?.name ?? tr('reply.appointments'),
+          reach: reach || tr('reply.us'),
+          prompt,
+        }),
       ),
       outcome: 'help sent',
       appointmentId: appointment?.id ?? null,
@@ -214,14 +229,17 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     if (intent.kind === 'other') return forwardToStaff('no upcoming appointment');
     return {
       reply: smsText(
-        `We found no upcoming appointment for you. Please contact ${business?.name ?? 'us'}${business?.phone ? ` at ${business.phone}` : ''}.`,
+        tr(business?.phone ? 'reply.noneCall' : 'reply.none', {
+          business: business?.name ?? tr('reply.us'),
+          phone: business?.phone,
+        }),
       ),
       outcome: 'no upcoming appointment',
       appointmentId: null,
     };
   }
 
-  const when = formatWhenShort(appointment.starts_at.getTime(), appointment.time_zone);
+  const when = formatWhenShort(appointment.starts_at.getTime(), appointment.time_zone, locale);
   const pending = await db
     .selectFrom('conversations')
     .selectAll()
@@ -237,9 +255,8 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
       await saveConversation(db, input, contact.id, appointment.id, 'awaiting_cancel_confirmation', [], now);
       await record(`${input.channel}:cancel_requested`, `${channelName} "${quoted}": asked to cancel; waiting for YES`);
       return {
-        reply: fitSms(
-          { svc: { text: appointment.service_name, min: 12 } },
-          (t) => `Cancel your ${t.svc} on ${when}? Reply YES to confirm. Nothing changes otherwise.`,
+        reply: fitSms({ svc: { text: appointment.service_name, min: 12 } }, (t) =>
+          tr('reply.cancelAsk', { svc: t.svc, when }),
         ).text,
         outcome: 'awaiting confirmation',
         appointmentId: appointment.id,
@@ -249,7 +266,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
       if (pending?.state !== 'awaiting_cancel_confirmation' || pending.appointment_id !== appointment.id) {
         await record(`${input.channel}:unexpected`, `${channelName} "${quoted}": nothing was waiting for a YES`);
         return {
-          reply: `Nothing to confirm. ${SMS_REPLY_PROMPT}`,
+          reply: smsText(tr('reply.nothingToConfirm', { prompt })),
           outcome: 'nothing to confirm',
           appointmentId: appointment.id,
         };
@@ -264,7 +281,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
         if (!refusal) throw error;
         await clearConversation();
         return {
-          reply: `Sorry, this appointment can no longer be cancelled here: ${refusal.message}`,
+          reply: smsText(tr('reply.cannotCancel', { reason: refusal.message })),
           outcome: `refused: ${refusal.type}`,
           appointmentId: appointment.id,
         };
@@ -282,12 +299,13 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
       if (slots.length === 0) return forwardToStaff('asked to reschedule; no free slots to offer');
       const offered = slots.map((s) => ({ startsAt: s.startsAt, staffId: s.staffId }));
       await saveConversation(db, input, contact.id, appointment.id, 'choosing_slot', offered, now);
-      const list = offered.map((s, i) => `${i + 1}) ${formatWhenShort(s.startsAt, appointment.time_zone)}`).join(' ');
+      const list = offered
+        .map((s, i) => `${i + 1}) ${formatWhenShort(s.startsAt, appointment.time_zone, locale)}`)
+        .join(' ');
       await record(`${input.channel}:slots_offered`, `${channelName} "${quoted}": offered ${list}`, { offered });
       return {
-        reply: fitSms(
-          { svc: { text: appointment.service_name, min: 12 } },
-          (t) => `Move your ${t.svc} from ${when}? Reply ${offered.map((_, i) => i + 1).join(', ')} for: ${list}`,
+        reply: fitSms({ svc: { text: appointment.service_name, min: 12 } }, (t) =>
+          tr('reply.moveAsk', { svc: t.svc, when, numbers: offered.map((_, i) => i + 1).join(', '), list }),
         ).text,
         outcome: 'slots offered',
         appointmentId: appointment.id,
@@ -301,7 +319,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
       if (!slot) {
         await record(`${input.channel}:unexpected`, `${channelName} "${quoted}": no slot with that number was offered`);
         return {
-          reply: `No open choice. ${SMS_REPLY_PROMPT}`,
+          reply: smsText(tr('reply.noChoice', { prompt })),
           outcome: 'no open choice',
           appointmentId: appointment.id,
         };
@@ -327,7 +345,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
         if (!refusal) throw error;
         await clearConversation();
         return {
-          reply: `Sorry, that time is no longer available. Reply R for new times.`,
+          reply: smsText(tr('reply.taken')),
           outcome: `refused: ${refusal.type}`,
           appointmentId: appointment.id,
         };

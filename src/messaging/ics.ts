@@ -11,6 +11,7 @@
  */
 import { type Attendee, type EventAttributes, createEvent } from 'ics';
 import { assertInstant } from '../domain/time';
+import { textFor } from './customer-text';
 import { type MessageContext } from './templates';
 
 export interface AppointmentIcsOptions {
@@ -71,11 +72,13 @@ export function appointmentIcs(ctx: MessageContext, opts: AppointmentIcsOptions)
   const location = present(a.address) ?? present(ctx.business.address);
   const notes = present(a.publicNotes);
 
+  const tr = textFor(ctx.locale ?? 'en');
+  const withStaff = staff ? tr('withStaff', { staff: staff.replace(/\s+/g, ' ') }) : '';
   const description = [
-    `${service}${staff ? ` with ${staff.replace(/\s+/g, ' ')}` : ''} at ${business}.`,
+    tr('ics.summary', { service, withStaff, business }),
     ...(cancel
-      ? ['This appointment has been cancelled.', `Book again: ${ctx.bookingUrl}`]
-      : [...(notes ? [notes] : []), `Reschedule or cancel: ${ctx.manageUrl}`]),
+      ? [tr('ics.cancelled'), tr('ics.bookAgain', { url: ctx.bookingUrl })]
+      : [...(notes ? [notes] : []), tr('ics.manage', { url: ctx.manageUrl })]),
   ].join('\n\n');
 
   const attendee: Attendee = {
@@ -99,7 +102,7 @@ export function appointmentIcs(ctx: MessageContext, opts: AppointmentIcsOptions)
     end,
     endInputType: 'utc',
     endOutputType: 'utc',
-    title: `${service} with ${business}`,
+    title: tr('ics.title', { service, business }),
     description,
     ...(location ? { location: location.replace(/\s*\r?\n\s*/g, ', ') } : {}),
     status: cancel ? 'CANCELLED' : 'CONFIRMED',

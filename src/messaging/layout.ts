@@ -131,11 +131,11 @@ function blockHtml(b: Block): string {
 }
 
 /** Renders blocks into the plain-text and HTML parts of an email with the given subject. */
-export function renderEmail(subject: string, blocks: Block[]): RenderedEmail {
+export function renderEmail(subject: string, blocks: Block[], lang = 'en'): RenderedEmail {
   const cleanSubject = oneLine(subject);
   const text = blocks.map(blockText).join('\n\n') + '\n';
   const html =
-    '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
+    `<!DOCTYPE html>\n<html lang="${escapeHtml(lang)}"><head><meta charset="utf-8">` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(cleanSubject)}</title></head>\n` +
     '<body style="margin:0;padding:0;background:#f2f2f2;">\n' +

@@ -9,6 +9,8 @@ import { formatMoney } from '../billing/invoice';
 import { type Block, oneLine, renderEmail, type RenderedEmail } from './layout';
 import { type SmsPart, fitSms } from './sms';
 import { formatWhen, formatWhenShort } from './templates';
+import type { Locale } from '../i18n/locales';
+import { rich, textFor, type Tr } from './customer-text';
 
 export const MEMBERSHIP_CUSTOMER_EVENTS = ['membershipPurchased', 'membershipExpiring', 'membershipExpired'] as const;
 export type MembershipCustomerEvent = (typeof MEMBERSHIP_CUSTOMER_EVENTS)[number];
@@ -20,6 +22,8 @@ export const MEMBERSHIP_DESCRIPTIONS: Readonly<Record<MembershipCustomerEvent, s
 };
 
 export interface MembershipMessageContext {
+  /** The customer's language (default en). */
+  locale?: Locale;
   business: { name: string; email: string; phone: string | null };
   contact: { name: string };
   plan: { name: string; priceMinor: number; currency: string; services: string[] };
@@ -41,21 +45,35 @@ export interface MembershipMessageContext {
 
 const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;
 
-function visitsLine(ctx: MembershipMessageContext): string {
+function words(ctx: MembershipMessageContext): { locale: Locale; tr: Tr } {
+  const locale = ctx.locale ?? 'en';
+  return { locale, tr: textFor(locale) };
+}
+
+function price(ctx: MembershipMessageContext, locale: Locale): string {
+  return formatMoney(ctx.plan.priceMinor, ctx.plan.currency, locale === 'es' ? 'es' : 'en-US');
+}
+
+function visitsLine(ctx: MembershipMessageContext, lower = false): string {
+  const { tr } = words(ctx);
   const m = ctx.membership;
-  if (m.visitsTotal === null) return 'Unlimited visits';
-  return `${m.visitsLeft ?? m.visitsTotal} of ${m.visitsTotal} visits left`;
+  if (m.visitsTotal === null) return tr(lower ? 'membership.unlimitedLower' : 'membership.unlimited');
+  return tr(lower ? 'membership.leftLower' : 'membership.left', {
+    left: m.visitsLeft ?? m.visitsTotal,
+    total: m.visitsTotal,
+  });
 }
 
 function details(ctx: MembershipMessageContext): Block {
+  const { locale, tr } = words(ctx);
   return {
     kind: 'details',
     rows: [
-      ['Membership', ctx.plan.name],
-      ['Certificate number', ctx.membership.certificateNumber],
-      ['Visits', visitsLine(ctx)],
-      ['Valid until', formatWhen(ctx.membership.validUntil, ctx.membership.timeZone)],
-      ...(ctx.plan.services.length ? [['Covers', ctx.plan.services.join(', ')] as const] : []),
+      [tr('membership.rows.membership'), ctx.plan.name],
+      [tr('membership.rows.certificate'), ctx.membership.certificateNumber],
+      [tr('membership.rows.visits'), visitsLine(ctx)],
+      [tr('membership.rows.validUntil'), formatWhen(ctx.membership.validUntil, ctx.membership.timeZone, locale)],
+      ...(ctx.plan.services.length ? [[tr('membership.rows.covers'), ctx.plan.services.join(', ')] as const] : []),
     ],
   };
 }
@@ -68,86 +86,71 @@ function signOff(ctx: MembershipMessageContext): Block {
 }
 
 export function renderMembershipEmail(event: MembershipCustomerEvent, ctx: MembershipMessageContext): RenderedEmail {
-  const hi: Block = { kind: 'p', parts: [`Hi ${firstName(ctx.contact.name)},`] };
+  const { locale, tr } = words(ctx);
+  const hi: Block = { kind: 'p', parts: [tr('membership.hi', { first: firstName(ctx.contact.name) })] };
+  const values = { plan: ctx.plan.name, cert: ctx.membership.certificateNumber, price: price(ctx, locale) };
+  const p = (key: string, extra: Record<string, unknown> = {}): Block => ({
+    kind: 'p',
+    parts: rich(tr(key, { ...values, ...extra })),
+  });
+  const book: Block = { kind: 'button', label: tr('membership.book'), href: ctx.bookingUrl };
   switch (event) {
     case 'membershipPurchased':
-      return renderEmail(`Your ${ctx.plan.name} membership — certificate ${ctx.membership.certificateNumber}`, [
-        hi,
-        {
-          kind: 'p',
-          parts: [
-            `Thank you for buying ${ctx.plan.name} (${formatMoney(ctx.plan.priceMinor, ctx.plan.currency)}). Your certificate number is `,
-            { strong: ctx.membership.certificateNumber },
-            '; give it when you book a visit, online or by phone.',
-          ],
-        },
-        details(ctx),
-        { kind: 'button', label: 'Book a visit', href: ctx.bookingUrl },
-        signOff(ctx),
-      ]);
+      return renderEmail(
+        tr('membership.purchased.subject', values),
+        [hi, p('membership.purchased.intro'), details(ctx), book, signOff(ctx)],
+        locale,
+      );
     case 'membershipExpiring':
-      return renderEmail(`Your ${ctx.plan.name} membership ends soon`, [
-        hi,
-        {
-          kind: 'p',
-          parts: [
-            'Your membership ends on ',
-            { strong: formatWhen(ctx.membership.validUntil, ctx.membership.timeZone) },
-            ` and you still have ${visitsLine(ctx).toLowerCase()}. Book them before then so they are not lost.`,
-          ],
-        },
-        details(ctx),
-        { kind: 'button', label: 'Book a visit', href: ctx.bookingUrl },
-        signOff(ctx),
-      ]);
+      return renderEmail(
+        tr('membership.expiring.subject', values),
+        [
+          hi,
+          p('membership.expiring.intro', {
+            until: formatWhen(ctx.membership.validUntil, ctx.membership.timeZone, locale),
+            visits: visitsLine(ctx, true),
+          }),
+          details(ctx),
+          book,
+          signOff(ctx),
+        ],
+        locale,
+      );
     case 'membershipExpired':
-      return renderEmail(`Your ${ctx.plan.name} membership has ended`, [
-        hi,
-        {
-          kind: 'p',
-          parts: [
-            ctx.membership.expiredReason === 'visits_used'
-              ? `You have used all the visits of your ${ctx.plan.name} membership (certificate ${ctx.membership.certificateNumber}). We hope you enjoyed them!`
-              : `Your ${ctx.plan.name} membership (certificate ${ctx.membership.certificateNumber}) has reached the end of its validity.`,
-          ],
-        },
-        {
-          kind: 'p',
-          parts: [
-            'Renew it to keep your visits coming: ',
-            { strong: `${ctx.plan.name}, ${formatMoney(ctx.plan.priceMinor, ctx.plan.currency)}` },
-            '.',
-          ],
-        },
-        { kind: 'button', label: 'Renew my membership', href: ctx.renewUrl },
-        signOff(ctx),
-      ]);
+      return renderEmail(
+        tr('membership.expired.subject', values),
+        [
+          hi,
+          p(ctx.membership.expiredReason === 'visits_used' ? 'membership.expired.used' : 'membership.expired.ended'),
+          p('membership.expired.renew'),
+          { kind: 'button', label: tr('membership.renewButton'), href: ctx.renewUrl },
+          signOff(ctx),
+        ],
+        locale,
+      );
   }
 }
 
 /** The SMS a customer receives: GSM-7 only, at most two segments (business and plan names shortened first). */
 export function renderMembershipSms(event: MembershipCustomerEvent, ctx: MembershipMessageContext): string {
+  const { locale, tr } = words(ctx);
   const parts = {
     biz: { text: ctx.business.name, min: 12 },
     plan: { text: ctx.plan.name, min: 12 },
   } satisfies Record<string, SmsPart>;
   const cert = ctx.membership.certificateNumber;
-  const until = formatWhenShort(ctx.membership.validUntil, ctx.membership.timeZone);
+  const until = formatWhenShort(ctx.membership.validUntil, ctx.membership.timeZone, locale);
   switch (event) {
     case 'membershipPurchased':
-      return fitSms(
-        parts,
-        (t) =>
-          `${t.biz}: your ${t.plan} membership is active. Certificate ${cert}. ${visitsLine(ctx)}. Book: ${ctx.bookingUrl}`,
+      return fitSms(parts, (t) =>
+        tr('membership.sms.purchased', { ...t, cert, visits: visitsLine(ctx), url: ctx.bookingUrl }),
       ).text;
     case 'membershipExpiring':
-      return fitSms(
-        parts,
-        (t) =>
-          `${t.biz}: your ${t.plan} membership ${cert} ends ${until}; ${visitsLine(ctx).toLowerCase()}. Book: ${ctx.bookingUrl}`,
+      return fitSms(parts, (t) =>
+        tr('membership.sms.expiring', { ...t, cert, until, visits: visitsLine(ctx, true), url: ctx.bookingUrl }),
       ).text;
     case 'membershipExpired':
-      return fitSms(parts, (t) => `${t.biz}: your ${t.plan} membership ${cert} has ended. Renew: ${ctx.renewUrl}`).text;
+      return fitSms(parts, (t) => tr('membership.sms.expired', { ...t, cert, url: ctx.renewUrl })).text;
   }
 }
 

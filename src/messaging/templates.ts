@@ -13,6 +13,8 @@
  * the contact's private notes only ever go to staff.
  */
 import { type DateTime } from 'luxon';
+import type { Locale } from '../i18n/locales';
+import { rich, textFor, type Tr } from './customer-text';
 import { MINUTE_MS, assertInstant, assertTimeZone, inZone } from '../domain/time';
 import { formatMoney } from '../billing/invoice';
 import { type Block, type RenderedEmail, oneLine, renderEmail } from './layout';
@@ -96,6 +98,8 @@ export interface MessageLinks {
 }
 
 export interface MessageContext {
+  /** The customer's language (customer messages and the .ics); staff messages are in English. Default en. */
+  locale?: Locale;
   business: { name: string; email: string; phone: string | null; address: string | null; timeZone: string };
   contact: { name: string; email: string; phone: string | null; address: string | null; notes: string };
   staff: { name: string; email: string; phone: string | null; timeZone: string };
@@ -132,49 +136,70 @@ export interface MessageContext {
 export const SMS_REPLY_PROMPT = 'Reply C to cancel, R to reschedule.';
 
 // ---------------------------------------------------------------------------------------------------
-// Time formatting (en-US, recipient's zone, zone always named)
+// Time formatting (the recipient's zone, zone always named; customers in their language, staff en-US)
 
-const LOCALE = 'en-US';
+const LUXON_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-US', es: 'es' };
+const FORMATS: Readonly<Record<Locale, Record<'when' | 'whenShort' | 'time' | 'day' | 'dayShort', string>>> = {
+  en: {
+    when: "cccc, LLLL d, yyyy 'at' h:mm a ZZZZ",
+    whenShort: "ccc, LLL d 'at' h:mm a ZZZZ",
+    time: 'h:mm a ZZZZ',
+    day: 'cccc, LLLL d',
+    dayShort: 'ccc, LLL d',
+  },
+  es: {
+    when: "cccc, d 'de' LLLL 'de' yyyy, 'a las' H:mm ZZZZ",
+    whenShort: "ccc d 'de' LLL, H:mm ZZZZ",
+    time: 'H:mm ZZZZ',
+    day: "cccc d 'de' LLLL",
+    dayShort: "ccc d 'de' LLL",
+  },
+};
 
-function at(instant: number, timeZone: string, what = 'time'): DateTime {
+function at(instant: number, timeZone: string, what = 'time', locale: Locale = 'en'): DateTime {
   assertInstant(instant, what);
   assertTimeZone(timeZone);
-  return inZone(instant, timeZone).setLocale(LOCALE);
+  return inZone(instant, timeZone).setLocale(LUXON_LOCALE[locale]);
+}
+
+function formatAs(kind: keyof (typeof FORMATS)['en'], instant: number, timeZone: string, locale: Locale): string {
+  return at(instant, timeZone, 'time', locale).toFormat(FORMATS[locale][kind]);
 }
 
 /** "Tuesday, March 10, 2026 at 9:30 AM EDT" — full date and time in `timeZone`, zone named. */
-export function formatWhen(instant: number, timeZone: string): string {
-  return at(instant, timeZone).toFormat("cccc, LLLL d, yyyy 'at' h:mm a ZZZZ");
+export function formatWhen(instant: number, timeZone: string, locale: Locale = 'en'): string {
+  return formatAs('when', instant, timeZone, locale);
 }
 
 /** "Tue, Mar 10 at 9:30 AM EDT" */
-export function formatWhenShort(instant: number, timeZone: string): string {
-  return at(instant, timeZone).toFormat("ccc, LLL d 'at' h:mm a ZZZZ");
+export function formatWhenShort(instant: number, timeZone: string, locale: Locale = 'en'): string {
+  return formatAs('whenShort', instant, timeZone, locale);
 }
 
 /** "9:30 AM EDT" */
-export function formatTime(instant: number, timeZone: string): string {
-  return at(instant, timeZone).toFormat('h:mm a ZZZZ');
+export function formatTime(instant: number, timeZone: string, locale: Locale = 'en'): string {
+  return formatAs('time', instant, timeZone, locale);
 }
 
 /** "Tuesday, March 10" */
-function formatDay(instant: number, timeZone: string): string {
-  return at(instant, timeZone).toFormat('cccc, LLLL d');
+function formatDay(instant: number, timeZone: string, locale: Locale = 'en'): string {
+  return formatAs('day', instant, timeZone, locale);
 }
 
 /** "Tue, Mar 10" */
-function formatDayShort(instant: number, timeZone: string): string {
-  return at(instant, timeZone).toFormat('ccc, LLL d');
+function formatDayShort(instant: number, timeZone: string, locale: Locale = 'en'): string {
+  return formatAs('dayShort', instant, timeZone, locale);
 }
 
-/** "45 minutes", "1 hour", "1 hour 30 minutes". */
-export function formatDuration(minutes: number): string {
+/** "45 minutes", "1 hour", "1 hour 30 minutes" (or in the customer's language). */
+export function formatDuration(minutes: number, locale: Locale = 'en'): string {
+  const tr = textFor(locale);
   const m = Math.max(0, Math.round(minutes));
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (m < 60) return plural(m, 'minute');
+  if (m < 60) return tr('duration.minutes', { count: m });
   const h = Math.floor(m / 60);
   const rest = m % 60;
-  return rest === 0 ? plural(h, 'hour') : `${plural(h, 'hour')} ${plural(rest, 'minute')}`;
+  const hours = tr('duration.hours', { count: h });
+  return rest === 0 ? hours : tr('duration.both', { hours, minutes: tr('duration.minutes', { count: rest }) });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -256,7 +281,6 @@ export function describeCard(card: MessageBilling['card']): string | null {
 
 /** Customer-facing wording when the payment went through the simulated gateway. */
 export const SIMULATED_PAYMENT_NOTE = 'This was a test payment through a simulated payment gateway: no money moved.';
-const SIMULATED_PAYMENT_SMS = 'Test payment, no money moved.';
 const SIMULATED_PAYMENT_STAFF_NOTE =
   'Payments for this business go through the simulated gateway: charging is a test payment, no money moves.';
 
@@ -271,98 +295,121 @@ function requireLink(ctx: MessageContext, key: keyof MessageLinks, event: string
   return url;
 }
 
-function money(b: MessageBilling, minor: number): string {
-  return formatMoney(minor, b.currency);
+const MONEY_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-US', es: 'es' };
+
+function money(b: MessageBilling, minor: number, locale: Locale = 'en'): string {
+  return formatMoney(minor, b.currency, MONEY_LOCALE[locale]);
 }
 
 /** Money for an SMS: the currency symbol when it is GSM-7 ($, £, ¥, €), else the ISO code ("INR 1,234.00"). */
-function smsMoney(b: MessageBilling, minor: number): string {
-  const formatted = money(b, minor);
+function smsMoney(b: MessageBilling, minor: number, locale: Locale = 'en'): string {
+  const formatted = money(b, minor, locale).replace(/\u00a0/g, ' ');
   return isGsm7(formatted) ? formatted : `${b.currency.toUpperCase()} ${formatted.replace(/[^\d.,-]/g, '')}`;
 }
 
-const NUMBER = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+const NUMBER: Readonly<Record<Locale, Intl.NumberFormat>> = {
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }),
+  es: new Intl.NumberFormat('es', { maximumFractionDigits: 2 }),
+};
 
 /** The invoice lines, subtotal, tax and total as label/value rows. */
-function invoiceDetails(b: MessageBilling): Block {
+function invoiceDetails(b: MessageBilling, locale: Locale = 'en'): Block {
+  const tr = textFor(locale);
   const rows: Array<readonly [string, string]> = b.lines.map((l) => [
     oneLine(l.description),
-    `${NUMBER.format(l.quantity)} × ${money(b, l.unitMinor)} = ${money(b, l.amountMinor)}`,
+    `${NUMBER[locale].format(l.quantity)} × ${money(b, l.unitMinor, locale)} = ${money(b, l.amountMinor, locale)}`,
   ]);
-  rows.push(['Subtotal', money(b, b.subtotalMinor)]);
+  rows.push([tr('invoice.subtotal'), money(b, b.subtotalMinor, locale)]);
   if (b.taxRateBps !== 0 || b.taxMinor !== 0) {
-    rows.push([`Tax (${NUMBER.format(b.taxRateBps / 100)}%)`, money(b, b.taxMinor)]);
+    rows.push([tr('invoice.tax', { rate: NUMBER[locale].format(b.taxRateBps / 100) }), money(b, b.taxMinor, locale)]);
   }
-  rows.push(['Total', money(b, b.totalMinor)]);
+  rows.push([tr('invoice.total'), money(b, b.totalMinor, locale)]);
   return { kind: 'details', rows };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Customer email
+// Customer email (in the customer's language: ctx.locale)
+
+/** The customer's language and its words. */
+function customerText(ctx: MessageContext): { locale: Locale; tr: Tr } {
+  const locale = ctx.locale ?? 'en';
+  return { locale, tr: textFor(locale) };
+}
 
 function customerDetails(ctx: MessageContext, opts: { previousStartsAt?: number } = {}): Block {
+  const { locale, tr } = customerText(ctx);
   const tz = ctx.appointment.timeZone;
   const rows: Array<readonly [string, string]> = [];
   if (opts.previousStartsAt !== undefined) {
-    rows.push(['Previous time', formatWhen(opts.previousStartsAt, tz)]);
-    rows.push(['New time', formatWhen(ctx.appointment.startsAt, tz)]);
+    rows.push([tr('details.previousTime'), formatWhen(opts.previousStartsAt, tz, locale)]);
+    rows.push([tr('details.newTime'), formatWhen(ctx.appointment.startsAt, tz, locale)]);
   } else {
-    rows.push(['When', formatWhen(ctx.appointment.startsAt, tz)]);
+    rows.push([tr('details.when'), formatWhen(ctx.appointment.startsAt, tz, locale)]);
   }
-  rows.push(['Service', oneLine(ctx.service.name)]);
+  rows.push([tr('details.service'), oneLine(ctx.service.name)]);
   rows.push([
-    'Duration',
-    `${formatDuration(appointmentMinutes(ctx))} (until ${formatTime(ctx.appointment.endsAt, tz)})`,
+    tr('details.duration'),
+    tr('details.until', {
+      duration: formatDuration(appointmentMinutes(ctx), locale),
+      end: formatTime(ctx.appointment.endsAt, tz, locale),
+    }),
   ]);
   const staff = present(ctx.staff.name);
-  if (staff) rows.push(['With', oneLine(staff)]);
+  if (staff) rows.push([tr('details.with'), oneLine(staff)]);
   const where = location(ctx);
-  if (where) rows.push(['Where', where]);
+  if (where) rows.push([tr('details.where'), where]);
   return { kind: 'details', rows };
 }
 
 function publicNotes(ctx: MessageContext): Block[] {
   const notes = present(ctx.appointment.publicNotes);
-  return notes ? [{ kind: 'note', label: `Notes from ${oneLine(ctx.business.name)}`, text: notes }] : [];
+  const { tr } = customerText(ctx);
+  return notes
+    ? [{ kind: 'note', label: tr('details.notesFrom', { business: oneLine(ctx.business.name) }), text: notes }]
+    : [];
 }
 
 function manageBlocks(ctx: MessageContext): Block[] {
+  const { tr } = customerText(ctx);
   return [
-    { kind: 'p', parts: ['Need to change your plans? You can reschedule or cancel online:'] },
-    { kind: 'button', label: 'Reschedule or cancel', href: ctx.manageUrl },
+    { kind: 'p', parts: [tr('manage.intro')] },
+    { kind: 'button', label: tr('manage.button'), href: ctx.manageUrl },
   ];
 }
 
-function slotBlocks(ctx: MessageContext, intro: string): Block[] {
+function slotBlocks(ctx: MessageContext): Block[] {
+  const { locale, tr } = customerText(ctx);
   const slots = ctx.suggestedSlots ?? [];
   const blocks: Block[] = [];
   if (slots.length > 0) {
-    blocks.push({ kind: 'p', parts: [intro] });
+    blocks.push({ kind: 'p', parts: [tr('slots.intro')] });
     blocks.push({
       kind: 'links',
-      items: slots.map((s) => ({ label: formatWhen(s.startsAt, ctx.appointment.timeZone), href: s.url })),
+      items: slots.map((s) => ({ label: formatWhen(s.startsAt, ctx.appointment.timeZone, locale), href: s.url })),
     });
-    blocks.push({ kind: 'p', parts: ['None of these work? See every available time:'] });
+    blocks.push({ kind: 'p', parts: [tr('slots.more')] });
   } else {
-    blocks.push({ kind: 'p', parts: ['Pick a time that suits you:'] });
+    blocks.push({ kind: 'p', parts: [tr('slots.pick')] });
   }
-  blocks.push({ kind: 'button', label: 'Book an appointment', href: ctx.bookingUrl });
+  blocks.push({ kind: 'button', label: tr('slots.book'), href: ctx.bookingUrl });
   return blocks;
 }
 
 function businessFooter(ctx: MessageContext): Block[] {
+  const { tr } = customerText(ctx);
   const b = ctx.business;
   const name = oneLine(b.name);
   const phone = present(b.phone);
   const email = present(b.email);
   const address = present(b.address);
+  const values = { name, phone: phone && oneLine(phone), email: email && oneLine(email) };
   const reach =
     phone && email
-      ? `Questions? Call ${name} at ${oneLine(phone)} or email ${oneLine(email)}.`
+      ? tr('footer.callEmail', values)
       : phone
-        ? `Questions? Call ${name} at ${oneLine(phone)}.`
+        ? tr('footer.call', values)
         : email
-          ? `Questions? Email ${name} at ${oneLine(email)}.`
+          ? tr('footer.email', values)
           : null;
   const signature = [name, address && oneLine(address), phone && oneLine(phone), email && oneLine(email)]
     .filter((s): s is string => !!s)
@@ -373,87 +420,74 @@ function businessFooter(ctx: MessageContext): Block[] {
 /** Renders the email a customer receives for `event`. Throws on an invalid instant or time zone. */
 export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): RenderedEmail {
   validate(ctx);
+  const { locale, tr } = customerText(ctx);
   const tz = ctx.appointment.timeZone;
   const a = ctx.appointment;
-  const svc = oneLine(ctx.service.name);
-  const biz = oneLine(ctx.business.name);
+  const service = oneLine(ctx.service.name);
+  const business = oneLine(ctx.business.name);
   const staff = present(ctx.staff.name);
-  const withStaff = staff ? ` with ${oneLine(staff)}` : '';
-  const greeting: Block = { kind: 'p', parts: [`Hi ${firstName(ctx.contact.name)},`] };
+  const withStaff = staff ? tr('withStaff', { staff: oneLine(staff) }) : '';
+  const first = oneLine(ctx.contact.name).split(' ')[0] || tr('there');
+  const greeting: Block = { kind: 'p', parts: [tr('greeting', { first }).replace(/ ([,:])$/, '$1')] };
   const subjectSvc = subjectService(ctx);
+  const when = (instant: number) => formatWhen(instant, tz, locale);
+  const whenShort = formatWhenShort(a.startsAt, tz, locale);
+  const p = (key: string, values: Record<string, unknown> = {}): Block => ({
+    kind: 'p',
+    parts: rich(tr(key, { service, business, withStaff, ...values })),
+  });
   let subject: string;
   let body: Block[];
 
   switch (event) {
     case 'confirmation': {
-      subject = `Confirmed: ${subjectSvc} on ${formatWhenShort(a.startsAt, tz)}`;
+      subject = tr('email.confirmation.subject', { service: subjectSvc, when: whenShort });
       const clientNote = present(a.clientNote);
       body = [
-        { kind: 'p', parts: [`Your appointment with ${biz} is confirmed.`] },
+        p('email.confirmation.intro'),
         customerDetails(ctx),
         ...publicNotes(ctx),
-        ...(clientNote ? [{ kind: 'note', label: 'Your note', text: clientNote } as Block] : []),
-        {
-          kind: 'p',
-          parts: ['A calendar invitation (.ics) is attached so you can add this appointment to your calendar.'],
-        },
+        ...(clientNote ? [{ kind: 'note', label: tr('details.yourNote'), text: clientNote } as Block] : []),
+        p('email.confirmation.ics'),
         ...manageBlocks(ctx),
       ];
       break;
     }
     case 'reminder48h':
-      subject = `Reminder: ${subjectSvc} on ${formatWhenShort(a.startsAt, tz)}`;
+      subject = tr('email.reminder48h.subject', { service: subjectSvc, when: whenShort });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            `This is a reminder that your ${svc}${withStaff} is coming up on `,
-            { strong: `${formatDay(a.startsAt, tz)} at ${formatTime(a.startsAt, tz)}` },
-            '.',
-          ],
-        },
+        p('email.reminder48h.intro', {
+          day: formatDay(a.startsAt, tz, locale),
+          time: formatTime(a.startsAt, tz, locale),
+        }),
         customerDetails(ctx),
         ...publicNotes(ctx),
         ...manageBlocks(ctx),
       ];
       break;
     case 'reminder12h':
-      subject = `Coming up at ${formatTime(a.startsAt, tz)}: ${subjectSvc} (${formatDayShort(a.startsAt, tz)})`;
+      subject = tr('email.reminder12h.subject', {
+        time: formatTime(a.startsAt, tz, locale),
+        service: subjectSvc,
+        day: formatDayShort(a.startsAt, tz, locale),
+      });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            `Your ${svc}${withStaff} is coming up soon, at `,
-            { strong: formatTime(a.startsAt, tz) },
-            ` on ${formatDay(a.startsAt, tz)}.`,
-          ],
-        },
+        p('email.reminder12h.intro', {
+          time: formatTime(a.startsAt, tz, locale),
+          day: formatDay(a.startsAt, tz, locale),
+        }),
         customerDetails(ctx),
         ...publicNotes(ctx),
         ...manageBlocks(ctx),
       ];
       break;
     case 'rescheduled': {
-      subject = `Rescheduled: ${subjectSvc} now on ${formatWhenShort(a.startsAt, tz)}`;
+      subject = tr('email.rescheduled.subject', { service: subjectSvc, when: whenShort });
       const prev = a.previousStartsAt;
-      const summary: Block =
-        prev !== undefined
-          ? {
-              kind: 'p',
-              parts: [
-                `Your ${svc}${withStaff} has been moved from `,
-                { strong: formatWhen(prev, tz) },
-                ' to ',
-                { strong: formatWhen(a.startsAt, tz) },
-                '.',
-              ],
-            }
-          : {
-              kind: 'p',
-              parts: [`Your ${svc}${withStaff} has been moved to `, { strong: formatWhen(a.startsAt, tz) }, '.'],
-            };
       body = [
-        summary,
+        prev !== undefined
+          ? p('email.rescheduled.moved', { from: when(prev), to: when(a.startsAt) })
+          : p('email.rescheduled.movedTo', { to: when(a.startsAt) }),
         customerDetails(ctx, prev !== undefined ? { previousStartsAt: prev } : {}),
         ...publicNotes(ctx),
         ...manageBlocks(ctx),
@@ -461,148 +495,106 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       break;
     }
     case 'cancelled': {
-      subject = `Cancelled: ${subjectSvc} on ${formatWhenShort(a.startsAt, tz)}`;
+      subject = tr('email.cancelled.subject', { service: subjectSvc, when: whenShort });
       const reason = present(a.cancelReason);
       body = [
-        {
-          kind: 'p',
-          parts: [
-            `Your ${svc}${withStaff} on `,
-            { strong: formatWhen(a.startsAt, tz) },
-            ` has been cancelled. You don't need to do anything else.`,
-          ],
-        },
-        ...(reason ? [{ kind: 'note', label: 'Reason', text: reason } as Block] : []),
-        { kind: 'p', parts: [`We'd love to see you another time. You can book a new appointment here:`] },
-        { kind: 'button', label: 'Book a new appointment', href: ctx.bookingUrl },
+        p('email.cancelled.intro', { when: when(a.startsAt) }),
+        ...(reason ? [{ kind: 'note', label: tr('details.reason'), text: reason } as Block] : []),
+        p('email.cancelled.again'),
+        { kind: 'button', label: tr('email.cancelled.button'), href: ctx.bookingUrl },
       ];
       break;
     }
     case 'rebookFollowUp':
-      subject = `Book your next ${subjectSvc} with ${truncate(biz, 28)}`;
-      body = [
-        { kind: 'p', parts: [`Ready to book your next ${svc} with ${biz}?`] },
-        ...slotBlocks(ctx, 'Here are a few open times (tap one to book it):'),
-      ];
+      subject = tr('email.rebookFollowUp.subject', { service: subjectSvc, business: truncate(business, 28) });
+      body = [p('email.rebookFollowUp.intro'), ...slotBlocks(ctx)];
       break;
     case 'noShowPrompt':
-      subject = `We missed you at your ${subjectSvc} on ${formatDayShort(a.startsAt, tz)}`;
-      body = [
-        {
-          kind: 'p',
-          parts: [
-            `We missed you at your ${svc}${withStaff} on ${formatWhen(a.startsAt, tz)}. ` +
-              `We hope everything is okay - things come up, and we'd be glad to find you a new time.`,
-          ],
-        },
-        ...slotBlocks(ctx, 'Here are a few open times (tap one to book it):'),
-      ];
+      subject = tr('email.noShowPrompt.subject', { service: subjectSvc, day: formatDayShort(a.startsAt, tz, locale) });
+      body = [p('email.noShowPrompt.intro', { when: when(a.startsAt) }), ...slotBlocks(ctx)];
       break;
     case 'receipt': {
       const b = requireBilling(ctx, event);
       const invoiceUrl = requireLink(ctx, 'invoiceUrl', event);
-      const total = money(b, b.totalMinor);
+      const total = money(b, b.totalMinor, locale);
       const card = describeCard(b.card);
-      subject = `${b.simulated ? 'Test receipt' : 'Receipt'}: ${total} for ${subjectService(ctx, 36)} (invoice #${b.invoiceNumber})`;
+      const invoice = b.invoiceNumber;
+      subject = tr(b.simulated ? 'email.receipt.subjectTest' : 'email.receipt.subject', {
+        total,
+        service: subjectService(ctx, 36),
+        invoice,
+      });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            'Thank you! We received your payment of ',
-            { strong: total },
-            ` for your ${svc}${withStaff} on ${formatWhen(a.startsAt, tz)}.`,
-          ],
-        },
-        ...(b.simulated ? [{ kind: 'p', parts: [{ strong: SIMULATED_PAYMENT_NOTE }] } as Block] : []),
+        p('email.receipt.intro', { total, when: when(a.startsAt) }),
+        ...(b.simulated ? [{ kind: 'p', parts: [{ strong: tr('simulated') }] } as Block] : []),
         {
           kind: 'details',
           rows: [
-            ['Invoice', `#${b.invoiceNumber}`],
-            ['Amount paid', total],
-            ...(card ? [['Paid with', card] as const] : []),
+            [tr('email.receipt.invoice'), `#${invoice}`],
+            [tr('email.receipt.amountPaid'), total],
+            ...(card ? [[tr('email.receipt.paidWith'), card] as const] : []),
           ],
         },
-        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
-        invoiceDetails(b),
-        { kind: 'p', parts: ['You can view and download your invoice here:'] },
-        { kind: 'button', label: 'View invoice', href: invoiceUrl },
+        { kind: 'heading', text: tr('invoice.heading', { number: invoice }) },
+        invoiceDetails(b, locale),
+        p('email.receipt.view'),
+        { kind: 'button', label: tr('email.receipt.button'), href: invoiceUrl },
       ];
       break;
     }
     case 'paymentDeclined': {
       const b = requireBilling(ctx, event);
       const updateCardUrl = requireLink(ctx, 'updateCardUrl', event);
-      const total = money(b, b.totalMinor);
+      const total = money(b, b.totalMinor, locale);
       const card = describeCard(b.card);
       const reason = present(b.declineMessage);
-      subject = `Your payment of ${total} to ${truncate(biz, 28)} did not go through`;
+      subject = tr('email.paymentDeclined.subject', { total, business: truncate(business, 28) });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            'We tried to charge ',
-            { strong: total },
-            `${card ? ` to your ${card}` : ''} for your ${svc} on ${formatWhen(a.startsAt, tz)} ` +
-              `(invoice #${b.invoiceNumber}), but the payment did not go through.`,
-          ],
-        },
-        ...(reason ? [{ kind: 'note', label: 'Reason', text: reason } as Block] : []),
+        p('email.paymentDeclined.intro', {
+          total,
+          card: card ? tr('email.paymentDeclined.card', { card }) : '',
+          when: when(a.startsAt),
+          invoice: b.invoiceNumber,
+        }),
+        ...(reason ? [{ kind: 'note', label: tr('details.reason'), text: reason } as Block] : []),
         b.nextAttemptAt !== undefined
-          ? {
-              kind: 'p',
-              parts: [
-                `We'll try again on `,
-                { strong: formatWhen(b.nextAttemptAt, tz) },
-                '. To make sure it goes through, please update your card before then, or try again with another card now:',
-              ],
-            }
-          : { kind: 'p', parts: ['Please update your card and try again:'] },
-        { kind: 'button', label: 'Update your card', href: updateCardUrl },
-        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_NOTE] } as Block] : []),
-        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
-        invoiceDetails(b),
+          ? p('email.paymentDeclined.retry', { when: when(b.nextAttemptAt) })
+          : p('email.paymentDeclined.update'),
+        { kind: 'button', label: tr('email.paymentDeclined.button'), href: updateCardUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [tr('simulated')] } as Block] : []),
+        { kind: 'heading', text: tr('invoice.heading', { number: b.invoiceNumber }) },
+        invoiceDetails(b, locale),
       ];
       break;
     }
     case 'paymentActionRequired': {
       const b = requireBilling(ctx, event);
       const payUrl = requireLink(ctx, 'payUrl', event);
-      const total = money(b, b.totalMinor);
-      subject = `Please confirm your payment of ${total} to ${truncate(biz, 28)}`;
+      const total = money(b, b.totalMinor, locale);
+      subject = tr('email.paymentActionRequired.subject', { total, business: truncate(business, 28) });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            'Your bank has asked you to confirm the payment of ',
-            { strong: total },
-            ` for your ${svc} on ${formatWhen(a.startsAt, tz)} (invoice #${b.invoiceNumber}). ` +
-              'This is a routine security check and only takes a moment:',
-          ],
-        },
-        { kind: 'button', label: 'Confirm payment', href: payUrl },
-        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_NOTE] } as Block] : []),
-        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
-        invoiceDetails(b),
+        p('email.paymentActionRequired.intro', { total, when: when(a.startsAt), invoice: b.invoiceNumber }),
+        { kind: 'button', label: tr('email.paymentActionRequired.button'), href: payUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [tr('simulated')] } as Block] : []),
+        { kind: 'heading', text: tr('invoice.heading', { number: b.invoiceNumber }) },
+        invoiceDetails(b, locale),
       ];
       break;
     }
     case 'feedbackRequest': {
       const feedbackUrl = requireLink(ctx, 'feedbackUrl', event);
-      subject = `How was your ${subjectSvc}?`;
+      subject = tr('email.feedbackRequest.subject', { service: subjectSvc });
       body = [
-        {
-          kind: 'p',
-          parts: [`Thank you for choosing ${biz} for your ${svc}${withStaff} on ${formatWhen(a.startsAt, tz)}.`],
-        },
-        { kind: 'p', parts: [`We'd love to hear how it went. It only takes a minute:`] },
-        { kind: 'button', label: 'Share your feedback', href: feedbackUrl },
+        p('email.feedbackRequest.intro', { when: when(a.startsAt) }),
+        p('email.feedbackRequest.ask'),
+        { kind: 'button', label: tr('email.feedbackRequest.button'), href: feedbackUrl },
       ];
       break;
     }
     default:
       return assertNever(event);
   }
-  return renderEmail(subject, [greeting, ...body, ...businessFooter(ctx)]);
+  return renderEmail(subject, [greeting, ...body, ...businessFooter(ctx)], locale);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -618,9 +610,10 @@ function fitWithSlots<K extends string>(
   parts: Readonly<Record<K, SmsPart>>,
   slots: ReadonlyArray<{ startsAt: number; url: string }>,
   timeZone: string,
+  locale: Locale,
   build: (text: Readonly<Record<K, string>>, slotLines: string[]) => string,
 ): string {
-  const lines = slots.map((s) => `${formatWhenShort(s.startsAt, timeZone)}: ${s.url}`);
+  const lines = slots.map((s) => `${formatWhenShort(s.startsAt, timeZone, locale)}: ${s.url}`);
   // First choice: the most slots that fit with every name whole.
   for (let n = lines.length; n >= 1; n--) {
     const fitted = fitSms(parts, (t) => build(t, lines.slice(0, n)));
@@ -637,6 +630,7 @@ function fitWithSlots<K extends string>(
 /** Renders the SMS a customer receives for `event`: GSM-7 only, at most 306 septets. */
 export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): string {
   validate(ctx);
+  const { locale, tr } = customerText(ctx);
   const tz = ctx.appointment.timeZone;
   const a = ctx.appointment;
   const base = {
@@ -644,88 +638,86 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
     svc: { text: ctx.service.name, min: 16 },
     staff: { text: ctx.staff.name, min: 0 },
   } satisfies Record<string, SmsPart>;
-  const withStaff = (s: string) => (s ? ` with ${s}` : '');
-  const manage = `${SMS_REPLY_PROMPT} Manage: ${ctx.manageUrl}`;
+  const withStaff = (s: string) => (s ? tr('withStaff', { staff: s }) : '');
+  const manage = tr('sms.manage', { prompt: tr('sms.replyPrompt'), url: ctx.manageUrl });
+  const short = (instant: number) => formatWhenShort(instant, tz, locale);
+  const day = formatDayShort(a.startsAt, tz, locale);
+  const test = (b: MessageBilling) => (b.simulated ? ` ${tr('sms.test')}` : '');
+  const line = (key: string, t: Readonly<Record<string, string>>, values: Record<string, unknown> = {}) =>
+    tr(key, { ...t, withStaff: withStaff(t.staff ?? ''), manage, ...values });
 
   switch (event) {
     case 'confirmation':
-      return fitSms(
-        base,
-        (t) =>
-          `${t.biz}: Your ${t.svc}${withStaff(t.staff)} is confirmed for ${formatWhenShort(a.startsAt, tz)}. ${manage}`,
-      ).text;
+      return fitSms(base, (t) => line('sms.confirmation', t, { when: short(a.startsAt) })).text;
     case 'reminder48h':
-      return fitSms(
-        base,
-        (t) =>
-          `${t.biz}: Reminder - your ${t.svc}${withStaff(t.staff)} is coming up on ${formatWhenShort(a.startsAt, tz)}. ${manage}`,
-      ).text;
+      return fitSms(base, (t) => line('sms.reminder48h', t, { when: short(a.startsAt) })).text;
     case 'reminder12h':
-      return fitSms(
-        base,
-        (t) =>
-          `${t.biz}: Your ${t.svc}${withStaff(t.staff)} is coming up soon, at ${formatTime(a.startsAt, tz)} ` +
-          `(${formatDayShort(a.startsAt, tz)}). ${manage}`,
-      ).text;
+      return fitSms(base, (t) => line('sms.reminder12h', t, { time: formatTime(a.startsAt, tz, locale), day })).text;
     case 'rescheduled': {
       const prev = a.previousStartsAt;
       const move =
         prev !== undefined
-          ? `has moved from ${formatWhenShort(prev, tz)} to ${formatWhenShort(a.startsAt, tz)}`
-          : `has moved to ${formatWhenShort(a.startsAt, tz)}`;
-      return fitSms(base, (t) => `${t.biz}: Your ${t.svc}${withStaff(t.staff)} ${move}. ${manage}`).text;
+          ? tr('sms.movedFrom', { from: short(prev), to: short(a.startsAt) })
+          : tr('sms.movedTo', { to: short(a.startsAt) });
+      return fitSms(base, (t) => line('sms.rescheduled', t, { move })).text;
     }
     case 'cancelled':
-      return fitSms(
-        { ...base, reason: { text: a.cancelReason ?? '', min: 0 } },
-        (t) =>
-          `${t.biz}: Your ${t.svc} on ${formatWhenShort(a.startsAt, tz)} has been cancelled.` +
-          (t.reason ? ` Reason: ${sentence(t.reason)}` : '') +
-          ` Book again any time: ${ctx.bookingUrl}`,
+      return fitSms({ ...base, reason: { text: a.cancelReason ?? '', min: 0 } }, (t) =>
+        line('sms.cancelled', t, {
+          when: short(a.startsAt),
+          reason: t.reason ? tr('sms.reason', { reason: sentence(t.reason) }) : '',
+          url: ctx.bookingUrl,
+        }),
       ).text;
     case 'rebookFollowUp':
-      return fitWithSlots(base, ctx.suggestedSlots ?? [], tz, (t, lines) =>
+      return fitWithSlots(base, ctx.suggestedSlots ?? [], tz, locale, (t, lines) =>
         lines.length > 0
-          ? `${t.biz}: Ready for your next ${t.svc}? Open times:\n${lines.join('\n')}\nMore times: ${ctx.bookingUrl}`
-          : `${t.biz}: Ready for your next ${t.svc}? Book here: ${ctx.bookingUrl}`,
+          ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
+          : line('sms.rebookNone', t, { url: ctx.bookingUrl }),
       );
     case 'noShowPrompt':
       return fitWithSlots(
         { ...base, first: { text: firstName(ctx.contact.name), min: 0 } },
         ctx.suggestedSlots ?? [],
         tz,
+        locale,
         (t, lines) =>
-          `${t.biz}: Hi${t.first ? ` ${t.first}` : ''}, we missed you at your ${t.svc} on ` +
-          `${formatDayShort(a.startsAt, tz)}. We hope all is well! ` +
-          (lines.length > 0
-            ? `Want a new time? Open times:\n${lines.join('\n')}\nMore times: ${ctx.bookingUrl}`
-            : `Pick a new time here: ${ctx.bookingUrl}`),
+          line('sms.noShow', t, {
+            first: t.first ? ` ${t.first}` : '',
+            day,
+            rest:
+              lines.length > 0
+                ? tr('sms.noShowSlots', { lines: lines.join('\n'), url: ctx.bookingUrl })
+                : tr('sms.noShowNone', { url: ctx.bookingUrl }),
+          }),
       );
     case 'receipt': {
       const b = requireBilling(ctx, event);
       const invoiceUrl = requireLink(ctx, 'invoiceUrl', event);
       const card = describeCard(b.card);
-      return fitSms(
-        base,
-        (t) =>
-          `${t.biz}: Thank you! We received your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc} on ` +
-          `${formatDayShort(a.startsAt, tz)} (invoice #${b.invoiceNumber}${card ? `, ${smsText(card)}` : ''}).` +
-          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
-          ` Invoice: ${invoiceUrl}`,
+      return fitSms(base, (t) =>
+        line('sms.receipt', t, {
+          total: smsMoney(b, b.totalMinor, locale),
+          day,
+          invoice: b.invoiceNumber,
+          card: card ? `, ${smsText(card)}` : '',
+          test: test(b),
+          url: invoiceUrl,
+        }),
       ).text;
     }
     case 'paymentDeclined': {
       const b = requireBilling(ctx, event);
       const updateCardUrl = requireLink(ctx, 'updateCardUrl', event);
       const next = b.nextAttemptAt;
-      return fitSms(
-        { ...base, reason: { text: b.declineMessage ?? '', min: 0 } },
-        (t) =>
-          `${t.biz}: Your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc} did not go through` +
-          (t.reason ? `: ${sentence(t.reason)}` : '.') +
-          (next !== undefined ? ` We'll try again ${formatWhenShort(next, tz)}.` : '') +
-          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
-          ` Please update your card or try again: ${updateCardUrl}`,
+      return fitSms({ ...base, reason: { text: b.declineMessage ?? '', min: 0 } }, (t) =>
+        line('sms.declined', t, {
+          total: smsMoney(b, b.totalMinor, locale),
+          reason: t.reason ? `: ${sentence(t.reason)}` : '.',
+          next: next !== undefined ? tr('sms.declinedNext', { when: short(next) }) : '',
+          test: test(b),
+          url: updateCardUrl,
+        }),
       ).text;
     }
     case 'paymentActionRequired': {
@@ -735,18 +727,15 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
         base,
         (t) =>
           `${t.biz}: ` +
-          sentence(`Your bank asks you to confirm your payment of ${smsMoney(b, b.totalMinor)} for your ${t.svc}`) +
-          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
-          ` Confirm here: ${payUrl}`,
+          sentence(tr('sms.actionRequired', { total: smsMoney(b, b.totalMinor, locale), svc: t.svc })) +
+          test(b) +
+          tr('sms.actionRequiredLink', { url: payUrl }),
       ).text;
     }
     case 'feedbackRequest': {
       const feedbackUrl = requireLink(ctx, 'feedbackUrl', event);
-      return fitSms(
-        { ...base, first: { text: firstName(ctx.contact.name), min: 0 } },
-        (t) =>
-          `${t.biz}: Hi${t.first ? ` ${t.first}` : ''}, thank you for your ${t.svc}! ` +
-          `How did it go? Tell us here: ${feedbackUrl}`,
+      return fitSms({ ...base, first: { text: firstName(ctx.contact.name), min: 0 } }, (t) =>
+        line('sms.feedback', t, { first: t.first ? ` ${t.first}` : '', url: feedbackUrl }),
       ).text;
     }
     default:

@@ -30,4 +30,22 @@ export async function buildWebBundle(options: { quiet?: boolean } = {}): Promise
     mode: 'production',
     logLevel: options.quiet ? 'warn' : 'info',
   });
+  // The booking widget's loader for other sites: one classic script, /embed.js (web/src/embed/embed.ts).
+  await vite.build({
+    configFile: false,
+    root: join(root, 'web'),
+    mode: 'production',
+    logLevel: options.quiet ? 'warn' : 'info',
+    build: {
+      outDir: join(root, 'web', 'dist'),
+      emptyOutDir: false,
+      target: 'es2020',
+      lib: {
+        entry: join(root, 'web', 'src', 'embed', 'embed.ts'),
+        formats: ['iife'],
+        name: 'AppointflowEmbed',
+        fileName: () => 'embed.js',
+      },
+    },
+  });
 }

@@ -49,24 +49,27 @@ it('a guest books on a phone, in their own time zone', async () => {
   expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
   expect(response!.headers()['referrer-policy']).toBe('no-referrer');
   await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
-  const firstSlot = page.locator('.slot-picker button.slot').first();
+  const firstSlot = page.locator('button.time').first();
   await firstSlot.waitFor();
-  expect(await page.getByLabel('Service').locator('option:checked').textContent()).toContain('On-site Repair');
-  expect(await page.getByLabel('Times shown in').inputValue()).toBe('America/Los_Angeles');
+  expect(await page.locator('.summary-row').first().textContent()).toContain('On-site Repair');
+  await page
+    .getByText('Times are in Pacific')
+    .getByText(/Los Angeles/)
+    .waitFor();
   const startsAt = await firstSlot.getAttribute('data-starts-at');
   await firstSlot.click();
-  await page.getByText('Selected:').waitFor();
+  await page.getByTestId('chosen-time').waitFor();
   await page.getByLabel('Name', { exact: true }).fill(GUEST.name);
   await page.getByLabel('Email').fill(GUEST.email);
   await page.getByLabel(/Mobile phone/).fill(GUEST.phone);
   await page.getByLabel(/Text me reminders/).check();
-  await page.getByLabel(/Address/).fill('12 Ocean Ave, Santa Monica, CA');
-  await page.getByLabel(/Note for us/).fill('Gate code 1234');
+  await page.getByLabel('Address we come to').fill('12 Ocean Ave, Santa Monica, CA');
+  await page.getByLabel(/Anything we should know/).fill('Gate code 1234');
   // Nothing overflows sideways on the phone.
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   await screenshot(page, '01-booking-page-phone');
   expect(await accessibilityProblems(page)).toEqual([]);
-  await page.getByRole('button', { name: 'Book this time' }).click();
+  await page.getByRole('button', { name: /^Book for/ }).click();
   await page.getByRole('heading', { name: "You're booked" }).waitFor();
   await screenshot(page, '02-booking-confirmed-phone');
   expect(await accessibilityProblems(page)).toEqual([]);
@@ -82,13 +85,16 @@ it('a guest books on a phone, in their own time zone', async () => {
   expect(row.sms_opt_in).toBe(true);
   expect(row.client_note).toBe('Gate code 1234');
   guestAppointmentId = row.id;
-  guestManagePath = (await page.getByRole('link', { name: 'View or change your appointment' }).getAttribute('href'))!;
+  guestManagePath = (await page.getByRole('link', { name: 'View, reschedule or cancel' }).getAttribute('href'))!;
   expect(guestManagePath).toMatch(/^\/manage\/[\w-]+$/);
 
-  // A returning customer's details are recognised on the next visit.
-  await page.goto('/book');
+  // A returning customer's details are offered back on this device, with a "not you?".
+  await page.goto('/book/on-site-repair');
+  await page.locator('button.time').first().click();
   await page.getByText('Welcome back').waitFor();
   expect(await page.getByLabel('Email').inputValue()).toBe(GUEST.email);
+  await page.getByRole('button', { name: /Not you/ }).click();
+  expect(await page.getByLabel('Email').inputValue()).toBe('');
 });
 
 it('staff sign in, find the booking on the calendar and the pipeline board, and reschedule it with the slot picker', async () => {
@@ -285,7 +291,7 @@ it('a customer cancels from the manage link, and the link is dead afterwards', a
 
   // Reschedule from the link with the slot picker first.
   await page.getByRole('button', { name: 'Reschedule' }).click();
-  const slot = page.locator('section[aria-label="Reschedule"] button.slot').nth(1);
+  const slot = page.locator('section[aria-labelledby="pick-new"] button.time').nth(1);
   const newStart = (await slot.getAttribute('data-starts-at'))!;
   await slot.click();
   await page.getByRole('button', { name: /^Move to/ }).click();

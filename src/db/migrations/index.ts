@@ -17,6 +17,8 @@ import * as m0014 from './0014_message_send_started';
 import * as m0013 from './0013_membership_plan_terms';
 import * as m0020 from './0020_contact_identity';
 import * as m0021 from './0021_rate_limits';
+import * as m0025 from './0025_business_identity';
+import * as m0026 from './0026_contact_locale';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -33,6 +35,8 @@ const migrations: Record<string, Migration> = {
   '0014_message_send_started': m0014,
   '0020_contact_identity': m0020,
   '0021_rate_limits': m0021,
+  '0025_business_identity': m0025,
+  '0026_contact_locale': m0026,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -61,6 +61,7 @@ const serviceFields = {
   taxRateBps: whole('basis points', 0, 10_000).nullable(),
   lifecyclePolicy: lifecyclePolicySchema,
   active: z.boolean({ error: 'expected true or false' }),
+  location: z.enum(['business', 'customer'], { error: "expected business or customer (the customer's address)" }),
   staffIds: z.array(uuid, { error: 'expected a list of staff ids' }).max(200),
 };
 
@@ -81,6 +82,7 @@ export const serviceCreateBody = z.strictObject({
   taxRateBps: serviceFields.taxRateBps.optional(),
   lifecyclePolicy: serviceFields.lifecyclePolicy.optional(),
   active: serviceFields.active.optional(),
+  location: serviceFields.location.optional(),
   staffIds: serviceFields.staffIds.default([]),
 });
 
@@ -146,6 +148,8 @@ export async function serviceView(db: Db, id: string) {
     /** The policy in force: stored keys over the defaults. */
     effectiveLifecyclePolicy: resolveLifecyclePolicy(row.lifecycle_policy),
     active: row.active,
+    /** Where it takes place: at the business, or at the customer's address. */
+    location: row.location,
     staffIds: staff.map((s) => s.staff_id),
     /** Booking addresses this service had before; they keep leading to it. */
     formerSlugs: former.map((f) => f.slug),
@@ -184,6 +188,7 @@ const COLUMNS = {
   billingPolicy: 'billing_policy',
   taxRateBps: 'tax_rate_bps',
   active: 'active',
+  location: 'location',
 } as const;
 
 type ServiceInput = Partial<z.output<typeof serviceUpdateBody>>;

@@ -4,6 +4,11 @@
  * to do instead.
  */
 import { type Response, Router } from 'express';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { resolveLocale } from '../../i18n/locales';
+import { appointmentMessageContext, loadMessageRow } from '../../messaging/appointment-context';
+import { appointmentIcs } from '../../messaging/ics';
 import { z } from 'zod';
 import { availableSlots } from '../../availability/service';
 import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
@@ -20,6 +25,23 @@ import { appointmentView, customerView } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
 import { visitValidUntil } from '../../memberships/repository';
 import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
+
+/** What the manage page shows beyond the customer view: length, where, how far ahead it may move. */
+async function visitDetails(db: Kysely<Database>, appointmentId: string) {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .select(['sv.location', 'sv.booking_horizon_days', 'c.address'])
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  return {
+    location: row.location,
+    /** For a visit at the customer's: the address we come to. */
+    visitAddress: row.location === 'customer' ? row.address : null,
+    bookingHorizonDays: row.booking_horizon_days,
+  };
+}
 
 /** A manage link's token (43 base64url characters when real; anything else is an unknown link). */
 export const tokenParams = z.object({ token: text(100, { min: 1 }) });
@@ -74,7 +96,10 @@ export function manageRouter(deps: AppDeps): Router {
     }
     res.json({
       // The booking answer's link shows the name its booker gave, never the stored one.
-      appointment: provesContact ? view : { ...view, contact: { name: pending?.details.name ?? view.contact.name } },
+      appointment: {
+        ...(provesContact ? view : { ...view, contact: { name: pending?.details.name ?? view.contact.name } }),
+        ...(await visitDetails(db, appointment.id)),
+      },
       actions: { reschedule: true, cancel: true },
       // Details given with the booking for a known contact, for the customer to confirm or decline.
       pendingDetails: provesContact && pending ? pending.details : null,
@@ -104,6 +129,27 @@ export function manageRouter(deps: AppDeps): Router {
     });
     await rememberCustomerDevice(db, deps.config, req, res, appointment.contact_id);
     res.json({ outcome: result.outcome, details: result.details ?? null });
+  });
+
+  // The appointment as a calendar file (the confirmation page's "Add to calendar"), in the page's language.
+  router.get('/api/manage/:token/calendar.ics', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const { appointment, provesContact } = await resolveLink(token);
+    const { row, business } = await loadMessageRow(db, appointment.id);
+    const base = deps.config.http.publicBaseUrl;
+    const context = appointmentMessageContext({ row, business, base, manageUrl: `${base}/manage/${token}` });
+    // The booking answer's link does not prove the contact: the stored name stays out of the file.
+    if (!provesContact) context.contact = { ...context.contact, name: '' };
+    const lang = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+    const ics = appointmentIcs(
+      { ...context, locale: resolveLocale(lang, context.locale) },
+      { method: 'REQUEST', sequence: row.revision },
+    );
+    res
+      .type('text/calendar; charset=utf-8')
+      .set('content-disposition', 'attachment; filename="appointment.ics"')
+      .set('cache-control', 'no-store')
+      .send(ics);
   });
 
   router.get('/api/manage/:token/availability', async (req, res) => {

@@ -22,7 +22,8 @@ import type { Actor } from '../../../workflows/appointment/messages';
 import { both, callerActor, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
-import { extendValidityBody, membershipPurchaseBody, uuid } from '../schemas';
+import { extendValidityBody, membershipPurchaseBodyFor, uuid } from '../schemas';
+import { businessCountry } from '../business-country';
 import { parseInput } from '../validate';
 import { knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
@@ -90,7 +91,7 @@ export function membershipsRouter(deps: AppDeps): Router {
   // Creating and changing plans: routes/membership-plans.ts (admin only, audited).
 
   router.post('/api/memberships', async (req, res) => {
-    const body = parseInput(membershipPurchaseBody, req.body, 'body');
+    const body = parseInput(membershipPurchaseBodyFor(await businessCountry(db)), req.body, 'body');
     await limiter.hit(res, [
       ['purchase.ip', clientAddress(req)],
       ['purchase.contact', body.customer.email],

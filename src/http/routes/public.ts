@@ -4,13 +4,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { availableSlots, UnknownServiceError } from '../../availability/service';
+import { resolveLifecyclePolicy } from '../../domain/lifecycle-policy';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
-import { availabilityQuery, bookingSchema, uuid } from '../schemas';
+import { availabilityQuery, bookingSchemaFor, uuid } from '../schemas';
+import { businessCountry } from '../business-country';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
 import { bookForResponse, rangeInZone, slotsResponse } from './booking-helpers';
+
+function reminderHours(stored: Record<string, unknown>): number[] {
+  const policy = resolveLifecyclePolicy(stored);
+  return [policy.tomorrowHoursBefore, policy.todayHoursBefore];
+}
 
 export function publicRouter(deps: AppDeps): Router {
   const router = Router();
@@ -30,6 +37,10 @@ export function publicRouter(deps: AppDeps): Router {
         'price_minor',
         'hourly_rate_minor',
         'currency',
+        'location',
+        'booking_horizon_days',
+        'min_notice_minutes',
+        'lifecycle_policy',
       ])
       .where('active', '=', true)
       .orderBy('name')
@@ -47,6 +58,21 @@ export function publicRouter(deps: AppDeps): Router {
           .orderBy('slug')
           .execute()
       : [];
+    // Who performs each service (active staff), so the page can offer a choice before any times load.
+    const performers = services.length
+      ? await db
+          .selectFrom('staff_services as ss')
+          .innerJoin('staff as st', 'st.id', 'ss.staff_id')
+          .select(['ss.service_id', 'st.id', 'st.name'])
+          .where('st.active', '=', true)
+          .where(
+            'ss.service_id',
+            'in',
+            services.map((s) => s.id),
+          )
+          .orderBy('st.name')
+          .execute()
+      : [];
     res.json({
       services: services.map((s) => ({
         id: s.id,
@@ -61,6 +87,13 @@ export function publicRouter(deps: AppDeps): Router {
           currency: s.currency.trim(),
           per: s.pricing === 'hourly' ? 'hour' : 'visit',
         },
+        /** business: at the business's address; customer: at the address the customer gives. */
+        location: s.location,
+        bookingHorizonDays: s.booking_horizon_days,
+        minNoticeMinutes: s.min_notice_minutes,
+        staff: performers.filter((p) => p.service_id === s.id).map((p) => ({ id: p.id, name: p.name })),
+        /** Hours before the start when the customer is reminded (what the confirmation promises). */
+        reminderHoursBefore: reminderHours(s.lifecycle_policy),
       })),
     });
   });
@@ -79,7 +112,7 @@ export function publicRouter(deps: AppDeps): Router {
   });
 
   router.post('/api/bookings', async (req, res) => {
-    const body = parseInput(bookingSchema, req.body, 'body');
+    const body = parseInput(bookingSchemaFor(await businessCountry(db)), req.body, 'body');
     await limiter.hit(res, [
       ['booking.ip', clientAddress(req)],
       ['booking.contact', body.customer.email],

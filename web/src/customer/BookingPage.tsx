@@ -1,306 +1,285 @@
 /**
- * Public booking: service → (optional) staff → a free time in the customer's zone (detected, can be
- * changed) → details. A returning customer's details are remembered on this device. A link to a
- * renamed service's old address moves to its current one; a link to a service no longer offered says
- * so instead of silently preselecting another.
+ * Public booking (also embedded on the business's own site, /embed/book): service cards → staff
+ * (optional; "anyone" lets the server pick by its stated rule) → a day in the month calendar and a
+ * time → details → confirmation. `?staff=<id>` preselects a staff member and `?start=<instant>` a
+ * time (the links in rebooking messages). A taken time (409) refreshes the times in place and offers
+ * the next free ones beside the Book button, keeping the form filled.
  */
-import { type SubmitEvent, useEffect, useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { type SubmitEvent, useEffect, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
-import { COMMON_TIME_ZONES, detectedTimeZone, formatDateTime, formatMoney } from '../format';
-import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+import { useT } from '../i18n';
+import { addDaysTo, dateTimeOf, localDateOf, timeOf } from '../i18n/format';
+import { TimePicker } from '../picker/TimePicker';
+import { TimeZonePicker } from '../picker/TimeZonePicker';
+import { type DayView, mergeTimes, type SlotView, type TimeChoice } from '../picker/types';
+import { CustomerLayout, useBusiness, usePageTitle } from './business';
+import { type Booked, Confirmation } from './Confirmation';
+import { DetailsFields } from './DetailsForm';
+import { notifyHost, useReportHeight } from './embed-bridge';
+import { durationText, priceText, type Service, ServiceCards, StaffChoice } from './ServiceCards';
+import { TakenTimes } from './TakenTimes';
+import { rememberDetails, useBookingForm } from './useBookingForm';
 
-interface Service {
-  id: string;
-  slug: string;
-  /** Addresses this service had before it was renamed; they keep leading to it. */
-  formerSlugs: string[];
-  name: string;
-  description: string;
-  durationMinutes: number;
-  price: { amountMinor: number; currency: string; per: string };
+function detectedZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-interface Details {
-  name: string;
-  email: string;
-  phone: string;
-  smsOptIn: boolean;
-  address: string;
-  note: string;
-}
-
-const REMEMBER_KEY = 'appointflow.customer';
-const emptyDetails: Details = { name: '', email: '', phone: '', smsOptIn: false, address: '', note: '' };
-
-function remembered(): Details {
-  try {
-    const saved = JSON.parse(localStorage.getItem(REMEMBER_KEY) ?? 'null') as Partial<Details> | null;
-    return { ...emptyDetails, ...(saved ?? {}), note: '' };
-  } catch {
-    return emptyDetails;
-  }
-}
-
-export function BookingPage() {
+export function BookingPage({ embedded = false }: { embedded?: boolean }) {
   const { slug } = useParams();
+  const [query] = useSearchParams();
   const navigate = useNavigate();
-  const [services, setServices] = useState<Service[]>([]);
+  const { t, locale } = useT();
+  const business = useBusiness();
+  usePageTitle(t('book.title'));
+  useReportHeight(embedded);
+  const [services, setServices] = useState<Service[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [unknownService, setUnknownService] = useState(false);
-  const [serviceId, setServiceId] = useState('');
-  const [staffId, setStaffId] = useState('');
-  const [staffSeen, setStaffSeen] = useState<Map<string, string>>(new Map());
-  const [timeZone, setTimeZone] = useState(detectedTimeZone);
-  const [slot, setSlot] = useState<SlotView | undefined>();
-  const [details, setDetails] = useState<Details>(remembered);
-  const [returning] = useState(() => remembered().email !== '');
+  const [serviceId, setServiceId] = useState<string>();
+  const [staffId, setStaffId] = useState(query.get('staff') ?? '');
+  // A membership visit: the link in the membership messages carries the certificate number.
+  const [certificate, setCertificate] = useState(query.get('certificate')?.trim() ?? '');
+  const [timeZone, setTimeZone] = useState(detectedZone);
+  const [choice, setChoice] = useState<TimeChoice | undefined>(() => {
+    const start = query.get('start');
+    return start && !Number.isNaN(Date.parse(start))
+      ? { startsAt: new Date(start).toISOString(), endsAt: '', staff: [] }
+      : undefined;
+  });
+  const [picking, setPicking] = useState(choice === undefined);
+  const [reload, setReload] = useState(0);
+  const [taken, setTaken] = useState<TimeChoice[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [booked, setBooked] = useState<{ startsAt: string; manageUrl: string; service: string } | null>(null);
+  const [booked, setBooked] = useState<Booked | null>(null);
+  const timeHeading = useRef<HTMLHeadingElement>(null);
+  const base = embedded ? '/embed/book' : '/book';
 
   useEffect(() => {
-    document.title = 'Book an appointment';
-    api<{ services: Service[] }>('GET', '/api/services')
-      .then(({ services: list }) => {
+    api<{ services: Service[] }>('GET', '/api/services').then(
+      ({ services: list }) => {
         setServices(list);
         const linked = slug
           ? (list.find((s) => s.slug === slug) ?? list.find((s) => s.formerSlugs.includes(slug)))
           : undefined;
-        if (linked && linked.slug !== slug) void navigate(`/book/${linked.slug}`, { replace: true });
+        if (linked && linked.slug !== slug)
+          void navigate(`${base}/${linked.slug}${window.location.search}`, { replace: true });
         setUnknownService(slug !== undefined && linked === undefined);
-        const preset = linked ?? list[0];
-        if (preset) setServiceId(preset.id);
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [slug, navigate]);
+        setServiceId(linked?.id ?? (list.length === 1 ? list[0]!.id : undefined));
+      },
+      (e: unknown) => setLoadError(errorText(e)),
+    );
+  }, [slug, navigate, base]);
 
-  const service = services.find((s) => s.id === serviceId);
-  const zones = useMemo(() => [...new Set([detectedTimeZone(), ...COMMON_TIME_ZONES])], []);
+  const service = services?.find((s) => s.id === serviceId);
+  const form = useBookingForm(business?.country ?? 'US', service?.location === 'customer');
+  const today = localDateOf(new Date(), timeZone);
+  const lastDay = addDaysTo(today, service?.bookingHorizonDays ?? 60);
 
-  async function loadSlots(from: string, to: string): Promise<DayView[]> {
+  async function loadDays(from: string, to: string): Promise<DayView[]> {
     const params = new URLSearchParams({ from, to, timeZone });
     if (staffId) params.set('staffId', staffId);
-    const { days } = await api<{ days: DayView[] }>('GET', `/api/services/${serviceId}/availability?${params}`);
-    setStaffSeen((prev) => {
-      const next = new Map(prev);
-      for (const d of days) for (const s of d.slots) next.set(s.staffId, s.staffName);
-      return next.size === prev.size ? prev : next;
-    });
-    return days;
+    return (await api<{ days: DayView[] }>('GET', `/api/services/${serviceId}/availability?${params}`)).days;
   }
 
-  function update<K extends keyof Details>(key: K, value: Details[K]) {
-    setDetails((d) => ({ ...d, [key]: value }));
+  function pickService(s: Service) {
+    setServiceId(s.id);
+    setStaffId('');
+    setChoice(undefined);
+    setPicking(true);
+    if (slug !== s.slug) void navigate(`${base}/${s.slug}`, { replace: true });
+    requestAnimationFrame(() => timeHeading.current?.focus());
+  }
+
+  function pickTime(c: TimeChoice) {
+    setChoice(c);
+    setPicking(false);
+    setTaken(null);
+    setError(null);
+    requestAnimationFrame(() => document.getElementById('name')?.focus());
   }
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (!slot || !service) return;
-    setBusy(true);
+    if (!service || !choice || busy) return;
     setError(null);
-    setFieldErrors({});
+    if (!(await form.validate())) return;
+    setBusy(true);
+    const d = form.details;
+    const chosenStaff = staffId || (choice.staff.length === 1 ? choice.staff[0]!.id : undefined);
     try {
-      const result = await api<{ manageUrl: string; appointment: { startsAt: string } }>('POST', '/api/bookings', {
+      const result = await api<Booked>('POST', '/api/bookings', {
         serviceId: service.id,
-        ...(staffId ? { staffId } : { staffId: slot.staffId }),
-        startsAt: slot.startsAt,
+        ...(chosenStaff ? { staffId: chosenStaff } : {}),
+        startsAt: choice.startsAt,
         timeZone,
+        ...(certificate ? { certificateNumber: certificate } : {}),
         customer: {
-          name: details.name,
-          email: details.email,
-          ...(details.phone ? { phone: details.phone } : {}),
-          smsOptIn: details.smsOptIn,
-          ...(details.address ? { address: details.address } : {}),
-          ...(details.note ? { note: details.note } : {}),
+          name: d.name,
+          email: d.email.trim(),
+          ...(d.phone.trim() ? { phone: d.phone.trim() } : {}),
+          smsOptIn: d.smsOptIn,
+          ...(d.address.trim() ? { address: d.address.trim() } : {}),
+          ...(d.note.trim() ? { note: d.note.trim() } : {}),
+          locale,
         },
       });
-      localStorage.setItem(REMEMBER_KEY, JSON.stringify({ ...details, note: '' }));
-      setBooked({ startsAt: result.appointment.startsAt, manageUrl: result.manageUrl, service: service.name });
+      rememberDetails(d);
+      setBooked(result);
+      notifyHost(embedded, result, service);
     } catch (e) {
-      if (e instanceof ApiError) {
-        setFieldErrors(Object.fromEntries(e.fields.map((f) => [f.field.replace(/^customer\./, ''), f.message])));
-        if (e.code === 'slot_unavailable') setSlot(undefined);
-      }
-      setError(errorText(e));
+      if (e instanceof ApiError && e.code === 'slot_unavailable') {
+        const next = Array.isArray(e.details.nextSlots) ? (e.details.nextSlots as SlotView[]) : [];
+        setTaken(mergeTimes(next));
+        setChoice(undefined);
+        setReload((n) => n + 1);
+        requestAnimationFrame(() => document.getElementById('taken')?.focus());
+      } else if (!form.showServerError(e)) setError(errorText(e));
     } finally {
       setBusy(false);
     }
   }
 
-  if (booked) {
-    const path = new URL(booked.manageUrl, window.location.href).pathname;
+  if (booked && service) {
     return (
-      <main className="customer">
-        <h1>You're booked</h1>
-        <p className="notice" role="status">
-          {booked.service} on {formatDateTime(booked.startsAt, timeZone)}. A confirmation is on its way to{' '}
-          {details.email}.
-        </p>
-        <p>
-          <a href={path}>View or change your appointment</a>
-        </p>
-      </main>
+      <CustomerLayout compact={embedded}>
+        <Confirmation
+          booked={booked}
+          service={service}
+          business={business}
+          email={form.details.email}
+          address={form.details.address}
+          sms={form.details.smsOptIn}
+          embedded={embedded}
+        />
+      </CustomerLayout>
     );
   }
 
   return (
-    <main className="customer">
-      <h1>Book an appointment</h1>
+    <CustomerLayout compact={embedded}>
+      <h1>{t('book.title')}</h1>
       {unknownService && (
         <p className="notice" role="status">
-          The service in your link is no longer offered online. Choose a service below, or contact us.
+          {t('book.unknownService')}
         </p>
       )}
-      {error && (
+      {loadError && (
         <p role="alert" className="error">
-          {error}
+          {loadError}
         </p>
       )}
-      <form onSubmit={submit} noValidate>
-        <fieldset>
-          <legend>1. Service</legend>
-          <label htmlFor="service">Service</label>
-          <select
-            id="service"
-            value={serviceId}
-            onChange={(e) => {
-              setServiceId(e.target.value);
-              setSlot(undefined);
-              setStaffId('');
-              setStaffSeen(new Map());
-            }}
-          >
-            {services.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name} — {formatMoney(s.price.amountMinor, s.price.currency)}
-                {s.price.per === 'hour' ? ' per hour' : ''} ({s.durationMinutes} min)
-              </option>
-            ))}
-          </select>
-          {service?.description && <p className="hint">{service.description}</p>}
-          <label htmlFor="staff">With</label>
-          <select
-            id="staff"
+      {!services && !loadError && <p className="loading">{t('book.loadingServices')}</p>}
+      {services && services.length === 0 && <p>{t('book.noServices')}</p>}
+      <section aria-labelledby="step-service" className="step">
+        <h2 id="step-service">{t('book.service')}</h2>
+        {service ? (
+          <p className="summary-row">
+            <span>
+              <strong>{service.name}</strong> · {durationText(service.durationMinutes, t)} ·{' '}
+              {priceText(service, locale, t)}
+            </span>
+            {services && services.length > 1 && (
+              <button type="button" className="link-button" onClick={() => setServiceId(undefined)}>
+                {t('book.change')}
+              </button>
+            )}
+          </p>
+        ) : (
+          services && <ServiceCards services={services} selected={serviceId} onPick={pickService} />
+        )}
+        {service?.description && <p className="hint">{service.description}</p>}
+        {certificate && (
+          <p className="notice summary-row" data-testid="membership-visit">
+            <span>{t('book.membershipVisit', { certificate })}</span>
+            <button type="button" className="link-button" onClick={() => setCertificate('')}>
+              {t('book.notMembershipVisit')}
+            </button>
+          </p>
+        )}
+        {service && (
+          <StaffChoice
+            service={service}
             value={staffId}
-            onChange={(e) => {
-              setStaffId(e.target.value);
-              setSlot(undefined);
+            onChange={(id) => {
+              setStaffId(id);
+              setChoice(undefined);
+              setPicking(true);
             }}
-          >
-            <option value="">Anyone available</option>
-            {[...staffSeen].map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </fieldset>
-
-        <fieldset>
-          <legend>2. Time</legend>
-          <label htmlFor="timezone">Times shown in</label>
-          <select
-            id="timezone"
-            value={timeZone}
-            onChange={(e) => {
-              setTimeZone(e.target.value);
-              setSlot(undefined);
-            }}
-          >
-            {zones.map((z) => (
-              <option key={z} value={z}>
-                {z.replace(/_/g, ' ')}
-              </option>
-            ))}
-          </select>
-          {serviceId && (
-            <SlotPicker
-              timeZone={timeZone}
-              reloadKey={`${serviceId}|${staffId}`}
-              load={loadSlots}
-              selected={slot}
-              onPick={setSlot}
-              showStaff={!staffId}
-            />
+          />
+        )}
+      </section>
+      {service && (
+        <section aria-labelledby="step-time" className="step">
+          <h2 id="step-time" ref={timeHeading} tabIndex={-1}>
+            {t('book.time')}
+          </h2>
+          {choice && !picking ? (
+            <p className="summary-row">
+              <span data-testid="chosen-time">
+                <strong>{dateTimeOf(choice.startsAt, timeZone, locale)}</strong>
+                {choice.staff.length === 1 && <> · {t('times.with', { name: choice.staff[0]!.name })}</>}
+              </span>
+              <button type="button" className="link-button" onClick={() => setPicking(true)}>
+                {t('book.change')}
+              </button>
+            </p>
+          ) : (
+            <>
+              <TimeZonePicker
+                value={timeZone}
+                onChange={setTimeZone}
+                businessZone={business?.timeZone}
+                businessName={business?.name}
+              />
+              <TimePicker
+                load={loadDays}
+                timeZone={timeZone}
+                lastDay={lastDay}
+                reloadKey={`${serviceId}|${staffId}|${reload}`}
+                selected={choice?.startsAt}
+                onPick={pickTime}
+                showStaff={!staffId && service.staff.length > 1}
+                phone={business?.phone}
+              />
+            </>
           )}
-          {slot && (
-            <p className="notice" role="status">
-              Selected: {formatDateTime(slot.startsAt, timeZone)} with {slot.staffName}
+        </section>
+      )}
+      {service && (choice || taken) && (
+        <form onSubmit={submit} noValidate className="step" aria-labelledby="step-details">
+          <h2 id="step-details">{t('book.details')}</h2>
+          <DetailsFields
+            details={form.details}
+            onChange={form.change}
+            shown={form.shown}
+            onLeave={form.leave}
+            addressRequired={service.location === 'customer'}
+            phoneExample={business?.phoneExample ?? ''}
+            remembered={form.remembered}
+            onForget={form.forget}
+          />
+          {business?.policy && (
+            <p className="policy">
+              <strong>{t('policy.title')}</strong> {business.policy}
             </p>
           )}
-        </fieldset>
-
-        <fieldset>
-          <legend>3. Your details</legend>
-          {returning && <p className="hint">Welcome back — we filled in your details from last time.</p>}
-          <Field id="name" label="Name" error={fieldErrors.name}>
-            <input
-              id="name"
-              autoComplete="name"
-              required
-              value={details.name}
-              onChange={(e) => update('name', e.target.value)}
-            />
-          </Field>
-          <Field id="email" label="Email" error={fieldErrors.email}>
-            <input
-              id="email"
-              type="email"
-              autoComplete="email"
-              required
-              value={details.email}
-              onChange={(e) => update('email', e.target.value)}
-            />
-          </Field>
-          <Field id="phone" label="Mobile phone (optional, e.g. +12125550123)" error={fieldErrors.phone}>
-            <input
-              id="phone"
-              type="tel"
-              autoComplete="tel"
-              value={details.phone}
-              onChange={(e) => update('phone', e.target.value)}
-            />
-          </Field>
-          <div className="check">
-            <input
-              id="sms"
-              type="checkbox"
-              checked={details.smsOptIn}
-              onChange={(e) => update('smsOptIn', e.target.checked)}
-            />
-            <label htmlFor="sms">Text me reminders and updates (reply STOP to stop)</label>
-          </div>
-          <Field id="address" label="Address (optional)" error={fieldErrors.address}>
-            <input
-              id="address"
-              autoComplete="street-address"
-              value={details.address}
-              onChange={(e) => update('address', e.target.value)}
-            />
-          </Field>
-          <Field id="note" label="Note for us (optional)" error={fieldErrors.note}>
-            <textarea id="note" rows={3} value={details.note} onChange={(e) => update('note', e.target.value)} />
-          </Field>
-        </fieldset>
-        <button type="submit" className="primary" disabled={!slot || busy}>
-          {busy ? 'Booking…' : slot ? 'Book this time' : 'Choose a time first'}
-        </button>
-      </form>
-    </main>
-  );
-}
-
-export function Field(props: { id: string; label: string; error?: string | undefined; children: React.ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.children}
-      {props.error && (
-        <p className="field-error" id={`${props.id}-error`}>
-          {props.error}
-        </p>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {taken && <TakenTimes times={taken} timeZone={timeZone} onPick={pickTime} />}
+          <button type="submit" className="primary" disabled={busy || !choice}>
+            {busy
+              ? t('book.booking')
+              : choice
+                ? t('book.confirm', { time: timeOf(choice.startsAt, timeZone, locale) })
+                : t('book.chooseTime')}
+          </button>
+        </form>
       )}
-    </div>
+    </CustomerLayout>
   );
 }

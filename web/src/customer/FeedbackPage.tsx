@@ -6,6 +6,8 @@
 import { type SubmitEvent, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
+import { type Translate, useT } from '../i18n';
+import { CustomerLayout, usePageTitle } from './business';
 
 interface Answer {
   rating: number;
@@ -23,7 +25,6 @@ interface Prompt {
 }
 
 const COMMENT_MAX = 2000;
-const WORDS = ['', 'Poor', 'Fair', 'Good', 'Very good', 'Excellent'];
 
 function Stars({ rating, label }: { rating: number; label: string }) {
   return (
@@ -37,10 +38,10 @@ function Stars({ rating, label }: { rating: number; label: string }) {
   );
 }
 
-function AnswerSummary({ answer }: { answer: Answer }) {
+function AnswerSummary({ answer, t }: { answer: Answer; t: Translate }) {
   return (
     <>
-      <Stars rating={answer.rating} label={`Your rating: ${answer.rating} out of 5 stars`} />
+      <Stars rating={answer.rating} label={t('feedback.yourRating', { rating: answer.rating })} />
       {answer.comment && <blockquote className="feedback-comment">{answer.comment}</blockquote>}
     </>
   );
@@ -59,9 +60,10 @@ export function FeedbackPage() {
   const [sent, setSent] = useState<Answer | null>(null);
   const [already, setAlready] = useState<Answer | null>(null);
   const path = `/api/feedback/${encodeURIComponent(token)}`;
+  const { t } = useT();
+  usePageTitle(t('feedback.title'));
 
   useEffect(() => {
-    document.title = 'Your feedback';
     api<Prompt>('GET', path)
       .then((p) => {
         setPrompt(p);
@@ -80,7 +82,7 @@ export function FeedbackPage() {
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (rating < 1) {
-      setError('Please choose a rating from 1 to 5 stars.');
+      setError(t('feedback.chooseRating'));
       return;
     }
     setBusy(true);
@@ -101,59 +103,59 @@ export function FeedbackPage() {
 
   if (dead)
     return (
-      <main className="customer">
-        <h1>{dead.reason === 'expired' ? 'This link has expired' : 'This link no longer works'}</h1>
+      <CustomerLayout>
+        <h1>{dead.reason === 'expired' ? t('feedback.expired') : t('manage.deadTitle')}</h1>
         <p role="alert" className="error">
           {dead.message}
         </p>
         <p>
-          <a href="/book">Book your next appointment</a>
+          <a href="/book">{t('feedback.bookNext')}</a>
         </p>
-      </main>
+      </CustomerLayout>
     );
   if (!prompt)
     return (
-      <main className="customer">
+      <CustomerLayout>
         {error ? (
           <p role="alert" className="error">
             {error}
           </p>
         ) : (
-          <p>Loading…</p>
+          <p className="loading">{t('feedback.loading')}</p>
         )}
-      </main>
+      </CustomerLayout>
     );
   if (sent)
     return (
-      <main className="customer">
-        <h1>Thank you for your feedback</h1>
+      <CustomerLayout>
+        <h1>{t('feedback.thanks')}</h1>
         <p className="notice" role="status">
           {sent.rating <= 2
-            ? `We are sorry the visit fell short. Someone from ${prompt.business.name || 'our team'} will be in touch.`
-            : `We have passed it on to ${prompt.staff.firstName} and the team.`}
+            ? t('feedback.sorry', { business: prompt.business.name })
+            : t('feedback.passedOn', { name: prompt.staff.firstName })}
         </p>
-        <AnswerSummary answer={sent} />
+        <AnswerSummary answer={sent} t={t} />
         <p>
-          <a href="/book">Book your next appointment</a>
+          <a href="/book">{t('feedback.bookNext')}</a>
         </p>
-      </main>
+      </CustomerLayout>
     );
   if (already)
     return (
-      <main className="customer">
-        <h1>You have already given feedback</h1>
-        <p>Thank you — we have your answer about {prompt.service.name}.</p>
-        <AnswerSummary answer={already} />
+      <CustomerLayout>
+        <h1>{t('feedback.already')}</h1>
+        <p>{t('feedback.haveAnswer', { service: prompt.service.name })}</p>
+        <AnswerSummary answer={already} t={t} />
         <p>
-          <a href="/book">Book your next appointment</a>
+          <a href="/book">{t('feedback.bookNext')}</a>
         </p>
-      </main>
+      </CustomerLayout>
     );
   return (
-    <main className="customer">
-      <h1>How was your visit?</h1>
+    <CustomerLayout>
+      <h1>{t('feedback.how')}</h1>
       <p>
-        {prompt.service.name} with {prompt.staff.firstName}
+        {prompt.service.name} {t('times.with', { name: prompt.staff.firstName })}
         <br />
         <span data-testid="when">{prompt.when}</span>
       </p>
@@ -164,7 +166,7 @@ export function FeedbackPage() {
       )}
       <form onSubmit={submit} noValidate>
         <fieldset className="rating">
-          <legend>Your rating</legend>
+          <legend>{t('feedback.rating')}</legend>
           <div className="stars">
             {[1, 2, 3, 4, 5].map((n) => (
               <span key={n} className="star">
@@ -181,18 +183,16 @@ export function FeedbackPage() {
                 />
                 <label htmlFor={`rating-${n}`} className={n <= rating ? 'on' : undefined}>
                   <span aria-hidden="true">★</span>
-                  <span className="visually-hidden">
-                    {n} {n === 1 ? 'star' : 'stars'}
-                  </span>
+                  <span className="visually-hidden">{t('feedback.stars', { count: n })}</span>
                 </label>
               </span>
             ))}
           </div>
           <p className="hint" aria-live="polite">
-            {rating ? `${rating} of 5 — ${WORDS[rating]}` : 'Choose 1 to 5 stars.'}
+            {rating ? t('feedback.ofFive', { rating, word: t(`feedback.words.${rating}`) }) : t('feedback.choose')}
           </p>
         </fieldset>
-        <label htmlFor="feedback-comment">Anything you would like to tell us? (optional)</label>
+        <label htmlFor="feedback-comment">{t('feedback.comment')}</label>
         <textarea
           id="feedback-comment"
           rows={5}
@@ -202,7 +202,7 @@ export function FeedbackPage() {
           aria-describedby="feedback-comment-count"
         />
         <p id="feedback-comment-count" className="hint">
-          {COMMENT_MAX - comment.length} characters left
+          {t('feedback.left', { count: COMMENT_MAX - comment.length })}
         </p>
         <div className="check">
           <input
@@ -211,14 +211,14 @@ export function FeedbackPage() {
             checked={mayPublish}
             onChange={(e) => setMayPublish(e.target.checked)}
           />
-          <label htmlFor="feedback-publish">You may quote my comment publicly (first name only)</label>
+          <label htmlFor="feedback-publish">{t('feedback.publish')}</label>
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Sending…' : 'Send feedback'}
+            {busy ? t('feedback.sending') : t('feedback.send')}
           </button>
         </div>
       </form>
-    </main>
+    </CustomerLayout>
   );
 }
