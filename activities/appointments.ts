@@ -22,6 +22,7 @@ import { canReschedule, canTransitionStatus, type PipelineStage, type ServiceSta
 import { MINUTE_MS } from '../src/domain/time';
 import { loadMembership } from '../src/memberships/repository';
 import { visitMoveProblem } from '../src/memberships/visit-moves';
+import { countReschedule, countStatusChange } from '../src/metrics';
 import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
 
 export interface AppointmentActivityDeps {
@@ -179,6 +180,7 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
           throw refuse(REFUSALS.slotTaken, 'That time is no longer available for this staff member.');
         throw error;
       }
+      countReschedule(input.channel);
       return snapshot(input.appointmentId);
     },
 
@@ -247,6 +249,7 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
           idempotencyKey: input.idempotencyKey,
         });
       });
+      countStatusChange(input.status, input.channel);
       return snapshot(input.appointmentId);
     },
 

@@ -16,6 +16,7 @@ import type { Database, InvoiceLine } from '../src/db/schema';
 import { canTransitionStatus } from '../src/domain/stages';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
 import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
+import { countCharge } from '../src/metrics';
 
 export interface BillingDeps {
   db: Kysely<Database>;
@@ -288,6 +289,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
           .set({ status: 'paid', paid_at: now, updated_at: now })
           .where('id', '=', invoice.id)
           .execute();
+        countCharge('zero_total');
         return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: payments.name };
       }
       if (invoice.status === 'paid') {
@@ -359,6 +361,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
             metadata: { appointmentId: input.appointmentId, invoiceId: invoice.id, attempt: String(input.attempt) },
           });
         } catch (error) {
+          countCharge('error');
           if (!isRetryablePaymentError(error)) {
             throw ApplicationFailure.create({
               type: 'PaymentRejected',
@@ -404,6 +407,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
           idempotencyKey: `${input.idempotencyKey}:timeline`,
         });
       });
+      countCharge(result.status);
       return {
         status: result.status,
         paymentId: result.paymentId,

@@ -174,6 +174,47 @@ const schema = z.object({
   TEMPORAL_UI_URL: z.url({ error: 'expected an absolute URL of the Temporal Web UI' }).optional(),
   WORKFLOW_BUNDLE_PATH: optionalString,
   SEED_DEMO_DATA: bool(true),
+  // Operations (issue 19): metrics, tracing, log format, worker tuning — see docs/architecture.md "Operations".
+  METRICS_TOKEN: optionalString,
+  METRICS_DB_CACHE_MS: z.coerce.number({ error: 'expected milliseconds' }).int().min(0).default(15_000),
+  METRICS_PORT: z.coerce
+    .number({ error: 'expected a port number, or 0 for no metrics listener' })
+    .int('expected a whole port number')
+    .min(0, 'expected a port from 0 to 65535')
+    .max(65535, 'expected a port from 0 to 65535')
+    .default(9464),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(auto|off|[A-Za-z0-9.\-[\]:]+:\d{1,5})$/, 'expected auto, off or host:port, e.g. 0.0.0.0:9465')
+    .default('auto'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ error: 'expected the OTLP/HTTP endpoint, e.g. http://collector:4318' })
+    .optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('appointflow'),
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json'], { error: 'expected auto, pretty or json' }).default('auto'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'expected a number' })
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(2000),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce
+    .number({ error: 'expected a number' })
+    .int()
+    .min(2)
+    .max(10_000)
+    .default(40),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
+    .number({ error: 'expected a number' })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(100),
+  WORKER_STICKY_QUEUE_TIMEOUT_MS: z.coerce
+    .number({ error: 'expected milliseconds' })
+    .int()
+    .min(100, 'expected at least 100 ms')
+    .default(10_000),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'expected a Stripe secret key (sk_test_… or sk_live_…)')
@@ -265,6 +306,8 @@ export interface Config {
   };
   workflowBundlePath: string | undefined;
   seedDemoData: boolean;
+  /** Operations (issue 19): see docs/architecture.md "Operations". */
+  ops: OpsConfig;
   /** Unset: the simulated gateway with Stripe's test-card behaviour. */
   stripe: { secretKey: string; apiBase: string | undefined } | undefined;
   /** Signing secret of the Stripe webhook endpoint; unset: /webhooks/stripe answers 404. */
@@ -285,6 +328,27 @@ export interface Config {
    * generated once into `keyFile`) and SECRETS_OLD_KEYS, still accepted for reading.
    */
   secrets: { key: Buffer | undefined; oldKeys: Buffer[]; keyFile: string };
+}
+
+export interface OpsConfig {
+  /** When set, `/metrics` asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** How long the database gauges of `/metrics` are reused between scrapes. */
+  metricsDbCacheMs: number;
+  /** The standalone worker's metrics listener (`/metrics`); 0: none. */
+  metricsPort: number;
+  /** Bind address of the Temporal SDK's Prometheus exporter; `auto`: a free loopback port, served through `/metrics`. */
+  temporalMetricsAddress: string | 'auto' | 'off';
+  /** Tracing: spans exported by OTLP/HTTP to this endpoint; unset: off. */
+  tracing: { otlpEndpoint: string; serviceName: string } | undefined;
+  /** `pretty` for people, `json` for machines; `auto`: pretty on a terminal outside production. */
+  logFormat: 'auto' | 'pretty' | 'json';
+  worker: {
+    maxCachedWorkflows: number;
+    maxConcurrentWorkflowTaskExecutions: number;
+    maxConcurrentActivityTaskExecutions: number;
+    stickyQueueScheduleToStartTimeoutMs: number;
+  };
 }
 
 export interface MessagingConfig {
@@ -361,6 +425,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH ? resolve(cwd, e.WORKFLOW_BUNDLE_PATH) : undefined,
     seedDemoData: e.SEED_DEMO_DATA,
+    ops: {
+      metricsToken: e.METRICS_TOKEN,
+      metricsDbCacheMs: e.METRICS_DB_CACHE_MS,
+      metricsPort: e.METRICS_PORT,
+      temporalMetricsAddress: e.TEMPORAL_METRICS_ADDRESS,
+      tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, ''), serviceName: e.OTEL_SERVICE_NAME }
+        : undefined,
+      logFormat: e.LOG_FORMAT,
+      worker: {
+        maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+        maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        stickyQueueScheduleToStartTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_MS,
+      },
+    },
     stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
     outbound: {

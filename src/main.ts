@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, type NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApiKey } from './auth/api-keys';
 import { startReconciler } from './booking/reconciler';
 import { ConfigError, loadConfig } from './config';
@@ -29,16 +29,15 @@ import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
 import { keyringOf } from './secrets/keys';
 import { encryptStoredSecretsLogged } from './secrets/stored';
+import { installTemporalRuntime } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
   // This process owns shutdown; the Temporal runtime must not react to signals on its own.
-  // Its own logs (workflow bundling, worker state) only from warnings up, unless debugging.
-  Runtime.install({
-    shutdownSignals: [],
-    logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN'),
-  });
+  // Its own logs (workflow bundling, worker state) only from warnings up, unless debugging; its
+  // metrics served through /metrics (src/metrics/temporal-runtime.ts).
+  await installTemporalRuntime(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
   mkdirSync(config.dataDir, { recursive: true });
 
   const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];

@@ -14,6 +14,7 @@ import { messageProvidersFromConfig } from './messaging/from-config';
 import { paymentGatewayFromConfig } from './payments/from-config';
 import type { PaymentGateway } from './payments/gateway';
 import { connectWorker, targetFromConfig } from './temporal/connection';
+import { installTemporalRuntime, startMetricsServer } from './metrics';
 
 export interface WorkerDeps {
   config: Config;
@@ -54,6 +55,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'appointflow-worker');
+  await installTemporalRuntime(config, 'WARN');
+  const metrics = await startMetricsServer(config);
   const address = config.temporal.address ?? 'localhost:7233';
   const connection = await connectWorker(targetFromConfig(config, address));
   const database = await openDatabase(config.database);
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
+  metrics?.close();
   await connection.close();
   await database.close();
 }

@@ -28,6 +28,7 @@ import { createManageToken } from '../manage/tokens';
 import { detailsChange, savePendingDetails } from '../identity/pending-details';
 import { DateTime } from 'luxon';
 import { pickStaff } from './staff-pick';
+import { countBooking } from '../metrics';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
 import {
@@ -317,6 +318,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     }
     throw error;
   }
+  countBooking(request.channel);
 
   const workflowStarted = await startAppointmentWorkflow(deps, appointmentId, {
     actor: request.actor,

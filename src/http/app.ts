@@ -38,6 +38,7 @@ import { staffSessionRouter } from './routes/staff-session';
 import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
+import { httpMetrics, metricsHandler } from '../metrics';
 
 export interface AppDeps {
   config: Config;
@@ -53,6 +54,15 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Client addresses (rate limits, logs) from X-Forwarded-For only through the configured proxies.
   app.set('trust proxy', deps.config.http.trustProxy);
+  app.use(httpMetrics());
+  app.get(
+    '/metrics',
+    metricsHandler({
+      db: deps.database.db,
+      token: deps.config.ops.metricsToken,
+      dbCacheMs: deps.config.ops.metricsDbCacheMs,
+    }),
+  );
   app.use(
     pinoHttp({
       logger: deps.logger,

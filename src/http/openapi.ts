@@ -5,6 +5,7 @@
  * router); test/integration/openapi.test.ts fails when a route is missing or the document is invalid.
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
 import { type ApiOperation, registerOperations, registerSecuritySchemes } from './api-docs';
 import { customerPageOperations } from './openapi-customer';
 import { feedbackOperations } from './openapi-feedback';
@@ -44,6 +45,24 @@ export function apiOperations(): ApiOperation[] {
       access: 'public',
       summary: 'Readiness: the database and Temporal both answer',
       responses: { 200: 'Ready', 503: 'Not ready, with the check that failed' },
+    },
+    {
+      method: 'get',
+      path: '/metrics',
+      access: 'public',
+      summary: 'Prometheus metrics (text format): HTTP, lifecycle and delivery counters, task and stage gauges',
+      description:
+        'With METRICS_TOKEN set, send it as `Authorization: Bearer <token>`. In `npm start` the worker and the Temporal SDK series (`temporal_…`) are included. See docs/architecture.md, Operations.',
+      responses: {
+        200: {
+          description: 'The series in the Prometheus text exposition format 0.0.4',
+          content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: z.string() } },
+        },
+        401: {
+          description: 'METRICS_TOKEN is set and the bearer token is missing or wrong',
+          content: { 'text/plain': { schema: z.string() } },
+        },
+      },
     },
   ];
 }

@@ -10,6 +10,7 @@ import { appendTimeline } from '../appointments/repository';
 import type { Database, Message, MessageStatus } from '../db/schema';
 import { recordMessageFailed, recordSmsOptChange } from './events';
 import { alertStaff, type StaffAlertDeps } from './staff-alerts';
+import { countMessage } from '../metrics';
 
 const RANK: Readonly<Record<MessageStatus, number>> = {
   queued: 0,
@@ -23,7 +24,7 @@ const RANK: Readonly<Record<MessageStatus, number>> = {
 /** Moves the message to `status` if that is a step forward; returns whether it changed. */
 export async function advanceStatus(
   db: Kysely<Database> | Transaction<Database>,
-  message: Pick<Message, 'id' | 'status'>,
+  message: Pick<Message, 'id' | 'status' | 'channel'>,
   status: MessageStatus,
   error?: string,
 ): Promise<boolean> {
@@ -40,7 +41,9 @@ export async function advanceStatus(
     .where('id', '=', message.id)
     .where('status', 'in', lower)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  const changed = Number(result.numUpdatedRows) > 0;
+  if (changed) countMessage(message.channel, status);
+  return changed;
 }
 
 export interface PermanentFailure {

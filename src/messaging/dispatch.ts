@@ -16,6 +16,7 @@ import { appendTimeline } from '../appointments/repository';
 import type { Config } from '../config';
 import type { Database, Message } from '../db/schema';
 import { recordPermanentFailure } from './delivery-status';
+import { countMessage } from '../metrics';
 import { type MessageProviders, PermanentSendError } from './providers';
 
 export interface DispatchDeps {
@@ -105,6 +106,7 @@ export async function dispatchStoredMessages(
       .where('id', '=', message.id)
       .where('status', '=', 'queued')
       .execute();
+    countMessage(message.channel, 'sent');
     await appendTimeline(db, {
       ...(subject.appointmentId ? { appointmentId: subject.appointmentId } : {}),
       ...(subject.membershipId ? { membershipId: subject.membershipId } : {}),
@@ -138,5 +140,6 @@ async function suppressedSms(db: Kysely<Database>, message: Message, fallbackCon
     .where('id', '=', message.id)
     .where('status', '=', 'queued')
     .execute();
+  countMessage(message.channel, 'suppressed');
   return true;
 }

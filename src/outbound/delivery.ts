@@ -13,6 +13,7 @@ import { findLink } from './links';
 import { expectStatus, fetchHttp, type Http, type HttpResponse, OutboundError } from './http';
 import { type IntegrationConfig, OUTBOUND_PLATFORMS, PLATFORM_SYNC, type SyncResult } from './platforms';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
+import { countDelivery } from '../metrics';
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
@@ -268,6 +269,7 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, at
       })
       .where('id', '=', deliveryId)
       .execute();
+    countDelivery(isPlatform(row.target) ? 'platform' : 'webhook', status);
     return { status, outcome: result.outcome };
   } catch (error) {
     const failure =
@@ -276,6 +278,7 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, at
         : new OutboundError((error as Error).message ?? String(error), lastStatus, true);
     const statusCode = failure.statusCode ?? lastStatus;
     await logAttempt(false, statusCode, failure.message);
+    countDelivery(isPlatform(row.target) ? 'platform' : 'webhook', 'attempt_failed');
     await db
       .updateTable('deliveries')
       .set({ attempts: attempt, last_status_code: statusCode, last_error: failure.message })
@@ -297,6 +300,7 @@ export async function failDelivery(deps: Pick<DeliveryDeps, 'db'>, deliveryId: s
       .where('id', '=', deliveryId)
       .where('status', '=', 'pending')
       .execute();
+    countDelivery(isPlatform(row.target) ? 'platform' : 'webhook', 'failed');
     const appointmentId = row.subject_type === 'appointment' ? row.subject_id : null;
     const exists = appointmentId
       ? await trx.selectFrom('appointments').select('id').where('id', '=', appointmentId).executeTakeFirst()
