@@ -30,6 +30,7 @@ import { ensureRetentionScheduleLogged } from './retention/schedule';
 import { keyringOf } from './secrets/keys';
 import { encryptStoredSecretsLogged } from './secrets/stored';
 import { installTemporalRuntime } from './metrics';
+import { startTracing } from './tracing';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,8 +40,10 @@ async function main(): Promise<void> {
   // metrics served through /metrics (src/metrics/temporal-runtime.ts).
   await installTemporalRuntime(config, config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN');
   mkdirSync(config.dataDir, { recursive: true });
+  const stopTracing = startTracing(config);
 
   const cleanups: Array<{ name: string; run: () => Promise<void> }> = [];
+  if (stopTracing) cleanups.push({ name: 'tracing', run: stopTracing });
   let stopping = false;
   const shutdown = async (reason: string): Promise<void> => {
     if (stopping) return;

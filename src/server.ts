@@ -13,6 +13,7 @@ import { createLogger } from './logger';
 import { connectClient, targetFromConfig } from './temporal/connection';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
+import { startTracing } from './tracing';
 
 export function listen(app: Express, config: Config): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
@@ -35,6 +36,7 @@ export function closeServer(server: Server): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'appointflow-api');
+  const stopTracing = startTracing(config, { serviceName: `${config.ops.tracing?.serviceName ?? 'appointflow'}-api` });
   const database = await openDatabase(config.database);
   const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
   const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     await dispatcher.stop();
     await temporal.connection.close();
     await database.close();
+    await stopTracing?.();
   };
   const onSignal = () => {
     stop().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));

@@ -4,6 +4,7 @@
  * workflow bundle (WORKFLOW_BUNDLE_PATH, from `npm run build`), so replicas start fast and run exactly
  * the code that was reviewed.
  */
+import { existsSync } from 'node:fs';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type Config, ConfigError, loadConfig } from './config';
@@ -15,6 +16,8 @@ import { paymentGatewayFromConfig } from './payments/from-config';
 import type { PaymentGateway } from './payments/gateway';
 import { connectWorker, targetFromConfig } from './temporal/connection';
 import { installTemporalRuntime, startMetricsServer } from './metrics';
+import { startTracing, tracingEnabled, workerTracingOptions } from './tracing';
+import { tracedGateway, tracedProviders } from './tracing/providers';
 
 export interface WorkerDeps {
   config: Config;
@@ -28,11 +31,37 @@ export interface WorkerDeps {
 }
 
 export function workflowSource(config: Config): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  if (config.workflowBundlePath) return { workflowBundle: { codePath: config.workflowBundlePath } };
+  if (config.workflowBundlePath) return { workflowBundle: { codePath: bundleFor(config.workflowBundlePath) } };
   if (config.env === 'production') {
     throw new ConfigError('Invalid configuration: WORKFLOW_BUNDLE_PATH: required in production (run `npm run build`)');
   }
   return { workflowsPath: require.resolve('../workflows') };
+}
+
+/**
+ * With tracing on, the bundle built with the tracing interceptors next to the configured one
+ * (`workflow-bundle.traced.js`, written by `npm run build`) when it exists; otherwise the configured
+ * bundle (activities and client calls are still traced, workflow spans are not).
+ */
+export function bundleFor(path: string): string {
+  if (!tracingEnabled()) return path;
+  const traced = path.replace(/\.js$/, '') + '.traced.js';
+  return existsSync(traced) ? traced : path;
+}
+
+/**
+ * The worker's cache and concurrency from configuration (docs/architecture.md, "Worker sizing"): how
+ * many workflows stay cached (sticky) in memory, how many workflow tasks and activities run at once,
+ * and how long the server waits for this worker's sticky queue before handing a task to any worker.
+ */
+export function workerTuning(config: Config) {
+  const w = config.ops.worker;
+  return {
+    maxCachedWorkflows: w.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: w.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: w.maxConcurrentActivityTaskExecutions,
+    stickyQueueScheduleToStartTimeout: w.stickyQueueScheduleToStartTimeoutMs,
+  };
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -40,8 +69,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     db: deps.database.db,
     config: deps.config,
     logger: deps.logger.child({ component: 'activities' }),
-    providers: deps.providers ?? messageProvidersFromConfig(deps.config),
-    payments: deps.payments ?? paymentGatewayFromConfig(deps.config),
+    providers: tracedProviders(deps.providers ?? messageProvidersFromConfig(deps.config)),
+    payments: tracedGateway(deps.payments ?? paymentGatewayFromConfig(deps.config)),
   });
   return Worker.create({
     connection: deps.connection,
@@ -49,6 +78,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.config.temporal.taskQueue,
     activities,
     ...workflowSource(deps.config),
+    ...workerTuning(deps.config),
+    ...workerTracingOptions(!deps.config.workflowBundlePath),
   });
 }
 
@@ -56,6 +87,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'appointflow-worker');
   await installTemporalRuntime(config, 'WARN');
+  const stopTracing = startTracing(config, {
+    serviceName: `${config.ops.tracing?.serviceName ?? 'appointflow'}-worker`,
+  });
   const metrics = await startMetricsServer(config);
   const address = config.temporal.address ?? 'localhost:7233';
   const connection = await connectWorker(targetFromConfig(config, address));
@@ -67,6 +101,7 @@ async function main(): Promise<void> {
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   metrics?.close();
+  await stopTracing?.();
   await connection.close();
   await database.close();
 }

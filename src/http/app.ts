@@ -39,6 +39,7 @@ import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
 import { httpMetrics, metricsHandler } from '../metrics';
+import { httpTracing } from '../tracing/http';
 
 export interface AppDeps {
   config: Config;
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Client addresses (rate limits, logs) from X-Forwarded-For only through the configured proxies.
   app.set('trust proxy', deps.config.http.trustProxy);
+  app.use(httpTracing());
   app.use(httpMetrics());
   app.get(
     '/metrics',

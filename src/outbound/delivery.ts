@@ -14,6 +14,7 @@ import { expectStatus, fetchHttp, type Http, type HttpResponse, OutboundError } 
 import { type IntegrationConfig, OUTBOUND_PLATFORMS, PLATFORM_SYNC, type SyncResult } from './platforms';
 import { DELIVERY_ID_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature';
 import { countDelivery } from '../metrics';
+import { withSpan } from '../tracing';
 
 export interface DeliveryDeps {
   db: Kysely<Database>;
@@ -252,9 +253,11 @@ export async function attemptDelivery(deps: DeliveryDeps, deliveryId: string, at
       )
       .execute();
   try {
-    const result = isPlatform(row.target)
-      ? await deliverToPlatform(db, http, row, row.target, deps.secrets)
-      : await deliverWebhook(db, http, row, deps.secrets);
+    const result = await withSpan(`delivery ${row.target}`, { type: row.type }, () =>
+      isPlatform(row.target)
+        ? deliverToPlatform(db, http, row, row.target, deps.secrets)
+        : deliverWebhook(db, http, row, deps.secrets),
+    );
     const status: DeliveryStatus = result.skipped ? 'skipped' : 'succeeded';
     await logAttempt(true, lastStatus, null);
     await db

@@ -6,6 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
+import { clientTracingInterceptors } from '../tracing';
 
 export interface TemporalTarget {
   address: string;
@@ -24,7 +25,11 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
     ...(target.tls || target.apiKey ? { tls: true } : {}),
     ...(target.apiKey ? { apiKey: target.apiKey } : {}),
   });
-  return new Client({ connection, namespace: target.namespace });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    interceptors: { workflow: clientTracingInterceptors() },
+  });
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
