@@ -29,7 +29,10 @@ describe('log format', () => {
       { req: { method: 'GET', url: '/api/tasks' }, res: { statusCode: 200 }, responseTime: 12.4 },
       'request completed',
     );
-    const plain = out.text().replaceAll(String.fromCharCode(27), '').replace(/\[[0-9;]*m/g, '');
+    const plain = out
+      .text()
+      .replaceAll(String.fromCharCode(27), '')
+      .replace(/\[[0-9;]*m/g, '');
     const lines = plain.trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
