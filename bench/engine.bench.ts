@@ -67,16 +67,16 @@ function options(argv: string[]): Options {
 
 const log = (message: string) => process.stderr.write(`[engine] ${message}\n`);
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
+export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 const ratio = (app: number, bare: number) => (bare > 0 ? round(app / bare, 2) : NaN);
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -87,7 +87,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function until<T>(what: string, check: () => Promise<T | false | undefined>, timeoutMs = 600_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | false | undefined>,
+  timeoutMs = 600_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -98,7 +102,7 @@ async function until<T>(what: string, check: () => Promise<T | false | undefined
 }
 
 /** Runs `task(i)` for i < n with at most `concurrency` at once. */
-async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(n, concurrency) }, async () => {
@@ -107,13 +111,13 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   );
 }
 
-class WorkerProcess {
+export class WorkerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly exited: Promise<void>,
   ) {}
 
-  static async start(kind: 'app' | 'bare', env: Record<string, string>): Promise<WorkerProcess> {
+  static async start(kind: 'app' | 'bare' | 'fake', env: Record<string, string>): Promise<WorkerProcess> {
     const child = fork(join(__dirname, 'engine', 'worker-child.ts'), [kind], {
       cwd: root,
       execArgv: ['--expose-gc', '--import', 'tsx'],
@@ -139,6 +143,11 @@ class WorkerProcess {
       this.child.once('exit', onExit);
       if (type !== 'ready') this.child.send({ type });
     });
+  }
+
+  async memory(): Promise<{ rss: number; heap: number }> {
+    const { rss, heapUsed } = await this.ask<{ rss: number; heapUsed: number }>('rss');
+    return { rss: round(rss / 1024 / 1024, 0), heap: round(heapUsed / 1024 / 1024, 0) };
   }
 
   async rssMiB(): Promise<number> {

@@ -1,7 +1,8 @@
 /**
  * One worker of the engine bench in a process of its own, so its RSS is its own: `bare` runs
  * bare-workflows.ts, `app` runs appointflow's worker exactly as `npm run start:worker` builds it
- * (configuration from the environment). It reports its RSS (after a GC) and, for `bare`, how many
+ * (configuration from the environment), `fake` runs appointflow's workflow bundle with the in-memory
+ * activities of the workflow tests (what the cached workflows themselves cost, without a database). It reports its RSS (after a GC) and, for `bare`, how many
  * workflows ran their first task, when the parent asks over IPC.
  */
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
@@ -9,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/database';
 import { createLogger } from '../../src/logger';
 import { createWorker, workerTuning } from '../../src/worker';
+import { fakeWorld, snapshotAt } from '../../test/support/fake-activities';
 
 type Ask = { type: 'rss' } | { type: 'firstTasks' } | { type: 'stop' };
 
@@ -20,7 +22,16 @@ async function main(): Promise<void> {
   let firstTasks = 0;
   let close = async () => {};
   let worker: Worker;
-  if (kind === 'bare') {
+  if (kind === 'fake') {
+    // appointflow's workflow bundle with in-memory activities: what cached workflows themselves cost.
+    worker = await Worker.create({
+      connection,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: { codePath: process.env.BENCH_APP_BUNDLE! },
+      activities: fakeWorld(snapshotAt(Date.now() + 90 * 24 * 3600_000)).activities,
+      ...workerTuning(config),
+    });
+  } else if (kind === 'bare') {
     worker = await Worker.create({
       connection,
       taskQueue: config.temporal.taskQueue,

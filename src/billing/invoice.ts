@@ -25,7 +25,6 @@
  * nothing gives 5); for such a total the tax is the tax-inclusive remainder, one minor unit off the
  * half-up tax of the subtotal, the usual split of a tax-inclusive price.
  */
-import { z } from 'zod';
 
 export interface InvoiceLineInput {
   description: string;
@@ -72,7 +71,25 @@ export class InvoiceError extends Error {
 // ---------------------------------------------------------------------------------------------------
 // Billable minutes
 
-/** Schema of the staff's billable-time form `{ minutes, notes? }`. */
+export interface BillableMinutesInput {
+  minutes: number;
+  notes?: string;
+}
+
+export interface FormIssue {
+  path: Array<string | number>;
+  message: string;
+}
+
+export type FormResult<T> =
+  { success: true; data: T; error?: undefined } | { success: false; data?: undefined; error: { issues: FormIssue[] } };
+
+/**
+ * Schema of the staff's billable-time form `{ minutes, notes? }`, checked by hand rather than with zod:
+ * the appointment workflow validates it, and whatever the workflow imports is loaded into every cached
+ * workflow (docs/architecture.md, "Worker sizing"). `safeParse` / `parse` answer like a zod schema
+ * (every issue, with its path; unknown keys dropped; notes trimmed).
+ */
 export function billableMinutesSchema(options: { incrementMinutes: number; maxMinutes?: number }) {
   const { incrementMinutes, maxMinutes = MINUTES_PER_DAY } = options;
   if (!Number.isSafeInteger(incrementMinutes) || incrementMinutes <= 0) {
@@ -81,18 +98,47 @@ export function billableMinutesSchema(options: { incrementMinutes: number; maxMi
   if (!Number.isSafeInteger(maxMinutes) || maxMinutes <= 0 || maxMinutes > MINUTES_PER_DAY) {
     throw new InvoiceError(`maxMinutes must be a whole number from 1 to ${MINUTES_PER_DAY}, got ${maxMinutes}`);
   }
-  return z.object({
-    minutes: z
-      .number({ error: 'must be a number of minutes' })
-      .int({ error: 'must be a whole number of minutes' })
-      .positive({ error: 'must be more than 0 minutes' })
-      .max(maxMinutes, { error: `must be at most ${maxMinutes} minutes (${hoursText(maxMinutes)})` })
-      .refine((m) => m % incrementMinutes === 0, { error: `must be a multiple of ${incrementMinutes} minutes` }),
-    notes: z.string({ error: 'must be text' }).trim().max(2000, 'at most 2000 characters').optional(),
-  });
+  const safeParse = (input: unknown): FormResult<BillableMinutesInput> => {
+    const issues: FormIssue[] = [];
+    const form = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+    const { minutes, notes } = form;
+    if (typeof minutes !== 'number' || Number.isNaN(minutes)) {
+      issues.push({ path: ['minutes'], message: 'must be a number of minutes' });
+    } else {
+      if (!Number.isInteger(minutes)) issues.push({ path: ['minutes'], message: 'must be a whole number of minutes' });
+      if (minutes <= 0) issues.push({ path: ['minutes'], message: 'must be more than 0 minutes' });
+      if (minutes > maxMinutes) {
+        issues.push({ path: ['minutes'], message: `must be at most ${maxMinutes} minutes (${hoursText(maxMinutes)})` });
+      }
+      if (minutes % incrementMinutes !== 0) {
+        issues.push({ path: ['minutes'], message: `must be a multiple of ${incrementMinutes} minutes` });
+      }
+    }
+    let trimmed: string | undefined;
+    if (notes !== undefined) {
+      if (typeof notes !== 'string') issues.push({ path: ['notes'], message: 'must be text' });
+      else if ((trimmed = notes.trim()).length > 2000)
+        issues.push({ path: ['notes'], message: 'at most 2000 characters' });
+    }
+    if (typeof input !== 'object' || input === null) {
+      return { success: false, error: { issues: [{ path: [], message: 'must be an object' }] } };
+    }
+    if (issues.length > 0) return { success: false, error: { issues } };
+    return {
+      success: true,
+      data: { minutes: minutes as number, ...(trimmed !== undefined ? { notes: trimmed } : {}) },
+    };
+  };
+  return {
+    safeParse,
+    parse(input: unknown): BillableMinutesInput {
+      const result = safeParse(input);
+      if (!result.success)
+        throw new InvoiceError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      return result.data;
+    },
+  };
 }
-
-export type BillableMinutesInput = z.infer<ReturnType<typeof billableMinutesSchema>>;
 
 function hoursText(minutes: number): string {
   const hours = minutes / 60;

@@ -4,47 +4,19 @@
  * in `services.lifecycle_policy`; `resolveLifecyclePolicy` validates it and fills in the defaults.
  */
 import { z } from 'zod';
+import {
+  DEFAULT_LIFECYCLE_POLICY,
+  type LifecyclePolicy,
+  MAX_POLICY_HOURS,
+  MAX_REBOOK_SUGGESTIONS,
+} from './lifecycle-policy-defaults';
 
-export interface LifecyclePolicy {
-  /** Hours before the start when the appointment becomes "Appointment Tomorrow" (first reminder). */
-  tomorrowHoursBefore: number;
-  /** Hours before the start when it becomes "Appointment Today" (second reminder, staff brief). */
-  todayHoursBefore: number;
-  /** Hours after the end when the appointment is closed out. */
-  closeOutHoursAfterEnd: number;
-  /** How far ahead (hours) rebooking suggestions are searched after a cancellation or no-show. */
-  rebookWindowHours: number;
-  /** How many rebooking slots are suggested. */
-  rebookSuggestions: number;
-  /** Hours after the start during which the customer's manage link still works. */
-  manageLinkGraceHours: number;
-  /** Hours after payment when the feedback request goes out. */
-  feedbackDelayHours: number;
-  /** Days after each declined charge when it is retried (the dunning schedule); then a staff task. */
-  paymentRetryDays: number[];
-  /**
-   * How late (hours after its mark) a customer reminder may still go out — when the workflow's first
-   * task or a worker ran late — and never later than half its lead time before the start (see
-   * `reminderLateLimitMs`). Later, it is dropped with a timeline note.
-   */
-  lateReminderHours: number;
-}
-
-export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
-  tomorrowHoursBefore: 48,
-  todayHoursBefore: 12,
-  closeOutHoursAfterEnd: 2,
-  rebookWindowHours: 24,
-  rebookSuggestions: 3,
-  manageLinkGraceHours: 0,
-  feedbackDelayHours: 3,
-  paymentRetryDays: [1, 3, 7],
-  lateReminderHours: 12,
-});
-
-/** Upper bound for every hour setting: 30 days. */
-export const MAX_POLICY_HOURS = 24 * 30;
-export const MAX_REBOOK_SUGGESTIONS = 20;
+export {
+  DEFAULT_LIFECYCLE_POLICY,
+  type LifecyclePolicy,
+  MAX_POLICY_HOURS,
+  MAX_REBOOK_SUGGESTIONS,
+} from './lifecycle-policy-defaults';
 
 const hours = (field: keyof LifecyclePolicy, min: 'positive' | 'non-negative') => {
   const base = z.number({ error: `${field} must be a number of hours` });

@@ -4,9 +4,10 @@
  * time zone and lifecycle policy. Offsets are absolute durations (48 h is 48 × 3600 s even across a DST
  * change); the time zone is only used to validate and to describe marks for humans.
  */
-import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './lifecycle-policy';
+import { HOUR_MS, assertInstant } from './durations';
+import { DEFAULT_LIFECYCLE_POLICY, type LifecyclePolicy } from './lifecycle-policy-defaults';
 import { type PipelineStage } from './stages';
-import { HOUR_MS, assertInstant, assertTimeZone, inZone } from './time';
+import { assertTimeZone } from './zones';
 
 export type MarkKind = 'tomorrow' | 'today' | 'closeOut';
 export type MarkAction = 'reminder48h' | 'reminder12h' | 'staffBrief' | 'closeOut';
@@ -116,20 +117,4 @@ export function nextMark(marks: readonly Mark[], now: number): Mark | undefined 
     (best, mark) => (best === undefined || mark.at < best.at ? mark : best),
     undefined,
   );
-}
-
-const KIND_LABEL: Readonly<Record<MarkKind, string>> = {
-  tomorrow: 'Appointment Tomorrow',
-  today: 'Appointment Today',
-  closeOut: 'Close out',
-};
-
-/**
- * A human label for logs and Temporal UI summaries, e.g.
- * "Appointment Tomorrow at Sat 7 Mar 2026, 09:00 EST" (English, 24-hour clock, zone abbreviation).
- */
-export function describeMark(mark: Mark, timeZone: string): string {
-  assertTimeZone(timeZone);
-  const when = inZone(mark.at, timeZone).setLocale('en-US').toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
-  return `${mark.stage ?? KIND_LABEL[mark.kind]} at ${when}`;
 }

@@ -4,28 +4,10 @@
  * and overlaps. Instants are epoch milliseconds; nothing here reads the clock.
  */
 import { DateTime, IANAZone } from 'luxon';
+import { DAY_MS, MINUTE_MS } from './durations';
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-
-/** Whether `zone` is an IANA time-zone name the runtime knows (e.g. 'America/New_York', 'UTC'). */
-export function isValidTimeZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone);
-}
-
-/** Throws a readable Error unless `zone` is a valid IANA time-zone name. */
-export function assertTimeZone(zone: unknown, what = 'time zone'): asserts zone is string {
-  if (!isValidTimeZone(zone))
-    throw new Error(`invalid ${what} ${JSON.stringify(zone)}: expected an IANA name such as "America/New_York"`);
-}
-
-/** Throws unless `value` is a finite number (an epoch-millisecond instant). */
-export function assertInstant(value: unknown, what: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new Error(`${what} must be a finite epoch-millisecond number, got ${String(value)}`);
-  }
-}
+export { DAY_MS, HOUR_MS, MINUTE_MS, assertInstant } from './durations';
+export { assertTimeZone, isValidTimeZone } from './zones';
 
 /** The instant `at` seen in `zone` (luxon DateTime; reads no clock). */
 export function inZone(at: number, zone: string): DateTime {

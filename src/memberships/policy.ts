@@ -8,7 +8,7 @@
  * - when the expiry reminder is due.
  */
 import type { MembershipStage, PipelineStage, ServiceStatus } from '../domain/stages';
-import { DAY_MS, HOUR_MS } from '../domain/time';
+import { DAY_MS, HOUR_MS } from '../domain/durations';
 
 export interface VisitPolicy {
   /** A cancel less than this many hours before the start is late. */

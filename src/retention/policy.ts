@@ -10,7 +10,7 @@
  * their window is a month old and no lock is running, rate-limit counters once their window has ended,
  * remembered customer devices a day after they expire.
  */
-import { DAY_MS } from '../domain/time';
+import { DAY_MS } from '../domain/durations';
 
 export const RETENTION_KINDS = [
   'deliveryAttempts',

@@ -4,8 +4,8 @@
  * charged off-session, declines following the policy's retry days, then a staff follow-up.
  */
 import { condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
-import { DAY_MS, HOUR_MS } from '../../src/domain/time';
+import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy-defaults';
+import { DAY_MS, HOUR_MS } from '../../src/domain/durations';
 import { data, persistently } from './activities';
 import { type CompleteTaskRequest, PATCHES } from './messages';
 import type { Outbox } from './outbox';

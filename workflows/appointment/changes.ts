@@ -6,7 +6,7 @@
  */
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
-import { HOUR_MS } from '../../src/domain/time';
+import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
 import { data } from './activities';
 import { completeDeliver, confirmCharge } from './billing';

@@ -14,7 +14,7 @@
 import { allHandlersFinished, condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { stageAt } from '../../src/domain/marks';
 import { isActiveStatus, type PipelineStage } from '../../src/domain/stages';
-import { HOUR_MS } from '../../src/domain/time';
+import { HOUR_MS } from '../../src/domain/durations';
 import { data, persistently } from './activities';
 import { billingEnabled, collectPayment, openDeliverTask } from './billing';
 import { Changes } from './changes';

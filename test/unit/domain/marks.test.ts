@@ -1,5 +1,6 @@
 import { resolveLifecyclePolicy } from '../../../src/domain/lifecycle-policy';
-import { computeMarks, describeMark, nextMark, stageAt, upcomingMarks, type Mark } from '../../../src/domain/marks';
+import { describeMark } from '../../../src/domain/mark-labels';
+import { computeMarks, nextMark, stageAt, upcomingMarks, type Mark } from '../../../src/domain/marks';
 
 const HOUR = 3_600_000;
 
