@@ -64,6 +64,18 @@ async function waitFor(url: string, started: Started, timeoutMs = 120_000): Prom
   throw new Error(`${url} not ready: ${last}\n${started.output()}`);
 }
 
+/** Polls `url` until its body matches `pattern` (series appear as the worker does its first tasks). */
+async function waitForText(url: string, pattern: RegExp, started: Started, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await (await fetch(url)).text();
+    if (pattern.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} never matched ${pattern}:\n${text.slice(0, 4000)}\n${started.output()}`);
+}
+
 function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
@@ -190,6 +202,14 @@ describe('npm start on embedded defaults', () => {
       }),
     });
     expect(booking.status).toBe(201);
+    // One /metrics carries the app's series and the Temporal SDK's own (its Prometheus exporter).
+    const metrics = await waitForText(
+      `${base}/metrics`,
+      /^temporal_workflow_task_execution_latency_seconds_count/m,
+      first,
+    );
+    expect(metrics).toMatch(/^appointflow_bookings_total\{channel="web"\} 1$/m);
+    expect(metrics).toMatch(/^temporal_sticky_cache_size\{/m);
     const { appointment } = (await booking.json()) as { appointment: { workflowId: string; stage: string } };
     const inUi = (await (
       await waitFor(
