@@ -87,7 +87,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
         });
       });
       started = size;
-      await until(`${size} bare sleepers`, async () => (await bare.firstTasks()) >= size);
+      await until(`${size} bare sleepers`, async () => (await bare.firstTasks()) >= size, 1_800_000);
       // The appointment workflows are asleep once their first tasks and activities are done.
       await until(
         `${size} appointment workflows asleep`,

@@ -49,7 +49,6 @@ export async function installTemporalRuntime(config: Config, sdkLogLevel: LogLev
           telemetryOptions: {
             metrics: {
               prometheus: { bindAddress, countersTotalSuffix: true, useSecondsForDurations: true, unitSuffix: true },
-              globalTags: { task_queue: config.temporal.taskQueue },
             },
           },
         }

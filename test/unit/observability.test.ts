@@ -47,7 +47,10 @@ describe('observability in the repository', () => {
 
   it('scrapes the api and worker replicas where their configuration serves /metrics', () => {
     // What compose passes: SECRETS_KEY from the operator's .env, `${SECRETS_OLD_KEYS:-}` empty.
-    const env = { ...compose.services.worker!.environment!, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') };
+    const env: Record<string, string> = {
+      ...compose.services.worker!.environment!,
+      SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
     env.SECRETS_OLD_KEYS = '';
     const worker = loadConfig(env, root);
     const api = compose.services.api!.environment!;
