@@ -26,6 +26,7 @@ describe('lifecycle policy', () => {
       manageLinkGraceHours: 0,
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
+      lateReminderHours: 12,
     });
   });
 
@@ -46,6 +47,7 @@ describe('lifecycle policy', () => {
       manageLinkGraceHours: 0,
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
+      lateReminderHours: 12,
     });
     expect(DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore).toBe(48);
   });
