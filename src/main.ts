@@ -11,7 +11,6 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApiKey } from './auth/api-keys';
 import { startReconciler } from './booking/reconciler';
 import { ConfigError, loadConfig } from './config';
@@ -22,9 +21,10 @@ import { createApp } from './http/app';
 import { createLogger } from './logger';
 import { closeServer, listen } from './server';
 import { buildWebBundle, webBundleBuilt } from './web/bundle';
-import { connectClient, connectWorker, targetFromConfig } from './temporal/connection';
+import { connectClient, targetFromConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
-import { createWorker } from './worker';
+import { superviseWorkerFor } from './worker';
+import { databaseEvents } from './db/events';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
 import { keyringOf } from './secrets/keys';
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     }
     const target = targetFromConfig(config, address);
 
-    const database: AppDatabase = await openDatabase(config.database);
+    const database: AppDatabase = await openDatabase(config.database, { events: databaseEvents(logger) });
     cleanups.push({ name: 'database', run: () => database.close() });
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -102,21 +102,10 @@ async function main(): Promise<void> {
     const client: Client = await connectClient(target);
     cleanups.push({ name: 'temporal client', run: () => client.connection.close() });
 
-    const workerConnection: NativeConnection = await connectWorker(target);
-    cleanups.push({ name: 'worker connection', run: () => workerConnection.close() });
-    const worker: Worker = await createWorker({ config, connection: workerConnection, database, logger });
-    const running = worker.run();
-    cleanups.push({
-      name: 'worker',
-      run: async () => {
-        worker.shutdown();
-        await running;
-      },
-    });
-    running.catch((error: unknown) => {
-      logger.error({ err: error }, 'worker stopped unexpectedly');
-      void shutdown('worker failure').then(() => process.exit(1));
-    });
+    // Supervised: a failed worker (a long Temporal outage) is replaced with backoff, not fatal.
+    const worker = await superviseWorkerFor({ config, database, logger, target });
+    cleanups.push({ name: 'worker', run: () => worker.shutdown() });
+    await worker.started;
 
     const reconciler = startReconciler({ db: database.db, temporal: client, config }, logger);
     cleanups.push({ name: 'booking reconciler', run: () => reconciler.stop() });

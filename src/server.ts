@@ -10,7 +10,8 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { createApp } from './http/app';
 import { createLogger } from './logger';
-import { connectClient, targetFromConfig } from './temporal/connection';
+import { lazyClient, targetFromConfig } from './temporal/connection';
+import { databaseEvents } from './db/events';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
 import { startTracing } from './tracing';
@@ -37,8 +38,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'appointflow-api');
   const stopTracing = startTracing(config, { serviceName: `${config.ops.tracing?.serviceName ?? 'appointflow'}-api` });
-  const database = await openDatabase(config.database);
-  const temporal = await connectClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
+  const database = await openDatabase(config.database, { events: databaseEvents(logger) });
+  const temporal = lazyClient(targetFromConfig(config, config.temporal.address ?? 'localhost:7233'));
   const reconciler = startReconciler({ db: database.db, temporal, config }, logger);
   const dispatcher = startEventDispatcher({ db: database.db, temporal, config }, logger);
   // In the background: start-up does not wait on it, and a failure is only logged.

@@ -5,7 +5,7 @@
  * the code that was reviewed.
  */
 import { existsSync } from 'node:fs';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, type NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type AppDatabase, openDatabase } from './db/database';
@@ -14,7 +14,9 @@ import type { MessageProviders } from './messaging/providers';
 import { messageProvidersFromConfig } from './messaging/from-config';
 import { paymentGatewayFromConfig } from './payments/from-config';
 import type { PaymentGateway } from './payments/gateway';
-import { connectWorker, targetFromConfig } from './temporal/connection';
+import { connectWorker, type TemporalTarget, targetFromConfig } from './temporal/connection';
+import { type SupervisedWorker, superviseWorker } from './temporal/worker-supervisor';
+import { databaseEvents } from './db/events';
 import { installTemporalRuntime, startMetricsServer } from './metrics';
 import { startTracing, tracingEnabled, workerTracingOptions } from './tracing';
 import { tracedGateway, tracedProviders } from './tracing/providers';
@@ -28,9 +30,13 @@ export interface WorkerDeps {
   providers?: MessageProviders;
   /** Payment gateway; from configuration (Stripe or simulated) when unset. */
   payments?: PaymentGateway;
+  /** The workflow code, when already bundled (a restarted worker reuses it); from config when unset. */
+  workflows?: WorkflowSource;
 }
 
-export function workflowSource(config: Config): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+export type WorkflowSource = { workflowBundle: { codePath: string } | { code: string } } | { workflowsPath: string };
+
+export function workflowSource(config: Config): WorkflowSource {
   if (config.workflowBundlePath) return { workflowBundle: { codePath: bundleFor(config.workflowBundlePath) } };
   if (config.env === 'production') {
     throw new ConfigError('Invalid configuration: WORKFLOW_BUNDLE_PATH: required in production (run `npm run build`)');
@@ -72,16 +78,59 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     providers: tracedProviders(deps.providers ?? messageProvidersFromConfig(deps.config)),
     payments: tracedGateway(deps.payments ?? paymentGatewayFromConfig(deps.config)),
   });
+  const source = deps.workflows ?? workflowSource(deps.config);
   return Worker.create({
     connection: deps.connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     activities,
-    ...workflowSource(deps.config),
+    ...source,
     ...workerTuning(deps.config),
-    ...workerTracingOptions(!deps.config.workflowBundlePath),
+    // Tracing's workflow interceptors go into a bundle made here; a prebuilt bundle has them (or not).
+    ...workerTracingOptions('workflowsPath' in source),
   });
 }
+
+/**
+ * The worker under supervision (src/temporal/worker-supervisor.ts): a new connection and worker after
+ * each failure, so a Temporal outage of any length pauses the work instead of ending the process. The
+ * workflow code is bundled once (in development) and reused by every restart.
+ */
+export async function superviseWorkerFor(
+  deps: Omit<WorkerDeps, 'connection' | 'workflows'> & { target: TemporalTarget },
+): Promise<SupervisedWorker> {
+  let workflows = workflowSource(deps.config);
+  if ('workflowsPath' in workflows) {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: workflows.workflowsPath,
+      workflowInterceptorModules: workerTracingOptions(true).interceptors?.workflowModules ?? [],
+      logger: quietBundler,
+    });
+    workflows = { workflowBundle: { code } };
+  }
+  const source = workflows;
+  return superviseWorker({
+    logger: deps.logger.child({ component: 'worker' }),
+    start: async () => {
+      const connection = await connectWorker(deps.target);
+      try {
+        return { connection, worker: await createWorker({ ...deps, connection, workflows: source }) };
+      } catch (error) {
+        await connection.close();
+        throw error;
+      }
+    },
+  });
+}
+
+const quietBundler = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  log: () => undefined,
+  warn: (message: string) => process.stderr.write(`[workflow bundle] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[workflow bundle] ${message}\n`),
+};
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -92,18 +141,19 @@ async function main(): Promise<void> {
   });
   const metrics = await startMetricsServer(config);
   const address = config.temporal.address ?? 'localhost:7233';
-  const connection = await connectWorker(targetFromConfig(config, address));
-  const database = await openDatabase(config.database);
-  const worker = await createWorker({ config, connection, database, logger });
-  const stop = () => worker.shutdown();
+  const database = await openDatabase(config.database, { events: databaseEvents(logger) });
+  const worker = await superviseWorkerFor({ config, database, logger, target: targetFromConfig(config, address) });
+  const stop = () => {
+    void worker.shutdown().then(async () => {
+      metrics?.close();
+      await stopTracing?.();
+      await database.close();
+    });
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  await worker.started;
   logger.info({ address, taskQueue: config.temporal.taskQueue }, 'worker running');
-  await worker.run();
-  metrics?.close();
-  await stopTracing?.();
-  await connection.close();
-  await database.close();
 }
 
 if (require.main === module) {

@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config';
+import { createPgPool, type PoolEvents, toSafeNumber } from './pg-pool';
 import { PGlitePool } from './pglite-pool';
 import type { Database } from './schema';
 
@@ -21,23 +21,22 @@ export interface AppDatabase {
 }
 
 const INT8_OID = 20;
-const toNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`bigint ${value} does not fit a JavaScript number`);
-  return n;
-};
+/** How long `/readyz` waits for the database's answer. */
+const PING_TIMEOUT_MS = 2_000;
 
-export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase> {
+export interface OpenOptions {
+  /** Told when PostgreSQL drops a connection (a restart, a failover); the pool reconnects by itself. */
+  events?: PoolEvents;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<AppDatabase> {
   let dialect: PostgresDialect;
   let kind: AppDatabase['kind'];
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: config.url,
+    const pool = createPgPool({
+      url: config.url,
       max: config.poolMax,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8_OID ? toNumber : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-      },
+      ...(options.events ? { events: options.events } : {}),
     });
     dialect = new PostgresDialect({ pool });
     kind = 'postgres';
@@ -52,7 +51,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
       extensions: { btree_gist },
-      parsers: { [INT8_OID]: toNumber },
+      parsers: { [INT8_OID]: toSafeNumber },
     });
     dialect = new PostgresDialect({ pool: new PGlitePool(pglite) });
     kind = 'pglite';
@@ -62,7 +61,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
     db,
     kind,
     async ping() {
-      await sql`select 1`.execute(db);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([sql`select 1`.execute(db), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       await db.destroy();

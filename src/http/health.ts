@@ -1,6 +1,7 @@
 /**
  * Liveness and readiness. `/healthz` answers while the process runs; `/readyz` answers 200 only when
- * the database and Temporal both answer, and says which one is down otherwise.
+ * the database and Temporal both answer, and says which one is down otherwise (503, `down: ['database']`),
+ * for as long as the outage lasts: both probes are bounded (2 s) and the next request asks again.
  */
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
@@ -27,8 +28,13 @@ export function healthRouter(deps: { database: AppDatabase; temporal: Client }):
       probe(() => checkTemporal(deps.temporal)),
     ]);
     const ready = database.status === 'up' && temporal.status === 'up';
+    const down = [
+      ...(database.status === 'down' ? ['database'] : []),
+      ...(temporal.status === 'down' ? ['temporal'] : []),
+    ];
     res.status(ready ? 200 : 503).json({
       status: ready ? 'ready' : 'not_ready',
+      ...(ready ? {} : { message: `Unavailable: ${down.join(' and ')}.`, down }),
       checks: { database: { ...database, kind: deps.database.kind }, temporal },
     });
   });

@@ -19,12 +19,16 @@ export function targetFromConfig(config: Config, address: string): TemporalTarge
   return { address, namespace: config.temporal.namespace, apiKey: config.temporal.apiKey, tls: config.temporal.tls };
 }
 
-export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({
+function connectionOptions(target: TemporalTarget) {
+  return {
     address: target.address,
     ...(target.tls || target.apiKey ? { tls: true } : {}),
     ...(target.apiKey ? { apiKey: target.apiKey } : {}),
-  });
+  };
+}
+
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(target));
   return new Client({
     connection,
     namespace: target.namespace,
@@ -32,12 +36,21 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
   });
 }
 
-export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: target.address,
-    ...(target.tls || target.apiKey ? { tls: true } : {}),
-    ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+/**
+ * A client that connects on first use, for the HTTP server: it starts (and answers `/readyz` with 503
+ * naming Temporal) while the cluster is unreachable. gRPC reconnects by itself after an outage; calls
+ * made during one fail and are answered as errors.
+ */
+export function lazyClient(target: TemporalTarget): Client {
+  return new Client({
+    connection: Connection.lazy(connectionOptions(target)),
+    namespace: target.namespace,
+    interceptors: { workflow: clientTracingInterceptors() },
   });
+}
+
+export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(target));
 }
 
 /** Readiness probe: the namespace answers within `timeoutMs`. */
