@@ -81,6 +81,11 @@ export interface BookRequest {
    * keep them and leave the request `pending` the customer's confirmation (an unauthenticated booking).
    */
   knownContact?: 'apply' | 'pending';
+  /**
+   * The request's idempotency key (scope and key, opaque): a booking repeated with it gets the
+   * appointment the first one made, never a second one or "slot taken" (src/http/idempotency.ts).
+   */
+  requestKey?: string | undefined;
 }
 
 export interface BookResult {
@@ -123,8 +128,44 @@ export async function alternatives(
   return upcomingFreeSlots(db, { serviceId, staffId, from: Math.max(from, now), now, count: 3 });
 }
 
+/**
+ * The booking made earlier under the same request key, answered as the first time (with a new manage
+ * link: only the hash of the first one was kept), or undefined.
+ */
+async function bookedBefore(deps: BookingDeps, request: BookRequest): Promise<BookResult | undefined> {
+  if (!request.requestKey) return undefined;
+  const row = await deps.db
+    .selectFrom('appointments')
+    .select(['id', 'workflow_id', 'ends_at', 'workflow_started_at'])
+    .where('request_key', '=', request.requestKey)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // As the first answer's link: it opens the appointment but proves nothing about the contact.
+  const manageToken = await createManageToken(deps.db, row.id, row.ends_at, 'manage', { provesContact: false });
+  const pending = await deps.db
+    .selectFrom('contact_pending_details')
+    .select('id')
+    .where('appointment_id', '=', row.id)
+    .executeTakeFirst();
+  const workflowStarted =
+    row.workflow_started_at !== null ||
+    (await startAppointmentWorkflow(deps, row.id, { actor: request.actor, channel: request.channel }).then(
+      () => true,
+      () => false, // the reconciler will start it
+    ));
+  return {
+    appointmentId: row.id,
+    workflowId: row.workflow_id,
+    manageToken,
+    workflowStarted,
+    detailsPending: pending !== undefined,
+  };
+}
+
 export async function book(deps: BookingDeps, request: BookRequest, now = Date.now()): Promise<BookResult> {
   const { db } = deps;
+  const earlier = await bookedBefore(deps, request);
+  if (earlier) return earlier;
   const service = await db
     .selectFrom('services')
     .selectAll()
@@ -275,6 +316,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           client_note: request.customer.note ?? '',
           source: request.channel,
           workflow_id: workflowId,
+          request_key: request.requestKey ?? null,
         })
         .execute();
       if (pending)
@@ -310,6 +352,9 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
       return createManageToken(trx, appointmentId, new Date(slot.endsAt), 'manage', { provesContact: false });
     });
   } catch (error) {
+    // The same request, concurrently: the other one made the booking.
+    const concurrent = await bookedBefore(deps, request).catch(() => undefined);
+    if (concurrent) return concurrent;
     if (isDoubleBooking(error)) {
       throw new SlotUnavailableError(
         'That time was just taken. Here are the next free times.',

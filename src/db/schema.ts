@@ -228,6 +228,8 @@ export interface AppointmentsTable {
   pricing: Pricing | null;
   hourly_rate_minor: number | null;
   tax_rate_bps: number | null;
+  /** The booking request's idempotency key (scope and key, hashed; migration 0015). */
+  request_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TasksTable {
@@ -468,6 +470,7 @@ export interface Database {
   contact_pending_details: ContactPendingDetailsTable;
   customer_devices: CustomerDevicesTable;
   rate_limits: RateLimitsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -636,4 +639,18 @@ export interface RateLimitsTable {
   key: string;
   hits: number;
   window_ends_at: Timestamp;
+}
+
+// Idempotency keys of the HTTP API (migration 0015).
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  method: string;
+  route: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  locked_until: Timestamp | null;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
 }

@@ -7,11 +7,23 @@
  * - `auth: 'staff'`: the security requirement (API key or staff session) and 401 / 403;
  * - a path with parameters: 404;
  * - a body: 413 (too large) and 415 (not the declared media type);
- * - `rateLimited`: 429 with `Retry-After`.
+ * - `rateLimited`: 429 with `Retry-After`;
+ * - a POST under `/api/` (but signing in): the optional `Idempotency-Key` header (one shared parameter,
+ *   src/http/idempotency.ts) with its 409 (still in progress) and 422 (key reused).
  * Responses given by the operation win over the defaults (e.g. a more precise 404 description).
  */
-import type { OpenAPIRegistry, ResponseConfig, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
+import {
+  extendZodWithOpenApi,
+  type OpenAPIRegistry,
+  type ResponseConfig,
+  type RouteConfig,
+  type ZodRequestBody,
+} from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { IDEMPOTENCY_HEADER, idempotencyCovers } from './idempotency';
+
+// Parameter metadata (the shared `Idempotency-Key` header parameter) needs `.openapi()`.
+extendZodWithOpenApi(z);
 
 export const errorSchema = z.object({
   error: z
@@ -75,6 +87,32 @@ function response(value: ApiResponse): ResponseConfig {
 const isRequestBody = (body: ApiOperation['body']): body is ZodRequestBody =>
   typeof body === 'object' && body !== null && 'content' in body && !(body instanceof z.ZodType);
 
+/** Whether the operation accepts `Idempotency-Key` (src/http/idempotency.ts). */
+export const takesIdempotencyKey = (op: Pick<ApiOperation, 'method' | 'path'>): boolean =>
+  op.method === 'post' && idempotencyCovers(op.path);
+
+const IDEMPOTENCY_KEY_DESCRIPTION = [
+  'Makes a retry safe: send a new unique value (e.g. a UUID) per action and the same value when',
+  'repeating it. The first answer (2xx or 4xx) is kept for 24 hours per caller and returned to every',
+  'retry with the same body (`Idempotent-Replayed: true`), so a booking or change is made once.',
+  'The same key with a different body is a 422 naming this header; while the first request runs a',
+  'duplicate waits for its answer, or gets 409 `request_in_progress` with `Retry-After`.',
+].join(' ');
+
+/** Registers the shared `Idempotency-Key` header parameter (`components.parameters.IdempotencyKey`). */
+function registerIdempotencyKey(registry: OpenAPIRegistry): z.ZodType {
+  return registry.registerParameter(
+    'IdempotencyKey',
+    z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[\x21-\x7e]+$/)
+      .optional()
+      .openapi({ param: { name: IDEMPOTENCY_HEADER, in: 'header', description: IDEMPOTENCY_KEY_DESCRIPTION } }),
+  );
+}
+
 /** The standard responses of an operation of this kind (see the module comment). */
 export function standardResponses(op: ApiOperation): Record<number, ResponseConfig> {
   const responses: Record<number, ResponseConfig> = {
@@ -88,6 +126,10 @@ export function standardResponses(op: ApiOperation): Record<number, ResponseConf
   if (op.body !== undefined) {
     responses[413] = errorResponse('Body too large');
     responses[415] = errorResponse('Body not in the declared media type');
+  }
+  if (takesIdempotencyKey(op)) {
+    responses[409] = errorResponse(`Not allowed now, or a request with the same ${IDEMPOTENCY_HEADER} is still running`);
+    responses[422] = errorResponse(`A request that cannot be met, or ${IDEMPOTENCY_HEADER} reused for another request`);
   }
   if (op.rateLimited) {
     responses[429] = {
@@ -126,12 +168,14 @@ export function registerOperations(
   schemes: SecuritySchemes,
   operations: readonly ApiOperation[],
 ): void {
+  const idempotencyKey = registerIdempotencyKey(registry);
   for (const op of operations) {
     const responses: RouteConfig['responses'] = { ...standardResponses(op) };
     for (const [status, value] of Object.entries(op.responses)) responses[status] = response(value);
     const request: NonNullable<RouteConfig['request']> = {};
     if (op.params) request.params = op.params;
     if (op.query) request.query = op.query;
+    if (takesIdempotencyKey(op)) request.headers = z.object({ [IDEMPOTENCY_HEADER]: idempotencyKey });
     if (op.body !== undefined) request.body = isRequestBody(op.body) ? op.body : { ...json(op.body), required: true };
     registry.registerPath({
       method: op.method,

@@ -14,6 +14,7 @@ import { healthRouter } from './health';
 import { apiOperations, openApiDocument } from './openapi';
 import { methodNotAllowed, securityHeaders } from './edge';
 import { clientAddress, RateLimiter } from './rate-limits';
+import { idempotencyKeys } from './idempotency';
 import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { membershipsRouter } from './routes/memberships';
@@ -82,6 +83,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(sendgridWebhookRouter(deps));
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
+  // Idempotency-Key on every API POST (src/http/idempotency.ts).
+  app.use(idempotencyKeys({ db: deps.database.db, logger: deps.logger }));
   const openApi = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);

@@ -8,7 +8,8 @@
  * stop retrying within days). Records that only matter until they expire go soon after: SMS/email
  * reply conversations and staff sessions a day after they expire, login-attempt counters once
  * their window is a month old and no lock is running, rate-limit counters once their window has ended,
- * remembered customer devices a day after they expire.
+ * remembered customer devices a day after they expire, HTTP idempotency keys (with the answers they
+ * replay) 24 hours after they were first used.
  */
 import { DAY_MS } from '../domain/durations';
 
@@ -23,6 +24,7 @@ export const RETENTION_KINDS = [
   'loginAttempts',
   'rateLimits',
   'customerDevices',
+  'idempotencyKeys',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 export type PruneCounts = Record<RetentionKind, number>;
@@ -34,9 +36,14 @@ export interface RetentionCutoffs {
   expiredBefore: number;
   /** Login-attempt windows started before this instant go (unless locked now). */
   loginWindowsBefore: number;
+  /** Idempotency keys first used before this instant go (a retry after a day is a new request). */
+  keysBefore: number;
   /** Now, for "no lock is running". */
   now: number;
 }
+
+/** How long an `Idempotency-Key` is kept, with the answer it replays. */
+export const IDEMPOTENCY_KEY_TTL_MS = DAY_MS;
 
 export const MIN_RETENTION_DAYS = 7;
 
@@ -49,6 +56,7 @@ export function retentionCutoffs(now: number, days: number): RetentionCutoffs {
     logsBefore: now - days * DAY_MS,
     expiredBefore: now - DAY_MS,
     loginWindowsBefore: now - 30 * DAY_MS,
+    keysBefore: now - IDEMPOTENCY_KEY_TTL_MS,
     now,
   };
 }
@@ -80,4 +88,5 @@ const LABELS: Record<RetentionKind, string> = {
   loginAttempts: 'old login-attempt counters',
   rateLimits: 'ended rate-limit windows',
   customerDevices: 'expired remembered devices',
+  idempotencyKeys: 'expired idempotency keys',
 };

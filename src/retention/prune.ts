@@ -132,5 +132,21 @@ export async function pruneBatch(
       )
       .executeTakeFirst(),
   );
+  counts.idempotencyKeys = removed(
+    await db
+      .deleteFrom('idempotency_keys')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('scope', 'key'),
+          'in',
+          selectFrom('idempotency_keys')
+            .select(['scope', 'key'])
+            .where('created_at', '<', new Date(cutoffs.keysBefore))
+            .limit(batchSize)
+            .$asTuple('scope', 'key'),
+        ),
+      )
+      .executeTakeFirst(),
+  );
   return counts;
 }

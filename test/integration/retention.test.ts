@@ -163,6 +163,21 @@ async function seedOldAndNew(db: Kysely<Database>) {
       { token_hash: 'live-device', contact_id: sam.id, expires_at: ago(-100) },
     ])
     .execute();
+  const idempotencyKey = (key: string, createdAt: Date) => ({
+    scope: 'public',
+    key,
+    method: 'POST',
+    route: '/api/bookings',
+    request_hash: 'h',
+    response_status: 201,
+    response_body: '{}',
+    created_at: createdAt,
+    completed_at: createdAt,
+  });
+  await db
+    .insertInto('idempotency_keys')
+    .values([idempotencyKey('two-days-old', ago(2)), idempotencyKey('an-hour-old', new Date(now - 3_600_000))])
+    .execute();
 }
 
 const EXPECTED: PruneCounts = {
@@ -176,6 +191,7 @@ const EXPECTED: PruneCounts = {
   loginAttempts: 1,
   rateLimits: 1,
   customerDevices: 1,
+  idempotencyKeys: 1,
 };
 
 describe.each(backends())('pruning on %s', (backend) => {
@@ -221,6 +237,8 @@ describe.each(backends())('pruning on %s', (backend) => {
       expect(sessions.map((s) => s.id_hash)).toEqual(['active']);
       const attempts = await db.selectFrom('login_attempts').select('key').orderBy('key').execute();
       expect(attempts.map((a) => a.key)).toEqual(['old-locked', 'recent']);
+      const idempotencyKeys = await db.selectFrom('idempotency_keys').select('key').execute();
+      expect(idempotencyKeys.map((k) => k.key)).toEqual(['an-hour-old']);
       // Business records are untouched.
       expect(await db.selectFrom('contacts').select('id').execute()).toHaveLength(contactsBefore + 1);
     } finally {

@@ -20,6 +20,7 @@ import * as m0021 from './0021_rate_limits';
 import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0035 from './0035_metrics_indexes';
+import * as m0015 from './0015_idempotency_keys';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0025_business_identity': m0025,
   '0026_contact_locale': m0026,
   '0035_metrics_indexes': m0035,
+  '0015_idempotency_keys': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -25,9 +25,10 @@ import { OPT_OUT_PROMPT } from '../../messaging/template-registry';
 import { SMS_MAX_SEPTETS } from '../../messaging/sms';
 import { canReschedule } from '../../domain/stages';
 import { parseInput } from '../validate';
+import { idempotencyOf } from '../idempotency';
 import { appointmentView } from '../views';
 import { feedbackForStaff } from '../../feedback/service';
-import { httpErrorForUpdate } from '../workflow-errors';
+import { updateWorkflow } from '../workflow-updates';
 import { bookForResponse, requireOfferedSlot, requireVisitMoveAllowed } from './booking-helpers';
 
 const idParams = z.object({ id: uuid });
@@ -108,6 +109,7 @@ export function appointmentsRouter(deps: AppDeps): Router {
       channel: body.channel,
       membershipId: body.membershipId,
       certificateNumber: body.certificateNumber,
+      requestKey: idempotencyOf(res)?.requestKey,
     });
     res.status(201).json(booked);
   });
@@ -167,25 +169,23 @@ export function appointmentsRouter(deps: AppDeps): Router {
       excludeAppointmentId: row.id,
       now: Date.now(),
     });
-    try {
-      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(rescheduleUpdate, {
-        args: [
-          {
-            startsAt,
-            staffId: slot.staffId,
-            ...(body.serviceId ? { serviceId: body.serviceId } : {}),
-            // The staff note is the public note (issue 6): on the timeline and in the customer's email.
-            ...(body.note ? { note: body.note, publicNote: body.note } : {}),
-            ...(body.message ? { message: body.message } : {}),
-            ...(body.reminders !== undefined ? { reminders: body.reminders } : {}),
-            actor: actorOf(res, body.actor),
-            channel: body.channel,
-          },
-        ],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error);
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: row.workflow_id,
+      update: rescheduleUpdate,
+      args: [
+        {
+          startsAt,
+          staffId: slot.staffId,
+          ...(body.serviceId ? { serviceId: body.serviceId } : {}),
+          // The staff note is the public note (issue 6): on the timeline and in the customer's email.
+          ...(body.note ? { note: body.note, publicNote: body.note } : {}),
+          ...(body.message ? { message: body.message } : {}),
+          ...(body.reminders !== undefined ? { reminders: body.reminders } : {}),
+          actor: actorOf(res, body.actor),
+          channel: body.channel,
+        },
+      ],
+    });
     res.json({ appointment: await appointmentView(db, deps.config, id) });
   });
 
@@ -224,13 +224,12 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(cancelBody, req.body, 'body');
     const row = await load(id);
-    try {
-      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(cancelUpdate, {
-        args: [{ reason: body.reason, actor: actorOf(res, body.actor), channel: body.channel }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'reason');
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: row.workflow_id,
+      update: cancelUpdate,
+      args: [{ reason: body.reason, actor: actorOf(res, body.actor), channel: body.channel }],
+      field: 'reason',
+    });
     res.json({ appointment: await appointmentView(db, deps.config, id) });
   });
 
@@ -238,13 +237,12 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(noShowBody, req.body, 'body');
     const row = await load(id);
-    try {
-      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(markNoShowUpdate, {
-        args: [{ ...(body.note ? { note: body.note } : {}), actor: actorOf(res, body.actor), channel: body.channel }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'id');
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: row.workflow_id,
+      update: markNoShowUpdate,
+      args: [{ ...(body.note ? { note: body.note } : {}), actor: actorOf(res, body.actor), channel: body.channel }],
+      field: 'id',
+    });
     res.json({ appointment: await appointmentView(db, deps.config, id) });
   });
 
@@ -252,13 +250,12 @@ export function appointmentsRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(startBody, req.body, 'body');
     const row = await load(id);
-    try {
-      await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(startServiceUpdate, {
-        args: [{ actor: actorOf(res, body.actor), channel: body.channel }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'id');
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: row.workflow_id,
+      update: startServiceUpdate,
+      args: [{ actor: actorOf(res, body.actor), channel: body.channel }],
+      field: 'id',
+    });
     res.json({ appointment: await appointmentView(db, deps.config, id) });
   });
 

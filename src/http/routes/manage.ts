@@ -22,7 +22,7 @@ import { rememberCustomerDevice } from '../customer-identity';
 import { RateLimiter } from '../rate-limits';
 import { text } from '../text';
 import { appointmentView, customerView } from '../views';
-import { httpErrorForUpdate } from '../workflow-errors';
+import { updateWorkflow } from '../workflow-updates';
 import { visitValidUntil } from '../../memberships/repository';
 import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
@@ -190,13 +190,11 @@ export function manageRouter(deps: AppDeps): Router {
       now: Date.now(),
     });
     const customer = await customerActor(appointment.contact_id);
-    try {
-      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(rescheduleUpdate, {
-        args: [{ startsAt, staffId: slot.staffId, actor: customer, channel: 'manage_link' }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error);
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: appointment.workflow_id,
+      update: rescheduleUpdate,
+      args: [{ startsAt, staffId: slot.staffId, actor: customer, channel: 'manage_link' }],
+    });
     res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
   });
 
@@ -206,19 +204,12 @@ export function manageRouter(deps: AppDeps): Router {
     const body = parseInput(manageCancelBody, req.body, 'body');
     await countChange(res, appointment.contact_id);
     const customer = await customerActor(appointment.contact_id);
-    try {
-      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(cancelUpdate, {
-        args: [
-          {
-            reason: body.reason || 'Cancelled by the customer',
-            actor: customer,
-            channel: 'manage_link',
-          },
-        ],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'reason');
-    }
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: appointment.workflow_id,
+      update: cancelUpdate,
+      args: [{ reason: body.reason || 'Cancelled by the customer', actor: customer, channel: 'manage_link' }],
+      field: 'reason',
+    });
     res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
   });
 

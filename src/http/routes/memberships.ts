@@ -28,9 +28,9 @@ import { parseInput } from '../validate';
 import { knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
 import { text } from '../text';
+import { updateWorkflow } from '../workflow-updates';
 
 export const certificateParams = z.object({ certificateNumber: text(40, { min: 1 }) });
-import { httpErrorForUpdate } from '../workflow-errors';
 
 function membershipHttpError(error: unknown): unknown {
   if (error instanceof MembershipError) {
@@ -156,14 +156,13 @@ export function membershipsRouter(deps: AppDeps): Router {
     const validUntil = await resolveValidityChange(db, id, body).catch((error: unknown) => {
       throw membershipHttpError(error);
     });
-    try {
-      // Answers once the workflow has written the change, so the card below shows it.
-      await deps.temporal.workflow.getHandle(membershipWorkflowId(id)).executeUpdate(extendValidityUpdate, {
-        args: [{ validUntil, actor, channel: body.channel }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, body.validUntilDate !== undefined ? 'validUntilDate' : 'validUntil');
-    }
+    // Answers once the workflow has written the change, so the card below shows it.
+    await updateWorkflow(deps.temporal, res, {
+      workflowId: membershipWorkflowId(id),
+      update: extendValidityUpdate,
+      args: [{ validUntil, actor, channel: body.channel }],
+      field: body.validUntilDate !== undefined ? 'validUntilDate' : 'validUntil',
+    });
     res.json({ membership: await membershipCard(db, deps.config, id, 'staff') });
   });
 

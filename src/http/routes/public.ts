@@ -12,6 +12,7 @@ import { businessCountry } from '../business-country';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
+import { idempotencyOf } from '../idempotency';
 import { bookForResponse, rangeInZone, slotsResponse } from './booking-helpers';
 
 function reminderHours(stored: Record<string, unknown>): number[] {
@@ -129,6 +130,7 @@ export function publicRouter(deps: AppDeps): Router {
       membershipId: body.membershipId,
       certificateNumber: body.certificateNumber,
       knownContact,
+      requestKey: idempotencyOf(res)?.requestKey,
     });
     // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.
     res.status(201).json({ ...booked, appointment: { ...booked.appointment, contact: echoedCustomer(body.customer) } });

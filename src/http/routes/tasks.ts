@@ -13,7 +13,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { completeTaskBody, reassignTaskBody, taskListQuery, uuid } from '../schemas';
 import { parseInput } from '../validate';
-import { httpErrorForUpdate } from '../workflow-errors';
+import { updateWorkflow } from '../workflow-updates';
 
 const idParams = z.object({ id: uuid });
 
@@ -67,21 +67,20 @@ export function tasksRouter(deps: AppDeps): Router {
       .where('id', '=', task.appointment_id)
       .executeTakeFirstOrThrow();
     const caller = res.locals.caller as Caller;
-    try {
-      const state = await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(completeTaskUpdate, {
-        args: [
-          {
-            taskId: id,
-            form: body.form,
-            actor: (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res),
-            channel: body.channel,
-          },
-        ],
-      });
-      res.json({ task: await taskView(db).where('t.id', '=', id).executeTakeFirst(), workflow: state });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'form.minutes');
-    }
+    const state = await updateWorkflow(deps.temporal, res, {
+      workflowId: appointment.workflow_id,
+      update: completeTaskUpdate,
+      args: [
+        {
+          taskId: id,
+          form: body.form,
+          actor: (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res),
+          channel: body.channel,
+        },
+      ],
+      field: 'form.minutes',
+    });
+    res.json({ task: await taskView(db).where('t.id', '=', id).executeTakeFirst(), workflow: state });
   });
 
   router.post('/api/tasks/:id/reassign', async (req, res) => {

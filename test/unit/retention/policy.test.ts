@@ -9,11 +9,12 @@ import { DAY_MS } from '../../../src/domain/time';
 
 const now = Date.parse('2026-11-21T03:15:00Z');
 
-it('keeps delivery logs for the retention period and expired records for a day', () => {
+it('keeps delivery logs for the retention period, expired records and idempotency keys for a day', () => {
   expect(retentionCutoffs(now, 90)).toEqual({
     logsBefore: now - 90 * DAY_MS,
     expiredBefore: now - DAY_MS,
     loginWindowsBefore: now - 30 * DAY_MS,
+    keysBefore: now - DAY_MS,
     now,
   });
   expect(retentionCutoffs(now, 7).logsBefore).toBe(Date.parse('2026-11-14T03:15:00Z'));
