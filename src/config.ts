@@ -232,6 +232,7 @@ const schema = z.object({
   SENDGRID_FROM_NAME: optionalString,
   SENDGRID_API_BASE: z.url({ error: 'expected a URL such as https://api.sendgrid.com' }).optional(),
   SENDGRID_EVENT_PUBLIC_KEY: optionalString,
+  SENDGRID_EMAIL_ACTIVITY: bool(false),
   SENDGRID_INBOUND_SECRET: optionalString,
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -353,7 +354,17 @@ export interface OpsConfig {
 
 export interface MessagingConfig {
   sendgrid:
-    { apiKey: string; fromEmail: string; fromName: string | undefined; apiBase: string | undefined } | undefined;
+    | {
+        apiKey: string;
+        fromEmail: string;
+        fromName: string | undefined;
+        apiBase: string | undefined;
+        /** SENDGRID_EMAIL_ACTIVITY: the Email Activity API (a paid add-on) may be asked what went out. */
+        activityLookup: boolean;
+        /** The Event Webhook is configured (its `processed` events mark emails sent). */
+        eventWebhook: boolean;
+      }
+    | undefined;
   /** Base64 (DER) ECDSA public key of the SendGrid Event Webhook; unset: /webhooks/sendgrid/events answers 404. */
   sendgridEventPublicKey: string | undefined;
   /** Secret path segment of the Inbound Parse URL; unset: /webhooks/sendgrid/inbound answers 404. */
@@ -473,6 +484,8 @@ function messagingConfig(e: Env): MessagingConfig {
         fromEmail: e.SENDGRID_FROM_EMAIL ?? need('SENDGRID_FROM_EMAIL', 'SENDGRID_API_KEY'),
         fromName: e.SENDGRID_FROM_NAME,
         apiBase: e.SENDGRID_API_BASE,
+        activityLookup: e.SENDGRID_EMAIL_ACTIVITY,
+        eventWebhook: Boolean(e.SENDGRID_EVENT_PUBLIC_KEY),
       }
     : undefined;
   let twilio: MessagingConfig['twilio'];

@@ -6,8 +6,9 @@
  * - a transient provider error is thrown, for the activity to retry (the provider idempotency key and
  *   the `queued` guard keep a retry from sending twice what was recorded as sent);
  * - a message handed to its provider by an attempt that never recorded the outcome (`send_started_at`
- *   set, still `queued`) is first looked up at the provider (Twilio can tell; SendGrid cannot, so
- *   such an email is sent again: at least once);
+ *   set, still `queued`) is first looked up at the provider (Twilio's message list; SendGrid's Email
+ *   Activity API or Event Webhook when configured, waiting while their records may lag — otherwise
+ *   SendGrid cannot tell and the email is sent again: at least once);
  * - a permanent refusal marks the message failed / bounced, flags the contact and alerts staff;
  * - a sent message records the provider's id and a `message:sent` timeline entry.
  */

@@ -111,3 +111,38 @@ export function twilioWithHistory(): { handler: (req: CapturedRequest) => Canned
   };
   return { handler, created };
 }
+
+/**
+ * Answers like SendGrid: Mail Send (202 with `x-message-id`) and the Email Activity API
+ * (`GET /v3/messages?query=unique_args['message_id']="…"`), whose feed shows an accepted email only once
+ * `visible` is set — SendGrid's records lag behind the send.
+ */
+export function sendgridWithActivity(): {
+  handler: (req: CapturedRequest) => CannedResponse;
+  accepted: Array<{ msgId: string; messageId: string }>;
+  feed: { visible: boolean };
+} {
+  const accepted: Array<{ msgId: string; messageId: string }> = [];
+  const feed = { visible: false };
+  const handler = (req: CapturedRequest): CannedResponse => {
+    const url = new URL(req.path, 'http://sendgrid.local');
+    if (req.method === 'POST' && url.pathname === '/v3/mail/send') {
+      const body = JSON.parse(req.body) as { custom_args?: { message_id?: string } };
+      const msgId = `sg${accepted.length + 1}abc`;
+      accepted.push({ msgId, messageId: body.custom_args?.message_id ?? '' });
+      return { status: 202, body: '', headers: { 'x-message-id': msgId } };
+    }
+    if (req.method === 'GET' && url.pathname === '/v3/messages') {
+      const wanted = /^unique_args\['message_id'\]="([^"]+)"$/.exec(url.searchParams.get('query') ?? '')?.[1];
+      if (!wanted) return { status: 400, body: { errors: [{ message: 'invalid query' }] } };
+      const messages = feed.visible
+        ? accepted
+            .filter((m) => m.messageId === wanted)
+            .map((m) => ({ msg_id: `${m.msgId}.filter0001`, status: 'delivered' }))
+        : [];
+      return { status: 200, body: { messages: messages.slice(0, Number(url.searchParams.get('limit') ?? 10)) } };
+    }
+    return { status: 404, body: { errors: [{ message: 'not found' }] } };
+  };
+  return { handler, accepted, feed };
+}
