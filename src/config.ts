@@ -233,6 +233,12 @@ const schema = z.object({
   SENDGRID_API_BASE: z.url({ error: 'expected a URL such as https://api.sendgrid.com' }).optional(),
   SENDGRID_EVENT_PUBLIC_KEY: optionalString,
   SENDGRID_EMAIL_ACTIVITY: bool(false),
+  SENDGRID_SETTLE_SECONDS: z.coerce
+    .number({ error: 'expected seconds' })
+    .int('expected whole seconds')
+    .min(1, 'expected at least 1 second')
+    .max(3600, 'expected at most 3600 seconds')
+    .default(120),
   SENDGRID_INBOUND_SECRET: optionalString,
   TWILIO_ACCOUNT_SID: z
     .string()
@@ -363,6 +369,8 @@ export interface MessagingConfig {
         activityLookup: boolean;
         /** The Event Webhook is configured (its `processed` events mark emails sent). */
         eventWebhook: boolean;
+        /** SENDGRID_SETTLE_SECONDS: how long SendGrid's records may lag behind a send. */
+        settleMs: number;
       }
     | undefined;
   /** Base64 (DER) ECDSA public key of the SendGrid Event Webhook; unset: /webhooks/sendgrid/events answers 404. */
@@ -486,6 +494,7 @@ function messagingConfig(e: Env): MessagingConfig {
         apiBase: e.SENDGRID_API_BASE,
         activityLookup: e.SENDGRID_EMAIL_ACTIVITY,
         eventWebhook: Boolean(e.SENDGRID_EVENT_PUBLIC_KEY),
+        settleMs: e.SENDGRID_SETTLE_SECONDS * 1000,
       }
     : undefined;
   let twilio: MessagingConfig['twilio'];

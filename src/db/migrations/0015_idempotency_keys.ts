@@ -3,7 +3,7 @@
  * what the request was (method, route, hash of path and body) and, once it finished, its first answer
  * (status and body), replayed to every retry for 24 hours (pruned by src/retention/). While the first
  * request runs the row holds a lease (`locked_until`); a retry after the lease (the first one died)
- * runs it again.
+ * runs it again. The body is `json`, not `jsonb`: replayed byte for byte (jsonb would reorder keys).
  *
  * `appointments.request_key` is the booking's key (scope and key, hashed): a booking retried after its
  * answer was lost finds the appointment it made instead of being told the slot is taken.
@@ -19,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       route text NOT NULL,
       request_hash text NOT NULL,
       response_status integer,
-      response_body jsonb,
+      response_body json,
       locked_until timestamptz,
       created_at timestamptz NOT NULL DEFAULT now(),
       completed_at timestamptz,
