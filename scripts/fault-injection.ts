@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const report = await runFaultInjection({
     loadMs: Number(seconds) * 1000,
     bookings: Number(bookings),
-    killEveryMs: [4000, 8000],
+    killEveryMs: [5000, 12_000],
     workflowBundlePath: bundlePath,
     temporalCli: cli.path,
   });

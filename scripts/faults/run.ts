@@ -160,7 +160,7 @@ interface Answer {
 }
 
 const describe = (answer: Answer | undefined) =>
-  answer ? `${answer.status} ${JSON.stringify(answer.body.error ?? '')}` : 'nothing in 3 minutes';
+  answer ? `${answer.status} ${JSON.stringify(answer.body.error ?? '')}` : 'nothing in 5 minutes';
 
 export async function runFaultInjection(options: FaultOptions): Promise<FaultReport> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -244,7 +244,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       counts.requests += 1;
       const answers: Answer[] = [];
       answersByKey.set(key, answers);
-      const deadline = Date.now() + 3 * MINUTE;
+      const deadline = Date.now() + 5 * MINUTE;
       for (let attempt = 0; Date.now() < deadline; attempt += 1) {
         if (attempt > 0) counts.retries += 1;
         try {
@@ -504,7 +504,7 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       }
       return true;
     };
-    const settleUntil = Date.now() + 60_000;
+    const settleUntil = Date.now() + 3 * MINUTE;
     while (Date.now() < settleUntil && !(await quiet())) await sleep(2000);
     log(`  settled after ${Math.round((Date.now() - cutoff) / 1000)} s`);
 

@@ -10,7 +10,7 @@ import type { ServerExecutable } from '../../temporal/binaries';
 import { runFaultInjection } from '../../scripts/faults/run';
 import { workflowBundle } from '../support/temporal';
 
-jest.setTimeout(600_000);
+jest.setTimeout(900_000);
 
 it('survives worker kills and dependency restarts: 0 lost, 0 duplicated, 0 skipped due marks, first answers', async () => {
   const cli = JSON.parse(process.env.APPOINTFLOW_TEST_DEV_SERVER ?? '{}') as ServerExecutable;
@@ -19,7 +19,7 @@ it('survives worker kills and dependency restarts: 0 lost, 0 duplicated, 0 skipp
   const report = await runFaultInjection({
     loadMs: 60_000,
     bookings: 24,
-    killEveryMs: [4000, 8000],
+    killEveryMs: [8000, 15_000],
     workflowBundlePath: workflowBundle().codePath,
     temporalCli: cli.path,
     log: (line) => lines.push(line),
