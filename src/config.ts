@@ -270,6 +270,12 @@ const schema = z.object({
     .int('expected a whole number of days')
     .refine((d) => d === 0 || d >= 7, 'expected 0 (keep everything) or at least 7 days')
     .default(90),
+  IDEMPOTENCY_LEASE_SECONDS: z.coerce
+    .number({ error: 'expected seconds' })
+    .int('expected whole seconds')
+    .min(5, 'expected at least 5 seconds')
+    .max(3600, 'expected at most 3600 seconds')
+    .default(60),
   RETENTION_HOUR: z.coerce.number({ error: 'expected an hour 0–23' }).int().min(0).max(23).default(3),
   // Encryption of stored secrets (src/secrets/): the current key and older keys still readable.
   SECRETS_KEY: optionalString.refine(
@@ -335,6 +341,8 @@ export interface Config {
    * generated once into `keyFile`) and SECRETS_OLD_KEYS, still accepted for reading.
    */
   secrets: { key: Buffer | undefined; oldKeys: Buffer[]; keyFile: string };
+  /** `Idempotency-Key` (src/http/idempotency.ts): how long a first request holds its key before a retry may run it again. */
+  idempotency: { leaseMs: number };
 }
 
 export interface OpsConfig {
@@ -471,6 +479,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     messaging: messagingConfig(e),
     inbound: { rescheduleWaitMs: e.INBOUND_RESCHEDULE_WAIT_MS },
     retention: { days: e.RETENTION_DAYS, hour: e.RETENTION_HOUR },
+    idempotency: { leaseMs: e.IDEMPOTENCY_LEASE_SECONDS * 1000 },
     secrets: {
       key: e.SECRETS_KEY ? parseBase64Key(e.SECRETS_KEY) : undefined,
       oldKeys: (e.SECRETS_OLD_KEYS ?? '')

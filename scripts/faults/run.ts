@@ -223,6 +223,8 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       SENDGRID_EMAIL_ACTIVITY: 'true',
       // The fake's activity feed is immediate: a short wait before resending what never arrived.
       SENDGRID_SETTLE_SECONDS: '10',
+      // A request cut off by the HTTP server's death is run again by its retry after 15 s, not 60.
+      IDEMPOTENCY_LEASE_SECONDS: '15',
     };
     const startWorker = () => (worker = startAppProcess('worker', env));
     const startServer = () => (server = startAppProcess('server', env));

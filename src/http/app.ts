@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   app.use(healthRouter(deps));
   // Idempotency-Key on every API POST (src/http/idempotency.ts).
-  app.use(idempotencyKeys({ db: deps.database.db, logger: deps.logger }));
+  app.use(idempotencyKeys({ db: deps.database.db, logger: deps.logger }, { leaseMs: deps.config.idempotency.leaseMs }));
   const openApi = openApiDocument();
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);

@@ -6,13 +6,10 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import type { Slot } from '../domain/availability';
+import { appointmentsWithParties } from '../appointments/read-model';
 
 export async function appointmentView(db: Kysely<Database>, config: Config, appointmentId: string) {
-  const row = await db
-    .selectFrom('appointments as a')
-    .innerJoin('services as sv', 'sv.id', 'a.service_id')
-    .innerJoin('staff as st', 'st.id', 'a.staff_id')
-    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+  const row = await appointmentsWithParties(db)
     .select([
       'a.id',
       'a.workflow_id',

@@ -8,14 +8,11 @@ import type { Database } from '../db/schema';
 import type { MessageBilling, MessageContext } from './templates';
 import { withPublicNote } from './edited-message';
 import { resolveLocale } from '../i18n/locales';
+import { appointmentsWithParties } from '../appointments/read-model';
 
 /** The appointment joined with its contact, staff member and service, and the business profile. */
 export async function loadMessageRow(db: Kysely<Database>, appointmentId: string) {
-  const row = await db
-    .selectFrom('appointments as a')
-    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
-    .innerJoin('staff as st', 'st.id', 'a.staff_id')
-    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+  const row = await appointmentsWithParties(db)
     .select([
       'a.id',
       'a.status',

@@ -11,6 +11,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
+import { appointmentsWithParties } from '../appointments/read-model';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -149,11 +150,7 @@ export interface AppointmentEventView {
 }
 
 export async function appointmentEventView(db: Db, appointmentId: string): Promise<AppointmentEventView | undefined> {
-  const row = await db
-    .selectFrom('appointments as a')
-    .innerJoin('services as s', 's.id', 'a.service_id')
-    .innerJoin('staff as st', 'st.id', 'a.staff_id')
-    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+  const row = await appointmentsWithParties(db)
     .select([
       'a.id',
       'a.status',
@@ -162,8 +159,8 @@ export async function appointmentEventView(db: Db, appointmentId: string): Promi
       'a.ends_at',
       'a.time_zone',
       'a.cancel_reason',
-      's.id as service_id',
-      's.name as service_name',
+      'sv.id as service_id',
+      'sv.name as service_name',
       'st.id as staff_id',
       'st.name as staff_name',
       'st.email as staff_email',

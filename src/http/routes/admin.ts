@@ -19,6 +19,7 @@ import { text } from '../text';
 import { parseInput } from '../validate';
 import { staffSchedules } from '../../calendar/schedules';
 import { smsUsesLocalOutbox } from '../../messaging/from-config';
+import { appointmentsWithParties } from '../../appointments/read-model';
 
 export const calendarQuery = z
   .object({
@@ -61,25 +62,20 @@ export function adminRouter(deps: AppDeps): Router {
   router.use('/api/admin', requireApiKey(db));
 
   const listing = () =>
-    db
-      .selectFrom('appointments as a')
-      .innerJoin('services as sv', 'sv.id', 'a.service_id')
-      .innerJoin('staff as st', 'st.id', 'a.staff_id')
-      .innerJoin('contacts as c', 'c.id', 'a.contact_id')
-      .select([
-        'a.id',
-        'a.starts_at as startsAt',
-        'a.ends_at as endsAt',
-        'a.status',
-        'a.stage',
-        'a.time_zone as timeZone',
-        'a.price_minor as priceMinor',
-        'a.currency',
-        'sv.name as serviceName',
-        'st.id as staffId',
-        'st.name as staffName',
-        'c.name as contactName',
-      ]);
+    appointmentsWithParties(db).select([
+      'a.id',
+      'a.starts_at as startsAt',
+      'a.ends_at as endsAt',
+      'a.status',
+      'a.stage',
+      'a.time_zone as timeZone',
+      'a.price_minor as priceMinor',
+      'a.currency',
+      'sv.name as serviceName',
+      'st.id as staffId',
+      'st.name as staffName',
+      'c.name as contactName',
+    ]);
 
   router.get('/api/admin/calendar', async (req, res) => {
     const query = parseInput(calendarQuery, req.query, 'query');

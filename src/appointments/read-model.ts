@@ -1,0 +1,16 @@
+/**
+ * The appointment read model: an appointment with the service it is for (`sv`), the staff member who
+ * performs it (`st`) and the customer (`c`). Every reader that shows or sends an appointment (the API's
+ * appointment view, the admin calendar and board, outbound event payloads, message rendering) starts
+ * from this one join and selects the columns it needs, so the join and its aliases live in one place.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+
+export function appointmentsWithParties(db: Kysely<Database> | Transaction<Database>) {
+  return db
+    .selectFrom('appointments as a')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+    .innerJoin('staff as st', 'st.id', 'a.staff_id')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id');
+}
