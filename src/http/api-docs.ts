@@ -128,7 +128,9 @@ export function standardResponses(op: ApiOperation): Record<number, ResponseConf
     responses[415] = errorResponse('Body not in the declared media type');
   }
   if (takesIdempotencyKey(op)) {
-    responses[409] = errorResponse(`Not allowed now, or a request with the same ${IDEMPOTENCY_HEADER} is still running`);
+    responses[409] = errorResponse(
+      `Not allowed now, or a request with the same ${IDEMPOTENCY_HEADER} is still running`,
+    );
     responses[422] = errorResponse(`A request that cannot be met, or ${IDEMPOTENCY_HEADER} reused for another request`);
   }
   if (op.rateLimited) {

@@ -185,12 +185,15 @@ export interface AppProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `src/worker.ts` or `src/server.ts` as its own process, configured by `env`. */
+/**
+ * `src/worker.ts` or `src/server.ts` as its own process, configured by `env`. Rate limits are off (as in
+ * test/support/system.ts): every request comes from one address, and these runs are not about limits.
+ */
 export function startAppProcess(kind: 'worker' | 'server', env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `src/${kind}.ts`], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', RATE_LIMITS: 'off', ...env },
   });
   let text = '';
   const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000));
