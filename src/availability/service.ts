@@ -77,7 +77,8 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
         .selectFrom('appointments')
         .select(['staff_id', 'blocked_from', 'blocked_until'])
         .where('staff_id', 'in', staffIds)
-        .where('status', 'in', ['scheduled', 'in_progress'])
+        // A done appointment keeps its time (migration 0040): completing it early frees nothing.
+        .where('status', 'in', ['scheduled', 'in_progress', 'done'])
         .where('blocked_until', '>', windowFrom)
         .where('blocked_from', '<', windowTo);
       if (query.excludeAppointmentId) q = q.where('id', '!=', query.excludeAppointmentId);

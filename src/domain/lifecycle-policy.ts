@@ -28,6 +28,11 @@ export interface LifecyclePolicy {
    * `reminderLateLimitMs`). Later, it is dropped with a timeline note.
    */
   lateReminderHours: number;
+  /**
+   * How long (hours) before the start staff may complete the deliver task; before that only once the
+   * service has started (`src/domain/delivery.ts`).
+   */
+  deliverOpensHoursBefore: number;
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
@@ -40,6 +45,7 @@ export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze
   feedbackDelayHours: 3,
   paymentRetryDays: [1, 3, 7],
   lateReminderHours: 12,
+  deliverOpensHoursBefore: 1,
 });
 
 /** Upper bound for every hour setting: 30 days. */
@@ -76,6 +82,7 @@ export const lifecyclePolicySchema = z
     manageLinkGraceHours: hours('manageLinkGraceHours', 'non-negative'),
     feedbackDelayHours: hours('feedbackDelayHours', 'non-negative'),
     lateReminderHours: hours('lateReminderHours', 'non-negative'),
+    deliverOpensHoursBefore: hours('deliverOpensHoursBefore', 'non-negative'),
     paymentRetryDays: z
       .array(
         z

@@ -25,6 +25,8 @@ export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpErro
       return new HttpError(409, 'slot_unavailable', refusal.message);
     case REFUSALS.invalidTransition:
       return new HttpError(409, 'invalid_transition', refusal.message);
+    case REFUSALS.deliveryNotYetDue:
+      return new HttpError(409, 'delivery_not_yet_due', refusal.message);
     case REFUSALS.notFound:
       return new HttpError(404, 'not_found', refusal.message);
     case MEMBERSHIP_VISIT_REFUSALS.outsideValidity:

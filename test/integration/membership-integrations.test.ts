@@ -18,7 +18,7 @@ import { httpErrorForUpdate } from '../../src/http/workflow-errors';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { rescheduleUpdate } from '../../workflows/appointment/messages';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, freeSlots, type Slot, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, type Slot, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -251,6 +251,7 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  await startService(system, auth, visit.appointment.id);
   await eventually(
     async () =>
       (

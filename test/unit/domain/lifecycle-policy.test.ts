@@ -26,6 +26,8 @@ describe('lifecycle policy', () => {
       manageLinkGraceHours: 0,
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
+      lateReminderHours: 12,
+      deliverOpensHoursBefore: 1,
     });
   });
 
@@ -46,6 +48,8 @@ describe('lifecycle policy', () => {
       manageLinkGraceHours: 0,
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
+      lateReminderHours: 12,
+      deliverOpensHoursBefore: 1,
     });
     expect(DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore).toBe(48);
   });
