@@ -6,12 +6,12 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { HOUR_MS } from '../../src/domain/time';
-
-const SECOND_MS = 1000;
 import { type Actor, stateQuery } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
+
+const SECOND_MS = 1000;
 
 jest.setTimeout(120_000);
 

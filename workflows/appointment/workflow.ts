@@ -45,7 +45,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   // The marks, each at its instant; every change wakes the loop to recompute them. A long-lived run
   // hands over to a new one (continue-as-new) between marks.
   for (;;) {
-    if (model.continueAsNewDue()) await handOver(input, model, outbox);
+    if (model.continueAsNewDue() && patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
     const next = model.pendingMarks()[0];
     if (!next) break;
     model.changed = false;
@@ -60,7 +60,9 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     const delivered = () => model.deliverTask?.status === 'done' || !isActiveStatus(model.appointment.status);
     while (!delivered()) {
       await condition(() => delivered() || model.continueAsNewDue());
-      if (!delivered()) await handOver(input, model, outbox);
+      if (delivered()) break;
+      if (patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
+      else await condition(delivered); // a run replaying from before continue-as-new waits as it did
     }
     if (model.deliverTask?.status === 'done' && model.billing) await collectPayment(model, outbox);
   }
@@ -121,12 +123,12 @@ async function rebookFollowUp(model: AppointmentModel, outbox: Outbox): Promise<
 }
 
 /**
- * Continue-as-new (patch appointment-continue-as-new-v1): sending stops after the message in flight,
+ * Continue-as-new (patch appointment-continue-as-new-v1, asked by the callers when a hand-over is due,
+ * so histories from before it replay unchanged): sending stops after the message in flight,
  * every handler finishes, then the state — marks fired, revision, tasks, billing, the messages still
  * queued — goes to a new run, which sends those messages first.
  */
 async function handOver(input: AppointmentWorkflowInput, model: AppointmentModel, outbox: Outbox): Promise<never> {
-  patched(PATCHES.continueAsNew);
   outbox.pause();
   await condition(() => allHandlersFinished() && outbox.isQuiet());
   const { appointment, bookedBy, bookedAt } = { ...input, appointment: model.appointment };
