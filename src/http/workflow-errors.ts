@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REFUSALS } from '../../workflows/appointment/messages';
+import { MEMBERSHIP_REFUSALS } from '../../workflows/membership/messages';
 import { HttpError } from './errors';
 import { MEMBERSHIP_VISIT_REFUSALS } from '../memberships/visit-moves';
 
@@ -37,6 +38,8 @@ export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpErro
       return new HttpError(422, 'service_not_covered', refusal.message, {}, [
         { field: 'serviceId', message: refusal.message },
       ]);
+    case MEMBERSHIP_REFUSALS.visitOutsideValidity:
+      return new HttpError(422, 'visit_outside_validity', refusal.message, {}, [{ field, message: refusal.message }]);
     default:
       return new HttpError(422, 'invalid_request', refusal.message, {}, [{ field, message: refusal.message }]);
   }
