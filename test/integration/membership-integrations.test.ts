@@ -425,6 +425,22 @@ it('refuses to move a membership visit past the membership validity, through eve
   expect(offeredSlots.length).toBeGreaterThan(0);
   expect(offeredSlots.every((s) => Date.parse(s.startsAt) < validUntil)).toBe(true);
   // …and an email (or SMS) "reschedule" reply: with the validity ending at the third free time, two are offered.
+  // The visit first moves to the first free time, so that validity does not strand it whatever the day
+  // and hour the test runs (it used to sit a day ahead, after the third free time on some afternoons).
+  const [first] = await upcomingFreeSlots(system.database.db, {
+    serviceId: massage,
+    from: Date.now(),
+    now: Date.now(),
+    count: 1,
+  });
+  const early = await api(
+    system,
+    'POST',
+    `/api/appointments/${visit.appointment.id}/reschedule`,
+    { startsAt: new Date(first!.startsAt).toISOString(), staffId: first!.staffId, channel: 'phone' },
+    auth,
+  );
+  expect(early.status).toBe(200);
   const nextThree = await upcomingFreeSlots(system.database.db, {
     serviceId: massage,
     from: Date.now(),
