@@ -163,6 +163,8 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       }
 
       const recipients: Array<{ channel: MessageChannel; to: string }> = [];
+      // A staff email for someone other than the appointment's staff member (the billing owner).
+      let staffRecipient: { id: string; name: string; timeZone: string } | undefined;
       if (input.audience === 'customer') {
         if (!row.email_bounced_at) recipients.push({ channel: 'email', to: row.contact_email });
         if (row.sms_opt_in && !row.sms_opted_out_at && !row.sms_failed_at && row.contact_phone)
@@ -172,10 +174,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         if (input.toBillingOwner && business.billing_owner_staff_id) {
           const owner = await db
             .selectFrom('staff')
-            .select('email')
+            .select(['id', 'name', 'email', 'time_zone'])
             .where('id', '=', business.billing_owner_staff_id)
             .executeTakeFirst();
-          to = owner?.email ?? to;
+          if (owner) {
+            to = owner.email;
+            staffRecipient = { id: owner.id, name: owner.name, timeZone: owner.time_zone };
+          }
         }
         recipients.push({ channel: 'email', to });
       }
@@ -259,6 +264,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               ...(input.publicNote ? { publicNote: input.publicNote } : {}),
             }),
           );
+          if (staffRecipient) context.recipient = { name: staffRecipient.name, timeZone: staffRecipient.timeZone };
           for (const recipient of missing) {
             let subject: string | null = null;
             let text: string;
@@ -310,7 +316,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               .values({
                 appointment_id: row.id,
                 contact_id: input.audience === 'customer' ? row.contact_id : null,
-                staff_id: input.audience === 'staff' ? row.staff_id : null,
+                staff_id: input.audience === 'staff' ? (staffRecipient?.id ?? row.staff_id) : null,
                 channel: recipient.channel,
                 template: input.event,
                 recipient: recipient.to,

@@ -77,7 +77,8 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
         .selectFrom('appointments')
         .select(['staff_id', 'blocked_from', 'blocked_until'])
         .where('staff_id', 'in', staffIds)
-        .where('status', 'in', ['scheduled', 'in_progress'])
+        // A done appointment keeps its time (migration 0040): completing it early frees nothing.
+        .where('status', 'in', ['scheduled', 'in_progress', 'done'])
         // The same overlap as blocked_until > from and blocked_from < to, on the generated `during`
         // range, so the double-booking constraint's gist index answers it instead of a table scan.
         .where(sql<boolean>`during && tstzrange(${windowFrom}, ${windowTo}, '[)')`);

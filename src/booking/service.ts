@@ -415,14 +415,15 @@ export async function startAppointmentWorkflow(
     .selectFrom('appointments as a')
     .innerJoin('contacts as c', 'c.id', 'a.contact_id')
     .innerJoin('staff as s', 's.id', 'a.staff_id')
-    .select(['c.name as contact', 's.name as staff'])
+    .select(['c.name as contact', 's.name as staff', 'a.created_at as createdAt'])
     .where('a.id', '=', appointmentId)
     .executeTakeFirstOrThrow();
   const workflowId = appointmentWorkflowId(appointmentId);
   await deps.temporal.workflow.start<typeof appointmentWorkflow>(APPOINTMENT_WORKFLOW_TYPE, {
     workflowId,
     taskQueue: deps.config.temporal.taskQueue,
-    args: [{ appointment: snapshot, bookedBy }],
+    // bookedAt: marks are measured from the booking, not from when the workflow first runs (the reconciler may start it later).
+    args: [{ appointment: snapshot, bookedBy, bookedAt: new Date(people.createdAt).getTime() }],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [
       { key: AppointmentStage, value: snapshot.stage },

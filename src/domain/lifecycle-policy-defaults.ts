@@ -26,6 +26,11 @@ export interface LifecyclePolicy {
    * `reminderLateLimitMs`). Later, it is dropped with a timeline note.
    */
   lateReminderHours: number;
+  /**
+   * How long (hours) before the start staff may complete the deliver task; before that only once the
+   * service has started (`src/domain/delivery.ts`).
+   */
+  deliverOpensHoursBefore: number;
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
@@ -38,6 +43,7 @@ export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze
   feedbackDelayHours: 3,
   paymentRetryDays: [1, 3, 7],
   lateReminderHours: 12,
+  deliverOpensHoursBefore: 1,
 });
 
 /** Upper bound for every hour setting: 30 days. */

@@ -48,6 +48,7 @@ export const lifecyclePolicySchema = z
     manageLinkGraceHours: hours('manageLinkGraceHours', 'non-negative'),
     feedbackDelayHours: hours('feedbackDelayHours', 'non-negative'),
     lateReminderHours: hours('lateReminderHours', 'non-negative'),
+    deliverOpensHoursBefore: hours('deliverOpensHoursBefore', 'non-negative'),
     paymentRetryDays: z
       .array(
         z

@@ -133,7 +133,11 @@ const tasks: ApiOperation[] = [
     summary: 'Complete a task with its form (billable minutes, charge amount)',
     params: id,
     body: completeTaskBody,
-    responses: { 200: 'Task and workflow state', 409: conflict, 422: unmet },
+    responses: {
+      200: 'Task and workflow state',
+      409: 'Not allowed in the current state, or `delivery_not_yet_due`: the service has not started nor is within its window before the start',
+      422: unmet,
+    },
   },
   {
     method: 'post',

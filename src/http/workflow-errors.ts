@@ -5,6 +5,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REFUSALS } from '../../workflows/appointment/messages';
+import { MEMBERSHIP_REFUSALS } from '../../workflows/membership/messages';
 import { HttpError } from './errors';
 import { MEMBERSHIP_VISIT_REFUSALS } from '../memberships/visit-moves';
 
@@ -25,6 +26,8 @@ export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpErro
       return new HttpError(409, 'slot_unavailable', refusal.message);
     case REFUSALS.invalidTransition:
       return new HttpError(409, 'invalid_transition', refusal.message);
+    case REFUSALS.deliveryNotYetDue:
+      return new HttpError(409, 'delivery_not_yet_due', refusal.message);
     case REFUSALS.notFound:
       return new HttpError(404, 'not_found', refusal.message);
     case MEMBERSHIP_VISIT_REFUSALS.outsideValidity:
@@ -35,6 +38,8 @@ export function httpErrorForUpdate(error: unknown, field = 'startsAt'): HttpErro
       return new HttpError(422, 'service_not_covered', refusal.message, {}, [
         { field: 'serviceId', message: refusal.message },
       ]);
+    case MEMBERSHIP_REFUSALS.visitOutsideValidity:
+      return new HttpError(422, 'visit_outside_validity', refusal.message, {}, [{ field, message: refusal.message }]);
     default:
       return new HttpError(422, 'invalid_request', refusal.message, {}, [{ field, message: refusal.message }]);
   }

@@ -103,6 +103,11 @@ export interface MessageContext {
   business: { name: string; email: string; phone: string | null; address: string | null; timeZone: string };
   contact: { name: string; email: string; phone: string | null; address: string | null; notes: string };
   staff: { name: string; email: string; phone: string | null; timeZone: string };
+  /**
+   * Staff emails: the staff member the email goes to when it is not the appointment's (the charge task
+   * for the billing owner). They are greeted, and read times, in their own zone. Default: `staff`.
+   */
+  recipient?: { name: string; timeZone: string };
   service: { name: string; durationMinutes: number };
   appointment: {
     id: string;
@@ -236,6 +241,12 @@ function validate(ctx: MessageContext): void {
   assertInstant(ctx.appointment.endsAt, 'appointment.endsAt');
   assertTimeZone(ctx.appointment.timeZone, 'appointment time zone');
   assertTimeZone(ctx.staff.timeZone, 'staff time zone');
+  if (ctx.recipient) assertTimeZone(ctx.recipient.timeZone, 'recipient time zone');
+}
+
+/** Who a staff message is for: the recipient when set (the billing owner), else the appointment's staff. */
+function staffReader(ctx: MessageContext): { name: string; timeZone: string } {
+  return ctx.recipient ?? ctx.staff;
 }
 
 function assertNever(x: never): never {
@@ -763,7 +774,7 @@ function clientDetails(ctx: MessageContext): Block {
 }
 
 function staffAppointmentDetails(ctx: MessageContext): Block {
-  const tz = ctx.staff.timeZone;
+  const tz = staffReader(ctx).timeZone;
   const a = ctx.appointment;
   const rows: Array<readonly [string, string]> = [['When', formatWhen(a.startsAt, tz)]];
   if (a.timeZone !== tz) rows.push(["Client's local time", formatWhen(a.startsAt, a.timeZone)]);
@@ -778,11 +789,11 @@ function staffAppointmentDetails(ctx: MessageContext): Block {
 /** Renders the email a staff member receives for `event`, times in the staff member's zone. */
 export function renderStaffEmail(event: StaffEvent, ctx: MessageContext): RenderedEmail {
   validate(ctx);
-  const tz = ctx.staff.timeZone;
+  const tz = staffReader(ctx).timeZone;
   const a = ctx.appointment;
   const client = oneLine(ctx.contact.name);
   const subjectSvc = subjectService(ctx, 40);
-  const greeting: Block = { kind: 'p', parts: [`Hi ${firstName(ctx.staff.name)},`] };
+  const greeting: Block = { kind: 'p', parts: [`Hi ${firstName(staffReader(ctx).name)},`] };
   const footer: Block = { kind: 'p', parts: [`Sent by appointflow for ${oneLine(ctx.business.name)}.`] };
   switch (event) {
     case 'staffBrief': {

@@ -382,3 +382,66 @@ it('an invoice with nothing to pay is settled without a charge', async () => {
     .executeTakeFirstOrThrow();
   expect(invoice.status).toBe('paid');
 });
+
+it('the charge-task email for the billing owner greets the billing owner and is recorded as theirs', async () => {
+  const { config, appointmentId, workflowId } = await bookOne('casey.lin@example.com');
+  const payments = new SimulatedGateway();
+  const data = appointmentActivities({ db: database.db });
+  const billing = billingActivities({ db: database.db, payments });
+  const messaging = notificationActivities({
+    db: database.db,
+    config,
+    providers: { email: countingProvider, sms: countingProvider },
+    payments,
+  });
+  const { taskId } = await data.createTask({
+    appointmentId,
+    kind: 'deliver_service',
+    title: 'Deliver Consultation',
+    assigneeStaffId: null,
+    dueAt: null,
+    idempotencyKey: `${workflowId}:task:deliver`,
+  });
+  await billing.completeDeliverTask({
+    appointmentId,
+    taskId,
+    minutes: 30,
+    actor: { kind: 'technician', name: 'Jordan Patel' },
+    channel: 'in_person',
+  });
+  const appointment = await database.db
+    .selectFrom('appointments')
+    .select('staff_id')
+    .where('id', '=', appointmentId)
+    .executeTakeFirstOrThrow();
+  const owner = await database.db
+    .selectFrom('staff')
+    .select(['id', 'name', 'email'])
+    .where('id', '!=', appointment.staff_id)
+    .orderBy('name')
+    .executeTakeFirstOrThrow();
+  await database.db.updateTable('business').set({ billing_owner_staff_id: owner.id }).execute();
+  try {
+    await messaging.sendAppointmentMessages({
+      appointmentId,
+      workflowId,
+      audience: 'staff',
+      event: 'staffChargeTask',
+      step: 'charge-task',
+      revision: 1,
+      onlyIfCurrent: false,
+      toBillingOwner: true,
+    });
+  } finally {
+    await database.db.updateTable('business').set({ billing_owner_staff_id: null }).execute();
+  }
+  const email = await database.db
+    .selectFrom('messages')
+    .select(['recipient', 'staff_id', 'body'])
+    .where('appointment_id', '=', appointmentId)
+    .where('template', '=', 'staffChargeTask')
+    .executeTakeFirstOrThrow();
+  expect(email.recipient).toBe(owner.email);
+  expect(email.staff_id).toBe(owner.id);
+  expect(email.body).toMatch(new RegExp(`^Hi ${owner.name.split(' ')[0]},\\n`));
+});

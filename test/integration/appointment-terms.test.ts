@@ -8,7 +8,7 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { loadSnapshot } from '../../src/appointments/repository';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -70,16 +70,12 @@ async function deliverTaskOf(appointmentId: string): Promise<string> {
 }
 
 async function complete(appointmentId: string, minutes: number) {
+  const taskId = await deliverTaskOf(appointmentId);
+  await startService(system, auth, appointmentId);
   return api<{
     error?: { fields: Array<{ field: string; message: string }> };
     workflow: { billing: { invoice: { totalMinor: number } } };
-  }>(
-    system,
-    'POST',
-    `/api/tasks/${await deliverTaskOf(appointmentId)}/complete`,
-    { form: { minutes }, channel: 'in_person' },
-    auth,
-  );
+  }>(system, 'POST', `/api/tasks/${taskId}/complete`, { form: { minutes }, channel: 'in_person' }, auth);
 }
 
 async function invoiceRow(appointmentId: string) {

@@ -18,7 +18,7 @@ import { httpErrorForUpdate } from '../../src/http/workflow-errors';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { rescheduleUpdate } from '../../workflows/appointment/messages';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, eventually, freeSlots, type Slot, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, type Slot, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -251,6 +251,7 @@ it('delivers signed membership events to a webhook subscriber: purchase, visit b
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  await startService(system, auth, visit.appointment.id);
   await eventually(
     async () =>
       (
@@ -424,6 +425,22 @@ it('refuses to move a membership visit past the membership validity, through eve
   expect(offeredSlots.length).toBeGreaterThan(0);
   expect(offeredSlots.every((s) => Date.parse(s.startsAt) < validUntil)).toBe(true);
   // …and an email (or SMS) "reschedule" reply: with the validity ending at the third free time, two are offered.
+  // The visit first moves to the first free time, so that validity does not strand it whatever the day
+  // and hour the test runs (it used to sit a day ahead, after the third free time on some afternoons).
+  const [first] = await upcomingFreeSlots(system.database.db, {
+    serviceId: massage,
+    from: Date.now(),
+    now: Date.now(),
+    count: 1,
+  });
+  const early = await api(
+    system,
+    'POST',
+    `/api/appointments/${visit.appointment.id}/reschedule`,
+    { startsAt: new Date(first!.startsAt).toISOString(), staffId: first!.staffId, channel: 'phone' },
+    auth,
+  );
+  expect(early.status).toBe(200);
   const nextThree = await upcomingFreeSlots(system.database.db, {
     serviceId: massage,
     from: Date.now(),

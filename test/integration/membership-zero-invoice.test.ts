@@ -4,7 +4,7 @@
  * payment attempt, the receipt and Paid Won as on the automatic path (patch appointment-zero-invoice-v1).
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -80,6 +80,7 @@ it('a membership visit on a manual-billing service: zero invoice settled without
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  await startService(system, auth, id);
   const completed = await api(
     system,
     'POST',

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { sql } from 'kysely';
 import { createApiKey } from '../../src/auth/api-keys';
 import { normalizeCertificate } from '../../src/memberships/certificate';
-import { api, eventually, freeSlots, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -226,6 +226,7 @@ it('buys a membership, books two visits by certificate number, and the card foll
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  await startService(system, auth, visit2.body.appointment.id);
   const completed = await api(
     system,
     'POST',

@@ -20,6 +20,7 @@ import {
   type Slot,
   startSystem,
   type System,
+  startService,
 } from '../support/system';
 
 /** `eventually`, naming what did not happen. */
@@ -296,6 +297,7 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  await startService(system, auth, b.id);
   // The workflow learns the task id when its activity returns, a moment after the row exists.
   await eventually(
     async () =>

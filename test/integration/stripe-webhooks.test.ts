@@ -8,7 +8,7 @@ import Stripe from 'stripe';
 import { sql } from 'kysely';
 import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { api, eventually, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -110,6 +110,7 @@ async function deliveredAndCharged(
   }
   const handle = system.env.client.workflow.getHandle(workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await startService(system, auth, appointmentId);
   await api(
     system,
     'POST',

@@ -8,7 +8,7 @@
 import { DateTime } from 'luxon';
 import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, bookByPhone, eventually, startSystem, type System } from '../support/system';
+import { api, bookByPhone, eventually, startSystem, type System, startService } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -77,6 +77,21 @@ it('deliver task → hours → invoice → auto charge declines without a card �
   );
   expect(reassigned.status).toBe(200);
   expect(reassigned.body.task.assignee_staff_id).toBe(staff.id);
+
+  // Days ahead, the service cannot be marked delivered yet (409 naming the rule) until it has started.
+  const early = await api<{ error: { code: string; message: string } }>(
+    system,
+    'POST',
+    `/api/tasks/${deliver.id}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  expect(early.status).toBe(409);
+  expect(early.body.error.code).toBe('delivery_not_yet_due');
+  expect(early.body.error.message).toMatch(
+    /^The service can be marked delivered once it has started, or from 1 h before its start \(.+\); it starts .+\.$/,
+  );
+  await startService(system, auth, appointmentId);
 
   const invalid = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
     system,

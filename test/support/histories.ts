@@ -1,6 +1,7 @@
 /**
  * Saved workflow histories for replay tests. With RECORD_HISTORIES=1, tests that run a workflow save
- * its history under test/histories/<workflow>/<name>.json (`RECORD_HISTORIES=1 npm test -- test/workflows`).
+ * its history under test/histories/<workflow>/<name>.json (`RECORD_HISTORIES=1 npm test -- test/workflows`;
+ * with RECORD_HISTORIES_PREFIX=<patch>, as <patch>-<name>.json, keeping the histories of the older path).
  * The replay test replays every saved file against the current workflow code on every run, so a
  * change that would break running workflows (without `patched()`) fails CI.
  */
@@ -30,7 +31,9 @@ export async function recordHistory(workflowType: string, name: string, handle: 
     bytes: String,
     defaults: false,
   });
-  writeFileSync(join(dir, `${slug(name)}.json`), JSON.stringify(plain, null, 1) + '\n');
+  // RECORD_HISTORIES_PREFIX names a new code path's histories so they sit next to the older ones.
+  const prefix = process.env.RECORD_HISTORIES_PREFIX ? `${process.env.RECORD_HISTORIES_PREFIX}-` : '';
+  writeFileSync(join(dir, `${slug(prefix + name)}.json`), JSON.stringify(plain, null, 1) + '\n');
 }
 
 /** Saved histories, decoded (stored as the proto's object form: enum names, longs and bytes as strings). */

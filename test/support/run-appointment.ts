@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Actor, AppointmentSnapshot, Channel } from '../../workflows/appointment/messages';
+import type {
+  Actor,
+  AppointmentSnapshot,
+  AppointmentWorkflowInput,
+  Channel,
+} from '../../workflows/appointment/messages';
 import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
 import type { FakeWorld } from './fake-activities';
 import { recordHistory } from './histories';
@@ -22,6 +27,7 @@ export async function runAppointment(
   world: FakeWorld,
   bookedBy: { actor: Actor; channel: Channel },
   body: (handle: AppointmentHandle) => Promise<void>,
+  input: Partial<AppointmentWorkflowInput> = {},
 ): Promise<void> {
   const taskQueue = `appointments-${randomUUID()}`;
   const worker = await Worker.create({
@@ -34,7 +40,7 @@ export async function runAppointment(
     const handle = await env.client.workflow.start<typeof appointmentWorkflow>('appointmentWorkflow', {
       taskQueue,
       workflowId: `appointment:${randomUUID()}`,
-      args: [{ appointment: snapshot, bookedBy }],
+      args: [{ appointment: snapshot, bookedBy, ...input }],
     });
     try {
       await body(handle);

@@ -96,6 +96,26 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
+/**
+ * Starts the appointment's service (`POST /api/appointments/{id}/start`), as staff do when the customer
+ * arrives: the deliver task can then be completed although the appointment (booked days ahead in these
+ * real-time tests) has not reached its time (src/domain/delivery.ts). Retried until the workflow runs;
+ * an appointment already started is fine.
+ */
+export async function startService(system: System, auth: Record<string, string>, appointmentId: string): Promise<void> {
+  await eventually(async () => {
+    const started = await api<{ error?: { message: string } }>(
+      system,
+      'POST',
+      `/api/appointments/${appointmentId}/start`,
+      { channel: 'in_person' },
+      auth,
+    );
+    // 409 "… is in_progress and cannot be started": started already (a second call in the same test).
+    return started.status === 200 || (started.status === 409 && /in_progress/.test(started.body.error?.message ?? ''));
+  });
+}
+
 /** A free slot as the availability API lists it. */
 export interface Slot {
   startsAt: string;

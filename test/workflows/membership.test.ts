@@ -5,17 +5,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { activityInfo } from '@temporalio/activity';
-import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { RecordMembershipChangeInput, SendMembershipMessageInput } from '../../activities/memberships';
 import type { PipelineStage, ServiceStatus } from '../../src/domain/stages';
 import { DAY_MS, HOUR_MS } from '../../src/domain/time';
+import { httpErrorForUpdate } from '../../src/http/workflow-errors';
 import { DEFAULT_VISIT_POLICY } from '../../src/memberships/policy';
 import {
   type MembershipSnapshot,
   type MembershipState,
   type VisitSnapshot,
+  MEMBERSHIP_REFUSALS,
   extendValidityUpdate,
   membershipStateQuery,
   syncVisitUpdate,
@@ -261,6 +264,38 @@ describe('membership workflow', () => {
       expect(Math.abs(reminder!.at - (extended - 7 * DAY_MS))).toBeLessThan(60_000);
       expect(Math.abs(expiredMessage!.at - extended)).toBeLessThan(60_000);
       expect(kinds(world)).toContain('membership:validity');
+    });
+  });
+
+  it('a validity change that would strand one of its own visits is refused by the workflow itself', async () => {
+    await runMembership({}, async ({ handle, world, now }) => {
+      // The visit reached the workflow (its signal) although the HTTP edge's database check ran before it.
+      const visitAt = now + 30 * DAY_MS;
+      await handle.signal(visitChangedSignal, visit('v-race', visitAt));
+      await until(handle, (s) => s.visits.some((v) => v.appointmentId === 'v-race'));
+      const actor = { kind: 'staff' as const, name: 'Avery Chen' };
+      const refused = await handle
+        .executeUpdate(extendValidityUpdate, { args: [{ validUntil: now + 20 * DAY_MS, actor, channel: 'admin' }] })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      const cause = (refused as WorkflowUpdateFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe(MEMBERSHIP_REFUSALS.visitOutsideValidity);
+      expect(cause.message).toBe(
+        `A visit is booked for ${new Date(visitAt).toISOString()}, after the new end; move or cancel it first.`,
+      );
+      expect(httpErrorForUpdate(refused, 'validUntil')).toMatchObject({
+        status: 422,
+        code: 'visit_outside_validity',
+      });
+      expect(kinds(world)).not.toContain('membership:validity');
+      // A change that keeps the visit inside is fine.
+      const s = await handle.executeUpdate(extendValidityUpdate, {
+        args: [{ validUntil: visitAt + DAY_MS, actor, channel: 'admin' }],
+      });
+      expect(s.membership.validUntil).toBe(visitAt + DAY_MS);
     });
   });
 

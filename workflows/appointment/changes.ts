@@ -6,6 +6,7 @@
  */
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
+import { deliveryRefusal } from '../../src/domain/delivery';
 import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
 import { data } from './activities';
@@ -108,6 +109,16 @@ export function validateCompleteTask(model: AppointmentModel, request: CompleteT
         `This appointment is ${appointment.status}; its service cannot be completed.`,
       );
     }
+    // Delivery follows the appointment: not days ahead, not before its reminders (validators do not run on replay).
+    const early = deliveryRefusal({
+      now: Date.now(),
+      startsAt: appointment.startsAt,
+      timeZone: appointment.timeZone,
+      status: appointment.status,
+      policy: appointment.policy,
+      pendingMarks: model.pendingMarks(),
+    });
+    if (early) throw refuse(REFUSALS.deliveryNotYetDue, early);
     const form = billableMinutesSchema({ incrementMinutes: appointment.billing?.incrementMinutes ?? 1 }).safeParse({
       minutes: request.form.minutes,
       ...(request.form.notes ? { notes: request.form.notes } : {}),
@@ -125,8 +136,6 @@ export function validateCompleteTask(model: AppointmentModel, request: CompleteT
 /** The change handlers of one workflow run, bound to its state, outbox and lock. */
 export class Changes {
   private readonly workflowId = workflowInfo().workflowId;
-  /** Refused signal requests so far, part of their timeline keys. */
-  private refusals = 0;
 
   constructor(
     private readonly model: AppointmentModel,
@@ -267,6 +276,7 @@ export class Changes {
     handler: (request: T) => Promise<AppointmentState>,
   ) {
     return async (request: T) => {
+      this.model.changesThisRun += 1;
       try {
         await this.lock.run(() => handler(request));
       } catch (error) {
@@ -276,7 +286,7 @@ export class Changes {
           actor: request.actor,
           channel: request.channel,
           summary: `${name} request refused: ${error instanceof Error ? error.message : String(error)}`,
-          idempotencyKey: `${this.workflowId}:refused:${++this.refusals}`,
+          idempotencyKey: `${this.workflowId}:refused:${++this.model.refusals}`,
         });
       }
     };
@@ -284,11 +294,19 @@ export class Changes {
 
   /** Registers every handler (the order is part of the workflow's history: keep it). */
   register(): void {
-    const { model, lock } = this;
+    const { model } = this;
+    // Every change counts towards the run's share before continue-as-new.
+    const lock = {
+      run: <T>(fn: () => Promise<T>): Promise<T> => {
+        model.changesThisRun += 1;
+        return this.lock.run(fn);
+      },
+    };
     setHandler(completeTaskUpdate, (r) => lock.run(() => this.completeTask(r)), {
       validator: (r) => validateCompleteTask(model, r),
     });
     setHandler(cardUpdatedSignal, () => {
+      model.changesThisRun += 1;
       model.cardUpdated = true;
     });
     setHandler(stateQuery, () => model.state());

@@ -3,7 +3,8 @@
  * day-of brief, and at close-out either the overdue deliver task (billing) or the automatic close.
  */
 import { condition, patched, workflowInfo } from '@temporalio/workflow';
-import type { Mark } from '../../src/domain/marks';
+import { type Mark, reminderLateLimitMs } from '../../src/domain/marks';
+import { HOUR_MS } from '../../src/domain/durations';
 import { isActiveStatus } from '../../src/domain/stages';
 import { STUCK_RETRY_MS, alertStuck, data, failureReason, isFinalFailure } from './activities';
 import { PATCHES } from './messages';
@@ -57,8 +58,11 @@ async function applyMark(model: AppointmentModel, outbox: Outbox, mark: Mark): P
   for (const action of mark.actions) {
     if (action === 'reminder48h' || action === 'reminder12h') {
       // Staff may have turned reminders off for this time when they rescheduled.
-      if (!model.remindersOff.has(model.appointment.revision))
-        outbox.enqueue({ audience: 'customer', event: action, step: action, onlyIfCurrent: true });
+      if (model.remindersOff.has(model.appointment.revision)) continue;
+      const lateBy = Date.now() - mark.at;
+      const limit = reminderLateLimitMs(mark, model.appointment.startsAt, model.appointment.policy);
+      if (model.lateReminderLimit && lateBy > limit) await noteDroppedReminder(model, mark, lateBy, limit);
+      else outbox.enqueue({ audience: 'customer', event: action, step: action, onlyIfCurrent: true });
     } else if (action === 'staffBrief') {
       outbox.enqueue({ audience: 'staff', event: 'staffBrief', step: 'staff-brief', onlyIfCurrent: true });
     } else if (action === 'closeOut' && model.billingEnabled) {
@@ -86,4 +90,17 @@ async function applyMark(model: AppointmentModel, outbox: Outbox, mark: Mark): P
     }
   }
   model.publish();
+}
+
+/** A reminder too late to help: not sent, and the timeline says why. */
+async function noteDroppedReminder(model: AppointmentModel, mark: Mark, lateBy: number, limit: number) {
+  const hours = (ms: number) => `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
+  await data.recordTimeline({
+    appointmentId: model.appointment.appointmentId,
+    kind: 'reminder:dropped',
+    actor: { kind: 'system', name: 'appointflow' },
+    channel: 'system',
+    summary: `The ${mark.kind} reminder was not sent: due ${hours(lateBy)} ago, later than the ${hours(limit)} a reminder may be late.`,
+    idempotencyKey: `${workflowInfo().workflowId}:reminder-dropped:r${model.appointment.revision}:${mark.kind}`,
+  });
 }

@@ -7,6 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../../src/domain/lifecycle-policy';
 import type { MarkKind } from '../../src/domain/marks';
 import type { PipelineStage, ServiceStatus } from '../../src/domain/stages';
+import type { CustomerEvent, StaffEvent } from '../../src/messaging/templates';
 
 export const APPOINTMENT_WORKFLOW_TYPE = 'appointmentWorkflow';
 
@@ -56,9 +57,57 @@ export interface AppointmentSnapshot {
   billing?: { policy: 'manual' | 'auto'; incrementMinutes: number };
 }
 
+/** A message the workflow decided to send and has not sent yet (queued in the outbox, carried across runs). */
+export interface OutboxMessage {
+  audience: 'customer' | 'staff';
+  event: CustomerEvent | StaffEvent;
+  /** Step name, part of the message's idempotency key. */
+  step: string;
+  revision: number;
+  /** Drop the message if, by the time it is sent, the appointment moved on (reminders, briefs). */
+  onlyIfCurrent: boolean;
+  previousStartsAt?: number;
+  suggestSlots?: number;
+  nextAttemptAt?: number;
+  assignee?: 'staff' | 'billing_owner';
+  /** The reschedule message as staff edited it, and the public note (patch appointment-reschedule-options-v1). */
+  edited?: RescheduleMessage;
+  publicNote?: string;
+}
+
+/** What a run hands to the next by continue-as-new (patch appointment-continue-as-new-v1). */
+export interface AppointmentCarry {
+  /** Which run this was (1 = the first). */
+  run: number;
+  revisionSince: number;
+  fired: string[];
+  cancelledAt: number | null;
+  cancelReason: string | null;
+  rebookFollowUp: AppointmentState['rebookFollowUp'];
+  billingEnabled: boolean;
+  deliverTask: TaskState | null;
+  chargeTask: TaskState | null;
+  billing: BillingState | null;
+  cardUpdated: boolean;
+  remindersOff: number[];
+  lateReminderLimit: boolean;
+  /** Refused signal requests so far (part of their timeline keys). */
+  refusals: number;
+  /** Messages queued and not yet sent: the next run sends them first. */
+  outbox: OutboxMessage[];
+}
+
 export interface AppointmentWorkflowInput {
   appointment: AppointmentSnapshot;
   bookedBy: { actor: Actor; channel: Channel };
+  /**
+   * When the appointment was booked (the row's creation, epoch ms): marks after it are still to fire,
+   * even when the workflow's first task runs later (patch appointment-marks-from-booking-v1). Absent in
+   * workflows started before it: their first task counts as the booking.
+   */
+  bookedAt?: number;
+  /** Present when the workflow continued as new: the state the previous run handed over. */
+  carried?: AppointmentCarry;
 }
 
 /**
@@ -142,6 +191,9 @@ export interface AppointmentState {
   billing: BillingState | null;
   /** Whether the customer gets reminders for the current time (false when staff turned them off). */
   reminders?: boolean;
+  /** Which run of the workflow answers (continue-as-new starts a new one), and its history length so far. */
+  run?: number;
+  historyLength?: number;
 }
 
 export const rescheduleUpdate = defineUpdate<AppointmentState, [RescheduleRequest]>('reschedule');
@@ -178,7 +230,17 @@ export const PATCHES = {
   boundedRetries: 'appointment-bounded-retries-v1',
   /** The end of a run drains the outbox, then waits for handlers, until both are quiet. */
   endOfRun: 'appointment-end-of-run-v1',
+  /**
+   * Marks are computed against the booking instant (input `bookedAt`), so a late first task still fires
+   * a mark due in between; a customer reminder later than the policy's limit is dropped with a note.
+   */
+  marksFromBooking: 'appointment-marks-from-booking-v1',
+  /** The workflow continues as new when Temporal suggests it or after `MAX_CHANGES_PER_RUN` changes. */
+  continueAsNew: 'appointment-continue-as-new-v1',
 } as const;
+
+/** Changes (updates and signals) one run takes before it hands over to a new run. */
+export const MAX_CHANGES_PER_RUN = 100;
 
 /** Error type of a message that cannot be rendered (a template that does not compile or render): never retried. */
 export const MESSAGE_RENDER_FAILED = 'MessageRenderFailed';
@@ -189,4 +251,6 @@ export const REFUSALS = {
   invalidTransition: 'InvalidTransition',
   invalidRequest: 'InvalidRequest',
   notFound: 'NotFound',
+  /** The deliver task completed before the service started or its window opened (src/domain/delivery.ts). */
+  deliveryNotYetDue: 'DeliveryNotYetDue',
 } as const;

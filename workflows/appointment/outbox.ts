@@ -5,37 +5,43 @@
  */
 import { allHandlersFinished, condition, log, patched, workflowInfo } from '@temporalio/workflow';
 import { isActiveStatus } from '../../src/domain/stages';
-import type { CustomerEvent, StaffEvent } from '../../src/messaging/templates';
 import { alerts, failureReason, messaging } from './activities';
-import { PATCHES, type RescheduleMessage } from './messages';
+import { type OutboxMessage, PATCHES } from './messages';
 import type { AppointmentModel } from './state';
 
-export interface QueuedMessage {
-  audience: 'customer' | 'staff';
-  event: CustomerEvent | StaffEvent;
-  /** Step name, part of the message's idempotency key. */
-  step: string;
-  revision: number;
-  /** Drop the message if, by the time it is sent, the appointment moved on (reminders, briefs). */
-  onlyIfCurrent: boolean;
-  previousStartsAt?: number;
-  suggestSlots?: number;
-  nextAttemptAt?: number;
-  assignee?: 'staff' | 'billing_owner';
-  /** The reschedule message as staff edited it, and the public note (patch appointment-reschedule-options-v1). */
-  edited?: RescheduleMessage;
-  publicNote?: string;
-}
+export type QueuedMessage = OutboxMessage;
 
 export type NewMessage = Omit<QueuedMessage, 'revision'> & { revision?: number };
 
 export class Outbox {
-  private readonly queue: QueuedMessage[] = [];
+  private readonly queue: QueuedMessage[];
   private closed = false;
+  /** Handing over to a new run: no new sends (what is queued travels with the state). */
+  private paused = false;
   /** A message is being sent right now (taken off the queue already). */
   private sending = false;
 
-  constructor(private readonly model: AppointmentModel) {}
+  constructor(
+    private readonly model: AppointmentModel,
+    carried: readonly QueuedMessage[] = [],
+  ) {
+    this.queue = [...carried];
+  }
+
+  /** Stops sending after the message in flight, for the hand-over. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** No message is being sent right now. */
+  isQuiet(): boolean {
+    return !this.sending;
+  }
+
+  /** What is queued and not sent, for the next run. */
+  queued(): QueuedMessage[] {
+    return [...this.queue];
+  }
 
   enqueue(message: NewMessage): void {
     this.queue.push({ revision: this.model.appointment.revision, ...message });
@@ -75,7 +81,7 @@ export class Outbox {
   async notifier(): Promise<void> {
     const workflowId = workflowInfo().workflowId;
     for (;;) {
-      await condition(() => this.queue.length > 0 || this.closed);
+      await condition(() => (this.queue.length > 0 && !this.paused) || this.closed);
       const message = this.queue.shift();
       if (!message) return;
       if (this.isStale(message)) continue;

@@ -3,7 +3,7 @@
  * fired, the cancellation, the human tasks and the billing. Handlers and the main loop change it; the
  * `state` query and the Web UI read it. Plain data, so a run can hand it to the next (continue-as-new).
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { computeMarks, type Mark } from '../../src/domain/marks';
 import { isActiveStatus } from '../../src/domain/stages';
 import {
@@ -13,7 +13,18 @@ import {
   ContactId,
   StaffId,
 } from '../../temporal/search-attributes';
-import type { AppointmentSnapshot, AppointmentState, BillingState, MarkState, TaskState } from './messages';
+import {
+  type AppointmentCarry,
+  type AppointmentSnapshot,
+  type AppointmentState,
+  type AppointmentWorkflowInput,
+  type BillingState,
+  MAX_CHANGES_PER_RUN,
+  type MarkState,
+  type OutboxMessage,
+  PATCHES,
+  type TaskState,
+} from './messages';
 
 export class AppointmentModel {
   appointment: AppointmentSnapshot;
@@ -34,10 +45,75 @@ export class AppointmentModel {
   cardUpdated = false;
   /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
   readonly remindersOff = new Set<number>();
+  /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */
+  lateReminderLimit = false;
+
+  /** Refused signal requests so far, part of their timeline keys. */
+  refusals = 0;
+  /** Which run this is (continue-as-new) and how many changes it has taken. */
+  run = 1;
+  changesThisRun = 0;
 
   constructor(appointment: AppointmentSnapshot, now: number) {
     this.appointment = appointment;
     this.revisionSince = now;
+  }
+
+  /**
+   * The state a run starts from: a fresh booking — marks measured from `bookedAt` (patch
+   * appointment-marks-from-booking-v1), so a late first task still fires a mark due in between — or
+   * what the previous run handed over.
+   */
+  static start(input: AppointmentWorkflowInput): AppointmentModel {
+    const fromBooking = patched(PATCHES.marksFromBooking);
+    const carried = input.carried;
+    if (!carried) {
+      const bookedAt = fromBooking && input.bookedAt !== undefined ? Math.min(input.bookedAt, Date.now()) : Date.now();
+      const model = new AppointmentModel(input.appointment, bookedAt);
+      model.lateReminderLimit = fromBooking;
+      return model;
+    }
+    const model = new AppointmentModel(input.appointment, carried.revisionSince);
+    carried.fired.forEach((key) => model.fired.add(key));
+    carried.remindersOff.forEach((revision) => model.remindersOff.add(revision));
+    model.run = carried.run + 1;
+    model.cancelledAt = carried.cancelledAt;
+    model.cancelReason = carried.cancelReason;
+    model.rebookFollowUp = carried.rebookFollowUp;
+    model.billingEnabled = carried.billingEnabled;
+    model.deliverTask = carried.deliverTask;
+    model.chargeTask = carried.chargeTask;
+    model.billing = carried.billing;
+    model.cardUpdated = carried.cardUpdated;
+    model.lateReminderLimit = carried.lateReminderLimit;
+    model.refusals = carried.refusals;
+    return model;
+  }
+
+  /** What the next run starts from, with the messages still queued. */
+  carry(outbox: OutboxMessage[]): AppointmentCarry {
+    return {
+      run: this.run,
+      revisionSince: this.revisionSince,
+      fired: [...this.fired],
+      cancelledAt: this.cancelledAt,
+      cancelReason: this.cancelReason,
+      rebookFollowUp: this.rebookFollowUp,
+      billingEnabled: this.billingEnabled,
+      deliverTask: this.deliverTask,
+      chargeTask: this.chargeTask,
+      billing: this.billing,
+      cardUpdated: this.cardUpdated,
+      remindersOff: [...this.remindersOff],
+      lateReminderLimit: this.lateReminderLimit,
+      refusals: this.refusals,
+      outbox,
+    };
+  }
+
+  /** Time to hand over to a new run: Temporal suggests it, or this run has taken its share of changes. */
+  continueAsNewDue(): boolean {
+    return this.changesThisRun >= MAX_CHANGES_PER_RUN || workflowInfo().continueAsNewSuggested;
   }
 
   markKey(mark: Mark): string {
@@ -59,9 +135,14 @@ export class AppointmentModel {
 
   state(): AppointmentState {
     const next = this.pendingMarks()[0];
+    const active = isActiveStatus(this.appointment.status);
     return {
       appointment: this.appointment,
-      marks: this.marks().map((m) => ({ kind: m.kind, at: m.at, state: this.markState(m) })),
+      // A mark that can no longer fire (the appointment is done, cancelled or a no-show) is not pending.
+      marks: this.marks().map((m) => {
+        const state = this.markState(m);
+        return { kind: m.kind, at: m.at, state: state === 'pending' && !active ? 'skipped' : state };
+      }),
       nextMarkAt: next?.at ?? null,
       cancelledAt: this.cancelledAt,
       cancelReason: this.cancelReason,
@@ -70,6 +151,8 @@ export class AppointmentModel {
       tasks: { deliver: this.deliverTask, charge: this.chargeTask },
       billing: this.billing,
       reminders: !this.remindersOff.has(this.appointment.revision),
+      run: this.run,
+      historyLength: workflowInfo().historyLength,
     };
   }
 

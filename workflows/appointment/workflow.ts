@@ -11,7 +11,7 @@
  * changes from outside (`changes.ts`, one lock with the marks), what a mark does (`mark-handling.ts`),
  * billing (`billing.ts`) and the outbox with its notifier (`outbox.ts`).
  */
-import { allHandlersFinished, condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { stageAt } from '../../src/domain/marks';
 import { isActiveStatus, type PipelineStage } from '../../src/domain/stages';
 import { HOUR_MS } from '../../src/domain/durations';
@@ -25,23 +25,27 @@ import { Outbox } from './outbox';
 import { AppointmentModel } from './state';
 
 export async function appointmentWorkflow(input: AppointmentWorkflowInput): Promise<AppointmentState> {
-  const model = new AppointmentModel(input.appointment, Date.now());
+  const model = AppointmentModel.start(input); // a new booking, or the state a previous run handed over
   const lock = new Lock();
-  const outbox = new Outbox(model);
+  const outbox = new Outbox(model, input.carried?.outbox);
   const notifier = outbox.notifier();
   new Changes(model, outbox, lock).register();
 
-  // Booked: the deliver task (billing), the stage a late booking starts in, the confirmation.
-  // (Only awaited when there is work: the order of the first commands is part of the histories.)
-  model.billingEnabled = billingEnabled(model);
-  if (model.billingEnabled) await openDeliverTask(model);
-  const initialStage = stageAt(model.marks(), Date.now(), model.appointment.stage);
-  if (initialStage !== model.appointment.stage) await startInStage(model, initialStage);
+  if (!input.carried) {
+    // Booked: the deliver task (billing), the stage a late booking starts in, the confirmation.
+    // (Only awaited when there is work: the order of the first commands is part of the histories.)
+    model.billingEnabled = billingEnabled(model);
+    if (model.billingEnabled) await openDeliverTask(model);
+    const initialStage = stageAt(model.marks(), model.revisionSince, model.appointment.stage);
+    if (initialStage !== model.appointment.stage) await startInStage(model, initialStage);
+    outbox.enqueue({ audience: 'customer', event: 'confirmation', step: 'booked', onlyIfCurrent: false });
+  }
   model.publish();
-  outbox.enqueue({ audience: 'customer', event: 'confirmation', step: 'booked', onlyIfCurrent: false });
 
-  // The marks, each at its instant; every change wakes the loop to recompute them.
+  // The marks, each at its instant; every change wakes the loop to recompute them. A long-lived run
+  // hands over to a new one (continue-as-new) between marks.
   for (;;) {
+    if (model.continueAsNewDue() && patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
     const next = model.pendingMarks()[0];
     if (!next) break;
     model.changed = false;
@@ -53,7 +57,13 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 
   // Delivery and payment: close-out no longer ends the service; wait for the deliver task (or a cancel / no-show).
   if (model.billingEnabled) {
-    await condition(() => model.deliverTask?.status === 'done' || !isActiveStatus(model.appointment.status));
+    const delivered = () => model.deliverTask?.status === 'done' || !isActiveStatus(model.appointment.status);
+    while (!delivered()) {
+      await condition(() => delivered() || model.continueAsNewDue());
+      if (delivered()) break;
+      if (patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
+      else await condition(delivered); // a run replaying from before continue-as-new waits as it did
+    }
     if (model.deliverTask?.status === 'done' && model.billing) await collectPayment(model, outbox);
   }
 
@@ -109,5 +119,23 @@ async function rebookFollowUp(model: AppointmentModel, outbox: Outbox): Promise<
     step: 'rebook-follow-up',
     onlyIfCurrent: false,
     suggestSlots: appointment.policy.rebookSuggestions,
+  });
+}
+
+/**
+ * Continue-as-new (patch appointment-continue-as-new-v1, asked by the callers when a hand-over is due,
+ * so histories from before it replay unchanged): sending stops after the message in flight,
+ * every handler finishes, then the state — marks fired, revision, tasks, billing, the messages still
+ * queued — goes to a new run, which sends those messages first.
+ */
+async function handOver(input: AppointmentWorkflowInput, model: AppointmentModel, outbox: Outbox): Promise<never> {
+  outbox.pause();
+  await condition(() => allHandlersFinished() && outbox.isQuiet());
+  const { appointment, bookedBy, bookedAt } = { ...input, appointment: model.appointment };
+  return continueAsNew<typeof appointmentWorkflow>({
+    appointment,
+    bookedBy,
+    ...(bookedAt !== undefined ? { bookedAt } : {}),
+    carried: model.carry(outbox.queued()),
   });
 }

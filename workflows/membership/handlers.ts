@@ -4,6 +4,7 @@
  * state and queue what to write; `extendValidity` then waits until its change is written.
  */
 import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
+import { isActiveStatus } from '../../src/domain/stages';
 import {
   type ExtendValidityRequest,
   MEMBERSHIP_PATCHES,
@@ -38,6 +39,18 @@ function validateExtend(model: MembershipModel, request: ExtendValidityRequest):
     throw ApplicationFailure.create({
       type: MEMBERSHIP_REFUSALS.invalidRequest,
       message: 'validUntil must be in the future.',
+      nonRetryable: true,
+    });
+  }
+  // The workflow's own visits, not only the database's before the update: a visit booked or moved in
+  // between (its signal already applied here) must not end up outside the validity.
+  const stranded = Object.values(model.visits)
+    .filter((v) => isActiveStatus(v.status) && v.startsAt >= request.validUntil)
+    .sort((a, b) => a.startsAt - b.startsAt)[0];
+  if (stranded) {
+    throw ApplicationFailure.create({
+      type: MEMBERSHIP_REFUSALS.visitOutsideValidity,
+      message: `A visit is booked for ${new Date(stranded.startsAt).toISOString()}, after the new end; move or cancel it first.`,
       nonRetryable: true,
     });
   }

@@ -121,4 +121,6 @@ export const VISIT_CLOSE_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 export const MEMBERSHIP_REFUSALS = {
   invalidRequest: 'InvalidRequest',
   expired: 'MembershipExpired',
+  /** A validity change that would leave one of the membership's open visits after the new end. */
+  visitOutsideValidity: 'VisitOutsideValidity',
 } as const;

@@ -21,6 +21,7 @@ import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0035 from './0035_metrics_indexes';
 import * as m0015 from './0015_idempotency_keys';
+import * as m0040 from './0040_done_keeps_its_time';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0026_contact_locale': m0026,
   '0035_metrics_indexes': m0035,
   '0015_idempotency_keys': m0015,
+  '0040_done_keeps_its_time': m0040,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -27,6 +27,7 @@ describe('lifecycle policy', () => {
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
       lateReminderHours: 12,
+      deliverOpensHoursBefore: 1,
     });
   });
 
@@ -48,6 +49,7 @@ describe('lifecycle policy', () => {
       feedbackDelayHours: 3,
       paymentRetryDays: [1, 3, 7],
       lateReminderHours: 12,
+      deliverOpensHoursBefore: 1,
     });
     expect(DEFAULT_LIFECYCLE_POLICY.tomorrowHoursBefore).toBe(48);
   });

@@ -1,6 +1,13 @@
 import { resolveLifecyclePolicy } from '../../../src/domain/lifecycle-policy';
 import { describeMark } from '../../../src/domain/mark-labels';
-import { computeMarks, nextMark, stageAt, upcomingMarks, type Mark } from '../../../src/domain/marks';
+import {
+  computeMarks,
+  nextMark,
+  reminderLateLimitMs,
+  stageAt,
+  upcomingMarks,
+  type Mark,
+} from '../../../src/domain/marks';
 
 const HOUR = 3_600_000;
 
@@ -121,5 +128,22 @@ describe('upcomingMarks, nextMark and stageAt', () => {
     expect(upcomingMarks(marks, after)).toEqual([]);
     expect(nextMark(marks, after)).toBeUndefined();
     expect(stageAt(marks, after)).toBe('Appointment Today');
+  });
+});
+
+describe('reminderLateLimitMs', () => {
+  const start = Date.UTC(2026, 5, 10, 14);
+  const marks = computeMarks({ startsAt: start, endsAt: start + HOUR, timeZone: 'America/New_York' });
+  const [tomorrow, today] = marks as [Mark, Mark];
+
+  it('with the defaults: a 48 h reminder may be 12 h late, a 12 h reminder 6 h (half its lead time)', () => {
+    expect(reminderLateLimitMs(tomorrow, start, {})).toBe(12 * HOUR);
+    expect(reminderLateLimitMs(today, start, {})).toBe(6 * HOUR);
+  });
+
+  it('follows the policy, capped at half the lead time', () => {
+    expect(reminderLateLimitMs(tomorrow, start, { lateReminderHours: 2 })).toBe(2 * HOUR);
+    expect(reminderLateLimitMs(tomorrow, start, { lateReminderHours: 40 })).toBe(24 * HOUR);
+    expect(reminderLateLimitMs(today, start, { lateReminderHours: 0 })).toBe(0);
   });
 });

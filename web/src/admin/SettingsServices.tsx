@@ -21,6 +21,7 @@ type Policy = {
   feedbackDelayHours: number;
   paymentRetryDays: number[];
   lateReminderHours: number;
+  deliverOpensHoursBefore: number;
 };
 
 interface Service {
@@ -77,6 +78,7 @@ const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
   ['feedbackDelayHours', 'Feedback request', 'hours after payment'],
   ['paymentRetryDays', 'Payment retries after a decline', 'days, comma-separated'],
   ['lateReminderHours', 'A late reminder still goes out', 'hours after its time at most'],
+  ['deliverOpensHoursBefore', 'Service can be marked delivered', 'hours before the start'],
 ];
 
 type Form = Record<NumberField, string> & {
