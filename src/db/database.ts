@@ -44,6 +44,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm'); // contact search (0031)
     let dataDir: string | undefined;
     if (config.kind === 'pglite') {
       mkdirSync(config.dataDir, { recursive: true });
@@ -51,7 +52,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<AppDatabase>
     }
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      extensions: { btree_gist },
+      extensions: { btree_gist, pg_trgm },
       parsers: { [INT8_OID]: toNumber },
     });
     dialect = new PostgresDialect({ pool: new PGlitePool(pglite) });

@@ -31,6 +31,7 @@ import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
+import { adminStaffRouter } from './routes/admin-staff';
 import { adminServicesRouter } from './routes/admin-services';
 import { membershipPlansRouter } from './routes/membership-plans';
 import { localSmsRouter } from './routes/local-sms';
@@ -93,6 +94,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
+  app.use(adminStaffRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));

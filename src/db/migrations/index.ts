@@ -19,6 +19,8 @@ import * as m0020 from './0020_contact_identity';
 import * as m0021 from './0021_rate_limits';
 import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
+import * as m0030 from './0030_staff_management';
+import * as m0031 from './0031_contact_search';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   '0021_rate_limits': m0021,
   '0025_business_identity': m0025,
   '0026_contact_locale': m0026,
+  '0030_staff_management': m0030,
+  '0031_contact_search': m0031,
 };
 
 export const migrationProvider: MigrationProvider = {

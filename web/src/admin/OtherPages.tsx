@@ -1,9 +1,8 @@
-/** Outbox, contacts with history, settings (read-only here), and manual booking for a caller. */
-import { type SubmitEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+/** Outbox, contacts with history, and settings (working hours and time off). */
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 import { LocalSmsReply } from './LocalSmsReply';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
@@ -179,7 +178,7 @@ function NotesEditor({ contactId, initial }: { contactId: string; initial: strin
   const [notes, setNotes] = useState(initial);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function save(event: SubmitEvent) {
+  async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
@@ -230,7 +229,7 @@ function HoursEditor(props: { staffId: string; staffName: string; initial: Hours
   const [status, setStatus] = useState<string | null>(null);
   const update = (i: number, change: Partial<(typeof rows)[number]>) =>
     setRows((r) => r.map((row, j) => (j === i ? { ...row, ...change } : row)));
-  async function save(event: SubmitEvent) {
+  async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
     try {
@@ -309,7 +308,7 @@ function TimeOffForm(props: { staffId: string; staffName: string; onSaved: () =>
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const key = props.staffId.slice(0, 8);
-  async function save(event: SubmitEvent) {
+  async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
     if (!startsAt || !endsAt) {
@@ -438,169 +437,6 @@ export function SettingsPage() {
         </section>
       ))}
     </>
-  );
-}
-
-export function NewBookingPage() {
-  const navigate = useNavigate();
-  const timeZone = detectedTimeZone();
-  const [services, setServices] = useState<Array<{ id: string; name: string }>>([]);
-  const [serviceId, setServiceId] = useState('');
-  const [slot, setSlot] = useState<SlotView | undefined>();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [phone, setPhone] = useState('');
-  const [channel, setChannel] = useState('phone');
-  const [certificate, setCertificate] = useState('');
-  const [member, setMember] = useState<MembershipRow | null>(null);
-  const [memberProblem, setMemberProblem] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function findMember() {
-    setMember(null);
-    setMemberProblem(null);
-    if (!certificate.trim()) return;
-    try {
-      const r = await api<{ certificateNumber: string | null; memberships: MembershipRow[] }>(
-        'GET',
-        `/api/admin/memberships?${new URLSearchParams({ q: certificate.trim() })}`,
-      );
-      if (!r.certificateNumber) {
-        setMemberProblem(
-          'That is not a valid certificate number (a symbol is wrong or missing). Check it with the caller.',
-        );
-        return;
-      }
-      const found = r.memberships.find((m) => m.certificateNumber === r.certificateNumber);
-      if (!found) {
-        setMemberProblem('No membership has that certificate number. Check it with the caller.');
-        return;
-      }
-      setMember(found);
-      setName(found.contactName);
-      setEmail(found.contactEmail);
-    } catch (e) {
-      setMemberProblem(errorText(e));
-    }
-  }
-  useEffect(() => {
-    document.title = 'New booking — Maple Street';
-    api<{ services: Array<{ id: string; name: string }> }>('GET', '/api/services')
-      .then((r) => {
-        setServices(r.services);
-        setServiceId(r.services[0]?.id ?? '');
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (!slot) return;
-    setError(null);
-    try {
-      const r = await api<{ appointment: { id: string } }>('POST', '/api/appointments', {
-        serviceId,
-        staffId: slot.staffId,
-        startsAt: slot.startsAt,
-        timeZone,
-        channel,
-        customer: { name, email, ...(phone ? { phone } : {}) },
-        ...(certificate.trim() ? { certificateNumber: certificate.trim() } : {}),
-      });
-      void navigate(`/admin/appointments/${r.appointment.id}`);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  return (
-    <form onSubmit={submit}>
-      <h1>New booking for a caller</h1>
-      <Problem error={error} />
-      <fieldset>
-        <legend>Membership visit (optional)</legend>
-        <label htmlFor="nb-certificate">Certificate number</label>
-        <div className="row">
-          <input
-            id="nb-certificate"
-            value={certificate}
-            autoComplete="off"
-            placeholder="XXXX-XXXX-XXXXX"
-            aria-describedby="nb-certificate-hint"
-            onChange={(e) => {
-              setCertificate(e.target.value);
-              setMember(null);
-            }}
-            style={{ maxWidth: '16rem' }}
-          />
-          <button type="button" onClick={findMember}>
-            Find membership
-          </button>
-        </div>
-        <p className="hint" id="nb-certificate-hint">
-          The visit is booked on the membership and costs nothing more; the server checks the plan covers the service
-          and a visit is left.
-        </p>
-        {memberProblem && (
-          <p role="alert" className="error">
-            {memberProblem}
-          </p>
-        )}
-        {member && (
-          <p role="status" className="notice" data-testid="member-found">
-            {member.contactName} — {member.planName}, certificate {member.certificateNumber},{' '}
-            {member.visitsLeft === null ? 'unlimited visits' : `${member.visitsLeft} visits left`} ({member.stage})
-          </p>
-        )}
-      </fieldset>
-      <label htmlFor="nb-service">Service</label>
-      <select
-        id="nb-service"
-        value={serviceId}
-        onChange={(e) => {
-          setServiceId(e.target.value);
-          setSlot(undefined);
-        }}
-      >
-        {services.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-      {serviceId && (
-        <SlotPicker
-          timeZone={timeZone}
-          reloadKey={serviceId}
-          showStaff
-          selected={slot}
-          onPick={setSlot}
-          load={async (from, to) =>
-            (
-              await api<{ days: DayView[] }>(
-                'GET',
-                `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone })}`,
-              )
-            ).days
-          }
-        />
-      )}
-      <label htmlFor="nb-name">Customer name</label>
-      <input id="nb-name" value={name} onChange={(e) => setName(e.target.value)} />
-      <label htmlFor="nb-email">Email</label>
-      <input id="nb-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      <label htmlFor="nb-phone">Phone (optional)</label>
-      <input id="nb-phone" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
-      <label htmlFor="nb-channel">Booked by</label>
-      <select id="nb-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-        <option value="phone">Phone</option>
-        <option value="in_person">In person</option>
-        <option value="email">Email</option>
-        <option value="admin">Admin</option>
-      </select>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={!slot}>
-          Book
-        </button>
-      </div>
-    </form>
   );
 }
 
