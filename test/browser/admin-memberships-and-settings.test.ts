@@ -13,6 +13,7 @@
  * - without Twilio, staff try a customer's SMS replies on the Messages screen and see them handled.
  * Every screen passes axe-core and is saved as a screenshot.
  */
+import { membershipStage } from '../../web/src/admin/stage-labels';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { saveSettings } from '../../src/integrations/inbound/store';
@@ -188,11 +189,13 @@ it('the memberships screen finds it by certificate number, and the board has it 
   );
   await page.getByRole('link', { name: 'Pipeline' }).click();
   await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
-  const onBoard = page.locator(`section[aria-label="Membership: ${stage}"] a.appt`, { hasText: MEMBER.name });
+  const onBoard = page.locator(`section[aria-label="Membership: ${membershipStage(stage)}"] a.appt`, {
+    hasText: MEMBER.name,
+  });
   await onBoard.waitFor();
   expect(await onBoard.textContent()).toContain(`#${certificate}`);
   expect(await onBoard.textContent()).toContain('5 visits left');
-  expect(await page.locator('section[aria-label="Membership: Appointment Unscheduled"] a.appt').count()).toBe(0);
+  expect(await page.locator('section[aria-label="Membership: No visit booked"] a.appt').count()).toBe(0);
 });
 
 it("the card's messages show their delivery status and the contact's reachability; so does the outbox", async () => {

@@ -4,7 +4,8 @@
  * outcome, and the membership's timeline — all read from the API; staff move the end of validity
  * there (by date, the end of that day in the membership's time zone).
  */
-import { type SubmitEvent, useEffect, useState } from 'react';
+import { membershipStage } from './stage-labels';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
@@ -37,7 +38,7 @@ export function MembershipsPage() {
       .then((r) => setRows(r.memberships))
       .catch((e: unknown) => setError(errorText(e)));
   }, [search]);
-  function submit(event: SubmitEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     setSearch({ q: q.trim(), stage });
   }
@@ -55,7 +56,7 @@ export function MembershipsPage() {
             <option value="">Any stage</option>
             {STAGES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {membershipStage(s)}
               </option>
             ))}
           </select>
@@ -91,7 +92,7 @@ export function MembershipsPage() {
                 <td>{m.contactName}</td>
                 <td>{m.planName}</td>
                 <td>{m.visitsLeft === null ? 'Unlimited' : `${m.visitsLeft} of ${m.visitsTotal}`}</td>
-                <td>{m.stage}</td>
+                <td>{membershipStage(m.stage)}</td>
                 <td>{formatDateTime(m.validUntil, timeZone)}</td>
               </tr>
             ))}
@@ -166,7 +167,7 @@ export function MembershipPage() {
             <dt>Certificate</dt>
             <dd>{card.certificateNumber}</dd>
             <dt>Stage</dt>
-            <dd>{card.stage}</dd>
+            <dd>{membershipStage(card.stage)}</dd>
             <dt>Visits</dt>
             <dd data-testid="membership-visits">
               {v.total === null ? `Unlimited · ${v.used} used` : `${v.used} used · ${v.left} left of ${v.total}`}
@@ -237,7 +238,7 @@ function ValidityForm({ card, onChanged }: { card: MembershipCard; onChanged: (c
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  function submit(event: SubmitEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
