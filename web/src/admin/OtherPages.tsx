@@ -1,10 +1,9 @@
-/** Outbox, contacts with history, and settings (working hours and time off). */
+/** Contacts with history, and settings (working hours and time off). */
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { LocalSmsReply } from './LocalSmsReply';
-import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
 import type { ListedAppointment } from './types';
 
@@ -27,60 +26,6 @@ function Problem({ error }: { error: string | null }) {
       {error}
     </p>
   ) : null;
-}
-
-export function MessagesPage() {
-  const timeZone = detectedTimeZone();
-  const { data, error, reload } = useLoad<{
-    localSmsReplies?: boolean;
-    messages: Array<{
-      id: string;
-      appointmentId: string | null;
-      channel: string;
-      template: string;
-      recipient: string;
-      subject: string | null;
-      status: string;
-      createdAt: string;
-    }>;
-  }>('/api/admin/messages', 'Messages');
-  return (
-    <>
-      <h1>Messages</h1>
-      <Problem error={error} />
-      {data?.localSmsReplies && <LocalSmsReply onSent={reload} />}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Message</th>
-            <th scope="col">To</th>
-            <th scope="col">Delivery status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.messages.map((m) => (
-            <tr key={m.id} data-message-id={m.id}>
-              <td>{formatDateTime(m.createdAt, timeZone)}</td>
-              <td>{m.channel}</td>
-              <td>
-                {m.appointmentId ? (
-                  <Link to={`/admin/appointments/${m.appointmentId}`}>{m.subject ?? m.template}</Link>
-                ) : (
-                  (m.subject ?? m.template)
-                )}
-              </td>
-              <td>{m.recipient}</td>
-              <td>
-                <MessageStatus status={m.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
 }
 
 export function ContactsPage() {
