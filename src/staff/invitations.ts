@@ -3,13 +3,14 @@
  * one-use link (`/admin/invite/<token>`, 32 random bytes; only the SHA-256 is stored; 7 days) and set
  * their password there, which creates their sign-in account (or replaces the password of the one they
  * have). The email is stored in `messages` (the outbox without provider keys) under the key
- * `staff-invitation:<invitation id>`, so it is sent once. Audited as `staff:invited` / `staff:joined`.
+ * `staff-invitation:<invitation id>`, so it is sent once (src/messaging/direct-send.ts). Audited as `staff:invited` / `staff:joined`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database } from '../db/schema';
 import type { MessageProvider } from '../messaging/providers';
+import { sendStored, storeMessage } from '../messaging/direct-send';
 import { MIN_PASSWORD_LENGTH } from './accounts';
 import { StaffChangeRefused } from './management';
 import { hashPassword } from './passwords';
@@ -27,7 +28,7 @@ export async function inviteStaff(
   db: Kysely<Database>,
   email: MessageProvider,
   input: { staffId: string; actor: string; publicBaseUrl: string; now?: Date },
-): Promise<{ invitationId: string; expiresAt: Date; messageId: string }> {
+): Promise<{ invitationId: string; expiresAt: Date; messageId: string; sent: boolean }> {
   const now = input.now ?? new Date();
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + INVITATION_TTL_MS);
@@ -67,54 +68,31 @@ export async function inviteStaff(
       .executeTakeFirstOrThrow();
     const link = `${input.publicBaseUrl.replace(/\/$/, '')}${invitationPath(token)}`;
     const place = business?.name ?? 'appointflow';
-    const message = await trx
-      .insertInto('messages')
-      .values({
-        staff_id: staff.id,
-        channel: 'email',
-        template: 'staffInvitation',
-        recipient: staff.email,
-        subject: `Set your password for ${place}`,
-        body: [
-          `Hello ${staff.name},`,
-          '',
-          `${input.actor} invited you to the ${place} staff app. Set your password here (the link works once, for 7 days):`,
-          link,
-        ].join('\n'),
-        html: null,
-        provider: email.name,
-        idempotency_key: `staff-invitation:${invitation.id}`,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const messageId = await storeMessage(trx, email, {
+      staffId: staff.id,
+      channel: 'email',
+      template: 'staffInvitation',
+      recipient: staff.email,
+      subject: `Set your password for ${place}`,
+      body: [
+        `Hello ${staff.name},`,
+        '',
+        `${input.actor} invited you to the ${place} staff app. Set your password here (the link works once, for 7 days):`,
+        link,
+      ].join('\n'),
+      idempotencyKey: `staff-invitation:${invitation.id}`,
+    });
     await appendTimeline(trx, {
       kind: 'staff:invited',
       actor: input.actor,
       channel: 'admin',
       summary: `${staff.name} invited to set a password (${staff.email})`,
-      data: { staffId: staff.id, invitationId: invitation.id, messageId: message.id },
+      data: { staffId: staff.id, invitationId: invitation.id, messageId },
     });
-    return { invitationId: invitation.id, messageId: message.id, staff };
+    return { invitationId: invitation.id, messageId };
   });
-  const row = await db.selectFrom('messages').selectAll().where('id', '=', stored.messageId).executeTakeFirstOrThrow();
-  const sent = await email.send({
-    id: row.id,
-    channel: 'email',
-    to: row.recipient,
-    subject: row.subject,
-    text: row.body,
-    html: null,
-    attachments: [],
-    idempotencyKey: row.idempotency_key,
-    template: row.template,
-  });
-  await db
-    .updateTable('messages')
-    .set({ status: 'sent', provider_message_id: sent.providerMessageId, sent_at: new Date(), updated_at: new Date() })
-    .where('id', '=', row.id)
-    .where('status', '=', 'queued')
-    .execute();
-  return { invitationId: stored.invitationId, expiresAt, messageId: stored.messageId };
+  const sent = await sendStored(db, email, stored.messageId);
+  return { invitationId: stored.invitationId, expiresAt, messageId: stored.messageId, sent };
 }
 
 export interface InvitationView {

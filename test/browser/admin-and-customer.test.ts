@@ -402,7 +402,7 @@ it('the customer saves a test card; staff complete deliver → billable hours �
   expect(invoice.total_minor).toBeGreaterThan(0);
   await page.goto(`/admin/appointments/${guestAppointmentId}`);
   await page.getByText(/#\d+ · paid/).waitFor();
-  await page.getByText('1.50').waitFor();
+  await page.getByText('1:30', { exact: true }).waitFor(); // billable time, h:mm
   await screenshot(page, '15-appointment-card-paid');
   expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -485,7 +485,7 @@ it('staff book for a caller, start the service, and see a refused action explain
   await page.getByText(/^Mark no-show: Possible from the start time/).waitFor();
   await page.getByRole('button', { name: 'Start service' }).click();
   const early = page.getByRole('dialog', { name: 'Start the service early?' });
-  await early.getByText(/Start the service early\?$/).waitFor();
+  await early.getByText(/^It starts .*\. Start the service early\?$/).waitFor();
   expect(await accessibilityProblems(page)).toEqual([]);
   await early.getByRole('button', { name: 'Start now' }).click();
   await page.getByText('Service started.').waitFor();

@@ -106,6 +106,9 @@ export function adminRouter(deps: AppDeps): Router {
         'st.id as staffId',
         'st.name as staffName',
         'c.name as contactName',
+        // For a technician's day: where to go and how to reach the customer.
+        'c.phone as contactPhone',
+        'c.address as contactAddress',
       ]);
 
   router.get('/api/admin/calendar', async (req, res) => {

@@ -15,6 +15,7 @@ import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
 import { TasksPage } from './TasksPage';
+import { TodayPage } from './TodayPage';
 import { InvitePage } from './InvitePage';
 import { StaffEditorPage, StaffListPage } from './SettingsStaff';
 
@@ -57,7 +58,7 @@ function SignedInApp() {
         <nav aria-label="Admin" className="menu-bar">
           <strong>Maple Street</strong>
           <div className="menu">
-            {staff.role === 'technician' && <NavLink to="/admin/today">Today</NavLink>}
+            {staff.staffId && <NavLink to="/admin/today">Today</NavLink>}
             <NavLink to="/admin" end>
               Calendar
             </NavLink>
@@ -82,6 +83,7 @@ function SignedInApp() {
           <Routes>
             <Route index element={<CalendarPage />} />
             <Route path="calendar" element={<CalendarPage />} />
+            <Route path="today" element={<TodayPage />} />
             <Route
               path="pipeline"
               element={
