@@ -31,6 +31,8 @@ export const APPOINTMENT_CUSTOMER_EVENTS = [
   'cancelled',
   'rebookFollowUp',
   'noShowPrompt',
+  /** Staff took time off over the booking (issue 15): please choose a new time (open times, manage link). */
+  'rescheduleRequest',
 ] as const;
 /**
  * Billing and after-service messages. receipt, paymentDeclined and paymentActionRequired need
@@ -509,6 +511,31 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       subject = tr('email.rebookFollowUp.subject', { service: subjectSvc, business: truncate(business, 28) });
       body = [p('email.rebookFollowUp.intro'), ...slotBlocks(ctx)];
       break;
+    case 'rescheduleRequest': {
+      const slots = ctx.suggestedSlots ?? [];
+      subject = `Please choose a new time for your ${subjectSvc} on ${formatDayShort(a.startsAt, tz)}`;
+      body = [
+        {
+          kind: 'p',
+          parts: [
+            `We're sorry: ${staff ? oneLine(staff) : biz} can no longer make your ${svc} on `,
+            { strong: formatWhen(a.startsAt, tz) },
+            '. Please choose a new time.',
+          ],
+        },
+        ...(slots.length > 0
+          ? [
+              { kind: 'p', parts: ['These times are open:'] } as Block,
+              {
+                kind: 'links',
+                items: slots.map((x) => ({ label: formatWhen(x.startsAt, tz), href: ctx.manageUrl })),
+              } as Block,
+            ]
+          : []),
+        { kind: 'button', label: 'Choose a new time', href: ctx.manageUrl },
+      ];
+      break;
+    }
     case 'noShowPrompt':
       subject = tr('email.noShowPrompt.subject', { service: subjectSvc, day: formatDayShort(a.startsAt, tz, locale) });
       body = [p('email.noShowPrompt.intro', { when: when(a.startsAt) }), ...slotBlocks(ctx)];
@@ -675,6 +702,23 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
           ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
           : line('sms.rebookNone', t, { url: ctx.bookingUrl }),
       );
+    case 'rescheduleRequest': {
+      // As many whole open times as fit (never a time cut in half), then the manage link.
+      const times = (ctx.suggestedSlots ?? []).map((x) => formatWhenShort(x.startsAt, tz));
+      const render = (n: number) =>
+        fitSms(
+          base,
+          (t) =>
+            `${t.biz}: Sorry, ${t.staff || 'we'} can no longer make your ${t.svc} on ${formatWhenShort(a.startsAt, tz)}.` +
+            (n > 0 ? ` Open times: ${times.slice(0, n).join('; ')}.` : '') +
+            ` Choose a new time: ${ctx.manageUrl}`,
+        );
+      for (let n = times.length; n > 0; n--) {
+        const fitted = render(n);
+        if (fitted.fits) return fitted.text;
+      }
+      return render(0).text;
+    }
     case 'noShowPrompt':
       return fitWithSlots(
         { ...base, first: { text: firstName(ctx.contact.name), min: 0 } },

@@ -5,6 +5,8 @@ import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
+import { HoursEditor } from './HoursEditor';
+import { TimeOffForm } from './TimeOffForm';
 import type { ListedAppointment } from './types';
 
 function useLoad<T>(path: string, title: string): { data: T | null; error: string | null; reload: () => void } {
@@ -150,156 +152,6 @@ function NotesEditor({ contactId, initial }: { contactId: string; initial: strin
   );
 }
 
-interface Hours {
-  weekday: number;
-  startTime: string;
-  endTime: string;
-}
-
-const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
-function HoursEditor(props: { staffId: string; staffName: string; initial: Hours[]; onSaved: () => void }) {
-  const [rows, setRows] = useState(() =>
-    WEEKDAYS.slice(1).map((_, i) => {
-      const found = props.initial.find((h) => h.weekday === i + 1);
-      return {
-        weekday: i + 1,
-        on: Boolean(found),
-        startTime: found?.startTime.slice(0, 5) ?? '09:00',
-        endTime: found?.endTime.slice(0, 5) ?? '17:00',
-      };
-    }),
-  );
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const update = (i: number, change: Partial<(typeof rows)[number]>) =>
-    setRows((r) => r.map((row, j) => (j === i ? { ...row, ...change } : row)));
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api('PUT', `/api/admin/staff/${props.staffId}/hours`, {
-        hours: rows.filter((r) => r.on).map(({ weekday, startTime, endTime }) => ({ weekday, startTime, endTime })),
-      });
-      setStatus('Hours saved.');
-      props.onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  const key = props.staffId.slice(0, 8);
-  return (
-    <form onSubmit={save} aria-label={`Working hours of ${props.staffName}`}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={row.weekday}>
-              <td>
-                <div className="check">
-                  <input
-                    type="checkbox"
-                    id={`on-${key}-${row.weekday}`}
-                    checked={row.on}
-                    onChange={(e) => update(i, { on: e.target.checked })}
-                  />
-                  <label htmlFor={`on-${key}-${row.weekday}`}>{WEEKDAYS[row.weekday]}</label>
-                </div>
-              </td>
-              <td>
-                <input
-                  type="time"
-                  aria-label={`${WEEKDAYS[row.weekday]} from`}
-                  value={row.startTime}
-                  disabled={!row.on}
-                  onChange={(e) => update(i, { startTime: e.target.value })}
-                />
-              </td>
-              <td>
-                <input
-                  type="time"
-                  aria-label={`${WEEKDAYS[row.weekday]} to`}
-                  value={row.endTime}
-                  disabled={!row.on}
-                  onChange={(e) => update(i, { endTime: e.target.value })}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Problem error={error} />
-      {status && (
-        <p className="notice" role="status">
-          {status}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit">Save hours of {props.staffName}</button>
-      </div>
-    </form>
-  );
-}
-
-function TimeOffForm(props: { staffId: string; staffName: string; onSaved: () => void }) {
-  const [startsAt, setStartsAt] = useState('');
-  const [endsAt, setEndsAt] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const key = props.staffId.slice(0, 8);
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    if (!startsAt || !endsAt) {
-      setError('Give both the start and the end.');
-      return;
-    }
-    try {
-      await api('POST', '/api/admin/time-off', {
-        staffId: props.staffId,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(endsAt).toISOString(),
-        reason,
-      });
-      setStartsAt('');
-      setEndsAt('');
-      setReason('');
-      props.onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  return (
-    <form onSubmit={save} aria-label={`Add time off for ${props.staffName}`} className="row">
-      <div>
-        <label htmlFor={`to-start-${key}`}>Time off from</label>
-        <input
-          id={`to-start-${key}`}
-          type="datetime-local"
-          value={startsAt}
-          onChange={(e) => setStartsAt(e.target.value)}
-        />
-      </div>
-      <div>
-        <label htmlFor={`to-end-${key}`}>until</label>
-        <input id={`to-end-${key}`} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
-      </div>
-      <div>
-        <label htmlFor={`to-reason-${key}`}>Reason</label>
-        <input id={`to-reason-${key}`} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
-      <button type="submit">Add time off</button>
-      <Problem error={error} />
-    </form>
-  );
-}
-
 export function SettingsPage() {
   const [version, setVersion] = useState(0);
   const { data, error } = useLoad<{
@@ -378,7 +230,7 @@ export function SettingsPage() {
                 </li>
               ))}
           </ul>
-          <TimeOffForm staffId={s.id} staffName={s.name} onSaved={reload} />
+          <TimeOffForm staffId={s.id} staffName={s.name} timeZone={detectedTimeZone()} onSaved={reload} />
         </section>
       ))}
     </>
