@@ -5,7 +5,7 @@
  * each a workflow update through the staff API (src/appointments/actions.ts decides which).
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { useStaff } from './AdminApp';
@@ -28,7 +28,10 @@ export function AppointmentPage() {
   const [messages, setMessages] = useState<MessageEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>('none');
+  // Dragged on the calendar: `?moveTo=<instant>&staffId=&staffName=` opens the reschedule form there.
+  const [params] = useSearchParams();
+  const dragged = draggedSlot(params);
+  const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>(dragged ? 'reschedule' : 'none');
   const timeZone = detectedTimeZone();
 
   const load = useCallback(() => {
@@ -197,10 +200,11 @@ export function AppointmentPage() {
           />
         </section>
       )}
-      {panel === 'reschedule' && (
+      {panel === 'reschedule' && actions.reschedule.open && (
         <RescheduleForm
           appointment={a}
           timeZone={timeZone}
+          initialSlot={dragged}
           onDone={() => {
             setError(null);
             setNotice('Rescheduled. The customer is told by the workflow.');
@@ -264,6 +268,13 @@ export function AppointmentPage() {
       {(messages ?? data.messages).length === 0 && <p>No messages yet.</p>}
     </>
   );
+}
+
+function draggedSlot(params: URLSearchParams) {
+  const startsAt = params.get('moveTo');
+  const staffId = params.get('staffId');
+  if (!startsAt || !staffId || !Number.isFinite(Date.parse(startsAt))) return undefined;
+  return { startsAt, endsAt: startsAt, staffId, staffName: params.get('staffName') ?? '', label: '', localTime: '' };
 }
 
 function hm(minutes: number): string {

@@ -173,6 +173,7 @@ export function SettingsPage() {
     timeOff: Array<{ id: string; staffId: string; startsAt: string; endsAt: string; reason: string }>;
   }>(`/api/admin/settings?v=${version}`, 'Settings');
   const reload = () => setVersion((v) => v + 1);
+  const [saved, setSaved] = useState<{ staffId: string; text: string } | null>(null);
   return (
     <>
       <h1>Settings</h1>
@@ -230,7 +231,20 @@ export function SettingsPage() {
                 </li>
               ))}
           </ul>
-          <TimeOffForm staffId={s.id} staffName={s.name} timeZone={detectedTimeZone()} onSaved={reload} />
+          <TimeOffForm
+            staffId={s.id}
+            staffName={s.name}
+            timeZone={detectedTimeZone()}
+            onSaved={(text) => {
+              setSaved({ staffId: s.id, text });
+              reload();
+            }}
+          />
+          {saved?.staffId === s.id && (
+            <p className="notice" role="status">
+              {saved.text}
+            </p>
+          )}
         </section>
       ))}
     </>

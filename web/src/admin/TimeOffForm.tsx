@@ -19,7 +19,13 @@ interface Booked {
 
 const LABELS: Record<string, string> = { startsAt: 'From', endsAt: 'Until', reason: 'Reason', staffId: 'Staff member' };
 
-export function TimeOffForm(props: { staffId: string; staffName: string; timeZone: string; onSaved: () => void }) {
+export function TimeOffForm(props: {
+  staffId: string;
+  staffName: string;
+  timeZone: string;
+  /** After a save, with what happened in words (the page reloads, so it shows the notice). */
+  onSaved: (notice: string) => void;
+}) {
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
   const [reason, setReason] = useState('');
@@ -27,7 +33,6 @@ export function TimeOffForm(props: { staffId: string; staffName: string; timeZon
   const [ask, setAsk] = useState(true);
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const key = props.staffId.slice(0, 8);
   const range = () =>
     startsAt && endsAt ? { startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() } : null;
@@ -56,7 +61,6 @@ export function TimeOffForm(props: { staffId: string; staffName: string; timeZon
   async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
-    setNotice(null);
     setProblems({});
     const r = range();
     if (!r) {
@@ -74,13 +78,12 @@ export function TimeOffForm(props: { staffId: string; staffName: string; timeZon
         ...(booked.length > 0 ? { rescheduleBooked: ask } : {}),
       });
       const asked = saved.rescheduleRequests.length;
-      setNotice(
-        `Time off saved.${asked ? ` ${asked} customer${asked === 1 ? ' was' : 's were'} asked to choose a new time.` : ''}`,
-      );
       setStartsAt('');
       setEndsAt('');
       setReason('');
-      props.onSaved();
+      props.onSaved(
+        `Time off saved.${asked ? ` ${asked} customer${asked === 1 ? ' was' : 's were'} asked to choose a new time.` : ''}`,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.fields.length) {
         setProblems(Object.fromEntries(e.fields.map((f) => [f.field, `${LABELS[f.field] ?? f.field}: ${f.message}.`])));
@@ -161,11 +164,6 @@ export function TimeOffForm(props: { staffId: string; staffName: string; timeZon
           {booked.length > 0 && ask ? 'Add time off and ask to reschedule' : 'Add time off'}
         </button>
       </div>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
       {error && (
         <p className="error" role="alert">
           {error}
