@@ -286,10 +286,19 @@ it('an admin edits an SMS template: an unknown variable is refused in words, a v
     'Hi {{contact.firstName}}, see you {{appointment.whenShort}} at {{business.name}}. Reply C to cancel.',
   );
   await page.getByRole('button', { name: 'Preview' }).click();
-  await page.getByText('Preview updated with sample data (not saved).').waitFor();
+  await page.getByText('Preview updated with your business and a sample appointment (not saved).').waitFor();
   const preview = page.getByRole('region', { name: 'Preview' });
   expect(await preview.textContent()).toMatch(/^Hi \S+, see you .+\. Reply C to cancel\./);
+  // The real business, not a sample one.
+  expect(await preview.textContent()).toContain('at Maple Street Studio.');
   expect(await preview.textContent()).toContain('1 SMS segment');
+  // A refused draft leaves no earlier preview looking current.
+  const good = await body.inputValue();
+  await body.fill('Hi {{contact.nickname}}. Reply C to cancel.');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.locator('#tpl-body-problem').waitFor();
+  expect(await page.getByRole('region', { name: 'Preview' }).count()).toBe(0);
+  await body.fill(good);
   await page.getByRole('button', { name: 'Save override' }).click();
   await page.getByText('Saved. Messages sent from now on use your text.').waitFor();
   const saved = await db().selectFrom('message_templates').selectAll().executeTakeFirstOrThrow();
