@@ -1,5 +1,5 @@
 /** The admin app: sign-in gate, navigation, and the staff screens. */
-import { createContext, type FormEvent, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type SubmitEvent, type ReactNode, useContext, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { api, ApiError, errorText, setCsrfToken } from '../api';
 import './admin.css';
@@ -256,7 +256,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (staff: Staff) => void }) {
   useEffect(() => {
     document.title = 'Sign in — Maple Street';
   }, []);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
@@ -314,7 +314,7 @@ function SignOut({ onSignedOut }: { onSignedOut: () => void }) {
         await api('DELETE', '/api/session').catch(() => undefined);
         setCsrfToken(undefined);
         onSignedOut();
-        navigate('/admin');
+        void navigate('/admin');
       }}
     >
       Sign out

@@ -3,7 +3,7 @@
  * GET /api/appointments/{id}, from src/appointments/actions.ts), the others listed with the reason;
  * irreversible and early ones confirm first. Each is a workflow update through the staff API.
  */
-import { type FormEvent, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import type { ActionName, CardActions } from '../../../src/appointments/actions';
 import { Dialog } from '../Dialog';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -96,7 +96,7 @@ export function NoShowDialog(props: {
   const [kind, setKind] = useState<'no_show' | 'no_access'>('no_show');
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (kind === 'no_access' && !note.trim()) {
       setProblem('Say why you could not get in.');

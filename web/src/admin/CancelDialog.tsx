@@ -1,5 +1,5 @@
 /** Cancel an appointment: a reason and who asked, confirmed in a dialog (it cannot be undone). */
-import { type FormEvent, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { Dialog } from '../Dialog';
 import { RequestedBy } from './RequestedBy';
 
@@ -11,7 +11,7 @@ export function CancelDialog(props: {
   const [reason, setReason] = useState('');
   const [channel, setChannel] = useState('phone');
   const [error, setError] = useState<string | null>(null);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!reason.trim()) {
       setError('Give a reason for the cancellation.');

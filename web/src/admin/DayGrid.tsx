@@ -107,7 +107,7 @@ export function DayGrid(props: {
       staffId: column.staffId,
       staffName: column.staffName,
     });
-    navigate(`/admin/book?${q}`);
+    void navigate(`/admin/book?${q}`);
   };
   const startDrag = (a: ListedAppointment) => (event: DragEvent<HTMLAnchorElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -133,7 +133,7 @@ export function DayGrid(props: {
       staffId: column.staffId,
       staffName: column.staffName,
     });
-    navigate(`/admin/appointments/${id}?${q}`);
+    void navigate(`/admin/appointments/${id}?${q}`);
   };
 
   if (columns.length === 0) return <p>No staff to show.</p>;

@@ -3,7 +3,7 @@
  * and shown before saving), never asked for fixed-price ones; work notes. When the card says delivery
  * is early (`confirm`), it asks first. Completing it is the deliver task's workflow update.
  */
-import { type FormEvent, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { BillableTimeField, billableMinutes } from './BillableTimeField';
 import { ConfirmDialog } from './ConfirmDialog';
 
@@ -44,7 +44,7 @@ export function DeliverForm(props: {
       setNotes('');
     }
   }
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setProblem(null);
     if (props.confirm) {

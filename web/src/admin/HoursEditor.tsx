@@ -3,7 +3,7 @@
  * break is two: 09:00–12:00 and 13:00–17:00). Saved with PUT /api/admin/staff/{id}/hours; a refusal
  * names the day and range in words.
  */
-import { type FormEvent, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { ApiError, api, errorText } from '../api';
 
 export interface Hours {
@@ -36,7 +36,7 @@ export function HoursEditor(props: { staffId: string; staffName: string; initial
   const setRange = (d: number, r: number, change: Partial<Range>) =>
     setDay(d, (day) => ({ ...day, ranges: day.ranges.map((x, j) => (j === r ? { ...x, ...change } : x)) }));
 
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     setStatus(null);

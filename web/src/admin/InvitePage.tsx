@@ -2,7 +2,7 @@
  * The invitation link's page (`/admin/invite/<token>`): the invited staff member sets their password,
  * then signs in. A used, expired or replaced link says so in words.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
 
@@ -19,7 +19,7 @@ export function InvitePage({ token }: { token: string }) {
       .then((r) => setInvitation(r.invitation))
       .catch((e: unknown) => setDead(errorText(e)));
   }, [token]);
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     setProblem(null);
     if (password !== repeat) {

@@ -5,7 +5,7 @@
  * there (by date, the end of that day in the membership's time zone).
  */
 import { membershipStage } from './stage-labels';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
@@ -38,7 +38,7 @@ export function MembershipsPage() {
       .then((r) => setRows(r.memberships))
       .catch((e: unknown) => setError(errorText(e)));
   }, [search]);
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setSearch({ q: q.trim(), stage });
   }
@@ -238,7 +238,7 @@ function ValidityForm({ card, onChanged }: { card: MembershipCard; onChanged: (c
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);

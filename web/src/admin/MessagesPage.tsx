@@ -4,7 +4,7 @@
  * filters by channel and status. Without Twilio, "Try a customer's SMS reply" sends one as a customer
  * would. API: GET /api/admin/messages?channel=&status=&customer= (src/messaging/message-log.ts).
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -48,7 +48,7 @@ export function MessagesPage() {
     document.title = 'Messages — Maple Street';
     load();
   }, [load]);
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     setApplied(filters);
   }

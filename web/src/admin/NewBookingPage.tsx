@@ -4,7 +4,7 @@
  * the time clicked on the calendar (`?startsAt=&staffId=` prefilled) — and how they booked. The server
  * books it (POST /api/appointments) and its refusals are shown in words.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -42,7 +42,7 @@ export function NewBookingPage() {
     setEmail(hit.email);
     setPhone(hit.phone ?? '');
   }
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!slot) return;
     setError(null);
@@ -56,7 +56,7 @@ export function NewBookingPage() {
         customer: { name, email, ...(phone ? { phone } : {}) },
         ...(certificate.trim() ? { certificateNumber: certificate.trim() } : {}),
       });
-      navigate(`/admin/appointments/${r.appointment.id}`);
+      void navigate(`/admin/appointments/${r.appointment.id}`);
     } catch (e) {
       setError(errorText(e));
     }

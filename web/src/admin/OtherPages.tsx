@@ -1,5 +1,5 @@
 /** Contacts with history, and settings (working hours and time off). */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
@@ -125,7 +125,7 @@ function NotesEditor({ contactId, initial }: { contactId: string; initial: strin
   const [notes, setNotes] = useState(initial);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     try {

@@ -4,7 +4,7 @@
  * them (their booked appointments listed first, for reassignment) or reactivate; the change history.
  * Refusals are shown next to the field the server names. API: /api/admin/staff… (src/staff/).
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { COMMON_TIME_ZONES, detectedTimeZone, formatDateTime } from '../format';
@@ -140,13 +140,13 @@ export function StaffEditorPage() {
   }, [id, isNew, version]);
 
   const set = (change: Partial<typeof form>) => setForm((f) => ({ ...f, ...change }));
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     const body = { ...form, phone: form.phone.trim() || null };
     void save.run(async () => {
       if (isNew) {
         const r = await api<{ staff: { id: string } }>('POST', '/api/admin/staff', body);
-        navigate(`/admin/settings/staff/${r.staff.id}`);
+        void navigate(`/admin/settings/staff/${r.staff.id}`);
       } else {
         await api('PATCH', `/api/admin/staff/${id}`, body);
         save.setNotice('Saved.');

@@ -3,7 +3,7 @@
  * time; the charge form confirms the charge, optionally with an adjusted amount. Both are workflow
  * updates through /api/tasks/:id/complete.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
@@ -139,7 +139,7 @@ export function TasksPage() {
 function ChargeForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<boolean> }) {
   const [amount, setAmount] = useState('');
   const id = props.task.id;
-  async function submit(event: FormEvent) {
+  async function submit(event: SubmitEvent) {
     event.preventDefault();
     const minor = Math.round(Number(amount) * 100);
     await props.onSubmit(props.task, amount.trim() && Number.isFinite(minor) ? { amountMinor: minor } : {});

@@ -4,7 +4,7 @@
  * get the next open times and their manage link (a reschedule request workflow each). Refusals are shown
  * next to the field, in words.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError, api, errorText } from '../api';
 import { formatDateTime } from '../format';
@@ -58,7 +58,7 @@ export function TimeOffForm(props: {
     };
   }, [startsAt, endsAt, props.staffId]);
 
-  async function save(event: FormEvent) {
+  async function save(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
     setProblems({});
