@@ -4,12 +4,11 @@
  */
 import { z } from 'zod';
 import { type ApiOperation, errorSchema, json } from './api-docs';
-import { invitationAcceptBody, staffCreateBody, staffUpdateBody } from './routes/admin-staff';
+import { invitationAcceptBody, staffCreateBody, staffUpdateBody, tokenParams } from './routes/admin-staff';
 import { timeOffConflictsQuery } from './routes/admin-changes';
 import { onMyWayBody } from './routes/technician';
 
 const id = z.object({ id: z.uuid() });
-const token = z.object({ token: z.string().describe('The token from the invitation link') });
 const refusal = (description: string) => ({ description, ...json(errorSchema) });
 const tags = ['Staff management'];
 
@@ -73,7 +72,7 @@ export const frontDeskOperations: ApiOperation[] = [
     access: 'token',
     tags,
     summary: 'Who an invitation link is for (the token is the credential)',
-    params: token,
+    params: tokenParams,
     responses: { 200: 'invitation: name, email', 410: refusal('Used, expired or replaced by a newer invitation') },
   },
   {
@@ -82,7 +81,7 @@ export const frontDeskOperations: ApiOperation[] = [
     access: 'token',
     tags,
     summary: 'Set the password: creates the sign-in account (or replaces its password); the link is then used up',
-    params: token,
+    params: tokenParams,
     body: invitationAcceptBody,
     responses: { 200: 'invitation: name, email', 410: refusal('Used, expired or replaced by a newer invitation') },
   },

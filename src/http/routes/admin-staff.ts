@@ -23,9 +23,10 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { e164, timeZone, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
 
 const staffFields = {
-  name: z.string({ error: 'expected a name' }).trim().min(1, 'required').max(200, 'at most 200 characters'),
+  name: text(200, { min: 1, error: 'expected a name' }),
   email: z.email({ error: 'expected an email address' }).max(320, 'at most 320 characters'),
   phone: e164.nullable(),
   role: z.enum(['admin', 'staff', 'technician'], { error: 'expected admin, staff or technician' }),
@@ -59,14 +60,17 @@ export const staffUpdateBody = z
   .partial();
 
 export const invitationAcceptBody = z.object({
-  password: z
-    .string({ error: 'expected a password' })
-    .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(1000, 'at most 1000 characters'),
+  // Compared byte for byte: neither trimmed nor normalised.
+  password: text(1000, { min: MIN_PASSWORD_LENGTH, trim: false, normalize: false, error: 'expected a password' }),
 });
 
 const idParams = z.object({ id: uuid });
-const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, 'not an invitation link') });
+export const tokenParams = z.object({
+  token: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{20,100}$/, 'not an invitation link')
+    .describe('The token from the invitation link'),
+});
 
 const REFUSAL_STATUS: Record<StaffChangeRefused['code'], number> = {
   not_found: 404,
