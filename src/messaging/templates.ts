@@ -513,26 +513,22 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       break;
     case 'rescheduleRequest': {
       const slots = ctx.suggestedSlots ?? [];
-      subject = `Please choose a new time for your ${subjectSvc} on ${formatDayShort(a.startsAt, tz)}`;
+      subject = tr('email.rescheduleRequest.subject', {
+        service: subjectSvc,
+        day: formatDayShort(a.startsAt, tz, locale),
+      });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            `We're sorry: ${staff ? oneLine(staff) : biz} can no longer make your ${svc} on `,
-            { strong: formatWhen(a.startsAt, tz) },
-            '. Please choose a new time.',
-          ],
-        },
+        p('email.rescheduleRequest.intro', { who: staff ? oneLine(staff) : business, when: when(a.startsAt) }),
         ...(slots.length > 0
           ? [
-              { kind: 'p', parts: ['These times are open:'] } as Block,
+              p('email.rescheduleRequest.open'),
               {
                 kind: 'links',
-                items: slots.map((x) => ({ label: formatWhen(x.startsAt, tz), href: ctx.manageUrl })),
+                items: slots.map((x) => ({ label: when(x.startsAt), href: ctx.manageUrl })),
               } as Block,
             ]
           : []),
-        { kind: 'button', label: 'Choose a new time', href: ctx.manageUrl },
+        { kind: 'button', label: tr('email.rescheduleRequest.button'), href: ctx.manageUrl },
       ];
       break;
     }
@@ -704,14 +700,14 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
       );
     case 'rescheduleRequest': {
       // As many whole open times as fit (never a time cut in half), then the manage link.
-      const times = (ctx.suggestedSlots ?? []).map((x) => formatWhenShort(x.startsAt, tz));
+      const times = (ctx.suggestedSlots ?? []).map((x) => short(x.startsAt));
       const render = (n: number) =>
-        fitSms(
-          base,
-          (t) =>
-            `${t.biz}: Sorry, ${t.staff || 'we'} can no longer make your ${t.svc} on ${formatWhenShort(a.startsAt, tz)}.` +
-            (n > 0 ? ` Open times: ${times.slice(0, n).join('; ')}.` : '') +
-            ` Choose a new time: ${ctx.manageUrl}`,
+        fitSms(base, (t) =>
+          line(t.staff ? 'sms.rescheduleRequest' : 'sms.rescheduleRequestUs', t, {
+            when: short(a.startsAt),
+            times: n > 0 ? tr('sms.rescheduleTimes', { times: times.slice(0, n).join('; ') }) : '',
+            url: ctx.manageUrl,
+          }),
         );
       for (let n = times.length; n > 0; n--) {
         const fitted = render(n);

@@ -27,4 +27,20 @@ describe('rescheduleRequest: staff cannot make it, please choose a new time', ()
     expect(sms).not.toContain('Open times');
     expect(sms).toContain(ctx.manageUrl);
   });
+
+  it('without a staff member the business says it cannot make it', () => {
+    const sms = renderCustomerSms('rescheduleRequest', makeContext({ staff: { ...ctx.staff, name: '' } }));
+    expect(sms).toMatch(/^Serenity Spa: Sorry, we can no longer make your /);
+  });
+
+  it("in the contact's language (Spanish)", () => {
+    const es = makeContext({ locale: 'es' });
+    const email = renderCustomerEmail('rescheduleRequest', es);
+    expect(email.subject).toMatch(/^Elija una nueva hora para su Deep Tissue Massage del /);
+    expect(email.text).toContain('Priya Nair ya no puede atender su Deep Tissue Massage del martes, 10 de marzo');
+    expect(email.text).toContain('Estas horas están libres:');
+    const sms = renderCustomerSms('rescheduleRequest', es);
+    expect(sms).toContain('Horas libres: ');
+    expect(sms.endsWith(`Elija una nueva hora: ${es.manageUrl}`)).toBe(true);
+  });
 });
