@@ -460,7 +460,8 @@ it('staff book for a caller, start the service, and see a refused action explain
   await page.getByRole('link', { name: 'New booking', exact: true }).click();
   await page.getByRole('heading', { name: 'New booking for a caller' }).waitFor();
   await page.getByLabel('Service').selectOption({ label: 'Consultation' });
-  const slot = page.locator('.slot-picker button.slot', { hasText: 'Jordan Patel' }).first();
+  await page.getByLabel('Staff member').selectOption({ label: 'Jordan Patel' });
+  const slot = page.locator('.time-picker button.time').first();
   await slot.waitFor();
   await slot.click();
   await page.getByLabel('Customer name').fill('Casey Caller');

@@ -96,7 +96,7 @@ it('books for a known caller found by search: prefilled, notes shown; the card o
   expect(await page.getByLabel('Email', { exact: true }).inputValue()).toBe('sam.rivera@example.com');
   expect(await page.getByLabel('Phone (optional)').inputValue()).toBe('+12125550123');
   await page.getByLabel('Service').selectOption({ label: 'On-site Repair' });
-  const slot = page.locator('.slot-picker button.slot').first();
+  const slot = page.locator('.time-picker button.time').first();
   await slot.waitFor();
   await slot.click();
   await checked('53-new-booking-known-caller');

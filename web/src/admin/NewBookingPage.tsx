@@ -1,14 +1,15 @@
 /**
  * New booking for a caller: find them (CallerSearch: name, email or phone; recent customers) or type a
  * new customer; optionally a membership visit by certificate number; the service and a free time — or
- * the time clicked on the calendar (`?startsAt=&staffId=` prefilled) — and how they booked. The server
+ * the time clicked on the calendar (`?startsAt=&staffId=` prefilled; otherwise the month calendar and
+ * day times of web/src/picker, by staff member or anyone) — and how they booked. The server
  * books it (POST /api/appointments) and its refusals are shown in words.
  */
 import { type SubmitEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
-import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
+import { type BookingService, type BookingSlot, BookingTimePicker } from './BookingTimePicker';
 import { type CallerHit, CallerSearch } from './CallerSearch';
 import { MembershipVisit } from './MembershipVisit';
 
@@ -16,9 +17,9 @@ export function NewBookingPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const timeZone = detectedTimeZone();
-  const [services, setServices] = useState<Array<{ id: string; name: string }>>([]);
+  const [services, setServices] = useState<BookingService[]>([]);
   const [serviceId, setServiceId] = useState(params.get('serviceId') ?? '');
-  const [slot, setSlot] = useState<SlotView | undefined>(() => calendarSlot(params));
+  const [slot, setSlot] = useState<BookingSlot | undefined>(() => calendarSlot(params));
   const [picking, setPicking] = useState(!calendarSlot(params));
   const [caller, setCaller] = useState<CallerHit | null>(null);
   const [name, setName] = useState('');
@@ -29,7 +30,7 @@ export function NewBookingPage() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     document.title = 'New booking — Maple Street';
-    api<{ services: Array<{ id: string; name: string }> }>('GET', '/api/services')
+    api<{ services: BookingService[] }>('GET', '/api/services')
       .then((r) => {
         setServices(r.services);
         setServiceId((current) => current || (r.services[0]?.id ?? ''));
@@ -42,6 +43,7 @@ export function NewBookingPage() {
     setEmail(hit.email);
     setPhone(hit.phone ?? '');
   }
+  const service = services.find((s) => s.id === serviceId);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (!slot) return;
@@ -113,22 +115,8 @@ export function NewBookingPage() {
           </button>
         </p>
       )}
-      {picking && serviceId && (
-        <SlotPicker
-          timeZone={timeZone}
-          reloadKey={serviceId}
-          showStaff
-          selected={slot}
-          onPick={setSlot}
-          load={async (from, to) =>
-            (
-              await api<{ days: DayView[] }>(
-                'GET',
-                `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone })}`,
-              )
-            ).days
-          }
-        />
+      {picking && service && (
+        <BookingTimePicker key={service.id} service={service} timeZone={timeZone} selected={slot} onPick={setSlot} />
       )}
       <label htmlFor="nb-name">Customer name</label>
       <input id="nb-name" value={name} onChange={(e) => setName(e.target.value)} />
@@ -153,9 +141,9 @@ export function NewBookingPage() {
 }
 
 /** The time clicked on the calendar (`?startsAt=…&staffId=…&staffName=…`), if any. */
-function calendarSlot(params: URLSearchParams): SlotView | undefined {
+function calendarSlot(params: URLSearchParams): BookingSlot | undefined {
   const startsAt = params.get('startsAt');
   const staffId = params.get('staffId');
   if (!startsAt || !staffId || !Number.isFinite(Date.parse(startsAt))) return undefined;
-  return { startsAt, endsAt: startsAt, staffId, staffName: params.get('staffName') ?? '', label: '', localTime: '' };
+  return { startsAt, staffId, staffName: params.get('staffName') ?? '' };
 }
