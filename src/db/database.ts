@@ -43,6 +43,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist');
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm'); // contact search (0031)
     let dataDir: string | undefined;
     if (config.kind === 'pglite') {
       mkdirSync(config.dataDir, { recursive: true });
@@ -50,7 +51,7 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
     }
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      extensions: { btree_gist },
+      extensions: { btree_gist, pg_trgm },
       parsers: { [INT8_OID]: toSafeNumber },
     });
     dialect = new PostgresDialect({ pool: new PGlitePool(pglite) });

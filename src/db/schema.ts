@@ -61,6 +61,20 @@ export interface StaffTable {
   active: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** 0030_staff_management: the calendar colour, `#rrggbb`. */
+  colour: string | null;
+}
+
+/** 0030_staff_management: an invitation to set a password (token kept as its SHA-256). */
+export interface StaffInvitationsTable {
+  id: Generated<string>;
+  staff_id: string;
+  token_hash: string;
+  email: string;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
 }
 
 export interface ServicesTable {
@@ -471,6 +485,7 @@ export interface Database {
   customer_devices: CustomerDevicesTable;
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
+  staff_invitations: StaffInvitationsTable;
 }
 
 export type Staff = Selectable<StaffTable>;

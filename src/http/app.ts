@@ -32,6 +32,8 @@ import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
+import { adminStaffRouter } from './routes/admin-staff';
+import { technicianRouter } from './routes/technician';
 import { adminServicesRouter } from './routes/admin-services';
 import { membershipPlansRouter } from './routes/membership-plans';
 import { localSmsRouter } from './routes/local-sms';
@@ -108,6 +110,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
+  app.use(adminStaffRouter(deps));
+  app.use(technicianRouter(deps));
   app.use(feedbackRouter(deps));
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { type ApiOperation, errorSchema, json, noContent } from './api-docs';
-import { calendarQuery, contactsQuery, membershipsQuery } from './routes/admin';
+import { calendarQuery, contactsQuery, membershipsQuery, messagesQuery, staffListQuery } from './routes/admin';
+import { frontDeskOperations } from './openapi-front-desk';
 import { contactNotesBody, staffHoursBody, timeOffBody } from './routes/admin-changes';
 import { signInBody } from './routes/staff-session';
 import { serviceCreateBody, serviceUpdateBody } from './routes/admin-services';
@@ -101,7 +102,8 @@ const readModels: ApiOperation[] = [
     method: 'get',
     path: '/api/admin/staff',
     access: 'staff',
-    summary: 'Active staff members',
+    summary: 'Active staff members (with includeInactive=true also the deactivated), with role, zone and colour',
+    query: staffListQuery,
     responses: { 200: 'Staff' },
   },
   {
@@ -125,15 +127,19 @@ const readModels: ApiOperation[] = [
     method: 'get',
     path: '/api/admin/messages',
     access: 'staff',
-    summary: 'Outbox: the latest emails and SMS with status',
-    description: '`localSmsReplies`: true when SMS goes to the local outbox, so staff can try customer replies.',
+    summary:
+      'Messages sent (their text) and replies received, newest first; filters by channel, status (received: replies) and customer',
+    description:
+      '`entries`: sent (direction out) and received (in), with the customer; `messages`: the sent ones. `localSmsReplies`: true when SMS goes to the local outbox, so staff can try customer replies.',
+    query: messagesQuery,
     responses: { 200: 'Messages' },
   },
   {
     method: 'get',
     path: '/api/admin/contacts',
     access: 'staff',
-    summary: 'Contacts, optionally searched by name, email or phone',
+    summary:
+      'Contacts: q finds any part of a name or email or the digits of a phone (indexed); recent=true the customers booked most recently',
     query: contactsQuery,
     responses: { 200: 'Contacts' },
   },
@@ -255,4 +261,4 @@ const changes: ApiOperation[] = [
   },
 ];
 
-export const staffAppOperations: ApiOperation[] = [...session, ...readModels, ...changes];
+export const staffAppOperations: ApiOperation[] = [...session, ...readModels, ...changes, ...frontDeskOperations];

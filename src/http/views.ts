@@ -26,6 +26,10 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
       'a.public_notes',
       'a.cancel_reason',
       'a.workflow_started_at',
+      // Billing terms (frozen at booking, else the service's): the card's billable-time form.
+      (eb) => eb.fn.coalesce('a.pricing', 'sv.pricing').as('pricing'),
+      (eb) => eb.fn.coalesce('a.hourly_rate_minor', 'sv.hourly_rate_minor').as('hourly_rate_minor'),
+      (eb) => eb.fn.coalesce('a.billing_increment_minutes', 'sv.billing_increment_minutes').as('increment_minutes'),
       'sv.id as service_id',
       'sv.name as service_name',
       'sv.slug as service_slug',
@@ -35,6 +39,8 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
       'c.name as contact_name',
       'c.email as contact_email',
       'c.phone as contact_phone',
+      'c.notes as contact_notes',
+      'c.address as contact_address',
       'c.sms_opt_in',
       'c.sms_opted_out_at',
       'c.sms_opt_out_source',
@@ -63,12 +69,17 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
     publicNotes: row.public_notes,
     cancelReason: row.cancel_reason,
     service: { id: row.service_id, name: row.service_name, slug: row.service_slug },
+    /** How the visit is billed: fixed price, or hourly at the rate in steps of `incrementMinutes`. */
+    billing: { pricing: row.pricing, hourlyRateMinor: row.hourly_rate_minor, incrementMinutes: row.increment_minutes },
     staff: { id: row.staff_id, name: row.staff_name },
     contact: {
       id: row.contact_id,
       name: row.contact_name,
       email: row.contact_email,
       phone: row.contact_phone,
+      address: row.contact_address,
+      /** Staff notes on the contact (e.g. an allergy), shown on the card. */
+      notes: row.contact_notes,
       /** Where messages can go: SMS opt-in / opt-out (with time and source), failed number, bounced email. */
       reachability: {
         smsOptIn: row.sms_opt_in,
@@ -88,7 +99,7 @@ export type AppointmentView = NonNullable<Awaited<ReturnType<typeof appointmentV
 
 /** The customer's view: no internal links or ids beyond what the manage page needs. */
 export function customerView(view: AppointmentView) {
-  const { workflowId: _w, temporalUrl: _t, workflowStarted: _s, source: _src, contact, ...rest } = view;
+  const { workflowId: _w, temporalUrl: _t, workflowStarted: _s, source: _src, billing: _b, contact, ...rest } = view;
   return { ...rest, contact: { name: contact.name } };
 }
 

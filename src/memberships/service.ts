@@ -19,7 +19,7 @@ import { activeStatuses, appendTimeline } from '../appointments/repository';
 import { recordMembershipEvent } from './events';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
-import { DAY_MS } from '../domain/time';
+import { validityEnd } from './validity';
 import type { PaymentGateway } from '../payments/gateway';
 import { formatWhen } from '../messaging/templates';
 import { CertificateNumber, ContactId, MembershipId, MembershipStage } from '../../temporal/search-attributes';
@@ -273,7 +273,8 @@ export async function purchaseMembership(
           .where('id', '=', plan.id)
           .forShare()
           .executeTakeFirstOrThrow();
-        const validUntil = now + terms.validity_days * DAY_MS;
+        // To the end of the day in the membership's zone, not the time of day of the purchase.
+        const validUntil = validityEnd(now, terms.validity_days, request.timeZone);
         if (mayUpdate) {
           await upsertContact(
             trx,

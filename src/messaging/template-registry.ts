@@ -205,6 +205,7 @@ const DESCRIPTIONS: Readonly<Record<CustomerEvent | StaffEvent, string>> = {
   cancelled: 'The appointment was cancelled',
   rebookFollowUp: 'Follow-up after a cancellation not rebooked',
   noShowPrompt: 'Missed appointment: reschedule prompt with free slots',
+  rescheduleRequest: 'Staff unavailable: please choose a new time (open times, manage link)',
   receipt: 'Payment receipt',
   paymentDeclined: 'The card was declined: update it',
   paymentActionRequired: 'The bank asks the customer to confirm the payment',

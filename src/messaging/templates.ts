@@ -31,6 +31,8 @@ export const APPOINTMENT_CUSTOMER_EVENTS = [
   'cancelled',
   'rebookFollowUp',
   'noShowPrompt',
+  /** Staff took time off over the booking (issue 15): please choose a new time (open times, manage link). */
+  'rescheduleRequest',
 ] as const;
 /**
  * Billing and after-service messages. receipt, paymentDeclined and paymentActionRequired need
@@ -520,6 +522,27 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       subject = tr('email.rebookFollowUp.subject', { service: subjectSvc, business: truncate(business, 28) });
       body = [p('email.rebookFollowUp.intro'), ...slotBlocks(ctx)];
       break;
+    case 'rescheduleRequest': {
+      const slots = ctx.suggestedSlots ?? [];
+      subject = tr('email.rescheduleRequest.subject', {
+        service: subjectSvc,
+        day: formatDayShort(a.startsAt, tz, locale),
+      });
+      body = [
+        p('email.rescheduleRequest.intro', { who: staff ? oneLine(staff) : business, when: when(a.startsAt) }),
+        ...(slots.length > 0
+          ? [
+              p('email.rescheduleRequest.open'),
+              {
+                kind: 'links',
+                items: slots.map((x) => ({ label: when(x.startsAt), href: ctx.manageUrl })),
+              } as Block,
+            ]
+          : []),
+        { kind: 'button', label: tr('email.rescheduleRequest.button'), href: ctx.manageUrl },
+      ];
+      break;
+    }
     case 'noShowPrompt':
       subject = tr('email.noShowPrompt.subject', { service: subjectSvc, day: formatDayShort(a.startsAt, tz, locale) });
       body = [p('email.noShowPrompt.intro', { when: when(a.startsAt) }), ...slotBlocks(ctx)];
@@ -686,6 +709,23 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
           ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
           : line('sms.rebookNone', t, { url: ctx.bookingUrl }),
       );
+    case 'rescheduleRequest': {
+      // As many whole open times as fit (never a time cut in half), then the manage link.
+      const times = (ctx.suggestedSlots ?? []).map((x) => short(x.startsAt));
+      const render = (n: number) =>
+        fitSms(base, (t) =>
+          line(t.staff ? 'sms.rescheduleRequest' : 'sms.rescheduleRequestUs', t, {
+            when: short(a.startsAt),
+            times: n > 0 ? tr('sms.rescheduleTimes', { times: times.slice(0, n).join('; ') }) : '',
+            url: ctx.manageUrl,
+          }),
+        );
+      for (let n = times.length; n > 0; n--) {
+        const fitted = render(n);
+        if (fitted.fits) return fitted.text;
+      }
+      return render(0).text;
+    }
     case 'noShowPrompt':
       return fitWithSlots(
         { ...base, first: { text: firstName(ctx.contact.name), min: 0 } },

@@ -354,9 +354,16 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await deliver.waitFor();
   await screenshot(page, '13-task-inbox');
   expect(await accessibilityProblems(page)).toEqual([]);
-  await deliver.getByLabel('Billable hours').fill('1.5');
+  await deliver.getByLabel('Billable time').fill('1:20');
+  // Rounded up to the service's 15-minute steps, shown before saving.
+  await deliver.getByText('Billed as 1:30 (rounded up to 15-minute steps).').waitFor();
   await deliver.getByLabel('Work notes').fill('Replaced the valve');
   await deliver.getByRole('button', { name: 'Service delivered' }).click();
+  // The visit is booked ahead: delivering before its start asks first.
+  await page
+    .getByRole('dialog', { name: 'Deliver before the start?' })
+    .getByRole('button', { name: 'Record it as delivered' })
+    .click();
   await page.getByText('Done: Deliver On-site Repair').waitFor();
   const appointment = await db()
     .selectFrom('appointments')
@@ -395,7 +402,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   expect(invoice.total_minor).toBeGreaterThan(0);
   await page.goto(`/admin/appointments/${guestAppointmentId}`);
   await page.getByText(/#\d+ Â· paid/).waitFor();
-  await page.getByText('1.50').waitFor();
+  await page.getByText('1:30', { exact: true }).waitFor(); // billable time, h:mm
   await screenshot(page, '15-appointment-card-paid');
   expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -453,7 +460,8 @@ it('staff book for a caller, start the service, and see a refused action explain
   await page.getByRole('link', { name: 'New booking', exact: true }).click();
   await page.getByRole('heading', { name: 'New booking for a caller' }).waitFor();
   await page.getByLabel('Service').selectOption({ label: 'Consultation' });
-  const slot = page.locator('.slot-picker button.slot', { hasText: 'Jordan Patel' }).first();
+  await page.getByLabel('Staff member').selectOption({ label: 'Jordan Patel' });
+  const slot = page.locator('.time-picker button.time').first();
   await slot.waitFor();
   await slot.click();
   await page.getByLabel('Customer name').fill('Casey Caller');
@@ -472,13 +480,20 @@ it('staff book for a caller, start the service, and see a refused action explain
     .executeTakeFirstOrThrow();
   expect(booked.source).toBe('phone');
 
+  // Before the start: no no-show on offer (and why); starting early asks first.
+  expect(await page.getByRole('button', { name: 'Mark no-show' }).count()).toBe(0);
+  await page.getByText('Why some actions are not offered').click();
+  await page.getByText(/^Mark no-show: Possible from the start time/).waitFor();
   await page.getByRole('button', { name: 'Start service' }).click();
+  const early = page.getByRole('dialog', { name: 'Start the service early?' });
+  await early.getByText(/^It starts .*\. Start the service early\?$/).waitFor();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await early.getByRole('button', { name: 'Start now' }).click();
   await page.getByText('Service started.').waitFor();
   await page.getByTestId('appointment-status').getByText('in_progress').waitFor();
-  await page.getByRole('button', { name: 'Mark no-show' }).click();
-  const refusal = page.getByRole('alert');
-  await refusal.waitFor();
-  expect(await refusal.textContent()).toMatch(/in_progress/);
+  // Started once: the action is gone, and the card says why.
+  expect(await page.getByRole('button', { name: 'Start service' }).count()).toBe(0);
+  await page.getByText('Start service: The service has already started.').waitFor();
   await screenshot(page, '20-refused-action');
   const row = await db().selectFrom('appointments').select('status').where('id', '=', id).executeTakeFirstOrThrow();
   expect(row.status).toBe('in_progress');

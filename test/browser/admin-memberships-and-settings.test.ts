@@ -13,6 +13,7 @@
  * - without Twilio, staff try a customer's SMS replies on the Messages screen and see them handled.
  * Every screen passes axe-core and is saved as a screenshot.
  */
+import { membershipStage } from '../../web/src/admin/stage-labels';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { saveSettings } from '../../src/integrations/inbound/store';
@@ -188,11 +189,13 @@ it('the memberships screen finds it by certificate number, and the board has it 
   );
   await page.getByRole('link', { name: 'Pipeline' }).click();
   await page.getByRole('heading', { name: 'Pipeline' }).waitFor();
-  const onBoard = page.locator(`section[aria-label="Membership: ${stage}"] a.appt`, { hasText: MEMBER.name });
+  const onBoard = page.locator(`section[aria-label="Membership: ${membershipStage(stage)}"] a.appt`, {
+    hasText: MEMBER.name,
+  });
   await onBoard.waitFor();
   expect(await onBoard.textContent()).toContain(`#${certificate}`);
   expect(await onBoard.textContent()).toContain('5 visits left');
-  expect(await page.locator('section[aria-label="Membership: Appointment Unscheduled"] a.appt').count()).toBe(0);
+  expect(await page.locator('section[aria-label="Membership: No visit booked"] a.appt').count()).toBe(0);
 });
 
 it("the card's messages show their delivery status and the contact's reachability; so does the outbox", async () => {
@@ -283,10 +286,19 @@ it('an admin edits an SMS template: an unknown variable is refused in words, a v
     'Hi {{contact.firstName}}, see you {{appointment.whenShort}} at {{business.name}}. Reply C to cancel.',
   );
   await page.getByRole('button', { name: 'Preview' }).click();
-  await page.getByText('Preview updated with sample data (not saved).').waitFor();
+  await page.getByText('Preview updated with your business and a sample appointment (not saved).').waitFor();
   const preview = page.getByRole('region', { name: 'Preview' });
   expect(await preview.textContent()).toMatch(/^Hi \S+, see you .+\. Reply C to cancel\./);
+  // The real business, not a sample one.
+  expect(await preview.textContent()).toContain('at Maple Street Studio.');
   expect(await preview.textContent()).toContain('1 SMS segment');
+  // A refused draft leaves no earlier preview looking current.
+  const good = await body.inputValue();
+  await body.fill('Hi {{contact.nickname}}. Reply C to cancel.');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await page.locator('#tpl-body-problem').waitFor();
+  expect(await page.getByRole('region', { name: 'Preview' }).count()).toBe(0);
+  await body.fill(good);
   await page.getByRole('button', { name: 'Save override' }).click();
   await page.getByText('Saved. Messages sent from now on use your text.').waitFor();
   const saved = await db().selectFrom('message_templates').selectAll().executeTakeFirstOrThrow();

@@ -80,7 +80,7 @@ it("an admin edits a service's duration and reminder policy, is refused for a ba
     .executeTakeFirstOrThrow();
   expect(saved.duration_minutes).toBe(45);
   expect(saved.lifecycle_policy).toEqual({ tomorrowHoursBefore: 24 });
-  await page.getByText(/Avery Chen: Service Consultation changed: durationMinutes, lifecyclePolicy/).waitFor();
+  await page.getByText(/Avery Chen: Service Consultation changed: duration, lifecycle policy/).waitFor();
   await checked('admin-service-saved');
 
   // The booking page's slots follow the new duration.

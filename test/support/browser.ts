@@ -42,7 +42,7 @@ export async function watchedPage(
   browser: Browser,
   baseUrl: string,
   problems: string[],
-  options: { timezoneId: string; mobile?: boolean },
+  options: { timezoneId: string; mobile?: boolean; /** desktop window width (1360 unless told) */ width?: number },
 ): Promise<Page> {
   const context = await browser.newContext({
     baseURL: baseUrl,
@@ -50,7 +50,7 @@ export async function watchedPage(
     locale: 'en-US',
     ...(options.mobile
       ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
-      : { viewport: { width: 1360, height: 900 } }),
+      : { viewport: { width: options.width ?? 1360, height: 900 } }),
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);

@@ -1,8 +1,9 @@
 /** A modal confirmation using the native <dialog> (focus is trapped and Escape closes it). */
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 export function Dialog(props: { open: boolean; title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId(); // several dialogs may share a page
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -10,8 +11,8 @@ export function Dialog(props: { open: boolean; title: string; onClose: () => voi
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
   return (
-    <dialog ref={ref} aria-labelledby="dialog-title" onClose={props.onClose}>
-      <h2 id="dialog-title">{props.title}</h2>
+    <dialog ref={ref} aria-labelledby={titleId} onClose={props.onClose}>
+      <h2 id={titleId}>{props.title}</h2>
       {props.children}
     </dialog>
   );

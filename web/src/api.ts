@@ -91,8 +91,12 @@ export async function api<T>(
 
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = error.fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-    return fields && !error.message.includes(fields) ? `${error.message} (${fields})` : error.message;
+    // Said once: a field's message the main message already contains is not repeated after it.
+    const extra = error.fields
+      .filter((f) => !error.message.includes(f.message))
+      .map((f) => `${f.field}: ${f.message}`)
+      .join('; ');
+    return extra ? `${error.message} (${extra})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }

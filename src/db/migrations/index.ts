@@ -22,6 +22,8 @@ import * as m0026 from './0026_contact_locale';
 import * as m0035 from './0035_metrics_indexes';
 import * as m0015 from './0015_idempotency_keys';
 import * as m0040 from './0040_done_keeps_its_time';
+import * as m0030 from './0030_staff_management';
+import * as m0031 from './0031_contact_search';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -43,6 +45,8 @@ const migrations: Record<string, Migration> = {
   '0035_metrics_indexes': m0035,
   '0015_idempotency_keys': m0015,
   '0040_done_keeps_its_time': m0040,
+  '0030_staff_management': m0030,
+  '0031_contact_search': m0031,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,7 @@ import type { AppDeps } from '../app';
 import { instant, uuid } from '../schemas';
 import { text } from '../text';
 import { parseInput } from '../validate';
+import { bookedDuring, requestReschedules } from '../../calendar/time-off';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 
@@ -32,15 +33,44 @@ export const staffHoursBody = z.object({
           startTime: clock,
           endTime: clock,
         })
-        .refine((h) => h.startTime < h.endTime, { message: 'must be after startTime', path: ['endTime'] }),
+        .refine((h) => h.startTime < h.endTime, { message: 'must be after the start', path: ['endTime'] }),
     )
-    .max(50),
+    .max(50, 'at most 50 ranges')
+    // Several ranges a day (a lunch break) are fine; overlapping ones are a mistake.
+    .superRefine((hours, ctx) => {
+      hours.forEach((h, i) => {
+        const clash = hours.findIndex(
+          (o, j) => j < i && o.weekday === h.weekday && o.startTime < h.endTime && h.startTime < o.endTime,
+        );
+        if (clash >= 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'startTime'],
+            message: `overlaps range ${clash + 1} on the same day`,
+          });
+      });
+    }),
 });
 
 export const timeOffBody = z
-  .object({ staffId: uuid, startsAt: instant, endsAt: instant, reason: text(500).default('') })
+  .object({
+    staffId: uuid,
+    startsAt: instant,
+    endsAt: instant,
+    reason: text(500).default(''),
+    /** Ask each customer booked during the time off to choose a new time (reschedule request workflows). */
+    rescheduleBooked: z.boolean({ error: 'expected true or false' }).optional(),
+  })
   .refine((t) => Date.parse(t.startsAt) < Date.parse(t.endsAt), {
-    message: 'must be after startsAt',
+    message: 'must be after the start',
+    path: ['endsAt'],
+  });
+
+/** What a time off would cover: the staff member's booked appointments in the range. */
+export const timeOffConflictsQuery = z
+  .object({ staffId: uuid, startsAt: instant, endsAt: instant })
+  .refine((t) => Date.parse(t.startsAt) < Date.parse(t.endsAt), {
+    message: 'must be after the start',
     path: ['endsAt'],
   });
 
@@ -106,6 +136,13 @@ export function adminChangesRouter(deps: AppDeps): Router {
     res.json({ staffId: id, hours: body.hours });
   });
 
+  router.get('/api/admin/time-off/conflicts', requireOfficeRole, async (req, res) => {
+    const query = parseInput(timeOffConflictsQuery, req.query, 'query');
+    await staffName(query.staffId);
+    const range = { from: new Date(query.startsAt), to: new Date(query.endsAt) };
+    res.json({ booked: await bookedDuring(db, query.staffId, range) });
+  });
+
   router.post('/api/admin/time-off', requireOfficeRole, requireAdminRole, async (req, res) => {
     const body = parseInput(timeOffBody, req.body, 'body');
     const name = await staffName(body.staffId);
@@ -121,7 +158,16 @@ export function adminChangesRouter(deps: AppDeps): Router {
       summary: `Time off for ${name} from ${body.startsAt} to ${body.endsAt}`,
       data: { staffId: body.staffId, timeOffId: row.id },
     });
-    res.status(201).json({ timeOff: row });
+    // Booked appointments stay; listed, and when asked each customer is asked to choose a new time.
+    const booked = await bookedDuring(db, body.staffId, { from: new Date(body.startsAt), to: new Date(body.endsAt) });
+    const rescheduleRequests = body.rescheduleBooked
+      ? await requestReschedules(deps.temporal, deps.config.temporal.taskQueue, {
+          timeOffId: row.id,
+          appointments: booked,
+          actor: callerActor(res),
+        })
+      : [];
+    res.status(201).json({ timeOff: row, booked, rescheduleRequests });
   });
 
   router.delete('/api/admin/time-off/:id', requireOfficeRole, requireAdminRole, async (req, res) => {

@@ -272,8 +272,31 @@ const slugTaken = (slug: string) =>
     { field: 'slug', message: 'already used by another service' },
   ]);
 
+/** The fields as staff read them on the timeline (the API's keys stay in `data.changes`). */
+const FIELD_WORDS: Record<string, string> = {
+  name: 'name',
+  slug: 'address name',
+  description: 'description',
+  durationMinutes: 'duration',
+  bufferBeforeMinutes: 'buffer before',
+  bufferAfterMinutes: 'buffer after',
+  slotIntervalMinutes: 'slot interval',
+  minNoticeMinutes: 'notice',
+  bookingHorizonDays: 'booking horizon',
+  currency: 'currency',
+  pricing: 'pricing',
+  priceMinor: 'price',
+  hourlyRateMinor: 'hourly rate',
+  billingIncrementMinutes: 'billing increment',
+  billingPolicy: 'billing policy',
+  taxRateBps: 'tax rate',
+  lifecyclePolicy: 'lifecycle policy',
+  active: 'offered',
+  staffIds: 'staff',
+};
+
 function summaryOf(name: string, changes: Record<string, unknown>): string {
-  const fields = Object.keys(changes);
+  const fields = Object.keys(changes).map((f) => FIELD_WORDS[f] ?? f);
   return `Service ${name} changed: ${fields.join(', ') || 'nothing'}`;
 }
 

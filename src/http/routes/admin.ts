@@ -20,6 +20,8 @@ import { parseInput } from '../validate';
 import { staffSchedules } from '../../calendar/schedules';
 import { smsUsesLocalOutbox } from '../../messaging/from-config';
 import { appointmentsWithParties } from '../../appointments/read-model';
+import { recentContacts, searchContacts } from '../../contacts/search';
+import { LOG_STATUSES, messageLog } from '../../messaging/message-log';
 
 export const calendarQuery = z
   .object({
@@ -35,7 +37,32 @@ export const calendarQuery = z
     path: ['to'],
   });
 
-export const contactsQuery = z.object({ q: text(200).optional() });
+/** The Messages screen's filters: channel, status (`received` for replies), part of the customer's name, email or phone. */
+export const messagesQuery = z.object({
+  channel: z.enum(['email', 'sms'], { error: 'expected email or sms' }).optional(),
+  status: z.enum(LOG_STATUSES, { error: `expected one of ${LOG_STATUSES.join(', ')}` }).optional(),
+  customer: text(200).optional(),
+});
+
+/** `includeInactive=true`: deactivated staff too (staff management). */
+export const staffListQuery = z.object({
+  includeInactive: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+});
+
+/**
+ * Contacts: `q` finds any part of a name or email, or the digits of a phone number (indexed, migration
+ * 0031); `recent=true` the customers booked most recently; neither: everyone by name.
+ */
+export const contactsQuery = z.object({
+  q: text(200).optional(),
+  recent: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+  limit: z.coerce
+    .number({ error: 'expected a number' })
+    .int('expected a whole number')
+    .min(1, 'at least 1')
+    .max(100, 'at most 100')
+    .optional(),
+});
 
 const idParams = z.object({ id: uuid });
 
@@ -75,6 +102,9 @@ export function adminRouter(deps: AppDeps): Router {
       'st.id as staffId',
       'st.name as staffName',
       'c.name as contactName',
+      // For a technician's day: where to go and how to reach the customer.
+      'c.phone as contactPhone',
+      'c.address as contactAddress',
     ]);
 
   router.get('/api/admin/calendar', async (req, res) => {
@@ -130,14 +160,15 @@ export function adminRouter(deps: AppDeps): Router {
     });
   });
 
-  router.get('/api/admin/staff', async (_req, res) => {
-    const staff = await db
+  router.get('/api/admin/staff', async (req, res) => {
+    const query = parseInput(staffListQuery, req.query, 'query');
+    let q = db
       .selectFrom('staff')
-      .select(['id', 'name', 'role', 'time_zone as timeZone'])
-      .where('active', '=', true)
-      .orderBy('name')
-      .execute();
-    res.json({ staff });
+      .select(['id', 'name', 'role', 'time_zone as timeZone', 'colour', 'active'])
+      .orderBy('active', 'desc')
+      .orderBy('name');
+    if (query.includeInactive !== 'true') q = q.where('active', '=', true);
+    res.json({ staff: await q.execute() });
   });
 
   router.get('/api/admin/appointments/:id/extras', async (req, res) => {
@@ -245,39 +276,45 @@ export function adminRouter(deps: AppDeps): Router {
     res.json({ certificateNumber: certificate, memberships: (await q.execute()).map(withVisitsLeft) });
   });
 
-  router.get('/api/admin/messages', requireOfficeRole, async (_req, res) => {
-    const messages = await db
-      .selectFrom('messages')
-      .select([
-        'id',
-        'appointment_id as appointmentId',
-        'channel',
-        'template',
-        'recipient',
-        'subject',
-        'status',
-        'created_at as createdAt',
-        'sent_at as sentAt',
-      ])
-      .orderBy('created_at', 'desc')
-      .limit(200)
-      .execute();
+  router.get('/api/admin/messages', requireOfficeRole, async (req, res) => {
+    const query = parseInput(messagesQuery, req.query, 'query');
+    const entries = await messageLog(db, query);
+    // `messages`: the sent ones as before (with their text), for older clients; `entries`: sent and received.
+    const messages = entries
+      .filter((e) => e.direction === 'out')
+      .map((e) => ({
+        id: e.id,
+        appointmentId: e.appointmentId,
+        channel: e.channel,
+        template: e.template,
+        recipient: e.address,
+        subject: e.subject,
+        body: e.text,
+        status: e.status,
+        contactName: e.contactName,
+        createdAt: e.at,
+      }));
     // Without Twilio, staff can try a customer's SMS reply (POST /api/local/sms-replies).
-    res.json({ messages, localSmsReplies: smsUsesLocalOutbox(deps.config) });
+    res.json({ entries, messages, localSmsReplies: smsUsesLocalOutbox(deps.config) });
   });
 
   router.get('/api/admin/contacts', requireOfficeRole, async (req, res) => {
     const query = parseInput(contactsQuery, req.query, 'query');
-    let q = db
-      .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'phone', 'sms_opt_in as smsOptIn', 'notes'])
-      .orderBy('name')
-      .limit(200);
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([eb('name', 'ilike', like), eb('email', 'ilike', like), eb('phone', 'like', like)]));
+    if (query.recent === 'true') {
+      res.json({ contacts: await recentContacts(db) });
+      return;
     }
-    res.json({ contacts: await q.execute() });
+    if (query.q) {
+      res.json({ contacts: await searchContacts(db, query.q, query.limit ?? 20) });
+      return;
+    }
+    const contacts = await db
+      .selectFrom('contacts')
+      .select(['id', 'name', 'email', 'phone', 'address', 'sms_opt_in as smsOptIn', 'notes'])
+      .orderBy('name')
+      .limit(200)
+      .execute();
+    res.json({ contacts });
   });
 
   router.get('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {

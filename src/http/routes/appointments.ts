@@ -30,6 +30,7 @@ import { appointmentView } from '../views';
 import { feedbackForStaff } from '../../feedback/service';
 import { updateWorkflow } from '../workflow-updates';
 import { bookForResponse, requireOfferedSlot, requireVisitMoveAllowed } from './booking-helpers';
+import { cardState, zoneOf } from '../../appointments/card';
 
 const idParams = z.object({ id: uuid });
 
@@ -139,7 +140,8 @@ export function appointmentsRouter(deps: AppDeps): Router {
     } catch {
       workflow = null; // not started yet (the reconciler will) or the cluster is unreachable
     }
-    res.json({ appointment: view, timeline, messages, workflow, feedback });
+    const card = await cardState(db, row, workflow, view!, zoneOf(req.query.timeZone, row.time_zone));
+    res.json({ appointment: view, timeline, messages, workflow, feedback, ...card });
   });
 
   router.get('/api/appointments/:id/messages', async (req, res) => {

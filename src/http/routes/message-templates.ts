@@ -46,8 +46,31 @@ function entryFor(event: string, channel: TemplateChannel): TemplateEntry {
   return entry;
 }
 
-function preview(entry: TemplateEntry, channel: TemplateChannel, override: TemplateOverride | null) {
-  const rendered = renderTemplate(entry, channel, entry.sample(), override);
+/** The business in previews is the real one (name, contact details), not the sample's (issue 15). */
+type RealBusiness = { name: string; email: string; phone: string | null; address: string | null } | undefined;
+
+function sampleFor(entry: TemplateEntry, business: RealBusiness): ReturnType<TemplateEntry['sample']> {
+  const sample = entry.sample();
+  const ctx = sample as { business?: Record<string, unknown> };
+  if (business && ctx.business) {
+    ctx.business = {
+      ...ctx.business,
+      name: business.name,
+      email: business.email,
+      ...(business.phone ? { phone: business.phone } : {}),
+      ...(business.address && 'address' in ctx.business ? { address: business.address } : {}),
+    };
+  }
+  return sample;
+}
+
+function preview(
+  entry: TemplateEntry,
+  channel: TemplateChannel,
+  override: TemplateOverride | null,
+  business?: RealBusiness,
+) {
+  const rendered = renderTemplate(entry, channel, sampleFor(entry, business), override);
   return channel === 'email'
     ? {
         source: rendered.source,
@@ -81,6 +104,8 @@ function editor(res: Response): string {
 export function messageTemplatesRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
+  const realBusiness = (): Promise<RealBusiness> =>
+    db.selectFrom('business').select(['name', 'email', 'phone', 'address']).executeTakeFirst();
   router.use('/api/message-templates', requireApiKey(db), requireAdminRole);
 
   const loadOverride = async (event: string, channel: TemplateChannel) =>
@@ -121,8 +146,8 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
       description: entry.description,
       variables: variablePaths(entry.variables(entry.sample())),
       override: o ? { subject: o.subject, body: o.body, updatedAt: o.updated_at, updatedBy: o.updated_by } : null,
-      default: preview(entry, channel, null),
-      current: preview(entry, channel, o ? { subject: o.subject, body: o.body } : null),
+      default: preview(entry, channel, null, await realBusiness()),
+      current: preview(entry, channel, o ? { subject: o.subject, body: o.body } : null, await realBusiness()),
     });
   });
 
@@ -153,7 +178,7 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
         }),
       )
       .execute();
-    res.json({ event, channel, override, preview: preview(entry, channel, override) });
+    res.json({ event, channel, override, preview: preview(entry, channel, override, await realBusiness()) });
   });
 
   router.post('/api/message-templates/:event/:channel/preview', async (req, res) => {
@@ -169,7 +194,7 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
       const o = await loadOverride(event, channel);
       override = o ? { subject: o.subject, body: o.body } : null;
     }
-    res.json(preview(entry, channel, override));
+    res.json(preview(entry, channel, override, await realBusiness()));
   });
 
   router.delete('/api/message-templates/:event/:channel', async (req, res) => {

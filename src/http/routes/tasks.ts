@@ -17,6 +17,11 @@ import { updateWorkflow } from '../workflow-updates';
 
 const idParams = z.object({ id: uuid });
 
+function bookedMinutes(startsAt: Date, endsAt: Date, increment: number): number {
+  const minutes = Math.max(1, Math.round((endsAt.getTime() - startsAt.getTime()) / 60_000));
+  return Math.min(24 * 60, Math.ceil(minutes / increment) * increment);
+}
+
 export function tasksRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
@@ -26,7 +31,14 @@ export function tasksRouter(deps: AppDeps): Router {
     db_
       .selectFrom('tasks as t')
       .leftJoin('staff as s', 's.id', 't.assignee_staff_id')
+      .leftJoin('appointments as a', 'a.id', 't.appointment_id')
+      .leftJoin('services as sv', 'sv.id', 'a.service_id')
       .select([
+        // The appointment's start and status, and how it is billed (the deliver form asks accordingly).
+        'a.starts_at as appointment_starts_at',
+        'a.status as appointment_status',
+        (eb) => eb.fn.coalesce('a.pricing', 'sv.pricing').as('pricing'),
+        (eb) => eb.fn.coalesce('a.billing_increment_minutes', 'sv.billing_increment_minutes').as('increment_minutes'),
         't.id',
         't.kind',
         't.title',
@@ -59,13 +71,30 @@ export function tasksRouter(deps: AppDeps): Router {
   router.post('/api/tasks/:id/complete', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(completeTaskBody, req.body, 'body');
-    const task = await db.selectFrom('tasks').select(['id', 'appointment_id']).where('id', '=', id).executeTakeFirst();
+    const task = await db
+      .selectFrom('tasks')
+      .select(['id', 'appointment_id', 'kind'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!task?.appointment_id) throw new HttpError(404, 'not_found', `Task ${id} does not exist.`);
     const appointment = await db
-      .selectFrom('appointments')
-      .select('workflow_id')
-      .where('id', '=', task.appointment_id)
+      .selectFrom('appointments as a')
+      .innerJoin('services as s', 's.id', 'a.service_id')
+      .select([
+        'a.workflow_id',
+        'a.starts_at',
+        'a.ends_at',
+        (eb) => eb.fn.coalesce('a.pricing', 's.pricing').as('pricing'),
+        (eb) => eb.fn.coalesce('a.billing_increment_minutes', 's.billing_increment_minutes').as('increment'),
+      ])
+      .where('a.id', '=', task.appointment_id)
       .executeTakeFirstOrThrow();
+    // A fixed-price visit is not billed by the hour: staff are not asked for the time, so it is the
+    // booked duration (in the billing increment), which the invoice ignores.
+    const form =
+      task.kind === 'deliver_service' && body.form.minutes === undefined && appointment.pricing === 'fixed'
+        ? { ...body.form, minutes: bookedMinutes(appointment.starts_at, appointment.ends_at, appointment.increment) }
+        : body.form;
     const caller = res.locals.caller as Caller;
     const state = await updateWorkflow(deps.temporal, res, {
       workflowId: appointment.workflow_id,
@@ -73,7 +102,7 @@ export function tasksRouter(deps: AppDeps): Router {
       args: [
         {
           taskId: id,
-          form: body.form,
+          form,
           actor: (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res),
           channel: body.channel,
         },

@@ -70,6 +70,12 @@ export const en = {
       subject: 'Book your next {{service}} with {{business}}',
       intro: 'Ready to book your next {{service}} with {{business}}?',
     },
+    rescheduleRequest: {
+      subject: 'Please choose a new time for your {{service}} on {{day}}',
+      intro: "We're sorry: {{who}} can no longer make your {{service}} on <b>{{when}}</b>. Please choose a new time.",
+      open: 'These times are open:',
+      button: 'Choose a new time',
+    },
     noShowPrompt: {
       subject: 'We missed you at your {{service}} on {{day}}',
       intro:
@@ -128,6 +134,11 @@ export const en = {
     reason: ' Reason: {{reason}}',
     rebookSlots: '{{biz}}: Ready for your next {{svc}}? Open times:\n{{lines}}\nMore times: {{url}}',
     rebookNone: '{{biz}}: Ready for your next {{svc}}? Book here: {{url}}',
+    rescheduleRequest:
+      '{{biz}}: Sorry, {{staff}} can no longer make your {{svc}} on {{when}}.{{times}} Choose a new time: {{url}}',
+    rescheduleRequestUs:
+      '{{biz}}: Sorry, we can no longer make your {{svc}} on {{when}}.{{times}} Choose a new time: {{url}}',
+    rescheduleTimes: ' Open times: {{times}}.',
     noShow: '{{biz}}: Hi{{first}}, we missed you at your {{svc}} on {{day}}. We hope all is well! {{rest}}',
     noShowSlots: 'Want a new time? Open times:\n{{lines}}\nMore times: {{url}}',
     noShowNone: 'Pick a new time here: {{url}}',

@@ -73,6 +73,13 @@ export const es: Same<CustomerMessages> = {
       subject: 'Reserve su próximo {{service}} con {{business}}',
       intro: '¿Quiere reservar su próximo {{service}} con {{business}}?',
     },
+    rescheduleRequest: {
+      subject: 'Elija una nueva hora para su {{service}} del {{day}}',
+      intro:
+        'Lo sentimos: {{who}} ya no puede atender su {{service}} del <b>{{when}}</b>. Por favor, elija una nueva hora.',
+      open: 'Estas horas están libres:',
+      button: 'Elegir una nueva hora',
+    },
     noShowPrompt: {
       subject: 'Le echamos de menos en su {{service}} del {{day}}',
       intro:
@@ -131,6 +138,11 @@ export const es: Same<CustomerMessages> = {
     reason: ' Motivo: {{reason}}',
     rebookSlots: '{{biz}}: ¿Reservamos su próximo {{svc}}? Horas libres:\n{{lines}}\nMás horas: {{url}}',
     rebookNone: '{{biz}}: ¿Reservamos su próximo {{svc}}? Reserve aquí: {{url}}',
+    rescheduleRequest:
+      '{{biz}}: Lo sentimos, {{staff}} ya no puede atender su {{svc}} del {{when}}.{{times}} Elija una nueva hora: {{url}}',
+    rescheduleRequestUs:
+      '{{biz}}: Lo sentimos, ya no podemos atender su {{svc}} del {{when}}.{{times}} Elija una nueva hora: {{url}}',
+    rescheduleTimes: ' Horas libres: {{times}}.',
     noShow: '{{biz}}: Hola{{first}}, le esperábamos en su {{svc}} del {{day}}. ¡Esperamos que todo vaya bien! {{rest}}',
     noShowSlots: '¿Otra hora? Horas libres:\n{{lines}}\nMás horas: {{url}}',
     noShowNone: 'Elija otra hora aquí: {{url}}',

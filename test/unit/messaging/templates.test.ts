@@ -397,6 +397,9 @@ describe('SMS with long and non-GSM names', () => {
     if (['confirmation', 'reminder48h', 'reminder12h', 'rescheduled'].includes(event)) {
       expect(sms).toContain(`Manage: ${ctx.manageUrl}`);
       expect(sms).toContain(SMS_REPLY_PROMPT);
+    } else if (event === 'rescheduleRequest') {
+      expect(sms).toContain(`Choose a new time: ${ctx.manageUrl}`);
+      expect(sms).not.toContain('Reply');
     } else {
       expect(sms).toContain(ctx.bookingUrl);
       expect(sms).not.toContain('Reply');

@@ -1,17 +1,23 @@
 /** The admin app: sign-in gate, navigation, and the staff screens. */
-import { createContext, type SubmitEvent, useContext, useEffect, useState } from 'react';
-import { NavLink, Route, Routes, useNavigate } from 'react-router-dom';
+import { createContext, type SubmitEvent, type ReactNode, useContext, useEffect, useState } from 'react';
+import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { api, ApiError, errorText, setCsrfToken } from '../api';
+import './admin.css';
 import { AppointmentPage } from './AppointmentPage';
 import { BoardPage } from './BoardPage';
 import { CalendarPage } from './CalendarPage';
 import { MembershipPage, MembershipsPage } from './MembershipsPages';
-import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage } from './OtherPages';
+import { ContactPage, ContactsPage, SettingsPage } from './OtherPages';
+import { MessagesPage } from './MessagesPage';
+import { NewBookingPage } from './NewBookingPage';
 import { IntegrationsPage } from './SettingsIntegrations';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
 import { TasksPage } from './TasksPage';
+import { TodayPage } from './TodayPage';
+import { InvitePage } from './InvitePage';
+import { StaffEditorPage, StaffListPage } from './SettingsStaff';
 
 export interface Staff {
   accountId: string;
@@ -29,6 +35,12 @@ export function useStaff(): Staff {
 }
 
 export function AdminApp() {
+  const invite = /^\/admin\/invite\/([\w-]+)$/.exec(useLocation().pathname);
+  if (invite) return <InvitePage token={invite[1]!} />;
+  return <SignedInApp />;
+}
+
+function SignedInApp() {
   const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
   useEffect(() => {
     api<{ staff: Staff; csrfToken: string }>('GET', '/api/session')
@@ -43,54 +55,197 @@ export function AdminApp() {
   return (
     <StaffContext.Provider value={staff}>
       <div className="admin">
-        <nav aria-label="Admin">
+        <nav aria-label="Admin" className="menu-bar">
           <strong>Maple Street</strong>
-          <NavLink to="/admin" end>
-            Calendar
-          </NavLink>
-          {staff.role !== 'technician' && <NavLink to="/admin/pipeline">Pipeline</NavLink>}
-          <NavLink to="/admin/tasks">Tasks</NavLink>
-          {staff.role !== 'technician' && (
-            <>
-              <NavLink to="/admin/book">New booking</NavLink>
-              <NavLink to="/admin/memberships">Memberships</NavLink>
-              <NavLink to="/admin/messages">Messages</NavLink>
-              <NavLink to="/admin/contacts">Contacts</NavLink>
-              <NavLink to="/admin/settings">Settings</NavLink>
-            </>
-          )}
+          <div className="menu">
+            {staff.staffId && <NavLink to="/admin/today">Today</NavLink>}
+            <NavLink to="/admin" end>
+              Calendar
+            </NavLink>
+            {staff.role !== 'technician' && <NavLink to="/admin/pipeline">Pipeline</NavLink>}
+            <NavLink to="/admin/tasks">Tasks</NavLink>
+            {staff.role !== 'technician' && (
+              <>
+                <NavLink to="/admin/book">New booking</NavLink>
+                <NavLink to="/admin/memberships">Memberships</NavLink>
+                <NavLink to="/admin/messages">Messages</NavLink>
+                <NavLink to="/admin/contacts">Contacts</NavLink>
+                <NavLink to="/admin/settings">Settings</NavLink>
+              </>
+            )}
+          </div>
           <div className="me">
             Signed in as {staff.name} ({staff.role})
             <SignOut onSignedOut={() => setStaff(null)} />
           </div>
         </nav>
-        <main>
+        <main className="admin-main">
           <Routes>
             <Route index element={<CalendarPage />} />
             <Route path="calendar" element={<CalendarPage />} />
-            <Route path="pipeline" element={<BoardPage />} />
+            <Route path="today" element={<TodayPage />} />
+            <Route
+              path="pipeline"
+              element={
+                <OfficeOnly>
+                  <BoardPage />
+                </OfficeOnly>
+              }
+            />
             <Route path="appointments/:id" element={<AppointmentPage />} />
             <Route path="tasks" element={<TasksPage />} />
-            <Route path="book" element={<NewBookingPage />} />
-            <Route path="messages" element={<MessagesPage />} />
-            <Route path="contacts" element={<ContactsPage />} />
-            <Route path="contacts/:id" element={<ContactPage />} />
-            <Route path="settings" element={<SettingsPage />} />
-            <Route path="memberships" element={<MembershipsPage />} />
-            <Route path="memberships/:id" element={<MembershipPage />} />
-            <Route path="settings/templates" element={<TemplatesPage />} />
-            <Route path="settings/templates/:event/:channel" element={<TemplateEditorPage />} />
-            <Route path="settings/integrations" element={<IntegrationsPage />} />
-            <Route path="settings/services" element={<ServicesPage />} />
-            <Route path="settings/services/:id" element={<ServiceEditorPage />} />
-            <Route path="settings/membership-plans" element={<MembershipPlansPage />} />
-            <Route path="settings/membership-plans/:id" element={<MembershipPlanEditorPage />} />
+            <Route
+              path="book"
+              element={
+                <OfficeOnly>
+                  <NewBookingPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="messages"
+              element={
+                <OfficeOnly>
+                  <MessagesPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="contacts"
+              element={
+                <OfficeOnly>
+                  <ContactsPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="contacts/:id"
+              element={
+                <OfficeOnly>
+                  <ContactPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings"
+              element={
+                <OfficeOnly>
+                  <SettingsPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="memberships"
+              element={
+                <OfficeOnly>
+                  <MembershipsPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="memberships/:id"
+              element={
+                <OfficeOnly>
+                  <MembershipPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/templates"
+              element={
+                <OfficeOnly>
+                  <TemplatesPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/templates/:event/:channel"
+              element={
+                <OfficeOnly>
+                  <TemplateEditorPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/integrations"
+              element={
+                <OfficeOnly>
+                  <IntegrationsPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/services"
+              element={
+                <OfficeOnly>
+                  <ServicesPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/services/:id"
+              element={
+                <OfficeOnly>
+                  <ServiceEditorPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/membership-plans"
+              element={
+                <OfficeOnly>
+                  <MembershipPlansPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/membership-plans/:id"
+              element={
+                <OfficeOnly>
+                  <MembershipPlanEditorPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/staff"
+              element={
+                <OfficeOnly>
+                  <StaffListPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/staff/:id"
+              element={
+                <OfficeOnly>
+                  <StaffEditorPage />
+                </OfficeOnly>
+              }
+            />
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>
         </main>
       </div>
     </StaffContext.Provider>
   );
+}
+
+/**
+ * Pages for the office (admin and staff): a technician who types such a URL gets the refusal, never a
+ * glimpse of the page's controls (the API refuses them too).
+ */
+function OfficeOnly({ children }: { children: ReactNode }) {
+  const me = useStaff();
+  if (me.role === 'technician')
+    return (
+      <>
+        <h1>Not available</h1>
+        <p role="alert" className="error">
+          This page is for the office. Technicians see their own jobs: <Link to="/admin/today">Today</Link>.
+        </p>
+      </>
+    );
+  return children;
 }
 
 function SignIn({ onSignedIn }: { onSignedIn: (staff: Staff) => void }) {

@@ -1,110 +1,41 @@
 /**
- * The appointment card: contact, service, staff, time, price, stage, status, billable hours, invoice,
- * membership, open tasks, the timeline (actor and channel) and messages, a link to the workflow in the
- * Temporal Web UI; and the actions, each a workflow update through the staff API.
+ * The appointment card: contact (with staff notes such as an allergy), service, staff, time, price and
+ * stage as delivery and invoicing moved them, membership, open tasks, the timeline and messages (their
+ * text), a link to the workflow in the Temporal Web UI; and the actions the server says can work now,
+ * each a workflow update through the staff API (src/appointments/actions.ts decides which).
  */
-import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
-import { Dialog } from '../Dialog';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { useStaff } from './AdminApp';
-import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
-import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
+import type { CardResponse, Extras, MessageEntry } from './appointment-types';
+import { AppointmentActions } from './AppointmentActions';
+import { CancelDialog } from './CancelDialog';
+import { DeliverForm } from './DeliverForm';
+import { FeedbackPanel } from './FeedbackPanel';
+import { MembershipPanel } from './MembershipPanel';
+import { CHANNEL_WORDS, MessageText } from './MessageText';
+import { MessageStatus, ReachabilityList } from './MessageStatus';
 import { RescheduleForm } from './RescheduleForm';
-import { RequestedBy } from './RequestedBy';
 import { TimelineTable } from './TimelineTable';
-
-interface AppointmentView {
-  id: string;
-  workflowId: string;
-  temporalUrl: string;
-  status: string;
-  stage: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  source: string;
-  price: { amountMinor: number; currency: string };
-  clientNote: string;
-  publicNotes: string;
-  cancelReason: string | null;
-  service: { id: string; name: string };
-  staff: { id: string; name: string };
-  contact: { id: string; name: string; email: string; phone: string | null; reachability?: Reachability };
-}
-
-interface TimelineEntry {
-  occurred_at: string;
-  kind: string;
-  actor: string;
-  channel: string;
-  summary: string;
-}
-
-interface MessageEntry {
-  id: string;
-  channel: string;
-  template: string;
-  recipient: string;
-  subject: string | null;
-  status: string;
-  provider: string;
-  error: string | null;
-  created_at: string;
-  sent_at: string | null;
-  updated_at: string;
-}
-
-interface Extras {
-  billableMinutes: number | null;
-  tasks: Array<{ id: string; kind: string; title: string; status: string; dueAt: string | null }>;
-  invoices: Array<{ id: string; number: number; status: string; totalMinor: number; currency: string }>;
-  payments: Array<{
-    id: string;
-    attempt: number;
-    status: string;
-    amountMinor: number;
-    currency: string;
-    declineCode: string | null;
-    createdAt: string;
-  }>;
-  membership: {
-    id: string;
-    certificateNumber: string;
-    planName: string;
-    stage: string;
-    visitsTotal: number | null;
-    visitsUsed: number;
-    visitsLeft: number | null;
-    visitsBooked: number;
-    validUntil: string;
-  } | null;
-  feedback?: StaffFeedback | null;
-}
-
-const ACTIVE = new Set(['scheduled', 'confirmed', 'rescheduled', 'in_progress']);
 
 export function AppointmentPage() {
   const { id = '' } = useParams();
   const me = useStaff();
-  const [data, setData] = useState<{
-    appointment: AppointmentView;
-    timeline: TimelineEntry[];
-    messages: MessageEntry[];
-  } | null>(null);
+  const [data, setData] = useState<CardResponse | null>(null);
   const [extras, setExtras] = useState<Extras | null>(null);
   const [messages, setMessages] = useState<MessageEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>('none');
+  // Dragged on the calendar: `?moveTo=<instant>&staffId=&staffName=` opens the reschedule form there.
+  const [params] = useSearchParams();
+  const dragged = draggedSlot(params);
+  const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>(dragged ? 'reschedule' : 'none');
   const timeZone = detectedTimeZone();
 
   const load = useCallback(() => {
-    api<{ appointment: AppointmentView; timeline: TimelineEntry[]; messages: MessageEntry[] }>(
-      'GET',
-      `/api/appointments/${id}`,
-    )
+    api<CardResponse>('GET', `/api/appointments/${id}?${new URLSearchParams({ timeZone })}`)
       .then((r) => {
         setData(r);
         document.title = `${r.appointment.contact.name} — ${r.appointment.service.name}`;
@@ -116,14 +47,14 @@ export function AppointmentPage() {
     api<{ messages: MessageEntry[] }>('GET', `/api/appointments/${id}/messages`)
       .then((r) => setMessages(r.messages))
       .catch(() => undefined);
-  }, [id]);
+  }, [id, timeZone]);
   useEffect(load, [load]);
 
   async function act(path: string, body: unknown, done: string) {
     setError(null);
     setNotice(null);
     try {
-      await api('POST', `/api/appointments/${id}/${path}`, body);
+      await api('POST', path.startsWith('/') ? path : `/api/appointments/${id}/${path}`, body);
       setNotice(done);
       setPanel('none');
       load();
@@ -143,8 +74,9 @@ export function AppointmentPage() {
       <p>Loading…</p>
     );
   const a = data.appointment;
-  const active = ACTIVE.has(a.status);
-  const invoice = extras?.invoices[extras.invoices.length - 1];
+  const { progress, actions } = data;
+  const deliverTask = extras?.tasks.find((t) => t.kind === 'deliver_service' && t.status === 'open');
+  const channel = me.role === 'technician' ? 'in_person' : 'admin';
 
   return (
     <>
@@ -161,6 +93,11 @@ export function AppointmentPage() {
           {error}
         </p>
       )}
+      {a.contact.notes.trim() && (
+        <p className="contact-notes" data-testid="contact-notes">
+          <strong>Contact notes:</strong> {a.contact.notes}
+        </p>
+      )}
       <div className="card-grid">
         <section className="panel" aria-label="Appointment">
           <dl className="details">
@@ -170,24 +107,30 @@ export function AppointmentPage() {
             <dd>{a.staff.name}</dd>
             <dt>Service</dt>
             <dd>{a.service.name}</dd>
-            <dt>Price</dt>
-            <dd>{formatMoney(a.price.amountMinor, a.price.currency)}</dd>
+            <dt>{progress.price.basis === 'invoiced' ? 'Invoice total' : 'Price'}</dt>
+            <dd data-testid="appointment-price">
+              {formatMoney(progress.price.amountMinor, progress.price.currency)}
+              {progress.price.basis === 'hourly' && ` per hour, in ${a.billing.incrementMinutes}-minute steps`}
+            </dd>
             <dt>Stage</dt>
             <dd>
-              <span className={`appt ${STAGE_CLASS[a.stage] ?? ''}`} style={{ display: 'inline-block', width: 'auto' }}>
-                {a.stage}
+              <span
+                className={`appt ${STAGE_CLASS[progress.stage] ?? ''}`}
+                style={{ display: 'inline-block', width: 'auto' }}
+                data-testid="appointment-stage"
+              >
+                {progress.stage}
               </span>
             </dd>
             <dt>Status</dt>
             <dd data-testid="appointment-status">{a.status}</dd>
-            <dt>Billable hours</dt>
-            <dd>{extras?.billableMinutes != null ? (extras.billableMinutes / 60).toFixed(2) : '—'}</dd>
-            <dt>Invoice</dt>
-            <dd>
-              {invoice
-                ? `#${invoice.number} · ${invoice.status} · ${formatMoney(invoice.totalMinor, invoice.currency)}`
-                : '—'}
-            </dd>
+            {a.billing.pricing === 'hourly' && (
+              <>
+                <dt>Billable time</dt>
+                <dd>{extras?.billableMinutes != null ? hm(extras.billableMinutes) : '—'}</dd>
+              </>
+            )}
+            <InvoiceRow extras={extras} />
             {extras?.membership && (
               <>
                 <dt>Membership</dt>
@@ -198,7 +141,7 @@ export function AppointmentPage() {
             <dd>{a.source}</dd>
             {a.cancelReason && (
               <>
-                <dt>Cancel reason</dt>
+                <dt>Reason</dt>
                 <dd>{a.cancelReason}</dd>
               </>
             )}
@@ -219,7 +162,7 @@ export function AppointmentPage() {
             {a.contact.phone && <a href={`tel:${a.contact.phone}`}>{a.contact.phone}</a>}
           </p>
           {a.contact.reachability && <ReachabilityList reachability={a.contact.reachability} timeZone={timeZone} />}
-          {a.clientNote && <p>Note: {a.clientNote}</p>}
+          {a.clientNote && <p>Customer&apos;s note: {a.clientNote}</p>}
           {me.role !== 'technician' && <Link to={`/admin/contacts/${a.contact.id}`}>Contact history</Link>}
           <h2>Open tasks</h2>
           <ul>
@@ -233,56 +176,35 @@ export function AppointmentPage() {
           </ul>
           {extras?.tasks.every((t) => t.status !== 'open') && <p>None.</p>}
         </section>
-        {extras?.membership && (
-          <section className="panel" aria-labelledby="membership-heading" data-testid="membership">
-            <h2 id="membership-heading">Membership</h2>
-            <dl className="details">
-              <dt>Plan</dt>
-              <dd>{extras.membership.planName}</dd>
-              <dt>Certificate</dt>
-              <dd data-testid="certificate-number">{extras.membership.certificateNumber}</dd>
-              <dt>Visits left</dt>
-              <dd data-testid="visits-left">
-                {extras.membership.visitsLeft === null
-                  ? 'Unlimited'
-                  : `${extras.membership.visitsLeft} of ${extras.membership.visitsTotal}`}
-                {extras.membership.visitsBooked > 0 && ` · ${extras.membership.visitsBooked} booked`}
-              </dd>
-              <dt>Stage</dt>
-              <dd>{extras.membership.stage}</dd>
-              <dt>Valid until</dt>
-              <dd>{formatDateTime(extras.membership.validUntil, timeZone)}</dd>
-            </dl>
-            {me.role !== 'technician' && (
-              <p>
-                <Link to={`/admin/memberships/${extras.membership.id}`}>Open the membership card</Link>
-              </p>
-            )}
-          </section>
-        )}
+        {extras?.membership && <MembershipPanel membership={extras.membership} timeZone={timeZone} />}
         {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
       </div>
 
-      {active && (
-        <div className="actions">
-          <button type="button" onClick={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}>
-            Reschedule
-          </button>
-          <button type="button" onClick={() => act('start', { channel: 'admin' }, 'Service started.')}>
-            Start service
-          </button>
-          <button type="button" onClick={() => act('no-show', { channel: 'admin' }, 'Marked as a no-show.')}>
-            Mark no-show
-          </button>
-          <button type="button" className="danger" onClick={() => setPanel('cancel')}>
-            Cancel appointment
-          </button>
-        </div>
+      <AppointmentActions
+        actions={actions}
+        channel={channel}
+        act={act}
+        onReschedule={() => setPanel(panel === 'reschedule' ? 'none' : 'reschedule')}
+        onCancel={() => setPanel('cancel')}
+      />
+      {actions.deliver.open && deliverTask && (
+        <section className="panel" aria-labelledby="deliver-heading">
+          <h2 id="deliver-heading">Record the service as delivered</h2>
+          <DeliverForm
+            taskId={deliverTask.id}
+            terms={a.billing}
+            confirm={actions.deliver.confirm}
+            onSubmit={(form) =>
+              act(`/api/tasks/${deliverTask.id}/complete`, { form, channel }, 'Service delivered. The invoice is open.')
+            }
+          />
+        </section>
       )}
-      {panel === 'reschedule' && (
+      {panel === 'reschedule' && actions.reschedule.open && (
         <RescheduleForm
           appointment={a}
           timeZone={timeZone}
+          initialSlot={dragged}
           onDone={() => {
             setError(null);
             setNotice('Rescheduled. The customer is told by the workflow.');
@@ -317,7 +239,7 @@ export function AppointmentPage() {
         ]}
       />
       <h2 id="messages-heading">Messages</h2>
-      <table aria-labelledby="messages-heading" data-testid="appointment-messages">
+      <table aria-labelledby="messages-heading" data-testid="appointment-messages" className="stack-on-phone">
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -331,8 +253,8 @@ export function AppointmentPage() {
             <tr key={m.id} data-message-id={m.id}>
               <td>{formatDateTime(m.created_at, timeZone)}</td>
               <td>
-                {m.channel} · {m.template}
-                {m.subject ? ` — ${m.subject}` : ''}
+                {CHANNEL_WORDS[m.channel] ?? m.channel}:{' '}
+                <MessageText channel={m.channel} subject={m.subject} body={m.body} />
               </td>
               <td>{m.recipient}</td>
               <td>
@@ -348,43 +270,27 @@ export function AppointmentPage() {
   );
 }
 
-function CancelDialog(props: {
-  open: boolean;
-  onClose: () => void;
-  onSubmit: (body: Record<string, unknown>) => Promise<boolean>;
-}) {
-  const [reason, setReason] = useState('');
-  const [channel, setChannel] = useState('phone');
-  const [error, setError] = useState<string | null>(null);
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (!reason.trim()) {
-      setError('Give a reason for the cancellation.');
-      return;
-    }
-    if (await props.onSubmit({ reason: reason.trim(), channel })) props.onClose();
-    else props.onClose();
-  }
+function draggedSlot(params: URLSearchParams) {
+  const startsAt = params.get('moveTo');
+  const staffId = params.get('staffId');
+  if (!startsAt || !staffId || !Number.isFinite(Date.parse(startsAt))) return undefined;
+  return { startsAt, endsAt: startsAt, staffId, staffName: params.get('staffName') ?? '', label: '', localTime: '' };
+}
+
+function hm(minutes: number): string {
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+function InvoiceRow({ extras }: { extras: Extras | null }) {
+  const invoice = extras?.invoices[extras.invoices.length - 1];
   return (
-    <Dialog open={props.open} title="Cancel this appointment?" onClose={props.onClose}>
-      <form onSubmit={submit}>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <label htmlFor="cx-reason">Reason</label>
-        <textarea id="cx-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <RequestedBy id="cx-channel" value={channel} onChange={setChannel} />
-        <div className="actions">
-          <button type="button" onClick={props.onClose}>
-            Keep it
-          </button>
-          <button type="submit" className="danger">
-            Cancel appointment
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <>
+      <dt>Invoice</dt>
+      <dd>
+        {invoice
+          ? `#${invoice.number} · ${invoice.status} · ${formatMoney(invoice.totalMinor, invoice.currency)}`
+          : '—'}
+      </dd>
+    </>
   );
 }

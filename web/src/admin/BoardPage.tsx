@@ -1,4 +1,5 @@
 /** The pipeline board: the deal stages as columns, like the CRM funnel; memberships below. */
+import { membershipStage } from './stage-labels';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
@@ -62,9 +63,9 @@ export function BoardPage() {
           <h2>Memberships</h2>
           <div className="board" style={{ gridTemplateColumns: 'repeat(5, minmax(11rem, 1fr))' }}>
             {board.memberships.map((col) => (
-              <section key={col.stage} className="board-col" aria-label={`Membership: ${col.stage}`}>
+              <section key={col.stage} className="board-col" aria-label={`Membership: ${membershipStage(col.stage)}`}>
                 <h3>
-                  {col.stage} ({col.items.length})
+                  {membershipStage(col.stage)} ({col.items.length})
                 </h3>
                 {col.items.map((m) => (
                   <Link key={m.id} to={`/admin/memberships/${m.id}`} className="appt stage-scheduled">

@@ -1,11 +1,12 @@
-/** Day or week, one staff member or everyone; appointments coloured by stage, click to open. */
+/** Day or week (both time grids), one staff member or everyone; appointments coloured by stage, click to open. */
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
-import { addDays, detectedTimeZone, formatTime, localDate, STAGE_CLASS } from '../format';
+import { addDays, detectedTimeZone, localDate } from '../format';
 import { useStaff } from './AdminApp';
 import { startOfLocalDay } from '../../../src/calendar/day-layout';
 import { DayGrid } from './DayGrid';
+import { WeekGrid } from './WeekGrid';
 import type { ListedAppointment, StaffMember, StaffSchedule } from './types';
 
 /** The instant a local date starts in a zone (DST-change days included). */
@@ -105,7 +106,12 @@ export function CalendarPage() {
           </>
         )}
       </div>
-      <p className="hint">Times in {timeZone.replace(/_/g, ' ')}. Colours show the pipeline stage.</p>
+      <p className="hint">
+        Times in {timeZone.replace(/_/g, ' ')}. Colours show the pipeline stage.
+        {me.role !== 'technician' &&
+          view === 'day' &&
+          ' Click an empty time to book there; drag an appointment to move it.'}
+      </p>
       {error && (
         <p role="alert" className="error">
           {error}
@@ -126,41 +132,23 @@ export function CalendarPage() {
                 timeZone={timeZone}
                 appointments={appointments}
                 schedules={schedules}
+                interactive={me.role !== 'technician'}
               />
             </>
           )}
         </div>
       ) : (
-        <div className="calendar" style={{ gridTemplateColumns: `repeat(${days.length}, minmax(9rem, 1fr))` }}>
-          {days.map((day) => {
-            const items = (appointments ?? []).filter((a) => localDate(new Date(a.startsAt), timeZone) === day);
-            return (
-              <section key={day} className="calendar-day" aria-label={day}>
-                <h3>
-                  {new Intl.DateTimeFormat('en-US', {
-                    weekday: 'short',
-                    month: 'short',
-                    day: 'numeric',
-                    timeZone: 'UTC',
-                  }).format(new Date(`${day}T12:00:00Z`))}
-                </h3>
-                {items.map((a) => (
-                  <Link
-                    key={a.id}
-                    to={`/admin/appointments/${a.id}`}
-                    className={`appt ${STAGE_CLASS[a.stage] ?? ''}`}
-                    title={a.stage}
-                  >
-                    <strong>{formatTime(a.startsAt, timeZone)}</strong> {a.contactName}
-                    <br />
-                    {a.serviceName} · {a.staffName}
-                    <br />
-                    <small>{a.stage}</small>
-                  </Link>
-                ))}
-              </section>
-            );
-          })}
+        <div className="calendar calendar-week-view">
+          {appointments && (
+            <WeekGrid
+              days={days}
+              timeZone={timeZone}
+              appointments={appointments}
+              dayLink={(day) =>
+                `/admin?${new URLSearchParams({ ...Object.fromEntries(params), view: 'day', date: day })}`
+              }
+            />
+          )}
         </div>
       )}
     </>

@@ -5,9 +5,14 @@
  * layout arithmetic is the pure src/calendar/day-layout.ts. For screen readers each column is a region
  * named by the staff member, with their hours in words and the appointments as a list of links in time
  * order (each link's text: time, customer, service, staff, stage).
+ *
+ * Front desk shortcuts (issue 15): a click on an empty time of a column opens New booking at that time
+ * with that staff member (15-minute steps); dragging a scheduled appointment to another time or column
+ * opens its reschedule form there (preview, editable message, confirm). The server decides whether the
+ * time is free; a refusal is shown in words on those forms.
  */
-import { useEffect, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { type DragEvent, type MouseEvent, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import {
   assignLanes,
   hourMarks,
@@ -34,6 +39,16 @@ interface Column {
   appointments: ListedAppointment[];
 }
 
+const STEP_MS = 15 * 60_000;
+const DRAG_TYPE = 'application/x-appointflow-appointment';
+
+/** The instant at `clientY` in a column body showing `range` (before snapping). */
+function instantAt(clientY: number, body: HTMLElement, range: Span): number {
+  const rect = body.getBoundingClientRect();
+  const fraction = Math.min(1, Math.max(0, (clientY - rect.top) / rect.height));
+  return range.start + fraction * (range.end - range.start);
+}
+
 /** Re-renders every minute, for the "now" line. */
 function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
@@ -51,9 +66,12 @@ export function DayGrid(props: {
   timeZone: string;
   appointments: ListedAppointment[];
   schedules: StaffSchedule[];
+  /** Click an empty time to book there, drag an appointment to move it (the office). */
+  interactive?: boolean;
 }) {
   const { day, timeZone } = props;
   const now = useNow();
+  const navigate = useNavigate();
   const inDay = props.appointments.filter((a) => Date.parse(a.startsAt) < day.end && Date.parse(a.endsAt) > day.start);
   // A column per staff member the server listed (everyone active, or the one filtered to), plus anyone
   // else with an appointment that day (e.g. someone no longer active).
@@ -80,6 +98,43 @@ export function DayGrid(props: {
   const nowAt = placement({ start: now, end: now + 1 }, range);
   const time = (at: number) => formatTime(new Date(at).toISOString(), timeZone);
   const between = (s: Span) => `${time(s.start)} – ${time(s.end)}`;
+
+  const bookAt = (column: Column) => (event: MouseEvent<HTMLDivElement>) => {
+    if (!props.interactive || (event.target as HTMLElement).closest('a')) return;
+    const at = Math.floor(instantAt(event.clientY, event.currentTarget, range) / STEP_MS) * STEP_MS;
+    const q = new URLSearchParams({
+      startsAt: new Date(at).toISOString(),
+      staffId: column.staffId,
+      staffName: column.staffName,
+    });
+    void navigate(`/admin/book?${q}`);
+  };
+  const startDrag = (a: ListedAppointment) => (event: DragEvent<HTMLAnchorElement>) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    // Where in the appointment it was grabbed, as time: the drop keeps that point under the pointer.
+    const grabMs = ((event.clientY - rect.top) / rect.height) * (Date.parse(a.endsAt) - Date.parse(a.startsAt));
+    event.dataTransfer.setData(DRAG_TYPE, JSON.stringify({ id: a.id, grabMs: Number.isFinite(grabMs) ? grabMs : 0 }));
+    event.dataTransfer.effectAllowed = 'move';
+  };
+  const dragOver = (event: DragEvent<HTMLDivElement>) => {
+    if (props.interactive && event.dataTransfer.types.includes(DRAG_TYPE)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'move';
+    }
+  };
+  const dropOn = (column: Column) => (event: DragEvent<HTMLDivElement>) => {
+    const raw = event.dataTransfer.getData(DRAG_TYPE);
+    if (!props.interactive || !raw) return;
+    event.preventDefault();
+    const { id, grabMs } = JSON.parse(raw) as { id: string; grabMs: number };
+    const at = Math.round((instantAt(event.clientY, event.currentTarget, range) - grabMs) / STEP_MS) * STEP_MS;
+    const q = new URLSearchParams({
+      moveTo: new Date(at).toISOString(),
+      staffId: column.staffId,
+      staffName: column.staffName,
+    });
+    void navigate(`/admin/appointments/${id}?${q}`);
+  };
 
   if (columns.length === 0) return <p>No staff to show.</p>;
   return (
@@ -132,7 +187,13 @@ export function DayGrid(props: {
                 .join('')}
               {column.appointments.length === 0 ? ' No appointments.' : ''}
             </p>
-            <div className="day-col-body">
+            <div
+              className={`day-col-body${props.interactive ? ' bookable' : ''}`}
+              onClick={bookAt(column)}
+              onDragOver={dragOver}
+              onDrop={dropOn(column)}
+              data-testid={`day-col-body-${column.staffId}`}
+            >
               {column.schedule !== null &&
                 uncovered(range, working).map((gap) => {
                   const at = placement(gap, range)!;
@@ -180,6 +241,8 @@ export function DayGrid(props: {
                           className={`appt ${STAGE_CLASS[a.stage] ?? ''}${item.end - item.start < SHORT_MS ? ' appt-short' : ''}`}
                           title={a.stage}
                           data-appointment-id={a.id}
+                          draggable={Boolean(props.interactive) && a.status === 'scheduled'}
+                          onDragStart={startDrag(a)}
                         >
                           <span className="appt-time">{between(item)}</span> <strong>{a.contactName}</strong>{' '}
                           <span className="appt-service">{a.serviceName}</span>

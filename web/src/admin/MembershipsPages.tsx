@@ -4,6 +4,7 @@
  * outcome, and the membership's timeline — all read from the API; staff move the end of validity
  * there (by date, the end of that day in the membership's time zone).
  */
+import { membershipStage } from './stage-labels';
 import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
@@ -55,7 +56,7 @@ export function MembershipsPage() {
             <option value="">Any stage</option>
             {STAGES.map((s) => (
               <option key={s} value={s}>
-                {s}
+                {membershipStage(s)}
               </option>
             ))}
           </select>
@@ -91,7 +92,7 @@ export function MembershipsPage() {
                 <td>{m.contactName}</td>
                 <td>{m.planName}</td>
                 <td>{m.visitsLeft === null ? 'Unlimited' : `${m.visitsLeft} of ${m.visitsTotal}`}</td>
-                <td>{m.stage}</td>
+                <td>{membershipStage(m.stage)}</td>
                 <td>{formatDateTime(m.validUntil, timeZone)}</td>
               </tr>
             ))}
@@ -166,7 +167,7 @@ export function MembershipPage() {
             <dt>Certificate</dt>
             <dd>{card.certificateNumber}</dd>
             <dt>Stage</dt>
-            <dd>{card.stage}</dd>
+            <dd>{membershipStage(card.stage)}</dd>
             <dt>Visits</dt>
             <dd data-testid="membership-visits">
               {v.total === null ? `Unlimited · ${v.used} used` : `${v.used} used · ${v.left} left of ${v.total}`}

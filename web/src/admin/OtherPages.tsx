@@ -1,12 +1,12 @@
-/** Outbox, contacts with history, settings (read-only here), and manual booking for a caller. */
+/** Contacts with history, and settings (working hours and time off). */
 import { type SubmitEvent, useEffect, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
-import { LocalSmsReply } from './LocalSmsReply';
-import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
+import { type Reachability, ReachabilityList } from './MessageStatus';
 import { SettingsNav } from './SettingsNav';
+import { HoursEditor } from './HoursEditor';
+import { TimeOffForm } from './TimeOffForm';
 import type { ListedAppointment } from './types';
 
 function useLoad<T>(path: string, title: string): { data: T | null; error: string | null; reload: () => void } {
@@ -28,60 +28,6 @@ function Problem({ error }: { error: string | null }) {
       {error}
     </p>
   ) : null;
-}
-
-export function MessagesPage() {
-  const timeZone = detectedTimeZone();
-  const { data, error, reload } = useLoad<{
-    localSmsReplies?: boolean;
-    messages: Array<{
-      id: string;
-      appointmentId: string | null;
-      channel: string;
-      template: string;
-      recipient: string;
-      subject: string | null;
-      status: string;
-      createdAt: string;
-    }>;
-  }>('/api/admin/messages', 'Messages');
-  return (
-    <>
-      <h1>Messages</h1>
-      <Problem error={error} />
-      {data?.localSmsReplies && <LocalSmsReply onSent={reload} />}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Message</th>
-            <th scope="col">To</th>
-            <th scope="col">Delivery status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data?.messages.map((m) => (
-            <tr key={m.id} data-message-id={m.id}>
-              <td>{formatDateTime(m.createdAt, timeZone)}</td>
-              <td>{m.channel}</td>
-              <td>
-                {m.appointmentId ? (
-                  <Link to={`/admin/appointments/${m.appointmentId}`}>{m.subject ?? m.template}</Link>
-                ) : (
-                  (m.subject ?? m.template)
-                )}
-              </td>
-              <td>{m.recipient}</td>
-              <td>
-                <MessageStatus status={m.status} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
 }
 
 export function ContactsPage() {
@@ -206,156 +152,6 @@ function NotesEditor({ contactId, initial }: { contactId: string; initial: strin
   );
 }
 
-interface Hours {
-  weekday: number;
-  startTime: string;
-  endTime: string;
-}
-
-const WEEKDAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-
-function HoursEditor(props: { staffId: string; staffName: string; initial: Hours[]; onSaved: () => void }) {
-  const [rows, setRows] = useState(() =>
-    WEEKDAYS.slice(1).map((_, i) => {
-      const found = props.initial.find((h) => h.weekday === i + 1);
-      return {
-        weekday: i + 1,
-        on: Boolean(found),
-        startTime: found?.startTime.slice(0, 5) ?? '09:00',
-        endTime: found?.endTime.slice(0, 5) ?? '17:00',
-      };
-    }),
-  );
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
-  const update = (i: number, change: Partial<(typeof rows)[number]>) =>
-    setRows((r) => r.map((row, j) => (j === i ? { ...row, ...change } : row)));
-  async function save(event: SubmitEvent) {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api('PUT', `/api/admin/staff/${props.staffId}/hours`, {
-        hours: rows.filter((r) => r.on).map(({ weekday, startTime, endTime }) => ({ weekday, startTime, endTime })),
-      });
-      setStatus('Hours saved.');
-      props.onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  const key = props.staffId.slice(0, 8);
-  return (
-    <form onSubmit={save} aria-label={`Working hours of ${props.staffName}`}>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={row.weekday}>
-              <td>
-                <div className="check">
-                  <input
-                    type="checkbox"
-                    id={`on-${key}-${row.weekday}`}
-                    checked={row.on}
-                    onChange={(e) => update(i, { on: e.target.checked })}
-                  />
-                  <label htmlFor={`on-${key}-${row.weekday}`}>{WEEKDAYS[row.weekday]}</label>
-                </div>
-              </td>
-              <td>
-                <input
-                  type="time"
-                  aria-label={`${WEEKDAYS[row.weekday]} from`}
-                  value={row.startTime}
-                  disabled={!row.on}
-                  onChange={(e) => update(i, { startTime: e.target.value })}
-                />
-              </td>
-              <td>
-                <input
-                  type="time"
-                  aria-label={`${WEEKDAYS[row.weekday]} to`}
-                  value={row.endTime}
-                  disabled={!row.on}
-                  onChange={(e) => update(i, { endTime: e.target.value })}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Problem error={error} />
-      {status && (
-        <p className="notice" role="status">
-          {status}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit">Save hours of {props.staffName}</button>
-      </div>
-    </form>
-  );
-}
-
-function TimeOffForm(props: { staffId: string; staffName: string; onSaved: () => void }) {
-  const [startsAt, setStartsAt] = useState('');
-  const [endsAt, setEndsAt] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const key = props.staffId.slice(0, 8);
-  async function save(event: SubmitEvent) {
-    event.preventDefault();
-    setError(null);
-    if (!startsAt || !endsAt) {
-      setError('Give both the start and the end.');
-      return;
-    }
-    try {
-      await api('POST', '/api/admin/time-off', {
-        staffId: props.staffId,
-        startsAt: new Date(startsAt).toISOString(),
-        endsAt: new Date(endsAt).toISOString(),
-        reason,
-      });
-      setStartsAt('');
-      setEndsAt('');
-      setReason('');
-      props.onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  return (
-    <form onSubmit={save} aria-label={`Add time off for ${props.staffName}`} className="row">
-      <div>
-        <label htmlFor={`to-start-${key}`}>Time off from</label>
-        <input
-          id={`to-start-${key}`}
-          type="datetime-local"
-          value={startsAt}
-          onChange={(e) => setStartsAt(e.target.value)}
-        />
-      </div>
-      <div>
-        <label htmlFor={`to-end-${key}`}>until</label>
-        <input id={`to-end-${key}`} type="datetime-local" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />
-      </div>
-      <div>
-        <label htmlFor={`to-reason-${key}`}>Reason</label>
-        <input id={`to-reason-${key}`} value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
-      <button type="submit">Add time off</button>
-      <Problem error={error} />
-    </form>
-  );
-}
-
 export function SettingsPage() {
   const [version, setVersion] = useState(0);
   const { data, error } = useLoad<{
@@ -377,6 +173,7 @@ export function SettingsPage() {
     timeOff: Array<{ id: string; staffId: string; startsAt: string; endsAt: string; reason: string }>;
   }>(`/api/admin/settings?v=${version}`, 'Settings');
   const reload = () => setVersion((v) => v + 1);
+  const [saved, setSaved] = useState<{ staffId: string; text: string } | null>(null);
   return (
     <>
       <h1>Settings</h1>
@@ -434,173 +231,23 @@ export function SettingsPage() {
                 </li>
               ))}
           </ul>
-          <TimeOffForm staffId={s.id} staffName={s.name} onSaved={reload} />
+          <TimeOffForm
+            staffId={s.id}
+            staffName={s.name}
+            timeZone={detectedTimeZone()}
+            onSaved={(text) => {
+              setSaved({ staffId: s.id, text });
+              reload();
+            }}
+          />
+          {saved?.staffId === s.id && (
+            <p className="notice" role="status">
+              {saved.text}
+            </p>
+          )}
         </section>
       ))}
     </>
-  );
-}
-
-export function NewBookingPage() {
-  const navigate = useNavigate();
-  const timeZone = detectedTimeZone();
-  const [services, setServices] = useState<Array<{ id: string; name: string }>>([]);
-  const [serviceId, setServiceId] = useState('');
-  const [slot, setSlot] = useState<SlotView | undefined>();
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [phone, setPhone] = useState('');
-  const [channel, setChannel] = useState('phone');
-  const [certificate, setCertificate] = useState('');
-  const [member, setMember] = useState<MembershipRow | null>(null);
-  const [memberProblem, setMemberProblem] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function findMember() {
-    setMember(null);
-    setMemberProblem(null);
-    if (!certificate.trim()) return;
-    try {
-      const r = await api<{ certificateNumber: string | null; memberships: MembershipRow[] }>(
-        'GET',
-        `/api/admin/memberships?${new URLSearchParams({ q: certificate.trim() })}`,
-      );
-      if (!r.certificateNumber) {
-        setMemberProblem(
-          'That is not a valid certificate number (a symbol is wrong or missing). Check it with the caller.',
-        );
-        return;
-      }
-      const found = r.memberships.find((m) => m.certificateNumber === r.certificateNumber);
-      if (!found) {
-        setMemberProblem('No membership has that certificate number. Check it with the caller.');
-        return;
-      }
-      setMember(found);
-      setName(found.contactName);
-      setEmail(found.contactEmail);
-    } catch (e) {
-      setMemberProblem(errorText(e));
-    }
-  }
-  useEffect(() => {
-    document.title = 'New booking — Maple Street';
-    api<{ services: Array<{ id: string; name: string }> }>('GET', '/api/services')
-      .then((r) => {
-        setServices(r.services);
-        setServiceId(r.services[0]?.id ?? '');
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    if (!slot) return;
-    setError(null);
-    try {
-      const r = await api<{ appointment: { id: string } }>('POST', '/api/appointments', {
-        serviceId,
-        staffId: slot.staffId,
-        startsAt: slot.startsAt,
-        timeZone,
-        channel,
-        customer: { name, email, ...(phone ? { phone } : {}) },
-        ...(certificate.trim() ? { certificateNumber: certificate.trim() } : {}),
-      });
-      void navigate(`/admin/appointments/${r.appointment.id}`);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
-  return (
-    <form onSubmit={submit}>
-      <h1>New booking for a caller</h1>
-      <Problem error={error} />
-      <fieldset>
-        <legend>Membership visit (optional)</legend>
-        <label htmlFor="nb-certificate">Certificate number</label>
-        <div className="row">
-          <input
-            id="nb-certificate"
-            value={certificate}
-            autoComplete="off"
-            placeholder="XXXX-XXXX-XXXXX"
-            aria-describedby="nb-certificate-hint"
-            onChange={(e) => {
-              setCertificate(e.target.value);
-              setMember(null);
-            }}
-            style={{ maxWidth: '16rem' }}
-          />
-          <button type="button" onClick={findMember}>
-            Find membership
-          </button>
-        </div>
-        <p className="hint" id="nb-certificate-hint">
-          The visit is booked on the membership and costs nothing more; the server checks the plan covers the service
-          and a visit is left.
-        </p>
-        {memberProblem && (
-          <p role="alert" className="error">
-            {memberProblem}
-          </p>
-        )}
-        {member && (
-          <p role="status" className="notice" data-testid="member-found">
-            {member.contactName} — {member.planName}, certificate {member.certificateNumber},{' '}
-            {member.visitsLeft === null ? 'unlimited visits' : `${member.visitsLeft} visits left`} ({member.stage})
-          </p>
-        )}
-      </fieldset>
-      <label htmlFor="nb-service">Service</label>
-      <select
-        id="nb-service"
-        value={serviceId}
-        onChange={(e) => {
-          setServiceId(e.target.value);
-          setSlot(undefined);
-        }}
-      >
-        {services.map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-      {serviceId && (
-        <SlotPicker
-          timeZone={timeZone}
-          reloadKey={serviceId}
-          showStaff
-          selected={slot}
-          onPick={setSlot}
-          load={async (from, to) =>
-            (
-              await api<{ days: DayView[] }>(
-                'GET',
-                `/api/services/${serviceId}/availability?${new URLSearchParams({ from, to, timeZone })}`,
-              )
-            ).days
-          }
-        />
-      )}
-      <label htmlFor="nb-name">Customer name</label>
-      <input id="nb-name" value={name} onChange={(e) => setName(e.target.value)} />
-      <label htmlFor="nb-email">Email</label>
-      <input id="nb-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      <label htmlFor="nb-phone">Phone (optional)</label>
-      <input id="nb-phone" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} />
-      <label htmlFor="nb-channel">Booked by</label>
-      <select id="nb-channel" value={channel} onChange={(e) => setChannel(e.target.value)}>
-        <option value="phone">Phone</option>
-        <option value="in_person">In person</option>
-        <option value="email">Email</option>
-        <option value="admin">Admin</option>
-      </select>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={!slot}>
-          Book
-        </button>
-      </div>
-    </form>
   );
 }
 

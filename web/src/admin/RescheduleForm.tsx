@@ -70,12 +70,14 @@ export function RescheduleForm(props: {
   appointment: RescheduleTarget;
   /** The zone the slot picker shows times in (the browser's). */
   timeZone: string;
+  /** A time chosen elsewhere (dragged on the calendar): previewed at once, still changeable. */
+  initialSlot?: SlotView | undefined;
   onDone: () => void;
 }) {
   const { appointment } = props;
   const [services, setServices] = useState<ServiceOption[]>([]);
   const [serviceId, setServiceId] = useState(appointment.service.id);
-  const [slot, setSlot] = useState<SlotView | undefined>();
+  const [slot, setSlot] = useState<SlotView | undefined>(props.initialSlot);
   const [note, setNote] = useState('');
   const [channel, setChannel] = useState('phone');
   const [reminders, setReminders] = useState(true);

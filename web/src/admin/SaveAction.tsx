@@ -16,7 +16,10 @@ export function useSaveAction(controlId: (field: string) => string) {
   function refused(e: unknown) {
     if (e instanceof ApiError && e.fields.length > 0) {
       setProblems(e.fields);
-      setError(`Not saved: ${e.fields.map((f) => `${f.field}: ${f.message}`).join('; ')}.`);
+      // Each field by the label of its control on screen (not the API's key, e.g. durationMinutes).
+      const named = (field: string) =>
+        document.querySelector(`label[for="${controlId(field)}"]`)?.textContent?.trim() || field;
+      setError(`Not saved: ${e.fields.map((f) => `${named(f.field)}: ${f.message}`).join('; ')}.`);
       const first = document.getElementById(controlId(e.fields[0]!.field));
       setTimeout(() => (first ?? errorRef.current)?.focus(), 0);
     } else {

@@ -11,6 +11,7 @@ export function SettingsNav() {
       </NavLink>
       {me.role === 'admin' && (
         <>
+          <NavLink to="/admin/settings/staff">Staff</NavLink>
           <NavLink to="/admin/settings/services">Services and policies</NavLink>
           <NavLink to="/admin/settings/membership-plans">Membership plans</NavLink>
           <NavLink to="/admin/settings/templates">Message templates</NavLink>

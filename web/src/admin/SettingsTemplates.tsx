@@ -171,8 +171,9 @@ export function TemplateEditorPage() {
 
   const showPreview = () =>
     run(async () => {
+      setPreview(null); // a refused draft leaves no earlier preview looking current
       setPreview(await api<Preview>('POST', `${path}/preview`, draft()));
-      setNotice('Preview updated with sample data (not saved).');
+      setNotice('Preview updated with your business and a sample appointment (not saved).');
     });
   const save = (e: SubmitEvent) => {
     e.preventDefault();

@@ -8,6 +8,7 @@ import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
 import { useStaff } from './AdminApp';
+import { DeliverForm } from './DeliverForm';
 
 interface Task {
   id: string;
@@ -19,6 +20,17 @@ interface Task {
   assignee_staff_id: string | null;
   assignee_name: string | null;
   overdue: boolean;
+  appointment_starts_at: string | null;
+  appointment_status: string | null;
+  pricing: 'fixed' | 'hourly' | null;
+  increment_minutes: number | null;
+}
+
+/** Delivering a visit that has not started yet asks first (the card's rule, src/appointments/actions.ts). */
+function earlyDelivery(task: Task, timeZone: string): string | undefined {
+  if (task.appointment_status !== 'scheduled' || !task.appointment_starts_at) return undefined;
+  if (Date.parse(task.appointment_starts_at) <= Date.now()) return undefined;
+  return `The service has not started and starts ${formatDateTime(task.appointment_starts_at, timeZone)}. Record it as delivered anyway?`;
 }
 
 export function TasksPage() {
@@ -45,15 +57,17 @@ export function TasksPage() {
     return () => window.clearInterval(timer);
   }, [load]);
 
-  async function complete(task: Task, form: Record<string, unknown>) {
+  async function complete(task: Task, form: Record<string, unknown>): Promise<boolean> {
     setError(null);
     setNotice(null);
     try {
       await api('POST', `/api/tasks/${task.id}/complete`, { form, channel: 'admin' });
       setNotice(`Done: ${task.title}`);
       load();
+      return true;
     } catch (e) {
       setError(errorText(e));
+      return false;
     }
   }
 
@@ -102,10 +116,17 @@ export function TasksPage() {
               </>
             )}
           </p>
-          {task.kind === 'deliver_service' && <DeliverForm task={task} onSubmit={complete} />}
+          {task.kind === 'deliver_service' && (
+            <DeliverForm
+              taskId={task.id}
+              terms={task.pricing ? { pricing: task.pricing, incrementMinutes: task.increment_minutes ?? 1 } : null}
+              confirm={earlyDelivery(task, timeZone)}
+              onSubmit={(form) => complete(task, form)}
+            />
+          )}
           {task.kind === 'charge_customer' && <ChargeForm task={task} onSubmit={complete} />}
           {task.kind !== 'deliver_service' && task.kind !== 'charge_customer' && (
-            <button type="button" onClick={() => complete(task, {})}>
+            <button type="button" onClick={() => void complete(task, {})}>
               Mark done
             </button>
           )}
@@ -115,40 +136,7 @@ export function TasksPage() {
   );
 }
 
-function DeliverForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<void> }) {
-  const [hours, setHours] = useState('');
-  const [notes, setNotes] = useState('');
-  const id = props.task.id;
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const minutes = Math.round(Number(hours) * 60);
-    await props.onSubmit(props.task, {
-      ...(hours.trim() && Number.isFinite(minutes) ? { minutes } : {}),
-      ...(notes.trim() ? { notes: notes.trim() } : {}),
-    });
-  }
-  return (
-    <form onSubmit={submit} aria-label="Service delivered">
-      <label htmlFor={`hours-${id}`}>Billable hours (e.g. 1.5)</label>
-      <input
-        id={`hours-${id}`}
-        inputMode="decimal"
-        value={hours}
-        onChange={(e) => setHours(e.target.value)}
-        style={{ maxWidth: '10rem' }}
-      />
-      <label htmlFor={`notes-${id}`}>Work notes (optional)</label>
-      <textarea id={`notes-${id}`} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
-      <div className="actions">
-        <button type="submit" className="primary">
-          Service delivered
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function ChargeForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<void> }) {
+function ChargeForm(props: { task: Task; onSubmit: (task: Task, form: Record<string, unknown>) => Promise<boolean> }) {
   const [amount, setAmount] = useState('');
   const id = props.task.id;
   async function submit(event: SubmitEvent) {

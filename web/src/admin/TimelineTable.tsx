@@ -13,7 +13,7 @@ export function TimelineTable({ rows, timeZone }: { rows: TimelineRow[]; timeZon
   return (
     <>
       <h2>Timeline</h2>
-      <table>
+      <table className="stack-on-phone">
         <thead>
           <tr>
             <th scope="col">When</th>

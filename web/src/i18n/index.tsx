@@ -34,9 +34,10 @@ interface I18nValue {
 
 const I18nContext = createContext<I18nValue | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
+/** `fixed`: always this language (the admin app's English, around the shared picker components). */
+export function I18nProvider({ children, fixed }: { children: ReactNode; fixed?: Locale }) {
   const instance = useMemo(() => createI18n({ en, es }), []);
-  const [locale, setLocaleState] = useState<Locale>(() => initialLocale());
+  const [locale, setLocaleState] = useState<Locale>(() => fixed ?? initialLocale());
   useEffect(() => {
     void instance.changeLanguage(locale);
     document.documentElement.lang = locale;
