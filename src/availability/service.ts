@@ -79,25 +79,34 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
         .where('staff_id', 'in', staffIds)
         .where('status', 'in', ['scheduled', 'in_progress'])
         .where('blocked_until', '>', windowFrom)
-        .where('blocked_from', '<', windowTo);
+        .where('blocked_from', '<', windowTo)
+        .orderBy('blocked_from');
       if (query.excludeAppointmentId) q = q.where('id', '!=', query.excludeAppointmentId);
       return q.execute();
     })(),
   ]);
+  const rulesOf = groupBy(rules, (r) => r.staff_id);
+  const timeOffOf = groupBy(timeOff, (t) => t.staff_id);
+  const busyOf = groupBy(busy, (b) => b.staff_id);
   const staff: StaffSchedule[] = staffRows.map((s) => ({
     staffId: s.id,
     timeZone: s.time_zone,
-    rules: rules
-      .filter((r) => r.staff_id === s.id)
-      .map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
-    timeOff: timeOff
-      .filter((t) => t.staff_id === s.id)
-      .map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
-    busy: busy
-      .filter((b) => b.staff_id === s.id)
-      .map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+    rules: (rulesOf.get(s.id) ?? []).map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
+    timeOff: (timeOffOf.get(s.id) ?? []).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
+    busy: (busyOf.get(s.id) ?? []).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
   }));
   return { policy, staff, from: query.from, to: query.to, now: query.now };
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 export async function availableSlots(db: Kysely<Database>, query: AvailabilityQuery): Promise<Slot[]> {

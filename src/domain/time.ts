@@ -11,8 +11,14 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** Whether `zone` is an IANA time-zone name the runtime knows (e.g. 'America/New_York', 'UTC'). */
 export function isValidTimeZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.trim() === '') return false;
+  if (knownZones.has(zone)) return true;
+  // luxon asks Intl every time (tens of microseconds); a name once valid stays valid.
+  if (!IANAZone.isValidZone(zone)) return false;
+  knownZones.add(zone);
+  return true;
 }
+const knownZones = new Set<string>();
 
 /** Throws a readable Error unless `zone` is a valid IANA time-zone name. */
 export function assertTimeZone(zone: unknown, what = 'time zone'): asserts zone is string {
