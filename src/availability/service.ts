@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import {
   type ComputeSlotsArgs,
   computeSlots,
+  type Interval,
   nextFreeSlots,
   type Slot,
   type SlotPolicy,
@@ -23,6 +24,23 @@ export interface AvailabilityQuery {
   now: number;
   /** Leave this appointment's own interval out (when rescheduling it). */
   excludeAppointmentId?: string | undefined;
+}
+
+/**
+ * More busy time from outside the appointments table, per staff member (connected Google / Outlook
+ * calendars, src/calendars/busy.ts). Registered per database handle by the process that has the
+ * configuration (createApp), so the many callers of availability need no new parameter; a handle
+ * without one (a transaction, a unit test) counts appointments, time off and holds only.
+ */
+export type BusySource = (
+  staffIds: readonly string[],
+  window: Interval,
+  now: number,
+) => Promise<Map<string, Interval[]>>;
+const busySources = new WeakMap<object, BusySource>();
+
+export function registerBusySource(db: Kysely<Database>, source: BusySource): void {
+  busySources.set(db, source);
 }
 
 export class UnknownServiceError extends Error {
@@ -59,7 +77,8 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
   // Widen by a day on each side: blocked intervals and time off may straddle the window's edges.
   const windowFrom = new Date(query.from - DAY_MS);
   const windowTo = new Date(query.to + DAY_MS);
-  const [rules, timeOff, busy] = await Promise.all([
+  const source = busySources.get(db);
+  const [rules, timeOff, busy, external] = await Promise.all([
     db
       .selectFrom('availability_rules')
       .select(['staff_id', 'weekday', 'start_time', 'end_time'])
@@ -84,6 +103,7 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
       if (query.excludeAppointmentId) q = q.where('id', '!=', query.excludeAppointmentId);
       return q.execute();
     })(),
+    source ? source(staffIds, { start: windowFrom.getTime(), end: windowTo.getTime() }, query.now) : undefined,
   ]);
   const rulesOf = groupBy(rules, (r) => r.staff_id);
   const timeOffOf = groupBy(timeOff, (t) => t.staff_id);
@@ -93,9 +113,18 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
     timeZone: s.time_zone,
     rules: (rulesOf.get(s.id) ?? []).map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
     timeOff: (timeOffOf.get(s.id) ?? []).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
-    busy: (busyOf.get(s.id) ?? []).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+    busy: withExternal(
+      (busyOf.get(s.id) ?? []).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+      external?.get(s.id),
+    ),
   }));
   return { policy, staff, from: query.from, to: query.to, now: query.now };
+}
+
+/** Appointments (sorted) plus outside busy blocks, sorted again only when there are any. */
+function withExternal(busy: Interval[], external: readonly Interval[] | undefined): Interval[] {
+  if (!external || external.length === 0) return busy;
+  return [...busy, ...external].sort((a, b) => a.start - b.start);
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

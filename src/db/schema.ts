@@ -429,6 +429,37 @@ export interface MessageTemplatesTable {
   updated_at: UpdatedAt;
 }
 
+/** 0046_calendar_connections: a staff member's Google or Outlook calendar (src/calendars/). */
+export interface CalendarConnectionsTable {
+  id: Generated<string>;
+  staff_id: string;
+  provider: 'google' | 'microsoft';
+  status: Generated<'pending' | 'connected' | 'error' | 'disconnected'>;
+  state_hash: string | null;
+  /** Encrypted (enc:v1:…), pending connections only. */
+  code_verifier: string | null;
+  account: string | null;
+  /** Encrypted. */
+  access_token: string | null;
+  /** Encrypted. */
+  refresh_token: string | null;
+  access_expires_at: Timestamp | null;
+  busy: JsonDefault<Array<{ start: number; end: number }>>;
+  busy_from: Timestamp | null;
+  busy_until: Timestamp | null;
+  busy_fetched_at: Timestamp | null;
+  busy_stale: Generated<boolean>;
+  watch_id: string | null;
+  /** Encrypted: Google channel token / Graph clientState. */
+  watch_secret: string | null;
+  watch_resource_id: string | null;
+  watch_expires_at: Timestamp | null;
+  last_error: string | null;
+  connected_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -460,6 +491,7 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   outbound_links: OutboundLinksTable;
+  calendar_connections: CalendarConnectionsTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;

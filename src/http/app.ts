@@ -38,6 +38,7 @@ import { staffSessionRouter } from './routes/staff-session';
 import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
+import { calendarConnectionsRouter } from './routes/calendar-connections';
 
 export interface AppDeps {
   config: Config;
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
+  app.use(calendarConnectionsRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

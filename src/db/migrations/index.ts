@@ -20,6 +20,7 @@ import * as m0021 from './0021_rate_limits';
 import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0045 from './0045_availability_busy_index';
+import * as m0046 from './0046_calendar_connections';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0025_business_identity': m0025,
   '0026_contact_locale': m0026,
   '0045_availability_busy_index': m0045,
+  '0046_calendar_connections': m0046,
 };
 
 export const migrationProvider: MigrationProvider = {

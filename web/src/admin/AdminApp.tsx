@@ -8,6 +8,7 @@ import { CalendarPage } from './CalendarPage';
 import { MembershipPage, MembershipsPage } from './MembershipsPages';
 import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage } from './OtherPages';
 import { IntegrationsPage } from './SettingsIntegrations';
+import { CalendarsPage } from './SettingsCalendars';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
@@ -81,6 +82,7 @@ export function AdminApp() {
             <Route path="settings/templates" element={<TemplatesPage />} />
             <Route path="settings/templates/:event/:channel" element={<TemplateEditorPage />} />
             <Route path="settings/integrations" element={<IntegrationsPage />} />
+            <Route path="settings/calendars" element={<CalendarsPage />} />
             <Route path="settings/services" element={<ServicesPage />} />
             <Route path="settings/services/:id" element={<ServiceEditorPage />} />
             <Route path="settings/membership-plans" element={<MembershipPlansPage />} />
