@@ -24,6 +24,8 @@ export interface AvailabilityQuery {
   now: number;
   /** Leave this appointment's own interval out (when rescheduling it). */
   excludeAppointmentId?: string | undefined;
+  /** Later visits of a recurring series may lie beyond the service's booking horizon (the first may not). */
+  ignoreHorizon?: boolean | undefined;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
     bufferAfterMinutes: service.buffer_after_minutes,
     slotIntervalMinutes: service.slot_interval_minutes,
     minNoticeMinutes: service.min_notice_minutes,
-    bookingHorizonDays: service.booking_horizon_days,
+    bookingHorizonDays: query.ignoreHorizon ? 3660 : service.booking_horizon_days,
   };
   let staffQuery = db
     .selectFrom('staff')

@@ -228,6 +228,9 @@ export interface AppointmentsTable {
   pricing: Pricing | null;
   hourly_rate_minor: number | null;
   tax_rate_bps: number | null;
+  // 0047_appointment_series
+  series_id: ColumnType<string | null, string | null | undefined, string | null>;
+  series_index: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TasksTable {
@@ -460,6 +463,22 @@ export interface CalendarConnectionsTable {
   updated_at: UpdatedAt;
 }
 
+/** 0047_appointment_series: a recurring series; its occurrences are appointments with `series_id`. */
+export interface AppointmentSeriesTable {
+  id: Generated<string>;
+  contact_id: string;
+  service_id: string;
+  staff_id: string;
+  every: number;
+  unit: 'day' | 'week' | 'month';
+  occurrences: number;
+  until_date: ColumnType<string | null, string | null | undefined, string | null>;
+  time_zone: string;
+  source: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -492,6 +511,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   outbound_links: OutboundLinksTable;
   calendar_connections: CalendarConnectionsTable;
+  appointment_series: AppointmentSeriesTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;

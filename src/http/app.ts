@@ -39,6 +39,7 @@ import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
 import { calendarConnectionsRouter } from './routes/calendar-connections';
+import { seriesRouter } from './routes/series';
 
 export interface AppDeps {
   config: Config;
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
   app.use(calendarConnectionsRouter(deps));
+  app.use(seriesRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

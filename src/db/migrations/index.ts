@@ -21,6 +21,7 @@ import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0045 from './0045_availability_busy_index';
 import * as m0046 from './0046_calendar_connections';
+import * as m0047 from './0047_appointment_series';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0026_contact_locale': m0026,
   '0045_availability_busy_index': m0045,
   '0046_calendar_connections': m0046,
+  '0047_appointment_series': m0047,
 };
 
 export const migrationProvider: MigrationProvider = {
