@@ -8,3 +8,4 @@ export { deliveryWorkflow } from './delivery/workflow';
 export { membershipWorkflow } from './membership/workflow';
 export { inboundRescheduleWaitWorkflow } from './integration-inbound/reschedule-wait';
 export { retentionWorkflow } from './retention/workflow';
+export { waitlistWorkflow } from './waitlist/workflow';

@@ -80,7 +80,7 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
   const windowFrom = new Date(query.from - DAY_MS);
   const windowTo = new Date(query.to + DAY_MS);
   const source = busySources.get(db);
-  const [rules, timeOff, busy, external] = await Promise.all([
+  const [rules, timeOff, busy, external, holds] = await Promise.all([
     db
       .selectFrom('availability_rules')
       .select(['staff_id', 'weekday', 'start_time', 'end_time'])
@@ -106,7 +106,18 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
       return q.execute();
     })(),
     source ? source(staffIds, { start: windowFrom.getTime(), end: windowTo.getTime() }, query.now) : undefined,
+    // Waitlist offers still open hold their slot for the person they were offered to (src/waitlist/).
+    db
+      .selectFrom('waitlist_offers')
+      .select(['staff_id', 'blocked_from', 'blocked_until'])
+      .where('staff_id', 'in', staffIds)
+      .where('status', '=', 'open')
+      .where('expires_at', '>', new Date(query.now))
+      .where('blocked_until', '>', windowFrom)
+      .where('blocked_from', '<', windowTo)
+      .execute(),
   ]);
+  const heldOf = groupBy(holds, (h) => h.staff_id);
   const rulesOf = groupBy(rules, (r) => r.staff_id);
   const timeOffOf = groupBy(timeOff, (t) => t.staff_id);
   const busyOf = groupBy(busy, (b) => b.staff_id);
@@ -117,7 +128,10 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
     timeOff: (timeOffOf.get(s.id) ?? []).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
     busy: withExternal(
       (busyOf.get(s.id) ?? []).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
-      external?.get(s.id),
+      [
+        ...(external?.get(s.id) ?? []),
+        ...(heldOf.get(s.id) ?? []).map((h) => ({ start: h.blocked_from.getTime(), end: h.blocked_until.getTime() })),
+      ],
     ),
   }));
   return { policy, staff, from: query.from, to: query.to, now: query.now };

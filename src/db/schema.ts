@@ -479,6 +479,45 @@ export interface AppointmentSeriesTable {
   created_at: CreatedAt;
 }
 
+/** 0048_waitlist: who waits for what (src/waitlist/). */
+export interface WaitlistEntriesTable {
+  id: Generated<string>;
+  contact_id: string;
+  service_id: string;
+  staff_id: string | null;
+  from_date: ColumnType<string, string, string>;
+  to_date: ColumnType<string, string, string>;
+  /** ISO weekdays (1 = Monday); empty: any day. */
+  weekdays: ColumnType<number[], number[] | undefined, number[]>;
+  time_from: ColumnType<string, string | undefined, string>;
+  time_to: ColumnType<string, string | undefined, string>;
+  time_zone: string;
+  status: Generated<'waiting' | 'booked' | 'left'>;
+  source: string;
+  created_by: string;
+  appointment_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** 0048_waitlist: an offer of a freed slot; open (or being claimed) it holds the slot. */
+export interface WaitlistOffersTable {
+  id: Generated<string>;
+  entry_id: string;
+  workflow_id: string;
+  staff_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  blocked_from: Timestamp;
+  blocked_until: Timestamp;
+  token_hash: string;
+  status: Generated<'open' | 'claiming' | 'claimed' | 'expired'>;
+  expires_at: Timestamp;
+  appointment_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -512,6 +551,8 @@ export interface Database {
   outbound_links: OutboundLinksTable;
   calendar_connections: CalendarConnectionsTable;
   appointment_series: AppointmentSeriesTable;
+  waitlist_entries: WaitlistEntriesTable;
+  waitlist_offers: WaitlistOffersTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;

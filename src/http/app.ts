@@ -40,6 +40,7 @@ import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
 import { calendarConnectionsRouter } from './routes/calendar-connections';
 import { seriesRouter } from './routes/series';
+import { waitlistRouter } from './routes/waitlist';
 
 export interface AppDeps {
   config: Config;
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(localSmsRouter(deps));
   app.use(calendarConnectionsRouter(deps));
   app.use(seriesRouter(deps));
+  app.use(waitlistRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

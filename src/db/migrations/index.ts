@@ -22,6 +22,7 @@ import * as m0026 from './0026_contact_locale';
 import * as m0045 from './0045_availability_busy_index';
 import * as m0046 from './0046_calendar_connections';
 import * as m0047 from './0047_appointment_series';
+import * as m0048 from './0048_waitlist';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0045_availability_busy_index': m0045,
   '0046_calendar_connections': m0046,
   '0047_appointment_series': m0047,
+  '0048_waitlist': m0048,
 };
 
 export const migrationProvider: MigrationProvider = {
