@@ -9,6 +9,7 @@ import { MembershipPage, MembershipsPage } from './MembershipsPages';
 import { ContactPage, ContactsPage, MessagesPage, NewBookingPage, SettingsPage } from './OtherPages';
 import { IntegrationsPage } from './SettingsIntegrations';
 import { CalendarsPage } from './SettingsCalendars';
+import { WaitlistPage } from './WaitlistPage';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
@@ -55,6 +56,7 @@ export function AdminApp() {
             <>
               <NavLink to="/admin/book">New booking</NavLink>
               <NavLink to="/admin/memberships">Memberships</NavLink>
+              <NavLink to="/admin/waitlist">Waitlist</NavLink>
               <NavLink to="/admin/messages">Messages</NavLink>
               <NavLink to="/admin/contacts">Contacts</NavLink>
               <NavLink to="/admin/settings">Settings</NavLink>
@@ -83,6 +85,7 @@ export function AdminApp() {
             <Route path="settings/templates/:event/:channel" element={<TemplateEditorPage />} />
             <Route path="settings/integrations" element={<IntegrationsPage />} />
             <Route path="settings/calendars" element={<CalendarsPage />} />
+            <Route path="waitlist" element={<WaitlistPage />} />
             <Route path="settings/services" element={<ServicesPage />} />
             <Route path="settings/services/:id" element={<ServiceEditorPage />} />
             <Route path="settings/membership-plans" element={<MembershipPlansPage />} />
