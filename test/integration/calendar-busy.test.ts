@@ -48,7 +48,7 @@ async function connect(staffId: string, provider: 'google' | 'microsoft'): Promi
   const atVendor = await fetch(consent, { redirect: 'manual' });
   expect(atVendor.status).toBe(302);
   const callback = await fetch(atVendor.headers.get('location')!, { redirect: 'manual' });
-  expect(callback.status).toBe(303);
+  expect(callback.status).toBe(302);
   const landed = new URL(callback.headers.get('location')!, system.baseUrl);
   expect(landed.pathname).toBe('/admin/settings/calendars');
   expect(landed.searchParams.get('connected')).toBe(provider);

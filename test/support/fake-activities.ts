@@ -191,14 +191,6 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     async alertStuckStep(input) {
       record('alertStuckStep', input);
     },
-    async offerFreedSlot(input) {
-      record('offerFreedSlot', input);
-      return null;
-    },
-    async expireWaitlistOffer(input) {
-      record('expireWaitlistOffer', input);
-      return 'expired' as const;
-    },
   };
 
   return {

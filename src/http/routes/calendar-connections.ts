@@ -22,6 +22,13 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
+
+export const callbackQuery = z.object({
+  code: text(2048).optional(),
+  state: text(256).optional(),
+  error: text(256).optional(),
+});
 
 const params = z.object({
   id: uuid,
@@ -93,12 +100,12 @@ export function calendarConnectionsRouter(deps: AppDeps): Router {
 
   // The vendor sends the browser back here; the answer is a page of the admin app saying what happened.
   router.get('/oauth/calendar/callback', async (req, res) => {
-    const text = (v: unknown) => (typeof v === 'string' && v.length <= 2048 ? v : undefined);
+    const query = parseInput(callbackQuery, req.query, 'query');
     const target = new URLSearchParams();
     try {
       const done = await completeConnection(
         calendarDeps,
-        { code: text(req.query.code), state: text(req.query.state), error: text(req.query.error) },
+        { code: query.code, state: query.state, error: query.error },
         Date.now(),
       );
       target.set('connected', done.provider);
@@ -110,7 +117,7 @@ export function calendarConnectionsRouter(deps: AppDeps): Router {
       );
       if (!(error instanceof CalendarConnectError)) deps.logger.warn({ err: error }, 'calendar connection failed');
     }
-    res.redirect(303, `/admin/settings/calendars?${target.toString()}`);
+    res.redirect(302, `/admin/settings/calendars?${target.toString()}`);
   });
 
   // Google: an empty body, the channel in X-Goog-* headers; `sync` opens the channel.

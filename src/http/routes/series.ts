@@ -24,6 +24,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { customerSchema, instant, localDate, staffChannel, timeZone, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
 import { slotViews } from '../views';
 import { httpErrorForUpdate } from '../workflow-errors';
 import { httpErrorForBooking } from './booking-helpers';
@@ -67,13 +68,13 @@ export const staffSeriesBookingSchema = z
 const scope = z.enum(['this', 'following'], { error: 'expected this or following' });
 export const seriesCancelBody = z.object({
   scope,
-  reason: z.string().trim().min(1, 'required').max(1000).optional(),
+  reason: text(1000, { min: 1 }).optional(),
   channel: staffChannel.optional(),
 });
 export const seriesRescheduleBody = z.object({ scope, startsAt: instant, channel: staffChannel.optional() });
 
 const idParams = z.object({ id: uuid });
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
+const tokenParams = z.object({ token: text(100, { min: 1 }) });
 
 export function seriesRouter(deps: AppDeps): Router {
   const router = Router();

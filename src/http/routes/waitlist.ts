@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { customerSchema, localDate, staffChannel, timeZone, uuid } from '../schemas';
 import { parseInput } from '../validate';
+import { text } from '../text';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM');
 const wishFields = {
@@ -48,7 +49,7 @@ const wishRules = <
 export const waitlistJoinSchema = wishRules(z.object(wishFields));
 export const staffWaitlistJoinSchema = wishRules(z.object({ ...wishFields, channel: staffChannel }));
 
-const tokenParams = z.object({ token: z.string().min(1).max(100) });
+const tokenParams = z.object({ token: text(100, { min: 1 }) });
 
 function asHttp(error: unknown): never {
   if (error instanceof WaitlistError) {
