@@ -17,6 +17,7 @@ import { membershipActivities, membershipSync } from './memberships';
 import { notificationActivities } from './notifications';
 import { outboundActivities } from './outbound';
 import { retentionActivities } from './retention';
+import { waitlistActivities } from './waitlist';
 
 export interface ActivityDeps {
   db: Kysely<Database>;
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...membershipActivities(deps),
     ...retentionActivities(deps),
+    ...waitlistActivities(deps),
     // Membership visits: the membership workflow hears of every change to its visits' rows.
     applyReschedule: synced(appointments.applyReschedule),
     applyStatusChange: synced(appointments.applyStatusChange),

@@ -277,6 +277,18 @@ const schema = z.object({
     .max(3600, 'expected at most 3600 seconds')
     .default(60),
   RETENTION_HOUR: z.coerce.number({ error: 'expected an hour 0–23' }).int().min(0).max(23).default(3),
+  // Staff calendars (src/calendars/): OAuth clients of Google and Microsoft, and how long busy blocks are cached.
+  GOOGLE_CLIENT_ID: optionalString,
+  GOOGLE_CLIENT_SECRET: optionalString,
+  GOOGLE_OAUTH_BASE: z.url({ error: 'expected a URL such as https://accounts.google.com' }).optional(),
+  GOOGLE_TOKEN_BASE: z.url({ error: 'expected a URL such as https://oauth2.googleapis.com' }).optional(),
+  GOOGLE_API_BASE: z.url({ error: 'expected a URL such as https://www.googleapis.com' }).optional(),
+  MICROSOFT_CLIENT_ID: optionalString,
+  MICROSOFT_CLIENT_SECRET: optionalString,
+  MICROSOFT_TENANT: z.string().min(1).default('common'),
+  MICROSOFT_LOGIN_BASE: z.url({ error: 'expected a URL such as https://login.microsoftonline.com' }).optional(),
+  MICROSOFT_GRAPH_BASE: z.url({ error: 'expected a URL such as https://graph.microsoft.com/v1.0' }).optional(),
+  CALENDAR_BUSY_TTL_SECONDS: z.coerce.number({ error: 'expected seconds' }).int().min(5).max(86_400).default(300),
   // Encryption of stored secrets (src/secrets/): the current key and older keys still readable.
   SECRETS_KEY: optionalString.refine(
     (v) => v === undefined || parseBase64Key(v) !== undefined,
@@ -289,7 +301,12 @@ const schema = z.object({
 });
 
 /** Variables whose value never appears in an error message. */
-const SECRET_VARIABLES = new Set(['SECRETS_KEY', 'SECRETS_OLD_KEYS']);
+const SECRET_VARIABLES = new Set([
+  'SECRETS_KEY',
+  'SECRETS_OLD_KEYS',
+  'GOOGLE_CLIENT_SECRET',
+  'MICROSOFT_CLIENT_SECRET',
+]);
 
 type Env = z.infer<typeof schema>;
 
@@ -343,6 +360,8 @@ export interface Config {
   secrets: { key: Buffer | undefined; oldKeys: Buffer[]; keyFile: string };
   /** `Idempotency-Key` (src/http/idempotency.ts): how long a first request holds its key before a retry may run it again. */
   idempotency: { leaseMs: number };
+  /** Staff calendars' busy times (src/calendars/): a provider without a client id cannot be connected. */
+  calendars: CalendarsConfig;
 }
 
 export interface OpsConfig {
@@ -364,6 +383,23 @@ export interface OpsConfig {
     maxConcurrentActivityTaskExecutions: number;
     stickyQueueScheduleToStartTimeoutMs: number;
   };
+}
+
+export interface CalendarOAuthClient {
+  clientId: string;
+  clientSecret: string | undefined;
+  /** Where the user consents (`…/o/oauth2/v2/auth`, `…/{tenant}/oauth2/v2.0/authorize`). */
+  authorizeUrl: string;
+  tokenUrl: string;
+  apiBase: string;
+  /** Google only: token revocation. */
+  revokeUrl?: string;
+}
+
+export interface CalendarsConfig {
+  google: CalendarOAuthClient | undefined;
+  microsoft: CalendarOAuthClient | undefined;
+  busyTtlMs: number;
 }
 
 export interface MessagingConfig {
@@ -488,6 +524,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
         .map((k) => parseBase64Key(k)!),
       keyFile: resolve(dataDir, 'secrets.key'),
     },
+    calendars: calendarsConfig(e),
+  };
+}
+
+function calendarsConfig(e: Env): CalendarsConfig {
+  const trim = (url: string) => url.replace(/\/$/, '');
+  const googleAuth = trim(e.GOOGLE_OAUTH_BASE ?? 'https://accounts.google.com');
+  const googleToken = trim(e.GOOGLE_TOKEN_BASE ?? 'https://oauth2.googleapis.com');
+  const login = `${trim(e.MICROSOFT_LOGIN_BASE ?? 'https://login.microsoftonline.com')}/${encodeURIComponent(e.MICROSOFT_TENANT)}`;
+  return {
+    google: e.GOOGLE_CLIENT_ID
+      ? {
+          clientId: e.GOOGLE_CLIENT_ID,
+          clientSecret: e.GOOGLE_CLIENT_SECRET,
+          authorizeUrl: `${googleAuth}/o/oauth2/v2/auth`,
+          tokenUrl: `${googleToken}/token`,
+          revokeUrl: `${googleToken}/revoke`,
+          apiBase: trim(e.GOOGLE_API_BASE ?? 'https://www.googleapis.com'),
+        }
+      : undefined,
+    microsoft: e.MICROSOFT_CLIENT_ID
+      ? {
+          clientId: e.MICROSOFT_CLIENT_ID,
+          clientSecret: e.MICROSOFT_CLIENT_SECRET,
+          authorizeUrl: `${login}/oauth2/v2.0/authorize`,
+          tokenUrl: `${login}/oauth2/v2.0/token`,
+          apiBase: trim(e.MICROSOFT_GRAPH_BASE ?? 'https://graph.microsoft.com/v1.0'),
+        }
+      : undefined,
+    busyTtlMs: e.CALENDAR_BUSY_TTL_SECONDS * 1000,
   };
 }
 

@@ -9,3 +9,4 @@ export { membershipWorkflow } from './membership/workflow';
 export { inboundRescheduleWaitWorkflow } from './integration-inbound/reschedule-wait';
 export { retentionWorkflow } from './retention/workflow';
 export { rescheduleRequestWorkflow } from './reschedule-request/workflow';
+export { waitlistWorkflow } from './waitlist/workflow';

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import {
   type ComputeSlotsArgs,
   computeSlots,
+  type Interval,
   nextFreeSlots,
   type Slot,
   type SlotPolicy,
@@ -23,6 +24,25 @@ export interface AvailabilityQuery {
   now: number;
   /** Leave this appointment's own interval out (when rescheduling it). */
   excludeAppointmentId?: string | undefined;
+  /** Later visits of a recurring series may lie beyond the service's booking horizon (the first may not). */
+  ignoreHorizon?: boolean | undefined;
+}
+
+/**
+ * More busy time from outside the appointments table, per staff member (connected Google / Outlook
+ * calendars, src/calendars/busy.ts). Registered per database handle by the process that has the
+ * configuration (createApp), so the many callers of availability need no new parameter; a handle
+ * without one (a transaction, a unit test) counts appointments, time off and holds only.
+ */
+export type BusySource = (
+  staffIds: readonly string[],
+  window: Interval,
+  now: number,
+) => Promise<Map<string, Interval[]>>;
+const busySources = new WeakMap<object, BusySource>();
+
+export function registerBusySource(db: Kysely<Database>, source: BusySource): void {
+  busySources.set(db, source);
 }
 
 export class UnknownServiceError extends Error {
@@ -43,7 +63,7 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
     bufferAfterMinutes: service.buffer_after_minutes,
     slotIntervalMinutes: service.slot_interval_minutes,
     minNoticeMinutes: service.min_notice_minutes,
-    bookingHorizonDays: service.booking_horizon_days,
+    bookingHorizonDays: query.ignoreHorizon ? 3660 : service.booking_horizon_days,
   };
   let staffQuery = db
     .selectFrom('staff')
@@ -59,7 +79,8 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
   // Widen by a day on each side: blocked intervals and time off may straddle the window's edges.
   const windowFrom = new Date(query.from - DAY_MS);
   const windowTo = new Date(query.to + DAY_MS);
-  const [rules, timeOff, busy] = await Promise.all([
+  const source = busySources.get(db);
+  const [rules, timeOff, busy, external, holds] = await Promise.all([
     db
       .selectFrom('availability_rules')
       .select(['staff_id', 'weekday', 'start_time', 'end_time'])
@@ -81,25 +102,58 @@ export async function loadSlotArgs(db: Kysely<Database>, query: AvailabilityQuer
         .where('status', 'in', ['scheduled', 'in_progress', 'done'])
         // The same overlap as blocked_until > from and blocked_from < to, on the generated `during`
         // range, so the double-booking constraint's gist index answers it instead of a table scan.
-        .where(sql<boolean>`during && tstzrange(${windowFrom}, ${windowTo}, '[)')`);
+        .where(sql<boolean>`during && tstzrange(${windowFrom}, ${windowTo}, '[)')`)
+        .orderBy('blocked_from');
       if (query.excludeAppointmentId) q = q.where('id', '!=', query.excludeAppointmentId);
       return q.execute();
     })(),
+    source ? source(staffIds, { start: windowFrom.getTime(), end: windowTo.getTime() }, query.now) : undefined,
+    // Waitlist offers still open hold their slot for the person they were offered to (src/waitlist/).
+    db
+      .selectFrom('waitlist_offers')
+      .select(['staff_id', 'blocked_from', 'blocked_until'])
+      .where('staff_id', 'in', staffIds)
+      .where('status', '=', 'open')
+      .where('expires_at', '>', new Date(query.now))
+      .where('blocked_until', '>', windowFrom)
+      .where('blocked_from', '<', windowTo)
+      .execute(),
   ]);
+  const heldOf = groupBy(holds, (h) => h.staff_id);
+  const rulesOf = groupBy(rules, (r) => r.staff_id);
+  const timeOffOf = groupBy(timeOff, (t) => t.staff_id);
+  const busyOf = groupBy(busy, (b) => b.staff_id);
   const staff: StaffSchedule[] = staffRows.map((s) => ({
     staffId: s.id,
     timeZone: s.time_zone,
-    rules: rules
-      .filter((r) => r.staff_id === s.id)
-      .map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
-    timeOff: timeOff
-      .filter((t) => t.staff_id === s.id)
-      .map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
-    busy: busy
-      .filter((b) => b.staff_id === s.id)
-      .map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+    rules: (rulesOf.get(s.id) ?? []).map((r) => ({ weekday: r.weekday, start: r.start_time, end: r.end_time })),
+    timeOff: (timeOffOf.get(s.id) ?? []).map((t) => ({ start: t.starts_at.getTime(), end: t.ends_at.getTime() })),
+    busy: withExternal(
+      (busyOf.get(s.id) ?? []).map((b) => ({ start: b.blocked_from.getTime(), end: b.blocked_until.getTime() })),
+      [
+        ...(external?.get(s.id) ?? []),
+        ...(heldOf.get(s.id) ?? []).map((h) => ({ start: h.blocked_from.getTime(), end: h.blocked_until.getTime() })),
+      ],
+    ),
   }));
   return { policy, staff, from: query.from, to: query.to, now: query.now };
+}
+
+/** Appointments (sorted) plus outside busy blocks, sorted again only when there are any. */
+function withExternal(busy: Interval[], external: readonly Interval[] | undefined): Interval[] {
+  if (!external || external.length === 0) return busy;
+  return [...busy, ...external].sort((a, b) => a.start - b.start);
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
 }
 
 export async function availableSlots(db: Kysely<Database>, query: AvailabilityQuery): Promise<Slot[]> {

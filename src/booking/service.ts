@@ -15,7 +15,7 @@
 import { formatWhenShort } from '../messaging/templates';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline, isDoubleBooking, loadSnapshot } from '../appointments/repository';
 import { businessTaxRateBps, termsOf } from '../appointments/terms';
 import { availableSlots, upcomingFreeSlots } from '../availability/service';
@@ -51,6 +51,11 @@ export interface BookingDeps {
   db: Kysely<Database>;
   temporal: Client;
   config: Config;
+  /**
+   * Book inside this open transaction (a recurring series, src/booking/series.ts: all or nothing). The
+   * caller commits and then starts the workflow (startAppointmentWorkflow); `db` should be the same handle.
+   */
+  transaction?: Transaction<Database>;
 }
 
 export interface CustomerDetails {
@@ -86,6 +91,8 @@ export interface BookRequest {
    * appointment the first one made, never a second one or "slot taken" (src/http/idempotency.ts).
    */
   requestKey?: string | undefined;
+  /** A later visit of a recurring series: may lie beyond the booking horizon (src/booking/series.ts). */
+  ignoreHorizon?: boolean | undefined;
 }
 
 export interface BookResult {
@@ -192,6 +199,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
       from: request.startsAt,
       to: request.startsAt + 1,
       now,
+      ignoreHorizon: request.ignoreHorizon,
     })
   ).filter((slot) => slot.startsAt === request.startsAt);
   // "Anyone available": several staff free then; the stated rule picks one (src/booking/staff-pick.ts).
@@ -223,7 +231,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
   let manageToken: string;
   let detailsPending = false;
   try {
-    manageToken = await db.transaction().execute(async (trx) => {
+    const insert = async (trx: Transaction<Database>) => {
       const email = request.customer.email.trim().toLowerCase();
       const existing = await trx
         .selectFrom('contacts')
@@ -350,12 +358,14 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
       }
       // The answer's own link: it opens the appointment but proves nothing about the contact.
       return createManageToken(trx, appointmentId, new Date(slot.endsAt), 'manage', { provesContact: false });
-    });
+    };
+    manageToken = await (deps.transaction ? insert(deps.transaction) : db.transaction().execute(insert));
   } catch (error) {
-    // The same request, concurrently: the other one made the booking.
-    const concurrent = await bookedBefore(deps, request).catch(() => undefined);
+    // The same request, concurrently: the other one made the booking (outside a series' transaction,
+    // which the failed insert has aborted).
+    const concurrent = deps.transaction ? undefined : await bookedBefore(deps, request).catch(() => undefined);
     if (concurrent) return concurrent;
-    if (isDoubleBooking(error)) {
+    if (isDoubleBooking(error) && !deps.transaction) {
       throw new SlotUnavailableError(
         'That time was just taken. Here are the next free times.',
         await alternatives(db, service.id, request.startsAt, now, request.staffId),
@@ -365,6 +375,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
   }
   countBooking(request.channel);
 
+  if (deps.transaction) return { appointmentId, workflowId, manageToken, workflowStarted: false, detailsPending };
   const workflowStarted = await startAppointmentWorkflow(deps, appointmentId, {
     actor: request.actor,
     channel: request.channel,

@@ -244,6 +244,9 @@ export interface AppointmentsTable {
   tax_rate_bps: number | null;
   /** The booking request's idempotency key (scope and key, hashed; migration 0015). */
   request_key: ColumnType<string | null, string | null | undefined, string | null>;
+  // 0047_appointment_series
+  series_id: ColumnType<string | null, string | null | undefined, string | null>;
+  series_index: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TasksTable {
@@ -445,6 +448,92 @@ export interface MessageTemplatesTable {
   updated_at: UpdatedAt;
 }
 
+/** 0046_calendar_connections: a staff member's Google or Outlook calendar (src/calendars/). */
+export interface CalendarConnectionsTable {
+  id: Generated<string>;
+  staff_id: string;
+  provider: 'google' | 'microsoft';
+  status: Generated<'pending' | 'connected' | 'error' | 'disconnected'>;
+  state_hash: string | null;
+  /** Encrypted (enc:v1:…), pending connections only. */
+  code_verifier: string | null;
+  account: string | null;
+  /** Encrypted. */
+  access_token: string | null;
+  /** Encrypted. */
+  refresh_token: string | null;
+  access_expires_at: Timestamp | null;
+  busy: JsonDefault<Array<{ start: number; end: number }>>;
+  busy_from: Timestamp | null;
+  busy_until: Timestamp | null;
+  busy_fetched_at: Timestamp | null;
+  busy_stale: Generated<boolean>;
+  watch_id: string | null;
+  /** Encrypted: Google channel token / Graph clientState. */
+  watch_secret: string | null;
+  watch_resource_id: string | null;
+  watch_expires_at: Timestamp | null;
+  last_error: string | null;
+  connected_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** 0047_appointment_series: a recurring series; its occurrences are appointments with `series_id`. */
+export interface AppointmentSeriesTable {
+  id: Generated<string>;
+  contact_id: string;
+  service_id: string;
+  staff_id: string;
+  every: number;
+  unit: 'day' | 'week' | 'month';
+  occurrences: number;
+  until_date: ColumnType<string | null, string | null | undefined, string | null>;
+  time_zone: string;
+  source: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+/** 0048_waitlist: who waits for what (src/waitlist/). */
+export interface WaitlistEntriesTable {
+  id: Generated<string>;
+  contact_id: string;
+  service_id: string;
+  staff_id: string | null;
+  from_date: ColumnType<string, string, string>;
+  to_date: ColumnType<string, string, string>;
+  /** ISO weekdays (1 = Monday); empty: any day. */
+  weekdays: ColumnType<number[], number[] | undefined, number[]>;
+  time_from: ColumnType<string, string | undefined, string>;
+  time_to: ColumnType<string, string | undefined, string>;
+  time_zone: string;
+  status: Generated<'waiting' | 'booked' | 'left'>;
+  source: string;
+  created_by: string;
+  appointment_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** 0048_waitlist: an offer of a freed slot; open (or being claimed) it holds the slot. */
+export interface WaitlistOffersTable {
+  id: Generated<string>;
+  entry_id: string;
+  workflow_id: string;
+  staff_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  blocked_from: Timestamp;
+  blocked_until: Timestamp;
+  token_hash: string;
+  status: Generated<'open' | 'claiming' | 'claimed' | 'expired'>;
+  expires_at: Timestamp;
+  appointment_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
   business: BusinessTable;
   staff: StaffTable;
@@ -476,6 +565,10 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   outbound_links: OutboundLinksTable;
+  calendar_connections: CalendarConnectionsTable;
+  appointment_series: AppointmentSeriesTable;
+  waitlist_entries: WaitlistEntriesTable;
+  waitlist_offers: WaitlistOffersTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;

@@ -43,6 +43,9 @@ import { feedbackRouter } from './routes/feedback';
 import { businessRouter } from './routes/business';
 import { httpMetrics, metricsHandler } from '../metrics';
 import { httpTracing } from '../tracing/http';
+import { calendarConnectionsRouter } from './routes/calendar-connections';
+import { seriesRouter } from './routes/series';
+import { waitlistRouter } from './routes/waitlist';
 
 export interface AppDeps {
   config: Config;
@@ -116,6 +119,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
+  app.use(calendarConnectionsRouter(deps));
+  app.use(seriesRouter(deps));
+  app.use(waitlistRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -14,6 +14,7 @@ import { publicOperations } from './openapi-public';
 import { staffOperations } from './openapi-staff';
 import { staffAppOperations } from './openapi-staff-app';
 import { webhookOperations } from './openapi-webhooks';
+import { schedulingOperations } from './openapi-scheduling';
 
 /** Every documented operation. */
 export function apiOperations(): ApiOperation[] {
@@ -25,6 +26,7 @@ export function apiOperations(): ApiOperation[] {
     ...staffAppOperations,
     ...outboundOperations,
     ...webhookOperations,
+    ...schedulingOperations,
     {
       method: 'get',
       path: '/api/openapi.json',

@@ -16,14 +16,24 @@ export const WEB_ROUTES = [
   '/manage/*splat',
   '/feedback/*splat',
   '/memberships/plans/*splat',
+  '/waitlist/*splat',
 ];
 
 /** The booking flow as the widget shows it on the business's own website (framed by any site). */
 export const EMBED_ROUTES = ['/embed/book', '/embed/book/*splat'];
 
 /** The pages' prefixes: GET only (405 for other methods). */
-export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/assets', '/memberships/plans', '/embed'];
-const TOKEN_PAGE = /^\/(manage|feedback)\//;
+export const WEB_PAGE_PREFIXES = [
+  '/admin',
+  '/book',
+  '/manage',
+  '/feedback',
+  '/assets',
+  '/memberships/plans',
+  '/embed',
+  '/waitlist',
+];
+const TOKEN_PAGE = /^\/(manage|feedback|waitlist)\//;
 
 /**
  * Headers for the app's pages: scripts and styles only from this origin, no framing (click-jacking),

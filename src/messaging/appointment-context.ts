@@ -9,6 +9,7 @@ import type { MessageBilling, MessageContext } from './templates';
 import { withPublicNote } from './edited-message';
 import { resolveLocale } from '../i18n/locales';
 import { appointmentsWithParties } from '../appointments/read-model';
+import { describeRule } from '../domain/recurrence';
 
 /** The appointment joined with its contact, staff member and service, and the business profile. */
 export async function loadMessageRow(db: Kysely<Database>, appointmentId: string) {
@@ -26,6 +27,8 @@ export async function loadMessageRow(db: Kysely<Database>, appointmentId: string
       'a.contact_id',
       'a.staff_id',
       'a.service_id',
+      'a.series_id',
+      'a.series_index',
       'c.name as contact_name',
       'c.email as contact_email',
       'c.phone as contact_phone',
@@ -47,9 +50,17 @@ export async function loadMessageRow(db: Kysely<Database>, appointmentId: string
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
   if (!row) throw new Error(`Appointment ${appointmentId} does not exist`);
+  // A visit of a recurring series (src/booking/series.ts): its messages say which visit of how many.
+  const series = row.series_id
+    ? await db
+        .selectFrom('appointment_series')
+        .select(['every', 'unit', 'occurrences'])
+        .where('id', '=', row.series_id)
+        .executeTakeFirst()
+    : undefined;
   const business = await db.selectFrom('business').selectAll().executeTakeFirst();
   if (!business) throw new Error('The business profile is missing; create it before sending messages');
-  return { row, business };
+  return { row: { ...row, series }, business };
 }
 
 export type MessageRow = Awaited<ReturnType<typeof loadMessageRow>>['row'];
@@ -103,6 +114,15 @@ export function appointmentMessageContext(input: {
       clientNote: row.client_note,
       publicNotes: withPublicNote(row.public_notes, input.publicNote),
       address: row.contact_address,
+      ...(row.series && row.series_index !== null
+        ? {
+            series: {
+              index: row.series_index,
+              count: row.series.occurrences,
+              rule: describeRule(row.series),
+            },
+          }
+        : {}),
     },
     manageUrl,
     bookingUrl: `${base}/book/${row.service_slug}`,

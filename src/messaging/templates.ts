@@ -126,6 +126,8 @@ export interface MessageContext {
     clientNote: string;
     publicNotes: string;
     address: string | null;
+    /** A visit of a recurring series: which one, of how many, how often ("every week"). */
+    series?: { index: number; count: number; rule: string };
   };
   /** Tokenised manage link for this customer (view / reschedule / cancel). Customer messages only. */
   manageUrl: string;
@@ -458,6 +460,8 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       const clientNote = present(a.clientNote);
       body = [
         p('email.confirmation.intro'),
+        // A visit of a recurring series says which one (src/booking/series.ts).
+        ...(a.series ? [p('email.confirmation.series', { ...a.series })] : []),
         customerDetails(ctx),
         ...publicNotes(ctx),
         ...(clientNote ? [{ kind: 'note', label: tr('details.yourNote'), text: clientNote } as Block] : []),

@@ -16,6 +16,7 @@ import { DELIVERY_WORKFLOW_TYPE, type DeliveryInput, type deliveryWorkflow } fro
 import { eventMatches, onEventRecorded } from './events';
 import { findLink } from './links';
 import { deliveryTargets, LINK_REQUIRED } from './platforms';
+import { offerFreedSlotToWaitlist } from '../waitlist/hook';
 
 export interface DispatcherDeps {
   db: Kysely<Database>;
@@ -57,7 +58,7 @@ export async function dispatchPendingEvents(deps: DispatcherDeps, limit = 100): 
   const { db } = deps;
   const events = await db
     .selectFrom('events')
-    .select(['id', 'type', 'subject_type', 'subject_id'])
+    .select(['id', 'type', 'subject_type', 'subject_id', 'payload'])
     .where('dispatched_at', 'is', null)
     .orderBy('occurred_at')
     .limit(limit)
@@ -109,6 +110,8 @@ export async function dispatchPendingEvents(deps: DispatcherDeps, limit = 100): 
       await startDeliveryWorkflow(deps, delivery);
       started += 1;
     }
+    // A cancel, no-show or move freed a slot: the waitlist offers it (src/waitlist/hook.ts).
+    await offerFreedSlotToWaitlist(deps, event);
     await db.updateTable('events').set({ dispatched_at: new Date() }).where('id', '=', event.id).execute();
   }
   return started;

@@ -1,3 +1,4 @@
+import { WaitlistOfferPage } from './customer/WaitlistOfferPage';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Outlet, Route, Routes } from 'react-router-dom';
@@ -58,6 +59,7 @@ function App() {
         <Route path="/manage/:token/*" element={<ManagePage />} />
         <Route path="/memberships/plans/:planId" element={<MembershipPlanPage />} />
         <Route path="/feedback/:id" element={<FeedbackPage />} />
+        <Route path="/waitlist/offer/:token" element={<WaitlistOfferPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/admin" replace />} />
     </Routes>

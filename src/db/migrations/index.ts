@@ -24,6 +24,10 @@ import * as m0015 from './0015_idempotency_keys';
 import * as m0040 from './0040_done_keeps_its_time';
 import * as m0030 from './0030_staff_management';
 import * as m0031 from './0031_contact_search';
+import * as m0045 from './0045_availability_busy_index';
+import * as m0046 from './0046_calendar_connections';
+import * as m0047 from './0047_appointment_series';
+import * as m0048 from './0048_waitlist';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -47,6 +51,10 @@ const migrations: Record<string, Migration> = {
   '0040_done_keeps_its_time': m0040,
   '0030_staff_management': m0030,
   '0031_contact_search': m0031,
+  '0045_availability_busy_index': m0045,
+  '0046_calendar_connections': m0046,
+  '0047_appointment_series': m0047,
+  '0048_waitlist': m0048,
 };
 
 export const migrationProvider: MigrationProvider = {

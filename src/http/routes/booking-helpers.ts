@@ -29,12 +29,17 @@ export function rangeInZone(from: string, to: string, timeZone: string): { from:
 }
 
 export async function slotsResponse(db: Kysely<Database>, slots: Slot[], timeZone: string) {
-  const views = await slotViews(db, slots);
-  const byStart = new Map(views.map((v, i) => [`${slots[i]!.staffId}:${slots[i]!.startsAt}`, v]));
+  // One pass, no per-slot lookups: a month of fifty calendars is tens of thousands of slots.
+  const ids = [...new Set(slots.map((s) => s.staffId))];
+  const staff = ids.length ? await db.selectFrom('staff').select(['id', 'name']).where('id', 'in', ids).execute() : [];
+  const names = new Map(staff.map((s) => [s.id, s.name]));
   return groupSlotsByLocalDate(slots, timeZone).map((day) => ({
     date: day.date,
     slots: day.slots.map((slot) => ({
-      ...byStart.get(`${slot.staffId}:${slot.startsAt}`)!,
+      startsAt: new Date(slot.startsAt).toISOString(),
+      endsAt: new Date(slot.endsAt).toISOString(),
+      staffId: slot.staffId,
+      staffName: names.get(slot.staffId) ?? '',
       localTime: slot.localTime,
       label: slot.label,
     })),

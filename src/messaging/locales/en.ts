@@ -46,6 +46,7 @@ export const en = {
       subject: 'Confirmed: {{service}} on {{when}}',
       intro: 'Your appointment with {{business}} is confirmed.',
       ics: 'A calendar invitation (.ics) is attached so you can add this appointment to your calendar.',
+      series: 'Visit {{index}} of {{count}} in your series ({{rule}}).',
     },
     reminder48h: {
       subject: 'Reminder: {{service}} on {{when}}',

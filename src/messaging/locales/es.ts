@@ -49,6 +49,7 @@ export const es: Same<CustomerMessages> = {
       subject: 'Confirmada: {{service}} el {{when}}',
       intro: 'Su cita con {{business}} está confirmada.',
       ics: 'Adjuntamos una invitación de calendario (.ics) para que pueda añadir la cita a su calendario.',
+      series: 'Visita {{index}} de {{count}} de su serie ({{rule}}).',
     },
     reminder48h: {
       subject: 'Recordatorio: {{service}} el {{when}}',

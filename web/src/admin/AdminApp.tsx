@@ -11,6 +11,8 @@ import { ContactPage, ContactsPage, SettingsPage } from './OtherPages';
 import { MessagesPage } from './MessagesPage';
 import { NewBookingPage } from './NewBookingPage';
 import { IntegrationsPage } from './SettingsIntegrations';
+import { CalendarsPage } from './SettingsCalendars';
+import { WaitlistPage } from './WaitlistPage';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
 import { ServiceEditorPage, ServicesPage } from './SettingsServices';
 import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
@@ -68,6 +70,7 @@ function SignedInApp() {
               <>
                 <NavLink to="/admin/book">New booking</NavLink>
                 <NavLink to="/admin/memberships">Memberships</NavLink>
+                <NavLink to="/admin/waitlist">Waitlist</NavLink>
                 <NavLink to="/admin/messages">Messages</NavLink>
                 <NavLink to="/admin/contacts">Contacts</NavLink>
                 <NavLink to="/admin/settings">Settings</NavLink>
@@ -219,6 +222,22 @@ function SignedInApp() {
               element={
                 <OfficeOnly>
                   <StaffEditorPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="settings/calendars"
+              element={
+                <OfficeOnly>
+                  <CalendarsPage />
+                </OfficeOnly>
+              }
+            />
+            <Route
+              path="waitlist"
+              element={
+                <OfficeOnly>
+                  <WaitlistPage />
                 </OfficeOnly>
               }
             />

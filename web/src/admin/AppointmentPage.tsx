@@ -17,6 +17,7 @@ import { FeedbackPanel } from './FeedbackPanel';
 import { MembershipPanel } from './MembershipPanel';
 import { CHANNEL_WORDS, MessageText } from './MessageText';
 import { MessageStatus, ReachabilityList } from './MessageStatus';
+import { SeriesPanel } from './SeriesPanel';
 import { RescheduleForm } from './RescheduleForm';
 import { TimelineTable } from './TimelineTable';
 
@@ -178,6 +179,7 @@ export function AppointmentPage() {
         </section>
         {extras?.membership && <MembershipPanel membership={extras.membership} timeZone={timeZone} />}
         {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
+        <SeriesPanel appointmentId={id} timeZone={timeZone} />
       </div>
 
       <AppointmentActions

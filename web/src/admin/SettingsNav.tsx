@@ -9,6 +9,7 @@ export function SettingsNav() {
       <NavLink to="/admin/settings" end>
         Services, staff and hours
       </NavLink>
+      <NavLink to="/admin/settings/calendars">Calendars</NavLink>
       {me.role === 'admin' && (
         <>
           <NavLink to="/admin/settings/staff">Staff</NavLink>

@@ -3,7 +3,8 @@
  * (optional; "anyone" lets the server pick by its stated rule) → a day in the month calendar and a
  * time → details → confirmation. `?staff=<id>` preselects a staff member and `?start=<instant>` a
  * time (the links in rebooking messages). A taken time (409) refreshes the times in place and offers
- * the next free ones beside the Book button, keeping the form filled.
+ * the next free ones beside the Book button, keeping the form filled. Under the form: repeat the
+ * visit as a series, and join the waitlist (RepeatVisit, JoinWaitlist; not in the embedded widget).
  */
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
@@ -17,6 +18,8 @@ import { CustomerLayout, useBusiness, usePageTitle } from './business';
 import { type Booked, Confirmation } from './Confirmation';
 import { DetailsFields } from './DetailsForm';
 import { notifyHost, useReportHeight } from './embed-bridge';
+import { JoinWaitlist } from './JoinWaitlist';
+import { RepeatVisit } from './RepeatVisit';
 import { durationText, priceText, type Service, ServiceCards, StaffChoice } from './ServiceCards';
 import { TakenTimes } from './TakenTimes';
 import { rememberDetails, useBookingForm } from './useBookingForm';
@@ -140,6 +143,9 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
       setBusy(false);
     }
   }
+
+  const shared = { timeZone, details: form.details };
+  const ask = choice || taken ? undefined : form.change;
 
   if (booked && service) {
     return (
@@ -279,6 +285,12 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
                 : t('book.chooseTime')}
           </button>
         </form>
+      )}
+      {service && !embedded && (
+        <>
+          {choice && <RepeatVisit serviceId={service.id} staffId={staffId} choice={choice} {...shared} />}
+          <JoinWaitlist serviceId={service.id} staffId={staffId} today={today} {...shared} onDetails={ask} />
+        </>
       )}
     </CustomerLayout>
   );
