@@ -23,7 +23,9 @@ export type TaskKind =
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type MessageChannel = 'email' | 'sms' | 'slack';
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed';
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+/** How a payment credited on an invoice was taken (migration 0050). */
+export type InvoicePaymentMethod = 'card' | 'pay_link' | 'deposit' | 'cash' | 'cheque' | 'bank_transfer' | 'other';
 export type PaymentStatus = 'pending' | 'succeeded' | 'declined' | 'requires_action' | 'failed';
 export type InboundEventStatus = 'received' | 'processed' | 'duplicate' | 'rejected' | 'unmatched' | 'failed';
 
@@ -284,6 +286,10 @@ export interface InvoiceLine {
   quantity: number;
   unitMinor: number;
   amountMinor: number;
+  /** What the line is (issue 13); absent on lines written before: the service line. */
+  kind?: 'service' | 'part' | 'time' | 'fee' | 'discount' | 'other';
+  /** Whether the invoice's tax rate applies to the line; absent: taxed. */
+  taxable?: boolean;
 }
 
 export interface InvoicesTable {
@@ -301,6 +307,42 @@ export interface InvoicesTable {
   status: Generated<InvoiceStatus>;
   issued_at: Timestamp | null;
   paid_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  // 0050_invoice_ledger
+  voided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  uncollectible_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  status_note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface InvoicePaymentsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  method: InvoicePaymentMethod;
+  amount_minor: number;
+  currency: string;
+  gateway: 'stripe' | 'simulated' | null;
+  provider_payment_id: string | null;
+  reference: string | null;
+  recorded_by: string;
+  received_at: Timestamp;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface InvoiceRefundsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  payment_id: string;
+  amount_minor: number;
+  currency: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  gateway: 'stripe' | 'simulated' | null;
+  provider_refund_id: string | null;
+  reason: Generated<string>;
+  requested_by: string;
+  idempotency_key: string;
+  error: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -445,6 +487,8 @@ export interface Database {
   messages: MessagesTable;
   invoices: InvoicesTable;
   payment_attempts: PaymentAttemptsTable;
+  invoice_payments: InvoicePaymentsTable;
+  invoice_refunds: InvoiceRefundsTable;
   timeline_events: TimelineEventsTable;
   inbound_events: InboundEventsTable;
   api_keys: ApiKeysTable;

@@ -19,6 +19,7 @@ import * as m0020 from './0020_contact_identity';
 import * as m0021 from './0021_rate_limits';
 import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
+import * as m0050 from './0050_invoice_ledger';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0021_rate_limits': m0021,
   '0025_business_identity': m0025,
   '0026_contact_locale': m0026,
+  '0050_invoice_ledger': m0050,
 };
 
 export const migrationProvider: MigrationProvider = {
