@@ -18,6 +18,7 @@ import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { membershipsRouter } from './routes/memberships';
 import { manageBillingRouter } from './routes/manage-billing';
+import { invoicesRouter } from './routes/invoices';
 import { paymentGatewayFromConfig } from '../payments/from-config';
 import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
@@ -50,6 +51,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  // One gateway for every route: the simulated one keeps on-session intents in its instance.
+  const paid = { ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) };
   app.disable('x-powered-by');
   // Client addresses (rate limits, logs) from X-Forwarded-For only through the configured proxies.
   app.set('trust proxy', deps.config.http.trustProxy);
@@ -64,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(methodNotAllowed(apiOperations(), WEB_PAGE_PREFIXES));
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
-  app.use(stripeWebhookRouter(deps));
+  app.use(stripeWebhookRouter(paid));
   app.use(integrationWebhooksRouter(deps));
   app.use(twilioWebhookRouter(deps));
   app.use(sendgridWebhookRouter(deps));
@@ -83,13 +86,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(publicRouter(deps));
   app.use(businessRouter(deps));
   app.use(manageRouter(deps));
-  app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
+  app.use(manageBillingRouter(paid));
+  app.use(invoicesRouter(paid));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
   app.use(integrationsRouter(deps));
   app.use(messageTemplatesRouter(deps));
   app.use(outboundRouter(deps));
-  app.use(membershipsRouter(deps));
+  app.use(membershipsRouter(paid));
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));

@@ -25,7 +25,9 @@ interface AppointmentView {
   endsAt: string;
   timeZone: string;
   source: string;
+  /** The invoice's total once invoiced, else the booked price. */
   price: { amountMinor: number; currency: string };
+  invoice: { number: number; status: string; balanceMinor: number } | null;
   clientNote: string;
   publicNotes: string;
   cancelReason: string | null;
@@ -170,8 +172,14 @@ export function AppointmentPage() {
             <dd>{a.staff.name}</dd>
             <dt>Service</dt>
             <dd>{a.service.name}</dd>
-            <dt>Price</dt>
-            <dd>{formatMoney(a.price.amountMinor, a.price.currency)}</dd>
+            <dt>{a.invoice ? `Invoice #${a.invoice.number}` : 'Price'}</dt>
+            <dd data-testid="appointment-price">
+              {formatMoney(a.price.amountMinor, a.price.currency)}
+              {a.invoice ? ` · ${a.invoice.status}` : ''}
+              {a.invoice && a.invoice.balanceMinor > 0 && a.invoice.status !== 'void'
+                ? ` · ${formatMoney(a.invoice.balanceMinor, a.price.currency)} due`
+                : ''}
+            </dd>
             <dt>Stage</dt>
             <dd>
               <span className={`appt ${STAGE_CLASS[a.stage] ?? ''}`} style={{ display: 'inline-block', width: 'auto' }}>
