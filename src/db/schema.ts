@@ -89,9 +89,12 @@ export interface ServicesTable {
   location: Generated<ServiceLocation>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Whether booking asks for a card saved for off-session charges (migration 0051). */
+  card_at_booking: Generated<CardAtBooking>;
 }
 
 export type ServiceLocation = 'business' | 'customer';
+export type CardAtBooking = 'required' | 'optional' | 'none';
 
 export interface StaffServicesTable {
   staff_id: string;

@@ -6,6 +6,7 @@ import type { OpenAPIRegistry, ResponseConfig, ZodRequestBody } from '@asteasolu
 import { z } from 'zod';
 import { extraLineSchema } from '../billing/invoice';
 import { recordPaymentBody, refundBody, statusBody } from './routes/invoices';
+import { bookingSetupBody, simulatedConfirmBody } from './routes/payments';
 
 export function registerPaymentPaths(
   registry: OpenAPIRegistry,
@@ -94,4 +95,54 @@ export function registerPaymentPaths(
       responses: { 200: invoice, ...errors },
     });
   }
+  const pay = ['Payments (customer pages)'];
+  const token = z.object({ token: z.string() });
+  const loose = (description: string) => ({ description, ...json(z.object({}).loose()) });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/payments/config',
+    tags: pay,
+    summary: 'The gateway (stripe or simulated), with the publishable key and the Stripe.js URL for Stripe',
+    responses: { 200: loose('Payment configuration for the pages') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/payments/setup-intents',
+    tags: pay,
+    summary: "A SetupIntent (usage off_session) for the booking page's card step, on the email's Stripe customer",
+    request: { body: json(bookingSetupBody) },
+    responses: { 201: loose('The SetupIntent id and client secret'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/payments/simulated/confirm',
+    tags: pay,
+    summary: 'Simulated payments only: confirm a SetupIntent or PaymentIntent with a Stripe test card',
+    request: { body: json(simulatedConfirmBody) },
+    responses: { 200: loose('Confirmed'), ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/manage/{token}/pay',
+    tags: pay,
+    summary: 'The invoice to pay on the pay page, with what is owed',
+    request: { params: token },
+    responses: { 200: loose('The invoice'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/manage/{token}/pay',
+    tags: pay,
+    summary: 'A PaymentIntent for what is owed (cards and wallets), one per invoice and amount',
+    request: { params: token },
+    responses: { 201: loose('The PaymentIntent id and client secret'), ...errors },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/api/manage/{token}/pay/complete',
+    tags: pay,
+    summary: 'Report a confirmed PaymentIntent: read back, credited once, the workflow woken',
+    request: { params: token, body: json(z.object({ paymentIntentId: z.string() })) },
+    responses: { 200: loose('Paid'), 202: loose('Still processing'), ...errors },
+  });
 }

@@ -20,6 +20,7 @@ import * as m0021 from './0021_rate_limits';
 import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0050 from './0050_invoice_ledger';
+import * as m0051 from './0051_card_at_booking';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0025_business_identity': m0025,
   '0026_contact_locale': m0026,
   '0050_invoice_ledger': m0050,
+  '0051_card_at_booking': m0051,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -17,7 +17,9 @@ import { chargeAfterWorkflow, wakeBillingWorkflow } from '../../billing/late-set
 import { invoiceDetail, invoiceIdOfAppointment } from '../../billing/ledger';
 import { lookupBillingToken } from '../../manage/tokens';
 import type { PaymentGateway } from '../../payments/gateway';
-import { SIMULATED_TEST_CARDS } from '../../payments/simulated-gateway';
+import { SIMULATED_TEST_CARDS, simulatedCardDetails } from '../../payments/simulated-gateway';
+import { saveCardOnContact, setupIntentForContact, succeededSetupIntent } from '../../payments/card-on-file';
+import { httpErrorForCard } from './booking-card';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { parseInput } from '../validate';
@@ -27,8 +29,15 @@ import { tokenParams } from './manage';
 export const invoiceQuery = z.object({
   format: z.enum(['json', 'html', 'pdf'], { error: 'expected json, html or pdf' }).default('json'),
 });
-/** The card update: Stripe needs nothing (a SetupIntent); the simulated gateway one of Stripe's test cards. */
-export const cardBody = z.object({ paymentMethodId: text(255, { min: 1 }).optional() });
+/**
+ * The card update: nothing to start a SetupIntent; `setupIntentId` to report it confirmed; simulated
+ * gateway only, `paymentMethodId` saves one of Stripe's test cards directly.
+ */
+export const cardBody = z.object({
+  setupIntentId: text(255, { min: 1 }).optional(),
+  paymentMethodId: text(255, { min: 1 }).optional(),
+  requestKey: text(100, { min: 8 }).optional(),
+});
 const simulatedCardBody = z.object({
   paymentMethodId: z.string().refine((pm) => pm in SIMULATED_TEST_CARDS, {
     message: `expected one of Stripe's test payment methods, e.g. pm_card_visa`,
@@ -74,52 +83,67 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
       .send(invoiceHtml(invoice, business));
   });
 
+  /**
+   * Update the card: without `setupIntentId`, a SetupIntent for the page's Payment Element (or the
+   * simulated test-card form); with it, the confirmed card is read back, saved on the contact and the
+   * payment retried. Simulated only: `paymentMethodId` saves one of Stripe's test cards directly.
+   */
   router.post('/api/manage/:token/card', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
-    parseInput(cardBody, req.body, 'body');
+    const body = parseInput(cardBody, req.body ?? {}, 'body');
     const appointment = await resolve(token);
     const contact = await db
       .selectFrom('contacts')
       .selectAll()
       .where('id', '=', appointment.contact_id)
       .executeTakeFirstOrThrow();
-    const { customerId } = await deps.payments.ensureCustomer({
-      contactId: contact.id,
-      email: contact.email,
-      name: contact.name,
-      existingCustomerId: contact.stripe_customer_id,
-      idempotencyKey: `contact:${contact.id}:customer`,
-    });
-    if (customerId !== contact.stripe_customer_id) {
-      await db.updateTable('contacts').set({ stripe_customer_id: customerId }).where('id', '=', contact.id).execute();
-    }
-    if (!deps.payments.simulated) {
-      const setup = await deps.payments.createSetupIntent({
-        customerId,
-        idempotencyKey: `setup:${contact.id}:${Date.now()}`,
+    const gateway = deps.payments.simulated ? 'simulated' : 'stripe';
+    let saved: string;
+    if (body.setupIntentId) {
+      let intent;
+      try {
+        intent = await succeededSetupIntent(deps.payments, body.setupIntentId, { contactId: contact.id });
+      } catch (error) {
+        httpErrorForCard(error);
+      }
+      await saveCardOnContact(db, deps.payments, {
+        contactId: contact.id,
+        appointmentId: appointment.id,
+        intent,
+        actor: contact.name,
+        channel: 'manage_link',
       });
-      res.json({ gateway: 'stripe', setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret });
+      saved = intent.paymentMethodId;
+    } else if (deps.payments.simulated && body.paymentMethodId !== undefined) {
+      const { paymentMethodId } = parseInput(simulatedCardBody, req.body, 'body');
+      const card = simulatedCardDetails(paymentMethodId);
+      await db
+        .updateTable('contacts')
+        .set({
+          default_payment_method_id: paymentMethodId,
+          card_brand: card.brand,
+          card_last4: card.last4,
+          updated_at: new Date(),
+        })
+        .where('id', '=', contact.id)
+        .execute();
+      await appendTimeline(db, {
+        appointmentId: appointment.id,
+        contactId: contact.id,
+        kind: 'card:updated',
+        actor: contact.name,
+        channel: 'manage_link',
+        summary: `Test card ${paymentMethodId} saved (simulated payments)`,
+      });
+      saved = paymentMethodId;
+    } else {
+      const setup = await setupIntentForContact(db, deps.payments, {
+        contactId: contact.id,
+        ...(body.requestKey ? { requestKey: body.requestKey } : {}),
+      });
+      res.json({ gateway, setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret });
       return;
     }
-    const { paymentMethodId } = parseInput(simulatedCardBody, req.body, 'body');
-    await db
-      .updateTable('contacts')
-      .set({
-        default_payment_method_id: paymentMethodId,
-        card_brand: 'visa',
-        card_last4: '4242',
-        updated_at: new Date(),
-      })
-      .where('id', '=', contact.id)
-      .execute();
-    await appendTimeline(db, {
-      appointmentId: appointment.id,
-      contactId: contact.id,
-      kind: 'card:updated',
-      actor: contact.name,
-      channel: 'manage_link',
-      summary: `Test card ${paymentMethodId} saved (simulated payments)`,
-    });
     // The workflow retries at once; after it has finished (invoice uncollectible), the card is charged here.
     const woken = await wakeBillingWorkflow(deps.temporal, appointment.workflow_id, 'manage_link');
     const late =
@@ -130,7 +154,7 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
             channel: 'manage_link',
           })
         : undefined;
-    res.json({ gateway: 'simulated', saved: paymentMethodId, ...(late ? { payment: late.status } : {}) });
+    res.json({ gateway, saved, ...(late ? { payment: late.status } : {}) });
   });
 
   return router;
