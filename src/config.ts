@@ -191,9 +191,9 @@ const schema = z.object({
     .regex(/^pk_(test|live)_\w+$/, 'expected a Stripe publishable key (pk_test_… or pk_live_…)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  STRIPE_JS_URL: z.url({ error: 'expected the URL of Stripe.js, e.g. https://js.stripe.com/v3/' }).default(
-    'https://js.stripe.com/v3/',
-  ),
+  STRIPE_JS_URL: z
+    .url({ error: 'expected the URL of Stripe.js, e.g. https://js.stripe.com/v3/' })
+    .default('https://js.stripe.com/v3/'),
   // Messaging providers (issue 8): each channel uses its real provider only when its keys are set.
   SENDGRID_API_KEY: optionalString,
   SENDGRID_FROM_EMAIL: z.email({ error: 'expected the sender address verified in SendGrid' }).optional(),
