@@ -12,7 +12,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline, loadSnapshot } from '../src/appointments/repository';
 import { adjustTotal, balanceDue, computeInvoice, type Invoice, serviceLines } from '../src/billing/invoice';
-import { creditPaymentIn, paidOn } from '../src/billing/ledger';
+import { changeInvoiceStatus, creditPaymentIn, paidOn } from '../src/billing/ledger';
 import type { Database, InvoiceLine } from '../src/db/schema';
 import { canTransitionStatus } from '../src/domain/stages';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
@@ -438,6 +438,28 @@ export function billingActivities({ db, payments }: BillingDeps) {
         message: result.status === 'succeeded' ? null : result.message,
         gateway: payments.name,
       };
+    },
+
+    /** After the last dunning attempt: the open invoice is written off as uncollectible (timeline says so). */
+    async markInvoiceUncollectible(input: {
+      appointmentId: string;
+      attempts: number;
+      idempotencyKey: string;
+    }): Promise<{ status: string }> {
+      const invoice = await db
+        .selectFrom('invoices')
+        .select(['id', 'status'])
+        .where('appointment_id', '=', input.appointmentId)
+        .executeTakeFirstOrThrow();
+      if (invoice.status !== 'open') return { status: invoice.status };
+      await changeInvoiceStatus(db, {
+        invoiceId: invoice.id,
+        to: 'uncollectible',
+        note: `no payment after ${input.attempts} attempts; a card update or payment still settles it`,
+        actor: 'appointflow',
+        channel: 'system',
+      });
+      return { status: 'uncollectible' };
     },
   };
 }

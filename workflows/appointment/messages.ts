@@ -126,7 +126,16 @@ export interface TaskState {
 
 export interface BillingState {
   invoice: { invoiceId: string; number: number; currency: string; totalMinor: number } | null;
-  payment: 'not_started' | 'awaiting_confirmation' | 'charging' | 'paid' | 'declined' | 'requires_action' | 'failed';
+  payment:
+    | 'not_started'
+    | 'awaiting_confirmation'
+    | 'charging'
+    | 'paid'
+    | 'declined'
+    | 'requires_action'
+    /** No card on file: a pay link was sent (patch appointment-pay-links-v1). */
+    | 'awaiting_payment'
+    | 'failed';
   attempts: number;
 }
 
@@ -178,6 +187,12 @@ export const PATCHES = {
   boundedRetries: 'appointment-bounded-retries-v1',
   /** The end of a run drains the outbox, then waits for handlers, until both are quiet. */
   endOfRun: 'appointment-end-of-run-v1',
+  /**
+   * Payments a customer can complete (issue 13): no card (or one needing the customer) → a pay link
+   * and a staff task, never a decline notice; a card update during a charge retries at once; after the
+   * last attempt the invoice is uncollectible and the workflow still takes a card update for a while.
+   */
+  payLinks: 'appointment-pay-links-v1',
 } as const;
 
 /** Error type of a message that cannot be rendered (a template that does not compile or render): never retried. */
