@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
-  app.use(webRouter());
+  app.use(webRouter(deps.config.stripe ? { stripeJsUrl: deps.config.stripeJs.url } : {}));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,9 +1,10 @@
 /**
  * Confirms a SetupIntent (save a card) or a PaymentIntent (pay now) on-session: with Stripe, the
  * Payment Element mounted on the intent's client secret; without Stripe keys, the simulated gateway's
- * clearly labelled test-card form, same flow. Calls `onConfirmed` once the intent succeeded.
+ * clearly labelled test-card form, same flow. Calls `onConfirmed` once the intent succeeded. No <form>
+ * of its own: it sits inside the booking page's form, and forms cannot nest.
  */
-import { type SubmitEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api';
 import { loadStripe, type PaymentsConfig, type StripeElements, type StripeJs } from './stripe-js';
 
@@ -75,8 +76,7 @@ function StripeForm(props: {
     };
   }, [stripeJsUrl, publishableKey, clientSecret]);
 
-  async function confirm(event: SubmitEvent) {
-    event.preventDefault();
+  async function confirm() {
     if (!stripe.current) return;
     setBusy(true);
     setError(null);
@@ -99,17 +99,17 @@ function StripeForm(props: {
   }
 
   return (
-    <form onSubmit={confirm} data-testid="payment-element-form">
+    <div data-testid="payment-element-form">
       <div ref={target} className="payment-element" />
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
-      <button type="submit" className="primary" disabled={!ready || busy}>
+      <button type="button" className="primary" disabled={!ready || busy} onClick={() => void confirm()}>
         {busy ? 'Please wait…' : props.submitLabel}
       </button>
-    </form>
+    </div>
   );
 }
 
@@ -122,8 +122,7 @@ function SimulatedForm(props: {
   const [card, setCard] = useState(props.config.testCards[0]?.id ?? 'pm_card_visa');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  async function confirm(event: SubmitEvent) {
-    event.preventDefault();
+  async function confirm() {
     setBusy(true);
     setError(null);
     try {
@@ -135,7 +134,7 @@ function SimulatedForm(props: {
     setBusy(false);
   }
   return (
-    <form onSubmit={confirm}>
+    <div>
       <p className="test-banner" role="note">
         Test mode: payments are simulated and no real card is taken. Pick one of Stripe's test cards.
       </p>
@@ -153,9 +152,9 @@ function SimulatedForm(props: {
           {error}
         </p>
       )}
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="button" className="primary" disabled={busy} onClick={() => void confirm()}>
         {busy ? 'Please wait…' : props.submitLabel}
       </button>
-    </form>
+    </div>
   );
 }
