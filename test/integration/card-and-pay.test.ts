@@ -91,17 +91,15 @@ it('a card-required service books only after the SetupIntent succeeded; the card
   expect(other.status).toBe(422);
   expect(other.body.error.fields[0]!.message).toBe('This card setup belongs to someone else.');
 
-  const booked = await api<{ appointment: { id: string; workflowId: string; contact: { id: string } } }>(
-    system,
-    'POST',
-    '/api/bookings',
-    { ...booking, setupIntentId: setup.body.setupIntentId },
-  );
+  const booked = await api<{ appointment: { id: string; workflowId: string } }>(system, 'POST', '/api/bookings', {
+    ...booking,
+    setupIntentId: setup.body.setupIntentId,
+  });
   expect(booked.status).toBe(201);
   const contact = await system.database.db
     .selectFrom('contacts')
     .select(['default_payment_method_id', 'stripe_customer_id', 'card_brand', 'card_last4'])
-    .where('id', '=', booked.body.appointment.contact.id)
+    .where('email', '=', customer.email)
     .executeTakeFirstOrThrow();
   expect(contact).toMatchObject({ default_payment_method_id: 'pm_card_visa', card_brand: 'visa', card_last4: '4242' });
   expect(contact.stripe_customer_id).toMatch(/^sim_cus_/);

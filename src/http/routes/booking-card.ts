@@ -45,11 +45,25 @@ export async function cardForBooking(
   }
 }
 
+/**
+ * Saves the booking's card on the contact. A public booking with a known email whose device is not the
+ * contact's (`knownContact: pending`) changes none of the contact's stored details: a card already on
+ * file stays; only a contact without one gets this card.
+ */
 export async function saveBookingCard(
   deps: Deps,
   appointment: { id: string; contact: { id: string; name: string } },
   card: ConfirmedCard,
+  knownContact: 'apply' | 'pending',
 ): Promise<void> {
+  if (knownContact === 'pending') {
+    const contact = await deps.database.db
+      .selectFrom('contacts')
+      .select('default_payment_method_id')
+      .where('id', '=', appointment.contact.id)
+      .executeTakeFirstOrThrow();
+    if (contact.default_payment_method_id) return;
+  }
   await saveCardOnContact(deps.database.db, deps.payments, {
     contactId: appointment.contact.id,
     appointmentId: appointment.id,

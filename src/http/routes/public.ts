@@ -137,7 +137,7 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
       certificateNumber: body.certificateNumber,
       knownContact,
     });
-    if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card);
+    if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card, knownContact);
     // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.
     res.status(201).json({ ...booked, appointment: { ...booked.appointment, contact: echoedCustomer(body.customer) } });
   });
