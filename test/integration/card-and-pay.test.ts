@@ -142,7 +142,7 @@ it('the customer pays an open invoice on the pay page; credited once, the workfl
     { form: { minutes: 30 }, channel: 'in_person' },
     auth,
   );
-  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'declined');
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
 
   const token = await createManageToken(system.database.db, visit.id, new Date(Date.now() + 86_400_000));
   const page = await api<{ invoice: { balanceMinor: number; status: string } }>(

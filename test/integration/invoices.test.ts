@@ -190,8 +190,8 @@ it('a part added before delivery is on the invoice and charged; a partial refund
 it('a cash payment recorded with who and when settles the invoice and ends the dunning; void and write-off rules', async () => {
   const visit = await book('cash.payer@example.com', 1, null);
   expect((await deliver(visit.deliverTaskId)).status).toBe(200);
-  // No card: the automatic charge cannot succeed and the workflow waits to retry.
-  await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'declined');
+  // No card: the customer was sent a pay link and the workflow waits to retry.
+  await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
   const open = await api<InvoiceBody>(system, 'GET', `/api/appointments/${visit.id}/invoice`, undefined, auth);
   expect(open.body.invoice).toMatchObject({ status: 'open', totalMinor: 6_480, balanceMinor: 6_480 });
   const id = open.body.invoice.id;
@@ -301,7 +301,7 @@ it('a cash payment recorded with who and when settles the invoice and ends the d
 it('after the workflow has ended, an uncollectible invoice is still settled by a card update through the manage link, once', async () => {
   const visit = await book('late.card@example.com', 2, null);
   expect((await deliver(visit.deliverTaskId)).status).toBe(200);
-  await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'declined');
+  await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
   // The workflow has ended (as after its last dunning attempt) and staff wrote the invoice off.
   await visit.handle.terminate('ended for the test, as after the last dunning attempt');
   const { invoice } = (await api<InvoiceBody>(system, 'GET', `/api/appointments/${visit.id}/invoice`, undefined, auth))
