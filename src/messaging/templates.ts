@@ -586,22 +586,21 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
     case 'paymentLink': {
       const b = requireBilling(ctx, event);
       const payUrl = requireLink(ctx, 'payUrl', event);
-      const total = money(b, b.totalMinor);
-      subject = `Your invoice #${b.invoiceNumber} from ${truncate(biz, 28)}: ${total}`;
+      const total = money(b, b.totalMinor, locale);
+      subject = `Your invoice #${b.invoiceNumber} from ${truncate(business, 28)}: ${total}`;
       body = [
         {
           kind: 'p',
           parts: [
-            'Thank you for your visit. Your invoice for your ',
-            `${svc} on ${formatWhen(a.startsAt, tz)} comes to `,
+            `Thank you for your visit on ${when(a.startsAt)}. Your invoice comes to `,
             { strong: total },
             '. You can pay it online by card or wallet:',
           ],
         },
         { kind: 'button', label: 'Pay online', href: payUrl },
-        ...(b.simulated ? [{ kind: 'p', parts: [SIMULATED_PAYMENT_NOTE] } as Block] : []),
+        ...(b.simulated ? [{ kind: 'p', parts: [tr('simulated')] } as Block] : []),
         { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
-        invoiceDetails(b),
+        invoiceDetails(b, locale),
       ];
       break;
     }
@@ -763,8 +762,8 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
         base,
         (t) =>
           `${t.biz}: ` +
-          sentence(`Your invoice for your ${t.svc} is ${smsMoney(b, b.totalMinor)}`) +
-          (b.simulated ? ` ${SIMULATED_PAYMENT_SMS}` : '') +
+          sentence(`Your invoice for your ${t.svc} is ${smsMoney(b, b.totalMinor, locale)}`) +
+          test(b) +
           ` Pay online: ${payUrl}`,
       ).text;
     }
