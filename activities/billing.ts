@@ -15,6 +15,7 @@ import { adjustTotal, balanceDue, computeInvoice, type Invoice, serviceLines } f
 import { changeInvoiceStatus, creditPaymentIn, paidOn } from '../src/billing/ledger';
 import type { Database, InvoiceLine } from '../src/db/schema';
 import { canTransitionStatus } from '../src/domain/stages';
+import { cardForCharge } from '../src/payments/card-on-file';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
 import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
 
@@ -346,8 +347,10 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
 
+      // The card given for this visit at booking (an unproven caller's, migration 0052), else the contact's.
+      const card = await cardForCharge(db, input.appointmentId, contact);
       let result: ChargeResult;
-      if (!contact.default_payment_method_id) {
+      if (!card) {
         result = {
           status: 'declined',
           paymentId: null,
@@ -356,7 +359,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
         };
       } else {
         try {
-          let customerId = contact.stripe_customer_id;
+          let customerId = card.customerId;
           if (!customerId) {
             ({ customerId } = await payments.ensureCustomer({
               contactId: contact.id,
@@ -375,7 +378,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
             amountMinor,
             currency: invoice.currency.trim(),
             customerId,
-            paymentMethodId: contact.default_payment_method_id,
+            paymentMethodId: card.paymentMethodId,
             description: `Invoice ${invoice.number}`,
             idempotencyKey: input.idempotencyKey,
             metadata: { appointmentId: input.appointmentId, invoiceId: invoice.id, attempt: String(input.attempt) },

@@ -224,6 +224,9 @@ export interface AppointmentsTable {
   revision: Generated<number>;
   cancelled_at: Timestamp | null;
   cancel_reason: string | null;
+  /** A card given at booking for this visit only (migration 0052): an unproven caller's, off the contact's file. */
+  booking_customer_id: string | null;
+  booking_payment_method_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   // The terms frozen at booking (migration 0009); NULL: not frozen, read from the service.

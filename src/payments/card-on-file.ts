@@ -26,6 +26,7 @@ export class CardRefusal extends Error {
 }
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
+const emailKey = (email: string) => createHash('sha256').update(normalEmail(email)).digest('hex').slice(0, 32);
 
 /** The Stripe customer for an email: the contact's own, else one created once per email. */
 async function customerForEmail(
@@ -45,9 +46,7 @@ async function customerForEmail(
     email,
     name: customer.name,
     existingCustomerId: null,
-    idempotencyKey: contact
-      ? `contact:${contact.id}:customer`
-      : `email:${createHash('sha256').update(email).digest('hex').slice(0, 32)}:customer`,
+    idempotencyKey: contact ? `contact:${contact.id}:customer` : `email:${emailKey(email)}:customer`,
   });
   if (contact) {
     await db.updateTable('contacts').set({ stripe_customer_id: customerId }).where('id', '=', contact.id).execute();
@@ -55,17 +54,95 @@ async function customerForEmail(
   return customerId;
 }
 
-/** A SetupIntent for the booking page; `requestKey` (the page's own) makes a retried request the same intent. */
+/** Whether a contact with this email exists (whose Stripe customer an unproven caller must not touch). */
+export async function contactExists(db: Kysely<Database>, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('contacts')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', normalEmail(email)))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A SetupIntent for the booking page; `requestKey` (the page's own) makes a retried request the same intent.
+ * A caller not proven to be the email's existing contact (issue 12) gets a Stripe customer of its own
+ * for this card, never the contact's: nothing is attached to, or read from, the contact's customer.
+ */
 export async function setupIntentForBooking(
   db: Kysely<Database>,
   gateway: PaymentGateway,
-  input: { email: string; name: string; requestKey?: string },
+  input: { email: string; name: string; requestKey?: string; proven: boolean },
 ): Promise<{ setupIntentId: string; clientSecret: string }> {
-  const customerId = await customerForEmail(db, gateway, input);
+  const requestKey = input.requestKey ?? randomUUID();
+  const guest = !input.proven && (await contactExists(db, input.email));
+  const customerId = guest
+    ? (
+        await gateway.ensureCustomer({
+          contactId: '',
+          email: normalEmail(input.email),
+          name: input.name,
+          existingCustomerId: null,
+          idempotencyKey: `guest:${emailKey(input.email)}:${requestKey}:customer`,
+        })
+      ).customerId
+    : await customerForEmail(db, gateway, input);
   return gateway.createSetupIntent({
     customerId,
-    idempotencyKey: `setup:${customerId}:${input.requestKey ?? randomUUID()}`,
+    idempotencyKey: `setup:${customerId}:${requestKey}`,
     metadata: { purpose: 'booking', email: normalEmail(input.email) },
+  });
+}
+
+/** The card a visit is charged on: the one given at booking for it (migration 0052), else the contact's. */
+export async function cardForCharge(
+  db: Kysely<Database>,
+  appointmentId: string,
+  contact: { stripe_customer_id: string | null; default_payment_method_id: string | null },
+): Promise<{ customerId: string | null; paymentMethodId: string } | null> {
+  const visit = await db
+    .selectFrom('appointments')
+    .select(['booking_customer_id', 'booking_payment_method_id'])
+    .where('id', '=', appointmentId)
+    .executeTakeFirst();
+  if (visit?.booking_payment_method_id) {
+    return { customerId: visit.booking_customer_id, paymentMethodId: visit.booking_payment_method_id };
+  }
+  return contact.default_payment_method_id
+    ? { customerId: contact.stripe_customer_id, paymentMethodId: contact.default_payment_method_id }
+    : null;
+}
+
+/** Keeps an unproven caller's booking card on its appointment only, with a timeline entry. */
+export async function saveCardOnAppointment(
+  db: Kysely<Database>,
+  gateway: PaymentGateway,
+  input: {
+    contactId: string;
+    appointmentId: string;
+    intent: { setupIntentId: string; customerId: string; paymentMethodId: string };
+    actor: string;
+    channel: string;
+  },
+): Promise<void> {
+  const card = await gateway.describeCard(input.intent.paymentMethodId).catch(() => null);
+  await db
+    .updateTable('appointments')
+    .set({
+      booking_customer_id: input.intent.customerId,
+      booking_payment_method_id: input.intent.paymentMethodId,
+    })
+    .where('id', '=', input.appointmentId)
+    .execute();
+  await appendTimeline(db, {
+    appointmentId: input.appointmentId,
+    contactId: input.contactId,
+    kind: 'card:saved',
+    actor: input.actor,
+    channel: input.channel,
+    summary: `Card given for this visit only (not yet confirmed as the contact's)${card ? ` (${card.brand} ending ${card.last4})` : ''}${gateway.simulated ? ' — simulated payments' : ''}`,
+    data: { setupIntentId: input.intent.setupIntentId, scope: 'appointment' },
+    idempotencyKey: `card:${input.intent.setupIntentId}:${input.appointmentId}`,
   });
 }
 

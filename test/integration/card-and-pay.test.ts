@@ -201,3 +201,91 @@ it('the customer pays an open invoice on the pay page; credited once, the workfl
   expect(receipts).toHaveLength(1);
   expect((await api(system, 'POST', `/api/manage/${token}/pay`, {})).status).toBe(409);
 });
+
+it("an unproven caller booking with an existing contact's email never touches that contact's card or Stripe customer; its card pays that visit only", async () => {
+  const consultation = await serviceIdBySlug(system, 'consultation');
+  await api(system, 'PATCH', `/api/admin/services/${consultation}`, { cardAtBooking: 'required' }, auth);
+  const email = 'quinn.onfile@example.com';
+  const stored = {
+    name: 'Quinn Onfile',
+    email,
+    phone: '+12025550188',
+    stripe_customer_id: 'sim_cus_quinn_own',
+    default_payment_method_id: 'pm_card_visa',
+    card_brand: 'visa',
+    card_last4: '4242',
+  };
+  await system.database.db.insertInto('contacts').values(stored).execute();
+
+  // No remembered device of Quinn's: the SetupIntent is on a Stripe customer of its own.
+  const setup = await api<{ setupIntentId: string }>(system, 'POST', '/api/payments/setup-intents', {
+    name: 'Not Quinn',
+    email,
+    requestKey: 'unproven-caller-1',
+  });
+  expect(setup.status).toBe(201);
+  const confirmed = await api(system, 'POST', '/api/payments/simulated/confirm', {
+    intentId: setup.body.setupIntentId,
+    // Saves fine, asks for the customer when charged later: tells which card the visit is charged on.
+    paymentMethodId: 'pm_card_authenticationRequired',
+  });
+  expect(confirmed.status).toBe(200);
+  const slot = (await freeSlots(system, consultation, 3, 10))[2]!;
+  const booked = await api<{ appointment: { id: string; workflowId: string; contact: Record<string, unknown> } }>(
+    system,
+    'POST',
+    '/api/bookings',
+    {
+      serviceId: consultation,
+      staffId: slot.staffId,
+      startsAt: slot.startsAt,
+      timeZone: 'America/New_York',
+      customer: { name: 'Not Quinn', email },
+      setupIntentId: setup.body.setupIntentId,
+    },
+  );
+  expect(booked.status).toBe(201);
+  expect(JSON.stringify(booked.body)).not.toMatch(/4242|visa|sim_cus_quinn_own|\+12025550188|Quinn Onfile/);
+
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select(['name', 'phone', 'stripe_customer_id', 'default_payment_method_id', 'card_brand', 'card_last4'])
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  expect(contact).toEqual({
+    name: stored.name,
+    phone: stored.phone,
+    stripe_customer_id: stored.stripe_customer_id,
+    default_payment_method_id: stored.default_payment_method_id,
+    card_brand: stored.card_brand,
+    card_last4: stored.card_last4,
+  });
+  const visit = await system.database.db
+    .selectFrom('appointments')
+    .select(['booking_customer_id', 'booking_payment_method_id'])
+    .where('id', '=', booked.body.appointment.id)
+    .executeTakeFirstOrThrow();
+  expect(visit.booking_payment_method_id).toBe('pm_card_authenticationRequired');
+  expect(visit.booking_customer_id).toMatch(/^sim_cus_/);
+  expect(visit.booking_customer_id).not.toBe(stored.stripe_customer_id);
+
+  // After the visit the booking's card is charged, not Quinn's own (which would have succeeded).
+  const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'requires_action');
+  const attempts = await system.database.db
+    .selectFrom('payment_attempts as p')
+    .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+    .select(['p.status'])
+    .where('i.appointment_id', '=', booked.body.appointment.id)
+    .execute();
+  expect(attempts).toEqual([{ status: 'requires_action' }]);
+  await api(system, 'PATCH', `/api/admin/services/${consultation}`, { cardAtBooking: 'none' }, auth);
+});

@@ -21,6 +21,7 @@ import * as m0025 from './0025_business_identity';
 import * as m0026 from './0026_contact_locale';
 import * as m0050 from './0050_invoice_ledger';
 import * as m0051 from './0051_card_at_booking';
+import * as m0052 from './0052_appointment_booking_card';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0026_contact_locale': m0026,
   '0050_invoice_ledger': m0050,
   '0051_card_at_booking': m0051,
+  '0052_appointment_booking_card': m0052,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,7 +4,12 @@
  * card is saved on the contact right after the booking (src/payments/card-on-file.ts).
  */
 import type { PaymentGateway } from '../../payments/gateway';
-import { CardRefusal, saveCardOnContact, succeededSetupIntent } from '../../payments/card-on-file';
+import {
+  CardRefusal,
+  saveCardOnAppointment,
+  saveCardOnContact,
+  succeededSetupIntent,
+} from '../../payments/card-on-file';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 
@@ -46,29 +51,27 @@ export async function cardForBooking(
 }
 
 /**
- * Saves the booking's card on the contact. A public booking with a known email whose device is not the
- * contact's (`knownContact: pending`) changes none of the contact's stored details: a card already on
- * file stays; only a contact without one gets this card.
+ * Saves the booking's card. A public booking with the email of a contact that existed before, from a
+ * device not proven to be theirs (issue 12), changes nothing of the contact's: its card (made on a
+ * Stripe customer of its own, src/payments/card-on-file.ts) is kept on the appointment and charged for
+ * that visit only. Otherwise the card becomes the contact's card on file.
  */
 export async function saveBookingCard(
   deps: Deps,
   appointment: { id: string; contact: { id: string; name: string } },
   card: ConfirmedCard,
-  knownContact: 'apply' | 'pending',
+  unprovenExistingContact: boolean,
 ): Promise<void> {
-  if (knownContact === 'pending') {
-    const contact = await deps.database.db
-      .selectFrom('contacts')
-      .select('default_payment_method_id')
-      .where('id', '=', appointment.contact.id)
-      .executeTakeFirstOrThrow();
-    if (contact.default_payment_method_id) return;
-  }
-  await saveCardOnContact(deps.database.db, deps.payments, {
+  const input = {
     contactId: appointment.contact.id,
     appointmentId: appointment.id,
     intent: card,
     actor: appointment.contact.name,
     channel: 'web',
-  });
+  };
+  if (unprovenExistingContact) {
+    await saveCardOnAppointment(deps.database.db, deps.payments, input);
+    return;
+  }
+  await saveCardOnContact(deps.database.db, deps.payments, input);
 }

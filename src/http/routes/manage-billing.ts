@@ -144,6 +144,13 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
       res.json({ gateway, setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret });
       return;
     }
+    // The card the customer just chose (through their own link) replaces one given at booking for this visit.
+    await db
+      .updateTable('appointments')
+      .set({ booking_customer_id: null, booking_payment_method_id: null })
+      .where('id', '=', appointment.id)
+      .where('booking_payment_method_id', 'is not', null)
+      .execute();
     // The workflow retries at once; after it has finished (invoice uncollectible), the card is charged here.
     const woken = await wakeBillingWorkflow(deps.temporal, appointment.workflow_id, 'manage_link');
     const late =

@@ -3,7 +3,8 @@
  * - `GET /api/payments/config`: which gateway runs, and for Stripe the publishable key and the URL
  *   Stripe.js is loaded from (`STRIPE_PUBLISHABLE_KEY`, `STRIPE_JS_URL`);
  * - `POST /api/payments/setup-intents`: a SetupIntent (`usage: off_session`) for the booking page,
- *   on the Stripe customer of the booking's email;
+ *   on the Stripe customer of the booking's email (a customer of its own for a caller not proven to be
+ *   that email's existing contact);
  * - `POST /api/payments/simulated/confirm`: without Stripe keys, the clearly labelled test-card form
  *   confirms a simulated SetupIntent or PaymentIntent with one of Stripe's test cards (404 with Stripe).
  */
@@ -13,6 +14,7 @@ import { setupIntentForBooking } from '../../payments/card-on-file';
 import type { PaymentGateway } from '../../payments/gateway';
 import { SIMULATED_TEST_CARDS, SimulatedGateway } from '../../payments/simulated-gateway';
 import type { AppDeps } from '../app';
+import { knownContactMode } from '../customer-identity';
 import { HttpError } from '../errors';
 import { parseInput } from '../validate';
 
@@ -55,9 +57,12 @@ export function paymentsRouter(deps: AppDeps & { payments: PaymentGateway }): Ro
 
   router.post('/api/payments/setup-intents', async (req, res) => {
     const body = parseInput(bookingSetupBody, req.body, 'body');
+    // Only a remembered device of the email's contact may use that contact's Stripe customer (issue 12).
+    const proven = (await knownContactMode(db, req, body.email)) === 'apply';
     const setup = await setupIntentForBooking(db, deps.payments, {
       email: body.email,
       name: body.name,
+      proven,
       ...(body.requestKey ? { requestKey: body.requestKey } : {}),
     });
     res.status(201).json({ gateway: deps.payments.name, ...setup });

@@ -10,6 +10,7 @@ import type { AppDeps } from '../app';
 import { availabilityQuery, bookingSchemaFor, uuid } from '../schemas';
 import { businessCountry } from '../business-country';
 import type { PaymentGateway } from '../../payments/gateway';
+import { contactExists } from '../../payments/card-on-file';
 import { cardForBooking, saveBookingCard } from './booking-card';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
@@ -125,6 +126,8 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
     const knownContact = await knownContactMode(db, req, body.customer.email);
     // A service that asks for a card books only once its SetupIntent has succeeded (src/payments/card-on-file.ts).
     const card = await cardForBooking(deps, body);
+    const unprovenExisting =
+      card !== undefined && knownContact === 'pending' && (await contactExists(db, body.customer.email));
     const booked = await bookForResponse(deps, {
       serviceId: body.serviceId,
       staffId: body.staffId,
@@ -137,7 +140,7 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
       certificateNumber: body.certificateNumber,
       knownContact,
     });
-    if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card, knownContact);
+    if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card, unprovenExisting);
     // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.
     res.status(201).json({ ...booked, appointment: { ...booked.appointment, contact: echoedCustomer(body.customer) } });
   });
