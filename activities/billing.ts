@@ -11,9 +11,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline, loadSnapshot } from '../src/appointments/repository';
-import { adjustTotal, computeInvoice, type Invoice, serviceLines } from '../src/billing/invoice';
+import { adjustTotal, balanceDue, computeInvoice, type Invoice, serviceLines } from '../src/billing/invoice';
+import { changeInvoiceStatus, creditPaymentIn, paidOn } from '../src/billing/ledger';
 import type { Database, InvoiceLine } from '../src/db/schema';
 import { canTransitionStatus } from '../src/domain/stages';
+import { cardForCharge } from '../src/payments/card-on-file';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
 import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
 import { countCharge } from '../src/metrics';
@@ -132,9 +134,16 @@ export function billingActivities({ db, payments }: BillingDeps) {
           appointment.tax_rate_bps ??
           service.tax_rate_bps ??
           (await trx.selectFrom('business').select('tax_rate_bps').executeTakeFirstOrThrow()).tax_rate_bps;
-        const invoice = computeInvoice({
-          // A membership visit was paid for with the membership: a zero line, settled without a charge.
-          lines: appointment.membership_id
+        // Lines staff added before the service was delivered wait on a draft (src/billing/ledger.ts).
+        const draft = await trx
+          .selectFrom('invoices')
+          .select(['id', 'status', 'lines'])
+          .where('appointment_id', '=', appointment.id)
+          .forUpdate()
+          .executeTakeFirst();
+        const extraLines = draft?.status === 'draft' ? draft.lines : [];
+        const serviceLinesFor = () =>
+          appointment.membership_id
             ? [{ description: `${service.name} (membership visit)`, quantity: 1, unitMinor: 0, amountMinor: 0 }]
             : serviceLines(
                 {
@@ -146,26 +155,36 @@ export function billingActivities({ db, payments }: BillingDeps) {
                   incrementMinutes: appointment.billing_increment_minutes ?? service.billing_increment_minutes,
                 },
                 input.minutes,
-              ),
+              );
+        const invoice = computeInvoice({
+          // A membership visit was paid for with the membership: a zero line, settled without a charge.
+          lines: [...serviceLinesFor(), ...extraLines],
           taxRateBps,
           currency: (frozen ? appointment.currency : service.currency).trim(),
         });
-        await trx
-          .insertInto('invoices')
-          .values({
-            appointment_id: appointment.id,
-            contact_id: appointment.contact_id,
-            currency: invoice.currency,
-            lines: JSON.stringify(invoice.lines),
-            subtotal_minor: invoice.subtotalMinor,
-            tax_rate_bps: invoice.taxRateBps,
-            tax_minor: invoice.taxMinor,
-            total_minor: invoice.totalMinor,
-            status: 'open',
-            issued_at: now,
-          })
-          .onConflict((oc) => oc.column('appointment_id').doNothing())
-          .execute();
+        const values = {
+          currency: invoice.currency,
+          lines: JSON.stringify(invoice.lines),
+          subtotal_minor: invoice.subtotalMinor,
+          tax_rate_bps: invoice.taxRateBps,
+          tax_minor: invoice.taxMinor,
+          total_minor: invoice.totalMinor,
+          status: 'open' as const,
+          issued_at: now,
+        };
+        if (draft?.status === 'draft') {
+          await trx
+            .updateTable('invoices')
+            .set({ ...values, updated_at: now })
+            .where('id', '=', draft.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto('invoices')
+            .values({ appointment_id: appointment.id, contact_id: appointment.contact_id, ...values })
+            .onConflict((oc) => oc.column('appointment_id').doNothing())
+            .execute();
+        }
         const hours = `${Math.floor(input.minutes / 60)} h ${input.minutes % 60} min`;
         await appendTimeline(trx, {
           appointmentId: appointment.id,
@@ -281,8 +300,10 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .selectAll()
         .where('appointment_id', '=', input.appointmentId)
         .executeTakeFirstOrThrow();
-      if (invoice.total_minor === 0 && invoice.status !== 'paid') {
-        // Nothing to charge (a free service, or the assignee adjusted the amount to zero).
+      // What is still owed: the total less the ledger (a deposit, a payment on the pay page, cash…).
+      const balance = balanceDue(Number(invoice.total_minor), await paidOn(db, invoice.id));
+      if (balance === 0 && invoice.status !== 'paid') {
+        // Nothing to charge (a free service, an amount adjusted to zero, or covered by what was paid).
         const now = new Date();
         await db
           .updateTable('invoices')
@@ -292,13 +313,13 @@ export function billingActivities({ db, payments }: BillingDeps) {
         countCharge('zero_total');
         return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: payments.name };
       }
-      if (invoice.status === 'paid') {
-        // Paid meanwhile (e.g. the customer confirmed an earlier payment on-session): never charge again.
+      if (invoice.status === 'paid' || invoice.status === 'void') {
+        // Paid meanwhile (on the pay page, by webhook, in cash) or voided by staff: never charge again.
         const paid = await db
-          .selectFrom('payment_attempts')
+          .selectFrom('invoice_payments')
           .select(['provider_payment_id', 'gateway'])
           .where('invoice_id', '=', invoice.id)
-          .where('status', '=', 'succeeded')
+          .orderBy('received_at', 'desc')
           .executeTakeFirst();
         return {
           status: 'succeeded',
@@ -308,6 +329,8 @@ export function billingActivities({ db, payments }: BillingDeps) {
           gateway: paid?.gateway ?? payments.name,
         };
       }
+      // A retried attempt charges what it first set out to (same idempotency key, same parameters).
+      const amountMinor = recorded ? Number(recorded.amount_minor) : balance;
       const contact = await db
         .selectFrom('contacts')
         .selectAll()
@@ -318,7 +341,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .values({
           invoice_id: invoice.id,
           attempt: input.attempt,
-          amount_minor: invoice.total_minor,
+          amount_minor: amountMinor,
           currency: invoice.currency.trim(),
           gateway: payments.name,
           idempotency_key: input.idempotencyKey,
@@ -326,8 +349,10 @@ export function billingActivities({ db, payments }: BillingDeps) {
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
 
+      // The card given for this visit at booking (an unproven caller's, migration 0052), else the contact's.
+      const card = await cardForCharge(db, input.appointmentId, contact);
       let result: ChargeResult;
-      if (!contact.default_payment_method_id) {
+      if (!card) {
         result = {
           status: 'declined',
           paymentId: null,
@@ -336,7 +361,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
         };
       } else {
         try {
-          let customerId = contact.stripe_customer_id;
+          let customerId = card.customerId;
           if (!customerId) {
             ({ customerId } = await payments.ensureCustomer({
               contactId: contact.id,
@@ -352,10 +377,10 @@ export function billingActivities({ db, payments }: BillingDeps) {
               .execute();
           }
           result = await payments.chargeOffSession({
-            amountMinor: invoice.total_minor,
+            amountMinor,
             currency: invoice.currency.trim(),
             customerId,
-            paymentMethodId: contact.default_payment_method_id,
+            paymentMethodId: card.paymentMethodId,
             description: `Invoice ${invoice.number}`,
             idempotencyKey: input.idempotencyKey,
             metadata: { appointmentId: input.appointmentId, invoiceId: invoice.id, attempt: String(input.attempt) },
@@ -387,11 +412,19 @@ export function billingActivities({ db, payments }: BillingDeps) {
           .where('idempotency_key', '=', input.idempotencyKey)
           .execute();
         if (result.status === 'succeeded') {
-          await trx
-            .updateTable('invoices')
-            .set({ status: 'paid', paid_at: now, updated_at: now })
-            .where('id', '=', invoice.id)
-            .execute();
+          // Credited on the ledger, which settles the invoice and writes the payment's timeline entry.
+          await creditPaymentIn(trx, {
+            invoiceId: invoice.id,
+            method: 'card',
+            amountMinor,
+            gateway: payments.name,
+            providerPaymentId: result.paymentId,
+            recordedBy: 'appointflow',
+            channel: payments.simulated ? 'payments:simulated' : 'payments:stripe',
+            receivedAt: now,
+            idempotencyKey: input.idempotencyKey,
+          });
+          return;
         }
         await appendTimeline(trx, {
           appointmentId: input.appointmentId,
@@ -399,10 +432,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
           kind: `payment:${result.status}`,
           actor: 'appointflow',
           channel: payments.simulated ? 'payments:simulated' : 'payments:stripe',
-          summary:
-            result.status === 'succeeded'
-              ? `Payment of ${invoice.total_minor} ${invoice.currency.trim()} succeeded (attempt ${input.attempt}${payments.simulated ? ', simulated gateway' : ''})`
-              : `Payment attempt ${input.attempt} ${result.status === 'declined' ? `declined: ${result.message}` : 'needs the customer to authenticate'}`,
+          summary: `Payment attempt ${input.attempt} ${result.status === 'declined' ? `declined: ${result.message}` : 'needs the customer to authenticate'}`,
           data: { attempt: input.attempt, invoiceId: invoice.id, paymentId: result.paymentId },
           idempotencyKey: `${input.idempotencyKey}:timeline`,
         });
@@ -415,6 +445,28 @@ export function billingActivities({ db, payments }: BillingDeps) {
         message: result.status === 'succeeded' ? null : result.message,
         gateway: payments.name,
       };
+    },
+
+    /** After the last dunning attempt: the open invoice is written off as uncollectible (timeline says so). */
+    async markInvoiceUncollectible(input: {
+      appointmentId: string;
+      attempts: number;
+      idempotencyKey: string;
+    }): Promise<{ status: string }> {
+      const invoice = await db
+        .selectFrom('invoices')
+        .select(['id', 'status'])
+        .where('appointment_id', '=', input.appointmentId)
+        .executeTakeFirstOrThrow();
+      if (invoice.status !== 'open') return { status: invoice.status };
+      await changeInvoiceStatus(db, {
+        invoiceId: invoice.id,
+        to: 'uncollectible',
+        note: `no payment after ${input.attempts} attempts; a card update or payment still settles it`,
+        actor: 'appointflow',
+        channel: 'system',
+      });
+      return { status: 'uncollectible' };
     },
   };
 }

@@ -161,6 +161,15 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       if (input.onlyIfCurrent && (row.revision !== input.revision || !isActiveStatus(row.status))) {
         return { messageIds: [], skipped: 'stale' };
       }
+      if (input.event === 'receipt') {
+        // An invoice staff voided ends the collection without a payment: no receipt for it.
+        const invoice = await db
+          .selectFrom('invoices')
+          .select('status')
+          .where('appointment_id', '=', input.appointmentId)
+          .executeTakeFirst();
+        if (invoice?.status === 'void') return { messageIds: [], skipped: 'stale' };
+      }
 
       const recipients: Array<{ channel: MessageChannel; to: string }> = [];
       // A staff email for someone other than the appointment's staff member (the billing owner).

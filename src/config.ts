@@ -226,6 +226,15 @@ const schema = z.object({
     .regex(/^whsec_\w+$/, 'expected a Stripe webhook signing secret (whsec_…)')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  // The customer pages' Payment Element (issue 13): the publishable key, and where Stripe.js is loaded from.
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_\w+$/, 'expected a Stripe publishable key (pk_test_… or pk_live_…)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  STRIPE_JS_URL: z
+    .url({ error: 'expected the URL of Stripe.js, e.g. https://js.stripe.com/v3/' })
+    .default('https://js.stripe.com/v3/'),
   // Messaging providers (issue 8): each channel uses its real provider only when its keys are set.
   SENDGRID_API_KEY: optionalString,
   SENDGRID_FROM_EMAIL: z.email({ error: 'expected the sender address verified in SendGrid' }).optional(),
@@ -342,6 +351,8 @@ export interface Config {
   stripe: { secretKey: string; apiBase: string | undefined } | undefined;
   /** Signing secret of the Stripe webhook endpoint; unset: /webhooks/stripe answers 404. */
   stripeWebhookSecret: string | undefined;
+  /** What the customer pages load for the Payment Element (only used with `stripe` set). */
+  stripeJs: { publishableKey: string | undefined; url: string };
   /** Outbound deliveries (webhooks, platform sync): Temporal retry budget and the dispatcher's poll. */
   outbound: { retryInitialMs: number; retryMaxIntervalMs: number; maxAttempts: number; dispatchIntervalMs: number };
   /** Messaging providers (see src/messaging/from-config.ts); a channel without keys uses the local outbox. */
@@ -506,6 +517,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     stripe: e.STRIPE_SECRET_KEY ? { secretKey: e.STRIPE_SECRET_KEY, apiBase: e.STRIPE_API_BASE } : undefined,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripeJs: { publishableKey: e.STRIPE_PUBLISHABLE_KEY, url: e.STRIPE_JS_URL },
     outbound: {
       retryInitialMs: e.OUTBOUND_RETRY_INITIAL_MS,
       retryMaxIntervalMs: e.OUTBOUND_RETRY_MAX_INTERVAL_MS,

@@ -15,6 +15,11 @@
  *   not be the rate applied to its own subtotal. With one rounding, tax is reproducible from the
  *   stored subtotal and rate, and 10% of 999 is 100 (99.9 rounded half-up).
  * - total = subtotal + tax, always.
+ * - Lines staff add before charging (issue 13): parts, extra time, fees, discounts, other. Each line
+ *   says whether it is taxable (default yes); the invoice's one rate applies to the taxable lines, so
+ *   tax = round(taxable subtotal × rateBps / 10000), once. A discount is a negative line (its
+ *   `unitMinor` and amount are negative); a taxable discount lowers the taxed amount. The total can
+ *   never go below zero.
  *
  * Adjustments (`adjustTotal`, the manual charge's "assignee may adjust the amount") are a pre-tax
  * "Adjustment" line, so tax is charged on what the customer actually pays. The subtotal is solved
@@ -26,11 +31,17 @@
  * half-up tax of the subtotal, the usual split of a tax-inclusive price.
  */
 
+export type InvoiceLineKind = 'service' | 'part' | 'time' | 'fee' | 'discount' | 'other';
+
 export interface InvoiceLineInput {
   description: string;
   /** Units, possibly fractional (hours for hourly services, e.g. 1.25). */
   quantity: number;
+  /** Negative only on a discount line. */
   unitMinor: number;
+  kind?: InvoiceLineKind;
+  /** Absent: taxable. */
+  taxable?: boolean;
 }
 
 /** Same shape as `InvoiceLine` in `src/db/schema.ts` (`invoices.lines`). */
@@ -39,6 +50,8 @@ export interface InvoiceLine {
   quantity: number;
   unitMinor: number;
   amountMinor: number;
+  kind?: InvoiceLineKind;
+  taxable?: boolean;
 }
 
 export interface Invoice {
@@ -199,7 +212,9 @@ export function computeInvoice(input: {
   if (input.lines.length === 0) throw new InvoiceError('an invoice needs at least one line');
   const lines = input.lines.map((line, i) => normalizeLine(line, i));
   const subtotal = lines.reduce((sum, line) => sum + BigInt(line.amountMinor), 0n);
-  const tax = taxOn(subtotal, input.taxRateBps);
+  if (subtotal < 0n) throw new InvoiceError('lines: the discounts are larger than the rest of the invoice');
+  const taxable = lines.reduce((sum, line) => (line.taxable === false ? sum : sum + BigInt(line.amountMinor)), 0n);
+  const tax = taxOn(taxable > 0n ? taxable : 0n, input.taxRateBps);
   return {
     lines,
     subtotalMinor: toSafe(subtotal, 'subtotal'),
@@ -289,6 +304,28 @@ function normalizeLine(line: InvoiceLineInput & { amountMinor?: number }, index:
   if (typeof line.description !== 'string' || line.description.trim() === '') {
     throw new InvoiceError(`${where}.description is required`);
   }
+  // A discount is the same arithmetic on the magnitude, negated (half-up stays symmetric).
+  const negativeAllowed =
+    line.kind === 'discount' || (line.kind === undefined && line.description === ADJUSTMENT_DESCRIPTION);
+  if (negativeAllowed && line.unitMinor < 0) {
+    const magnitude = normalizeLine(
+      {
+        ...line,
+        kind: 'other',
+        unitMinor: -line.unitMinor,
+        ...(line.amountMinor !== undefined ? { amountMinor: -line.amountMinor } : {}),
+      },
+      index,
+    );
+    const { kind: _kind, ...rest } = magnitude;
+    return {
+      ...rest,
+      ...(line.kind !== undefined ? { kind: line.kind } : {}),
+      unitMinor: line.unitMinor,
+      amountMinor: -magnitude.amountMinor,
+    };
+  }
+  if (line.kind === 'discount') throw new InvoiceError(`${where}.unitMinor of a discount must be below 0`);
   requireWhole(line.unitMinor, `${where}.unitMinor`);
   const quantity = exactDecimal(line.quantity, `${where}.quantity`);
   const scale = 10n ** BigInt(quantity.scale);
@@ -311,7 +348,17 @@ function normalizeLine(line: InvoiceLineInput & { amountMinor?: number }, index:
     quantity: line.quantity,
     unitMinor: line.unitMinor,
     amountMinor: toSafe(amount, `${where} amount`),
+    ...(line.kind !== undefined ? { kind: line.kind } : {}),
+    ...(line.taxable !== undefined ? { taxable: line.taxable } : {}),
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lines staff add, and what is still owed
+
+/** What is still owed: the total less what was paid (never below zero). */
+export function balanceDue(totalMinor: number, paidMinor: number): number {
+  return Math.max(0, totalMinor - paidMinor);
 }
 
 function requireWhole(value: number, field: string): void {

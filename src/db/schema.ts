@@ -23,7 +23,9 @@ export type TaskKind =
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type MessageChannel = 'email' | 'sms' | 'slack';
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed';
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void';
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
+/** How a payment credited on an invoice was taken (migration 0050). */
+export type InvoicePaymentMethod = 'card' | 'pay_link' | 'deposit' | 'cash' | 'cheque' | 'bank_transfer' | 'other';
 export type PaymentStatus = 'pending' | 'succeeded' | 'declined' | 'requires_action' | 'failed';
 export type InboundEventStatus = 'received' | 'processed' | 'duplicate' | 'rejected' | 'unmatched' | 'failed';
 
@@ -101,9 +103,12 @@ export interface ServicesTable {
   location: Generated<ServiceLocation>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** Whether booking asks for a card saved for off-session charges (migration 0051). */
+  card_at_booking: Generated<CardAtBooking>;
 }
 
 export type ServiceLocation = 'business' | 'customer';
+export type CardAtBooking = 'required' | 'optional' | 'none';
 
 export interface StaffServicesTable {
   staff_id: string;
@@ -233,6 +238,9 @@ export interface AppointmentsTable {
   revision: Generated<number>;
   cancelled_at: Timestamp | null;
   cancel_reason: string | null;
+  /** A card given at booking for this visit only (migration 0052): an unproven caller's, off the contact's file. */
+  booking_customer_id: string | null;
+  booking_payment_method_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   // The terms frozen at booking (migration 0009); NULL: not frozen, read from the service.
@@ -303,6 +311,10 @@ export interface InvoiceLine {
   quantity: number;
   unitMinor: number;
   amountMinor: number;
+  /** What the line is (issue 13); absent on lines written before: the service line. */
+  kind?: 'service' | 'part' | 'time' | 'fee' | 'discount' | 'other';
+  /** Whether the invoice's tax rate applies to the line; absent: taxed. */
+  taxable?: boolean;
 }
 
 export interface InvoicesTable {
@@ -320,6 +332,42 @@ export interface InvoicesTable {
   status: Generated<InvoiceStatus>;
   issued_at: Timestamp | null;
   paid_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  // 0050_invoice_ledger
+  voided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  uncollectible_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  status_note: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface InvoicePaymentsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  method: InvoicePaymentMethod;
+  amount_minor: number;
+  currency: string;
+  gateway: 'stripe' | 'simulated' | null;
+  provider_payment_id: string | null;
+  reference: string | null;
+  recorded_by: string;
+  received_at: Timestamp;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+export interface InvoiceRefundsTable {
+  id: Generated<string>;
+  invoice_id: string;
+  payment_id: string;
+  amount_minor: number;
+  currency: string;
+  status: Generated<'pending' | 'succeeded' | 'failed'>;
+  gateway: 'stripe' | 'simulated' | null;
+  provider_refund_id: string | null;
+  reason: Generated<string>;
+  requested_by: string;
+  idempotency_key: string;
+  error: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -550,6 +598,8 @@ export interface Database {
   messages: MessagesTable;
   invoices: InvoicesTable;
   payment_attempts: PaymentAttemptsTable;
+  invoice_payments: InvoicePaymentsTable;
+  invoice_refunds: InvoiceRefundsTable;
   timeline_events: TimelineEventsTable;
   inbound_events: InboundEventsTable;
   api_keys: ApiKeysTable;

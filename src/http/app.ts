@@ -19,6 +19,9 @@ import { appointmentsRouter } from './routes/appointments';
 import { manageRouter } from './routes/manage';
 import { membershipsRouter } from './routes/memberships';
 import { manageBillingRouter } from './routes/manage-billing';
+import { invoicesRouter } from './routes/invoices';
+import { paymentsRouter } from './routes/payments';
+import { managePayRouter } from './routes/manage-pay';
 import { paymentGatewayFromConfig } from '../payments/from-config';
 import type { PaymentGateway } from '../payments/gateway';
 import { publicRouter } from './routes/public';
@@ -58,6 +61,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  // One gateway for every route: the simulated one keeps on-session intents in its instance.
+  const paid = { ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) };
   app.disable('x-powered-by');
   // Client addresses (rate limits, logs) from X-Forwarded-For only through the configured proxies.
   app.set('trust proxy', deps.config.http.trustProxy);
@@ -82,7 +87,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(methodNotAllowed(apiOperations(), WEB_PAGE_PREFIXES));
   // Webhooks verify signatures on the raw body, so they are mounted before the JSON parser.
-  app.use(stripeWebhookRouter(deps));
+  app.use(stripeWebhookRouter(paid));
   app.use(integrationWebhooksRouter(deps));
   app.use(twilioWebhookRouter(deps));
   app.use(sendgridWebhookRouter(deps));
@@ -100,16 +105,19 @@ export function createApp(deps: AppDeps): Express {
     await limiter.hit(res, [['link.ip', clientAddress(req)]]);
     next();
   });
-  app.use(publicRouter(deps));
+  app.use(publicRouter(paid));
   app.use(businessRouter(deps));
+  app.use(paymentsRouter(paid));
   app.use(manageRouter(deps));
-  app.use(manageBillingRouter({ ...deps, payments: deps.payments ?? paymentGatewayFromConfig(deps.config) }));
+  app.use(manageBillingRouter(paid));
+  app.use(invoicesRouter(paid));
+  app.use(managePayRouter(paid));
   app.use(appointmentsRouter(deps));
   app.use(tasksRouter(deps));
   app.use(integrationsRouter(deps));
   app.use(messageTemplatesRouter(deps));
   app.use(outboundRouter(deps));
-  app.use(membershipsRouter(deps));
+  app.use(membershipsRouter(paid));
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
@@ -122,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(calendarConnectionsRouter(deps));
   app.use(seriesRouter(deps));
   app.use(waitlistRouter(deps));
-  app.use(webRouter());
+  app.use(webRouter(deps.config.stripe ? { stripeJsUrl: deps.config.stripeJs.url } : {}));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

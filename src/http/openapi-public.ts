@@ -117,13 +117,17 @@ export const publicOperations: ApiOperation[] = [
     path: '/api/manage/{token}/invoice',
     access: 'token',
     rateLimited: true,
-    summary: 'The invoice (format=json, or html as a download)',
+    summary: 'The invoice with payments and refunds (format=json, or html / pdf as a download)',
     params: token,
-    query: z.object({ format: z.enum(['json', 'html']).optional() }),
+    query: z.object({ format: z.enum(['json', 'html', 'pdf']).optional() }),
     responses: {
       200: {
         description: 'Invoice',
-        content: { 'application/json': { schema: z.object({}).loose() }, 'text/html': { schema: z.string() } },
+        content: {
+          'application/json': { schema: z.object({}).loose() },
+          'text/html': { schema: z.string() },
+          'application/pdf': { schema: z.string() },
+        },
       },
       410: deadLink,
     },

@@ -10,6 +10,7 @@ import { type ApiOperation, registerOperations, registerSecuritySchemes } from '
 import { customerPageOperations } from './openapi-customer';
 import { feedbackOperations } from './openapi-feedback';
 import { outboundOperations } from './openapi-outbound';
+import { paymentOperations } from './openapi-payments';
 import { publicOperations } from './openapi-public';
 import { staffOperations } from './openapi-staff';
 import { staffAppOperations } from './openapi-staff-app';
@@ -27,6 +28,7 @@ export function apiOperations(): ApiOperation[] {
     ...outboundOperations,
     ...webhookOperations,
     ...schedulingOperations,
+    ...paymentOperations,
     {
       method: 'get',
       path: '/api/openapi.json',

@@ -52,6 +52,21 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
   if (!row) return undefined;
+  // Once invoiced, the price is the invoice's total (lines, adjustments, tax), not the booked price.
+  const invoice = await db
+    .selectFrom('invoices')
+    .select(['id', 'number', 'status', 'total_minor', 'currency'])
+    .where('appointment_id', '=', appointmentId)
+    .where('status', '!=', 'draft')
+    .executeTakeFirst();
+  const paid = invoice
+    ? await db
+        .selectFrom('invoice_payments')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_minor'), eb.lit(0)).as('n'))
+        .where('invoice_id', '=', invoice.id)
+        .executeTakeFirstOrThrow()
+    : undefined;
+  const booked = { amountMinor: row.price_minor, currency: row.currency.trim() };
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -64,7 +79,19 @@ export async function appointmentView(db: Kysely<Database>, config: Config, appo
     endsAt: row.ends_at.toISOString(),
     timeZone: row.time_zone,
     source: row.source,
-    price: { amountMinor: row.price_minor, currency: row.currency.trim() },
+    price: invoice ? { amountMinor: Number(invoice.total_minor), currency: invoice.currency.trim() } : booked,
+    bookedPrice: booked,
+    invoice: invoice
+      ? {
+          id: invoice.id,
+          number: Number(invoice.number),
+          status: invoice.status,
+          totalMinor: Number(invoice.total_minor),
+          paidMinor: Number(paid?.n ?? 0),
+          balanceMinor: invoice.status === 'void' ? 0 : Math.max(0, Number(invoice.total_minor) - Number(paid?.n ?? 0)),
+          currency: invoice.currency.trim(),
+        }
+      : null,
     clientNote: row.client_note,
     publicNotes: row.public_notes,
     cancelReason: row.cancel_reason,

@@ -39,28 +39,43 @@ const TOKEN_PAGE = /^\/(manage|feedback|waitlist)\//;
  * Headers for the app's pages: scripts and styles only from this origin, no framing (click-jacking),
  * and no Referer, so a manage link's token never leaks to another site.
  */
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-};
+export function pageHeaders(options: { stripeJsUrl?: string | undefined } = {}) {
+  // With Stripe, the Payment Element: Stripe.js from its configured origin, Stripe's iframes and API
+  // (https://docs.stripe.com/security/guide#content-security-policy).
+  const stripe = options.stripeJsUrl
+    ? [...new Set([new URL(options.stripeJsUrl).origin, 'https://js.stripe.com'])].join(' ')
+    : '';
+  const with_ = (sources: string) => (stripe ? `${sources} ${stripe}` : sources);
+  return {
+    'content-security-policy':
+      `default-src 'self'; script-src ${with_("'self'")}; style-src 'self'; img-src 'self' data:; ` +
+      `connect-src ${with_("'self'")}${stripe ? ' https://api.stripe.com' : ''}; ` +
+      (stripe ? `frame-src ${stripe} https://hooks.stripe.com; ` : '') +
+      "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+  };
+}
 
 /**
  * The embedded booking page may be framed by any site (that is its purpose: the widget); it holds no
  * credential of its own (the manage link opens in a new tab, outside the frame) and every other header
  * stays as strict.
  */
-const EMBED_HEADERS = {
-  ...Object.fromEntries(Object.entries(PAGE_HEADERS).filter(([name]) => name !== 'x-frame-options')),
-  'content-security-policy': PAGE_HEADERS['content-security-policy'].replace(
-    "frame-ancestors 'none'",
-    'frame-ancestors *',
-  ),
-};
+function embedHeaders(PAGE_HEADERS: ReturnType<typeof pageHeaders>) {
+  return {
+    ...Object.fromEntries(Object.entries(PAGE_HEADERS).filter(([name]) => name !== 'x-frame-options')),
+    'content-security-policy': PAGE_HEADERS['content-security-policy'].replace(
+      "frame-ancestors 'none'",
+      'frame-ancestors *',
+    ),
+  };
+}
 
-export function webRouter(): Router {
+export function webRouter(options: { stripeJsUrl?: string | undefined } = {}): Router {
+  const PAGE_HEADERS = pageHeaders(options);
+  const EMBED_HEADERS = embedHeaders(PAGE_HEADERS);
   const router = Router();
   const dir = webDistDir();
   // The bundle compressed on the wire (gzip/brotli per Accept-Encoding): a phone on a slow network

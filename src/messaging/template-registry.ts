@@ -209,6 +209,7 @@ const DESCRIPTIONS: Readonly<Record<CustomerEvent | StaffEvent, string>> = {
   receipt: 'Payment receipt',
   paymentDeclined: 'The card was declined: update it',
   paymentActionRequired: 'The bank asks the customer to confirm the payment',
+  paymentLink: 'No card on file: the invoice with a link to pay online',
   feedbackRequest: 'Feedback request after the visit',
   staffBrief: 'Staff: day-of brief',
   staffNoShow: 'Staff: no-show alert',

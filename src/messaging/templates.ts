@@ -42,6 +42,8 @@ export const BILLING_CUSTOMER_EVENTS = [
   'receipt',
   'paymentDeclined',
   'paymentActionRequired',
+  /** No card on file (or none that can be charged without the customer): pay online, no word of a decline. */
+  'paymentLink',
   'feedbackRequest',
 ] as const;
 export const CUSTOMER_EVENTS = [...APPOINTMENT_CUSTOMER_EVENTS, ...BILLING_CUSTOMER_EVENTS] as const;
@@ -619,6 +621,27 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       ];
       break;
     }
+    case 'paymentLink': {
+      const b = requireBilling(ctx, event);
+      const payUrl = requireLink(ctx, 'payUrl', event);
+      const total = money(b, b.totalMinor, locale);
+      subject = `Your invoice #${b.invoiceNumber} from ${truncate(business, 28)}: ${total}`;
+      body = [
+        {
+          kind: 'p',
+          parts: [
+            `Thank you for your visit on ${when(a.startsAt)}. Your invoice comes to `,
+            { strong: total },
+            '. You can pay it online by card or wallet:',
+          ],
+        },
+        { kind: 'button', label: 'Pay online', href: payUrl },
+        ...(b.simulated ? [{ kind: 'p', parts: [tr('simulated')] } as Block] : []),
+        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        invoiceDetails(b, locale),
+      ];
+      break;
+    }
     case 'feedbackRequest': {
       const feedbackUrl = requireLink(ctx, 'feedbackUrl', event);
       subject = tr('email.feedbackRequest.subject', { service: subjectSvc });
@@ -785,6 +808,18 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
           sentence(tr('sms.actionRequired', { total: smsMoney(b, b.totalMinor, locale), svc: t.svc })) +
           test(b) +
           tr('sms.actionRequiredLink', { url: payUrl }),
+      ).text;
+    }
+    case 'paymentLink': {
+      const b = requireBilling(ctx, event);
+      const payUrl = requireLink(ctx, 'payUrl', event);
+      return fitSms(
+        base,
+        (t) =>
+          `${t.biz}: ` +
+          sentence(`Your invoice for your ${t.svc} is ${smsMoney(b, b.totalMinor, locale)}`) +
+          test(b) +
+          ` Pay online: ${payUrl}`,
       ).text;
     }
     case 'feedbackRequest': {

@@ -36,15 +36,70 @@ export interface EnsureCustomerInput {
   idempotencyKey: string;
 }
 
+/** A SetupIntent as the booking and card pages need it: did it succeed, and which card did it save. */
+export interface SetupIntentView {
+  setupIntentId: string;
+  /** Stripe's status: `succeeded`, `processing`, `requires_payment_method`, `requires_action`, `canceled`, … */
+  status: string;
+  customerId: string | null;
+  paymentMethodId: string | null;
+  metadata: Record<string, string>;
+}
+
+/** A PaymentIntent created for the customer to confirm on-session (pay page, deposit). */
+export interface PaymentIntentView {
+  paymentIntentId: string;
+  /** Stripe's status: `succeeded`, `processing`, `requires_payment_method`, `requires_action`, … */
+  status: string;
+  amountMinor: number;
+  currency: string;
+  customerId: string | null;
+  paymentMethodId: string | null;
+  metadata: Record<string, string>;
+}
+
+export interface OnSessionPaymentRequest {
+  amountMinor: number;
+  currency: string;
+  customerId: string;
+  description: string;
+  idempotencyKey: string;
+  metadata: Record<string, string>;
+  /** Keep the card for later off-session charges (a deposit on a service that needs a card). */
+  saveCard?: boolean;
+}
+
+export interface RefundRequest {
+  /** The PaymentIntent (or simulated payment) to refund. */
+  paymentId: string;
+  amountMinor: number;
+  idempotencyKey: string;
+  metadata: Record<string, string>;
+}
+
+export interface RefundResult {
+  refundId: string;
+  status: 'succeeded' | 'pending' | 'failed';
+}
+
 export interface PaymentGateway {
   readonly name: 'stripe' | 'simulated';
   readonly simulated: boolean;
   ensureCustomer(input: EnsureCustomerInput): Promise<{ customerId: string }>;
+  /** A SetupIntent for saving a card for off-session use (`usage: off_session`). */
   createSetupIntent(input: {
     customerId: string;
     idempotencyKey: string;
+    metadata?: Record<string, string>;
   }): Promise<{ setupIntentId: string; clientSecret: string }>;
+  retrieveSetupIntent(setupIntentId: string): Promise<SetupIntentView>;
+  /** The card's brand and last four digits, for the customer's and staff's views. */
+  describeCard(paymentMethodId: string): Promise<{ brand: string; last4: string } | null>;
   chargeOffSession(request: ChargeRequest): Promise<ChargeResult>;
+  /** A PaymentIntent the customer confirms on-session with the Payment Element (cards and wallets). */
+  createPaymentIntent(request: OnSessionPaymentRequest): Promise<{ paymentIntentId: string; clientSecret: string }>;
+  retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentView>;
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 export type PaymentGatewayErrorKind =

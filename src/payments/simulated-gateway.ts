@@ -1,21 +1,32 @@
 /**
  * A deterministic, in-memory payment gateway that behaves like Stripe's documented test payment
  * methods, for running without Stripe keys, for demos and for tests. Nothing leaves the process and
- * nothing pretends to be Stripe: ids are `sim_cus_<n>`, `sim_seti_<n>`, `sim_pi_<n>`.
+ * nothing pretends to be Stripe: ids are `sim_cus_…`, `sim_seti_…`, `sim_pi_…`, `sim_re_…`.
+ *
+ * Ids are derived from the request's idempotency key (a SHA-256 prefix), not from a counter: keys are
+ * unique per invoice attempt, contact or request, so ids never repeat across invoices or processes, and
+ * the same request retried by another worker process gets the same id, as Stripe's idempotency would.
  *
  * Card behaviour by payment method id (any id not listed succeeds, like `pm_card_visa`):
  * see `SIMULATED_TEST_CARDS`. Idempotency like Stripe's: the same key with the same parameters returns
  * the first result (same ids); the same key with different parameters, or on another operation,
- * throws a non-retryable `idempotency_mismatch`; a request refused as invalid is not remembered. State
- * lives in this instance only (a new process starts again at 1).
+ * throws a non-retryable `idempotency_mismatch`; a request refused as invalid is not remembered.
+ * SetupIntents and PaymentIntents for on-session confirmation (the clearly labelled test-card form)
+ * live in this instance: the HTTP server creates, confirms and reads them through one instance.
  */
+import { createHash } from 'node:crypto';
 import {
   assertValidChargeRequest,
   PaymentGatewayError,
   type ChargeRequest,
   type ChargeResult,
   type EnsureCustomerInput,
+  type OnSessionPaymentRequest,
   type PaymentGateway,
+  type PaymentIntentView,
+  type RefundRequest,
+  type RefundResult,
+  type SetupIntentView,
 } from './gateway';
 
 export type SimulatedCardOutcome =
@@ -50,16 +61,35 @@ export const SIMULATED_TEST_CARDS: Readonly<Record<string, SimulatedCardOutcome>
   },
 });
 
+/** Brand and last four digits shown for a simulated test card. */
+export function simulatedCardDetails(paymentMethodId: string): { brand: string; last4: string } {
+  if (paymentMethodId.includes('mastercard')) return { brand: 'mastercard', last4: '4444' };
+  if (paymentMethodId === 'pm_card_authenticationRequired') return { brand: 'visa', last4: '3184' };
+  if (paymentMethodId.includes('Declined')) return { brand: 'visa', last4: '0002' };
+  return { brand: 'visa', last4: '4242' };
+}
+
+interface SimulatedIntent {
+  customerId: string | null;
+  status: 'requires_payment_method' | 'succeeded';
+  paymentMethodId: string | null;
+  metadata: Record<string, string>;
+  amountMinor: number;
+  currency: string;
+}
+
 export class SimulatedGateway implements PaymentGateway {
   readonly name = 'simulated' as const;
   readonly simulated = true;
 
-  private readonly counters = { cus: 0, seti: 0, pi: 0 };
   /** idempotency key → fingerprint of the operation and parameters it was first used with */
   private readonly keys = new Map<string, string>();
-  private readonly customers = new Map<string, { customerId: string }>();
-  private readonly setupIntents = new Map<string, { setupIntentId: string; clientSecret: string }>();
   private readonly charges = new Map<string, ChargeResult>();
+  private readonly setupIntents = new Map<string, SimulatedIntent>();
+  private readonly paymentIntents = new Map<string, SimulatedIntent>();
+  /** payment id → amount refunded so far */
+  private readonly refunded = new Map<string, number>();
+  private readonly refunds = new Map<string, RefundResult>();
 
   async ensureCustomer(input: EnsureCustomerInput): Promise<{ customerId: string }> {
     if (input.existingCustomerId !== null) return { customerId: input.existingCustomerId };
@@ -68,24 +98,61 @@ export class SimulatedGateway implements PaymentGateway {
       email: input.email,
       name: input.name,
     });
-    const existing = this.customers.get(input.idempotencyKey);
-    if (existing) return { ...existing };
-    const created = { customerId: this.nextId('cus') };
-    this.customers.set(input.idempotencyKey, created);
-    return { ...created };
+    return { customerId: idFor('cus', input.idempotencyKey) };
   }
 
   async createSetupIntent(input: {
     customerId: string;
     idempotencyKey: string;
+    metadata?: Record<string, string>;
   }): Promise<{ setupIntentId: string; clientSecret: string }> {
-    this.claimKey(input.idempotencyKey, 'setup_intents.create', { customerId: input.customerId });
-    const existing = this.setupIntents.get(input.idempotencyKey);
-    if (existing) return { ...existing };
-    const setupIntentId = this.nextId('seti');
-    const created = { setupIntentId, clientSecret: `${setupIntentId}_secret_simulated` };
-    this.setupIntents.set(input.idempotencyKey, created);
-    return { ...created };
+    this.claimKey(input.idempotencyKey, 'setup_intents.create', {
+      customerId: input.customerId,
+      metadata: sorted(input.metadata ?? {}),
+    });
+    const setupIntentId = idFor('seti', input.idempotencyKey);
+    if (!this.setupIntents.has(setupIntentId)) {
+      this.setupIntents.set(setupIntentId, {
+        customerId: input.customerId,
+        status: 'requires_payment_method',
+        paymentMethodId: null,
+        metadata: { ...(input.metadata ?? {}) },
+        amountMinor: 0,
+        currency: '',
+      });
+    }
+    return { setupIntentId, clientSecret: `${setupIntentId}_secret_simulated` };
+  }
+
+  async retrieveSetupIntent(setupIntentId: string): Promise<SetupIntentView> {
+    const intent = this.setupIntents.get(setupIntentId);
+    if (!intent) throw this.unknown('SetupIntent', setupIntentId);
+    return {
+      setupIntentId,
+      status: intent.status,
+      customerId: intent.customerId,
+      paymentMethodId: intent.paymentMethodId,
+      metadata: { ...intent.metadata },
+    };
+  }
+
+  /**
+   * The simulated test-card form's "Save card": the card's outcome decides. A card that would need
+   * authentication counts as authenticated on-session (the customer is present).
+   */
+  confirmSetupIntent(setupIntentId: string, paymentMethodId: string): { ok: true } | { ok: false; message: string } {
+    const intent = this.setupIntents.get(setupIntentId);
+    if (!intent) throw this.unknown('SetupIntent', setupIntentId);
+    if (intent.status === 'succeeded') return { ok: true };
+    const card = SIMULATED_TEST_CARDS[paymentMethodId] ?? { outcome: 'succeeded' };
+    if (card.outcome === 'declined') return { ok: false, message: card.message };
+    intent.status = 'succeeded';
+    intent.paymentMethodId = paymentMethodId;
+    return { ok: true };
+  }
+
+  async describeCard(paymentMethodId: string): Promise<{ brand: string; last4: string } | null> {
+    return simulatedCardDetails(paymentMethodId);
   }
 
   async chargeOffSession(request: ChargeRequest): Promise<ChargeResult> {
@@ -96,11 +163,11 @@ export class SimulatedGateway implements PaymentGateway {
       customerId: request.customerId,
       paymentMethodId: request.paymentMethodId,
       description: request.description,
-      metadata: Object.fromEntries(Object.entries(request.metadata).sort(([a], [b]) => (a < b ? -1 : 1))),
+      metadata: sorted(request.metadata),
     });
     const existing = this.charges.get(request.idempotencyKey);
     if (existing) return { ...existing };
-    const paymentId = this.nextId('pi');
+    const paymentId = idFor('pi', request.idempotencyKey);
     const card = SIMULATED_TEST_CARDS[request.paymentMethodId] ?? { outcome: 'succeeded' };
     let result: ChargeResult;
     switch (card.outcome) {
@@ -123,9 +190,86 @@ export class SimulatedGateway implements PaymentGateway {
     return { ...result };
   }
 
-  private nextId(kind: 'cus' | 'seti' | 'pi'): string {
-    this.counters[kind] += 1;
-    return `sim_${kind}_${this.counters[kind]}`;
+  async createPaymentIntent(
+    request: OnSessionPaymentRequest,
+  ): Promise<{ paymentIntentId: string; clientSecret: string }> {
+    assertValidChargeRequest({ ...request, paymentMethodId: 'on_session' }, this.name);
+    this.claimKey(request.idempotencyKey, 'payment_intents.create', {
+      amountMinor: request.amountMinor,
+      currency: request.currency.toLowerCase(),
+      customerId: request.customerId,
+      description: request.description,
+      metadata: sorted(request.metadata),
+      saveCard: request.saveCard ?? false,
+    });
+    const paymentIntentId = idFor('pi', request.idempotencyKey);
+    if (!this.paymentIntents.has(paymentIntentId)) {
+      this.paymentIntents.set(paymentIntentId, {
+        customerId: request.customerId,
+        status: 'requires_payment_method',
+        paymentMethodId: null,
+        metadata: { ...request.metadata },
+        amountMinor: request.amountMinor,
+        currency: request.currency.toLowerCase(),
+      });
+    }
+    return { paymentIntentId, clientSecret: `${paymentIntentId}_secret_simulated` };
+  }
+
+  /** The simulated test-card form's "Pay": the card's outcome decides (authentication counts as done). */
+  confirmPaymentIntent(
+    paymentIntentId: string,
+    paymentMethodId: string,
+  ): { ok: true } | { ok: false; message: string } {
+    const intent = this.paymentIntents.get(paymentIntentId);
+    if (!intent) throw this.unknown('PaymentIntent', paymentIntentId);
+    if (intent.status === 'succeeded') return { ok: true };
+    const card = SIMULATED_TEST_CARDS[paymentMethodId] ?? { outcome: 'succeeded' };
+    if (card.outcome === 'declined') return { ok: false, message: card.message };
+    intent.status = 'succeeded';
+    intent.paymentMethodId = paymentMethodId;
+    return { ok: true };
+  }
+
+  async retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentView> {
+    const intent = this.paymentIntents.get(paymentIntentId);
+    if (!intent) throw this.unknown('PaymentIntent', paymentIntentId);
+    return {
+      paymentIntentId,
+      status: intent.status,
+      amountMinor: intent.amountMinor,
+      currency: intent.currency,
+      customerId: intent.customerId,
+      paymentMethodId: intent.paymentMethodId,
+      metadata: { ...intent.metadata },
+    };
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    if (!Number.isSafeInteger(request.amountMinor) || request.amountMinor <= 0) {
+      throw new PaymentGatewayError(`refund amount must be a positive whole number, got ${request.amountMinor}`, {
+        kind: 'invalid_request',
+        gateway: this.name,
+      });
+    }
+    this.claimKey(request.idempotencyKey, 'refunds.create', {
+      paymentId: request.paymentId,
+      amountMinor: request.amountMinor,
+      metadata: sorted(request.metadata),
+    });
+    const existing = this.refunds.get(request.idempotencyKey);
+    if (existing) return { ...existing };
+    const result: RefundResult = { refundId: idFor('re', request.idempotencyKey), status: 'succeeded' };
+    this.refunded.set(request.paymentId, (this.refunded.get(request.paymentId) ?? 0) + request.amountMinor);
+    this.refunds.set(request.idempotencyKey, result);
+    return { ...result };
+  }
+
+  private unknown(what: string, id: string): PaymentGatewayError {
+    return new PaymentGatewayError(`No such ${what}: ${id} (simulated gateway)`, {
+      kind: 'invalid_request',
+      gateway: this.name,
+    });
   }
 
   /** Records the key's first use, or throws if it was first used for something else. */
@@ -145,4 +289,13 @@ export class SimulatedGateway implements PaymentGateway {
       );
     }
   }
+}
+
+/** `sim_<kind>_<24 hex>` from the idempotency key: unique per key, the same in every process. */
+function idFor(kind: 'cus' | 'seti' | 'pi' | 're', idempotencyKey: string): string {
+  return `sim_${kind}_${createHash('sha256').update(`${kind}:${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+}
+
+function sorted(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

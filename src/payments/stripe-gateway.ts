@@ -31,8 +31,13 @@ import {
   type ChargeRequest,
   type ChargeResult,
   type EnsureCustomerInput,
+  type OnSessionPaymentRequest,
   type PaymentGateway,
   type PaymentGatewayErrorKind,
+  type PaymentIntentView,
+  type RefundRequest,
+  type RefundResult,
+  type SetupIntentView,
 } from './gateway';
 
 export interface StripeGatewayOptions {
@@ -96,11 +101,17 @@ export class StripeGateway implements PaymentGateway {
   async createSetupIntent(input: {
     customerId: string;
     idempotencyKey: string;
+    metadata?: Record<string, string>;
   }): Promise<{ setupIntentId: string; clientSecret: string }> {
     let setupIntent: Stripe.SetupIntent;
     try {
       setupIntent = await this.stripe.setupIntents.create(
-        { customer: input.customerId, usage: 'off_session', allowed_payment_method_types: ['card'] },
+        {
+          customer: input.customerId,
+          usage: 'off_session',
+          allowed_payment_method_types: ['card'],
+          ...(input.metadata ? { metadata: input.metadata } : {}),
+        },
         { idempotencyKey: input.idempotencyKey },
       );
     } catch (error) {
@@ -113,6 +124,99 @@ export class StripeGateway implements PaymentGateway {
       });
     }
     return { setupIntentId: setupIntent.id, clientSecret: setupIntent.client_secret };
+  }
+
+  async retrieveSetupIntent(setupIntentId: string): Promise<SetupIntentView> {
+    let intent: Stripe.SetupIntent;
+    try {
+      intent = await this.stripe.setupIntents.retrieve(setupIntentId);
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+    return {
+      setupIntentId: intent.id,
+      status: intent.status,
+      customerId: idOf(intent.customer),
+      paymentMethodId: idOf(intent.payment_method),
+      metadata: { ...(intent.metadata ?? {}) },
+    };
+  }
+
+  async describeCard(paymentMethodId: string): Promise<{ brand: string; last4: string } | null> {
+    try {
+      const method = await this.stripe.paymentMethods.retrieve(paymentMethodId);
+      return method.card ? { brand: method.card.brand, last4: method.card.last4 } : null;
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+  }
+
+  async createPaymentIntent(
+    request: OnSessionPaymentRequest,
+  ): Promise<{ paymentIntentId: string; clientSecret: string }> {
+    assertValidChargeRequest({ ...request, paymentMethodId: 'on_session' }, this.name);
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amountMinor,
+          currency: request.currency.toLowerCase(),
+          customer: request.customerId,
+          description: request.description,
+          metadata: request.metadata,
+          // Cards and wallets (Apple Pay, Google Pay, Link) as configured in the Stripe Dashboard.
+          automatic_payment_methods: { enabled: true },
+          ...(request.saveCard ? { setup_future_usage: 'off_session' as const } : {}),
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+    if (!intent.client_secret) {
+      throw new PaymentGatewayError(`PaymentIntent ${intent.id} came back without a client secret`, {
+        kind: 'unexpected',
+        gateway: 'stripe',
+      });
+    }
+    return { paymentIntentId: intent.id, clientSecret: intent.client_secret };
+  }
+
+  async retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentView> {
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.paymentIntents.retrieve(paymentIntentId);
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+    return {
+      paymentIntentId: intent.id,
+      status: intent.status,
+      amountMinor: intent.amount,
+      currency: intent.currency,
+      customerId: idOf(intent.customer),
+      paymentMethodId: idOf(intent.payment_method),
+      metadata: { ...(intent.metadata ?? {}) },
+    };
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    let refund: Stripe.Refund;
+    try {
+      refund = await this.stripe.refunds.create(
+        { payment_intent: request.paymentId, amount: request.amountMinor, metadata: request.metadata },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+    const status =
+      refund.status === 'succeeded'
+        ? 'succeeded'
+        : refund.status === 'failed' || refund.status === 'canceled'
+          ? 'failed'
+          : 'pending';
+    return { refundId: refund.id, status };
   }
 
   async chargeOffSession(request: ChargeRequest): Promise<ChargeResult> {
@@ -148,6 +252,11 @@ export class StripeGateway implements PaymentGateway {
     }
     return intentResult(intent);
   }
+}
+
+function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? value : value.id;
 }
 
 function intentResult(intent: Stripe.PaymentIntent): ChargeResult {

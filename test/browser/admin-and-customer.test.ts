@@ -341,7 +341,7 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await screenshot(customer, '12-card-update-test-mode');
   expect(await accessibilityProblems(customer)).toEqual([]);
   await customer.getByRole('button', { name: 'Save card' }).click();
-  await customer.getByText('Test card saved (pm_card_visa).').waitFor();
+  await customer.getByText('Card saved. Any payment due is retried now.').waitFor();
 
   const page = staffPage;
   await page.getByRole('link', { name: 'Tasks' }).click();

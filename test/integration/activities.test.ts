@@ -294,6 +294,11 @@ it('a charge whose activity fails after the gateway accepted it is retried witho
     simulated: gateway.simulated,
     ensureCustomer: (input) => gateway.ensureCustomer(input),
     createSetupIntent: (input) => gateway.createSetupIntent(input),
+    retrieveSetupIntent: (id) => gateway.retrieveSetupIntent(id),
+    describeCard: (id) => gateway.describeCard(id),
+    createPaymentIntent: (request) => gateway.createPaymentIntent(request),
+    retrievePaymentIntent: (id) => gateway.retrievePaymentIntent(id),
+    refund: (request) => gateway.refund(request),
     async chargeOffSession(request) {
       calls += 1;
       const result = await gateway.chargeOffSession(request);

@@ -317,11 +317,11 @@ it('delivers a signed event for each lifecycle change and keeps the staff calend
       .selectFrom('messages')
       .select('body')
       .where('appointment_id', '=', b.id)
-      .where('template', '=', 'paymentDeclined')
+      .where('template', '=', 'paymentLink') // no card on file: a pay link (patch appointment-pay-links-v1)
       .where('channel', '=', 'email')
       .executeTakeFirst(),
   );
-  const token = /\/manage\/([A-Za-z0-9_-]{43})\/card/.exec(notice.body)![1]!;
+  const token = /\/manage\/([A-Za-z0-9_-]{43})\/pay/.exec(notice.body)![1]!;
   expect((await api(system, 'POST', `/api/manage/${token}/card`, { paymentMethodId: 'pm_card_visa' })).status).toBe(
     200,
   );

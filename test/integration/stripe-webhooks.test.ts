@@ -70,7 +70,7 @@ const inboundCount = async () =>
  */
 async function deliveredAndCharged(
   customer: { name: string; email: string },
-  options: { slot: number; daysAhead: number; paymentMethod?: string; payment: 'declined' | 'requires_action' },
+  options: { slot: number; daysAhead: number; paymentMethod?: string; payment: 'awaiting_payment' | 'requires_action' },
 ) {
   const { body: services } = await api<{ services: Array<{ id: string; slug: string }> }>(
     system,
@@ -126,7 +126,7 @@ it('a declined payment is retried when Stripe reports a new card; replays, forge
   // An appointment delivered and charged without a card: the payment is declined and waits.
   const { appointmentId, contactId, handle } = await deliveredAndCharged(
     { name: 'Drew Hale', email: 'drew.hale@example.com' },
-    { slot: 0, daysAhead: 3, payment: 'declined' },
+    { slot: 0, daysAhead: 3, payment: 'awaiting_payment' },
   );
   await system.database.db
     .updateTable('contacts')

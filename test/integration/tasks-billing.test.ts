@@ -2,7 +2,7 @@
  * Tasks and billing end to end through HTTP, with the dev server, the database, the real activities
  * and the simulated gateway: booking opens the deliver task; it can be listed and reassigned; completing
  * it with invalid minutes is refused naming the field; valid minutes open the invoice and start the
- * automatic charge, which declines without a saved card (declined-card notice), then succeeds when the
+ * automatic charge, which finds no saved card (a pay link, no declined-card notice), then succeeds when the
  * card is updated (receipt, Paid Won); completing the task again changes nothing.
  */
 import { DateTime } from 'luxon';
@@ -121,17 +121,25 @@ it('deliver task → hours → invoice → auto charge declines without a card �
   expect(completed.body.workflow.billing.invoice.totalMinor).toBe(6480); // 60.00 + 8% tax
 
   const handle = system.env.client.workflow.getHandle(workflowId);
-  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'declined');
+  // No card on file: a pay link, never a declined-card notice (patch appointment-pay-links-v1).
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
   const notice = await eventually(async () =>
     system.database.db
       .selectFrom('messages')
       .selectAll()
       .where('appointment_id', '=', appointmentId)
-      .where('template', '=', 'paymentDeclined')
+      .where('template', '=', 'paymentLink')
       .where('channel', '=', 'email')
       .executeTakeFirst(),
   );
-  expect(notice.body).toContain('/card');
+  expect(notice.body).toContain('/pay');
+  const declinedNotices = await system.database.db
+    .selectFrom('messages')
+    .select('id')
+    .where('appointment_id', '=', appointmentId)
+    .where('template', '=', 'paymentDeclined')
+    .execute();
+  expect(declinedNotices).toHaveLength(0);
 
   const again = await api(
     system,
@@ -148,8 +156,8 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     .executeTakeFirstOrThrow();
   expect(appointmentRow.billable_minutes).toBe(30);
 
-  // The customer follows the declined-card email's link and saves a (simulated) test card.
-  const token = /\/manage\/([A-Za-z0-9_-]{43})\/card/.exec(notice.body)?.[1];
+  // The customer follows the email's link and saves a (simulated) test card.
+  const token = /\/manage\/([A-Za-z0-9_-]{43})\/pay/.exec(notice.body)?.[1];
   expect(token).toBeDefined();
   const badCard = await api<{ error: { fields: Array<{ field: string }> } }>(
     system,

@@ -27,7 +27,9 @@ export interface FakeWorld {
   takenStarts: Set<number>;
   rebooked: { value: boolean };
   /** Outcomes of successive charge attempts; 'succeeded' once the list runs out. */
-  chargeOutcomes: Array<'succeeded' | 'declined' | 'requires_action'>;
+  chargeOutcomes: Array<'succeeded' | 'declined' | 'requires_action' | 'no_card'>;
+  /** How long (real milliseconds) each charge takes to answer: a signal can arrive meanwhile. */
+  chargeDelayMs: { value: number };
   /** How many charge calls accept the payment and then fail before answering (a crash after Stripe said yes). */
   chargeCrashesAfterAccept: { value: number };
   /** Distinct payments the fake gateway made. */
@@ -66,6 +68,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const rebooked = { value: false };
   const chargeOutcomes: FakeWorld['chargeOutcomes'] = [];
   const chargeCrashesAfterAccept = { value: 0 };
+  const chargeDelayMs = { value: 0 };
   const payments = new Set<string>();
   const zeroInvoice = { value: false };
   const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
@@ -160,21 +163,32 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
         // Like the real activity: nothing to charge, the invoice is settled without the gateway.
         return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: 'simulated' };
       }
-      const status = chargeOutcomes.shift() ?? 'succeeded';
+      if (chargeDelayMs.value > 0) await new Promise((resolve) => setTimeout(resolve, chargeDelayMs.value));
+      const next = chargeOutcomes.shift() ?? 'succeeded';
+      const status = next === 'no_card' ? 'declined' : next;
       const outcome = {
         status,
-        paymentId: `pi_${input.attempt}`,
-        declineCode: status === 'declined' ? 'insufficient_funds' : null,
-        message: status === 'succeeded' ? null : 'Your card has insufficient funds.',
+        paymentId: next === 'no_card' ? null : `pi_${input.attempt}`,
+        declineCode: next === 'no_card' ? 'no_saved_card' : status === 'declined' ? 'insufficient_funds' : null,
+        message:
+          next === 'no_card'
+            ? 'There is no card saved for this customer.'
+            : status === 'succeeded'
+              ? null
+              : 'Your card has insufficient funds.',
         gateway: 'simulated' as const,
       };
       charges.set(input.idempotencyKey, outcome);
-      payments.add(outcome.paymentId);
+      if (outcome.paymentId) payments.add(outcome.paymentId);
       if (chargeCrashesAfterAccept.value > 0) {
         chargeCrashesAfterAccept.value -= 1;
         throw new Error('worker crashed after the gateway accepted the charge');
       }
       return outcome;
+    },
+    async markInvoiceUncollectible(input) {
+      record('markInvoiceUncollectible', input);
+      return { status: 'uncollectible' };
     },
     async sendAppointmentMessages(input) {
       record('sendAppointmentMessages', input);
@@ -201,6 +215,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     rebooked,
     chargeOutcomes,
     chargeCrashesAfterAccept,
+    chargeDelayMs,
     payments,
     zeroInvoice,
     failingMessages,

@@ -25,6 +25,7 @@ export type AppointmentActivities = Pick<
   | 'completeDeliverTask'
   | 'confirmCharge'
   | 'chargeInvoice'
+  | 'markInvoiceUncollectible'
   | 'sendAppointmentMessages'
   | 'recordMessageFailure'
   | 'alertStuckStep'

@@ -67,15 +67,21 @@ export async function confirmCharge(model: AppointmentModel, request: CompleteTa
   model.billing = { ...billing, invoice: { ...billing.invoice!, totalMinor: invoice.totalMinor }, payment: 'charging' };
 }
 
+/** How long after the last dunning attempt the workflow still takes a card update (patch appointment-pay-links-v1). */
+export const LATE_CARD_WINDOW_MS = 30 * DAY_MS;
+
 /** Manual policy: waits for staff to confirm the charge (charge task and email to the billing owner). */
-async function awaitChargeConfirmation(model: AppointmentModel, outbox: Outbox): Promise<void> {
+async function awaitChargeConfirmation(model: AppointmentModel, outbox: Outbox, payLinks: boolean): Promise<void> {
   model.billing = { ...model.billing!, payment: 'awaiting_confirmation' };
   const { appointment } = model;
   const { taskId } = await persistently(appointment.appointmentId, 'charge task', () =>
     data.createTask({
       appointmentId: appointment.appointmentId,
       kind: 'charge_customer',
-      title: `Charge ${appointment.serviceName} to the saved card`,
+      // There may be no saved card: then confirming sends the customer a payment link.
+      title: payLinks
+        ? `Charge ${appointment.serviceName}: the saved card, or a payment link if there is none`
+        : `Charge ${appointment.serviceName} to the saved card`,
       assigneeStaffId: appointment.staffId,
       assignToBillingOwner: true,
       dueAt: Date.now() + DAY_MS,
@@ -112,13 +118,25 @@ async function settle(model: AppointmentModel, outbox: Outbox): Promise<void> {
 }
 
 /** The last attempt declined: a staff follow-up task and an email to the billing owner. */
-async function giveUp(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+async function giveUp(model: AppointmentModel, outbox: Outbox, attempt: number, payLinks: boolean): Promise<void> {
   model.billing = { ...model.billing!, payment: 'failed' };
+  if (payLinks) {
+    // Written off as uncollectible; a later card update or payment still settles it.
+    await persistently(model.appointment.appointmentId, 'invoice uncollectible', () =>
+      data.markInvoiceUncollectible({
+        appointmentId: model.appointment.appointmentId,
+        attempts: attempt,
+        idempotencyKey: `${workflowInfo().workflowId}:invoice:uncollectible`,
+      }),
+    );
+  }
   await persistently(model.appointment.appointmentId, 'payment follow-up task', () =>
     data.createTask({
       appointmentId: model.appointment.appointmentId,
       kind: 'payment_follow_up',
-      title: `Payment failed after ${attempt} attempts: contact the customer`,
+      title: payLinks
+        ? `Payment failed after ${attempt} attempts: invoice uncollectible, contact the customer`
+        : `Payment failed after ${attempt} attempts: contact the customer`,
       assigneeStaffId: model.appointment.staffId,
       assignToBillingOwner: true,
       dueAt: Date.now() + DAY_MS,
@@ -135,41 +153,90 @@ async function giveUp(model: AppointmentModel, outbox: Outbox, attempt: number):
   model.publish();
 }
 
+/** No card the gateway can charge without the customer: a pay link, a staff task, no decline (once each). */
+async function sendPayLink(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+  model.billing = { ...model.billing!, payment: 'awaiting_payment' };
+  if (model.payLinkSent) return;
+  model.payLinkSent = true;
+  await persistently(model.appointment.appointmentId, 'pay link task', () =>
+    data.createTask({
+      appointmentId: model.appointment.appointmentId,
+      kind: 'payment_follow_up',
+      title: `No card on file: payment link sent for ${model.appointment.serviceName}`,
+      assigneeStaffId: model.appointment.staffId,
+      assignToBillingOwner: true,
+      dueAt: Date.now() + 3 * DAY_MS,
+      idempotencyKey: `${workflowInfo().workflowId}:task:pay-link`,
+    }),
+  );
+  outbox.enqueue({ audience: 'customer', event: 'paymentLink', step: `payment-link-${attempt}`, onlyIfCurrent: false });
+}
+
+/** After the last attempt: a card update (or a payment) within the window is charged / settled at once. */
+async function awaitLateCard(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+  const until = Date.now() + LATE_CARD_WINDOW_MS;
+  for (let late = attempt + 1; ; late += 1) {
+    if (!(await condition(() => model.cardUpdated, until - Date.now()))) return;
+    model.cardUpdated = false;
+    const outcome = await charge(model, late);
+    if (outcome.status === 'succeeded') return settle(model, outbox);
+    model.billing = { ...model.billing!, payment: 'failed' };
+  }
+}
+
+function charge(model: AppointmentModel, attempt: number) {
+  model.billing = { ...model.billing!, payment: 'charging', attempts: attempt };
+  return persistently(model.appointment.appointmentId, `charge ${attempt}`, () =>
+    data.chargeInvoice({
+      appointmentId: model.appointment.appointmentId,
+      attempt,
+      idempotencyKey: `${workflowInfo().workflowId}:charge:${attempt}`,
+    }),
+  );
+}
+
 /** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
 export async function collectPayment(model: AppointmentModel, outbox: Outbox): Promise<void> {
   if (!model.billing) return;
   // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
   // charge task for a zero invoice (patch appointment-zero-invoice-v1).
   const zeroTotal = model.billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
-  if (model.appointment.billing?.policy === 'manual' && !zeroTotal) await awaitChargeConfirmation(model, outbox);
+  const payLinks = patched(PATCHES.payLinks);
+  if (model.appointment.billing?.policy === 'manual' && !zeroTotal) {
+    await awaitChargeConfirmation(model, outbox, payLinks);
+  }
   const retryDays = model.appointment.policy.paymentRetryDays ?? DEFAULT_LIFECYCLE_POLICY.paymentRetryDays;
   for (let attempt = 1; ; attempt += 1) {
-    model.billing = { ...model.billing, payment: 'charging', attempts: attempt };
-    const outcome = await persistently(model.appointment.appointmentId, `charge ${attempt}`, () =>
-      data.chargeInvoice({
-        appointmentId: model.appointment.appointmentId,
-        attempt,
-        idempotencyKey: `${workflowInfo().workflowId}:charge:${attempt}`,
-      }),
-    );
+    // A card that arrives while this attempt runs must retry at once: forget only the ones before it.
+    if (payLinks) model.cardUpdated = false;
+    const outcome = await charge(model, attempt);
     if (outcome.status === 'succeeded') return settle(model, outbox);
+    const noCard = payLinks && outcome.status === 'declined' && outcome.declineCode === 'no_saved_card';
     model.billing = {
       ...model.billing,
       payment: outcome.status === 'requires_action' ? 'requires_action' : 'declined',
     };
     const waitDays = retryDays[attempt - 1];
-    if (waitDays === undefined) return giveUp(model, outbox, attempt);
+    if (waitDays === undefined) {
+      await giveUp(model, outbox, attempt, payLinks);
+      if (payLinks) await awaitLateCard(model, outbox, attempt);
+      return;
+    }
     const nextAttemptAt = Date.now() + waitDays * DAY_MS;
-    outbox.enqueue({
-      audience: 'customer',
-      event: outcome.status === 'requires_action' ? 'paymentActionRequired' : 'paymentDeclined',
-      step: `payment-attempt-${attempt}`,
-      onlyIfCurrent: false,
-      nextAttemptAt,
-    });
+    if (noCard) {
+      await sendPayLink(model, outbox, attempt);
+    } else {
+      outbox.enqueue({
+        audience: 'customer',
+        event: outcome.status === 'requires_action' ? 'paymentActionRequired' : 'paymentDeclined',
+        step: `payment-attempt-${attempt}`,
+        onlyIfCurrent: false,
+        nextAttemptAt,
+      });
+    }
     model.publish();
-    // A new card (manage page or Stripe webhook) retries at once; otherwise on schedule.
-    model.cardUpdated = false;
+    // A new card (manage page or Stripe webhook) or a payment retries at once; otherwise on schedule.
+    if (!payLinks) model.cardUpdated = false;
     await condition(() => model.cardUpdated, nextAttemptAt - Date.now());
   }
 }

@@ -175,7 +175,16 @@ export interface TaskState {
 
 export interface BillingState {
   invoice: { invoiceId: string; number: number; currency: string; totalMinor: number } | null;
-  payment: 'not_started' | 'awaiting_confirmation' | 'charging' | 'paid' | 'declined' | 'requires_action' | 'failed';
+  payment:
+    | 'not_started'
+    | 'awaiting_confirmation'
+    | 'charging'
+    | 'paid'
+    | 'declined'
+    | 'requires_action'
+    /** No card on file: a pay link was sent (patch appointment-pay-links-v1). */
+    | 'awaiting_payment'
+    | 'failed';
   attempts: number;
 }
 
@@ -237,6 +246,12 @@ export const PATCHES = {
   marksFromBooking: 'appointment-marks-from-booking-v1',
   /** The workflow continues as new when Temporal suggests it or after `MAX_CHANGES_PER_RUN` changes. */
   continueAsNew: 'appointment-continue-as-new-v1',
+  /**
+   * Payments a customer can complete (issue 13): no card (or one needing the customer) → a pay link
+   * and a staff task, never a decline notice; a card update during a charge retries at once; after the
+   * last attempt the invoice is uncollectible and the workflow still takes a card update for a while.
+   */
+  payLinks: 'appointment-pay-links-v1',
 } as const;
 
 /** Changes (updates and signals) one run takes before it hands over to a new run. */

@@ -43,6 +43,8 @@ export class AppointmentModel {
   chargeTask: TaskState | null = null;
   billing: BillingState | null = null;
   cardUpdated = false;
+  /** The customer was sent a pay link and staff a task (no card on file; patch appointment-pay-links-v1). */
+  payLinkSent = false;
   /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
   readonly remindersOff = new Set<number>();
   /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */

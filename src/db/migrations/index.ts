@@ -28,6 +28,9 @@ import * as m0045 from './0045_availability_busy_index';
 import * as m0046 from './0046_calendar_connections';
 import * as m0047 from './0047_appointment_series';
 import * as m0048 from './0048_waitlist';
+import * as m0050 from './0050_invoice_ledger';
+import * as m0051 from './0051_card_at_booking';
+import * as m0052 from './0052_appointment_booking_card';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -55,6 +58,9 @@ const migrations: Record<string, Migration> = {
   '0046_calendar_connections': m0046,
   '0047_appointment_series': m0047,
   '0048_waitlist': m0048,
+  '0050_invoice_ledger': m0050,
+  '0051_card_at_booking': m0051,
+  '0052_appointment_booking_card': m0052,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -58,6 +58,8 @@ const serviceFields = {
   hourlyRateMinor: money,
   billingIncrementMinutes: whole('minutes', 1, 240),
   billingPolicy: z.enum(['manual', 'auto'], { error: 'expected manual or auto' }),
+  /** Whether booking asks for a card saved for after the visit (issue 13). */
+  cardAtBooking: z.enum(['required', 'optional', 'none'], { error: 'expected required, optional or none' }),
   taxRateBps: whole('basis points', 0, 10_000).nullable(),
   lifecyclePolicy: lifecyclePolicySchema,
   active: z.boolean({ error: 'expected true or false' }),
@@ -79,6 +81,7 @@ export const serviceCreateBody = z.strictObject({
   hourlyRateMinor: serviceFields.hourlyRateMinor.optional(),
   billingIncrementMinutes: serviceFields.billingIncrementMinutes.optional(),
   billingPolicy: serviceFields.billingPolicy.optional(),
+  cardAtBooking: serviceFields.cardAtBooking.optional(),
   taxRateBps: serviceFields.taxRateBps.optional(),
   lifecyclePolicy: serviceFields.lifecyclePolicy.optional(),
   active: serviceFields.active.optional(),
@@ -142,6 +145,7 @@ export async function serviceView(db: Db, id: string) {
     hourlyRateMinor: Number(row.hourly_rate_minor),
     billingIncrementMinutes: row.billing_increment_minutes,
     billingPolicy: row.billing_policy,
+    cardAtBooking: row.card_at_booking,
     taxRateBps: row.tax_rate_bps,
     /** What is stored: only the keys that differ from the defaults were set. */
     lifecyclePolicy: row.lifecycle_policy,
@@ -186,6 +190,7 @@ const COLUMNS = {
   hourlyRateMinor: 'hourly_rate_minor',
   billingIncrementMinutes: 'billing_increment_minutes',
   billingPolicy: 'billing_policy',
+  cardAtBooking: 'card_at_booking',
   taxRateBps: 'tax_rate_bps',
   active: 'active',
   location: 'location',

@@ -1,28 +1,43 @@
 /**
- * Billing through the customer's manage link: view or download the invoice, and update the card.
+ * Billing through the customer's manage link: view or download the invoice (JSON, HTML, PDF, with
+ * payments and refunds), and update the card.
  * With Stripe, updating the card creates a SetupIntent whose client secret the card page confirms with
  * Stripe.js; the `setup_intent.succeeded` webhook then saves it. With the simulated gateway (no Stripe
  * keys), one of Stripe's test payment methods is saved directly, clearly labelled as simulated. Either
- * way the appointment's workflow is told to retry a declined payment.
+ * way the appointment's workflow is told to retry a declined payment; when it has already finished
+ * (the invoice went uncollectible after the last attempt), the new card is charged directly
+ * (src/billing/late-settlement.ts), once.
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { cardUpdatedSignal } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
-import { formatMoney } from '../../billing/invoice';
+import { invoiceHtml, customerInvoiceView } from '../../billing/invoice-html';
+import { invoicePdf } from '../../billing/invoice-pdf';
+import { chargeAfterWorkflow, wakeBillingWorkflow } from '../../billing/late-settlement';
+import { invoiceDetail, invoiceIdOfAppointment } from '../../billing/ledger';
 import { lookupBillingToken } from '../../manage/tokens';
-import { escapeHtml } from '../../messaging/templates';
 import type { PaymentGateway } from '../../payments/gateway';
-import { SIMULATED_TEST_CARDS } from '../../payments/simulated-gateway';
+import { SIMULATED_TEST_CARDS, simulatedCardDetails } from '../../payments/simulated-gateway';
+import { saveCardOnContact, setupIntentForContact, succeededSetupIntent } from '../../payments/card-on-file';
+import { httpErrorForCard } from './booking-card';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { parseInput } from '../validate';
 import { text } from '../text';
 import { tokenParams } from './manage';
 
-const invoiceQuery = z.object({ format: z.enum(['json', 'html'], { error: 'expected json or html' }).default('json') });
-/** The card update: Stripe needs nothing (a SetupIntent); the simulated gateway one of Stripe's test cards. */
-export const cardBody = z.object({ paymentMethodId: text(255, { min: 1 }).optional() });
+export const invoiceQuery = z.object({
+  format: z.enum(['json', 'html', 'pdf'], { error: 'expected json, html or pdf' }).default('json'),
+});
+/**
+ * The card update: nothing to start a SetupIntent; `setupIntentId` to report it confirmed; simulated
+ * gateway only, `paymentMethodId` saves one of Stripe's test cards directly.
+ */
+export const cardBody = z.object({
+  setupIntentId: text(255, { min: 1 }).optional(),
+  paymentMethodId: text(255, { min: 1 }).optional(),
+  requestKey: text(100, { min: 8 }).optional(),
+});
 const simulatedCardBody = z.object({
   paymentMethodId: z.string().refine((pm) => pm in SIMULATED_TEST_CARDS, {
     message: `expected one of Stripe's test payment methods, e.g. pm_card_visa`,
@@ -44,97 +59,109 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
     const { token } = parseInput(tokenParams, req.params, 'params');
     const { format } = parseInput(invoiceQuery, req.query, 'query');
     const appointment = await resolve(token);
-    const invoice = await db
-      .selectFrom('invoices')
-      .selectAll()
-      .where('appointment_id', '=', appointment.id)
-      .executeTakeFirst();
-    if (!invoice) throw new HttpError(404, 'not_found', 'There is no invoice for this appointment yet.');
+    const invoiceId = await invoiceIdOfAppointment(db, appointment.id);
+    const invoice = invoiceId ? await invoiceDetail(db, invoiceId) : undefined;
+    if (!invoice || invoice.status === 'draft') {
+      throw new HttpError(404, 'not_found', 'There is no invoice for this appointment yet.');
+    }
     const business = await db.selectFrom('business').selectAll().executeTakeFirstOrThrow();
-    const currency = invoice.currency.trim();
-    const view = {
-      number: invoice.number,
-      status: invoice.status,
-      currency,
-      issuedAt: invoice.issued_at?.toISOString() ?? null,
-      paidAt: invoice.paid_at?.toISOString() ?? null,
-      lines: invoice.lines,
-      subtotalMinor: invoice.subtotal_minor,
-      taxRateBps: invoice.tax_rate_bps,
-      taxMinor: invoice.tax_minor,
-      totalMinor: invoice.total_minor,
-      business: { name: business.name, address: business.address, email: business.email },
-    };
-    if (format === 'json') {
-      res.json({ invoice: view });
+    if (format === 'pdf') {
+      const pdf = await invoicePdf(invoice, business);
+      res
+        .set('content-disposition', `attachment; filename="invoice-${invoice.number}.pdf"`)
+        .type('application/pdf')
+        .send(pdf);
       return;
     }
-    const money = (minor: number) => escapeHtml(formatMoney(minor, currency));
-    const rows = invoice.lines
-      .map(
-        (l) =>
-          `<tr><td>${escapeHtml(l.description)}</td><td>${l.quantity}</td><td>${money(l.unitMinor)}</td><td>${money(l.amountMinor)}</td></tr>`,
-      )
-      .join('');
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice ${invoice.number}</title></head><body>
-<h1>Invoice ${invoice.number}</h1><p>${escapeHtml(business.name)}<br>${escapeHtml(business.address ?? '')}</p>
-<p>Status: ${escapeHtml(invoice.status)}${invoice.paid_at ? ` (paid ${escapeHtml(invoice.paid_at.toISOString().slice(0, 10))})` : ''}</p>
-<table><thead><tr><th>Description</th><th>Quantity</th><th>Unit</th><th>Amount</th></tr></thead><tbody>${rows}</tbody></table>
-<p>Subtotal ${money(invoice.subtotal_minor)}<br>Tax (${invoice.tax_rate_bps / 100}%) ${money(invoice.tax_minor)}<br><strong>Total ${money(invoice.total_minor)}</strong></p>
-</body></html>`;
-    res.set('content-disposition', `attachment; filename="invoice-${invoice.number}.html"`).type('html').send(html);
+    if (format === 'json') {
+      res.json({ invoice: customerInvoiceView(invoice, business) });
+      return;
+    }
+    res
+      .set('content-disposition', `attachment; filename="invoice-${invoice.number}.html"`)
+      .type('html')
+      .send(invoiceHtml(invoice, business));
   });
 
+  /**
+   * Update the card: without `setupIntentId`, a SetupIntent for the page's Payment Element (or the
+   * simulated test-card form); with it, the confirmed card is read back, saved on the contact and the
+   * payment retried. Simulated only: `paymentMethodId` saves one of Stripe's test cards directly.
+   */
   router.post('/api/manage/:token/card', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
-    parseInput(cardBody, req.body, 'body');
+    const body = parseInput(cardBody, req.body ?? {}, 'body');
     const appointment = await resolve(token);
     const contact = await db
       .selectFrom('contacts')
       .selectAll()
       .where('id', '=', appointment.contact_id)
       .executeTakeFirstOrThrow();
-    const { customerId } = await deps.payments.ensureCustomer({
-      contactId: contact.id,
-      email: contact.email,
-      name: contact.name,
-      existingCustomerId: contact.stripe_customer_id,
-      idempotencyKey: `contact:${contact.id}:customer`,
-    });
-    if (customerId !== contact.stripe_customer_id) {
-      await db.updateTable('contacts').set({ stripe_customer_id: customerId }).where('id', '=', contact.id).execute();
-    }
-    if (!deps.payments.simulated) {
-      const setup = await deps.payments.createSetupIntent({
-        customerId,
-        idempotencyKey: `setup:${contact.id}:${Date.now()}`,
+    const gateway = deps.payments.simulated ? 'simulated' : 'stripe';
+    let saved: string;
+    if (body.setupIntentId) {
+      let intent;
+      try {
+        intent = await succeededSetupIntent(deps.payments, body.setupIntentId, { contactId: contact.id });
+      } catch (error) {
+        httpErrorForCard(error);
+      }
+      await saveCardOnContact(db, deps.payments, {
+        contactId: contact.id,
+        appointmentId: appointment.id,
+        intent,
+        actor: contact.name,
+        channel: 'manage_link',
       });
-      res.json({ gateway: 'stripe', setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret });
+      saved = intent.paymentMethodId;
+    } else if (deps.payments.simulated && body.paymentMethodId !== undefined) {
+      const { paymentMethodId } = parseInput(simulatedCardBody, req.body, 'body');
+      const card = simulatedCardDetails(paymentMethodId);
+      await db
+        .updateTable('contacts')
+        .set({
+          default_payment_method_id: paymentMethodId,
+          card_brand: card.brand,
+          card_last4: card.last4,
+          updated_at: new Date(),
+        })
+        .where('id', '=', contact.id)
+        .execute();
+      await appendTimeline(db, {
+        appointmentId: appointment.id,
+        contactId: contact.id,
+        kind: 'card:updated',
+        actor: contact.name,
+        channel: 'manage_link',
+        summary: `Test card ${paymentMethodId} saved (simulated payments)`,
+      });
+      saved = paymentMethodId;
+    } else {
+      const setup = await setupIntentForContact(db, deps.payments, {
+        contactId: contact.id,
+        ...(body.requestKey ? { requestKey: body.requestKey } : {}),
+      });
+      res.json({ gateway, setupIntentId: setup.setupIntentId, clientSecret: setup.clientSecret });
       return;
     }
-    const { paymentMethodId } = parseInput(simulatedCardBody, req.body, 'body');
+    // The card the customer just chose (through their own link) replaces one given at booking for this visit.
     await db
-      .updateTable('contacts')
-      .set({
-        default_payment_method_id: paymentMethodId,
-        card_brand: 'visa',
-        card_last4: '4242',
-        updated_at: new Date(),
-      })
-      .where('id', '=', contact.id)
+      .updateTable('appointments')
+      .set({ booking_customer_id: null, booking_payment_method_id: null })
+      .where('id', '=', appointment.id)
+      .where('booking_payment_method_id', 'is not', null)
       .execute();
-    await appendTimeline(db, {
-      appointmentId: appointment.id,
-      contactId: contact.id,
-      kind: 'card:updated',
-      actor: contact.name,
-      channel: 'manage_link',
-      summary: `Test card ${paymentMethodId} saved (simulated payments)`,
-    });
-    await deps.temporal.workflow
-      .getHandle(appointment.workflow_id)
-      .signal(cardUpdatedSignal, { source: 'manage_link' });
-    res.json({ gateway: 'simulated', saved: paymentMethodId });
+    // The workflow retries at once; after it has finished (invoice uncollectible), the card is charged here.
+    const woken = await wakeBillingWorkflow(deps.temporal, appointment.workflow_id, 'manage_link');
+    const late =
+      woken === 'finished'
+        ? await chargeAfterWorkflow(db, deps.payments, {
+            appointmentId: appointment.id,
+            actor: contact.name,
+            channel: 'manage_link',
+          })
+        : undefined;
+    res.json({ gateway, saved, ...(late ? { payment: late.status } : {}) });
   });
 
   return router;

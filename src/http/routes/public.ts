@@ -9,6 +9,9 @@ import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, bookingSchemaFor, uuid } from '../schemas';
 import { businessCountry } from '../business-country';
+import type { PaymentGateway } from '../../payments/gateway';
+import { contactExists } from '../../payments/card-on-file';
+import { cardForBooking, saveBookingCard } from './booking-card';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
@@ -20,7 +23,7 @@ function reminderHours(stored: Record<string, unknown>): number[] {
   return [policy.tomorrowHoursBefore, policy.todayHoursBefore];
 }
 
-export function publicRouter(deps: AppDeps): Router {
+export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Router {
   const router = Router();
   const { db } = deps.database;
   const limiter = new RateLimiter(db, deps.config.http.rateLimits);
@@ -42,6 +45,7 @@ export function publicRouter(deps: AppDeps): Router {
         'booking_horizon_days',
         'min_notice_minutes',
         'lifecycle_policy',
+        'card_at_booking',
       ])
       .where('active', '=', true)
       .orderBy('name')
@@ -95,6 +99,8 @@ export function publicRouter(deps: AppDeps): Router {
         staff: performers.filter((p) => p.service_id === s.id).map((p) => ({ id: p.id, name: p.name })),
         /** Hours before the start when the customer is reminded (what the confirmation promises). */
         reminderHoursBefore: reminderHours(s.lifecycle_policy),
+        /** Whether booking asks for a card saved for after the visit: required, optional or none. */
+        cardAtBooking: s.card_at_booking,
       })),
     });
   });
@@ -119,6 +125,10 @@ export function publicRouter(deps: AppDeps): Router {
       ['booking.contact', body.customer.email],
     ]);
     const knownContact = await knownContactMode(db, req, body.customer.email);
+    // A service that asks for a card books only once its SetupIntent has succeeded (src/payments/card-on-file.ts).
+    const card = await cardForBooking(deps, body);
+    const unprovenExisting =
+      card !== undefined && knownContact === 'pending' && (await contactExists(db, body.customer.email));
     const booked = await bookForResponse(deps, {
       serviceId: body.serviceId,
       staffId: body.staffId,
@@ -132,6 +142,7 @@ export function publicRouter(deps: AppDeps): Router {
       knownContact,
       requestKey: idempotencyOf(res)?.requestKey,
     });
+    if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card, unprovenExisting);
     // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.
     res.status(201).json({ ...booked, appointment: { ...booked.appointment, contact: echoedCustomer(body.customer) } });
   });

@@ -5,6 +5,7 @@
 import {
   ADJUSTMENT_DESCRIPTION,
   adjustTotal,
+  balanceDue,
   billableMinutesSchema,
   computeInvoice,
   formatMoney,
@@ -15,6 +16,7 @@ import {
   type BillableService,
   type Invoice,
 } from '../../../src/billing/invoice';
+import { extraLine, extraLineSchema } from '../../../src/billing/extra-lines';
 
 const line = (quantity: number, unitMinor: number, description = 'Service') => ({ description, quantity, unitMinor });
 const usd = (lines: Parameters<typeof computeInvoice>[0]['lines'], taxRateBps = 0) =>
@@ -359,5 +361,71 @@ describe('formatMoney', () => {
   it('refuses fractional minor units', () => {
     expect(() => formatMoney(10.5, 'USD')).toThrow(InvoiceError);
     expect(() => formatMoney(100, 'usdollar')).toThrow(RangeError);
+  });
+});
+
+describe('lines staff add (parts, extra time, fees, discounts)', () => {
+  const service = { description: 'Repair', quantity: 1, unitMinor: 10_000, kind: 'service' as const };
+
+  it('taxes taxable lines once on their subtotal; an untaxed line adds to the total only', () => {
+    const invoice = computeInvoice({
+      lines: [
+        service,
+        extraLine({ kind: 'part', description: 'Hinge', quantity: 2, unitMinor: 1_250, taxable: true }),
+        extraLine({ kind: 'fee', description: 'Disposal fee', quantity: 1, unitMinor: 500, taxable: false }),
+      ],
+      taxRateBps: 800,
+      currency: 'USD',
+    });
+    expect(invoice.subtotalMinor).toBe(13_000);
+    expect(invoice.taxMinor).toBe(1_000); // 8% of 12 500
+    expect(invoice.totalMinor).toBe(14_000);
+    expect(invoice.lines[2]).toMatchObject({ kind: 'fee', taxable: false, amountMinor: 500 });
+  });
+
+  it('a discount is a negative line that lowers the taxed amount; never below zero', () => {
+    const invoice = computeInvoice({
+      lines: [
+        service,
+        extraLine({ kind: 'discount', description: 'Loyalty', quantity: 1, unitMinor: 1_000, taxable: true }),
+      ],
+      taxRateBps: 1_000,
+      currency: 'USD',
+    });
+    expect(invoice.lines[1]).toMatchObject({ kind: 'discount', unitMinor: -1_000, amountMinor: -1_000 });
+    expect(invoice).toMatchObject({ subtotalMinor: 9_000, taxMinor: 900, totalMinor: 9_900 });
+    expect(() =>
+      computeInvoice({
+        lines: [
+          service,
+          extraLine({ kind: 'discount', description: 'Too much', quantity: 1, unitMinor: 20_000, taxable: true }),
+        ],
+        taxRateBps: 0,
+        currency: 'USD',
+      }),
+    ).toThrow(/discounts are larger/);
+  });
+
+  it('a stored invoice with a negative adjustment line can be recomputed with a new line', () => {
+    const adjusted = adjustTotal(computeInvoice({ lines: [service], taxRateBps: 1_000, currency: 'USD' }), 9_900);
+    const again = computeInvoice({
+      lines: [
+        ...adjusted.lines,
+        extraLine({ kind: 'time', description: 'Extra 15 min', quantity: 0.25, unitMinor: 8_000, taxable: true }),
+      ],
+      taxRateBps: 1_000,
+      currency: 'USD',
+    });
+    expect(again.subtotalMinor).toBe(9_000 + 2_000);
+    expect(again.totalMinor).toBe(12_100);
+  });
+
+  it('validates what staff send, naming the field', () => {
+    const bad = extraLineSchema.safeParse({ kind: 'gift', description: '', unitMinor: -5, quantity: 0.001 });
+    expect(bad.success).toBe(false);
+    const fields = new Set(bad.error?.issues.map((i) => i.path.join('.')));
+    expect(fields).toEqual(new Set(['kind', 'description', 'unitMinor', 'quantity']));
+    expect(balanceDue(10_000, 2_500)).toBe(7_500);
+    expect(balanceDue(10_000, 12_000)).toBe(0);
   });
 });

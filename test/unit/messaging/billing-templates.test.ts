@@ -97,6 +97,7 @@ const LINK_OF: Record<(typeof BILLING_CUSTOMER_EVENTS)[number], keyof typeof LIN
   receipt: 'invoiceUrl',
   paymentDeclined: 'updateCardUrl',
   paymentActionRequired: 'payUrl',
+  paymentLink: 'payUrl',
   feedbackRequest: 'feedbackUrl',
 };
 
@@ -237,6 +238,14 @@ describe('customer billing messages, per event', () => {
     expect(email.text).toContain(`Confirm payment: ${LINKS.payUrl}`);
     expect(sms).toContain('Your bank asks you to confirm your payment of $121.78');
     expect(sms).toContain(`Confirm here: ${LINKS.payUrl}`);
+  });
+
+  it('paymentLink: no card on file — the invoice and a pay link, never a word about a decline', () => {
+    const { email, sms, all } = customer('paymentLink', ctx);
+    expect(email.subject).toMatch(/^Your invoice #\d+ from Serenity Spa: \$121\.78$/);
+    expect(email.text).toContain(`Pay online: ${LINKS.payUrl}`);
+    expect(sms).toContain(`Pay online: ${LINKS.payUrl}`);
+    expect((all + sms).toLowerCase()).not.toMatch(/declin|did not go through|update your card/);
   });
 
   it('feedbackRequest: thanks them and links the form, no money talk', () => {

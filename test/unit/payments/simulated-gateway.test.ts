@@ -16,6 +16,8 @@ const charge = (overrides: Partial<ChargeRequest> = {}): ChargeRequest => ({
   ...overrides,
 });
 
+const PI = expect.stringMatching(/^sim_pi_[0-9a-f]{24}$/) as string;
+
 /** Runs `fn` and returns the PaymentGatewayError it throws. */
 async function gatewayError(fn: () => Promise<unknown>): Promise<PaymentGatewayError> {
   try {
@@ -37,14 +39,14 @@ describe('SimulatedGateway', () => {
   describe('test cards', () => {
     it('pm_card_visa succeeds', async () => {
       const gateway = new SimulatedGateway();
-      expect(await gateway.chargeOffSession(charge())).toEqual({ status: 'succeeded', paymentId: 'sim_pi_1' });
+      expect(await gateway.chargeOffSession(charge())).toEqual({ status: 'succeeded', paymentId: PI });
     });
 
     it('an unknown payment method succeeds like pm_card_visa', async () => {
       const gateway = new SimulatedGateway();
       expect(await gateway.chargeOffSession(charge({ paymentMethodId: 'pm_1Qabc' }))).toEqual({
         status: 'succeeded',
-        paymentId: 'sim_pi_1',
+        paymentId: PI,
       });
     });
 
@@ -59,7 +61,7 @@ describe('SimulatedGateway', () => {
       const gateway = new SimulatedGateway();
       expect(await gateway.chargeOffSession(charge({ paymentMethodId }))).toEqual({
         status: 'declined',
-        paymentId: 'sim_pi_1',
+        paymentId: PI,
         declineCode,
         message,
       });
@@ -69,20 +71,24 @@ describe('SimulatedGateway', () => {
       const gateway = new SimulatedGateway();
       expect(await gateway.chargeOffSession(charge({ paymentMethodId: 'pm_card_authenticationRequired' }))).toEqual({
         status: 'requires_action',
-        paymentId: 'sim_pi_1',
-        clientSecret: 'sim_pi_1_secret_simulated',
+        paymentId: PI,
+        clientSecret: expect.stringMatching(/^sim_pi_[0-9a-f]{24}_secret_simulated$/) as string,
         message: 'Your card was declined. This transaction requires authentication.',
       });
     });
 
-    it('numbers payments in order', async () => {
-      const gateway = new SimulatedGateway();
+    it('payment ids never repeat across invoices, and a new process does not start them again', async () => {
       const ids = [];
+      // Each charge in a gateway of its own, as after a worker restart: a counter would say sim_pi_1 each time.
       for (const paymentMethodId of ['pm_card_visa', 'pm_card_visa_chargeDeclined', 'pm_card_visa']) {
-        const result = await gateway.chargeOffSession(charge({ paymentMethodId }));
+        const result = await new SimulatedGateway().chargeOffSession(charge({ paymentMethodId }));
         ids.push(result.paymentId);
       }
-      expect(ids).toEqual(['sim_pi_1', 'sim_pi_2', 'sim_pi_3']);
+      expect(new Set(ids).size).toBe(3);
+      // The same request retried by another process (same idempotency key) is the same payment.
+      const request = charge();
+      const first = await new SimulatedGateway().chargeOffSession(request);
+      expect((await new SimulatedGateway().chargeOffSession(request)).paymentId).toBe(first.paymentId);
     });
   });
 
@@ -93,9 +99,8 @@ describe('SimulatedGateway', () => {
       const first = await gateway.chargeOffSession(request);
       const again = await gateway.chargeOffSession({ ...request, metadata: { attempt: '1', invoiceId: 'inv_1' } });
       expect(again).toEqual(first);
-      expect(first.paymentId).toBe('sim_pi_1');
-      // No new payment was made: the next key gets the next id.
-      expect((await gateway.chargeOffSession(charge())).paymentId).toBe('sim_pi_2');
+      // Another key is another payment.
+      expect((await gateway.chargeOffSession(charge())).paymentId).not.toBe(first.paymentId);
       // Currency case does not matter (Stripe lowercases it).
       expect(await gateway.chargeOffSession({ ...request, currency: 'usd' })).toEqual(first);
     });
@@ -128,7 +133,7 @@ describe('SimulatedGateway', () => {
       expect(invalid).toMatchObject({ kind: 'invalid_request', retryable: false });
       expect(await gateway.chargeOffSession(charge({ idempotencyKey: 'k' }))).toEqual({
         status: 'succeeded',
-        paymentId: 'sim_pi_1',
+        paymentId: PI,
       });
     });
 
@@ -161,11 +166,10 @@ describe('SimulatedGateway', () => {
     it('creates customers idempotently', async () => {
       const gateway = new SimulatedGateway();
       const first = await gateway.ensureCustomer({ ...input, idempotencyKey: 'customer:c1' });
-      expect(first).toEqual({ customerId: 'sim_cus_1' });
+      expect(first.customerId).toMatch(/^sim_cus_[0-9a-f]{24}$/);
       expect(await gateway.ensureCustomer({ ...input, idempotencyKey: 'customer:c1' })).toEqual(first);
-      expect(await gateway.ensureCustomer({ ...input, contactId: 'c2', idempotencyKey: 'customer:c2' })).toEqual({
-        customerId: 'sim_cus_2',
-      });
+      const second = await gateway.ensureCustomer({ ...input, contactId: 'c2', idempotencyKey: 'customer:c2' });
+      expect(second.customerId).not.toBe(first.customerId);
       const error = await gatewayError(() =>
         gateway.ensureCustomer({ ...input, email: 'other@example.com', idempotencyKey: 'customer:c1' }),
       );
@@ -175,13 +179,58 @@ describe('SimulatedGateway', () => {
     it('creates setup intents with a client secret, idempotently', async () => {
       const gateway = new SimulatedGateway();
       const first = await gateway.createSetupIntent({ customerId: 'sim_cus_1', idempotencyKey: 'setup:1' });
-      expect(first).toEqual({ setupIntentId: 'sim_seti_1', clientSecret: 'sim_seti_1_secret_simulated' });
+      expect(first.setupIntentId).toMatch(/^sim_seti_[0-9a-f]{24}$/);
+      expect(first.clientSecret).toBe(`${first.setupIntentId}_secret_simulated`);
       expect(await gateway.createSetupIntent({ customerId: 'sim_cus_1', idempotencyKey: 'setup:1' })).toEqual(first);
       expect(
         (await gateway.createSetupIntent({ customerId: 'sim_cus_1', idempotencyKey: 'setup:2' })).setupIntentId,
-      ).toBe('sim_seti_2');
+      ).not.toBe(first.setupIntentId);
       await expect(gateway.createSetupIntent({ customerId: 'sim_cus_9', idempotencyKey: 'setup:1' })).rejects.toThrow(
         /already used with different parameters/,
+      );
+    });
+  });
+
+  describe('on-session confirmation (the test-card form) and refunds', () => {
+    it('a SetupIntent succeeds with a test card that saves, and not with a declining one', async () => {
+      const gateway = new SimulatedGateway();
+      const { setupIntentId } = await gateway.createSetupIntent({ customerId: 'sim_cus_1', idempotencyKey: 's1' });
+      expect((await gateway.retrieveSetupIntent(setupIntentId)).status).toBe('requires_payment_method');
+      expect(gateway.confirmSetupIntent(setupIntentId, 'pm_card_visa_chargeDeclined')).toEqual({
+        ok: false,
+        message: 'Your card was declined.',
+      });
+      expect(gateway.confirmSetupIntent(setupIntentId, 'pm_card_visa')).toEqual({ ok: true });
+      expect(await gateway.retrieveSetupIntent(setupIntentId)).toMatchObject({
+        status: 'succeeded',
+        customerId: 'sim_cus_1',
+        paymentMethodId: 'pm_card_visa',
+      });
+      expect(await gateway.describeCard('pm_card_visa')).toEqual({ brand: 'visa', last4: '4242' });
+    });
+
+    it('a PaymentIntent is paid on-session once; refunds are idempotent by key', async () => {
+      const gateway = new SimulatedGateway();
+      const intent = await gateway.createPaymentIntent({
+        amountMinor: 5000,
+        currency: 'USD',
+        customerId: 'sim_cus_1',
+        description: 'Invoice 7',
+        idempotencyKey: 'pay:7',
+        metadata: { invoiceId: 'inv_7' },
+      });
+      expect(gateway.confirmPaymentIntent(intent.paymentIntentId, 'pm_card_visa')).toEqual({ ok: true });
+      expect(await gateway.retrievePaymentIntent(intent.paymentIntentId)).toMatchObject({
+        status: 'succeeded',
+        amountMinor: 5000,
+        metadata: { invoiceId: 'inv_7' },
+      });
+      const refund = { paymentId: intent.paymentIntentId, amountMinor: 1000, idempotencyKey: 'r1', metadata: {} };
+      const first = await gateway.refund(refund);
+      expect(first.refundId).toMatch(/^sim_re_[0-9a-f]{24}$/);
+      expect(await gateway.refund(refund)).toEqual(first);
+      expect((await gatewayError(() => gateway.refund({ ...refund, amountMinor: 2000 }))).kind).toBe(
+        'idempotency_mismatch',
       );
     });
   });

@@ -108,10 +108,14 @@ export function AppointmentPage() {
             <dd>{a.staff.name}</dd>
             <dt>Service</dt>
             <dd>{a.service.name}</dd>
-            <dt>{progress.price.basis === 'invoiced' ? 'Invoice total' : 'Price'}</dt>
+            <dt>{a.invoice ? `Invoice #${a.invoice.number}` : progress.price.basis === 'invoiced' ? 'Invoice total' : 'Price'}</dt>
             <dd data-testid="appointment-price">
               {formatMoney(progress.price.amountMinor, progress.price.currency)}
               {progress.price.basis === 'hourly' && ` per hour, in ${a.billing.incrementMinutes}-minute steps`}
+              {a.invoice ? ` · ${a.invoice.status}` : ''}
+              {a.invoice && a.invoice.balanceMinor > 0 && a.invoice.status !== 'void'
+                ? ` · ${formatMoney(a.invoice.balanceMinor, progress.price.currency)} due`
+                : ''}
             </dd>
             <dt>Stage</dt>
             <dd>

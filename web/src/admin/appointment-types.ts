@@ -14,7 +14,9 @@ export interface AppointmentView {
   endsAt: string;
   timeZone: string;
   source: string;
+  /** The invoice's total once invoiced, else the booked price. */
   price: { amountMinor: number; currency: string };
+  invoice: { number: number; status: string; balanceMinor: number } | null;
   billing: { pricing: 'fixed' | 'hourly'; hourlyRateMinor: number | null; incrementMinutes: number };
   clientNote: string;
   publicNotes: string;

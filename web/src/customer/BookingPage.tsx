@@ -23,6 +23,7 @@ import { RepeatVisit } from './RepeatVisit';
 import { durationText, priceText, type Service, ServiceCards, StaffChoice } from './ServiceCards';
 import { TakenTimes } from './TakenTimes';
 import { rememberDetails, useBookingForm } from './useBookingForm';
+import { CardStep } from '../payments/CardStep';
 
 function detectedZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -76,6 +77,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
   }, [slug, navigate, base]);
 
   const service = services?.find((s) => s.id === serviceId);
+  const [setupIntentId, setSetupIntentId] = useState<string | null>(null);
   const form = useBookingForm(business?.country ?? 'US', service?.location === 'customer');
   const today = localDateOf(new Date(), timeZone);
   const lastDay = addDaysTo(today, service?.bookingHorizonDays ?? 60);
@@ -127,6 +129,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
           ...(d.note.trim() ? { note: d.note.trim() } : {}),
           locale,
         },
+        ...(setupIntentId ? { setupIntentId } : {}),
       });
       rememberDetails(d);
       setBooked(result);
@@ -277,7 +280,19 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
             </p>
           )}
           {taken && <TakenTimes times={taken} timeZone={timeZone} onPick={pickTime} />}
-          <button type="submit" className="primary" disabled={busy || !choice}>
+          {service && (service.cardAtBooking ?? 'none') !== 'none' && (
+            <CardStep
+              required={service.cardAtBooking === 'required'}
+              customer={{ name: form.details.name, email: form.details.email.trim() }}
+              savedIntentId={setupIntentId}
+              onSaved={setSetupIntentId}
+            />
+          )}
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !choice || (service?.cardAtBooking === 'required' && !setupIntentId)}
+          >
             {busy
               ? t('book.booking')
               : choice

@@ -17,6 +17,7 @@ import { CustomerLayout, useBusiness, usePageTitle } from './business';
 import { CardPage, InvoicePage } from './ManageBilling';
 import { CallUs, type DeadLink, DeadLinkNotice } from './ManageNotices';
 import { durationText } from './ServiceCards';
+import { PayPage } from '../payments/PayPage';
 
 interface CustomerAppointment {
   id: string;
@@ -41,7 +42,7 @@ export function ManagePage() {
   return (
     <Routes>
       <Route path="card" element={<CardPage token={token} />} />
-      <Route path="pay" element={<CardPage token={token} />} />
+      <Route path="pay" element={<PayPage token={token} />} />
       <Route path="invoice" element={<InvoicePage token={token} />} />
       <Route path="*" element={<ManageDetails token={token} />} />
     </Routes>

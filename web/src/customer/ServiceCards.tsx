@@ -3,6 +3,8 @@ import { useT } from '../i18n';
 import { moneyOf } from '../i18n/format';
 
 export interface Service {
+  /** Whether booking asks for a card saved for after the visit (web/src/payments/CardStep.tsx). */
+  cardAtBooking?: 'required' | 'optional' | 'none';
   id: string;
   slug: string;
   formerSlugs: string[];

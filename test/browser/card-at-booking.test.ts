@@ -1,0 +1,99 @@
+/**
+ * A card-required service booked on a phone (390×844) through the real booking page, with the page's
+ * Payment Element served by a local Stripe.js stand-in whose server side confirms the SetupIntent
+ * against stripe-mock (through the recorder): the page books only once the card is saved, the card is
+ * on the contact, and after the visit it is charged off-session once.
+ */
+import type { Browser } from 'playwright-core';
+import { createApiKey } from '../../src/auth/api-keys';
+import { stateQuery } from '../../workflows/appointment/messages';
+import { launchChromium, screenshot, watchedPage } from '../support/browser';
+import { startStripeJsStandIn, type StripeJsStandIn } from '../support/stripe-js-standin';
+import { startStripeMock, type StripeMock } from '../support/stripe-mock';
+import { startStripeRecorder, type StripeRecorder } from '../support/stripe-recorder';
+import { api, eventually, serviceIdBySlug, startSystem, type System } from '../support/system';
+
+jest.setTimeout(180_000);
+
+let mock: StripeMock;
+let recorder: StripeRecorder;
+let standIn: StripeJsStandIn;
+let system: System;
+let browser: Browser;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  mock = await startStripeMock();
+  recorder = await startStripeRecorder(mock.apiBase);
+  standIn = await startStripeJsStandIn(recorder.apiBase);
+  [system, browser] = await Promise.all([
+    startSystem({
+      STRIPE_SECRET_KEY: 'sk_test_appointflow',
+      STRIPE_API_BASE: recorder.apiBase,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_appointflow',
+      STRIPE_JS_URL: standIn.url,
+    }),
+    launchChromium(),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+  await standIn?.stop();
+  await recorder?.stop();
+  await mock?.stop();
+});
+
+it('books a card-required service on a phone with the Payment Element; the card is saved and charged off-session once', async () => {
+  const auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Owner')).key}` };
+  const consultation = await serviceIdBySlug(system, 'consultation');
+  await api(system, 'PATCH', `/api/admin/services/${consultation}`, { cardAtBooking: 'required' }, auth);
+
+  const page = await watchedPage(browser, system.baseUrl, problems, { mobile: true, timezoneId: 'America/New_York' });
+  await page.goto('/book/consultation');
+  await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
+  const firstSlot = page.locator('.slot-picker button.slot').first();
+  await firstSlot.waitFor();
+  await firstSlot.click();
+  await page.getByLabel('Name', { exact: true }).fill('Casey Card');
+  await page.getByLabel('Email').fill('casey.card@example.com');
+  await page.getByText('Your card is charged after your visit; nothing is charged now.').waitFor();
+  expect(await page.getByRole('button', { name: 'Book this time' }).isDisabled()).toBe(true);
+  await page.getByRole('button', { name: 'Add a card' }).click();
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await screenshot(page, '40-booking-card-step-phone');
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  await page.getByRole('button', { name: 'Save card' }).click();
+  await page.getByText('Card saved. You can book now.').waitFor();
+  await page.getByRole('button', { name: 'Book this time' }).click();
+  await page.getByRole('heading', { name: "You're booked" }).waitFor();
+  expect(problems).toEqual([]);
+
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select(['id', 'default_payment_method_id', 'stripe_customer_id'])
+    .where('email', '=', 'casey.card@example.com')
+    .executeTakeFirstOrThrow();
+  expect(contact.default_payment_method_id).toBe('pm_card_visa');
+  expect(contact.stripe_customer_id).toMatch(/^cus_/);
+  const appointment = await system.database.db
+    .selectFrom('appointments')
+    .select(['workflow_id'])
+    .where('contact_id', '=', contact.id)
+    .executeTakeFirstOrThrow();
+
+  const handle = system.env.client.workflow.getHandle(appointment.workflow_id);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
+  const charges = recorder.calls.filter((c) => c.method === 'POST' && c.path === '/v1/payment_intents');
+  expect(charges).toHaveLength(1);
+  expect(charges[0]!.form.get('off_session')).toBe('true');
+  expect(charges[0]!.form.get('payment_method')).toBe('pm_card_visa');
+});

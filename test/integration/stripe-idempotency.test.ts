@@ -1,0 +1,127 @@
+/**
+ * The whole Stripe path against stripe-mock (every request validated against Stripe's OpenAPI spec)
+ * behind a local recorder: a card-required booking saves the card through a SetupIntent, the visit is
+ * charged off-session once, part is refunded — and every request the server sends to Stripe that
+ * creates or changes something carries an Idempotency-Key.
+ */
+import { createApiKey } from '../../src/auth/api-keys';
+import { stateQuery } from '../../workflows/appointment/messages';
+import { startStripeMock, type StripeMock } from '../support/stripe-mock';
+import { startStripeRecorder, type StripeRecorder } from '../support/stripe-recorder';
+import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+
+jest.setTimeout(120_000);
+
+let mock: StripeMock;
+let recorder: StripeRecorder;
+let system: System;
+let auth: Record<string, string>;
+beforeAll(async () => {
+  mock = await startStripeMock();
+  recorder = await startStripeRecorder(mock.apiBase);
+  system = await startSystem({
+    STRIPE_SECRET_KEY: 'sk_test_appointflow',
+    STRIPE_API_BASE: recorder.apiBase,
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_appointflow',
+  });
+  auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Owner')).key}` };
+});
+afterAll(async () => {
+  await system?.stop();
+  await recorder?.stop();
+  await mock?.stop();
+});
+
+it('card at booking, one off-session charge and a refund through Stripe, each request with an idempotency key', async () => {
+  expect((await api(system, 'GET', '/api/payments/config')).body).toEqual({
+    gateway: 'stripe',
+    publishableKey: 'pk_test_appointflow',
+    stripeJsUrl: 'https://js.stripe.com/v3/',
+  });
+  const consultation = await serviceIdBySlug(system, 'consultation');
+  await api(system, 'PATCH', `/api/admin/services/${consultation}`, { cardAtBooking: 'required' }, auth);
+  const customer = { name: 'Stripe Customer', email: 'stripe.customer@example.com' };
+  const setup = await api<{ setupIntentId: string; clientSecret: string }>(
+    system,
+    'POST',
+    '/api/payments/setup-intents',
+    customer,
+  );
+  expect(setup.status).toBe(201);
+  expect(setup.body.clientSecret).toBe(`${setup.body.setupIntentId}_secret_rec`);
+  const fromServer = recorder.calls.length;
+
+  // What Stripe.js does for the page when the customer confirms the Payment Element (sent with a secret
+  // key, as a test stand-in's server side would: stripe-mock accepts no publishable key).
+  const confirmed = await fetch(`${recorder.apiBase}/v1/setup_intents/${setup.body.setupIntentId}/confirm`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk_test_standin', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ payment_method: 'pm_card_visa', client_secret: setup.body.clientSecret }),
+  });
+  expect(confirmed.status).toBe(200);
+  const pageCalls = recorder.calls.splice(fromServer); // the page's own call, not the server's
+
+  const slot = (await freeSlots(system, consultation, 3, 10))[0]!;
+  const booked = await api<{ appointment: { id: string; workflowId: string } }>(system, 'POST', '/api/bookings', {
+    serviceId: consultation,
+    staffId: slot.staffId,
+    startsAt: slot.startsAt,
+    timeZone: 'America/New_York',
+    customer,
+    setupIntentId: setup.body.setupIntentId,
+  });
+  expect(booked.status).toBe(201);
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select(['default_payment_method_id', 'stripe_customer_id', 'card_last4'])
+    .where('email', '=', customer.email)
+    .executeTakeFirstOrThrow();
+  expect(contact).toMatchObject({ default_payment_method_id: 'pm_card_visa', card_last4: '4242' });
+  expect(contact.stripe_customer_id).toMatch(/^cus_/);
+
+  const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
+  const invoice = await api<{ invoice: { id: string; totalMinor: number } }>(
+    system,
+    'GET',
+    `/api/appointments/${booked.body.appointment.id}/invoice`,
+    undefined,
+    auth,
+  );
+  const refund = await api(
+    system,
+    'POST',
+    `/api/invoices/${invoice.body.invoice.id}/refunds`,
+    { amountMinor: 1_000, reason: 'Goodwill', idempotencyKey: 'goodwill-refund-1' },
+    auth,
+  );
+  expect(refund.status).toBe(201);
+
+  const writes = recorder.calls.filter((c) => c.method === 'POST');
+  expect(writes.map((c) => c.path)).toEqual([
+    '/v1/customers',
+    '/v1/setup_intents',
+    '/v1/payment_intents',
+    '/v1/refunds',
+  ]);
+  for (const call of writes) expect(call.idempotencyKey).toEqual(expect.any(String));
+  const charge = writes.find((c) => c.path === '/v1/payment_intents')!;
+  expect(charge.form.get('off_session')).toBe('true');
+  expect(charge.form.get('amount')).toBe(String(invoice.body.invoice.totalMinor));
+  expect(charge.idempotencyKey).toMatch(/^appointment:.+:charge:1$/);
+  expect(writes.find((c) => c.path === '/v1/refunds')!.idempotencyKey).toContain('goodwill-refund-1');
+  // Reads carry no key (Stripe ignores one on GET): the SetupIntent and the card's brand.
+  expect(recorder.calls.filter((c) => c.method === 'GET').map((c) => c.path)).toEqual([
+    `/v1/setup_intents/${setup.body.setupIntentId}`,
+    '/v1/payment_methods/pm_card_visa',
+  ]);
+  expect(pageCalls.map((c) => c.path)).toEqual([`/v1/setup_intents/${setup.body.setupIntentId}/confirm`]);
+});
