@@ -8,7 +8,16 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { createManageToken } from '../../src/manage/tokens';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startService,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -107,13 +116,16 @@ it('a card-required service books only after the SetupIntent succeeded; the card
   // After the visit: charged off-session once.
   const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  await api(
+  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
+  await startService(system, auth, booked.body.appointment.id);
+  const delivered = await api(
     system,
     'POST',
     `/api/tasks/${task.taskId}/complete`,
     { form: { minutes: 30 }, channel: 'in_person' },
     auth,
   );
+  expect(delivered.status).toBe(200);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
   const attempts = await system.database.db
     .selectFrom('payment_attempts as p')
@@ -135,13 +147,16 @@ it('the customer pays an open invoice on the pay page; credited once, the workfl
   });
   const handle = system.env.client.workflow.getHandle(visit.workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  await api(
+  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
+  await startService(system, auth, visit.id);
+  const delivered = await api(
     system,
     'POST',
     `/api/tasks/${task.taskId}/complete`,
     { form: { minutes: 30 }, channel: 'in_person' },
     auth,
   );
+  expect(delivered.status).toBe(200);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
 
   const token = await createManageToken(system.database.db, visit.id, new Date(Date.now() + 86_400_000));
@@ -272,13 +287,16 @@ it("an unproven caller booking with an existing contact's email never touches th
   // After the visit the booking's card is charged, not Quinn's own (which would have succeeded).
   const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  await api(
+  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
+  await startService(system, auth, booked.body.appointment.id);
+  const delivered = await api(
     system,
     'POST',
     `/api/tasks/${task.taskId}/complete`,
     { form: { minutes: 30 }, channel: 'in_person' },
     auth,
   );
+  expect(delivered.status).toBe(200);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'requires_action');
   const attempts = await system.database.db
     .selectFrom('payment_attempts as p')

@@ -8,7 +8,16 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { createManageToken } from '../../src/manage/tokens';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startService,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -64,8 +73,17 @@ async function book(email: string, slotIndex: number, card: string | null) {
   return { ...booked, handle, deliverTaskId: deliver.taskId };
 }
 
-const deliver = (taskId: string) =>
-  api(system, 'POST', `/api/tasks/${taskId}/complete`, { form: { minutes: 30 }, channel: 'in_person' }, auth);
+/** Starts the service (days ahead, delivery is not yet due), then completes its deliver task. */
+async function deliver(visit: { id: string; deliverTaskId: string }) {
+  await startService(system, auth, visit.id);
+  return api(
+    system,
+    'POST',
+    `/api/tasks/${visit.deliverTaskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+}
 
 it('a part added before delivery is on the invoice and charged; a partial refund is on the invoice, timeline and receipt', async () => {
   const visit = await book('parts.refund@example.com', 0, 'pm_card_visa');
@@ -90,7 +108,7 @@ it('a part added before delivery is on the invoice and charged; a partial refund
   expect(part.status).toBe(201);
   expect(part.body.invoice).toMatchObject({ status: 'draft', totalMinor: 2_700 }); // 2 500 + 8% tax
 
-  expect((await deliver(visit.deliverTaskId)).status).toBe(200);
+  expect((await deliver(visit)).status).toBe(200);
   await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'paid');
   const paid = await api<InvoiceBody>(system, 'GET', `/api/appointments/${visit.id}/invoice`, undefined, auth);
   // Consultation $60 + filters $25, 8% tax on both.
@@ -189,7 +207,7 @@ it('a part added before delivery is on the invoice and charged; a partial refund
 
 it('a cash payment recorded with who and when settles the invoice and ends the dunning; void and write-off rules', async () => {
   const visit = await book('cash.payer@example.com', 1, null);
-  expect((await deliver(visit.deliverTaskId)).status).toBe(200);
+  expect((await deliver(visit)).status).toBe(200);
   // No card: the customer was sent a pay link and the workflow waits to retry.
   await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
   const open = await api<InvoiceBody>(system, 'GET', `/api/appointments/${visit.id}/invoice`, undefined, auth);
@@ -300,7 +318,7 @@ it('a cash payment recorded with who and when settles the invoice and ends the d
 
 it('after the workflow has ended, an uncollectible invoice is still settled by a card update through the manage link, once', async () => {
   const visit = await book('late.card@example.com', 2, null);
-  expect((await deliver(visit.deliverTaskId)).status).toBe(200);
+  expect((await deliver(visit)).status).toBe(200);
   await eventually(async () => (await visit.handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
   // The workflow has ended (as after its last dunning attempt) and staff wrote the invoice off.
   await visit.handle.terminate('ended for the test, as after the last dunning attempt');
