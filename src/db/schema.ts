@@ -125,6 +125,8 @@ export interface ContactsTable {
   email_bounce_reason: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The customer's own notes, edited in the portal (migration 0055). */
+  client_notes: Generated<string>;
 }
 
 export interface MembershipPlansTable {
@@ -453,6 +455,8 @@ export interface Database {
   contact_pending_details: ContactPendingDetailsTable;
   customer_devices: CustomerDevicesTable;
   rate_limits: RateLimitsTable;
+  customer_sign_in_challenges: CustomerSignInChallengesTable;
+  customer_sessions: CustomerSessionsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -621,4 +625,27 @@ export interface RateLimitsTable {
   key: string;
   hits: number;
   window_ends_at: Timestamp;
+}
+
+// The customer portal's sign-in and sessions (migration 0055).
+export interface CustomerSignInChallengesTable {
+  id: Generated<string>;
+  contact_id: string;
+  kind: 'link' | 'code';
+  secret_hash: string;
+  sent_to: string;
+  failed_attempts: Generated<number>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface CustomerSessionsTable {
+  id_hash: string;
+  contact_id: string;
+  csrf_token: string;
+  signed_in_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
 }

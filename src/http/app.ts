@@ -37,6 +37,8 @@ import { localSmsRouter } from './routes/local-sms';
 import { staffSessionRouter } from './routes/staff-session';
 import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
+import { portalSignInRouter } from './routes/portal-sign-in';
+import { portalAccountRouter } from './routes/portal-account';
 
 export interface AppDeps {
   config: Config;
@@ -95,6 +97,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminServicesRouter(deps));
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
+  app.use(portalSignInRouter(deps));
+  app.use(portalAccountRouter(deps));
   app.use(webRouter());
   app.use(notFound);
   app.use(errorHandler(deps.logger));

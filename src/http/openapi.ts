@@ -8,6 +8,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { type ApiOperation, registerOperations, registerSecuritySchemes } from './api-docs';
 import { feedbackOperations } from './openapi-feedback';
 import { outboundOperations } from './openapi-outbound';
+import { portalOperations } from './openapi-portal';
 import { publicOperations } from './openapi-public';
 import { staffOperations } from './openapi-staff';
 import { staffAppOperations } from './openapi-staff-app';
@@ -22,6 +23,7 @@ export function apiOperations(): ApiOperation[] {
     ...staffAppOperations,
     ...outboundOperations,
     ...webhookOperations,
+    ...portalOperations,
     {
       method: 'get',
       path: '/api/openapi.json',

@@ -7,10 +7,19 @@ import { join } from 'node:path';
 import express, { Router } from 'express';
 import { webDistDir } from '../web/bundle';
 
-export const WEB_ROUTES = ['/admin', '/admin/*splat', '/book', '/book/*splat', '/manage/*splat', '/feedback/*splat'];
+export const WEB_ROUTES = [
+  '/admin',
+  '/admin/*splat',
+  '/book',
+  '/book/*splat',
+  '/manage/*splat',
+  '/feedback/*splat',
+  '/account',
+  '/account/*splat',
+];
 /** The pages' prefixes: GET only (405 for other methods). */
-export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/assets'];
-const TOKEN_PAGE = /^\/(manage|feedback)\//;
+export const WEB_PAGE_PREFIXES = ['/admin', '/book', '/manage', '/feedback', '/account', '/assets'];
+const TOKEN_PAGE = /^\/(manage|feedback|account)(\/|$)/;
 
 /**
  * Headers for the app's pages: scripts and styles only from this origin, no framing (click-jacking),

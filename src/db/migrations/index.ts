@@ -17,6 +17,7 @@ import * as m0014 from './0014_message_send_started';
 import * as m0013 from './0013_membership_plan_terms';
 import * as m0020 from './0020_contact_identity';
 import * as m0021 from './0021_rate_limits';
+import * as m0055 from './0055_customer_portal';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0014_message_send_started': m0014,
   '0020_contact_identity': m0020,
   '0021_rate_limits': m0021,
+  '0055_customer_portal': m0055,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -9,9 +9,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { cardUpdatedSignal } from '../../../workflows/appointment/messages';
 import { appendTimeline } from '../../appointments/repository';
-import { formatMoney } from '../../billing/invoice';
+import { invoiceDocument } from '../../billing/invoice-document';
 import { lookupBillingToken } from '../../manage/tokens';
-import { escapeHtml } from '../../messaging/templates';
 import type { PaymentGateway } from '../../payments/gateway';
 import { SIMULATED_TEST_CARDS } from '../../payments/simulated-gateway';
 import type { AppDeps } from '../app';
@@ -50,38 +49,12 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
       .where('appointment_id', '=', appointment.id)
       .executeTakeFirst();
     if (!invoice) throw new HttpError(404, 'not_found', 'There is no invoice for this appointment yet.');
-    const business = await db.selectFrom('business').selectAll().executeTakeFirstOrThrow();
-    const currency = invoice.currency.trim();
-    const view = {
-      number: invoice.number,
-      status: invoice.status,
-      currency,
-      issuedAt: invoice.issued_at?.toISOString() ?? null,
-      paidAt: invoice.paid_at?.toISOString() ?? null,
-      lines: invoice.lines,
-      subtotalMinor: invoice.subtotal_minor,
-      taxRateBps: invoice.tax_rate_bps,
-      taxMinor: invoice.tax_minor,
-      totalMinor: invoice.total_minor,
-      business: { name: business.name, address: business.address, email: business.email },
-    };
+    const { view, html } = await invoiceDocument(db, invoice);
     if (format === 'json') {
-      res.json({ invoice: view });
+      const { id: _id, ...withoutId } = view;
+      res.json({ invoice: withoutId });
       return;
     }
-    const money = (minor: number) => escapeHtml(formatMoney(minor, currency));
-    const rows = invoice.lines
-      .map(
-        (l) =>
-          `<tr><td>${escapeHtml(l.description)}</td><td>${l.quantity}</td><td>${money(l.unitMinor)}</td><td>${money(l.amountMinor)}</td></tr>`,
-      )
-      .join('');
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Invoice ${invoice.number}</title></head><body>
-<h1>Invoice ${invoice.number}</h1><p>${escapeHtml(business.name)}<br>${escapeHtml(business.address ?? '')}</p>
-<p>Status: ${escapeHtml(invoice.status)}${invoice.paid_at ? ` (paid ${escapeHtml(invoice.paid_at.toISOString().slice(0, 10))})` : ''}</p>
-<table><thead><tr><th>Description</th><th>Quantity</th><th>Unit</th><th>Amount</th></tr></thead><tbody>${rows}</tbody></table>
-<p>Subtotal ${money(invoice.subtotal_minor)}<br>Tax (${invoice.tax_rate_bps / 100}%) ${money(invoice.tax_minor)}<br><strong>Total ${money(invoice.total_minor)}</strong></p>
-</body></html>`;
     res.set('content-disposition', `attachment; filename="invoice-${invoice.number}.html"`).type('html').send(html);
   });
 

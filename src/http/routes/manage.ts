@@ -5,9 +5,8 @@
  */
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { availableSlots } from '../../availability/service';
 import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
-import { type Actor, cancelUpdate, rescheduleUpdate } from '../../../workflows/appointment/messages';
+import { customerAvailability, customerCancel, customerReschedule } from '../../manage/customer-changes';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
@@ -17,9 +16,6 @@ import { rememberCustomerDevice } from '../customer-identity';
 import { RateLimiter } from '../rate-limits';
 import { text } from '../text';
 import { appointmentView, customerView } from '../views';
-import { httpErrorForUpdate } from '../workflow-errors';
-import { visitValidUntil } from '../../memberships/repository';
-import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
 /** A manage link's token (43 base64url characters when real; anything else is an unknown link). */
 export const tokenParams = z.object({ token: text(100, { min: 1 }) });
@@ -53,15 +49,6 @@ export function manageRouter(deps: AppDeps): Router {
   const limiter = new RateLimiter(db, deps.config.http.rateLimits);
   /** Changes through manage links, per contact. */
   const countChange = (res: Response, contactId: string) => limiter.hit(res, [['link.contact', contactId]]);
-
-  async function customerActor(contactId: string): Promise<Actor> {
-    const contact = await db
-      .selectFrom('contacts')
-      .select('name')
-      .where('id', '=', contactId)
-      .executeTakeFirstOrThrow();
-    return { kind: 'customer', id: contactId, name: contact.name };
-  }
 
   router.get('/api/manage/:token', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
@@ -106,27 +93,13 @@ export function manageRouter(deps: AppDeps): Router {
     res.json({ outcome: result.outcome, details: result.details ?? null });
   });
 
+  const changes = { db, config: deps.config, temporal: deps.temporal };
+
   router.get('/api/manage/:token/availability', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const query = parseInput(availabilityQuery, req.query, 'query');
-    const range = rangeInZone(query.from, query.to, query.timeZone);
-    // A membership visit is only offered times within its membership's validity.
-    const validUntil = await visitValidUntil(db, appointment.membership_id);
-    const slots = (
-      await availableSlots(db, {
-        serviceId: appointment.service_id,
-        staffId: query.staffId,
-        ...range,
-        now: Date.now(),
-        excludeAppointmentId: appointment.id,
-      })
-    ).filter((s) => validUntil === undefined || s.startsAt < validUntil);
-    res.json({
-      serviceId: appointment.service_id,
-      timeZone: query.timeZone,
-      days: await slotsResponse(db, slots, query.timeZone),
-    });
+    res.json(await customerAvailability(changes, appointment, query));
   });
 
   router.post('/api/manage/:token/reschedule', async (req, res) => {
@@ -134,24 +107,8 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageRescheduleBody, req.body, 'body');
     await countChange(res, appointment.contact_id);
-    const startsAt = Date.parse(body.startsAt);
-    await requireVisitMoveAllowed(db, appointment, { startsAt });
-    const slot = await requireOfferedSlot(db, {
-      serviceId: appointment.service_id,
-      preferStaffId: appointment.staff_id,
-      startsAt,
-      excludeAppointmentId: appointment.id,
-      now: Date.now(),
-    });
-    const customer = await customerActor(appointment.contact_id);
-    try {
-      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(rescheduleUpdate, {
-        args: [{ startsAt, staffId: slot.staffId, actor: customer, channel: 'manage_link' }],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error);
-    }
-    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+    const view = await customerReschedule(changes, appointment, Date.parse(body.startsAt), 'manage_link');
+    res.json({ appointment: view });
   });
 
   router.post('/api/manage/:token/cancel', async (req, res) => {
@@ -159,21 +116,7 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageCancelBody, req.body, 'body');
     await countChange(res, appointment.contact_id);
-    const customer = await customerActor(appointment.contact_id);
-    try {
-      await deps.temporal.workflow.getHandle(appointment.workflow_id).executeUpdate(cancelUpdate, {
-        args: [
-          {
-            reason: body.reason || 'Cancelled by the customer',
-            actor: customer,
-            channel: 'manage_link',
-          },
-        ],
-      });
-    } catch (error) {
-      throw httpErrorForUpdate(error, 'reason');
-    }
-    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+    res.json({ appointment: await customerCancel(changes, appointment, body.reason, 'manage_link') });
   });
 
   return router;
