@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AdminApp } from './admin/AdminApp';
 import { BookingPage } from './customer/BookingPage';
 import { FeedbackPage } from './customer/FeedbackPage';
+import { AccountApp } from './customer/account/AccountApp';
 import { ManagePage } from './customer/ManagePage';
 import './styles.css';
 
@@ -15,6 +16,7 @@ function App() {
       <Route path="/book/:slug" element={<BookingPage />} />
       <Route path="/manage/:token/*" element={<ManagePage />} />
       <Route path="/feedback/:id" element={<FeedbackPage />} />
+      <Route path="/account/*" element={<AccountApp />} />
       <Route path="*" element={<Navigate to="/admin" replace />} />
     </Routes>
   );
