@@ -346,3 +346,29 @@ it('details someone gave with a booking wait in the portal until the customer co
   const confirmed = await as(sam, 'POST', `/api/portal/pending-details/${pending[0]!.id}`, { confirm: true });
   expect(confirmed.body).toMatchObject({ outcome: 'applied', profile: { name: 'Sam R.', address: '9 New Street' } });
 });
+
+it("a manage link sent to the customer leads into the portal; the booking answer's own link does not", async () => {
+  const serviceId = await serviceIdBySlug(system, 'on-site-repair');
+  const slot = (await freeSlots(system, serviceId, 5, 12))[0]!;
+  const booked = await api<{ appointment: { id: string }; manageUrl: string }>(system, 'POST', '/api/bookings', {
+    serviceId,
+    startsAt: slot.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Quinn New', email: 'quinn.new@example.com', smsOptIn: false },
+  });
+  expect(booked.status).toBe(201);
+  const answerToken = /\/manage\/([A-Za-z0-9_-]{43})/.exec(booked.body.manageUrl)![1]!;
+  expect((await signInRaw('/api/portal/sign-in/manage-link', { token: answerToken })).status).toBe(401);
+  const email = await eventually(() =>
+    system.database.db
+      .selectFrom('messages')
+      .select('body')
+      .where('appointment_id', '=', booked.body.appointment.id)
+      .where('template', '=', 'confirmation')
+      .where('channel', '=', 'email')
+      .executeTakeFirst(),
+  );
+  const sentToken = /\/manage\/([A-Za-z0-9_-]{43})/.exec(email.body)![1]!;
+  const signed = await signInRaw('/api/portal/sign-in/manage-link', { token: sentToken });
+  expect(signed).toMatchObject({ status: 200, json: { customer: { name: 'Quinn New' } } });
+});

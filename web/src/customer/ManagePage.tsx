@@ -219,6 +219,7 @@ function Details(props: {
         </button>
         <Link to="card">Update card</Link>
         <Link to="invoice">Invoice</Link>
+        <a href={`/account/from/${encodeURIComponent(token)}`}>All your appointments</a>
       </div>
       {rescheduling && (
         <section aria-label="Reschedule">
