@@ -457,6 +457,8 @@ export interface Database {
   rate_limits: RateLimitsTable;
   customer_sign_in_challenges: CustomerSignInChallengesTable;
   customer_sessions: CustomerSessionsTable;
+  conversation_messages: ConversationMessagesTable;
+  conversation_attachments: ConversationAttachmentsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -648,4 +650,29 @@ export interface CustomerSessionsTable {
   created_at: CreatedAt;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
+}
+
+// Conversations (migration 0056).
+export interface ConversationMessagesTable {
+  id: Generated<string>;
+  contact_id: string;
+  appointment_id: string | null;
+  direction: 'from_customer' | 'from_staff';
+  channel: string;
+  author: string;
+  body: string;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+}
+
+export interface ConversationAttachmentsTable {
+  id: Generated<string>;
+  contact_id: string;
+  message_id: string | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  created_at: CreatedAt;
 }

@@ -39,6 +39,7 @@ import { WEB_PAGE_PREFIXES, webRouter } from './web';
 import { feedbackRouter } from './routes/feedback';
 import { portalSignInRouter } from './routes/portal-sign-in';
 import { portalAccountRouter } from './routes/portal-account';
+import { conversationsRouter } from './routes/conversations';
 
 export interface AppDeps {
   config: Config;
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(membershipPlansRouter(deps));
   app.use(localSmsRouter(deps));
   app.use(portalSignInRouter(deps));
+  app.use(conversationsRouter(deps));
   app.use(portalAccountRouter(deps));
   app.use(webRouter());
   app.use(notFound);

@@ -4,6 +4,13 @@ import { type ApiOperation, noContent } from './api-docs';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from './schemas';
 import { pendingDetailsBody } from './routes/manage';
 import { portalIdParams, profileBody } from './routes/portal-account';
+import {
+  conversationBody,
+  downloadQuery,
+  staffConversationBody,
+  threadQuery,
+  uploadQuery,
+} from './routes/conversations';
 import { codeSignInBody, linkSignInBody, signInRequestBody } from './routes/portal-sign-in';
 
 const tags = ['Customer portal'];
@@ -149,4 +156,73 @@ export const portalOperations: ApiOperation[] = [
     body: pendingDetailsBody,
     responses: { 200: 'Applied or discarded' },
   }),
+
+  signedIn({
+    method: 'post',
+    path: '/api/portal/attachments',
+    summary: 'Upload a photo (JPEG, PNG, WebP) or a PDF, up to 10 MB, as the raw body',
+    description:
+      'The Content-Type must be the file type and match its signature bytes. Attach it with POST /api/portal/messages.',
+    query: uploadQuery,
+    body: {
+      content: Object.fromEntries(
+        ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'].map((t) => [
+          t,
+          { schema: z.string().describe('the file') },
+        ]),
+      ),
+      required: true,
+    },
+    responses: {
+      201: 'Stored; its id',
+      413: 'Larger than 10 MB',
+      415: 'Not an accepted type, or not really that type',
+    },
+  }),
+  signedIn({
+    method: 'get',
+    path: '/api/portal/messages',
+    summary: "The customer's conversation (optionally about one appointment); attachments with signed download links",
+    query: threadQuery,
+    responses: { 200: 'Messages' },
+  }),
+  signedIn({
+    method: 'post',
+    path: '/api/portal/messages',
+    summary: 'Write to the business, optionally about an appointment, with uploaded attachments',
+    body: conversationBody,
+    responses: { 201: 'Sent', 404: 'Not your appointment', 422: 'An attachment is unknown or already sent' },
+  }),
+  {
+    method: 'get',
+    path: '/api/appointments/{id}/conversation',
+    access: 'staff',
+    tags,
+    summary: "The customer's messages about this appointment (marks them read)",
+    params: portalIdParams,
+    responses: { 200: 'Messages' },
+  },
+  {
+    method: 'post',
+    path: '/api/appointments/{id}/conversation',
+    access: 'staff',
+    tags,
+    summary: 'Answer the customer; they are told on their channel (SMS if opted in, else email)',
+    params: portalIdParams,
+    body: staffConversationBody,
+    responses: { 201: 'Sent' },
+  },
+  {
+    method: 'get',
+    path: '/api/attachments/{id}',
+    access: 'token',
+    tags,
+    summary: 'Download an attachment through its signed, short-lived link',
+    params: portalIdParams,
+    query: downloadQuery,
+    responses: {
+      200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string() } } },
+      403: 'The link expired or its signature is wrong',
+    },
+  },
 ];

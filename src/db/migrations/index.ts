@@ -18,6 +18,7 @@ import * as m0013 from './0013_membership_plan_terms';
 import * as m0020 from './0020_contact_identity';
 import * as m0021 from './0021_rate_limits';
 import * as m0055 from './0055_customer_portal';
+import * as m0056 from './0056_conversations';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0020_contact_identity': m0020,
   '0021_rate_limits': m0021,
   '0055_customer_portal': m0055,
+  '0056_conversations': m0056,
 };
 
 export const migrationProvider: MigrationProvider = {
