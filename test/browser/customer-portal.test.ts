@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../src/auth/api-keys';
-import { accessibilityProblems, launchChromium, screenshot, watchedPage } from '../support/browser';
+import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
 import { bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -126,6 +126,36 @@ it('signs in by the emailed link, sees two appointments and an invoice, and resc
       .executeTakeFirst(),
   );
   moved = { id: row.id, startsAt };
+});
+
+it('sends a photo in the thread; staff answer from the appointment card and the customer sees it', async () => {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await phone.getByRole('link', { name: 'Messages' }).click();
+  await phone.getByRole('heading', { name: 'Messages' }).waitFor();
+  await phone.getByLabel('About').selectOption(moved.id);
+  await phone.getByLabel('Your message').fill('Here is a photo of the device.');
+  await phone.getByLabel(/Photo or PDF/).setInputFiles({ name: 'device.png', mimeType: 'image/png', buffer: png });
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await phone.getByRole('img', { name: 'device.png' }).waitFor();
+  await screenshot(phone, 'portal-04-thread-phone');
+  expect(await accessibilityProblems(phone)).toEqual([]);
+
+  const staff = await watchedPage(browser, system.baseUrl, pageProblems, { timezoneId: 'America/New_York' });
+  await signInToAdmin(staff);
+  await staff.goto(`/admin/appointments/${moved.id}`);
+  await staff.getByRole('heading', { name: 'Conversation' }).waitFor();
+  await staff.getByText('Here is a photo of the device.').waitFor();
+  await staff.getByRole('img', { name: 'device.png' }).waitFor();
+  await staff.getByLabel('Answer the customer').fill('Thanks! We will bring the part.');
+  await staff.getByRole('button', { name: 'Send answer' }).click();
+  await staff.getByText('Thanks! We will bring the part.').waitFor();
+
+  await phone.reload();
+  await phone.getByText('Thanks! We will bring the part.').waitFor();
+  await screenshot(phone, 'portal-05-answer-phone');
 });
 
 it('signs in on another phone by an SMS code from the outbox, then signs out everywhere', async () => {

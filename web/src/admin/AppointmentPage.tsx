@@ -11,6 +11,7 @@ import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../f
 import { useStaff } from './AdminApp';
 import { MessageStatus, type Reachability, ReachabilityList } from './MessageStatus';
 import { FeedbackPanel, type StaffFeedback } from './FeedbackPanel';
+import { ConversationPanel } from './ConversationPanel';
 import { RescheduleForm } from './RescheduleForm';
 import { RequestedBy } from './RequestedBy';
 import { TimelineTable } from './TimelineTable';
@@ -261,6 +262,7 @@ export function AppointmentPage() {
           </section>
         )}
         {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
+        <ConversationPanel appointmentId={id} timeZone={timeZone} />
       </div>
 
       {active && (

@@ -8,6 +8,7 @@ import { api, ApiError, errorText, setCsrfToken } from '../../api';
 import { Appointments } from './Appointments';
 import { Invoices } from './Invoices';
 import { Memberships } from './Memberships';
+import { Messages } from './Messages';
 import { Profile } from './Profile';
 import { SignIn, TokenSignIn } from './SignIn';
 import type { PortalCustomer } from './types';
@@ -88,6 +89,7 @@ function SignedIn(props: { customer: PortalCustomer; onSignOut: (everywhere: boo
             Appointments
           </NavLink>
           <NavLink to="/account/invoices">Invoices</NavLink>
+          <NavLink to="/account/messages">Messages</NavLink>
           <NavLink to="/account/memberships">Memberships</NavLink>
           <NavLink to="/account/profile">Profile</NavLink>
         </nav>
@@ -96,6 +98,7 @@ function SignedIn(props: { customer: PortalCustomer; onSignOut: (everywhere: boo
         <Routes>
           <Route index element={<Appointments />} />
           <Route path="invoices" element={<Invoices />} />
+          <Route path="messages" element={<Messages />} />
           <Route path="memberships" element={<Memberships />} />
           <Route path="profile" element={<Profile />} />
         </Routes>
