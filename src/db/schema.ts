@@ -159,6 +159,8 @@ export interface ContactsTable {
   locale: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The customer's own notes, edited in the portal (migration 0055). */
+  client_notes: Generated<string>;
 }
 
 export interface MembershipPlansTable {
@@ -629,6 +631,10 @@ export interface Database {
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
   staff_invitations: StaffInvitationsTable;
+  customer_sign_in_challenges: CustomerSignInChallengesTable;
+  customer_sessions: CustomerSessionsTable;
+  conversation_messages: ConversationMessagesTable;
+  conversation_attachments: ConversationAttachmentsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -811,4 +817,52 @@ export interface IdempotencyKeysTable {
   locked_until: Timestamp | null;
   created_at: CreatedAt;
   completed_at: Timestamp | null;
+}
+
+// The customer portal's sign-in and sessions (migration 0055).
+export interface CustomerSignInChallengesTable {
+  id: Generated<string>;
+  contact_id: string;
+  kind: 'link' | 'code';
+  secret_hash: string;
+  sent_to: string;
+  failed_attempts: Generated<number>;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface CustomerSessionsTable {
+  id_hash: string;
+  contact_id: string;
+  csrf_token: string;
+  signed_in_by: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+// Conversations (migration 0056).
+export interface ConversationMessagesTable {
+  id: Generated<string>;
+  contact_id: string;
+  appointment_id: string | null;
+  direction: 'from_customer' | 'from_staff';
+  channel: string;
+  author: string;
+  body: string;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+}
+
+export interface ConversationAttachmentsTable {
+  id: Generated<string>;
+  contact_id: string;
+  message_id: string | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  created_at: CreatedAt;
 }

@@ -51,7 +51,9 @@ export type Access =
   /** Staff: an API key (`Authorization: Bearer`) or the admin app's session cookie (+ CSRF token on changes). */
   | 'staff'
   /** A vendor webhook, verified by its signature or a secret in the URL. */
-  | 'webhook';
+  | 'webhook'
+  /** A customer signed in to the portal (cookie `af_portal`, + CSRF token on changes). */
+  | 'customer';
 
 type Status = 200 | 201 | 202 | 204 | 302 | 400 | 401 | 402 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429 | 503;
 
@@ -122,6 +124,10 @@ export function standardResponses(op: ApiOperation): Record<number, ResponseConf
     responses[401] = errorResponse('Not signed in, or no valid API key');
     responses[403] = errorResponse('Missing CSRF token, or the role may not do this');
   }
+  if (op.access === 'customer') {
+    responses[401] = errorResponse('Not signed in to the portal');
+    responses[403] = errorResponse('Missing CSRF token');
+  }
   if (op.path.includes('{')) responses[404] = errorResponse('Unknown resource');
   if (op.body !== undefined) {
     responses[413] = errorResponse('Body too large');
@@ -145,6 +151,7 @@ export function standardResponses(op: ApiOperation): Record<number, ResponseConf
 export interface SecuritySchemes {
   apiKey: string;
   staffSession: string;
+  customerSession: string;
 }
 
 /** Registers the security schemes; their names are what `registerOperations` refers to. */
@@ -161,7 +168,14 @@ export function registerSecuritySchemes(registry: OpenAPIRegistry): SecuritySche
     description:
       'Admin web app session (HttpOnly cookie from POST /api/session). State-changing requests must also send the session CSRF token in the x-csrf-token header.',
   });
-  return { apiKey: apiKey.name, staffSession: staffSession.name };
+  const customerSession = registry.registerComponent('securitySchemes', 'customerSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'af_portal',
+    description:
+      'Customer portal session (HttpOnly cookie from POST /api/portal/sign-in/link, /code or /manage-link). Changes must also send the session CSRF token in the x-csrf-token header.',
+  });
+  return { apiKey: apiKey.name, staffSession: staffSession.name, customerSession: customerSession.name };
 }
 
 /** Registers operations with their standard responses and security requirements. */
@@ -187,6 +201,7 @@ export function registerOperations(
       ...(op.tags ? { tags: op.tags } : {}),
       ...(Object.keys(request).length ? { request } : {}),
       ...(op.access === 'staff' ? { security: [{ [schemes.apiKey]: [] }, { [schemes.staffSession]: [] }] } : {}),
+      ...(op.access === 'customer' ? { security: [{ [schemes.customerSession]: [] }] } : {}),
       responses,
     });
   }

@@ -49,6 +49,9 @@ import { httpTracing } from '../tracing/http';
 import { calendarConnectionsRouter } from './routes/calendar-connections';
 import { seriesRouter } from './routes/series';
 import { waitlistRouter } from './routes/waitlist';
+import { portalSignInRouter } from './routes/portal-sign-in';
+import { portalAccountRouter } from './routes/portal-account';
+import { conversationsRouter } from './routes/conversations';
 
 export interface AppDeps {
   config: Config;
@@ -130,6 +133,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(calendarConnectionsRouter(deps));
   app.use(seriesRouter(deps));
   app.use(waitlistRouter(deps));
+  app.use(portalSignInRouter(deps));
+  app.use(conversationsRouter(deps));
+  app.use(portalAccountRouter(deps));
   app.use(webRouter(deps.config.stripe ? { stripeJsUrl: deps.config.stripeJs.url } : {}));
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -11,6 +11,7 @@ import { customerPageOperations } from './openapi-customer';
 import { feedbackOperations } from './openapi-feedback';
 import { outboundOperations } from './openapi-outbound';
 import { paymentOperations } from './openapi-payments';
+import { portalOperations } from './openapi-portal';
 import { publicOperations } from './openapi-public';
 import { staffOperations } from './openapi-staff';
 import { staffAppOperations } from './openapi-staff-app';
@@ -29,6 +30,7 @@ export function apiOperations(): ApiOperation[] {
     ...webhookOperations,
     ...schedulingOperations,
     ...paymentOperations,
+    ...portalOperations,
     {
       method: 'get',
       path: '/api/openapi.json',

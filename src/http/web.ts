@@ -17,6 +17,8 @@ export const WEB_ROUTES = [
   '/feedback/*splat',
   '/memberships/plans/*splat',
   '/waitlist/*splat',
+  '/account',
+  '/account/*splat',
 ];
 
 /** The booking flow as the widget shows it on the business's own website (framed by any site). */
@@ -32,8 +34,9 @@ export const WEB_PAGE_PREFIXES = [
   '/memberships/plans',
   '/embed',
   '/waitlist',
+  '/account',
 ];
-const TOKEN_PAGE = /^\/(manage|feedback|waitlist)\//;
+const TOKEN_PAGE = /^\/(manage|feedback|waitlist|account)(\/|$)/;
 
 /**
  * Headers for the app's pages: scripts and styles only from this origin, no framing (click-jacking),

@@ -22,9 +22,11 @@ const adminChunk = chunk(() => import('./admin/AdminApp'), '/admin');
 const manageChunk = chunk(() => import('./customer/ManagePage'), '/manage/');
 const feedbackChunk = chunk(() => import('./customer/FeedbackPage'), '/feedback/');
 const planChunk = chunk(() => import('./customer/MembershipPlanPage'), '/memberships/');
+const accountChunk = chunk(() => import('./customer/account/AccountApp'), '/account');
 const AdminApp = lazy(() => adminChunk().then((m) => ({ default: m.AdminApp })));
 const ManagePage = lazy(() => manageChunk().then((m) => ({ default: m.ManagePage })));
 const FeedbackPage = lazy(() => feedbackChunk().then((m) => ({ default: m.FeedbackPage })));
+const AccountApp = lazy(() => accountChunk().then((m) => ({ default: m.AccountApp })));
 const MembershipPlanPage = lazy(() => planChunk().then((m) => ({ default: m.MembershipPlanPage })));
 
 /** Customer pages: in the customer's language, with the business's identity. */
@@ -60,6 +62,7 @@ function App() {
         <Route path="/memberships/plans/:planId" element={<MembershipPlanPage />} />
         <Route path="/feedback/:id" element={<FeedbackPage />} />
         <Route path="/waitlist/offer/:token" element={<WaitlistOfferPage />} />
+        <Route path="/account/*" element={<AccountApp />} />
       </Route>
       <Route path="*" element={<Navigate to="/admin" replace />} />
     </Routes>

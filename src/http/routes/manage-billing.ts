@@ -8,11 +8,10 @@
  * (the invoice went uncollectible after the last attempt), the new card is charged directly
  * (src/billing/late-settlement.ts), once.
  */
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { appendTimeline } from '../../appointments/repository';
-import { invoiceHtml, customerInvoiceView } from '../../billing/invoice-html';
-import { invoicePdf } from '../../billing/invoice-pdf';
+import { type InvoiceDocument, invoiceDocument } from '../../billing/invoice-document';
 import { chargeAfterWorkflow, wakeBillingWorkflow } from '../../billing/late-settlement';
 import { invoiceDetail, invoiceIdOfAppointment } from '../../billing/ledger';
 import { lookupBillingToken } from '../../manage/tokens';
@@ -25,6 +24,12 @@ import { HttpError } from '../errors';
 import { parseInput } from '../validate';
 import { text } from '../text';
 import { tokenParams } from './manage';
+
+/** An invoice document as the answer: JSON, or a download (HTML, PDF). */
+export function sendInvoice(res: Response, document: InvoiceDocument): void {
+  if (document.filename) res.set('content-disposition', `attachment; filename="${document.filename}"`);
+  res.type(document.contentType).send(document.body);
+}
 
 export const invoiceQuery = z.object({
   format: z.enum(['json', 'html', 'pdf'], { error: 'expected json, html or pdf' }).default('json'),
@@ -60,27 +65,9 @@ export function manageBillingRouter(deps: AppDeps & { payments: PaymentGateway }
     const { format } = parseInput(invoiceQuery, req.query, 'query');
     const appointment = await resolve(token);
     const invoiceId = await invoiceIdOfAppointment(db, appointment.id);
-    const invoice = invoiceId ? await invoiceDetail(db, invoiceId) : undefined;
-    if (!invoice || invoice.status === 'draft') {
-      throw new HttpError(404, 'not_found', 'There is no invoice for this appointment yet.');
-    }
-    const business = await db.selectFrom('business').selectAll().executeTakeFirstOrThrow();
-    if (format === 'pdf') {
-      const pdf = await invoicePdf(invoice, business);
-      res
-        .set('content-disposition', `attachment; filename="invoice-${invoice.number}.pdf"`)
-        .type('application/pdf')
-        .send(pdf);
-      return;
-    }
-    if (format === 'json') {
-      res.json({ invoice: customerInvoiceView(invoice, business) });
-      return;
-    }
-    res
-      .set('content-disposition', `attachment; filename="invoice-${invoice.number}.html"`)
-      .type('html')
-      .send(invoiceHtml(invoice, business));
+    const document = invoiceId ? await invoiceDocument(db, invoiceId, format) : undefined;
+    if (!document) throw new HttpError(404, 'not_found', 'There is no invoice for this appointment yet.');
+    sendInvoice(res, document);
   });
 
   /**

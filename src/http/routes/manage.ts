@@ -10,9 +10,8 @@ import { resolveLocale } from '../../i18n/locales';
 import { appointmentMessageContext, loadMessageRow } from '../../messaging/appointment-context';
 import { appointmentIcs } from '../../messaging/ics';
 import { z } from 'zod';
-import { availableSlots } from '../../availability/service';
 import { lookupManageToken, type TokenLookup } from '../../manage/tokens';
-import { type Actor, cancelUpdate, rescheduleUpdate } from '../../../workflows/appointment/messages';
+import { customerAvailability, customerCancel, customerReschedule } from '../../manage/customer-changes';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from '../schemas';
@@ -76,15 +75,6 @@ export function manageRouter(deps: AppDeps): Router {
   /** Changes through manage links, per contact. */
   const countChange = (res: Response, contactId: string) => limiter.hit(res, [['link.contact', contactId]]);
 
-  async function customerActor(contactId: string): Promise<Actor> {
-    const contact = await db
-      .selectFrom('contacts')
-      .select('name')
-      .where('id', '=', contactId)
-      .executeTakeFirstOrThrow();
-    return { kind: 'customer', id: contactId, name: contact.name };
-  }
-
   router.get('/api/manage/:token', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const { appointment, provesContact } = await resolveLink(token);
@@ -131,6 +121,8 @@ export function manageRouter(deps: AppDeps): Router {
     res.json({ outcome: result.outcome, details: result.details ?? null });
   });
 
+  const changes = { db, config: deps.config, temporal: deps.temporal };
+
   // The appointment as a calendar file (the confirmation page's "Add to calendar"), in the page's language.
   router.get('/api/manage/:token/calendar.ics', async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'params');
@@ -156,23 +148,7 @@ export function manageRouter(deps: AppDeps): Router {
     const { token } = parseInput(tokenParams, req.params, 'params');
     const appointment = await resolve(token);
     const query = parseInput(availabilityQuery, req.query, 'query');
-    const range = rangeInZone(query.from, query.to, query.timeZone);
-    // A membership visit is only offered times within its membership's validity.
-    const validUntil = await visitValidUntil(db, appointment.membership_id);
-    const slots = (
-      await availableSlots(db, {
-        serviceId: appointment.service_id,
-        staffId: query.staffId,
-        ...range,
-        now: Date.now(),
-        excludeAppointmentId: appointment.id,
-      })
-    ).filter((s) => validUntil === undefined || s.startsAt < validUntil);
-    res.json({
-      serviceId: appointment.service_id,
-      timeZone: query.timeZone,
-      days: await slotsResponse(db, slots, query.timeZone),
-    });
+    res.json(await customerAvailability(changes, appointment, query));
   });
 
   router.post('/api/manage/:token/reschedule', async (req, res) => {
@@ -180,22 +156,8 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageRescheduleBody, req.body, 'body');
     await countChange(res, appointment.contact_id);
-    const startsAt = Date.parse(body.startsAt);
-    await requireVisitMoveAllowed(db, appointment, { startsAt });
-    const slot = await requireOfferedSlot(db, {
-      serviceId: appointment.service_id,
-      preferStaffId: appointment.staff_id,
-      startsAt,
-      excludeAppointmentId: appointment.id,
-      now: Date.now(),
-    });
-    const customer = await customerActor(appointment.contact_id);
-    await updateWorkflow(deps.temporal, res, {
-      workflowId: appointment.workflow_id,
-      update: rescheduleUpdate,
-      args: [{ startsAt, staffId: slot.staffId, actor: customer, channel: 'manage_link' }],
-    });
-    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+    const view = await customerReschedule(changes, appointment, Date.parse(body.startsAt), 'manage_link', res);
+    res.json({ appointment: view });
   });
 
   router.post('/api/manage/:token/cancel', async (req, res) => {
@@ -203,14 +165,7 @@ export function manageRouter(deps: AppDeps): Router {
     const appointment = await resolve(token);
     const body = parseInput(manageCancelBody, req.body, 'body');
     await countChange(res, appointment.contact_id);
-    const customer = await customerActor(appointment.contact_id);
-    await updateWorkflow(deps.temporal, res, {
-      workflowId: appointment.workflow_id,
-      update: cancelUpdate,
-      args: [{ reason: body.reason || 'Cancelled by the customer', actor: customer, channel: 'manage_link' }],
-      field: 'reason',
-    });
-    res.json({ appointment: customerView((await appointmentView(db, deps.config, appointment.id))!) });
+    res.json({ appointment: await customerCancel(changes, appointment, body.reason, 'manage_link', res) });
   });
 
   return router;

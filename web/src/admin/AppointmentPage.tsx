@@ -18,6 +18,7 @@ import { MembershipPanel } from './MembershipPanel';
 import { CHANNEL_WORDS, MessageText } from './MessageText';
 import { MessageStatus, ReachabilityList } from './MessageStatus';
 import { SeriesPanel } from './SeriesPanel';
+import { ConversationPanel } from './ConversationPanel';
 import { RescheduleForm } from './RescheduleForm';
 import { TimelineTable } from './TimelineTable';
 
@@ -184,6 +185,7 @@ export function AppointmentPage() {
         {extras?.membership && <MembershipPanel membership={extras.membership} timeZone={timeZone} />}
         {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
         <SeriesPanel appointmentId={id} timeZone={timeZone} />
+        <ConversationPanel appointmentId={id} timeZone={timeZone} />
       </div>
 
       <AppointmentActions

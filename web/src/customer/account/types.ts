@@ -1,0 +1,65 @@
+/** What the portal API answers (src/portal/account.ts, src/http/routes/portal-*.ts). */
+export interface PortalCustomer {
+  name: string;
+  email: string;
+}
+
+export interface PortalAppointment {
+  id: string;
+  status: string;
+  stage: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  price: { amountMinor: number; currency: string };
+  publicNotes: string;
+  service: { id: string; name: string; slug: string };
+  staff: { name: string };
+  membershipVisit: boolean;
+  invoice: { id: string; status: string } | null;
+  actions: { reschedule: boolean; cancel: boolean };
+}
+
+export interface PortalAppointments {
+  upcoming: PortalAppointment[];
+  past: PortalAppointment[];
+}
+
+export interface PortalInvoice {
+  id: string;
+  number: number;
+  status: string;
+  total: { amountMinor: number; currency: string };
+  issuedAt: string | null;
+  paidAt: string | null;
+  appointmentId: string | null;
+  description: string;
+  visitAt: string | null;
+}
+
+export interface PortalMembership {
+  id: string;
+  certificateNumber: string;
+  stage: string;
+  plan: { name: string | null; services: Array<{ id: string; name: string }> };
+  visits: { total: number | null; left: number | null; used: number; booked: number };
+  validFrom: string;
+  validUntil: string;
+  timeZone: string;
+}
+
+export interface PortalProfile {
+  name: string;
+  email: string;
+  phone: string | null;
+  address: string | null;
+  timeZone: string | null;
+  clientNotes: string;
+  sms: { optIn: boolean; optedInAt: string | null; optedOutAt: string | null };
+}
+
+export interface PendingDetails {
+  id: string;
+  details: Record<string, unknown>;
+  givenAt: string;
+}
