@@ -40,4 +40,3 @@ export function extraLine(input: ExtraLineInput): InvoiceLineInput {
     taxable: input.taxable,
   };
 }
-

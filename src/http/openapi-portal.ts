@@ -4,6 +4,7 @@ import { type ApiOperation, noContent } from './api-docs';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from './schemas';
 import { pendingDetailsBody } from './routes/manage';
 import { portalIdParams, profileBody } from './routes/portal-account';
+import { invoiceQuery } from './routes/manage-billing';
 import {
   conversationBody,
   downloadQuery,
@@ -119,13 +120,17 @@ export const portalOperations: ApiOperation[] = [
   signedIn({
     method: 'get',
     path: '/api/portal/invoices/{id}',
-    summary: 'An invoice (format=json, or html as a download)',
+    summary: 'An invoice with its payments and refunds (format=json, or html or pdf as a download)',
     params: portalIdParams,
-    query: z.object({ format: z.enum(['json', 'html']).optional() }),
+    query: invoiceQuery,
     responses: {
       200: {
         description: 'Invoice',
-        content: { 'application/json': { schema: z.object({}).loose() }, 'text/html': { schema: z.string() } },
+        content: {
+          'application/json': { schema: z.object({}).loose() },
+          'text/html': { schema: z.string() },
+          'application/pdf': { schema: z.string() },
+        },
       },
     },
   }),
