@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { appendTimeline } from '../../appointments/repository';
 import { type InvoiceDocument, invoiceDocument } from '../../billing/invoice-document';
 import { chargeAfterWorkflow, wakeBillingWorkflow } from '../../billing/late-settlement';
-import { invoiceDetail, invoiceIdOfAppointment } from '../../billing/ledger';
+import { invoiceIdOfAppointment } from '../../billing/ledger';
 import { lookupBillingToken } from '../../manage/tokens';
 import type { PaymentGateway } from '../../payments/gateway';
 import { SIMULATED_TEST_CARDS, simulatedCardDetails } from '../../payments/simulated-gateway';

@@ -21,9 +21,6 @@ import { rememberCustomerDevice } from '../customer-identity';
 import { RateLimiter } from '../rate-limits';
 import { text } from '../text';
 import { appointmentView, customerView } from '../views';
-import { updateWorkflow } from '../workflow-updates';
-import { visitValidUntil } from '../../memberships/repository';
-import { rangeInZone, requireOfferedSlot, requireVisitMoveAllowed, slotsResponse } from './booking-helpers';
 
 /** What the manage page shows beyond the customer view: length, where, how far ahead it may move. */
 async function visitDetails(db: Kysely<Database>, appointmentId: string) {
