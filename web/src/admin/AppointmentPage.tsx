@@ -109,7 +109,13 @@ export function AppointmentPage() {
             <dd>{a.staff.name}</dd>
             <dt>Service</dt>
             <dd>{a.service.name}</dd>
-            <dt>{a.invoice ? `Invoice #${a.invoice.number}` : progress.price.basis === 'invoiced' ? 'Invoice total' : 'Price'}</dt>
+            <dt>
+              {a.invoice
+                ? `Invoice #${a.invoice.number}`
+                : progress.price.basis === 'invoiced'
+                  ? 'Invoice total'
+                  : 'Price'}
+            </dt>
             <dd data-testid="appointment-price">
               {formatMoney(progress.price.amountMinor, progress.price.currency)}
               {progress.price.basis === 'hourly' && ` per hour, in ${a.billing.incrementMinutes}-minute steps`}
