@@ -43,15 +43,61 @@ export class WaitlistError extends Error {
 
 export const hashOfferToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Recognises the contact by email (or creates it) and adds the entry at the end of the line. */
-export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now()): Promise<string> {
+/** What someone waits for: a service, optionally a staff member, between dates and times of day. */
+export type Wish = Omit<JoinRequest, 'customer'>;
+
+async function assertServiceOffered(db: Db, serviceId: string): Promise<void> {
   const service = await db
     .selectFrom('services')
     .select('id')
-    .where('id', '=', request.serviceId)
+    .where('id', '=', serviceId)
     .where('active', '=', true)
     .executeTakeFirst();
   if (!service) throw new WaitlistError(422, 'unknown_reference', 'That service is not offered.', 'serviceId');
+}
+
+async function insertEntry(db: Db, contactId: string, wish: Wish): Promise<string> {
+  const entry = await db
+    .insertInto('waitlist_entries')
+    .values({
+      contact_id: contactId,
+      service_id: wish.serviceId,
+      staff_id: wish.staffId ?? null,
+      from_date: wish.fromDate,
+      to_date: wish.toDate,
+      weekdays: wish.weekdays,
+      time_from: wish.timeFrom,
+      time_to: wish.timeTo,
+      time_zone: wish.timeZone,
+      source: wish.source,
+      created_by: wish.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return entry.id;
+}
+
+/** A known contact joins (the portal, an SMS reply): the entry at the end of the line. */
+export async function joinWaitlistAsContact(db: Db, contactId: string, wish: Wish): Promise<string> {
+  await assertServiceOffered(db, wish.serviceId);
+  return insertEntry(db, contactId, wish);
+}
+
+/** The contact's entry still waiting for this service (and staff member: null is anyone), if any. */
+export async function waitingEntryOf(db: Db, contactId: string, serviceId: string, staffId: string | null) {
+  return db
+    .selectFrom('waitlist_entries')
+    .select(['id', sql<string>`to_char(to_date, 'YYYY-MM-DD')`.as('to_date')])
+    .where('contact_id', '=', contactId)
+    .where('service_id', '=', serviceId)
+    .where('status', '=', 'waiting')
+    .where((eb) => (staffId === null ? eb('staff_id', 'is', null) : eb('staff_id', '=', staffId)))
+    .executeTakeFirst();
+}
+
+/** Recognises the contact by email (or creates it) and adds the entry at the end of the line. */
+export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now()): Promise<string> {
+  await assertServiceOffered(db, request.serviceId);
   return db.transaction().execute(async (trx) => {
     const email = request.customer.email.trim().toLowerCase();
     const existing = await trx
@@ -89,24 +135,7 @@ export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now(
         .where('id', '=', contactId)
         .execute();
     }
-    const entry = await trx
-      .insertInto('waitlist_entries')
-      .values({
-        contact_id: contactId,
-        service_id: request.serviceId,
-        staff_id: request.staffId ?? null,
-        from_date: request.fromDate,
-        to_date: request.toDate,
-        weekdays: request.weekdays,
-        time_from: request.timeFrom,
-        time_to: request.timeTo,
-        time_zone: request.timeZone,
-        source: request.source,
-        created_by: request.createdBy,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return entry.id;
+    return insertEntry(trx, contactId, request);
   });
 }
 
