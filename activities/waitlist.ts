@@ -11,7 +11,7 @@ import { dispatchStoredMessages } from '../src/messaging/dispatch';
 import type { MessageProviders } from '../src/messaging/providers';
 import { formatWhenShort } from '../src/messaging/templates';
 import type { FreedSlot } from '../src/waitlist/matching';
-import { createOffer, expireOffer, nextCandidate } from '../src/waitlist/service';
+import { type Candidate, createOffer, expireOffer, nextCandidate } from '../src/waitlist/service';
 
 export interface WaitlistActivityDeps {
   db: Kysely<Database>;
@@ -37,13 +37,21 @@ export function waitlistActivities({ db, config, providers }: WaitlistActivityDe
   return {
     async offerFreedSlot(input: OfferInput): Promise<OfferMade | null> {
       const now = Date.now();
-      const candidate = await nextCandidate(db, input.slot, input.alreadyOffered, now);
+      // The first in line who does not hold another slot right now (createOffer answers null then).
+      const skip = [...input.alreadyOffered];
+      let candidate: Candidate | undefined;
+      let offer: Awaited<ReturnType<typeof createOffer>> = null;
+      while (!offer) {
+        candidate = await nextCandidate(db, input.slot, skip, now);
+        if (!candidate) return null;
+        skip.push(candidate.entryId);
+        offer = await createOffer(
+          db,
+          { workflowId: input.workflowId, candidate, expiresAt: now + input.holdMinutes * 60_000 },
+          now,
+        );
+      }
       if (!candidate) return null;
-      const offer = await createOffer(db, {
-        workflowId: input.workflowId,
-        candidate,
-        expiresAt: now + input.holdMinutes * 60_000,
-      });
       const keyOf = (channel: MessageChannel) => `${input.workflowId}:offer:${candidate.entryId}:${channel}`;
       if (offer.token) {
         const [contact, service, business] = await Promise.all([

@@ -1,4 +1,5 @@
 /** OpenAPI operations of the customer portal (issue 16): sign-in, session, and the customer's own records. */
+import { portalWaitlistJoinSchema } from './routes/waitlist';
 import { z } from 'zod';
 import { type ApiOperation, noContent } from './api-docs';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from './schemas';
@@ -152,6 +153,13 @@ export const portalOperations: ApiOperation[] = [
     summary: 'Change name, email, phone, address, time zone, notes, SMS opt-in',
     body: profileBody,
     responses: { 200: 'What changed, and the profile', 409: 'Another customer uses that email' },
+  }),
+  signedIn({
+    method: 'post',
+    path: '/api/portal/waitlist',
+    summary: 'Join the waitlist for a service (optional staff), dates, weekdays and times of day',
+    body: portalWaitlistJoinSchema,
+    responses: { 201: 'The entry', 422: 'That service is not offered' },
   }),
   signedIn({
     method: 'post',

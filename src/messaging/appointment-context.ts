@@ -126,6 +126,7 @@ export function appointmentMessageContext(input: {
     },
     manageUrl,
     bookingUrl: `${base}/book/${row.service_slug}`,
+    waitlistUrl: `${base}/book/${row.service_slug}?${new URLSearchParams({ staff: row.staff_id, waitlist: '1' })}`,
     ...(input.suggestedSlots ? { suggestedSlots: input.suggestedSlots } : {}),
     ...(input.billing ? { billing: input.billing } : {}),
     links: {

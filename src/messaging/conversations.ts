@@ -1,6 +1,7 @@
 /**
  * Reply conversations over SMS (and email replies): C → "reply YES to confirm" → cancel; R → three
- * numbered free slots → 1-3 reschedules to that slot; carrier opt-out / opt-in keywords; HELP; anything
+ * numbered free slots → 1-3 reschedules to that slot; W / WAIT → on the waitlist for the service and
+ * staff member of the appointment just cancelled or missed (src/waitlist/reply.ts); carrier opt-out / opt-in keywords; HELP; anything
  * else goes to staff. The conversation is tied to the contact's next active appointment; its pending
  * state (awaiting YES, the slots offered) lives in `conversations` with an expiry, so any API replica
  * can answer the next message. Every inbound message and every answer is recorded on the appointment's
@@ -13,21 +14,25 @@ import { cancelUpdate, rescheduleUpdate } from '../../workflows/appointment/mess
 import { appendTimeline } from '../appointments/repository';
 import { upcomingFreeSlots } from '../availability/service';
 import { visitValidUntil } from '../memberships/repository';
+import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { refusalOf } from '../http/workflow-errors';
 import { type ReplyIntent } from './replies';
 import { recordSmsOptChange } from './events';
 import { alertStaff, type StaffAlertDeps } from './staff-alerts';
-import { formatWhenShort } from './templates';
+import { formatDateShort, formatWhenShort } from './templates';
 import { textFor } from './customer-text';
 import { resolveLocale } from '../i18n/locales';
 import { fitSms, smsText } from './sms';
+import { joinWaitlistByReply } from '../waitlist/reply';
 
 /** How long a pending question (YES to confirm, which slot) stays open. */
 export const CONVERSATION_TTL_MS = 60 * 60 * 1000;
 
 export interface ConversationDeps extends StaffAlertDeps {
   temporal: Client;
+  /** The public base URL: the booking link of an answer. */
+  config: Pick<Config, 'messaging' | 'http'>;
 }
 
 export interface InboundReply {
@@ -149,6 +154,49 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     };
   };
 
+  // W: the waitlist for the appointment just cancelled or missed (not the next active one).
+  const waitlistReply = async (): Promise<ReplyOutcome> => {
+    const joined = await joinWaitlistByReply(db, {
+      contactIds: contacts.map((c) => c.id),
+      channel: input.channel,
+      actor: contact?.name ?? input.address,
+      now,
+    });
+    if (joined.kind === 'nothing') {
+      return {
+        reply: smsText(tr('reply.waitlistNothing', { url: `${deps.config.http.publicBaseUrl}/book` })),
+        outcome: 'no cancelled appointment to wait for',
+        appointmentId: appointment?.id ?? null,
+      };
+    }
+    const until = formatDateShort(joined.toDate, locale);
+    await appendTimeline(db, {
+      appointmentId: joined.appointmentId,
+      contactId: contact?.id ?? null,
+      kind: `${input.channel}:waitlist`,
+      actor: contact?.name ?? input.address,
+      channel: input.channel,
+      summary:
+        joined.kind === 'joined'
+          ? `${channelName} "${quoted}": joined the waitlist for ${joined.serviceName} with ${joined.staffName} until ${joined.toDate}`
+          : `${channelName} "${quoted}": already on the waitlist for ${joined.serviceName}`,
+      data: { inboundId: input.inboundId, entryId: joined.entryId },
+      idempotencyKey: `${input.channel}:${input.inboundId}:waitlist`,
+    });
+    const parts = { svc: { text: joined.serviceName, min: 12 }, staff: { text: joined.staffName, min: 0 } };
+    return {
+      reply: fitSms(parts, (t) =>
+        tr(joined.kind === 'joined' ? 'reply.waitlistJoined' : 'reply.waitlistAlready', {
+          svc: t.svc,
+          withStaff: t.staff ? tr('withStaff', { staff: t.staff }) : '',
+          until,
+        }),
+      ).text,
+      outcome: joined.kind === 'joined' ? 'joined the waitlist' : 'already on the waitlist',
+      appointmentId: joined.appointmentId,
+    };
+  };
+
   if (input.unverified !== undefined) {
     const forwarded = await forwardToStaff(`unverified sender: ${input.unverified}`);
     return { ...forwarded, reply: null, outcome: `forwarded to staff as unverified (${input.unverified})` };
@@ -225,6 +273,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     };
   }
   if (!contact) return forwardToStaff('no contact with this address');
+  if (intent.kind === 'waitlist') return waitlistReply();
   if (!appointment) {
     if (intent.kind === 'other') return forwardToStaff('no upcoming appointment');
     return {

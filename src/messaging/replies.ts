@@ -2,7 +2,9 @@
  * What a customer's SMS / email reply asks for. Pure. Matching is tolerant: case, spaces and
  * punctuation are ignored ("c", " C. ", "Yes!", "#2"). The carrier opt-out keywords Twilio itself honours
  * (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT) always mean opt-out — never "cancel
- * my appointment", which is why our messages say "reply C to cancel".
+ * my appointment", which is why our messages say "reply C to cancel". The keywords: C (cancel, then
+ * YES to confirm), R (reschedule, then 1-3 for an offered time), W / WAIT (join the waitlist for the
+ * appointment just cancelled or missed), HELP, STOP / START.
  */
 
 export const OPT_OUT_KEYWORDS = [
@@ -17,6 +19,8 @@ export const OPT_OUT_KEYWORDS = [
 ] as const;
 export const OPT_IN_KEYWORDS = ['START', 'UNSTOP'] as const;
 export const HELP_KEYWORDS = ['HELP', 'INFO'] as const;
+/** The waitlist reply the cancellation follow-up and the no-show prompt offer ("Reply W …"). */
+export const WAITLIST_KEYWORDS = ['W', 'WAIT', 'WAITLIST'] as const;
 
 export type ReplyIntent =
   | { kind: 'opt_out'; keyword: string }
@@ -24,6 +28,8 @@ export type ReplyIntent =
   | { kind: 'help' }
   | { kind: 'cancel' }
   | { kind: 'reschedule' }
+  /** W / WAIT / WAITLIST: join the waitlist for what was cancelled or missed (src/waitlist/reply.ts). */
+  | { kind: 'waitlist' }
   | { kind: 'confirm' }
   | { kind: 'choice'; index: number }
   | { kind: 'other' };
@@ -43,6 +49,7 @@ export function parseSmsReply(text: string): ReplyIntent {
   if ((HELP_KEYWORDS as readonly string[]).includes(word)) return { kind: 'help' };
   if (word === 'C') return { kind: 'cancel' };
   if (word === 'R') return { kind: 'reschedule' };
+  if ((WAITLIST_KEYWORDS as readonly string[]).includes(word)) return { kind: 'waitlist' };
   if (word === 'YES' || word === 'Y') return { kind: 'confirm' };
   if (/^[1-3]$/.test(word)) return { kind: 'choice', index: Number(word) };
   return { kind: 'other' };
@@ -65,6 +72,7 @@ export function parseEmailReply(text: string): ReplyIntent {
     return { kind: 'cancel' };
   }
   if (word === 'R' || /^(PLEASE)?RESCHEDULE(MYAPPOINTMENT|IT)?(PLEASE)?$/.test(word)) return { kind: 'reschedule' };
+  if ((WAITLIST_KEYWORDS as readonly string[]).includes(word)) return { kind: 'waitlist' };
   if (word === 'YES' || word === 'Y') return { kind: 'confirm' };
   if (/^[1-3]$/.test(word)) return { kind: 'choice', index: Number(word) };
   return { kind: 'other' };

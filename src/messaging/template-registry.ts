@@ -106,6 +106,8 @@ function appointmentVariables(ctx: MessageContext, audience: 'customer' | 'staff
             pay: ctx.links?.payUrl ?? '',
             // Minted for the feedback request only, so only its templates may use it.
             ...(event === 'feedbackRequest' ? { feedback: ctx.links?.feedbackUrl ?? '' } : {}),
+            // The rebooking messages offer the waitlist (the booking page opened on it).
+            ...(event === 'rebookFollowUp' || event === 'noShowPrompt' ? { waitlist: ctx.waitlistUrl ?? '' } : {}),
           }
         : { task: ctx.links?.taskUrl ?? '' }),
     },
@@ -167,6 +169,7 @@ export function sampleMessageContext(): MessageContext {
     },
     manageUrl: 'https://book.example.com/manage/sample-token',
     bookingUrl: 'https://book.example.com/book/deep-tissue-massage',
+    waitlistUrl: 'https://book.example.com/book/deep-tissue-massage?staff=sample&waitlist=1',
     suggestedSlots: [1, 2, 3].map((i) => ({
       startsAt: START + i * 86_400_000,
       url: `https://book.example.com/book/deep-tissue-massage?slot=${i}`,

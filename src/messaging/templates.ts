@@ -137,6 +137,11 @@ export interface MessageContext {
   bookingUrl: string;
   /** For rebookFollowUp and noShowPrompt (up to 3). */
   suggestedSlots?: Array<{ startsAt: number; url: string }>;
+  /**
+   * For rebookFollowUp and noShowPrompt: the booking page opened on "Join the waitlist" for this
+   * service and staff member (`?staff=…&waitlist=1`). Their SMS offer the W reply instead.
+   */
+  waitlistUrl?: string;
   /** Invoice and payment state, for the billing events. */
   billing?: MessageBilling;
   /** Links for the billing and feedback events. */
@@ -200,6 +205,11 @@ function formatDay(instant: number, timeZone: string, locale: Locale = 'en'): st
 /** "Tue, Mar 10" */
 function formatDayShort(instant: number, timeZone: string, locale: Locale = 'en'): string {
   return formatAs('dayShort', instant, timeZone, locale);
+}
+
+/** "Tue, Mar 10" for a calendar date ('2026-03-10'), whatever the zone. */
+export function formatDateShort(isoDate: string, locale: Locale = 'en'): string {
+  return formatDayShort(Date.parse(`${isoDate}T12:00:00Z`), 'UTC', locale);
 }
 
 /** "45 minutes", "1 hour", "1 hour 30 minutes" (or in the customer's language). */
@@ -409,6 +419,10 @@ function slotBlocks(ctx: MessageContext): Block[] {
     blocks.push({ kind: 'p', parts: [tr('slots.pick')] });
   }
   blocks.push({ kind: 'button', label: tr('slots.book'), href: ctx.bookingUrl });
+  if (ctx.waitlistUrl) {
+    blocks.push({ kind: 'p', parts: [tr('slots.waitlist')] });
+    blocks.push({ kind: 'links', items: [{ label: tr('slots.waitlistButton'), href: ctx.waitlistUrl }] });
+  }
   return blocks;
 }
 
@@ -706,6 +720,8 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
   const test = (b: MessageBilling) => (b.simulated ? ` ${tr('sms.test')}` : '');
   const line = (key: string, t: Readonly<Record<string, string>>, values: Record<string, unknown> = {}) =>
     tr(key, { ...t, withStaff: withStaff(t.staff ?? ''), manage, ...values });
+  // The rebooking messages offer the waitlist by the W reply (src/messaging/conversations.ts).
+  const waitlistReply = ctx.waitlistUrl ? tr('sms.waitlist') : '';
 
   switch (event) {
     case 'confirmation':
@@ -731,10 +747,15 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
         }),
       ).text;
     case 'rebookFollowUp':
-      return fitWithSlots(base, ctx.suggestedSlots ?? [], tz, locale, (t, lines) =>
-        lines.length > 0
-          ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
-          : line('sms.rebookNone', t, { url: ctx.bookingUrl }),
+      return fitWithSlots(
+        base,
+        ctx.suggestedSlots ?? [],
+        tz,
+        locale,
+        (t, lines) =>
+          (lines.length > 0
+            ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
+            : line('sms.rebookNone', t, { url: ctx.bookingUrl })) + waitlistReply,
       );
     case 'rescheduleRequest': {
       // As many whole open times as fit (never a time cut in half), then the manage link.
@@ -764,9 +785,9 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
             first: t.first ? ` ${t.first}` : '',
             day,
             rest:
-              lines.length > 0
+              (lines.length > 0
                 ? tr('sms.noShowSlots', { lines: lines.join('\n'), url: ctx.bookingUrl })
-                : tr('sms.noShowNone', { url: ctx.bookingUrl }),
+                : tr('sms.noShowNone', { url: ctx.bookingUrl })) + waitlistReply,
           }),
       );
     case 'receipt': {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { describeRule } from '../domain/recurrence';
 
 /** Whether the customer may still move or cancel it online (the manage link's rule). */
 export function changeable(a: { status: string; ends_at: Date }, now: Date): boolean {
@@ -17,6 +18,7 @@ export async function portalAppointments(db: Kysely<Database>, contactId: string
     .innerJoin('services as sv', 'sv.id', 'a.service_id')
     .innerJoin('staff as st', 'st.id', 'a.staff_id')
     .leftJoin('invoices as i', 'i.appointment_id', 'a.id')
+    .leftJoin('appointment_series as se', 'se.id', 'a.series_id')
     .select([
       'a.id',
       'a.status',
@@ -31,7 +33,13 @@ export async function portalAppointments(db: Kysely<Database>, contactId: string
       'sv.id as service_id',
       'sv.name as service_name',
       'sv.slug as service_slug',
+      'st.id as staff_id',
       'st.name as staff_name',
+      'a.series_id',
+      'a.series_index',
+      'se.every as series_every',
+      'se.unit as series_unit',
+      'se.occurrences as series_count',
       'i.id as invoice_id',
       'i.status as invoice_status',
     ])
@@ -48,7 +56,17 @@ export async function portalAppointments(db: Kysely<Database>, contactId: string
     price: { amountMinor: r.price_minor, currency: r.currency.trim() },
     publicNotes: r.public_notes,
     service: { id: r.service_id, name: r.service_name, slug: r.service_slug },
-    staff: { name: r.staff_name },
+    staff: { id: r.staff_id, name: r.staff_name },
+    // A visit of a recurring series: which one of how many, and how often ("every week").
+    series:
+      r.series_id && r.series_index !== null && r.series_every !== null && r.series_unit && r.series_count !== null
+        ? {
+            id: r.series_id,
+            index: r.series_index,
+            count: r.series_count,
+            rule: describeRule({ every: r.series_every, unit: r.series_unit }),
+          }
+        : null,
     membershipVisit: r.membership_id !== null,
     invoice: r.invoice_id ? { id: r.invoice_id, status: r.invoice_status } : null,
     actions: { reschedule: changeable(r, now), cancel: changeable(r, now) },

@@ -46,23 +46,23 @@ export function freedSlotOf(event: { type: string; payload: unknown }): FreedSlo
   return undefined;
 }
 
-export async function offerFreedSlotToWaitlist(
-  deps: { db: Kysely<Database>; temporal: Client; config: Config },
-  event: EventRow,
-  now = Date.now(),
-): Promise<boolean> {
-  const slot = freedSlotOf(event);
-  if (!slot || slot.startsAt <= now) return false;
-  if (!(await anyoneWaitsFor(deps.db, slot.staffId))) return false;
+type StartDeps = { db: Kysely<Database>; temporal: Client; config: Config };
+
+/**
+ * Starts the waitlist workflow of one freed slot with signal-with-start. `workflowId` names the change
+ * that freed it, so the same change never offers the same slot twice (a finished run is not started
+ * again). Answers whether a workflow was started.
+ */
+export async function startWaitlistWorkflow(deps: StartDeps, workflowId: string, slot: FreedSlot): Promise<boolean> {
   const input: WaitlistInput = { slot, holdMinutes: DEFAULT_HOLD_MINUTES };
   try {
     await deps.temporal.workflow.signalWithStart<typeof waitlistWorkflow, [FreedSlot]>(WAITLIST_WORKFLOW_TYPE, {
-      workflowId: waitlistWorkflowId(event.id),
+      workflowId,
       taskQueue: deps.config.temporal.taskQueue,
       args: [input],
       signal: slotFreedSignal,
       signalArgs: [slot],
-      // A finished run for this event is not started again (the event was redelivered).
+      // A finished run for this change is not started again (the event was redelivered).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `Waitlist: a freed slot at ${new Date(slot.startsAt).toISOString()}`,
     });
@@ -71,4 +71,11 @@ export async function offerFreedSlotToWaitlist(
     throw error;
   }
   return true;
+}
+
+export async function offerFreedSlotToWaitlist(deps: StartDeps, event: EventRow, now = Date.now()): Promise<boolean> {
+  const slot = freedSlotOf(event);
+  if (!slot || slot.startsAt <= now) return false;
+  if (!(await anyoneWaitsFor(deps.db, slot.staffId))) return false;
+  return startWaitlistWorkflow(deps, waitlistWorkflowId(event.id), slot);
 }

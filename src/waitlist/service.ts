@@ -11,7 +11,7 @@ import { availableSlots } from '../availability/service';
 import { book, type BookingDeps, SlotUnavailableError } from '../booking/service';
 import type { Database } from '../db/schema';
 import { offerClaimedSignal } from '../../workflows/waitlist/messages';
-import { type FreedSlot, slotSuits } from './matching';
+import { type FreedSlot, slotSuits, type WaitlistWish } from './matching';
 
 type Db = Kysely<Database>;
 
@@ -43,15 +43,61 @@ export class WaitlistError extends Error {
 
 export const hashOfferToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Recognises the contact by email (or creates it) and adds the entry at the end of the line. */
-export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now()): Promise<string> {
+/** What someone waits for: a service, optionally a staff member, between dates and times of day. */
+export type Wish = Omit<JoinRequest, 'customer'>;
+
+async function assertServiceOffered(db: Db, serviceId: string): Promise<void> {
   const service = await db
     .selectFrom('services')
     .select('id')
-    .where('id', '=', request.serviceId)
+    .where('id', '=', serviceId)
     .where('active', '=', true)
     .executeTakeFirst();
   if (!service) throw new WaitlistError(422, 'unknown_reference', 'That service is not offered.', 'serviceId');
+}
+
+async function insertEntry(db: Db, contactId: string, wish: Wish): Promise<string> {
+  const entry = await db
+    .insertInto('waitlist_entries')
+    .values({
+      contact_id: contactId,
+      service_id: wish.serviceId,
+      staff_id: wish.staffId ?? null,
+      from_date: wish.fromDate,
+      to_date: wish.toDate,
+      weekdays: wish.weekdays,
+      time_from: wish.timeFrom,
+      time_to: wish.timeTo,
+      time_zone: wish.timeZone,
+      source: wish.source,
+      created_by: wish.createdBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return entry.id;
+}
+
+/** A known contact joins (the portal, an SMS reply): the entry at the end of the line. */
+export async function joinWaitlistAsContact(db: Db, contactId: string, wish: Wish): Promise<string> {
+  await assertServiceOffered(db, wish.serviceId);
+  return insertEntry(db, contactId, wish);
+}
+
+/** The contact's entry still waiting for this service (and staff member: null is anyone), if any. */
+export async function waitingEntryOf(db: Db, contactId: string, serviceId: string, staffId: string | null) {
+  return db
+    .selectFrom('waitlist_entries')
+    .select(['id', sql<string>`to_char(to_date, 'YYYY-MM-DD')`.as('to_date')])
+    .where('contact_id', '=', contactId)
+    .where('service_id', '=', serviceId)
+    .where('status', '=', 'waiting')
+    .where((eb) => (staffId === null ? eb('staff_id', 'is', null) : eb('staff_id', '=', staffId)))
+    .executeTakeFirst();
+}
+
+/** Recognises the contact by email (or creates it) and adds the entry at the end of the line. */
+export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now()): Promise<string> {
+  await assertServiceOffered(db, request.serviceId);
   return db.transaction().execute(async (trx) => {
     const email = request.customer.email.trim().toLowerCase();
     const existing = await trx
@@ -89,24 +135,7 @@ export async function joinWaitlist(db: Db, request: JoinRequest, now = Date.now(
         .where('id', '=', contactId)
         .execute();
     }
-    const entry = await trx
-      .insertInto('waitlist_entries')
-      .values({
-        contact_id: contactId,
-        service_id: request.serviceId,
-        staff_id: request.staffId ?? null,
-        from_date: request.fromDate,
-        to_date: request.toDate,
-        weekdays: request.weekdays,
-        time_from: request.timeFrom,
-        time_to: request.timeTo,
-        time_zone: request.timeZone,
-        source: request.source,
-        created_by: request.createdBy,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return entry.id;
+    return insertEntry(trx, contactId, request);
   });
 }
 
@@ -143,11 +172,41 @@ export async function nextCandidate(
   alreadyOffered: readonly string[],
   now: number,
 ): Promise<Candidate | undefined> {
+  for (const entry of await waitingFor(db, slot.staffId)) {
+    if (alreadyOffered.includes(entry.id)) continue;
+    const offered = (
+      await availableSlots(db, {
+        serviceId: entry.serviceId,
+        staffId: slot.staffId,
+        from: slot.startsAt,
+        to: slot.startsAt + 1,
+        now,
+      })
+    ).find((s) => s.startsAt === slot.startsAt);
+    if (
+      !offered ||
+      !slotSuits(entry.wish, { staffId: slot.staffId, startsAt: offered.startsAt, endsAt: offered.endsAt })
+    )
+      continue;
+    return {
+      entryId: entry.id,
+      contactId: entry.contactId,
+      contactName: entry.contactName,
+      serviceId: entry.serviceId,
+      timeZone: entry.wish.timeZone,
+      slot: offered,
+    };
+  }
+  return undefined;
+}
+
+/** Who waits, oldest first, for a service this staff member offers (with them, or with anyone). */
+export async function waitingFor(db: Db, staffId: string) {
   const entries = await db
     .selectFrom('waitlist_entries as w')
     .innerJoin('contacts as c', 'c.id', 'w.contact_id')
     .innerJoin('staff_services as ss', (join) =>
-      join.onRef('ss.service_id', '=', 'w.service_id').on('ss.staff_id', '=', slot.staffId),
+      join.onRef('ss.service_id', '=', 'w.service_id').on('ss.staff_id', '=', staffId),
     )
     .select([
       'w.id',
@@ -163,73 +222,72 @@ export async function nextCandidate(
       'w.time_zone',
     ])
     .where('w.status', '=', 'waiting')
+    .where((eb) => eb.or([eb('w.staff_id', 'is', null), eb('w.staff_id', '=', staffId)]))
     .orderBy('w.created_at')
     .orderBy('w.id')
     .execute();
-  for (const entry of entries) {
-    if (alreadyOffered.includes(entry.id)) continue;
-    const wish = {
-      staffId: entry.staff_id,
-      fromDate: entry.from_date,
-      toDate: entry.to_date,
-      weekdays: entry.weekdays,
-      timeFrom: entry.time_from,
-      timeTo: entry.time_to,
-      timeZone: entry.time_zone,
-    };
-    const offered = (
-      await availableSlots(db, {
-        serviceId: entry.service_id,
-        staffId: slot.staffId,
-        from: slot.startsAt,
-        to: slot.startsAt + 1,
-        now,
-      })
-    ).find((s) => s.startsAt === slot.startsAt);
-    if (!offered || !slotSuits(wish, { staffId: slot.staffId, startsAt: offered.startsAt, endsAt: offered.endsAt }))
-      continue;
-    return {
-      entryId: entry.id,
-      contactId: entry.contact_id,
-      contactName: entry.contact_name,
-      serviceId: entry.service_id,
-      timeZone: entry.time_zone,
-      slot: offered,
-    };
-  }
-  return undefined;
+  return entries.map((e) => ({
+    id: e.id,
+    contactId: e.contact_id,
+    contactName: e.contact_name,
+    serviceId: e.service_id,
+    wish: {
+      staffId: e.staff_id,
+      fromDate: e.from_date,
+      toDate: e.to_date,
+      weekdays: e.weekdays,
+      timeFrom: e.time_from,
+      timeTo: e.time_to,
+      timeZone: e.time_zone,
+    } satisfies WaitlistWish,
+  }));
 }
 
-/** Records the offer (the hold). Idempotent per workflow and entry: a retry finds the first one. */
+/**
+ * Records the offer (the hold). Idempotent per workflow and entry: a retry finds the first one.
+ * Answers null when the person already holds another slot (an open offer of another freed slot,
+ * which a concurrent workflow may just have made: the entry row is locked while this is decided), so
+ * one person never holds two slots at once and the next in line gets this one.
+ */
 export async function createOffer(
   db: Db,
   args: { workflowId: string; candidate: Candidate; expiresAt: number },
-): Promise<{ offerId: string; token: string | undefined; expiresAt: number }> {
-  const token = randomBytes(32).toString('base64url');
-  const inserted = await db
-    .insertInto('waitlist_offers')
-    .values({
-      entry_id: args.candidate.entryId,
-      workflow_id: args.workflowId,
-      staff_id: args.candidate.slot.staffId,
-      starts_at: new Date(args.candidate.slot.startsAt),
-      ends_at: new Date(args.candidate.slot.endsAt),
-      blocked_from: new Date(args.candidate.slot.blockedFrom),
-      blocked_until: new Date(args.candidate.slot.blockedUntil),
-      token_hash: hashOfferToken(token),
-      expires_at: new Date(args.expiresAt),
-    })
-    .onConflict((oc) => oc.columns(['workflow_id', 'entry_id']).doNothing())
-    .returning(['id', 'expires_at'])
-    .executeTakeFirst();
-  if (inserted) return { offerId: inserted.id, token, expiresAt: inserted.expires_at.getTime() };
-  const first = await db
-    .selectFrom('waitlist_offers')
-    .select(['id', 'expires_at'])
-    .where('workflow_id', '=', args.workflowId)
-    .where('entry_id', '=', args.candidate.entryId)
-    .executeTakeFirstOrThrow();
-  return { offerId: first.id, token: undefined, expiresAt: first.expires_at.getTime() };
+  now = Date.now(),
+): Promise<{ offerId: string; token: string | undefined; expiresAt: number } | null> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .selectFrom('waitlist_entries')
+      .select('id')
+      .where('id', '=', args.candidate.entryId)
+      .forUpdate()
+      .executeTakeFirst();
+    const offers = await trx
+      .selectFrom('waitlist_offers')
+      .select(['id', 'workflow_id', 'expires_at', 'status'])
+      .where('entry_id', '=', args.candidate.entryId)
+      .where((eb) => eb.or([eb('workflow_id', '=', args.workflowId), eb('status', '=', 'open')]))
+      .execute();
+    const first = offers.find((o) => o.workflow_id === args.workflowId);
+    if (first) return { offerId: first.id, token: undefined, expiresAt: first.expires_at.getTime() };
+    if (offers.some((o) => o.status === 'open' && o.expires_at.getTime() > now)) return null;
+    const token = randomBytes(32).toString('base64url');
+    const inserted = await trx
+      .insertInto('waitlist_offers')
+      .values({
+        entry_id: args.candidate.entryId,
+        workflow_id: args.workflowId,
+        staff_id: args.candidate.slot.staffId,
+        starts_at: new Date(args.candidate.slot.startsAt),
+        ends_at: new Date(args.candidate.slot.endsAt),
+        blocked_from: new Date(args.candidate.slot.blockedFrom),
+        blocked_until: new Date(args.candidate.slot.blockedUntil),
+        token_hash: hashOfferToken(token),
+        expires_at: new Date(args.expiresAt),
+      })
+      .returning(['id', 'expires_at'])
+      .executeTakeFirstOrThrow();
+    return { offerId: inserted.id, token, expiresAt: inserted.expires_at.getTime() };
+  });
 }
 
 /** Ends an open offer's hold. Answers what the offer is now ('expired', or 'claimed' if that won). */

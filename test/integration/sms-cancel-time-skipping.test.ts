@@ -4,7 +4,7 @@
  * time-skipping test server. Two appointments are booked; one is cancelled by SMS (C, YES); then days
  * of workflow time pass in seconds, past both appointments' 48 h and 12 h marks. The one left booked
  * gets its reminders — so the marks really fired — and the cancelled one gets none, only its
- * cancellation and, 24 h later, the rebook follow-up.
+ * cancellation and, 24 h later, the rebook follow-up — which offers the waitlist, joined by replying W.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -169,6 +169,16 @@ it('after C + YES, no reminder is ever sent for the cancelled appointment, while
       .map((p) => p.get('Body') ?? '')
       .filter((b) => /reminder|tomorrow|today/i.test(b));
     expect(remindersOverTheWire).toEqual([]);
+    // The follow-up offers the waitlist, and replying W joins it for the cancelled visit's service.
+    const followUp = await database.db
+      .selectFrom('messages')
+      .select(['channel', 'body'])
+      .where('appointment_id', '=', cancelled)
+      .where('template', '=', 'rebookFollowUp')
+      .execute();
+    expect(followUp.find((m) => m.channel === 'sms')?.body).toContain('Reply W to join the waitlist.');
+    expect(followUp.find((m) => m.channel === 'email')?.body).toContain(`?staff=${slots[0]!.staffId}&waitlist=1`);
+    expect(await textUs(cancelPhone, 'W')).toContain('on the waitlist for Deep Tissue Massage');
   } finally {
     for (const id of workflowIds) {
       const handle = env.client.workflow.getHandle(id);

@@ -3,7 +3,7 @@
  * notes, staff working hours and time off. Each is validated at the edge, recorded on the timeline
  * with the signed-in actor, and needs an office role (admin or staff; hours and time off: admin).
  * Availability reads hours and time off directly, so new slots follow at once; booked appointments
- * are not moved.
+ * are not moved. Time off removed and hours added free time that the waitlist is offered.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { instant, uuid } from '../schemas';
 import { text } from '../text';
 import { parseInput } from '../validate';
 import { bookedDuring, requestReschedules } from '../../calendar/time-off';
+import { offerExtendedHours, offerRemovedTimeOff, weeklyRulesOf } from '../../waitlist/freed-window';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 
@@ -79,6 +80,12 @@ const idParams = z.object({ id: uuid });
 export function adminChangesRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
+  const waitlistDeps = { db, temporal: deps.temporal, config: deps.config };
+  // The change is made either way; a failure to offer the freed time is logged, not the request's.
+  const offerFailed = (error: unknown) => {
+    deps.logger.warn({ err: error }, 'offering freed time to the waitlist failed');
+    return [];
+  };
   router.use('/api/admin', requireApiKey(db));
 
   async function staffName(id: string): Promise<string> {
@@ -115,6 +122,7 @@ export function adminChangesRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(staffHoursBody, req.body, 'body');
     const name = await staffName(id);
+    const before = await weeklyRulesOf(db, id);
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('availability_rules').where('staff_id', '=', id).execute();
       if (body.hours.length) {
@@ -133,6 +141,9 @@ export function adminChangesRouter(deps: AppDeps): Router {
         data: { staffId: id, hours: body.hours },
       });
     });
+    // Hours added free time: the waitlist is offered it (src/waitlist/freed-window.ts).
+    const after = body.hours.map((h) => ({ weekday: h.weekday, start: h.startTime, end: h.endTime }));
+    await offerExtendedHours(waitlistDeps, { staffId: id, before, after }).catch(offerFailed);
     res.json({ staffId: id, hours: body.hours });
   });
 
@@ -172,8 +183,13 @@ export function adminChangesRouter(deps: AppDeps): Router {
 
   router.delete('/api/admin/time-off/:id', requireOfficeRole, requireAdminRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const deleted = await db.deleteFrom('time_off').where('id', '=', id).returning('id').executeTakeFirst();
+    const deleted = await db
+      .deleteFrom('time_off')
+      .where('id', '=', id)
+      .returning(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt'])
+      .executeTakeFirst();
     if (!deleted) throw new HttpError(404, 'not_found', `Time off ${id} does not exist.`);
+    await offerRemovedTimeOff(waitlistDeps, deleted).catch(offerFailed);
     res.status(204).end();
   });
 

@@ -32,6 +32,8 @@ import { availabilityQuery, e164, manageCancelBody, manageRescheduleBody, timeZo
 import { text } from '../text';
 import { parseInput } from '../validate';
 import { pendingDetailsBody } from './manage';
+import { joinWaitlistAsContact } from '../../waitlist/service';
+import { asHttp, portalWaitlistJoinSchema } from './waitlist';
 
 export const portalIdParams = z.object({ id: uuid });
 export const profileBody = z
@@ -110,6 +112,15 @@ export function portalAccountRouter(deps: AppDeps): Router {
       .type('text/calendar; charset=utf-8')
       .set('content-disposition', `attachment; filename="appointment-${appointment.id.slice(0, 8)}.ics"`)
       .send(ics);
+  });
+
+  /** "Join the waitlist" for a service (and staff member): the signed-in customer waits. */
+  router.post('/api/portal/waitlist', async (req, res) => {
+    const body = parseInput(portalWaitlistJoinSchema, req.body, 'body');
+    const contactId = portalContact(res);
+    const { name } = await portalProfile(db, contactId);
+    const id = await joinWaitlistAsContact(db, contactId, { ...body, source: 'portal', createdBy: name }).catch(asHttp);
+    res.status(201).json({ entry: { id, status: 'waiting' } });
   });
 
   router.get('/api/portal/invoices', async (_req, res) => {

@@ -14,7 +14,8 @@ import { parseInput } from '../validate';
 import { text } from '../text';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM');
-const wishFields = {
+/** What is waited for (without who waits). */
+const placeFields = {
   serviceId: uuid,
   staffId: uuid.optional(),
   fromDate: localDate,
@@ -26,8 +27,8 @@ const wishFields = {
   timeFrom: clock.default('00:00'),
   timeTo: clock.default('24:00'),
   timeZone,
-  customer: customerSchema,
 };
+const wishFields = { ...placeFields, customer: customerSchema };
 const wishRules = <
   T extends {
     fromDate: string;
@@ -47,11 +48,16 @@ const wishRules = <
       path: ['customer', 'phone'],
     });
 export const waitlistJoinSchema = wishRules(z.object(wishFields));
+/** The portal's join: the signed-in customer is the contact (src/http/routes/portal-account.ts). */
+export const portalWaitlistJoinSchema = z
+  .object(placeFields)
+  .refine((w) => w.fromDate <= w.toDate, { message: 'must not be before fromDate', path: ['toDate'] })
+  .refine((w) => w.timeFrom < w.timeTo, { message: 'must be after timeFrom', path: ['timeTo'] });
 export const staffWaitlistJoinSchema = wishRules(z.object({ ...wishFields, channel: staffChannel }));
 
 const tokenParams = z.object({ token: text(100, { min: 1 }) });
 
-function asHttp(error: unknown): never {
+export function asHttp(error: unknown): never {
   if (error instanceof WaitlistError) {
     throw new HttpError(
       error.status,

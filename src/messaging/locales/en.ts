@@ -35,6 +35,8 @@ export const en = {
     more: 'None of these work? See every available time:',
     pick: 'Pick a time that suits you:',
     book: 'Book an appointment',
+    waitlist: "No time that suits? Join the waitlist and we'll offer you the first one that opens up:",
+    waitlistButton: 'Join the waitlist',
   },
   footer: {
     callEmail: 'Questions? Call {{name}} at {{phone}} or email {{email}}.',
@@ -143,6 +145,7 @@ export const en = {
     noShow: '{{biz}}: Hi{{first}}, we missed you at your {{svc}} on {{day}}. We hope all is well! {{rest}}',
     noShowSlots: 'Want a new time? Open times:\n{{lines}}\nMore times: {{url}}',
     noShowNone: 'Pick a new time here: {{url}}',
+    waitlist: ' No time suits? Reply W to join the waitlist.',
     receipt:
       '{{biz}}: Thank you! We received your payment of {{total}} for your {{svc}} on {{day}} (invoice #{{invoice}}{{card}}).{{test}} Invoice: {{url}}',
     declined:
@@ -205,6 +208,10 @@ export const en = {
     moveAsk: 'Move your {{svc}} from {{when}}? Reply {{numbers}} for: {{list}}',
     noChoice: 'No open choice. {{prompt}}',
     taken: 'Sorry, that time is no longer available. Reply R for new times.',
+    waitlistJoined:
+      "You're on the waitlist for {{svc}}{{withStaff}} until {{until}}. We'll text you as soon as a time opens up.",
+    waitlistAlready: "You're already on the waitlist for {{svc}}. We'll text you as soon as a time opens up.",
+    waitlistNothing: 'We found no cancelled appointment to wait for. Book here: {{url}}',
   },
   ics: {
     title: '{{service}} with {{business}}',

@@ -38,6 +38,8 @@ export const es: Same<CustomerMessages> = {
     more: '¿No le va bien ninguna? Vea todas las horas libres:',
     pick: 'Elija la hora que mejor le venga:',
     book: 'Reservar una cita',
+    waitlist: '¿Ninguna hora le va bien? Apúntese a la lista de espera y le ofreceremos la primera que quede libre:',
+    waitlistButton: 'Apuntarme a la lista de espera',
   },
   footer: {
     callEmail: '¿Preguntas? Llame a {{name}} al {{phone}} o escriba a {{email}}.',
@@ -147,6 +149,7 @@ export const es: Same<CustomerMessages> = {
     noShow: '{{biz}}: Hola{{first}}, le esperábamos en su {{svc}} del {{day}}. ¡Esperamos que todo vaya bien! {{rest}}',
     noShowSlots: '¿Otra hora? Horas libres:\n{{lines}}\nMás horas: {{url}}',
     noShowNone: 'Elija otra hora aquí: {{url}}',
+    waitlist: ' ¿Ninguna le va bien? Responda W para la lista de espera.',
     receipt:
       '{{biz}}: ¡Gracias! Recibimos su pago de {{total}} por su {{svc}} del {{day}} (factura {{invoice}}{{card}}).{{test}} Factura: {{url}}',
     declined:
@@ -208,6 +211,10 @@ export const es: Same<CustomerMessages> = {
     moveAsk: '¿Cambiar su {{svc}} del {{when}}? Responda {{numbers}} para: {{list}}',
     noChoice: 'No hay ninguna elección pendiente. {{prompt}}',
     taken: 'Lo sentimos, esa hora ya no está libre. Responda R para ver horas nuevas.',
+    waitlistJoined:
+      'Está en la lista de espera para {{svc}}{{withStaff}} hasta el {{until}}. Le escribiremos en cuanto quede una hora libre.',
+    waitlistAlready: 'Ya está en la lista de espera para {{svc}}. Le escribiremos en cuanto quede una hora libre.',
+    waitlistNothing: 'No encontramos ninguna cita cancelada para esperar. Reserve aquí: {{url}}',
   },
   ics: {
     title: '{{service}} con {{business}}',

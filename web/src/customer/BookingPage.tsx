@@ -2,7 +2,7 @@
  * Public booking (also embedded on the business's own site, /embed/book): service cards → staff
  * (optional; "anyone" lets the server pick by its stated rule) → a day in the month calendar and a
  * time → details → confirmation. `?staff=<id>` preselects a staff member and `?start=<instant>` a
- * time (the links in rebooking messages). A taken time (409) refreshes the times in place and offers
+ * time (the links in rebooking messages), `?waitlist=1` opens "Join the waitlist" (their waitlist link). A taken time (409) refreshes the times in place and offers
  * the next free ones beside the Book button, keeping the form filled. Under the form: repeat the
  * visit as a series, and join the waitlist (RepeatVisit, JoinWaitlist; not in the embedded widget).
  */
@@ -304,7 +304,14 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
       {service && !embedded && (
         <>
           {choice && <RepeatVisit serviceId={service.id} staffId={staffId} choice={choice} {...shared} />}
-          <JoinWaitlist serviceId={service.id} staffId={staffId} today={today} {...shared} onDetails={ask} />
+          <JoinWaitlist
+            serviceId={service.id}
+            staffId={staffId}
+            today={today}
+            {...shared}
+            onDetails={ask}
+            open={query.get('waitlist') === '1'}
+          />
         </>
       )}
     </CustomerLayout>

@@ -1,9 +1,11 @@
 /**
  * "No time that suits? Join the waitlist" on the booking page: the service (and staff member, if one
  * is chosen) between two dates and two times of day. The contact is the booking form's; when that
- * form is not shown yet (no time chosen), name and email are asked here, in the same state.
+ * form is not shown yet (no time chosen), name and email are asked here, in the same state. `open`
+ * unfolds it and brings it into view (the link in the rebooking messages, `?waitlist=1`). In the
+ * portal (`endpoint` = /api/portal/waitlist) the signed-in customer is who waits: no contact is asked.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api';
 import { useT } from '../i18n';
 import { addDaysTo } from '../i18n/format';
@@ -15,9 +17,13 @@ export function JoinWaitlist(props: {
   staffId: string;
   timeZone: string;
   today: string;
-  details: Details;
+  /** The booking form's contact; none in the portal. */
+  details?: Details | undefined;
+  /** Where to post (default the public /api/waitlist, which takes the contact). */
+  endpoint?: string;
   /** Given when the booking form is hidden: name and email are asked here. */
   onDetails?: ((details: Details) => void) | undefined;
+  open?: boolean;
 }) {
   const { t } = useT();
   const [fromDate, setFromDate] = useState(props.today);
@@ -27,12 +33,19 @@ export function JoinWaitlist(props: {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const { details, onDetails } = props;
+  const box = useRef<HTMLDetailsElement>(null);
+  const opened = props.open === true;
+  useEffect(() => {
+    if (!opened || !box.current) return;
+    box.current.open = true;
+    box.current.scrollIntoView({ block: 'start' });
+  }, [opened]);
 
   async function join() {
     setBusy(true);
     setNote(null);
     try {
-      await api('POST', '/api/waitlist', {
+      await api('POST', props.endpoint ?? '/api/waitlist', {
         serviceId: props.serviceId,
         ...(props.staffId ? { staffId: props.staffId } : {}),
         fromDate,
@@ -40,7 +53,7 @@ export function JoinWaitlist(props: {
         timeFrom,
         timeTo,
         timeZone: props.timeZone,
-        customer: customerOf(details),
+        ...(details ? { customer: customerOf(details) } : {}),
       });
       setNote(t('waitlist.joined'));
     } catch (e) {
@@ -51,7 +64,7 @@ export function JoinWaitlist(props: {
   }
 
   return (
-    <details className="step more-ways">
+    <details className="step more-ways" ref={box} data-testid="join-waitlist">
       <summary>{t('waitlist.title')}</summary>
       <p className="hint">{t('waitlist.explain')}</p>
       <div className="inline-fields">
@@ -63,7 +76,7 @@ export function JoinWaitlist(props: {
         <input id="wait-time-from" type="time" value={timeFrom} onChange={(e) => setTimeFrom(e.target.value)} />
         <label htmlFor="wait-time-to">{t('waitlist.timeTo')}</label>
         <input id="wait-time-to" type="time" value={timeTo} onChange={(e) => setTimeTo(e.target.value)} />
-        {onDetails && (
+        {onDetails && details && (
           <>
             <label htmlFor="wait-name">{t('form.name')}</label>
             <input

@@ -1,10 +1,16 @@
-/** One of the customer's appointments: details, reschedule, cancel, book again, add to calendar, invoice. */
+/**
+ * One of the customer's appointments: details (with its place in a series), reschedule, cancel, book
+ * again, add to calendar, invoice, and join the waitlist for its service and staff member.
+ */
 import { type SubmitEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../../api';
 import { Dialog } from '../../Dialog';
 import { formatDateTime, formatMoney } from '../../format';
 import { type DayView, SlotPicker, type SlotView } from '../../SlotPicker';
+import { localDateOf } from '../../i18n/format';
+import { JoinWaitlist } from '../JoinWaitlist';
+import { seriesText } from './series-text';
 import type { PortalAppointment } from './types';
 
 export function AppointmentPanel(props: {
@@ -75,6 +81,12 @@ export function AppointmentPanel(props: {
         <dd data-testid="when">{formatDateTime(a.startsAt, timeZone)}</dd>
         <dt>With</dt>
         <dd>{a.staff.name}</dd>
+        {a.series && (
+          <>
+            <dt>Series</dt>
+            <dd data-testid="series">{seriesText(a.series)}</dd>
+          </>
+        )}
         <dt>Price</dt>
         <dd>{formatMoney(a.price.amountMinor, a.price.currency)}</dd>
         <dt>Status</dt>
@@ -123,6 +135,13 @@ export function AppointmentPanel(props: {
           </button>
         </section>
       )}
+      <JoinWaitlist
+        serviceId={a.service.id}
+        staffId={a.staff.id}
+        timeZone={timeZone}
+        today={localDateOf(new Date(), timeZone)}
+        endpoint="/api/portal/waitlist"
+      />
       <Dialog open={confirmCancel} title="Cancel this appointment?" onClose={() => setConfirmCancel(false)}>
         <form onSubmit={(e) => void cancel(e)}>
           <p>

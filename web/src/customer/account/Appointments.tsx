@@ -8,6 +8,7 @@ import { api, errorText } from '../../api';
 import { detectedTimeZone, formatDateTime, formatMoney } from '../../format';
 import { AppointmentPanel } from './AppointmentPanel';
 import { MonthGrid } from './MonthGrid';
+import { seriesText } from './series-text';
 import type { PortalAppointment, PortalAppointments } from './types';
 
 export function Appointments() {
@@ -80,6 +81,7 @@ function AppointmentList(props: { items: PortalAppointment[]; timeZone: string; 
             {formatDateTime(a.startsAt, props.timeZone)} with {a.staff.name}
             {a.status === 'cancelled' ? ' — cancelled' : ''}
           </p>
+          {a.series && <p className="hint">{seriesText(a.series)}</p>}
           <p>{formatMoney(a.price.amountMinor, a.price.currency)}</p>
           <button
             type="button"

@@ -14,7 +14,9 @@ export interface PortalAppointment {
   price: { amountMinor: number; currency: string };
   publicNotes: string;
   service: { id: string; name: string; slug: string };
-  staff: { name: string };
+  staff: { id: string; name: string };
+  /** A visit of a recurring series: visit `index` of `count`, `rule` like "every week". */
+  series: { id: string; index: number; count: number; rule: string } | null;
   membershipVisit: boolean;
   invoice: { id: string; status: string } | null;
   actions: { reschedule: boolean; cancel: boolean };
