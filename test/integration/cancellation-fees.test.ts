@@ -7,6 +7,7 @@
  * them whatever the day the test runs.
  */
 import { createApiKey } from '../../src/auth/api-keys';
+import { createPortalSession } from '../../src/portal/sessions';
 import { stateQuery } from '../../workflows/appointment/messages';
 import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
@@ -181,6 +182,44 @@ it("a customer's late cancel on the manage page is quoted, then charged once to 
       .executeTakeFirst(),
   );
   expect(receipt.body).toMatch(/late-cancellation fee/);
+});
+
+it('the portal quotes the cost too, and a late cancel there without a card gets a pay link for the fee', async () => {
+  const slot = (await freeSlots(system, consultation, 3, 10))[2]!;
+  const visit = await bookByPhone(system, auth, {
+    serviceId: consultation,
+    slot,
+    customer: { name: 'Pia Portal', email: 'pia.portal@example.com' },
+  });
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('email', '=', 'pia.portal@example.com')
+    .executeTakeFirstOrThrow();
+  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
+  const headers = { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken };
+  const listed = await api<{ upcoming: Array<{ id: string; cancellation: Record<string, unknown> | null }> }>(
+    system,
+    'GET',
+    '/api/portal/appointments',
+    undefined,
+    headers,
+  );
+  expect(listed.body.upcoming.find((a) => a.id === visit.id)!.cancellation).toMatchObject({ feeIfCancelledNow: 2500 });
+  const cancelled = await api(system, 'POST', `/api/portal/appointments/${visit.id}/cancel`, {}, headers);
+  expect(cancelled.status).toBe(200);
+  const handle = system.env.client.workflow.getHandle(visit.workflowId);
+  await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
+  const templates = await eventually(async () => {
+    const rows = await system.database.db
+      .selectFrom('messages')
+      .select('template')
+      .where('appointment_id', '=', visit.id)
+      .execute();
+    const names = rows.map((r) => r.template);
+    return names.includes('paymentLink') && names;
+  });
+  expect(templates).not.toContain('paymentDeclined');
 });
 
 it('staff cancelling late waive the fee (and, by default, charge none)', async () => {
