@@ -11,9 +11,17 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline, loadSnapshot } from '../src/appointments/repository';
-import { adjustTotal, balanceDue, computeInvoice, type Invoice, serviceLines } from '../src/billing/invoice';
+import {
+  adjustTotal,
+  balanceDue,
+  computeInvoice,
+  formatMoney,
+  type Invoice,
+  serviceLines,
+} from '../src/billing/invoice';
 import { changeInvoiceStatus, creditPaymentIn, paidOn } from '../src/billing/ledger';
 import type { Database, InvoiceLine } from '../src/db/schema';
+import type { FeeKind } from '../src/domain/cancellation-policy';
 import { canTransitionStatus } from '../src/domain/stages';
 import { cardForCharge } from '../src/payments/card-on-file';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
@@ -445,6 +453,88 @@ export function billingActivities({ db, payments }: BillingDeps) {
         message: result.status === 'succeeded' ? null : result.message,
         gateway: payments.name,
       };
+    },
+
+    /**
+     * A late-cancel or no-show fee (issue 13): the appointment's invoice opens with the fee as its one
+     * line, untaxed (lines staff put on a draft for the visit that did not happen are dropped). Once: a
+     * retry finds the invoice already open and answers with it.
+     */
+    async openFeeInvoice(input: {
+      appointmentId: string;
+      kind: FeeKind;
+      amountMinor: number;
+      idempotencyKey: string;
+    }): Promise<InvoiceSummary> {
+      if (!Number.isSafeInteger(input.amountMinor) || input.amountMinor <= 0) {
+        throw refuse(REFUSALS.invalidRequest, `A fee must be a positive amount, got ${input.amountMinor}.`);
+      }
+      await db.transaction().execute(async (trx) => {
+        const appointment = await trx
+          .selectFrom('appointments as a')
+          .innerJoin('services as s', 's.id', 'a.service_id')
+          .select(['a.id', 'a.contact_id', 'a.currency', 's.name as service_name'])
+          .where('a.id', '=', input.appointmentId)
+          .forUpdate('a')
+          .executeTakeFirst();
+        if (!appointment) throw refuse(REFUSALS.notFound, `Appointment ${input.appointmentId} does not exist.`);
+        const existing = await trx
+          .selectFrom('invoices')
+          .select(['id', 'status'])
+          .where('appointment_id', '=', appointment.id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (existing && existing.status !== 'draft') return; // opened by an earlier try
+        const what = input.kind === 'late_cancel' ? 'Late cancellation fee' : 'No-show fee';
+        const currency = appointment.currency.trim();
+        const invoice = computeInvoice({
+          lines: [
+            {
+              description: `${what}: ${appointment.service_name}`,
+              quantity: 1,
+              unitMinor: input.amountMinor,
+              kind: 'fee',
+              taxable: false,
+            },
+          ],
+          taxRateBps: 0,
+          currency,
+        });
+        const now = new Date();
+        const values = {
+          currency,
+          lines: JSON.stringify(invoice.lines),
+          subtotal_minor: invoice.subtotalMinor,
+          tax_rate_bps: 0,
+          tax_minor: invoice.taxMinor,
+          total_minor: invoice.totalMinor,
+          status: 'open' as const,
+          issued_at: now,
+        };
+        if (existing) {
+          await trx
+            .updateTable('invoices')
+            .set({ ...values, updated_at: now })
+            .where('id', '=', existing.id)
+            .execute();
+        } else {
+          await trx
+            .insertInto('invoices')
+            .values({ appointment_id: appointment.id, contact_id: appointment.contact_id, ...values })
+            .execute();
+        }
+        await appendTimeline(trx, {
+          appointmentId: appointment.id,
+          contactId: appointment.contact_id,
+          kind: 'invoice:fee',
+          actor: 'appointflow',
+          channel: 'system',
+          summary: `${what} of ${formatMoney(input.amountMinor, currency)} invoiced under the service's cancellation policy${existing ? ' (the draft lines for the visit were dropped)' : ''}`,
+          data: { kind: input.kind, amountMinor: input.amountMinor },
+          idempotencyKey: input.idempotencyKey,
+        });
+      });
+      return invoiceSummary(db, input.appointmentId);
     },
 
     /** After the last dunning attempt: the open invoice is written off as uncollectible (timeline says so). */

@@ -4,6 +4,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
+import { cancellationTerms } from '../domain/cancellation-policy';
 import { resolveLifecyclePolicy } from '../domain/lifecycle-policy';
 import type { AppointmentSnapshot } from '../../workflows/appointment/messages';
 import { recordTimelineEvent } from '../outbound/events';
@@ -50,10 +51,15 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
       'a.lifecycle_policy as booked_lifecycle_policy',
       'a.billing_policy as booked_billing_policy',
       'a.billing_increment_minutes as booked_billing_increment_minutes',
+      'a.cancellation_policy',
+      'a.price_minor',
+      'a.currency',
     ])
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
   if (!row) return undefined;
+  // The policy frozen at booking only (migration 0053): an appointment booked without one has no fee.
+  const cancellation = cancellationTerms(row.cancellation_policy, Number(row.price_minor), row.currency.trim());
   return {
     appointmentId: row.id,
     contactId: row.contact_id,
@@ -71,6 +77,7 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
       policy: row.booked_billing_policy ?? row.billing_policy,
       incrementMinutes: row.booked_billing_increment_minutes ?? row.billing_increment_minutes,
     },
+    ...(cancellation ? { cancellation } : {}),
   };
 }
 

@@ -2,7 +2,8 @@
  * The terms an appointment is booked with (migration 0009): frozen on the appointment row at booking
  * (and when a reschedule moves it to another service), so that editing a service changes new bookings
  * only. Times, buffers, price and currency were already copied; these are the lifecycle policy, the
- * billing policy and increment, the price model and hourly rate, and the effective tax rate.
+ * billing policy and increment, the price model and hourly rate, the effective tax rate, and the
+ * cancellation policy (migration 0053; unlike the others, NULL there means "no fee", never the service's).
  *
  * A NULL column means "not frozen" (a row written before the migration's backfill, or by a path that
  * does not book); readers then fall back to the service, as before.
@@ -21,6 +22,7 @@ export interface AppointmentTermsColumns {
   hourly_rate_minor: number;
   /** The service's rate, else the business's; NULL only when neither exists. */
   tax_rate_bps: number | null;
+  cancellation_policy: string | null;
 }
 
 /** The business-wide tax rate, used when the service has none (undefined when no business is set up). */
@@ -39,6 +41,7 @@ export function termsOf(
     | 'pricing'
     | 'hourly_rate_minor'
     | 'tax_rate_bps'
+    | 'cancellation_policy'
   >,
   businessTaxRate: number | undefined,
 ): AppointmentTermsColumns {
@@ -49,5 +52,6 @@ export function termsOf(
     pricing: service.pricing,
     hourly_rate_minor: Number(service.hourly_rate_minor),
     tax_rate_bps: service.tax_rate_bps ?? businessTaxRate ?? null,
+    cancellation_policy: service.cancellation_policy ? JSON.stringify(service.cancellation_policy) : null,
   };
 }

@@ -3,6 +3,7 @@
  * invoices route validates with, apart from src/billing/invoice.ts, which workflow code imports and so
  * stays free of zod (what workflow code imports is loaded into every cached workflow).
  */
+import { text } from '../http/text';
 import { z } from 'zod';
 import type { InvoiceLineInput } from './invoice';
 
@@ -14,7 +15,7 @@ export const EXTRA_LINE_KINDS = ['part', 'time', 'fee', 'discount', 'other'] as 
  */
 export const extraLineSchema = z.object({
   kind: z.enum(EXTRA_LINE_KINDS, { error: `expected one of ${EXTRA_LINE_KINDS.join(', ')}` }),
-  description: z.string({ error: 'must be text' }).trim().min(1, 'is required').max(200, 'at most 200 characters'),
+  description: text(200, { min: 1, error: 'must be text' }),
   quantity: z
     .number({ error: 'must be a number' })
     .positive({ error: 'must be more than 0' })

@@ -5,6 +5,7 @@
  */
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { MembershipStage, PipelineStage, ServiceStatus } from '../domain/stages';
+import type { CancellationPolicy } from '../domain/cancellation-policy';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -105,6 +106,8 @@ export interface ServicesTable {
   updated_at: UpdatedAt;
   /** Whether booking asks for a card saved for off-session charges (migration 0051). */
   card_at_booking: Generated<CardAtBooking>;
+  /** Late-cancel window and fee, no-show fee (migration 0053; src/domain/cancellation-policy.ts); NULL: none. */
+  cancellation_policy: ColumnType<CancellationPolicy | null, string | null | undefined, string | null>;
 }
 
 export type ServiceLocation = 'business' | 'customer';
@@ -257,6 +260,8 @@ export interface AppointmentsTable {
   // 0047_appointment_series
   series_id: ColumnType<string | null, string | null | undefined, string | null>;
   series_index: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The service's cancellation policy frozen at booking (migration 0053); NULL: booked without one, no fee. */
+  cancellation_policy: ColumnType<CancellationPolicy | null, string | null | undefined, string | null>;
 }
 
 export interface TasksTable {

@@ -9,6 +9,7 @@ import { extraLineSchema } from '../billing/extra-lines';
 import { recordPaymentBody, refundBody, statusBody } from './routes/invoices';
 import { tokenParams } from './routes/manage';
 import { bookingSetupBody, simulatedConfirmBody } from './routes/payments';
+import { completeBody } from './routes/manage-pay';
 
 const id = z.object({ id: z.uuid() });
 const invoice = 'The invoice with its lines, payments (who, when, how), refunds and balance';
@@ -148,7 +149,7 @@ export const paymentOperations: ApiOperation[] = [
     tags: pay,
     summary: 'Report a confirmed PaymentIntent: read back, credited once, the workflow woken',
     params: tokenParams,
-    body: z.object({ paymentIntentId: z.string() }),
+    body: completeBody,
     responses: {
       200: 'Paid',
       202: 'Still processing',

@@ -194,8 +194,14 @@ export const reschedulePreviewBody = z.object({
 
 export const manageRescheduleBody = z.object({ startsAt: instant });
 
+/** Staff's choice on the cancellation policy's fee (src/domain/cancellation-policy.ts): charge or waive it. */
+const cancellationFeeChoice = z.enum(['charge', 'waive'], {
+  error: 'expected charge (the customer asked to cancel late) or waive',
+});
+
 export const cancelBody = z.object({
   reason: text(1000, { min: 1 }),
+  cancellationFee: cancellationFeeChoice.optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),
 });
@@ -204,6 +210,7 @@ export const manageCancelBody = z.object({ reason: text(1000).optional() });
 
 export const noShowBody = z.object({
   note: text(2000).optional(),
+  cancellationFee: cancellationFeeChoice.optional(),
   channel: staffChannel,
   actor: actorSchema.optional(),
 });

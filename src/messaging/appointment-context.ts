@@ -10,6 +10,7 @@ import { withPublicNote } from './edited-message';
 import { resolveLocale } from '../i18n/locales';
 import { appointmentsWithParties } from '../appointments/read-model';
 import { describeRule } from '../domain/recurrence';
+import { cancellationTerms } from '../domain/cancellation-policy';
 
 /** The appointment joined with its contact, staff member and service, and the business profile. */
 export async function loadMessageRow(db: Kysely<Database>, appointmentId: string) {
@@ -29,6 +30,9 @@ export async function loadMessageRow(db: Kysely<Database>, appointmentId: string
       'a.service_id',
       'a.series_id',
       'a.series_index',
+      'a.cancellation_policy',
+      'a.price_minor',
+      'a.currency',
       'c.name as contact_name',
       'c.email as contact_email',
       'c.phone as contact_phone',
@@ -81,6 +85,9 @@ export function appointmentMessageContext(input: {
   feedbackUrl?: string;
 }): MessageContext {
   const { row, business, base, manageUrl } = input;
+  const cancellation = cancellationTerms(row.cancellation_policy, Number(row.price_minor), row.currency.trim());
+  // An invoice on an appointment that did not take place is a late-cancel or no-show fee (src/domain/cancellation-policy.ts).
+  const fee = row.status === 'cancelled' ? 'late_cancel' : row.status === 'no_show' ? 'no_show' : undefined;
   return {
     locale: resolveLocale(row.contact_locale, resolveLocale(business.default_locale)),
     business: {
@@ -114,6 +121,7 @@ export function appointmentMessageContext(input: {
       clientNote: row.client_note,
       publicNotes: withPublicNote(row.public_notes, input.publicNote),
       address: row.contact_address,
+      ...(cancellation ? { cancellation } : {}),
       ...(row.series && row.series_index !== null
         ? {
             series: {
@@ -128,7 +136,7 @@ export function appointmentMessageContext(input: {
     bookingUrl: `${base}/book/${row.service_slug}`,
     waitlistUrl: `${base}/book/${row.service_slug}?${new URLSearchParams({ staff: row.staff_id, waitlist: '1' })}`,
     ...(input.suggestedSlots ? { suggestedSlots: input.suggestedSlots } : {}),
-    ...(input.billing ? { billing: input.billing } : {}),
+    ...(input.billing ? { billing: { ...input.billing, ...(fee ? { fee } : {}) } } : {}),
     links: {
       invoiceUrl: `${manageUrl}/invoice`,
       updateCardUrl: `${manageUrl}/card`,

@@ -17,6 +17,7 @@ import type { Locale } from '../i18n/locales';
 import { rich, textFor, type Tr } from './customer-text';
 import { MINUTE_MS, assertInstant, assertTimeZone, inZone } from '../domain/time';
 import { formatMoney } from '../billing/invoice';
+import type { CancellationTerms, FeeKind, FeeRule } from '../domain/cancellation-policy';
 import { type Block, type RenderedEmail, oneLine, renderEmail } from './layout';
 import { type SmsPart, fitSms, isGsm7, smsText, truncate } from './sms';
 
@@ -86,6 +87,8 @@ export interface MessageBilling {
   attempt?: number;
   maxAttempts?: number;
   nextAttemptAt?: number;
+  /** The invoice is a late-cancel or no-show fee (the appointment did not take place). */
+  fee?: FeeKind;
 }
 
 export interface MessageLinks {
@@ -125,6 +128,8 @@ export interface MessageContext {
     previousStartsAt?: number;
     /** For 'cancelled'. */
     cancelReason?: string | null;
+    /** The cancellation policy frozen at booking, as amounts (the confirmation states it; migration 0053). */
+    cancellation?: CancellationTerms;
     clientNote: string;
     publicNotes: string;
     address: string | null;
@@ -388,6 +393,30 @@ function customerDetails(ctx: MessageContext, opts: { previousStartsAt?: number 
   return { kind: 'details', rows };
 }
 
+/** The confirmation's cancellation policy: what a late cancel and a no-show cost (nothing when free). */
+function cancellationPolicyBlocks(ctx: MessageContext): Block[] {
+  const terms = ctx.appointment.cancellation;
+  if (!terms) return [];
+  const { locale, tr } = customerText(ctx);
+  const amount = (minor: number) => formatMoney(minor, terms.currency, MONEY_LOCALE[locale]);
+  const fee = (rule: FeeRule | null, minor: number) =>
+    rule?.kind === 'percent' ? tr('fees.percent', { percent: rule.percent, amount: amount(minor) }) : amount(minor);
+  const parts = [
+    ...(terms.lateCancelFeeMinor > 0
+      ? [
+          tr('email.confirmation.cancellationLate', {
+            hours: terms.lateCancelHours,
+            fee: fee(terms.policy.lateCancelFee, terms.lateCancelFeeMinor),
+          }),
+        ]
+      : []),
+    ...(terms.noShowFeeMinor > 0
+      ? [tr('email.confirmation.cancellationNoShow', { fee: fee(terms.policy.noShowFee, terms.noShowFeeMinor) })]
+      : []),
+  ];
+  return parts.length ? [{ kind: 'p', parts: rich(parts.join(' ')) }] : [];
+}
+
 function publicNotes(ctx: MessageContext): Block[] {
   const notes = present(ctx.appointment.publicNotes);
   const { tr } = customerText(ctx);
@@ -479,6 +508,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         // A visit of a recurring series says which one (src/booking/series.ts).
         ...(a.series ? [p('email.confirmation.series', { ...a.series })] : []),
         customerDetails(ctx),
+        ...cancellationPolicyBlocks(ctx),
         ...publicNotes(ctx),
         ...(clientNote ? [{ kind: 'note', label: tr('details.yourNote'), text: clientNote } as Block] : []),
         p('email.confirmation.ics'),
@@ -579,7 +609,9 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         invoice,
       });
       body = [
-        p('email.receipt.intro', { total, when: when(a.startsAt) }),
+        b.fee
+          ? p('email.receipt.feeIntro', { total, fee: tr(`fees.${b.fee}`), when: when(a.startsAt) })
+          : p('email.receipt.intro', { total, when: when(a.startsAt) }),
         ...(b.simulated ? [{ kind: 'p', parts: [{ strong: tr('simulated') }] } as Block] : []),
         {
           kind: 'details',
@@ -639,19 +671,18 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       const b = requireBilling(ctx, event);
       const payUrl = requireLink(ctx, 'payUrl', event);
       const total = money(b, b.totalMinor, locale);
-      subject = `Your invoice #${b.invoiceNumber} from ${truncate(business, 28)}: ${total}`;
+      subject = tr('email.paymentLink.subject', {
+        invoice: b.invoiceNumber,
+        business: truncate(business, 28),
+        total,
+      });
       body = [
-        {
-          kind: 'p',
-          parts: [
-            `Thank you for your visit on ${when(a.startsAt)}. Your invoice comes to `,
-            { strong: total },
-            '. You can pay it online by card or wallet:',
-          ],
-        },
-        { kind: 'button', label: 'Pay online', href: payUrl },
+        b.fee
+          ? p('email.paymentLink.feeIntro', { fee: tr(`fees.${b.fee}`), when: when(a.startsAt), total })
+          : p('email.paymentLink.intro', { when: when(a.startsAt), total }),
+        { kind: 'button', label: tr('email.paymentLink.button'), href: payUrl },
         ...(b.simulated ? [{ kind: 'p', parts: [tr('simulated')] } as Block] : []),
-        { kind: 'heading', text: `Invoice #${b.invoiceNumber}` },
+        { kind: 'heading', text: tr('invoice.heading', { number: b.invoiceNumber }) },
         invoiceDetails(b, locale),
       ];
       break;
@@ -838,9 +869,15 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
         base,
         (t) =>
           `${t.biz}: ` +
-          sentence(`Your invoice for your ${t.svc} is ${smsMoney(b, b.totalMinor, locale)}`) +
+          sentence(
+            tr(b.fee ? 'sms.payLinkFee' : 'sms.payLink', {
+              fee: b.fee ? tr(`fees.${b.fee}`) : '',
+              svc: t.svc,
+              total: smsMoney(b, b.totalMinor, locale),
+            }),
+          ) +
           test(b) +
-          ` Pay online: ${payUrl}`,
+          tr('sms.payLinkUrl', { url: payUrl }),
       ).text;
     }
     case 'feedbackRequest': {

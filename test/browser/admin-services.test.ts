@@ -100,7 +100,7 @@ it("an admin renames a service's booking address; the old link still opens it at
   const db = system.database.db;
   const consultation = await db
     .selectFrom('services')
-    .select(['id', 'slug'])
+    .select(['id', 'slug', 'name'])
     .where('name', '=', 'Consultation')
     .executeTakeFirstOrThrow();
   await page.goto(`/admin/settings/services/${consultation.id}`);
@@ -126,7 +126,8 @@ it("an admin renames a service's booking address; the old link still opens it at
   await page.goto(`/book/${consultation.slug}`);
   await page.waitForURL(/\/book\/first-consultation$/);
   await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
-  expect(await page.getByLabel('Service', { exact: true }).inputValue()).toBe(consultation.id);
+  // The service is chosen: its step shows as a summary row with its name.
+  await page.locator('section[aria-labelledby="step-service"] .summary-row').getByText(consultation.name).waitFor();
   expect(await page.getByRole('status').count()).toBe(0);
 
   // A link to a service that was never (or is no longer) offered: said, not silently swapped.

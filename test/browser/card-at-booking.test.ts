@@ -11,7 +11,7 @@ import { launchChromium, screenshot, watchedPage } from '../support/browser';
 import { startStripeJsStandIn, type StripeJsStandIn } from '../support/stripe-js-standin';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock';
 import { startStripeRecorder, type StripeRecorder } from '../support/stripe-recorder';
-import { api, eventually, serviceIdBySlug, startSystem, type System } from '../support/system';
+import { api, eventually, serviceIdBySlug, startService, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -52,20 +52,20 @@ it('books a card-required service on a phone with the Payment Element; the card 
   const page = await watchedPage(browser, system.baseUrl, problems, { mobile: true, timezoneId: 'America/New_York' });
   await page.goto('/book/consultation');
   await page.getByRole('heading', { name: 'Book an appointment' }).waitFor();
-  const firstSlot = page.locator('.slot-picker button.slot').first();
+  const firstSlot = page.locator('button.time').first();
   await firstSlot.waitFor();
   await firstSlot.click();
   await page.getByLabel('Name', { exact: true }).fill('Casey Card');
   await page.getByLabel('Email').fill('casey.card@example.com');
   await page.getByText('Your card is charged after your visit; nothing is charged now.').waitFor();
-  expect(await page.getByRole('button', { name: 'Book this time' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: /^Book for/ }).isDisabled()).toBe(true);
   await page.getByRole('button', { name: 'Add a card' }).click();
   await page.getByLabel('Card number').fill('4242 4242 4242 4242');
   await screenshot(page, '40-booking-card-step-phone');
   expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   await page.getByRole('button', { name: 'Save card' }).click();
   await page.getByText('Card saved. You can book now.').waitFor();
-  await page.getByRole('button', { name: 'Book this time' }).click();
+  await page.getByRole('button', { name: /^Book for/ }).click();
   await page.getByRole('heading', { name: "You're booked" }).waitFor();
   expect(problems).toEqual([]);
 
@@ -78,12 +78,14 @@ it('books a card-required service on a phone with the Payment Element; the card 
   expect(contact.stripe_customer_id).toMatch(/^cus_/);
   const appointment = await system.database.db
     .selectFrom('appointments')
-    .select(['workflow_id'])
+    .select(['id', 'workflow_id'])
     .where('contact_id', '=', contact.id)
     .executeTakeFirstOrThrow();
 
   const handle = system.env.client.workflow.getHandle(appointment.workflow_id);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
+  await startService(system, auth, appointment.id);
   await api(
     system,
     'POST',

@@ -8,7 +8,7 @@ import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock';
 import { startStripeRecorder, type StripeRecorder } from '../support/stripe-recorder';
-import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import { api, eventually, freeSlots, serviceIdBySlug, startService, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -81,6 +81,8 @@ it('card at booking, one off-session charge and a refund through Stripe, each re
 
   const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
   const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
+  await startService(system, auth, booked.body.appointment.id);
   await api(
     system,
     'POST',

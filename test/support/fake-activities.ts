@@ -186,6 +186,18 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       }
       return outcome;
     },
+    async openFeeInvoice(input) {
+      record('openFeeInvoice', input);
+      invoiceTotal = input.amountMinor;
+      return {
+        invoiceId: 'inv-1',
+        number: 1001,
+        currency: 'USD',
+        subtotalMinor: input.amountMinor,
+        taxMinor: 0,
+        totalMinor: input.amountMinor,
+      };
+    },
     async markInvoiceUncollectible(input) {
       record('markInvoiceUncollectible', input);
       return { status: 'uncollectible' };

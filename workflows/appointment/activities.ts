@@ -26,6 +26,7 @@ export type AppointmentActivities = Pick<
   | 'confirmCharge'
   | 'chargeInvoice'
   | 'markInvoiceUncollectible'
+  | 'openFeeInvoice'
   | 'sendAppointmentMessages'
   | 'recordMessageFailure'
   | 'alertStuckStep'

@@ -154,7 +154,12 @@ async function giveUp(model: AppointmentModel, outbox: Outbox, attempt: number, 
 }
 
 /** No card the gateway can charge without the customer: a pay link, a staff task, no decline (once each). */
-async function sendPayLink(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+async function sendPayLink(
+  model: AppointmentModel,
+  outbox: Outbox,
+  attempt: number,
+  title = `No card on file: payment link sent for ${model.appointment.serviceName}`,
+): Promise<void> {
   model.billing = { ...model.billing!, payment: 'awaiting_payment' };
   if (model.payLinkSent) return;
   model.payLinkSent = true;
@@ -162,7 +167,7 @@ async function sendPayLink(model: AppointmentModel, outbox: Outbox, attempt: num
     data.createTask({
       appointmentId: model.appointment.appointmentId,
       kind: 'payment_follow_up',
-      title: `No card on file: payment link sent for ${model.appointment.serviceName}`,
+      title,
       assigneeStaffId: model.appointment.staffId,
       assignToBillingOwner: true,
       dueAt: Date.now() + 3 * DAY_MS,
@@ -173,24 +178,29 @@ async function sendPayLink(model: AppointmentModel, outbox: Outbox, attempt: num
 }
 
 /** After the last attempt: a card update (or a payment) within the window is charged / settled at once. */
-async function awaitLateCard(model: AppointmentModel, outbox: Outbox, attempt: number): Promise<void> {
+async function awaitLateCard(
+  model: AppointmentModel,
+  outbox: Outbox,
+  attempt: number,
+  paid: (model: AppointmentModel, outbox: Outbox) => Promise<void> = settle,
+): Promise<void> {
   const until = Date.now() + LATE_CARD_WINDOW_MS;
   for (let late = attempt + 1; ; late += 1) {
     if (!(await condition(() => model.cardUpdated, until - Date.now()))) return;
     model.cardUpdated = false;
-    const outcome = await charge(model, late);
-    if (outcome.status === 'succeeded') return settle(model, outbox);
+    const outcome = await charge(model, late, model.fee ? 'fee-charge' : 'charge');
+    if (outcome.status === 'succeeded') return paid(model, outbox);
     model.billing = { ...model.billing!, payment: 'failed' };
   }
 }
 
-function charge(model: AppointmentModel, attempt: number) {
+function charge(model: AppointmentModel, attempt: number, step: 'charge' | 'fee-charge' = 'charge') {
   model.billing = { ...model.billing!, payment: 'charging', attempts: attempt };
-  return persistently(model.appointment.appointmentId, `charge ${attempt}`, () =>
+  return persistently(model.appointment.appointmentId, `${step} ${attempt}`, () =>
     data.chargeInvoice({
       appointmentId: model.appointment.appointmentId,
       attempt,
-      idempotencyKey: `${workflowInfo().workflowId}:charge:${attempt}`,
+      idempotencyKey: `${workflowInfo().workflowId}:${step}:${attempt}`,
     }),
   );
 }
@@ -238,5 +248,57 @@ export async function collectPayment(model: AppointmentModel, outbox: Outbox): P
     // A new card (manage page or Stripe webhook) or a payment retries at once; otherwise on schedule.
     if (!payLinks) model.cardUpdated = false;
     await condition(() => model.cardUpdated, nextAttemptAt - Date.now());
+  }
+}
+
+/** The fee is paid: a receipt; the appointment keeps its stage (Closed Lost, Missed) and asks no feedback. */
+function settleFee(model: AppointmentModel, outbox: Outbox): Promise<void> {
+  model.billing = { ...model.billing!, payment: 'paid' };
+  model.publish();
+  outbox.enqueue({ audience: 'customer', event: 'receipt', step: 'fee-receipt', onlyIfCurrent: false });
+  return Promise.resolve();
+}
+
+/**
+ * A late-cancel or no-show fee (patch appointment-cancellation-fees-v1, decided by the cancel / no-show
+ * handler): an invoice with the fee line, then the card given for the visit or the saved card charged
+ * off-session (key `<workflow>:fee-charge:<attempt>`), once. A card that is missing, declined or needs
+ * the customer gets a pay link and one staff task — never a decline notice; the retry schedule, a card
+ * update or a payment on the pay page settle it, and after the last attempt it is uncollectible.
+ */
+export async function collectFee(model: AppointmentModel, outbox: Outbox): Promise<void> {
+  const fee = model.fee!;
+  const { appointmentId, serviceName } = model.appointment;
+  const invoice = await persistently(appointmentId, 'fee invoice', () =>
+    data.openFeeInvoice({
+      appointmentId,
+      kind: fee.kind,
+      amountMinor: fee.amountMinor,
+      idempotencyKey: `${workflowInfo().workflowId}:fee:invoice`,
+    }),
+  );
+  const { invoiceId, number, currency, totalMinor } = invoice;
+  model.billing = { invoice: { invoiceId, number, currency, totalMinor }, payment: 'charging', attempts: 0 };
+  model.publish();
+  const retryDays = model.appointment.policy.paymentRetryDays ?? DEFAULT_LIFECYCLE_POLICY.paymentRetryDays;
+  const what = fee.kind === 'late_cancel' ? 'Late-cancellation fee' : 'No-show fee';
+  for (let attempt = 1; ; attempt += 1) {
+    model.cardUpdated = false;
+    const outcome = await charge(model, attempt, 'fee-charge');
+    if (outcome.status === 'succeeded') return settleFee(model, outbox);
+    const noCard = outcome.status === 'declined' && outcome.declineCode === 'no_saved_card';
+    await sendPayLink(
+      model,
+      outbox,
+      attempt,
+      `${what} for ${serviceName}: ${noCard ? 'no card on file' : 'the card was not charged'}, payment link sent`,
+    );
+    const waitDays = retryDays[attempt - 1];
+    if (waitDays === undefined) {
+      await giveUp(model, outbox, attempt, true);
+      return awaitLateCard(model, outbox, attempt, settleFee);
+    }
+    model.publish();
+    await condition(() => model.cardUpdated, waitDays * DAY_MS);
   }
 }

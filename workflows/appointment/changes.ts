@@ -6,6 +6,7 @@
  */
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
+import { type FeeChoice, type FeeKind, feeFor } from '../../src/domain/cancellation-policy';
 import { deliveryRefusal } from '../../src/domain/delivery';
 import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
@@ -75,9 +76,16 @@ export function validateCancel(model: AppointmentModel, request: CancelRequest):
     );
   }
   if (typeof request.reason !== 'string') throw refuse(REFUSALS.invalidRequest, 'reason is required.');
+  validateFeeChoice(request.cancellationFee);
 }
 
-export function validateNoShow(model: AppointmentModel): void {
+function validateFeeChoice(choice: unknown): void {
+  if (choice !== undefined && choice !== 'charge' && choice !== 'waive')
+    throw refuse(REFUSALS.invalidRequest, 'cancellationFee must be charge or waive.');
+}
+
+export function validateNoShow(model: AppointmentModel, request?: NoShowRequest): void {
+  validateFeeChoice(request?.cancellationFee);
   if (!canMarkNoShow(model.appointment.status)) {
     throw refuse(
       REFUSALS.invalidTransition,
@@ -143,6 +151,25 @@ export class Changes {
     private readonly lock: Lock,
   ) {}
 
+  /**
+   * A late cancel or a no-show: the fee the appointment's frozen policy sets, if one applies (collected
+   * by the main path, src/domain/cancellation-policy.ts has the rule). Histories from before the policy
+   * carry no terms, so they never reach the patch.
+   */
+  private decideFee(kind: FeeKind, request: { actor: Actor; cancellationFee?: FeeChoice }): void {
+    const { model } = this;
+    if (model.fee) return;
+    const amountMinor = feeFor({
+      terms: model.appointment.cancellation,
+      kind,
+      startsAt: model.appointment.startsAt,
+      at: Date.now(),
+      actorKind: request.actor.kind,
+      choice: request.cancellationFee,
+    });
+    if (amountMinor > 0 && patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
+  }
+
   /** Marks the state changed, publishes it and answers the caller with it. */
   private answer(): AppointmentState {
     this.model.changed = true;
@@ -201,6 +228,7 @@ export class Changes {
     });
     model.cancelledAt = Date.now();
     model.cancelReason = request.reason;
+    this.decideFee('late_cancel', request);
     const answer = this.answer();
     this.outbox.enqueue({ audience: 'customer', event: 'cancelled', step: 'cancelled', onlyIfCurrent: false });
     return answer;
@@ -208,7 +236,7 @@ export class Changes {
 
   readonly markNoShow = refusing(async (request: NoShowRequest): Promise<AppointmentState> => {
     const { model } = this;
-    validateNoShow(model);
+    validateNoShow(model, request);
     model.appointment = await data.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'no_show',
@@ -218,6 +246,7 @@ export class Changes {
       channel: request.channel,
       idempotencyKey: `${this.workflowId}:status:no_show`,
     });
+    this.decideFee('no_show', request);
     model.changed = true;
     model.publish();
     await data.createTask({
@@ -315,7 +344,7 @@ export class Changes {
     });
     setHandler(cancelUpdate, (r) => lock.run(() => this.cancel(r)), { validator: (r) => validateCancel(model, r) });
     setHandler(markNoShowUpdate, (r) => lock.run(() => this.markNoShow(r)), {
-      validator: (_r) => validateNoShow(model),
+      validator: (r) => validateNoShow(model, r),
     });
     setHandler(startServiceUpdate, (r) => lock.run(() => this.startService(r)), {
       validator: (_r) => validateStart(model),

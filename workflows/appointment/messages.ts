@@ -4,6 +4,7 @@
  * state query. Imported by the workflow and by the API, so both sides agree on names and shapes.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CancellationTerms, FeeChoice, FeeKind } from '../../src/domain/cancellation-policy';
 import type { LifecyclePolicy } from '../../src/domain/lifecycle-policy';
 import type { MarkKind } from '../../src/domain/marks';
 import type { PipelineStage, ServiceStatus } from '../../src/domain/stages';
@@ -55,6 +56,8 @@ export interface AppointmentSnapshot {
   policy: LifecyclePolicy;
   /** Billing policy of the service; absent in workflows started before billing existed. */
   billing?: { policy: 'manual' | 'auto'; incrementMinutes: number };
+  /** The cancellation policy frozen at booking, as amounts (absent: no fee can apply; migration 0053). */
+  cancellation?: CancellationTerms;
 }
 
 /** A message the workflow decided to send and has not sent yet (queued in the outbox, carried across runs). */
@@ -89,6 +92,8 @@ export interface AppointmentCarry {
   chargeTask: TaskState | null;
   billing: BillingState | null;
   cardUpdated: boolean;
+  /** A late-cancel or no-show fee being collected (patch appointment-cancellation-fees-v1). */
+  fee?: FeeState | null;
   remindersOff: number[];
   lateReminderLimit: boolean;
   /** Refused signal requests so far (part of their timeline keys). */
@@ -138,12 +143,19 @@ export interface RescheduleRequest {
 
 export interface CancelRequest {
   reason: string;
+  /**
+   * The late-cancel fee: staff `charge` it (the customer phoned in) or `waive` it; absent, the rule of
+   * src/domain/cancellation-policy.ts — charged only when the customer cancels inside the window.
+   */
+  cancellationFee?: FeeChoice;
   actor: Actor;
   channel: Channel;
 }
 
 export interface NoShowRequest {
   note?: string;
+  /** The no-show fee: charged unless staff `waive` it. */
+  cancellationFee?: FeeChoice;
   actor: Actor;
   channel: Channel;
 }
@@ -173,6 +185,12 @@ export interface TaskState {
   overdue: boolean;
 }
 
+/** A cancellation or no-show fee the workflow collects (patch appointment-cancellation-fees-v1). */
+export interface FeeState {
+  kind: FeeKind;
+  amountMinor: number;
+}
+
 export interface BillingState {
   invoice: { invoiceId: string; number: number; currency: string; totalMinor: number } | null;
   payment:
@@ -198,6 +216,8 @@ export interface AppointmentState {
   closed: boolean;
   tasks: { deliver: TaskState | null; charge: TaskState | null };
   billing: BillingState | null;
+  /** A late-cancel or no-show fee charged for this appointment (its invoice and payment are `billing`). */
+  cancellationFee?: FeeState | null;
   /** Whether the customer gets reminders for the current time (false when staff turned them off). */
   reminders?: boolean;
   /** Which run of the workflow answers (continue-as-new starts a new one), and its history length so far. */
@@ -252,6 +272,12 @@ export const PATCHES = {
    * last attempt the invoice is uncollectible and the workflow still takes a card update for a while.
    */
   payLinks: 'appointment-pay-links-v1',
+  /**
+   * Cancellation policy (issue 13, item 6): a late cancel by the customer or a no-show with a fee in the
+   * appointment's frozen policy opens an invoice with the fee line and charges it once (saved card, or a
+   * pay link; never a decline notice). Asked only when a fee applies.
+   */
+  cancellationFees: 'appointment-cancellation-fees-v1',
 } as const;
 
 /** Changes (updates and signals) one run takes before it hands over to a new run. */

@@ -19,6 +19,7 @@ import {
   type AppointmentState,
   type AppointmentWorkflowInput,
   type BillingState,
+  type FeeState,
   MAX_CHANGES_PER_RUN,
   type MarkState,
   type OutboxMessage,
@@ -45,6 +46,8 @@ export class AppointmentModel {
   cardUpdated = false;
   /** The customer was sent a pay link and staff a task (no card on file; patch appointment-pay-links-v1). */
   payLinkSent = false;
+  /** A late-cancel or no-show fee to collect (patch appointment-cancellation-fees-v1). */
+  fee: FeeState | null = null;
   /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
   readonly remindersOff = new Set<number>();
   /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */
@@ -87,6 +90,7 @@ export class AppointmentModel {
     model.chargeTask = carried.chargeTask;
     model.billing = carried.billing;
     model.cardUpdated = carried.cardUpdated;
+    model.fee = carried.fee ?? null;
     model.lateReminderLimit = carried.lateReminderLimit;
     model.refusals = carried.refusals;
     return model;
@@ -106,6 +110,7 @@ export class AppointmentModel {
       chargeTask: this.chargeTask,
       billing: this.billing,
       cardUpdated: this.cardUpdated,
+      ...(this.fee ? { fee: this.fee } : {}),
       remindersOff: [...this.remindersOff],
       lateReminderLimit: this.lateReminderLimit,
       refusals: this.refusals,
@@ -152,6 +157,7 @@ export class AppointmentModel {
       closed: this.closed,
       tasks: { deliver: this.deliverTask, charge: this.chargeTask },
       billing: this.billing,
+      ...(this.fee ? { cancellationFee: this.fee } : {}),
       reminders: !this.remindersOff.has(this.appointment.revision),
       run: this.run,
       historyLength: workflowInfo().historyLength,

@@ -16,7 +16,7 @@ import { stageAt } from '../../src/domain/marks';
 import { isActiveStatus, type PipelineStage } from '../../src/domain/stages';
 import { HOUR_MS } from '../../src/domain/durations';
 import { data, persistently } from './activities';
-import { billingEnabled, collectPayment, openDeliverTask } from './billing';
+import { billingEnabled, collectFee, collectPayment, openDeliverTask } from './billing';
 import { Changes } from './changes';
 import { Lock } from './lock';
 import { fireMark, markStuck } from './mark-handling';
@@ -67,8 +67,11 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     if (model.deliverTask?.status === 'done' && model.billing) await collectPayment(model, outbox);
   }
 
-  // Cancelled: ask to rebook unless the contact booked again within the window.
-  if (model.appointment.status === 'cancelled' && model.cancelledAt !== null) await rebookFollowUp(model, outbox);
+  // Cancelled: ask to rebook unless the contact booked again within the window. A late cancel or a
+  // no-show with a fee (patch appointment-cancellation-fees-v1) collects it meanwhile.
+  const cancelled = model.appointment.status === 'cancelled' && model.cancelledAt !== null;
+  if (model.fee) await Promise.all([collectFee(model, outbox), cancelled ? rebookFollowUp(model, outbox) : undefined]);
+  else if (cancelled) await rebookFollowUp(model, outbox);
 
   // The end: drain the outbox and wait for handlers until both are quiet (patch appointment-end-of-run-v1).
   if (patched(PATCHES.endOfRun)) {

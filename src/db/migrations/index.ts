@@ -31,6 +31,7 @@ import * as m0048 from './0048_waitlist';
 import * as m0050 from './0050_invoice_ledger';
 import * as m0051 from './0051_card_at_booking';
 import * as m0052 from './0052_appointment_booking_card';
+import * as m0053 from './0053_cancellation_policy';
 import * as m0055 from './0055_customer_portal';
 import * as m0056 from './0056_conversations';
 
@@ -63,6 +64,7 @@ const migrations: Record<string, Migration> = {
   '0050_invoice_ledger': m0050,
   '0051_card_at_booking': m0051,
   '0052_appointment_booking_card': m0052,
+  '0053_cancellation_policy': m0053,
   '0055_customer_portal': m0055,
   '0056_conversations': m0056,
 };

@@ -19,6 +19,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendTimeline } from '../../appointments/repository';
 import type { Database } from '../../db/schema';
+import { MAX_LATE_CANCEL_HOURS } from '../../domain/cancellation-policy';
 import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema, resolveLifecyclePolicy } from '../../domain/lifecycle-policy';
 import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError, type FieldProblem } from '../errors';
@@ -37,6 +38,29 @@ const money = z
   .int('expected a whole amount in minor units (cents)')
   .min(0, 'must be 0 or more')
   .max(100_000_000_00, 'at most 100,000,000.00');
+
+/** A cancellation fee: a fixed amount in minor units, or a whole percent of the booked price. */
+const feeRule = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('fixed'), amountMinor: money.min(1, 'must be more than 0') }),
+    z.strictObject({ kind: z.literal('percent'), percent: whole('percent', 1, 100) }),
+  ],
+  { error: 'expected { kind: "fixed", amountMinor } or { kind: "percent", percent }' },
+);
+
+/** The cancellation policy (src/domain/cancellation-policy.ts); null: cancelling is free, no no-show fee. */
+const cancellationPolicy = z
+  .strictObject({
+    lateCancelHours: whole('hours', 0, MAX_LATE_CANCEL_HOURS),
+    lateCancelFee: feeRule.nullable(),
+    noShowFee: feeRule.nullable(),
+  })
+  .refine((p) => p.lateCancelFee === null || p.lateCancelHours > 0, {
+    path: ['lateCancelHours'],
+    message: 'set how many hours before the start the late-cancel fee applies (more than 0)',
+  })
+  .nullable();
 
 /** Every editable field of a service; on create most take the database defaults when left out. */
 const serviceFields = {
@@ -60,6 +84,7 @@ const serviceFields = {
   billingPolicy: z.enum(['manual', 'auto'], { error: 'expected manual or auto' }),
   /** Whether booking asks for a card saved for after the visit (issue 13). */
   cardAtBooking: z.enum(['required', 'optional', 'none'], { error: 'expected required, optional or none' }),
+  cancellationPolicy,
   taxRateBps: whole('basis points', 0, 10_000).nullable(),
   lifecyclePolicy: lifecyclePolicySchema,
   active: z.boolean({ error: 'expected true or false' }),
@@ -82,6 +107,7 @@ export const serviceCreateBody = z.strictObject({
   billingIncrementMinutes: serviceFields.billingIncrementMinutes.optional(),
   billingPolicy: serviceFields.billingPolicy.optional(),
   cardAtBooking: serviceFields.cardAtBooking.optional(),
+  cancellationPolicy: serviceFields.cancellationPolicy.optional(),
   taxRateBps: serviceFields.taxRateBps.optional(),
   lifecyclePolicy: serviceFields.lifecyclePolicy.optional(),
   active: serviceFields.active.optional(),
@@ -146,6 +172,8 @@ export async function serviceView(db: Db, id: string) {
     billingIncrementMinutes: row.billing_increment_minutes,
     billingPolicy: row.billing_policy,
     cardAtBooking: row.card_at_booking,
+    /** Late-cancel window and fee, no-show fee; null: none (frozen on each appointment at booking). */
+    cancellationPolicy: row.cancellation_policy,
     taxRateBps: row.tax_rate_bps,
     /** What is stored: only the keys that differ from the defaults were set. */
     lifecyclePolicy: row.lifecycle_policy,
@@ -208,6 +236,9 @@ function columnsOf(input: ServiceInput): Record<string, unknown> {
     // Only the keys given are stored; the rest keep following the defaults.
     const given = Object.fromEntries(Object.entries(input.lifecyclePolicy).filter(([, v]) => v !== undefined));
     values.lifecycle_policy = JSON.stringify(given);
+  }
+  if (input.cancellationPolicy !== undefined) {
+    values.cancellation_policy = input.cancellationPolicy === null ? null : JSON.stringify(input.cancellationPolicy);
   }
   return values;
 }
@@ -294,6 +325,8 @@ const FIELD_WORDS: Record<string, string> = {
   hourlyRateMinor: 'hourly rate',
   billingIncrementMinutes: 'billing increment',
   billingPolicy: 'billing policy',
+  cardAtBooking: 'card at booking',
+  cancellationPolicy: 'cancellation policy',
   taxRateBps: 'tax rate',
   lifecyclePolicy: 'lifecycle policy',
   active: 'offered',

@@ -229,7 +229,14 @@ export function appointmentsRouter(deps: AppDeps): Router {
     await updateWorkflow(deps.temporal, res, {
       workflowId: row.workflow_id,
       update: cancelUpdate,
-      args: [{ reason: body.reason, actor: actorOf(res, body.actor), channel: body.channel }],
+      args: [
+        {
+          reason: body.reason,
+          ...(body.cancellationFee ? { cancellationFee: body.cancellationFee } : {}),
+          actor: actorOf(res, body.actor),
+          channel: body.channel,
+        },
+      ],
       field: 'reason',
     });
     res.json({ appointment: await appointmentView(db, deps.config, id) });
@@ -242,7 +249,14 @@ export function appointmentsRouter(deps: AppDeps): Router {
     await updateWorkflow(deps.temporal, res, {
       workflowId: row.workflow_id,
       update: markNoShowUpdate,
-      args: [{ ...(body.note ? { note: body.note } : {}), actor: actorOf(res, body.actor), channel: body.channel }],
+      args: [
+        {
+          ...(body.note ? { note: body.note } : {}),
+          ...(body.cancellationFee ? { cancellationFee: body.cancellationFee } : {}),
+          actor: actorOf(res, body.actor),
+          channel: body.channel,
+        },
+      ],
       field: 'id',
     });
     res.json({ appointment: await appointmentView(db, deps.config, id) });

@@ -6,6 +6,7 @@
  * A payment that settles the invoice wakes the appointment's workflow so it stops collecting; a
  * finished workflow needs nothing (the ledger is the record).
  */
+import { text } from '../text';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { extraLine, extraLineSchema } from '../../billing/extra-lines';
@@ -41,7 +42,7 @@ export const recordPaymentBody = z.object({
     .number({ error: 'must be a whole number of minor units (cents)' })
     .int({ error: 'must be a whole number of minor units (cents)' })
     .positive({ error: 'must be more than 0' }),
-  reference: z.string({ error: 'must be text' }).trim().max(200, 'at most 200 characters').optional(),
+  reference: text(200, { error: 'must be text' }).optional(),
   receivedAt: z.iso
     .datetime({ offset: true, error: 'must be a date and time such as 2026-03-01T10:00:00Z' })
     .optional(),
@@ -54,12 +55,12 @@ export const refundBody = z.object({
     .int({ error: 'must be a whole number of minor units (cents)' })
     .positive({ error: 'must be more than 0' })
     .optional(),
-  reason: z.string({ error: 'must be text' }).trim().max(500, 'at most 500 characters').default(''),
+  reason: text(500, { error: 'must be text' }).default(''),
   idempotencyKey,
 });
 
 export const statusBody = z.object({
-  note: z.string({ error: 'must be text' }).trim().max(500, 'at most 500 characters').default(''),
+  note: text(500, { error: 'must be text' }).default(''),
 });
 
 /** The ledger's refusals as HTTP errors naming the field. */

@@ -7,6 +7,7 @@
  * webhook uses, so paid through the page and by webhook it is credited once — then wakes the workflow,
  * whose next attempt finds the invoice paid (a finished workflow needs nothing more).
  */
+import { text } from '../text';
 import { Router } from 'express';
 import { z } from 'zod';
 import { customerInvoiceView } from '../../billing/invoice-html';
@@ -19,8 +20,8 @@ import { HttpError } from '../errors';
 import { parseInput } from '../validate';
 
 const tokenParams = z.object({ token: z.string().min(1).max(100) });
-const completeBody = z.object({
-  paymentIntentId: z.string({ error: 'is required' }).trim().min(1).max(255),
+export const completeBody = z.object({
+  paymentIntentId: text(255, { min: 1, error: 'is required' }),
 });
 
 export function managePayRouter(deps: AppDeps & { payments: PaymentGateway }): Router {

@@ -3,6 +3,7 @@
  * slots, reschedule, cancel. A dead link (cancelled, completed, past) answers 410 saying why and what
  * to do instead.
  */
+import { cancellationQuote } from '../../billing/cancellation-quote';
 import { type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -88,6 +89,8 @@ export function manageRouter(deps: AppDeps): Router {
         ...(await visitDetails(db, appointment.id)),
       },
       actions: { reschedule: true, cancel: true },
+      // The cancellation policy and what cancelling now costs (shown before the customer confirms).
+      cancellation: await cancellationQuote(db, appointment.id, Date.now()),
       // Details given with the booking for a known contact, for the customer to confirm or decline.
       pendingDetails: provesContact && pending ? pending.details : null,
     });

@@ -8,6 +8,7 @@
  * - `POST /api/payments/simulated/confirm`: without Stripe keys, the clearly labelled test-card form
  *   confirms a simulated SetupIntent or PaymentIntent with one of Stripe's test cards (404 with Stripe).
  */
+import { text } from '../text';
 import { Router } from 'express';
 import { z } from 'zod';
 import { setupIntentForBooking } from '../../payments/card-on-file';
@@ -20,7 +21,7 @@ import { parseInput } from '../validate';
 
 export const bookingSetupBody = z.object({
   email: z.email({ error: 'must be an email address' }).max(254),
-  name: z.string({ error: 'must be text' }).trim().min(1, 'is required').max(200),
+  name: text(200, { min: 1, error: 'must be text' }),
   requestKey: z.string({ error: 'must be text' }).trim().min(8).max(100).optional(),
 });
 

@@ -5,6 +5,7 @@
  * for the customer's confirmation. Every id in a path is looked up together with the signed-in contact,
  * so another customer's record answers 404 exactly like one that does not exist.
  */
+import { cancellationQuote } from '../../billing/cancellation-quote';
 import { Router } from 'express';
 import { z } from 'zod';
 import { invoiceDocument } from '../../billing/invoice-document';
@@ -75,7 +76,13 @@ export function portalAccountRouter(deps: AppDeps): Router {
   }
 
   router.get('/api/portal/appointments', async (_req, res) => {
-    res.json(await portalAppointments(db, portalContact(res)));
+    const list = await portalAppointments(db, portalContact(res));
+    // What cancelling each upcoming appointment costs now (its cancellation policy), shown before a cancel.
+    const now = Date.now();
+    const upcoming = await Promise.all(
+      list.upcoming.map(async (a) => ({ ...a, cancellation: await cancellationQuote(db, a.id, now) })),
+    );
+    res.json({ ...list, upcoming });
   });
 
   router.get('/api/portal/appointments/:id/availability', async (req, res) => {

@@ -1,6 +1,7 @@
 /**
  * Public API for the booking page: services, live availability in the customer's zone, guest booking.
  */
+import { serviceCancellationTerms } from '../../billing/cancellation-quote';
 import { Router } from 'express';
 import { z } from 'zod';
 import { availableSlots, UnknownServiceError } from '../../availability/service';
@@ -46,6 +47,7 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
         'min_notice_minutes',
         'lifecycle_policy',
         'card_at_booking',
+        'cancellation_policy',
       ])
       .where('active', '=', true)
       .orderBy('name')
@@ -101,6 +103,8 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
         reminderHoursBefore: reminderHours(s.lifecycle_policy),
         /** Whether booking asks for a card saved for after the visit: required, optional or none. */
         cardAtBooking: s.card_at_booking,
+        /** Late-cancel window and fee, no-show fee, as amounts (null: cancelling is always free). */
+        cancellationPolicy: serviceCancellationTerms(s),
       })),
     });
   });

@@ -49,6 +49,9 @@ export const en = {
       intro: 'Your appointment with {{business}} is confirmed.',
       ics: 'A calendar invitation (.ics) is attached so you can add this appointment to your calendar.',
       series: 'Visit {{index}} of {{count}} in your series ({{rule}}).',
+      cancellationLate:
+        '<b>Cancellation policy:</b> cancelling less than {{hours}} hours before the start costs {{fee}}.',
+      cancellationNoShow: 'Missing the appointment without cancelling costs {{fee}}.',
     },
     reminder48h: {
       subject: 'Reminder: {{service}} on {{when}}',
@@ -88,6 +91,8 @@ export const en = {
       subject: 'Receipt: {{total}} for {{service}} (invoice #{{invoice}})',
       subjectTest: 'Test receipt: {{total}} for {{service}} (invoice #{{invoice}})',
       intro: 'Thank you! We received your payment of <b>{{total}}</b> for your {{service}}{{withStaff}} on {{when}}.',
+      feeIntro:
+        'Thank you! We received your payment of <b>{{total}}</b>, the {{fee}} for your {{service}}{{withStaff}} on {{when}}, under our cancellation policy.',
       invoice: 'Invoice',
       amountPaid: 'Amount paid',
       paidWith: 'Paid with',
@@ -110,12 +115,25 @@ export const en = {
         'Your bank has asked you to confirm the payment of <b>{{total}}</b> for your {{service}} on {{when}} (invoice #{{invoice}}). This is a routine security check and only takes a moment:',
       button: 'Confirm payment',
     },
+    paymentLink: {
+      subject: 'Your invoice #{{invoice}} from {{business}}: {{total}}',
+      intro:
+        'Thank you for your visit on {{when}}. Your invoice comes to <b>{{total}}</b>. You can pay it online by card or wallet:',
+      feeIntro:
+        'Under our cancellation policy, the {{fee}} for your {{service}} on {{when}} comes to <b>{{total}}</b>. You can pay it online by card or wallet:',
+      button: 'Pay online',
+    },
     feedbackRequest: {
       subject: 'How was your {{service}}?',
       intro: 'Thank you for choosing {{business}} for your {{service}}{{withStaff}} on {{when}}.',
       ask: "We'd love to hear how it went. It only takes a minute:",
       button: 'Share your feedback',
     },
+  },
+  fees: {
+    late_cancel: 'late-cancellation fee',
+    no_show: 'no-show fee',
+    percent: '{{percent}}% of the price ({{amount}})',
   },
   invoice: {
     heading: 'Invoice #{{number}}',
@@ -153,6 +171,9 @@ export const en = {
     declinedNext: " We'll try again {{when}}.",
     actionRequired: 'Your bank asks you to confirm your payment of {{total}} for your {{svc}}',
     actionRequiredLink: ' Confirm here: {{url}}',
+    payLink: 'Your invoice for your {{svc}} is {{total}}',
+    payLinkFee: 'Your {{fee}} for your {{svc}} is {{total}}',
+    payLinkUrl: ' Pay online: {{url}}',
     feedback: '{{biz}}: Hi{{first}}, thank you for your {{svc}}! How did it go? Tell us here: {{url}}',
     test: 'Test payment, no money moved.',
   },

@@ -52,6 +52,9 @@ export const es: Same<CustomerMessages> = {
       intro: 'Su cita con {{business}} está confirmada.',
       ics: 'Adjuntamos una invitación de calendario (.ics) para que pueda añadir la cita a su calendario.',
       series: 'Visita {{index}} de {{count}} de su serie ({{rule}}).',
+      cancellationLate:
+        '<b>Política de cancelación:</b> cancelar con menos de {{hours}} horas de antelación cuesta {{fee}}.',
+      cancellationNoShow: 'No presentarse sin cancelar cuesta {{fee}}.',
     },
     reminder48h: {
       subject: 'Recordatorio: {{service}} el {{when}}',
@@ -92,6 +95,8 @@ export const es: Same<CustomerMessages> = {
       subject: 'Recibo: {{total}} por {{service}} (factura n.º {{invoice}})',
       subjectTest: 'Recibo de prueba: {{total}} por {{service}} (factura n.º {{invoice}})',
       intro: '¡Gracias! Hemos recibido su pago de <b>{{total}}</b> por su {{service}}{{withStaff}} del {{when}}.',
+      feeIntro:
+        '¡Gracias! Hemos recibido su pago de <b>{{total}}</b>, el {{fee}} de su {{service}}{{withStaff}} del {{when}}, según nuestra política de cancelación.',
       invoice: 'Factura',
       amountPaid: 'Importe pagado',
       paidWith: 'Pagado con',
@@ -114,12 +119,25 @@ export const es: Same<CustomerMessages> = {
         'Su banco le pide que confirme el pago de <b>{{total}}</b> por su {{service}} del {{when}} (factura n.º {{invoice}}). Es una comprobación de seguridad habitual y solo lleva un momento:',
       button: 'Confirmar el pago',
     },
+    paymentLink: {
+      subject: 'Su factura n.º {{invoice}} de {{business}}: {{total}}',
+      intro:
+        'Gracias por su visita del {{when}}. Su factura asciende a <b>{{total}}</b>. Puede pagarla en línea con tarjeta o monedero digital:',
+      feeIntro:
+        'Según nuestra política de cancelación, el {{fee}} de su {{service}} del {{when}} asciende a <b>{{total}}</b>. Puede pagarlo en línea con tarjeta o monedero digital:',
+      button: 'Pagar en línea',
+    },
     feedbackRequest: {
       subject: '¿Qué tal su {{service}}?',
       intro: 'Gracias por elegir {{business}} para su {{service}}{{withStaff}} del {{when}}.',
       ask: 'Nos encantaría saber cómo fue. Solo lleva un minuto:',
       button: 'Dar su opinión',
     },
+  },
+  fees: {
+    late_cancel: 'cargo por cancelación tardía',
+    no_show: 'cargo por no presentarse',
+    percent: '{{percent}} % del precio ({{amount}})',
   },
   invoice: {
     heading: 'Factura n.º {{number}}',
@@ -157,6 +175,9 @@ export const es: Same<CustomerMessages> = {
     declinedNext: ' Lo intentaremos de nuevo el {{when}}.',
     actionRequired: 'Su banco le pide que confirme su pago de {{total}} por su {{svc}}',
     actionRequiredLink: ' Confírmelo aquí: {{url}}',
+    payLink: 'Su factura de {{svc}} es de {{total}}',
+    payLinkFee: 'Su {{fee}} de {{svc}} es de {{total}}',
+    payLinkUrl: ' Pague en línea: {{url}}',
     feedback: '{{biz}}: Hola{{first}}, ¡gracias por su {{svc}}! ¿Qué tal fue? Cuéntenoslo aquí: {{url}}',
     test: 'Pago de prueba, no se movió dinero.',
   },

@@ -80,7 +80,9 @@ export function AppointmentActions(props: {
         open={asking === 'noShow'}
         text={actions.noShow.confirm ?? ''}
         onClose={() => setAsking(null)}
-        onSubmit={(note) => act('no-show', { channel, note }, 'Marked as a no-show.')}
+        onSubmit={(note, waiveFee) =>
+          act('no-show', { channel, note, ...(waiveFee ? { cancellationFee: 'waive' } : {}) }, 'Marked as a no-show.')
+        }
       />
     </>
   );
@@ -91,10 +93,12 @@ export function NoShowDialog(props: {
   open: boolean;
   text: string;
   onClose: () => void;
-  onSubmit: (note: string) => Promise<boolean>;
+  /** `waiveFee`: staff waive the service's no-show fee (src/domain/cancellation-policy.ts). */
+  onSubmit: (note: string, waiveFee: boolean) => Promise<boolean>;
 }) {
   const [kind, setKind] = useState<'no_show' | 'no_access'>('no_show');
   const [note, setNote] = useState('');
+  const [waive, setWaive] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -105,7 +109,7 @@ export function NoShowDialog(props: {
     const text =
       kind === 'no_access' ? `Could not get in: ${note.trim()}` : note.trim() ? `No-show: ${note.trim()}` : 'No-show';
     props.onClose();
-    await props.onSubmit(text);
+    await props.onSubmit(text, waive);
   }
   return (
     <Dialog open={props.open} title="Report a no-show?" onClose={props.onClose}>
@@ -134,6 +138,10 @@ export function NoShowDialog(props: {
             <label htmlFor="ns-no-access">Could not get in (failed access)</label>
           </div>
         </fieldset>
+        <div className="check">
+          <input type="checkbox" id="ns-waive" checked={waive} onChange={(e) => setWaive(e.target.checked)} />
+          <label htmlFor="ns-waive">Waive the no-show fee (if the service's policy has one)</label>
+        </div>
         <label htmlFor="ns-note">Note{kind === 'no_access' ? '' : ' (optional)'}</label>
         <textarea
           id="ns-note"

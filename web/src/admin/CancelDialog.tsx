@@ -1,4 +1,7 @@
-/** Cancel an appointment: a reason and who asked, confirmed in a dialog (it cannot be undone). */
+/**
+ * Cancel an appointment: a reason, who asked, and the cancellation policy's late-cancel fee (a staff
+ * cancel is free unless staff charge it; src/domain/cancellation-policy.ts), confirmed in a dialog.
+ */
 import { type SubmitEvent, useState } from 'react';
 import { Dialog } from '../Dialog';
 import { RequestedBy } from './RequestedBy';
@@ -10,6 +13,7 @@ export function CancelDialog(props: {
 }) {
   const [reason, setReason] = useState('');
   const [channel, setChannel] = useState('phone');
+  const [fee, setFee] = useState<'' | 'charge' | 'waive'>('');
   const [error, setError] = useState<string | null>(null);
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -18,7 +22,7 @@ export function CancelDialog(props: {
       return;
     }
     props.onClose();
-    await props.onSubmit({ reason: reason.trim(), channel });
+    await props.onSubmit({ reason: reason.trim(), channel, ...(fee ? { cancellationFee: fee } : {}) });
   }
   return (
     <Dialog open={props.open} title="Cancel this appointment?" onClose={props.onClose}>
@@ -32,6 +36,12 @@ export function CancelDialog(props: {
         <label htmlFor="cx-reason">Reason</label>
         <textarea id="cx-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
         <RequestedBy id="cx-channel" value={channel} onChange={setChannel} />
+        <label htmlFor="cx-fee">Late-cancel fee (if the service's policy has one)</label>
+        <select id="cx-fee" value={fee} onChange={(e) => setFee(e.target.value as typeof fee)}>
+          <option value="">Not charged (staff cancel)</option>
+          <option value="charge">Charge it: the customer asked to cancel late</option>
+          <option value="waive">Waive it</option>
+        </select>
         <div className="actions">
           <button type="button" onClick={props.onClose}>
             Keep it

@@ -10,6 +10,14 @@ import { api, errorText } from '../api';
 import { SaveMessages, TextField, useSaveAction } from './SaveAction';
 import { formatDateTime, formatMoney } from '../format';
 import { SettingsNav } from './SettingsNav';
+import {
+  type CancellationForm,
+  type CancellationPolicy,
+  CancellationPolicyFields,
+  cancellationBodyOf,
+  cancellationControlId,
+  cancellationFormOf,
+} from './CancellationPolicyFields';
 
 type Policy = {
   tomorrowHoursBefore: number;
@@ -42,6 +50,7 @@ interface Service {
   hourlyRateMinor: number;
   billingIncrementMinutes: number;
   billingPolicy: 'manual' | 'auto';
+  cancellationPolicy: CancellationPolicy | null;
   taxRateBps: number | null;
   lifecyclePolicy: Partial<Policy>;
   effectiveLifecyclePolicy: Policy;
@@ -94,6 +103,7 @@ type Form = Record<NumberField, string> & {
   active: boolean;
   staffIds: string[];
   policy: Record<keyof Policy, string>;
+  cancellation: CancellationForm;
 };
 
 const minorToText = (minor: number) => (minor / 100).toFixed(2);
@@ -122,6 +132,7 @@ function formOf(s: Service | null, currency: string): Form {
     active: s?.active ?? true,
     staffIds: s?.staffIds ?? [],
     policy,
+    cancellation: cancellationFormOf(s?.cancellationPolicy),
   };
 }
 
@@ -156,6 +167,7 @@ function bodyOf(form: Form): Record<string, unknown> {
     priceMinor: moneyOf(form.price),
     hourlyRateMinor: moneyOf(form.hourlyRate),
     billingPolicy: form.billingPolicy,
+    cancellationPolicy: cancellationBodyOf(form.cancellation),
     taxRateBps: tax === '' ? null : typeof tax === 'number' ? Math.round(tax * 100) : tax,
     active: form.active,
     staffIds: form.staffIds,
@@ -168,6 +180,7 @@ function controlId(field: string): string {
   const top = field.split('.')[0] ?? field;
   if (top === 'lifecyclePolicy') return `svc-policy-${field.split('.')[1] ?? ''}`;
   if (top === 'staffIds') return 'svc-staff';
+  if (top === 'cancellationPolicy') return cancellationControlId(field);
   const map: Record<string, string> = { priceMinor: 'price', hourlyRateMinor: 'hourlyRate', taxRateBps: 'taxPercent' };
   return `svc-${map[top] ?? top}`;
 }
@@ -446,6 +459,12 @@ export function ServiceEditorPage() {
             'decimal',
           )}
         </fieldset>
+        <CancellationPolicyFields
+          form={form.cancellation}
+          currency={form.currency}
+          onChange={(cancellation) => set({ cancellation })}
+          problemsFor={problemsFor}
+        />
         <fieldset>
           <legend>Lifecycle policy</legend>
           <p className="hint">Leave a field empty to follow the default shown with it.</p>

@@ -24,6 +24,7 @@ import { durationText, priceText, type Service, ServiceCards, StaffChoice } from
 import { TakenTimes } from './TakenTimes';
 import { rememberDetails, useBookingForm } from './useBookingForm';
 import { CardStep } from '../payments/CardStep';
+import { CancellationPolicyNote } from './CancellationPolicy';
 
 function detectedZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -280,6 +281,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
             </p>
           )}
           {taken && <TakenTimes times={taken} timeZone={timeZone} onPick={pickTime} />}
+          <CancellationPolicyNote terms={service?.cancellationPolicy} />
           {service && (service.cardAtBooking ?? 'none') !== 'none' && (
             <CardStep
               required={service.cardAtBooking === 'required'}

@@ -9,6 +9,7 @@ import { dateTimeOf, moneyOf, timeOf } from '../i18n/format';
 import type { Business } from './business';
 import { googleCalendarUrl, icsUrl, manageToken, outlookCalendarUrl } from './calendar-links';
 import { durationText, type Service } from './ServiceCards';
+import { CancellationPolicyNote } from './CancellationPolicy';
 
 export interface Booked {
   manageUrl: string;
@@ -92,6 +93,7 @@ export function Confirmation(props: {
           <strong>{t('policy.title')}</strong> {b.policy}
         </p>
       )}
+      <CancellationPolicyNote terms={props.service.cancellationPolicy} />
       <h2>{t('confirm.addToCalendar')}</h2>
       <ul className="link-row">
         <li>

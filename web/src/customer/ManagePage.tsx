@@ -18,6 +18,7 @@ import { CardPage, InvoicePage } from './ManageBilling';
 import { CallUs, type DeadLink, DeadLinkNotice } from './ManageNotices';
 import { durationText } from './ServiceCards';
 import { PayPage } from '../payments/PayPage';
+import { CancelCost, type CancellationQuote, CancellationPolicyNote } from './CancellationPolicy';
 
 interface CustomerAppointment {
   id: string;
@@ -53,17 +54,20 @@ function ManageDetails({ token }: { token: string }) {
   const { t } = useT();
   const [appointment, setAppointment] = useState<CustomerAppointment | null>(null);
   const [pending, setPending] = useState<PendingContactDetails | null>(null);
+  const [cancellation, setCancellation] = useState<CancellationQuote | null>(null);
   const [dead, setDead] = useState<DeadLink | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    api<{ appointment: CustomerAppointment; pendingDetails?: PendingContactDetails | null }>(
-      'GET',
-      `/api/manage/${encodeURIComponent(token)}`,
-    )
+    api<{
+      appointment: CustomerAppointment;
+      pendingDetails?: PendingContactDetails | null;
+      cancellation?: CancellationQuote | null;
+    }>('GET', `/api/manage/${encodeURIComponent(token)}`)
       .then((r) => {
         setAppointment(r.appointment);
         setPending(r.pendingDetails ?? null);
+        setCancellation(r.cancellation ?? null);
       })
       .catch((e: unknown) => {
         if (e instanceof ApiError && (e.status === 410 || e.status === 404)) {
@@ -95,6 +99,7 @@ function ManageDetails({ token }: { token: string }) {
     <Details
       token={token}
       appointment={appointment}
+      cancellation={cancellation}
       onChanged={load}
       onDead={setDead}
       pending={pending && <PendingDetails token={token} details={pending} onSettled={load} />}
@@ -105,6 +110,8 @@ function ManageDetails({ token }: { token: string }) {
 function Details(props: {
   token: string;
   appointment: CustomerAppointment;
+  /** The cancellation policy and what cancelling now costs (null: cancelling is free). */
+  cancellation: CancellationQuote | null;
   onChanged: () => void;
   onDead: (dead: DeadLink) => void;
   /** Details given with the booking, waiting for the customer's word (PendingDetails). */
@@ -205,6 +212,7 @@ function Details(props: {
           <strong>{t('policy.title')}</strong> {business.policy}
         </p>
       )}
+      <CancellationPolicyNote terms={props.cancellation} />
       <div className="actions">
         <button type="button" onClick={() => setRescheduling((r) => !r)} aria-expanded={rescheduling}>
           {t('manage.reschedule')}
@@ -257,6 +265,7 @@ function Details(props: {
       <Dialog open={confirmCancel} title={t('manage.cancelTitle')} onClose={() => setConfirmCancel(false)}>
         <form onSubmit={(e) => void cancel(e)}>
           <p>{t('manage.cancelBody', { service: a.service.name, when: dateTimeOf(a.startsAt, timeZone, locale) })}</p>
+          <CancelCost quote={props.cancellation} timeZone={timeZone} />
           <label htmlFor="cancel-reason">{t('manage.reason')}</label>
           <textarea id="cancel-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           <div className="actions">

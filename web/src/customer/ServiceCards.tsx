@@ -1,6 +1,7 @@
 /** Services as cards (name, duration, price, description), and the optional staff choice. */
 import { useT } from '../i18n';
 import { moneyOf } from '../i18n/format';
+import { type CancellationTerms, CancellationPolicyNote } from './CancellationPolicy';
 
 export interface Service {
   /** Whether booking asks for a card saved for after the visit (web/src/payments/CardStep.tsx). */
@@ -16,6 +17,8 @@ export interface Service {
   bookingHorizonDays: number;
   reminderHoursBefore: number[];
   staff: Array<{ id: string; name: string }>;
+  /** Late-cancel window and fee, no-show fee, as amounts (null: cancelling is free). */
+  cancellationPolicy?: CancellationTerms | null;
 }
 
 export function durationText(minutes: number, t: (k: string, v?: Record<string, unknown>) => string): string {
@@ -56,6 +59,7 @@ export function ServiceCards(props: {
           <p className="service-desc" id={`svc-${s.id}-desc`}>
             {s.description}
           </p>
+          <CancellationPolicyNote terms={s.cancellationPolicy} />
         </li>
       ))}
     </ul>

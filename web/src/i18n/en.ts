@@ -154,6 +154,14 @@ export const en = {
     past: 'This appointment has already started or passed, so it can no longer be changed online. Please call us.',
   },
   policy: { title: 'Our policy:' },
+  cancellation: {
+    title: 'Cancellation policy:',
+    late: 'free cancellation until {{hours}} hours before the start; after that, cancelling costs {{fee}}.',
+    noShow: 'Not showing up costs {{fee}}.',
+    percent: '{{percent}}% of the price ({{amount}})',
+    costsNow: 'Cancelling now costs {{fee}} under the cancellation policy.',
+    freeUntil: 'Cancelling now is free; from {{when}} it costs {{fee}}.',
+  },
   confirm: {
     title: "You're booked",
     sent: 'A confirmation is on its way to {{email}}.',

@@ -168,6 +168,14 @@ export const es: DeepStrings<Messages> = {
     past: 'Esta cita ya empezó o ya pasó, así que no se puede cambiar en línea. Llámenos, por favor.',
   },
   policy: { title: 'Nuestra política:' },
+  cancellation: {
+    title: 'Política de cancelación:',
+    late: 'cancelación gratuita hasta {{hours}} horas antes del inicio; después, cancelar cuesta {{fee}}.',
+    noShow: 'No presentarse cuesta {{fee}}.',
+    percent: '{{percent}} % del precio ({{amount}})',
+    costsNow: 'Cancelar ahora cuesta {{fee}} según la política de cancelación.',
+    freeUntil: 'Cancelar ahora es gratis; desde el {{when}} cuesta {{fee}}.',
+  },
   confirm: {
     title: 'Su cita está reservada',
     sent: 'Le enviamos la confirmación a {{email}}.',

@@ -2,6 +2,7 @@
  * One of the customer's appointments: details (with its place in a series), reschedule, cancel, book
  * again, add to calendar, invoice, and join the waitlist for its service and staff member.
  */
+import { CancelCost } from '../CancellationPolicy';
 import { type SubmitEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../../api';
@@ -147,6 +148,7 @@ export function AppointmentPanel(props: {
           <p>
             {a.service.name} on {formatDateTime(a.startsAt, timeZone)} will be cancelled.
           </p>
+          <CancelCost quote={a.cancellation ?? null} timeZone={timeZone} />
           <label htmlFor="cancel-reason">Reason (optional)</label>
           <textarea id="cancel-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           <div className="actions">

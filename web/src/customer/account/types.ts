@@ -1,4 +1,5 @@
 /** What the portal API answers (src/portal/account.ts, src/http/routes/portal-*.ts). */
+import type { CancellationQuote } from '../CancellationPolicy';
 export interface PortalCustomer {
   name: string;
   email: string;
@@ -20,6 +21,8 @@ export interface PortalAppointment {
   membershipVisit: boolean;
   invoice: { id: string; status: string } | null;
   actions: { reschedule: boolean; cancel: boolean };
+  /** Upcoming only: the cancellation policy and what cancelling now costs (null: free). */
+  cancellation?: CancellationQuote | null;
 }
 
 export interface PortalAppointments {
