@@ -68,12 +68,12 @@ it("a booking with a customer's email changes none of their details and echoes n
   const hijack = await book({
     name: 'Mallory',
     email: 'Sam.Rivera@example.com',
-    phone: '+15550001111',
+    phone: '+13125550142',
     smsOptIn: true,
   });
   expect(hijack.status).toBe(201);
   expect(hijack.body.detailsPending).toBe(true);
-  expect(hijack.body.appointment.contact).toEqual({ name: 'Mallory', email: SAM, phone: '+15550001111' });
+  expect(hijack.body.appointment.contact).toEqual({ name: 'Mallory', email: SAM, phone: '+13125550142' });
   expect(await contact(SAM)).toEqual(before);
 
   // Without a phone, the answer has none either: Sam's stored phone and opt-in are never echoed.
@@ -101,7 +101,7 @@ it("a booking with a customer's email changes none of their details and echoes n
   const samView = await api<{ pendingDetails: unknown }>(system, 'GET', `/api/manage/${samToken}`);
   expect(samView.body.pendingDetails).toEqual({
     name: 'Mallory',
-    phone: '+15550001111',
+    phone: '+13125550142',
     timeZone: 'America/Chicago',
   });
   const declined = await api<{ outcome: string }>(system, 'POST', `/api/manage/${samToken}/details`, {
@@ -158,7 +158,7 @@ it('a membership purchase never changes a known contact, and a declined card lea
     api(system, 'POST', '/api/memberships', {
       planId: plan.body.plan.id,
       timeZone: 'America/New_York',
-      customer: { name: 'Mallory', email, phone: '+15550001111', smsOptIn: true },
+      customer: { name: 'Mallory', email, phone: '+13125550142', smsOptIn: true },
       paymentMethodId,
       idempotencyKey: key,
     });
