@@ -4,6 +4,7 @@
  * the stated rule, the contact's language, and the appointment as a calendar file in that language.
  */
 import { createApiKey } from '../../src/auth/api-keys';
+import { DEMO_ADMIN } from '../../src/db/seed';
 import { api, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
@@ -132,12 +133,20 @@ it('takes phone numbers in national form (the business country) or international
   ]);
 
   // An SMS reply from this Spanish customer is answered in Spanish (C → the confirmation question).
+  // The local SMS tool is for staff signed in to the admin app (not API keys).
+  const signIn = await fetch(`${system.baseUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_ADMIN.email, password: DEMO_ADMIN.password }),
+  });
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  const session = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': csrfToken };
   const reply = await api<{ outcome: string; reply: string }>(
     system,
     'POST',
     '/api/local/sms-replies',
     { from: '+12125550143', text: 'C' },
-    bearer,
+    session,
   );
   expect(reply.status).toBe(201);
   expect(reply.body.outcome).toBe('awaiting confirmation');

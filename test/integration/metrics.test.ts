@@ -8,7 +8,16 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { fixture, signCalendly } from '../support/inbound-signing';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startService,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -125,6 +134,8 @@ it('exposes HTTP, lifecycle, message, charge, delivery and inbound series with t
       .where('kind', '=', 'deliver_service')
       .executeTakeFirst(),
   );
+  // Delivery follows the appointment: the service is started first.
+  await startService(system, auth, paid.id);
   const completed = await api(
     system,
     'POST',
