@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics through `GET /metrics` after a scripted lifecycle on the whole system (dev server,
- * database, worker, HTTP): three bookings, a reschedule, a cancel, a charge declined without
+ * database, worker, HTTP): three bookings, a reschedule, a cancel, a charge declined on
  * a card and then paid, messages sent, a webhook delivered to a local subscriber, one inbound delivery
  * verified and one refused. Counters are compared before and after (the registry belongs to the
  * process); the gauges read from this run's own database.
@@ -125,7 +125,18 @@ it('exposes HTTP, lifecycle, message, charge, delivery and inbound series with t
     ).status,
   ).toBe(200);
 
-  // Billing: the deliver task completed → the automatic charge declines (no saved card).
+  // Billing: the deliver task completed → the automatic charge declines (a card on file that the bank
+  // declines; without a card the customer would get a pay link instead).
+  const { contact_id: payerId } = await system.database.db
+    .selectFrom('appointments')
+    .select('contact_id')
+    .where('id', '=', paid.id)
+    .executeTakeFirstOrThrow();
+  await system.database.db
+    .updateTable('contacts')
+    .set({ default_payment_method_id: 'pm_card_visa_chargeDeclined' })
+    .where('id', '=', payerId)
+    .execute();
   const deliver = await eventually(() =>
     system.database.db
       .selectFrom('tasks')
