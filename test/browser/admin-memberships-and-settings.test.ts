@@ -103,13 +103,13 @@ it('staff book a membership visit by certificate number; the card shows visits l
   await page.getByLabel('Service').selectOption({ label: 'Deep Tissue Massage' });
   // A week ahead, so the day before the visit is after the purchase whatever the time of day (the
   // validity refusal below depends on it; today's first free slot may be this afternoon).
-  await page.locator('.slot-picker button.slot').first().waitFor();
-  await page.locator('.slot-picker').getByRole('button', { name: 'Later →' }).click();
+  await page.locator('.time-picker button.time').first().waitFor();
+  await pickOpenDayFrom(page, Date.now() + 6 * 24 * 3600_000);
   await page.waitForFunction(
-    `Date.parse(document.querySelector('.slot-picker button.slot')?.getAttribute('data-starts-at') ?? '') >
+    `Date.parse(document.querySelector('.time-picker button.time')?.getAttribute('data-starts-at') ?? '') >
       Date.now() + 5 * 24 * 3600_000`,
   );
-  const slot = page.locator('.slot-picker button.slot').first();
+  const slot = page.locator('.time-picker button.time').first();
   await slot.waitFor();
   await slot.click();
   await checked('30-new-booking-membership-visit');
@@ -417,3 +417,24 @@ it("without Twilio, staff try a customer's SMS replies from the Messages screen:
   );
   expect(moved.starts_at.getTime()).toBe(first.startsAt);
 });
+
+/** Picks the first day on the booking time picker's month calendar with free times on or after `from`. */
+async function pickOpenDayFrom(page: Page, from: number): Promise<void> {
+  const first = new Date(from).toISOString().slice(0, 10);
+  for (let month = 0; month < 3; month += 1) {
+    const open = await page.$$eval('.month-grid button[data-day][aria-disabled="false"]', (buttons) =>
+      buttons.map((b) => b.getAttribute('data-day') ?? ''),
+    );
+    const day = open.find((d) => d >= first);
+    if (day) {
+      await page.locator(`.month-grid button[data-day="${day}"]`).click();
+      return;
+    }
+    await page.getByRole('button', { name: 'Next month' }).click();
+    await page.waitForFunction(
+      (before) => !document.querySelector(`.month-grid button[data-day="${before}"]`),
+      open[0] ?? '',
+    );
+  }
+  throw new Error(`no open day on or after ${first} within three months`);
+}
