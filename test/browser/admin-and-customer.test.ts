@@ -12,7 +12,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
 import { accessibilityProblems, launchChromium, screenshot, watchedPage } from '../support/browser';
-import { api, eventually, startSystem, type System } from '../support/system';
+import { createApiKey } from '../../src/auth/api-keys';
+import { api, eventually, startService, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -343,6 +344,10 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await customer.getByRole('button', { name: 'Save card' }).click();
   await customer.getByText('Card saved. Any payment due is retried now.').waitFor();
 
+  // The visit is booked days ahead; delivery follows the appointment, so the technician starts it first.
+  const apiKey = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Technician app')).key}` };
+  await startService(system, apiKey, guestAppointmentId);
+
   const page = staffPage;
   await page.getByRole('link', { name: 'Tasks' }).click();
   await page.getByRole('heading', { name: 'Tasks' }).waitFor();
@@ -359,11 +364,6 @@ it('the customer saves a test card; staff complete deliver â†’ billable hours â†
   await deliver.getByText('Billed as 1:30 (rounded up to 15-minute steps).').waitFor();
   await deliver.getByLabel('Work notes').fill('Replaced the valve');
   await deliver.getByRole('button', { name: 'Service delivered' }).click();
-  // The visit is booked ahead: delivering before its start asks first.
-  await page
-    .getByRole('dialog', { name: 'Deliver before the start?' })
-    .getByRole('button', { name: 'Record it as delivered' })
-    .click();
   await page.getByText('Done: Deliver On-site Repair').waitFor();
   const appointment = await db()
     .selectFrom('appointments')

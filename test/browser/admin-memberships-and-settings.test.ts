@@ -431,10 +431,7 @@ async function pickOpenDayFrom(page: Page, from: number): Promise<void> {
       return;
     }
     await page.getByRole('button', { name: 'Next month' }).click();
-    await page.waitForFunction(
-      (before) => !document.querySelector(`.month-grid button[data-day="${before}"]`),
-      open[0] ?? '',
-    );
+    await page.locator(`.month-grid button[data-day="${open[0] ?? ''}"]`).waitFor({ state: 'detached' });
   }
   throw new Error(`no open day on or after ${first} within three months`);
 }

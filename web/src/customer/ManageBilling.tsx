@@ -1,79 +1,21 @@
 /**
- * The manage link's billing pages, which keep working after the visit: the card update (/card, /pay;
- * a clearly labelled test-mode form with the simulated gateway) and the invoice (/invoice).
+ * The manage link's billing pages, which keep working after the visit: the card update (/card: the
+ * Payment Element, or a clearly labelled test-card form with the simulated gateway) and the invoice
+ * (/invoice); paying an open invoice is web/src/payments/PayPage.tsx (/pay).
  */
 import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { formatMoney } from '../format';
+import { CardUpdate } from '../payments/CardUpdate';
 import { CustomerLayout } from './business';
 
-const TEST_CARDS = [
-  { id: 'pm_card_visa', label: 'Visa 4242 — succeeds' },
-  { id: 'pm_card_visa_chargeDeclined', label: 'Card declined' },
-  { id: 'pm_card_chargeDeclinedInsufficientFunds', label: 'Insufficient funds' },
-];
-
+/** The card update: the Payment Element on a SetupIntent (or the simulated gateway's test-card form). */
 export function CardPage({ token }: { token: string }) {
-  const [card, setCard] = useState(TEST_CARDS[0]!.id);
-  const [done, setDone] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  async function save(event: SubmitEvent) {
-    event.preventDefault();
-    setError(null);
-    try {
-      const result = await api<{ gateway: string; saved?: string }>(
-        'POST',
-        `/api/manage/${encodeURIComponent(token)}/card`,
-        { paymentMethodId: card },
-      );
-      setDone(
-        result.gateway === 'simulated'
-          ? `Test card saved (${result.saved}).`
-          : 'Card form ready: production shows Stripe Elements here.',
-      );
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }
   return (
     <CustomerLayout>
       <h1>Update your card</h1>
-      <p className="test-banner" role="note">
-        Test mode: payments are simulated, so no real card is taken. In production this page shows Stripe's secure card
-        form (Stripe Elements).
-      </p>
-      {done && (
-        <p className="notice" role="status">
-          {done}
-        </p>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <form onSubmit={save}>
-        <fieldset>
-          <legend>Test card</legend>
-          {TEST_CARDS.map((c) => (
-            <div className="check" key={c.id}>
-              <input
-                type="radio"
-                id={c.id}
-                name="card"
-                value={c.id}
-                checked={card === c.id}
-                onChange={() => setCard(c.id)}
-              />
-              <label htmlFor={c.id}>{c.label}</label>
-            </div>
-          ))}
-        </fieldset>
-        <button type="submit" className="primary">
-          Save card
-        </button>
-      </form>
+      <CardUpdate token={token} />
       <p>
         <Link to="..">Back to your appointment</Link>
       </p>

@@ -221,8 +221,6 @@ function Details(props: {
           {t('manage.cancel')}
         </button>
         <CallUs />
-        <Link to="card">Update card</Link>
-        <Link to="invoice">Invoice</Link>
         <a href={`/account/from/${encodeURIComponent(token)}`}>All your appointments</a>
       </div>
       <p className="actions">
