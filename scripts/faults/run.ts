@@ -43,6 +43,11 @@ export interface FaultOptions {
   bookings: number;
   /** The worker is SIGKILLed after a random pause in this range, then started again. */
   killEveryMs: [number, number];
+  /**
+   * At least this many worker kills: on a slow machine the load can end before the pauses above add up
+   * to them, so the chaos goes on (after the load) until they happened.
+   */
+  minWorkerKills?: number;
   workflowBundlePath: string;
   temporalCli: string;
   log?: (line: string) => void;
@@ -398,9 +403,10 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
       let postgresDone = false;
       let temporalDone = false;
       let serverDone = false;
-      while (chaosOn) {
+      const more = () => chaosOn || counts.workerKills < (options.minWorkerKills ?? 0);
+      while (more()) {
         await sleep(between(...options.killEveryMs));
-        if (!chaosOn) break;
+        if (!more()) break;
         const elapsed = (Date.now() - started) / options.loadMs;
         if (!postgresDone && elapsed > 0.35) {
           postgresDone = true;

@@ -20,6 +20,7 @@ it('survives worker kills and dependency restarts: 0 lost, 0 duplicated, 0 skipp
     loadMs: 60_000,
     bookings: 24,
     killEveryMs: [8000, 15_000],
+    minWorkerKills: 3,
     workflowBundlePath: workflowBundle().codePath,
     temporalCli: cli.path,
     log: (line) => lines.push(line),
