@@ -1,5 +1,5 @@
 /** The admin app: sign-in gate, navigation, and the staff screens. */
-import { createContext, type SubmitEvent, type ReactNode, useContext, useEffect, useState } from 'react';
+import { type SubmitEvent, type ReactNode, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { api, ApiError, errorText, setCsrfToken } from '../api';
 import './admin.css';
@@ -7,7 +7,9 @@ import { AppointmentPage } from './AppointmentPage';
 import { BoardPage } from './BoardPage';
 import { CalendarPage } from './CalendarPage';
 import { MembershipPage, MembershipsPage } from './MembershipsPages';
-import { ContactPage, ContactsPage, SettingsPage } from './OtherPages';
+import { ContactPage } from './ContactPage';
+import { ContactsPage } from './ContactsPage';
+import { SettingsPage } from './SettingsPage';
 import { MessagesPage } from './MessagesPage';
 import { NewBookingPage } from './NewBookingPage';
 import { IntegrationsPage } from './SettingsIntegrations';
@@ -20,21 +22,7 @@ import { TasksPage } from './TasksPage';
 import { TodayPage } from './TodayPage';
 import { InvitePage } from './InvitePage';
 import { StaffEditorPage, StaffListPage } from './SettingsStaff';
-
-export interface Staff {
-  accountId: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'staff' | 'technician';
-  staffId: string | null;
-}
-
-const StaffContext = createContext<Staff | null>(null);
-export function useStaff(): Staff {
-  const staff = useContext(StaffContext);
-  if (!staff) throw new Error('not signed in');
-  return staff;
-}
+import { type Staff, StaffContext, useStaff } from './session';
 
 export function AdminApp() {
   const invite = /^\/admin\/invite\/([\w-]+)$/.exec(useLocation().pathname);

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import type { CardResponse, Extras, MessageEntry } from './appointment-types';
 import { AppointmentActions } from './AppointmentActions';
 import { CancelDialog } from './CancelDialog';

@@ -11,7 +11,7 @@ import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
 import { RequestedBy } from './RequestedBy';
 import { TimelineTable } from './TimelineTable';
-import type { MembershipRow } from './OtherPages';
+import type { MembershipRow } from './types';
 
 const STAGES = [
   'Appointment Unscheduled',

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import { SettingsNav } from './SettingsNav';
 
 type Provider = 'google' | 'microsoft';

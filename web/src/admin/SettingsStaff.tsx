@@ -12,27 +12,7 @@ import { SaveMessages, TextField, useSaveAction } from './SaveAction';
 import { SettingsNav } from './SettingsNav';
 import { StaffDeactivation } from './StaffDeactivation';
 import { TimelineTable } from './TimelineTable';
-
-interface StaffRow {
-  id: string;
-  name: string;
-  role: string;
-  timeZone: string;
-  colour: string | null;
-  active: boolean;
-}
-
-export interface StaffDetail {
-  staff: StaffRow & {
-    email: string;
-    phone: string | null;
-    serviceIds: string[];
-    account: { email: string; active: boolean } | null;
-    invitation: { sentAt: string; expiresAt: string; acceptedAt: string | null } | null;
-  };
-  futureAppointments: Array<{ id: string; startsAt: string; contactName: string; serviceName: string }>;
-  history: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
-}
+import type { StaffDetail, StaffRow } from './types';
 
 const ROLE_WORDS: Record<string, string> = { admin: 'Admin', staff: 'Front desk / office', technician: 'Technician' };
 

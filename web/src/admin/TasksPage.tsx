@@ -7,7 +7,7 @@ import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import { DeliverForm } from './DeliverForm';
 
 interface Task {

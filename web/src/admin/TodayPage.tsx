@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { addDays, detectedTimeZone, formatTime, localDate } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import type { ListedAppointment } from './types';
 import { startOfLocalDay } from '../../../src/calendar/day-layout';
 
