@@ -1,11 +1,11 @@
 /**
  * The one data-loading hook of the web app: GET `path` through `api`, keep the answer, the error in
- * the server's words, and whether a load is running; `reload()` fetches again (after a change).
+ * the server's words, and whether a load is running; `reload()` (stable across renders) fetches again (after a change, or on a timer).
  * An answer that arrives after the path changed (or the page left) is dropped, so a slow earlier
  * request never overwrites a later one. `path: null` loads nothing (e.g. a "new" form); `title` sets
  * the document title.
  */
-import { type Dispatch, type SetStateAction, useEffect, useState } from 'react';
+import { type Dispatch, type SetStateAction, useCallback, useEffect, useState } from 'react';
 import { api, errorText } from './api';
 
 export interface Loaded<T> {
@@ -48,5 +48,6 @@ export function useLoad<T>(path: string | null, title?: string): Loaded<T> {
       current = false;
     };
   }, [path, version]);
-  return { data, error, loading, reload: () => setVersion((v) => v + 1), setData };
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { data, error, loading, reload, setData };
 }
