@@ -93,6 +93,21 @@ export interface TimelineEntry {
   idempotencyKey?: string | null;
 }
 
+/**
+ * The audit trail of one record that is not an appointment (a service, a staff member, a membership
+ * plan): its `<kind>:*` timeline entries whose `data.<key>` is `id`, newest first, at most 100.
+ */
+export async function auditTrail(db: Db, kind: string, key: string, id: string) {
+  return db
+    .selectFrom('timeline_events')
+    .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
+    .where('kind', 'like', `${kind}:%`)
+    .where((eb) => eb(eb.ref('data', '->>').key(key as never), '=', id))
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
+}
+
 /** Appends to the timeline; an entry whose idempotency key is already there is not written twice. */
 export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void> {
   const written = await db

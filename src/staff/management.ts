@@ -7,7 +7,7 @@
  * accepts active accounts). Their booked appointments stay theirs and are listed for reassignment.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { appendTimeline } from '../appointments/repository';
+import { appendTimeline, auditTrail } from '../appointments/repository';
 import type { Database, StaffRole } from '../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -119,14 +119,7 @@ export async function futureAppointments(db: Db, staffId: string, now: Date): Pr
 
 /** The history of one staff member: their `staff:*` timeline entries, newest first. */
 export async function staffHistory(db: Db, staffId: string) {
-  return db
-    .selectFrom('timeline_events')
-    .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
-    .where('kind', 'like', 'staff:%')
-    .where((eb) => eb(eb.ref('data', '->>').key('staffId' as never), '=', staffId))
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+  return auditTrail(db, 'staff', 'staffId', staffId);
 }
 
 const FIELDS: ReadonlyArray<keyof StaffFields> = ['name', 'email', 'phone', 'role', 'timeZone', 'colour', 'serviceIds'];
