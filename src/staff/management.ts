@@ -286,3 +286,14 @@ export async function updateStaff(
     return { staff: after, changes };
   });
 }
+
+/** The staff as the admin app's pickers list them, the active ones first, by name; `includeInactive` adds the deactivated. */
+export async function staffRows(db: Db, includeInactive: boolean) {
+  let q = db
+    .selectFrom('staff')
+    .select(['id', 'name', 'role', 'time_zone as timeZone', 'colour', 'active'])
+    .orderBy('active', 'desc')
+    .orderBy('name');
+  if (!includeInactive) q = q.where('active', '=', true);
+  return q.execute();
+}
