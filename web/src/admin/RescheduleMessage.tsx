@@ -24,6 +24,25 @@ interface Edited {
   onRestore: () => void;
 }
 
+/** Under an editor: a warning when the manage link is gone or the text describes an older choice, and the way back. */
+function EditNotes({ what, text, stale, edited, onRestore }: { what: 'email' | 'SMS'; text: string } & Edited) {
+  return (
+    <>
+      {!text.includes(MANAGE_LINK) && (
+        <p className="hint">
+          The {what} has no {MANAGE_LINK}: the customer gets no link to manage the visit.
+        </p>
+      )}
+      {stale && <p className="hint">You edited the {what} before changing the time, service or note: check it.</p>}
+      {edited && (
+        <button type="button" onClick={onRestore}>
+          Use the suggested {what}
+        </button>
+      )}
+    </>
+  );
+}
+
 export function EmailEditor(
   props: {
     subject: string;
@@ -56,15 +75,7 @@ export function EmailEditor(
         onChange={(e) => props.onBody(e.target.value)}
       />
       <FieldProblems control="rs-email-body" list={bodyProblems} />
-      {!body.includes(MANAGE_LINK) && (
-        <p className="hint">The email has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
-      )}
-      {props.stale && <p className="hint">You edited the email before changing the time, service or note: check it.</p>}
-      {props.edited && (
-        <button type="button" onClick={props.onRestore}>
-          Use the suggested email
-        </button>
-      )}
+      <EditNotes what="email" text={body} {...props} />
     </>
   );
 }
@@ -102,15 +113,7 @@ export function SmsEditor(
         </p>
       )}
       <FieldProblems control="rs-sms" list={problems} />
-      {!sms.includes(MANAGE_LINK) && (
-        <p className="hint">The SMS has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
-      )}
-      {props.stale && <p className="hint">You edited the SMS before changing the time, service or note: check it.</p>}
-      {props.edited && (
-        <button type="button" onClick={props.onRestore}>
-          Use the suggested SMS
-        </button>
-      )}
+      <EditNotes what="SMS" text={sms} {...props} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 /** The reschedule form's model: the server's preview, which control shows each field the server names, the preview's key. */
 import { useEffect, useState } from 'react';
 import { api, ApiError, errorText } from '../api';
+import type { ReschedulePreview } from '../../../src/messaging/reschedule-preview';
 import type { SlotView } from '../SlotPicker';
 
 export interface ServiceOption {
@@ -8,17 +9,8 @@ export interface ServiceOption {
   name: string;
 }
 
-export interface Preview {
-  startsAt: string;
-  staffId: string;
-  email: { subject: string; body: string };
-  sms: string;
-  smsSeptets: number;
-  smsSegments: number;
-  manageLinkSeptets: number;
-  smsWillSend: boolean;
-  placeholders: Record<string, string>;
-}
+/** POST /api/appointments/{id}/reschedule/preview: the slot, and the server's preview of the message. */
+export type Preview = { startsAt: string; staffId: string } & ReschedulePreview;
 
 /** The form control each field the server may name is shown next to (in the order of the form). */
 export const FIELD_CONTROLS: ReadonlyArray<readonly [field: string, control: string]> = [
