@@ -32,6 +32,7 @@ export function useLoad<T>(path: string | null, title?: string): Loaded<T> {
     }
     let current = true;
     setLoading(true);
+    setError(null);
     api<T>('GET', path)
       .then((answer) => {
         if (!current) return;
