@@ -9,6 +9,7 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
 import { useLoad } from '../useLoad';
+import { Problem } from './Problem';
 import { useStaff } from './session';
 import type { CardResponse, Extras, MessageEntry } from './appointment-types';
 import { AppointmentActions } from './AppointmentActions';
@@ -66,14 +67,7 @@ export function AppointmentPage() {
     }
   }
 
-  if (!data)
-    return error ? (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    ) : (
-      <p>Loading…</p>
-    );
+  if (!data) return error ? <Problem error={error} /> : <p>Loading…</p>;
   const a = data.appointment;
   const { progress, actions } = data;
   const deliverTask = extras?.tasks.find((t) => t.kind === 'deliver_service' && t.status === 'open');
@@ -89,11 +83,7 @@ export function AppointmentPage() {
           {notice}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {a.contact.notes.trim() && (
         <p className="contact-notes" data-testid="contact-notes">
           <strong>Contact notes:</strong> {a.contact.notes}
