@@ -75,3 +75,13 @@ export async function contactTimeline(db: Db, id: string) {
     .limit(200)
     .execute();
 }
+
+/** The staff's notes on a contact, replaced; undefined when there is no such contact. */
+export async function setContactNotes(db: Db, id: string, notes: string) {
+  return db
+    .updateTable('contacts')
+    .set({ notes, updated_at: new Date() })
+    .where('id', '=', id)
+    .returning(['id', 'notes'])
+    .executeTakeFirst();
+}

@@ -297,3 +297,9 @@ export async function staffRows(db: Db, includeInactive: boolean) {
   if (!includeInactive) q = q.where('active', '=', true);
   return q.execute();
 }
+
+/** The staff member's name, or undefined when there is no such staff member. */
+export async function staffNameOf(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('staff').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
+}
