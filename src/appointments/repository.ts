@@ -93,6 +93,21 @@ export interface TimelineEntry {
   idempotencyKey?: string | null;
 }
 
+/**
+ * The audit trail of one record that is not an appointment (a service, a staff member, a membership
+ * plan): its `<kind>:*` timeline entries whose `data.<key>` is `id`, newest first, at most 100.
+ */
+export async function auditTrail(db: Db, kind: string, key: string, id: string) {
+  return db
+    .selectFrom('timeline_events')
+    .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
+    .where('kind', 'like', `${kind}:%`)
+    .where((eb) => eb(eb.ref('data', '->>').key(key as never), '=', id))
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
+}
+
 /** Appends to the timeline; an entry whose idempotency key is already there is not written twice. */
 export async function appendTimeline(db: Db, entry: TimelineEntry): Promise<void> {
   const written = await db
@@ -130,3 +145,47 @@ export async function lockAppointment(trx: Transaction<Database>, appointmentId:
 }
 
 export const activeStatuses = ['scheduled', 'in_progress'] as const;
+
+/** What the card's extras need of the appointment: whose it is, its billable time, its membership. */
+export async function appointmentForCard(db: Db, id: string) {
+  return db
+    .selectFrom('appointments')
+    .select(['id', 'staff_id', 'billable_minutes', 'membership_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The appointment's tasks, invoices and payment attempts, oldest first (the card's extras). */
+export async function appointmentLedger(db: Db, id: string) {
+  const [tasks, invoices, payments] = await Promise.all([
+    db
+      .selectFrom('tasks')
+      .select(['id', 'kind', 'title', 'status', 'due_at as dueAt', 'assignee_staff_id as assigneeStaffId'])
+      .where('appointment_id', '=', id)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('invoices')
+      .select(['id', 'number', 'status', 'total_minor as totalMinor', 'currency', 'issued_at as issuedAt'])
+      .where('appointment_id', '=', id)
+      .orderBy('created_at')
+      .execute(),
+    db
+      .selectFrom('payment_attempts as p')
+      .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+      .select([
+        'p.id',
+        'p.attempt',
+        'p.status',
+        'p.amount_minor as amountMinor',
+        'p.currency',
+        'p.gateway',
+        'p.decline_code as declineCode',
+        'p.created_at as createdAt',
+      ])
+      .where('i.appointment_id', '=', id)
+      .orderBy('p.created_at')
+      .execute(),
+  ]);
+  return { tasks, invoices, payments };
+}

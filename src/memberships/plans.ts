@@ -16,7 +16,7 @@
  * makes the change, like the services' audit (src/http/routes/admin-services.ts).
  */
 import type { Kysely, Transaction } from 'kysely';
-import { appendTimeline } from '../appointments/repository';
+import { appendTimeline, auditTrail } from '../appointments/repository';
 import type { Database } from '../db/schema';
 import { MembershipError } from './service';
 
@@ -266,12 +266,5 @@ export async function updatePlan(
 
 /** The plan's audit trail, newest first. */
 export async function planHistory(db: Db, id: string) {
-  return db
-    .selectFrom('timeline_events')
-    .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
-    .where('kind', 'like', 'membership_plan:%')
-    .where((eb) => eb(eb.ref('data', '->>').key('planId' as never), '=', id))
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+  return auditTrail(db, 'membership_plan', 'planId', id);
 }

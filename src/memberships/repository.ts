@@ -172,3 +172,77 @@ export async function visitValidUntil(db: Db, membershipId: string | null): Prom
   if (!row) return undefined;
   return row.expired_at ? 0 : row.valid_until.getTime();
 }
+
+/** Visits left on the membership row's counters (used and forfeited visits are gone; unlimited = null). */
+function withVisitsLeft<T extends { visitsTotal: number | null; visitsUsed: number; visitsForfeited: number }>(row: T) {
+  return {
+    ...row,
+    visitsLeft: row.visitsTotal === null ? null : Math.max(0, row.visitsTotal - row.visitsUsed - row.visitsForfeited),
+  };
+}
+
+function membershipsWithParties(db: Db) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('membership_plans as p', 'p.id', 'm.plan_id')
+    .innerJoin('contacts as c', 'c.id', 'm.contact_id');
+}
+
+/** The pipeline board's memberships, by end of validity (the first 1000). */
+export async function boardMemberships(db: Db) {
+  const rows = await membershipsWithParties(db)
+    .select([
+      'm.id',
+      'm.stage',
+      'm.certificate_number as certificateNumber',
+      'm.visits_total as visitsTotal',
+      'm.visits_used as visitsUsed',
+      'm.visits_forfeited as visitsForfeited',
+      'm.valid_until as validUntil',
+      (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
+      'c.name as contactName',
+    ])
+    .orderBy('m.valid_until')
+    .limit(1000)
+    .execute();
+  return rows.map(withVisitsLeft);
+}
+
+/**
+ * The memberships list, newest first (the first 200): in one stage, and / or found by `text` (part of
+ * the contact's name or email) or by `certificate` (the text read as a certificate number).
+ */
+export async function listMemberships(
+  db: Db,
+  filter: { stage?: MembershipStage | undefined; text?: string | undefined; certificate: string | null },
+) {
+  let q = membershipsWithParties(db)
+    .select([
+      'm.id',
+      'm.certificate_number as certificateNumber',
+      'm.stage',
+      'm.visits_total as visitsTotal',
+      'm.visits_used as visitsUsed',
+      'm.visits_forfeited as visitsForfeited',
+      'm.valid_until as validUntil',
+      (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
+      'c.id as contactId',
+      'c.name as contactName',
+      'c.email as contactEmail',
+    ])
+    .orderBy('m.created_at', 'desc')
+    .limit(200);
+  if (filter.stage) q = q.where('m.stage', '=', filter.stage);
+  const { text, certificate } = filter;
+  if (text) {
+    const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        ...(certificate ? [eb('m.certificate_number', '=', certificate)] : []),
+        eb('c.name', 'ilike', like),
+        eb('c.email', 'ilike', like),
+      ]),
+    );
+  }
+  return (await q.execute()).map(withVisitsLeft);
+}

@@ -11,6 +11,7 @@ import { MINUTE_MS } from '../domain/time';
 import { appointmentMessageContext, loadMessageRow } from './appointment-context';
 import { MANAGE_LINK_PLACEHOLDER, editedSmsSeptets } from './edited-message';
 import { TEMPLATE_REGISTRY, renderTemplate } from './template-registry';
+import { overridesOf } from './template-overrides';
 
 export interface ReschedulePreview {
   email: { subject: string; body: string };
@@ -66,11 +67,7 @@ export async function previewRescheduleMessage(
   });
   const entry = TEMPLATE_REGISTRY.get('rescheduled');
   if (!entry) throw new Error('No template for the event rescheduled');
-  const overrides = await db
-    .selectFrom('message_templates')
-    .select(['channel', 'subject', 'body'])
-    .where('event', '=', 'rescheduled')
-    .execute();
+  const overrides = await overridesOf(db, 'rescheduled');
   const placeholder = (s: string) => s.split(standIn).join(MANAGE_LINK_PLACEHOLDER);
   const email = renderTemplate(
     entry,

@@ -7,7 +7,7 @@
  * accepts active accounts). Their booked appointments stay theirs and are listed for reassignment.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { appendTimeline } from '../appointments/repository';
+import { appendTimeline, auditTrail } from '../appointments/repository';
 import type { Database, StaffRole } from '../db/schema';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -119,14 +119,7 @@ export async function futureAppointments(db: Db, staffId: string, now: Date): Pr
 
 /** The history of one staff member: their `staff:*` timeline entries, newest first. */
 export async function staffHistory(db: Db, staffId: string) {
-  return db
-    .selectFrom('timeline_events')
-    .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
-    .where('kind', 'like', 'staff:%')
-    .where((eb) => eb(eb.ref('data', '->>').key('staffId' as never), '=', staffId))
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+  return auditTrail(db, 'staff', 'staffId', staffId);
 }
 
 const FIELDS: ReadonlyArray<keyof StaffFields> = ['name', 'email', 'phone', 'role', 'timeZone', 'colour', 'serviceIds'];
@@ -292,4 +285,21 @@ export async function updateStaff(
     }
     return { staff: after, changes };
   });
+}
+
+/** The staff as the admin app's pickers list them, the active ones first, by name; `includeInactive` adds the deactivated. */
+export async function staffRows(db: Db, includeInactive: boolean) {
+  let q = db
+    .selectFrom('staff')
+    .select(['id', 'name', 'role', 'time_zone as timeZone', 'colour', 'active'])
+    .orderBy('active', 'desc')
+    .orderBy('name');
+  if (!includeInactive) q = q.where('active', '=', true);
+  return q.execute();
+}
+
+/** The staff member's name, or undefined when there is no such staff member. */
+export async function staffNameOf(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('staff').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
 }

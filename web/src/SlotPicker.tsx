@@ -3,19 +3,12 @@ import { useEffect, useState } from 'react';
 import { errorText } from './api';
 import { addDays, localDate } from './format';
 
-export interface SlotView {
-  startsAt: string;
-  endsAt: string;
-  staffId: string;
-  staffName: string;
-  label: string;
-  localTime: string;
-}
+import type { slotsResponse } from '../../src/http/routes/booking-helpers';
+import type { Wire } from './wire';
 
-export interface DayView {
-  date: string;
-  slots: SlotView[];
-}
+/** A day of free slots as GET /api/availability answers it: the server's own type (src/http/routes/booking-helpers.ts). */
+export type DayView = Wire<Awaited<ReturnType<typeof slotsResponse>>[number]>;
+export type SlotView = DayView['slots'][number];
 
 export function SlotPicker(props: {
   timeZone: string;

@@ -16,6 +16,9 @@ import { text } from '../text';
 import { parseInput } from '../validate';
 import { bookedDuring, requestReschedules } from '../../calendar/time-off';
 import { offerExtendedHours, offerRemovedTimeOff, weeklyRulesOf } from '../../waitlist/freed-window';
+import { deleteTimeOff, insertTimeOff, replaceWorkingHours } from '../../calendar/repository';
+import { setContactNotes } from '../../contacts/repository';
+import { staffNameOf } from '../../staff/management';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time as HH:MM');
 
@@ -89,24 +92,19 @@ export function adminChangesRouter(deps: AppDeps): Router {
   router.use('/api/admin', requireApiKey(db));
 
   async function staffName(id: string): Promise<string> {
-    const row = await db.selectFrom('staff').select('name').where('id', '=', id).executeTakeFirst();
-    if (!row) {
+    const name = await staffNameOf(db, id);
+    if (name === undefined) {
       throw new HttpError(422, 'unknown_reference', `Staff member ${id} does not exist.`, {}, [
         { field: 'staffId', message: 'unknown staff member' },
       ]);
     }
-    return row.name;
+    return name;
   }
 
   router.patch('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(contactNotesBody, req.body, 'body');
-    const updated = await db
-      .updateTable('contacts')
-      .set({ notes: body.notes, updated_at: new Date() })
-      .where('id', '=', id)
-      .returning(['id', 'notes'])
-      .executeTakeFirst();
+    const updated = await setContactNotes(db, id, body.notes);
     if (!updated) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
     await appendTimeline(db, {
       contactId: id,
@@ -124,15 +122,7 @@ export function adminChangesRouter(deps: AppDeps): Router {
     const name = await staffName(id);
     const before = await weeklyRulesOf(db, id);
     await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('availability_rules').where('staff_id', '=', id).execute();
-      if (body.hours.length) {
-        await trx
-          .insertInto('availability_rules')
-          .values(
-            body.hours.map((h) => ({ staff_id: id, weekday: h.weekday, start_time: h.startTime, end_time: h.endTime })),
-          )
-          .execute();
-      }
+      await replaceWorkingHours(trx, id, body.hours);
       await appendTimeline(trx, {
         kind: 'staff:hours',
         actor: callerActor(res).name,
@@ -157,11 +147,7 @@ export function adminChangesRouter(deps: AppDeps): Router {
   router.post('/api/admin/time-off', requireOfficeRole, requireAdminRole, async (req, res) => {
     const body = parseInput(timeOffBody, req.body, 'body');
     const name = await staffName(body.staffId);
-    const row = await db
-      .insertInto('time_off')
-      .values({ staff_id: body.staffId, starts_at: body.startsAt, ends_at: body.endsAt, reason: body.reason })
-      .returning(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
-      .executeTakeFirstOrThrow();
+    const row = await insertTimeOff(db, body);
     await appendTimeline(db, {
       kind: 'staff:time_off',
       actor: callerActor(res).name,
@@ -183,11 +169,7 @@ export function adminChangesRouter(deps: AppDeps): Router {
 
   router.delete('/api/admin/time-off/:id', requireOfficeRole, requireAdminRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const deleted = await db
-      .deleteFrom('time_off')
-      .where('id', '=', id)
-      .returning(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt'])
-      .executeTakeFirst();
+    const deleted = await deleteTimeOff(db, id);
     if (!deleted) throw new HttpError(404, 'not_found', `Time off ${id} does not exist.`);
     await offerRemovedTimeOff(waitlistDeps, deleted).catch(offerFailed);
     res.status(204).end();

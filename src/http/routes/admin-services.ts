@@ -15,12 +15,27 @@
  * policy; marks already fired are not re-run. See docs/architecture.md (Services and their policies).
  */
 import { Router } from 'express';
-import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendTimeline } from '../../appointments/repository';
-import type { Database } from '../../db/schema';
 import { MAX_LATE_CANCEL_HOURS } from '../../domain/cancellation-policy';
-import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema, resolveLifecyclePolicy } from '../../domain/lifecycle-policy';
+import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema } from '../../domain/lifecycle-policy';
+import {
+  businessCurrency,
+  columnsOf,
+  type Db,
+  deleteService,
+  insertService,
+  lockService,
+  serviceHistory,
+  serviceIds,
+  serviceReferences,
+  serviceView,
+  type ServiceView,
+  setServiceStaff,
+  retireSlug,
+  unknownStaff,
+  updateService,
+} from '../../services/repository';
 import { callerActor, requireAdminRole, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError, type FieldProblem } from '../errors';
 import type { AppDeps } from '../app';
@@ -144,52 +159,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | '
   throw new HttpError(400, 'validation_failed', `Invalid ${where}: ${summary}`, {}, fields);
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-/** The service as the admin app edits it: every field, the staff who perform it, the effective policy. */
-export async function serviceView(db: Db, id: string) {
-  const row = await db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) return undefined;
-  const [staff, former] = await Promise.all([
-    db.selectFrom('staff_services').select('staff_id').where('service_id', '=', id).orderBy('staff_id').execute(),
-    db.selectFrom('service_slug_history').select('slug').where('service_id', '=', id).orderBy('slug').execute(),
-  ]);
-  return {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    description: row.description,
-    durationMinutes: row.duration_minutes,
-    bufferBeforeMinutes: row.buffer_before_minutes,
-    bufferAfterMinutes: row.buffer_after_minutes,
-    slotIntervalMinutes: row.slot_interval_minutes,
-    minNoticeMinutes: row.min_notice_minutes,
-    bookingHorizonDays: row.booking_horizon_days,
-    currency: row.currency.trim(),
-    pricing: row.pricing,
-    priceMinor: Number(row.price_minor),
-    hourlyRateMinor: Number(row.hourly_rate_minor),
-    billingIncrementMinutes: row.billing_increment_minutes,
-    billingPolicy: row.billing_policy,
-    cardAtBooking: row.card_at_booking,
-    /** Late-cancel window and fee, no-show fee; null: none (frozen on each appointment at booking). */
-    cancellationPolicy: row.cancellation_policy,
-    taxRateBps: row.tax_rate_bps,
-    /** What is stored: only the keys that differ from the defaults were set. */
-    lifecyclePolicy: row.lifecycle_policy,
-    /** The policy in force: stored keys over the defaults. */
-    effectiveLifecyclePolicy: resolveLifecyclePolicy(row.lifecycle_policy),
-    active: row.active,
-    /** Where it takes place: at the business, or at the customer's address. */
-    location: row.location,
-    staffIds: staff.map((s) => s.staff_id),
-    /** Booking addresses this service had before; they keep leading to it. */
-    formerSlugs: former.map((f) => f.slug),
-    updatedAt: row.updated_at,
-  };
-}
-export type ServiceView = NonNullable<Awaited<ReturnType<typeof serviceView>>>;
-
 function slugify(name: string): string {
   const slug = name
     .normalize('NFKD')
@@ -199,48 +168,6 @@ function slugify(name: string): string {
     .slice(0, 80)
     .replace(/-+$/, '');
   return slug || 'service';
-}
-
-/** Field name → column, for the fields that are plain columns. */
-const COLUMNS = {
-  name: 'name',
-  slug: 'slug',
-  description: 'description',
-  durationMinutes: 'duration_minutes',
-  bufferBeforeMinutes: 'buffer_before_minutes',
-  bufferAfterMinutes: 'buffer_after_minutes',
-  slotIntervalMinutes: 'slot_interval_minutes',
-  minNoticeMinutes: 'min_notice_minutes',
-  bookingHorizonDays: 'booking_horizon_days',
-  currency: 'currency',
-  pricing: 'pricing',
-  priceMinor: 'price_minor',
-  hourlyRateMinor: 'hourly_rate_minor',
-  billingIncrementMinutes: 'billing_increment_minutes',
-  billingPolicy: 'billing_policy',
-  cardAtBooking: 'card_at_booking',
-  taxRateBps: 'tax_rate_bps',
-  active: 'active',
-  location: 'location',
-} as const;
-
-type ServiceInput = Partial<z.output<typeof serviceUpdateBody>>;
-
-function columnsOf(input: ServiceInput): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [field, column] of Object.entries(COLUMNS)) {
-    const value = input[field as keyof ServiceInput];
-    if (value !== undefined) values[column] = value;
-  }
-  if (input.lifecyclePolicy !== undefined) {
-    // Only the keys given are stored; the rest keep following the defaults.
-    const given = Object.fromEntries(Object.entries(input.lifecyclePolicy).filter(([, v]) => v !== undefined));
-    values.lifecycle_policy = JSON.stringify(given);
-  }
-  if (input.cancellationPolicy !== undefined) {
-    values.cancellation_policy = input.cancellationPolicy === null ? null : JSON.stringify(input.cancellationPolicy);
-  }
-  return values;
 }
 
 /** Fields whose value differs between two views, as { field: { from, to } }. */
@@ -258,11 +185,8 @@ function changesBetween(
   return changes;
 }
 
-async function checkStaff(trx: Db, staffIds: string[]): Promise<void> {
-  if (!staffIds.length) return;
-  const found = await trx.selectFrom('staff').select('id').where('id', 'in', staffIds).execute();
-  const known = new Set(found.map((s) => s.id));
-  const unknown = staffIds.map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id));
+async function checkStaff(db: Db, staffIds: string[]): Promise<void> {
+  const unknown = await unknownStaff(db, staffIds);
   if (unknown.length) {
     throw new HttpError(
       422,
@@ -272,30 +196,6 @@ async function checkStaff(trx: Db, staffIds: string[]): Promise<void> {
       unknown.map(({ i }) => ({ field: `staffIds.${i}`, message: 'unknown staff member' })),
     );
   }
-}
-
-async function setStaff(trx: Db, serviceId: string, staffIds: string[]): Promise<void> {
-  await trx.deleteFrom('staff_services').where('service_id', '=', serviceId).execute();
-  const unique = [...new Set(staffIds)];
-  if (unique.length) {
-    await trx
-      .insertInto('staff_services')
-      .values(unique.map((staff_id) => ({ staff_id, service_id: serviceId })))
-      .execute();
-  }
-}
-
-/**
- * A renamed address: the old slug keeps leading to this service (links already sent still work), and
- * the new one, if it was another service's former slug, is the live slug from now on.
- */
-async function retireSlug(trx: Db, serviceId: string, from: string, to: string): Promise<void> {
-  await trx.deleteFrom('service_slug_history').where('slug', '=', to).execute();
-  await trx
-    .insertInto('service_slug_history')
-    .values({ slug: from, service_id: serviceId })
-    .onConflict((oc) => oc.column('slug').doUpdateSet({ service_id: serviceId, retired_at: new Date() }))
-    .execute();
 }
 
 function isUniqueSlug(error: unknown): boolean {
@@ -344,8 +244,7 @@ export function adminServicesRouter(deps: AppDeps): Router {
   router.use('/api/admin/services', requireApiKey(db), requireOfficeRole);
 
   router.get('/api/admin/services', async (_req, res) => {
-    const rows = await db.selectFrom('services').select('id').orderBy('active', 'desc').orderBy('name').execute();
-    const services = await Promise.all(rows.map((r) => serviceView(db, r.id)));
+    const services = await Promise.all((await serviceIds(db)).map((id) => serviceView(db, id)));
     res.json({ services, lifecyclePolicyDefaults: DEFAULT_LIFECYCLE_POLICY });
   });
 
@@ -353,27 +252,8 @@ export function adminServicesRouter(deps: AppDeps): Router {
     const { id } = parse(idParams, req.params, 'params');
     const service = await serviceView(db, id);
     if (!service) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
-    const [history, appointments] = await Promise.all([
-      db
-        .selectFrom('timeline_events')
-        .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary', 'data'])
-        .where('kind', 'like', 'service:%')
-        .where((eb) => eb(eb.ref('data', '->>').key('serviceId' as never), '=', id))
-        .orderBy('id', 'desc')
-        .limit(100)
-        .execute(),
-      db
-        .selectFrom('appointments')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('service_id', '=', id)
-        .executeTakeFirstOrThrow(),
-    ]);
-    res.json({
-      service,
-      lifecyclePolicyDefaults: DEFAULT_LIFECYCLE_POLICY,
-      appointments: Number(appointments.n),
-      history,
-    });
+    const { history, appointments } = await serviceHistory(db, id);
+    res.json({ service, lifecyclePolicyDefaults: DEFAULT_LIFECYCLE_POLICY, appointments, history });
   });
 
   router.post('/api/admin/services', requireAdminRole, async (req, res) => {
@@ -383,23 +263,16 @@ export function adminServicesRouter(deps: AppDeps): Router {
     try {
       const service = await db.transaction().execute(async (trx) => {
         await checkStaff(trx, body.staffIds);
-        const business = await trx.selectFrom('business').select('currency').executeTakeFirst();
-        const values = columnsOf({ ...body, slug, currency: body.currency ?? business?.currency.trim() ?? 'USD' });
-        const row = await trx
-          .insertInto('services')
-          .values(values as never)
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await setStaff(trx, row.id, body.staffIds);
-        // Another service's former address, taken by this one: it leads here from now on.
-        await trx.deleteFrom('service_slug_history').where('slug', '=', slug).execute();
-        const view = (await serviceView(trx, row.id))!;
+        const currency = body.currency ?? (await businessCurrency(trx)) ?? 'USD';
+        const id = await insertService(trx, columnsOf({ ...body, slug, currency }), slug);
+        await setServiceStaff(trx, id, body.staffIds);
+        const view = (await serviceView(trx, id))!;
         await appendTimeline(trx, {
           kind: 'service:created',
           actor: actor.name,
           channel: 'admin',
           summary: `Service ${view.name} created`,
-          data: { serviceId: row.id, actor, changes: changesBetween(undefined, view) },
+          data: { serviceId: id, actor, changes: changesBetween(undefined, view) },
         });
         return view;
       });
@@ -416,26 +289,14 @@ export function adminServicesRouter(deps: AppDeps): Router {
     const actor = callerActor(res);
     try {
       const result = await db.transaction().execute(async (trx) => {
-        const locked = await trx
-          .selectFrom('services')
-          .select('id')
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!locked) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
+        if (!(await lockService(trx, id))) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
         const before = (await serviceView(trx, id))!;
         const values = columnsOf(body);
         if (body.slug !== undefined && body.slug !== before.slug) await retireSlug(trx, id, before.slug, body.slug);
-        if (Object.keys(values).length) {
-          await trx
-            .updateTable('services')
-            .set({ ...values, updated_at: new Date() } as never)
-            .where('id', '=', id)
-            .execute();
-        }
+        if (Object.keys(values).length) await updateService(trx, id, values);
         if (body.staffIds !== undefined) {
           await checkStaff(trx, body.staffIds);
-          await setStaff(trx, id, body.staffIds);
+          await setServiceStaff(trx, id, body.staffIds);
         }
         const after = (await serviceView(trx, id))!;
         const changes = changesBetween(before, after);
@@ -468,17 +329,9 @@ export function adminServicesRouter(deps: AppDeps): Router {
     const result = await db.transaction().execute(async (trx) => {
       const before = await serviceView(trx, id);
       if (!before) throw new HttpError(404, 'not_found', `Service ${id} does not exist.`);
-      const [appointment, plan] = await Promise.all([
-        trx.selectFrom('appointments').select('id').where('service_id', '=', id).limit(1).executeTakeFirst(),
-        trx
-          .selectFrom('membership_plan_services')
-          .select('plan_id')
-          .where('service_id', '=', id)
-          .limit(1)
-          .executeTakeFirst(),
-      ]);
+      const { appointment, plan } = await serviceReferences(trx, id);
       if (appointment || plan) {
-        await trx.updateTable('services').set({ active: false, updated_at: new Date() }).where('id', '=', id).execute();
+        await updateService(trx, id, { active: false });
         if (before.active) {
           await appendTimeline(trx, {
             kind: 'service:archived',
@@ -490,7 +343,7 @@ export function adminServicesRouter(deps: AppDeps): Router {
         }
         return { outcome: 'archived' as const, service: (await serviceView(trx, id))! };
       }
-      await trx.deleteFrom('services').where('id', '=', id).execute();
+      await deleteService(trx, id);
       await appendTimeline(trx, {
         kind: 'service:deleted',
         actor: actor.name,

@@ -6,7 +6,6 @@
  */
 import { MEMBERSHIP_STAGES, PIPELINE_STAGES } from '../../domain/stages';
 import { Router } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireApiKey, requireOfficeRole, sessionStaff } from '../auth';
 import { normalizeCertificate } from '../../memberships/certificate';
@@ -19,9 +18,14 @@ import { text } from '../text';
 import { parseInput } from '../validate';
 import { staffSchedules } from '../../calendar/schedules';
 import { smsUsesLocalOutbox } from '../../messaging/from-config';
-import { appointmentsWithParties } from '../../appointments/read-model';
+import { listedAppointments } from '../../appointments/read-model';
 import { recentContacts, searchContacts } from '../../contacts/search';
 import { LOG_STATUSES, messageLog } from '../../messaging/message-log';
+import { appointmentForCard, appointmentLedger } from '../../appointments/repository';
+import { boardMemberships, listMemberships } from '../../memberships/repository';
+import { allContacts, contactTimeline, contactWithReachability } from '../../contacts/repository';
+import { staffRows } from '../../staff/management';
+import { settingsOverview } from '../../business/repository';
 
 export const calendarQuery = z
   .object({
@@ -75,37 +79,12 @@ export const membershipsQuery = z.object({
   stage: z.enum(MEMBERSHIP_STAGES, { error: 'expected a membership stage' }).optional(),
 });
 
-/** Visits left on the membership row's counters (used and forfeited visits are gone; unlimited = null). */
-function withVisitsLeft<T extends { visitsTotal: number | null; visitsUsed: number; visitsForfeited: number }>(row: T) {
-  return {
-    ...row,
-    visitsLeft: row.visitsTotal === null ? null : Math.max(0, row.visitsTotal - row.visitsUsed - row.visitsForfeited),
-  };
-}
-
 export function adminRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   router.use('/api/admin', requireApiKey(db));
 
-  const listing = () =>
-    appointmentsWithParties(db).select([
-      'a.id',
-      'a.starts_at as startsAt',
-      'a.ends_at as endsAt',
-      'a.status',
-      'a.stage',
-      'a.time_zone as timeZone',
-      'a.price_minor as priceMinor',
-      'a.currency',
-      'sv.name as serviceName',
-      'st.id as staffId',
-      'st.name as staffName',
-      'c.name as contactName',
-      // For a technician's day: where to go and how to reach the customer.
-      'c.phone as contactPhone',
-      'c.address as contactAddress',
-    ]);
+  const listing = () => listedAppointments(db);
 
   router.get('/api/admin/calendar', async (req, res) => {
     const query = parseInput(calendarQuery, req.query, 'query');
@@ -132,25 +111,7 @@ export function adminRouter(deps: AppDeps): Router {
       .orderBy('a.starts_at')
       .limit(1000)
       .execute();
-    const memberships = await db
-      .selectFrom('memberships as m')
-      .innerJoin('membership_plans as p', 'p.id', 'm.plan_id')
-      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-      .select([
-        'm.id',
-        'm.stage',
-        'm.certificate_number as certificateNumber',
-        'm.visits_total as visitsTotal',
-        'm.visits_used as visitsUsed',
-        'm.visits_forfeited as visitsForfeited',
-        'm.valid_until as validUntil',
-        (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
-        'c.name as contactName',
-      ])
-      .orderBy('m.valid_until')
-      .limit(1000)
-      .execute()
-      .then((rows) => rows.map(withVisitsLeft));
+    const memberships = await boardMemberships(db);
     res.json({
       appointments: APPOINTMENT_STAGES.map((stage) => ({
         stage,
@@ -162,56 +123,19 @@ export function adminRouter(deps: AppDeps): Router {
 
   router.get('/api/admin/staff', async (req, res) => {
     const query = parseInput(staffListQuery, req.query, 'query');
-    let q = db
-      .selectFrom('staff')
-      .select(['id', 'name', 'role', 'time_zone as timeZone', 'colour', 'active'])
-      .orderBy('active', 'desc')
-      .orderBy('name');
-    if (query.includeInactive !== 'true') q = q.where('active', '=', true);
-    res.json({ staff: await q.execute() });
+    res.json({ staff: await staffRows(db, query.includeInactive === 'true') });
   });
 
   router.get('/api/admin/appointments/:id/extras', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const appointment = await db
-      .selectFrom('appointments')
-      .select(['id', 'staff_id', 'billable_minutes', 'membership_id'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const appointment = await appointmentForCard(db, id);
     if (!appointment) throw new HttpError(404, 'not_found', `Appointment ${id} does not exist.`);
     const me = sessionStaff(res);
     if (me?.role === 'technician' && appointment.staff_id !== me.staffId) {
       throw new HttpError(403, 'forbidden', 'Technicians can see their own appointments only.');
     }
-    const [tasks, invoices, payments, membership, feedback] = await Promise.all([
-      db
-        .selectFrom('tasks')
-        .select(['id', 'kind', 'title', 'status', 'due_at as dueAt', 'assignee_staff_id as assigneeStaffId'])
-        .where('appointment_id', '=', id)
-        .orderBy('created_at')
-        .execute(),
-      db
-        .selectFrom('invoices')
-        .select(['id', 'number', 'status', 'total_minor as totalMinor', 'currency', 'issued_at as issuedAt'])
-        .where('appointment_id', '=', id)
-        .orderBy('created_at')
-        .execute(),
-      db
-        .selectFrom('payment_attempts as p')
-        .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
-        .select([
-          'p.id',
-          'p.attempt',
-          'p.status',
-          'p.amount_minor as amountMinor',
-          'p.currency',
-          'p.gateway',
-          'p.decline_code as declineCode',
-          'p.created_at as createdAt',
-        ])
-        .where('i.appointment_id', '=', id)
-        .orderBy('p.created_at')
-        .execute(),
+    const [{ tasks, invoices, payments }, membership, feedback] = await Promise.all([
+      appointmentLedger(db, id),
       appointment.membership_id ? membershipCard(db, deps.config, appointment.membership_id, 'staff') : undefined,
       feedbackForStaff(db, id),
     ]);
@@ -241,39 +165,10 @@ export function adminRouter(deps: AppDeps): Router {
 
   router.get('/api/admin/memberships', requireOfficeRole, async (req, res) => {
     const query = parseInput(membershipsQuery, req.query, 'query');
-    let q = db
-      .selectFrom('memberships as m')
-      .innerJoin('membership_plans as p', 'p.id', 'm.plan_id')
-      .innerJoin('contacts as c', 'c.id', 'm.contact_id')
-      .select([
-        'm.id',
-        'm.certificate_number as certificateNumber',
-        'm.stage',
-        'm.visits_total as visitsTotal',
-        'm.visits_used as visitsUsed',
-        'm.visits_forfeited as visitsForfeited',
-        'm.valid_until as validUntil',
-        (eb) => eb.fn.coalesce('m.plan_name', 'p.name').as('planName'),
-        'c.id as contactId',
-        'c.name as contactName',
-        'c.email as contactEmail',
-      ])
-      .orderBy('m.created_at', 'desc')
-      .limit(200);
-    if (query.stage) q = q.where('m.stage', '=', query.stage);
     const certificate = query.q ? normalizeCertificate(query.q) : null;
-    if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) =>
-        eb.or([
-          ...(certificate ? [eb('m.certificate_number', '=', certificate)] : []),
-          eb('c.name', 'ilike', like),
-          eb('c.email', 'ilike', like),
-        ]),
-      );
-    }
+    const memberships = await listMemberships(db, { stage: query.stage, text: query.q, certificate });
     // `certificateNumber`: the query read as a certificate number (normalised), or null when it is not one.
-    res.json({ certificateNumber: certificate, memberships: (await q.execute()).map(withVisitsLeft) });
+    res.json({ certificateNumber: certificate, memberships });
   });
 
   router.get('/api/admin/messages', requireOfficeRole, async (req, res) => {
@@ -308,109 +203,22 @@ export function adminRouter(deps: AppDeps): Router {
       res.json({ contacts: await searchContacts(db, query.q, query.limit ?? 20) });
       return;
     }
-    const contacts = await db
-      .selectFrom('contacts')
-      .select(['id', 'name', 'email', 'phone', 'address', 'sms_opt_in as smsOptIn', 'notes'])
-      .orderBy('name')
-      .limit(200)
-      .execute();
-    res.json({ contacts });
+    res.json({ contacts: await allContacts(db) });
   });
 
   router.get('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const contact = await db
-      .selectFrom('contacts')
-      .select([
-        'id',
-        'name',
-        'email',
-        'phone',
-        'address',
-        'sms_opt_in as smsOptIn',
-        'notes',
-        'sms_opted_out_at',
-        'sms_opt_out_source',
-        'sms_failed_at',
-        'sms_failed_reason',
-        'email_bounced_at',
-        'email_bounce_reason',
-      ])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
-    const [appointments, timeline] = await Promise.all([
+    const [contact, appointments, timeline] = await Promise.all([
+      contactWithReachability(db, id),
       listing().where('a.contact_id', '=', id).orderBy('a.starts_at', 'desc').limit(200).execute(),
-      db
-        .selectFrom('timeline_events')
-        .select(['occurred_at as occurredAt', 'kind', 'actor', 'channel', 'summary'])
-        .where((eb) =>
-          eb.or([
-            eb('contact_id', '=', id),
-            eb(
-              'appointment_id',
-              'in',
-              eb.selectFrom('appointments as ap').select('ap.id').where('ap.contact_id', '=', id),
-            ),
-          ]),
-        )
-        .orderBy('id', 'desc')
-        .limit(200)
-        .execute(),
+      contactTimeline(db, id),
     ]);
-    const {
-      sms_opted_out_at: optedOutAt,
-      sms_opt_out_source: optOutSource,
-      sms_failed_at: failedAt,
-      sms_failed_reason: failedReason,
-      email_bounced_at: bouncedAt,
-      email_bounce_reason: bounceReason,
-      ...details
-    } = contact;
-    // Same shape as the appointment card's `contact.reachability`.
-    const reachability = {
-      smsOptIn: details.smsOptIn,
-      smsOptedOut: optedOutAt ? { at: optedOutAt.toISOString(), source: optOutSource } : null,
-      smsFailed: failedAt ? { at: failedAt.toISOString(), reason: failedReason } : null,
-      emailBounced: bouncedAt ? { at: bouncedAt.toISOString(), reason: bounceReason } : null,
-    };
-    res.json({ contact: { ...details, reachability }, appointments, timeline });
+    if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
+    res.json({ contact, appointments, timeline });
   });
 
   router.get('/api/admin/settings', requireOfficeRole, async (_req, res) => {
-    const [business, services, staff, hours, timeOff] = await Promise.all([
-      db.selectFrom('business').selectAll().executeTakeFirst(),
-      db
-        .selectFrom('services')
-        .select([
-          'id',
-          'name',
-          'duration_minutes as durationMinutes',
-          'pricing',
-          'price_minor as priceMinor',
-          'hourly_rate_minor as hourlyRateMinor',
-          'billing_policy as billingPolicy',
-          'billing_increment_minutes as billingIncrementMinutes',
-          'currency',
-          'active',
-        ])
-        .orderBy('name')
-        .execute(),
-      db.selectFrom('staff').select(['id', 'name', 'email', 'role', 'time_zone as timeZone']).orderBy('name').execute(),
-      db
-        .selectFrom('availability_rules')
-        .select(['staff_id as staffId', 'weekday', 'start_time as startTime', 'end_time as endTime'])
-        .orderBy('staff_id')
-        .orderBy('weekday')
-        .execute(),
-      db
-        .selectFrom('time_off')
-        .select(['id', 'staff_id as staffId', 'starts_at as startsAt', 'ends_at as endsAt', 'reason'])
-        .where('ends_at', '>', sql<Date>`now()`)
-        .orderBy('starts_at')
-        .execute(),
-    ]);
-    res.json({ business: business ?? null, services, staff, hours, timeOff });
+    res.json(await settingsOverview(db));
   });
 
   return router;

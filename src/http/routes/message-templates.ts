@@ -11,6 +11,7 @@ import { callerActor, requireAdminRole, requireApiKey } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
+import { allOverrides, deleteOverride, findOverride, saveOverride } from '../../messaging/template-overrides';
 import { text } from '../text';
 import {
   TEMPLATE_REGISTRY,
@@ -108,16 +109,10 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
     db.selectFrom('business').select(['name', 'email', 'phone', 'address']).executeTakeFirst();
   router.use('/api/message-templates', requireApiKey(db), requireAdminRole);
 
-  const loadOverride = async (event: string, channel: TemplateChannel) =>
-    db
-      .selectFrom('message_templates')
-      .selectAll()
-      .where('event', '=', event)
-      .where('channel', '=', channel)
-      .executeTakeFirst();
+  const loadOverride = (event: string, channel: TemplateChannel) => findOverride(db, event, channel);
 
   router.get('/api/message-templates', async (_req, res) => {
-    const overrides = await db.selectFrom('message_templates').selectAll().execute();
+    const overrides = await allOverrides(db);
     const templates = [...TEMPLATE_REGISTRY.values()].flatMap((entry) =>
       entry.channels.map((channel) => {
         const o = overrides.find((x) => x.event === entry.event && x.channel === channel);
@@ -158,26 +153,7 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
     const override: TemplateOverride = { subject: body.subject ?? null, body: body.body };
     const problems = validateOverride(entry, channel, override);
     if (problems.length > 0) refuse(problems);
-    const now = new Date();
-    await db
-      .insertInto('message_templates')
-      .values({
-        event,
-        channel,
-        subject: override.subject,
-        body: override.body,
-        updated_by: editor(res),
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['event', 'channel']).doUpdateSet({
-          subject: override.subject,
-          body: override.body,
-          updated_by: editor(res),
-          updated_at: now,
-        }),
-      )
-      .execute();
+    await saveOverride(db, { event, channel }, { ...override, updatedBy: editor(res), at: new Date() });
     res.json({ event, channel, override, preview: preview(entry, channel, override, await realBusiness()) });
   });
 
@@ -200,7 +176,7 @@ export function messageTemplatesRouter(deps: AppDeps): Router {
   router.delete('/api/message-templates/:event/:channel', async (req, res) => {
     const { event, channel } = parseInput(templateParams, req.params, 'params');
     entryFor(event, channel);
-    await db.deleteFrom('message_templates').where('event', '=', event).where('channel', '=', channel).execute();
+    await deleteOverride(db, event, channel);
     res.status(204).end();
   });
 

@@ -10,6 +10,18 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { OutboundPlatform } from '../../db/schema';
 import { replayDelivery } from '../../outbound/dispatcher';
+import {
+  deleteOutboundIntegration,
+  deleteSubscription,
+  deliveriesWithAttempts,
+  findLiveSubscription,
+  insertSubscription,
+  liveSubscriptions,
+  outboundIntegrations,
+  recentEvents,
+  updateSubscription,
+  upsertOutboundIntegration,
+} from '../../outbound/repository';
 import { isValidEventFilter } from '../../outbound/events';
 import { DEFAULT_BASE_URLS, OUTBOUND_PLATFORMS, PLATFORM_SETTINGS } from '../../outbound/platforms';
 import { generateWebhookSecret } from '../../outbound/signature';
@@ -123,115 +135,26 @@ export function outboundRouter(deps: AppDeps): Router {
   const authenticated = both(requireApiKey(db), requireAdminRole);
 
   const liveSubscription = async (id: string) => {
-    const row = await db
-      .selectFrom('webhook_subscriptions')
-      .selectAll()
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+    const row = await findLiveSubscription(db, id);
     if (!row) throw new HttpError(404, 'not_found', `No webhook subscription ${id}`);
     return row;
-  };
-
-  const deliveriesWithAttempts = async (filter: {
-    subscriptionId?: string;
-    status?: string | undefined;
-    target?: string | undefined;
-    eventId?: string | undefined;
-    id?: string;
-    limit: number;
-  }) => {
-    let q = db
-      .selectFrom('deliveries as d')
-      .innerJoin('events as e', 'e.id', 'd.event_id')
-      .select([
-        'd.id',
-        'd.event_id',
-        'e.type as event_type',
-        'e.subject_type',
-        'e.subject_id',
-        'd.target',
-        'd.subscription_id',
-        'd.workflow_id',
-        'd.replay_of',
-        'd.status',
-        'd.attempts',
-        'd.last_status_code',
-        'd.last_error',
-        'd.outcome',
-        'd.created_at',
-        'd.completed_at',
-      ]);
-    if (filter.id) q = q.where('d.id', '=', filter.id);
-    if (filter.subscriptionId) q = q.where('d.subscription_id', '=', filter.subscriptionId);
-    if (filter.status) q = q.where('d.status', '=', filter.status as 'pending');
-    if (filter.target) q = q.where('d.target', '=', filter.target);
-    if (filter.eventId) q = q.where('d.event_id', '=', filter.eventId);
-    const rows = await q.orderBy('d.created_at', 'desc').limit(filter.limit).execute();
-    const attempts = rows.length
-      ? await db
-          .selectFrom('delivery_attempts')
-          .selectAll()
-          .where(
-            'delivery_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('attempt')
-          .execute()
-      : [];
-    return rows.map((r) => ({
-      id: r.id,
-      event: { id: r.event_id, type: r.event_type, subject: { type: r.subject_type, id: r.subject_id } },
-      target: r.target,
-      subscriptionId: r.subscription_id,
-      workflowId: r.workflow_id,
-      replayOf: r.replay_of,
-      status: r.status,
-      attemptCount: r.attempts,
-      lastStatusCode: r.last_status_code,
-      lastError: r.last_error,
-      outcome: r.outcome,
-      createdAt: r.created_at,
-      completedAt: r.completed_at,
-      attempts: attempts
-        .filter((a) => a.delivery_id === r.id)
-        .map((a) => ({
-          attempt: a.attempt,
-          at: a.started_at,
-          ok: a.ok,
-          statusCode: a.status_code,
-          latencyMs: a.latency_ms,
-          error: a.error,
-        })),
-    }));
   };
 
   router.post('/api/webhooks', async (req, res) => {
     const body = parseInput(createSubscriptionBody, req.body, 'body');
     const secret = body.secret ?? generateWebhookSecret();
-    const row = await db
-      .insertInto('webhook_subscriptions')
-      .values({
-        url: body.url,
-        description: body.description,
-        event_types: JSON.stringify(body.events),
-        secret: encryptSecret(secret, ring),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertSubscription(db, {
+      url: body.url,
+      description: body.description,
+      event_types: JSON.stringify(body.events),
+      secret: encryptSecret(secret, ring),
+    });
     // The secret is shown here, once; later reads show only its last characters.
     res.status(201).json({ subscription: view(row), secret });
   });
 
   router.get('/api/webhooks', async (_req, res) => {
-    const rows = await db
-      .selectFrom('webhook_subscriptions')
-      .selectAll()
-      .where('deleted_at', 'is', null)
-      .orderBy('created_at')
-      .execute();
-    res.json({ subscriptions: rows.map(view) });
+    res.json({ subscriptions: (await liveSubscriptions(db)).map(view) });
   });
 
   router.get('/api/webhooks/:id', async (req, res) => {
@@ -243,18 +166,12 @@ export function outboundRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(updateSubscriptionBody, req.body, 'body');
     await liveSubscription(id);
-    const row = await db
-      .updateTable('webhook_subscriptions')
-      .set({
-        ...(body.url !== undefined ? { url: body.url } : {}),
-        ...(body.events !== undefined ? { event_types: JSON.stringify(body.events) } : {}),
-        ...(body.description !== undefined ? { description: body.description } : {}),
-        ...(body.active !== undefined ? { active: body.active } : {}),
-        updated_at: new Date(),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await updateSubscription(db, id, {
+      ...(body.url !== undefined ? { url: body.url } : {}),
+      ...(body.events !== undefined ? { event_types: JSON.stringify(body.events) } : {}),
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.active !== undefined ? { active: body.active } : {}),
+    });
     res.json({ subscription: view(row) });
   });
 
@@ -262,11 +179,7 @@ export function outboundRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     await liveSubscription(id);
     // Kept (inactive) so its delivery log stays readable.
-    await db
-      .updateTable('webhook_subscriptions')
-      .set({ active: false, deleted_at: new Date(), updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
+    await deleteSubscription(db, id);
     res.status(204).end();
   });
 
@@ -274,17 +187,17 @@ export function outboundRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const query = parseInput(deliveryQuery, req.query, 'query');
     await liveSubscription(id);
-    res.json({ deliveries: await deliveriesWithAttempts({ ...query, subscriptionId: id }) });
+    res.json({ deliveries: await deliveriesWithAttempts(db, { ...query, subscriptionId: id }) });
   });
 
   router.get('/api/deliveries', async (req, res) => {
     const query = parseInput(deliveryQuery, req.query, 'query');
-    res.json({ deliveries: await deliveriesWithAttempts(query) });
+    res.json({ deliveries: await deliveriesWithAttempts(db, query) });
   });
 
   router.get('/api/deliveries/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const [delivery] = await deliveriesWithAttempts({ id, limit: 1 });
+    const [delivery] = await deliveriesWithAttempts(db, { id, limit: 1 });
     if (!delivery) throw new HttpError(404, 'not_found', `No delivery ${id}`);
     res.json({ delivery });
   });
@@ -293,16 +206,13 @@ export function outboundRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const replayId = await replayDelivery(dispatcherDeps, id);
     if (!replayId) throw new HttpError(404, 'not_found', `No delivery ${id}`);
-    const [delivery] = await deliveriesWithAttempts({ id: replayId, limit: 1 });
+    const [delivery] = await deliveriesWithAttempts(db, { id: replayId, limit: 1 });
     res.status(202).json({ delivery });
   });
 
   router.get('/api/events', async (req, res) => {
     const query = parseInput(eventsQuery, req.query, 'query');
-    let q = db.selectFrom('events').selectAll();
-    if (query.type) q = q.where('type', '=', query.type);
-    if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);
-    const rows = await q.orderBy('occurred_at', 'desc').limit(query.limit).execute();
+    const rows = await recentEvents(db, query);
     res.json({
       events: rows.map((e) => ({
         id: e.id,
@@ -332,7 +242,7 @@ export function outboundRouter(deps: AppDeps): Router {
   });
 
   router.get('/api/integrations/outbound', ...authenticated, async (_req, res) => {
-    const rows = await db.selectFrom('outbound_integrations').selectAll().orderBy('platform').execute();
+    const rows = await outboundIntegrations(db);
     res.json({ integrations: rows.map(integrationView) });
   });
 
@@ -352,18 +262,13 @@ export function outboundRouter(deps: AppDeps): Router {
       access_token: encryptSecret(body.accessToken, ring),
       settings: JSON.stringify(settings),
     };
-    const row = await db
-      .insertInto('outbound_integrations')
-      .values({ platform, ...values })
-      .onConflict((oc) => oc.column('platform').doUpdateSet({ ...values, updated_at: new Date() }))
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await upsertOutboundIntegration(db, platform, values);
     res.json({ integration: integrationView(row) });
   });
 
   router.delete('/api/integrations/:platform/outbound', ...authenticated, async (req, res) => {
     const { platform } = parseInput(platformParams, req.params, 'params');
-    await db.deleteFrom('outbound_integrations').where('platform', '=', platform).execute();
+    await deleteOutboundIntegration(db, platform);
     res.status(204).end();
   });
 

@@ -1,40 +1,54 @@
 /** The admin app: sign-in gate, navigation, and the staff screens. */
-import { createContext, type SubmitEvent, type ReactNode, useContext, useEffect, useState } from 'react';
-import { Link, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { api, ApiError, errorText, setCsrfToken } from '../api';
+import { type ReactNode, useEffect, useState } from 'react';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
+import { api, setCsrfToken } from '../api';
 import './admin.css';
 import { AppointmentPage } from './AppointmentPage';
 import { BoardPage } from './BoardPage';
 import { CalendarPage } from './CalendarPage';
 import { MembershipPage, MembershipsPage } from './MembershipsPages';
-import { ContactPage, ContactsPage, SettingsPage } from './OtherPages';
+import { ContactPage } from './ContactPage';
+import { ContactsPage } from './ContactsPage';
+import { SettingsPage } from './SettingsPage';
 import { MessagesPage } from './MessagesPage';
 import { NewBookingPage } from './NewBookingPage';
 import { IntegrationsPage } from './SettingsIntegrations';
 import { CalendarsPage } from './SettingsCalendars';
 import { WaitlistPage } from './WaitlistPage';
 import { TemplateEditorPage, TemplatesPage } from './SettingsTemplates';
-import { ServiceEditorPage, ServicesPage } from './SettingsServices';
-import { MembershipPlanEditorPage, MembershipPlansPage } from './SettingsMembershipPlans';
+import { ServiceEditorPage } from './SettingsServices';
+import { ServicesPage } from './ServicesPage';
+import { MembershipPlanEditorPage } from './SettingsMembershipPlans';
+import { MembershipPlansPage } from './MembershipPlansPage';
 import { TasksPage } from './TasksPage';
 import { TodayPage } from './TodayPage';
 import { InvitePage } from './InvitePage';
 import { StaffEditorPage, StaffListPage } from './SettingsStaff';
+import { type Staff, StaffContext, useStaff } from './session';
+import { SignIn, SignOut } from './SignIn';
 
-export interface Staff {
-  accountId: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'staff' | 'technician';
-  staffId: string | null;
-}
-
-const StaffContext = createContext<Staff | null>(null);
-export function useStaff(): Staff {
-  const staff = useContext(StaffContext);
-  if (!staff) throw new Error('not signed in');
-  return staff;
-}
+/** Pages for the office only (admin and staff); a technician gets the refusal (`OfficeOnly`). */
+const OFFICE_ROUTES: ReadonlyArray<readonly [path: string, page: ReactNode]> = [
+  ['pipeline', <BoardPage />],
+  ['book', <NewBookingPage />],
+  ['messages', <MessagesPage />],
+  ['contacts', <ContactsPage />],
+  ['contacts/:id', <ContactPage />],
+  ['settings', <SettingsPage />],
+  ['memberships', <MembershipsPage />],
+  ['memberships/:id', <MembershipPage />],
+  ['settings/templates', <TemplatesPage />],
+  ['settings/templates/:event/:channel', <TemplateEditorPage />],
+  ['settings/integrations', <IntegrationsPage />],
+  ['settings/services', <ServicesPage />],
+  ['settings/services/:id', <ServiceEditorPage />],
+  ['settings/membership-plans', <MembershipPlansPage />],
+  ['settings/membership-plans/:id', <MembershipPlanEditorPage />],
+  ['settings/staff', <StaffListPage />],
+  ['settings/staff/:id', <StaffEditorPage />],
+  ['settings/calendars', <CalendarsPage />],
+  ['waitlist', <WaitlistPage />],
+];
 
 export function AdminApp() {
   const invite = /^\/admin\/invite\/([\w-]+)$/.exec(useLocation().pathname);
@@ -87,160 +101,11 @@ function SignedInApp() {
             <Route index element={<CalendarPage />} />
             <Route path="calendar" element={<CalendarPage />} />
             <Route path="today" element={<TodayPage />} />
-            <Route
-              path="pipeline"
-              element={
-                <OfficeOnly>
-                  <BoardPage />
-                </OfficeOnly>
-              }
-            />
             <Route path="appointments/:id" element={<AppointmentPage />} />
             <Route path="tasks" element={<TasksPage />} />
-            <Route
-              path="book"
-              element={
-                <OfficeOnly>
-                  <NewBookingPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="messages"
-              element={
-                <OfficeOnly>
-                  <MessagesPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="contacts"
-              element={
-                <OfficeOnly>
-                  <ContactsPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="contacts/:id"
-              element={
-                <OfficeOnly>
-                  <ContactPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings"
-              element={
-                <OfficeOnly>
-                  <SettingsPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="memberships"
-              element={
-                <OfficeOnly>
-                  <MembershipsPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="memberships/:id"
-              element={
-                <OfficeOnly>
-                  <MembershipPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/templates"
-              element={
-                <OfficeOnly>
-                  <TemplatesPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/templates/:event/:channel"
-              element={
-                <OfficeOnly>
-                  <TemplateEditorPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/integrations"
-              element={
-                <OfficeOnly>
-                  <IntegrationsPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/services"
-              element={
-                <OfficeOnly>
-                  <ServicesPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/services/:id"
-              element={
-                <OfficeOnly>
-                  <ServiceEditorPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/membership-plans"
-              element={
-                <OfficeOnly>
-                  <MembershipPlansPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/membership-plans/:id"
-              element={
-                <OfficeOnly>
-                  <MembershipPlanEditorPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/staff"
-              element={
-                <OfficeOnly>
-                  <StaffListPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/staff/:id"
-              element={
-                <OfficeOnly>
-                  <StaffEditorPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="settings/calendars"
-              element={
-                <OfficeOnly>
-                  <CalendarsPage />
-                </OfficeOnly>
-              }
-            />
-            <Route
-              path="waitlist"
-              element={
-                <OfficeOnly>
-                  <WaitlistPage />
-                </OfficeOnly>
-              }
-            />
+            {OFFICE_ROUTES.map(([path, page]) => (
+              <Route key={path} path={path} element={<OfficeOnly>{page}</OfficeOnly>} />
+            ))}
             <Route path="*" element={<p>There is no such page.</p>} />
           </Routes>
         </main>
@@ -265,78 +130,4 @@ function OfficeOnly({ children }: { children: ReactNode }) {
       </>
     );
   return children;
-}
-
-function SignIn({ onSignedIn }: { onSignedIn: (staff: Staff) => void }) {
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.title = 'Sign in — Maple Street';
-  }, []);
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const s = await api<{ staff: Staff; csrfToken: string }>('POST', '/api/session', { email, password });
-      setCsrfToken(s.csrfToken);
-      onSignedIn(s.staff);
-    } catch (e) {
-      setError(e instanceof ApiError && e.status === 400 ? 'Enter your email and password.' : errorText(e));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return (
-    <main className="login">
-      <h1>Staff sign-in</h1>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <form onSubmit={submit}>
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="username"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>
-            Sign in
-          </button>
-        </div>
-      </form>
-    </main>
-  );
-}
-
-function SignOut({ onSignedOut }: { onSignedOut: () => void }) {
-  const navigate = useNavigate();
-  return (
-    <button
-      type="button"
-      onClick={async () => {
-        await api('DELETE', '/api/session').catch(() => undefined);
-        setCsrfToken(undefined);
-        onSignedOut();
-        void navigate('/admin');
-      }}
-    >
-      Sign out
-    </button>
-  );
 }

@@ -8,7 +8,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, formatMoney, STAGE_CLASS } from '../format';
-import { useStaff } from './AdminApp';
+import { useLoad } from '../useLoad';
+import { Problem } from './Problem';
+import { useStaff } from './session';
 import type { CardResponse, Extras, MessageEntry } from './appointment-types';
 import { AppointmentActions } from './AppointmentActions';
 import { CancelDialog } from './CancelDialog';
@@ -25,10 +27,7 @@ import { TimelineTable } from './TimelineTable';
 export function AppointmentPage() {
   const { id = '' } = useParams();
   const me = useStaff();
-  const [data, setData] = useState<CardResponse | null>(null);
-  const [extras, setExtras] = useState<Extras | null>(null);
-  const [messages, setMessages] = useState<MessageEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [actionError, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   // Dragged on the calendar: `?moveTo=<instant>&staffId=&staffName=` opens the reschedule form there.
   const [params] = useSearchParams();
@@ -36,21 +35,22 @@ export function AppointmentPage() {
   const [panel, setPanel] = useState<'none' | 'reschedule' | 'cancel'>(dragged ? 'reschedule' : 'none');
   const timeZone = detectedTimeZone();
 
+  // The card, its extras (tasks, invoices, payments, membership) and its messages; a change reloads all three.
+  const card = useLoad<CardResponse>(`/api/appointments/${id}?${new URLSearchParams({ timeZone })}`);
+  const { data: extras, reload: reloadExtras } = useLoad<Extras>(`/api/admin/appointments/${id}/extras`);
+  const loadedMessages = useLoad<{ messages: MessageEntry[] }>(`/api/appointments/${id}/messages`);
+  const { data, reload: reloadCard } = card;
+  const { reload: reloadMessages } = loadedMessages;
+  const messages = loadedMessages.data?.messages ?? null;
+  const error = actionError ?? card.error;
   const load = useCallback(() => {
-    api<CardResponse>('GET', `/api/appointments/${id}?${new URLSearchParams({ timeZone })}`)
-      .then((r) => {
-        setData(r);
-        document.title = `${r.appointment.contact.name} — ${r.appointment.service.name}`;
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-    api<Extras>('GET', `/api/admin/appointments/${id}/extras`)
-      .then(setExtras)
-      .catch(() => undefined);
-    api<{ messages: MessageEntry[] }>('GET', `/api/appointments/${id}/messages`)
-      .then((r) => setMessages(r.messages))
-      .catch(() => undefined);
-  }, [id, timeZone]);
-  useEffect(load, [load]);
+    reloadCard();
+    reloadExtras();
+    reloadMessages();
+  }, [reloadCard, reloadExtras, reloadMessages]);
+  useEffect(() => {
+    if (data) document.title = `${data.appointment.contact.name} — ${data.appointment.service.name}`;
+  }, [data]);
 
   async function act(path: string, body: unknown, done: string) {
     setError(null);
@@ -67,14 +67,7 @@ export function AppointmentPage() {
     }
   }
 
-  if (!data)
-    return error ? (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    ) : (
-      <p>Loading…</p>
-    );
+  if (!data) return error ? <Problem error={error} /> : <p>Loading…</p>;
   const a = data.appointment;
   const { progress, actions } = data;
   const deliverTask = extras?.tasks.find((t) => t.kind === 'deliver_service' && t.status === 'open');
@@ -90,11 +83,7 @@ export function AppointmentPage() {
           {notice}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <Problem error={error} />
       {a.contact.notes.trim() && (
         <p className="contact-notes" data-testid="contact-notes">
           <strong>Contact notes:</strong> {a.contact.notes}

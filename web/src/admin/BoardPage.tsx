@@ -1,8 +1,7 @@
 /** The pipeline board: the deal stages as columns, like the CRM funnel; memberships below. */
 import { membershipStage } from './stage-labels';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, errorText } from '../api';
+import { useLoad } from '../useLoad';
 import { detectedTimeZone, formatDateTime, STAGE_CLASS } from '../format';
 import type { ListedAppointment } from './types';
 
@@ -22,15 +21,8 @@ interface Board {
 }
 
 export function BoardPage() {
-  const [board, setBoard] = useState<Board | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: board, error } = useLoad<Board>('/api/admin/board', 'Pipeline');
   const timeZone = detectedTimeZone();
-  useEffect(() => {
-    document.title = 'Pipeline — Maple Street';
-    api<Board>('GET', '/api/admin/board')
-      .then(setBoard)
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
   return (
     <>
       <h1>Pipeline</h1>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { addDays, detectedTimeZone, localDate } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import { startOfLocalDay } from '../../../src/calendar/day-layout';
 import { DayGrid } from './DayGrid';
 import { WeekGrid } from './WeekGrid';

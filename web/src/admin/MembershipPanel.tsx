@@ -1,7 +1,7 @@
 /** The membership a visit is booked on, on the appointment card. */
 import { Link } from 'react-router-dom';
 import { formatDateTime } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 import type { Extras } from './appointment-types';
 import { membershipStage } from './stage-labels';
 

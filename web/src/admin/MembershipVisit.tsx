@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { api, errorText } from '../api';
-import type { MembershipRow } from './OtherPages';
+import type { MembershipRow } from './types';
 import { membershipStage } from './stage-labels';
 
 export function MembershipVisit(props: {

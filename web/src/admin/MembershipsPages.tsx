@@ -9,9 +9,10 @@ import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, localDate } from '../format';
+import { useLoad } from '../useLoad';
 import { RequestedBy } from './RequestedBy';
 import { TimelineTable } from './TimelineTable';
-import type { MembershipRow } from './OtherPages';
+import type { MembershipRow } from './types';
 
 const STAGES = [
   'Appointment Unscheduled',
@@ -26,18 +27,11 @@ export function MembershipsPage() {
   const [q, setQ] = useState('');
   const [stage, setStage] = useState('');
   const [search, setSearch] = useState({ q: '', stage: '' });
-  const [rows, setRows] = useState<MembershipRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Memberships — Maple Street';
-    const params = new URLSearchParams();
-    if (search.q) params.set('q', search.q);
-    if (search.stage) params.set('stage', search.stage);
-    setError(null);
-    api<{ memberships: MembershipRow[] }>('GET', `/api/admin/memberships?${params}`)
-      .then((r) => setRows(r.memberships))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [search]);
+  const params = new URLSearchParams();
+  if (search.q) params.set('q', search.q);
+  if (search.stage) params.set('stage', search.stage);
+  const { data, error } = useLoad<{ memberships: MembershipRow[] }>(`/api/admin/memberships?${params}`, 'Memberships');
+  const rows = data?.memberships ?? null;
   function submit(event: SubmitEvent) {
     event.preventDefault();
     setSearch({ q: q.trim(), stage });

@@ -4,9 +4,9 @@
  * filters by channel and status. Without Twilio, "Try a customer's SMS reply" sends one as a customer
  * would. API: GET /api/admin/messages?channel=&status=&customer= (src/messaging/message-log.ts).
  */
-import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, errorText } from '../api';
+import { useLoad } from '../useLoad';
 import { detectedTimeZone, formatDateTime } from '../format';
 import { LocalSmsReply } from './LocalSmsReply';
 import { MessageStatus } from './MessageStatus';
@@ -33,21 +33,12 @@ export function MessagesPage() {
   const timeZone = detectedTimeZone();
   const [filters, setFilters] = useState({ channel: '', status: '', customer: '' });
   const [applied, setApplied] = useState(filters);
-  const [data, setData] = useState<{ entries: Entry[]; localSmsReplies?: boolean } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    const q = new URLSearchParams(Object.entries(applied).filter(([, v]) => v.trim()));
-    api<{ entries: Entry[]; localSmsReplies?: boolean }>('GET', `/api/admin/messages?${q}`)
-      .then((r) => {
-        setData(r);
-        setError(null);
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [applied]);
-  useEffect(() => {
-    document.title = 'Messages — Maple Street';
-    load();
-  }, [load]);
+  const q = new URLSearchParams(Object.entries(applied).filter(([, v]) => v.trim()));
+  const {
+    data,
+    error,
+    reload: load,
+  } = useLoad<{ entries: Entry[]; localSmsReplies?: boolean }>(`/api/admin/messages?${q}`, 'Messages');
   function submit(event: SubmitEvent) {
     event.preventDefault();
     setApplied(filters);

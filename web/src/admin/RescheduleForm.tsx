@@ -6,64 +6,19 @@
  * time go out. The server decides: its refusals are shown next to the field they name, with focus there.
  */
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
-import { ApiError, api, errorText } from '../api';
+import { api } from '../api';
 import { formatDateTime } from '../format';
 import { RequestedBy } from './RequestedBy';
-import { MANAGE_LINK, SMS_MAX, smsLength } from '../sms-count';
+import { MANAGE_LINK, smsLength } from '../sms-count';
+import { FIELD_CONTROLS, type Problems, refusalOf, type ServiceOption, useReschedulePreview } from './reschedule-model';
+import { described, EmailEditor, FieldProblems, SmsEditor } from './RescheduleMessage';
+import { useLoad } from '../useLoad';
 import { type DayView, SlotPicker, type SlotView } from '../SlotPicker';
 
 export interface RescheduleTarget {
   id: string;
   timeZone: string;
   service: { id: string; name: string };
-}
-
-interface ServiceOption {
-  id: string;
-  name: string;
-}
-
-interface Preview {
-  startsAt: string;
-  staffId: string;
-  email: { subject: string; body: string };
-  sms: string;
-  smsSeptets: number;
-  smsSegments: number;
-  manageLinkSeptets: number;
-  smsWillSend: boolean;
-  placeholders: Record<string, string>;
-}
-
-/** The form control each field the server may name is shown next to (in the order of the form). */
-const FIELD_CONTROLS: ReadonlyArray<readonly [field: string, control: string]> = [
-  ['serviceId', 'rs-service'],
-  ['startsAt', 'rs-slot'],
-  ['staffId', 'rs-slot'],
-  ['note', 'rs-note'],
-  ['channel', 'rs-channel'],
-  ['message.email.subject', 'rs-email-subject'],
-  ['message.email.body', 'rs-email-body'],
-  ['message.email', 'rs-email-body'],
-  ['message.sms', 'rs-sms'],
-  ['message', 'rs-email-body'],
-  ['reminders', 'rs-reminders'],
-];
-
-type Problems = Record<string, string[]>;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
-}
-
-/** What the preview depends on: edits made for another key may describe the wrong time. */
-function previewKey(slot: SlotView | undefined, serviceId: string, note: string): string {
-  return slot ? JSON.stringify([slot.startsAt, slot.staffId, serviceId, note.trim()]) : '';
 }
 
 export function RescheduleForm(props: {
@@ -75,14 +30,12 @@ export function RescheduleForm(props: {
   onDone: () => void;
 }) {
   const { appointment } = props;
-  const [services, setServices] = useState<ServiceOption[]>([]);
+  const services = useLoad<{ services: ServiceOption[] }>('/api/services').data?.services ?? [];
   const [serviceId, setServiceId] = useState(appointment.service.id);
   const [slot, setSlot] = useState<SlotView | undefined>(props.initialSlot);
   const [note, setNote] = useState('');
   const [channel, setChannel] = useState('phone');
   const [reminders, setReminders] = useState(true);
-  const [preview, setPreview] = useState<{ key: string; data: Preview } | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [sms, setSms] = useState('');
@@ -99,39 +52,7 @@ export function RescheduleForm(props: {
   // Opening the action takes keyboard users to it.
   useEffect(() => headingRef.current?.focus(), []);
 
-  useEffect(() => {
-    api<{ services: ServiceOption[] }>('GET', '/api/services')
-      .then((r) => setServices(r.services))
-      .catch(() => undefined);
-  }, []);
-
-  const debouncedNote = useDebounced(note, 400);
-  const requestKey = previewKey(slot, serviceId, debouncedNote);
-  const currentKey = previewKey(slot, serviceId, note);
-  useEffect(() => {
-    if (!slot) {
-      setPreview(null);
-      setPreviewError(null);
-      return;
-    }
-    let live = true;
-    setPreviewError(null);
-    api<Preview>('POST', `/api/appointments/${appointment.id}/reschedule/preview`, {
-      startsAt: slot.startsAt,
-      staffId: slot.staffId,
-      ...(serviceId !== appointment.service.id ? { serviceId } : {}),
-      ...(debouncedNote.trim() ? { note: debouncedNote.trim() } : {}),
-    })
-      .then((data) => {
-        if (!live) return;
-        setPreview({ key: requestKey, data });
-      })
-      .catch((e: unknown) => live && setPreviewError(errorText(e)));
-    return () => {
-      live = false;
-    };
-    // requestKey covers slot, service and the (debounced) note.
-  }, [requestKey]);
+  const { preview, previewError, currentKey } = useReschedulePreview(appointment, slot, serviceId, note);
 
   // The suggested text follows the preview until staff edit it.
   useEffect(() => {
@@ -199,37 +120,16 @@ export function RescheduleForm(props: {
       setProblems({});
       props.onDone();
     } catch (e) {
-      const next: Problems = {};
-      const known = new Set(FIELD_CONTROLS.map(([field]) => field));
-      const unplaced: string[] = [];
-      for (const f of e instanceof ApiError ? e.fields : []) {
-        if (known.has(f.field)) (next[f.field] ??= []).push(f.message);
-        else unplaced.push(`${f.field}: ${f.message}`);
-      }
-      setProblems(next);
-      const placed = Object.keys(next).length > 0;
-      setFormError(
-        placed
-          ? unplaced.length
-            ? { text: `Not rescheduled: ${unplaced.join('; ')}`, placedOnly: false }
-            : { text: 'Not rescheduled: see the fields marked below.', placedOnly: true }
-          : { text: `Not rescheduled: ${errorText(e)}`, placedOnly: false },
-      );
+      const refusal = refusalOf(e);
+      setProblems(refusal.problems);
+      setFormError(refusal.formError);
       setRefusals((n) => n + 1);
     } finally {
       setBusy(false);
     }
   }
 
-  const described = (...ids: Array<string | false>) => ids.filter(Boolean).join(' ') || undefined;
-  const fieldProblems = (control: string) => {
-    const list = problemFor(control);
-    return list.length ? (
-      <p className="field-error" id={`${control}-problem`}>
-        {list.join('; ')}
-      </p>
-    ) : null;
-  };
+  const fieldProblems = (control: string) => <FieldProblems control={control} list={problemFor(control)} />;
   const stale = (editedFor: string | null) => editedFor !== null && preview !== null && editedFor !== preview.key;
 
   return (
@@ -316,88 +216,39 @@ export function RescheduleForm(props: {
                 Edit the text if you like. Keep <code>{MANAGE_LINK}</code>: it becomes the customer&apos;s own link to
                 view or change the appointment when the message is sent.
               </p>
-              <label htmlFor="rs-email-subject">Email subject</label>
-              <input
-                id="rs-email-subject"
-                value={subject}
-                aria-invalid={problemFor('rs-email-subject').length > 0}
-                aria-describedby={described(problemFor('rs-email-subject').length > 0 && 'rs-email-subject-problem')}
-                onChange={(e) => {
-                  setSubject(e.target.value);
+              <EmailEditor
+                subject={subject}
+                body={body}
+                onSubject={(v) => {
+                  setSubject(v);
                   setEmailEditedFor((k) => k ?? preview?.key ?? null);
                   clearProblems('message.email.subject');
                 }}
-              />
-              {fieldProblems('rs-email-subject')}
-              <label htmlFor="rs-email-body">Email text</label>
-              <textarea
-                id="rs-email-body"
-                rows={10}
-                value={body}
-                aria-invalid={problemFor('rs-email-body').length > 0}
-                aria-describedby={described(
-                  'rs-link-hint',
-                  problemFor('rs-email-body').length > 0 && 'rs-email-body-problem',
-                )}
-                onChange={(e) => {
-                  setBody(e.target.value);
+                onBody={(v) => {
+                  setBody(v);
                   setEmailEditedFor((k) => k ?? preview?.key ?? null);
                   clearProblems('message.email.body', 'message.email', 'message');
                 }}
+                subjectProblems={problemFor('rs-email-subject')}
+                bodyProblems={problemFor('rs-email-body')}
+                stale={stale(emailEditedFor)}
+                edited={emailEditedFor !== null}
+                onRestore={() => restoreSuggested('email')}
               />
-              {fieldProblems('rs-email-body')}
-              {!body.includes(MANAGE_LINK) && (
-                <p className="hint">The email has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
-              )}
-              {stale(emailEditedFor) && (
-                <p className="hint">You edited the email before changing the time, service or note: check it.</p>
-              )}
-              {emailEditedFor !== null && (
-                <button type="button" onClick={() => restoreSuggested('email')}>
-                  Use the suggested email
-                </button>
-              )}
-
               {p.smsWillSend ? (
-                <>
-                  <label htmlFor="rs-sms">SMS</label>
-                  <textarea
-                    id="rs-sms"
-                    rows={4}
-                    value={sms}
-                    aria-invalid={problemFor('rs-sms').length > 0}
-                    aria-describedby={described('rs-sms-count', problemFor('rs-sms').length > 0 && 'rs-sms-problem')}
-                    onChange={(e) => {
-                      setSms(e.target.value);
-                      setSmsEditedFor((k) => k ?? preview?.key ?? null);
-                      clearProblems('message.sms');
-                    }}
-                  />
-                  {smsCount && (
-                    <p
-                      id="rs-sms-count"
-                      data-testid="sms-count"
-                      className={smsCount.septets > SMS_MAX ? 'field-error' : 'hint'}
-                      aria-live="polite"
-                    >
-                      {smsCount.septets} of {SMS_MAX} characters with the link filled in · {smsCount.segments}{' '}
-                      {smsCount.segments === 1 ? 'segment' : 'segments'}
-                      {smsCount.septets > SMS_MAX ? ' — over two segments, shorten it' : ''}
-                    </p>
-                  )}
-                  {fieldProblems('rs-sms')}
-                  {!sms.includes(MANAGE_LINK) && (
-                    <p className="hint">The SMS has no {MANAGE_LINK}: the customer gets no link to manage the visit.</p>
-                  )}
-                  {stale(smsEditedFor) && (
-                    <p className="hint">You edited the SMS before changing the time, service or note: check it.</p>
-                  )}
-                  {smsEditedFor !== null && (
-                    <button type="button" onClick={() => restoreSuggested('sms')}>
-                      Use the suggested SMS
-                    </button>
-                  )}
-                </>
+                <SmsEditor
+                  sms={sms}
+                  onChange={(v) => {
+                    setSms(v);
+                    setSmsEditedFor((k) => k ?? preview?.key ?? null);
+                    clearProblems('message.sms');
+                  }}
+                  count={smsCount}
+                  problems={problemFor('rs-sms')}
+                  stale={stale(smsEditedFor)}
+                  edited={smsEditedFor !== null}
+                  onRestore={() => restoreSuggested('sms')}
+                />
               ) : (
                 <p data-testid="no-sms">
                   No SMS: the customer has no mobile number that takes texts from us (not opted in, opted out or not

@@ -4,11 +4,12 @@
  * URL); the vendor sends the browser back here with `?connected=` or `?error=`. Admins manage everyone,
  * others their own row only.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
+import { useLoad } from '../useLoad';
 import { SettingsNav } from './SettingsNav';
 
 type Provider = 'google' | 'microsoft';
@@ -26,26 +27,14 @@ interface Connection {
 export function CalendarsPage() {
   const me = useStaff();
   const [params] = useSearchParams();
-  const [staff, setStaff] = useState<Array<{ id: string; name: string }>>([]);
-  const [providers, setProviders] = useState<Provider[]>([]);
-  const [connections, setConnections] = useState<Connection[]>([]);
-  const [error, setError] = useState<string | null>(params.get('error'));
-  const load = useCallback(() => {
-    Promise.all([
-      api<{ staff: Array<{ id: string; name: string }> }>('GET', '/api/admin/staff'),
-      api<{ providers: Provider[]; connections: Connection[] }>('GET', '/api/admin/calendar-connections'),
-    ])
-      .then(([s, c]) => {
-        setStaff(s.staff.filter((x) => me.role === 'admin' || x.id === me.staffId));
-        setProviders(c.providers);
-        setConnections(c.connections);
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [me]);
-  useEffect(() => {
-    document.title = 'Calendars — Maple Street';
-    load();
-  }, [load]);
+  const [actionError, setError] = useState<string | null>(params.get('error'));
+  const loadedStaff = useLoad<{ staff: Array<{ id: string; name: string }> }>('/api/admin/staff', 'Calendars');
+  const loaded = useLoad<{ providers: Provider[]; connections: Connection[] }>('/api/admin/calendar-connections');
+  const load = loaded.reload;
+  const staff = (loadedStaff.data?.staff ?? []).filter((x) => me.role === 'admin' || x.id === me.staffId);
+  const providers = loaded.data?.providers ?? [];
+  const connections = loaded.data?.connections ?? [];
+  const error = actionError ?? loadedStaff.error ?? loaded.error;
 
   const connect = (staffId: string, provider: Provider) =>
     api<{ authorizationUrl: string }>('POST', `/api/admin/staff/${staffId}/calendar/${provider}/connect`, {})

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
+import { useLoad } from '../useLoad';
 import { SettingsNav } from './SettingsNav';
 
 interface InboundDelivery {
@@ -48,18 +49,14 @@ interface Delivery {
 
 export function IntegrationsPage() {
   const timeZone = detectedTimeZone();
-  const [inbound, setInbound] = useState<InboundDelivery[] | null>(null);
-  const [subscriptions, setSubscriptions] = useState<Subscription[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Integrations — Maple Street';
-    api<{ deliveries: InboundDelivery[] }>('GET', '/api/integrations/deliveries?limit=50')
-      .then((r) => setInbound(r.deliveries))
-      .catch((e: unknown) => setError(errorText(e)));
-    api<{ subscriptions: Subscription[] }>('GET', '/api/webhooks')
-      .then((r) => setSubscriptions(r.subscriptions))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
+  const loadedInbound = useLoad<{ deliveries: InboundDelivery[] }>(
+    '/api/integrations/deliveries?limit=50',
+    'Integrations',
+  );
+  const loadedSubscriptions = useLoad<{ subscriptions: Subscription[] }>('/api/webhooks');
+  const inbound = loadedInbound.data?.deliveries ?? null;
+  const subscriptions = loadedSubscriptions.data?.subscriptions ?? null;
+  const error = loadedInbound.error ?? loadedSubscriptions.error;
   return (
     <>
       <h1>Integrations</h1>

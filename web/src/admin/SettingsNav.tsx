@@ -1,6 +1,6 @@
 /** The settings sections; templates and integrations change the whole business, so admins only. */
 import { NavLink } from 'react-router-dom';
-import { useStaff } from './AdminApp';
+import { useStaff } from './session';
 
 export function SettingsNav() {
   const me = useStaff();

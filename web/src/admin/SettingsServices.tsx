@@ -1,5 +1,5 @@
 /**
- * Settings → Services (admins): the list, and one form to create or edit a service with its billing and
+ * Settings → Services (admins): one form to create or edit a service with its billing and
  * lifecycle policy. The app holds no rules: it sends what was typed and shows the API's refusals next
  * to the field the API names (`durationMinutes`, `lifecyclePolicy.tomorrowHoursBefore`, …). Policy
  * fields left empty follow the defaults, which are shown beside each field.
@@ -8,241 +8,20 @@ import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { SaveMessages, TextField, useSaveAction } from './SaveAction';
-import { formatDateTime, formatMoney } from '../format';
-import { SettingsNav } from './SettingsNav';
+import { formatDateTime } from '../format';
 import {
-  type CancellationForm,
-  type CancellationPolicy,
-  CancellationPolicyFields,
-  cancellationBodyOf,
-  cancellationControlId,
-  cancellationFormOf,
-} from './CancellationPolicyFields';
-
-type Policy = {
-  tomorrowHoursBefore: number;
-  todayHoursBefore: number;
-  closeOutHoursAfterEnd: number;
-  rebookWindowHours: number;
-  rebookSuggestions: number;
-  manageLinkGraceHours: number;
-  feedbackDelayHours: number;
-  paymentRetryDays: number[];
-  lateReminderHours: number;
-  deliverOpensHoursBefore: number;
-};
-
-interface Service {
-  id: string;
-  slug: string;
-  formerSlugs: string[];
-  name: string;
-  description: string;
-  durationMinutes: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  slotIntervalMinutes: number;
-  minNoticeMinutes: number;
-  bookingHorizonDays: number;
-  currency: string;
-  pricing: 'fixed' | 'hourly';
-  priceMinor: number;
-  hourlyRateMinor: number;
-  billingIncrementMinutes: number;
-  billingPolicy: 'manual' | 'auto';
-  cancellationPolicy: CancellationPolicy | null;
-  taxRateBps: number | null;
-  lifecyclePolicy: Partial<Policy>;
-  effectiveLifecyclePolicy: Policy;
-  active: boolean;
-  staffIds: string[];
-}
-
-interface HistoryEntry {
-  occurredAt: string;
-  kind: string;
-  actor: string;
-  summary: string;
-}
-
-/** The numeric fields of the form: API field, label, unit, and the value a new service starts with. */
-const NUMBER_FIELDS = [
-  ['durationMinutes', 'Duration', 'minutes', '60'],
-  ['bufferBeforeMinutes', 'Buffer before', 'minutes', '0'],
-  ['bufferAfterMinutes', 'Buffer after', 'minutes', '0'],
-  ['slotIntervalMinutes', 'Slot interval (a start every …)', 'minutes', '15'],
-  ['minNoticeMinutes', 'Minimum notice', 'minutes', '120'],
-  ['bookingHorizonDays', 'Booking horizon', 'days ahead', '60'],
-  ['billingIncrementMinutes', 'Billing increment (hourly)', 'minutes', '15'],
-] as const;
-type NumberField = (typeof NUMBER_FIELDS)[number][0];
-
-const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
-  ['tomorrowHoursBefore', 'First reminder — Appointment Tomorrow', 'hours before the start'],
-  ['todayHoursBefore', 'Second reminder — Appointment Today, staff brief', 'hours before the start'],
-  ['closeOutHoursAfterEnd', 'Close-out', 'hours after the end'],
-  ['rebookWindowHours', 'Rebooking follow-up after a cancel', 'hours later'],
-  ['rebookSuggestions', 'Rebooking suggestions', 'slots'],
-  ['manageLinkGraceHours', 'Manage link keeps working', 'hours after the start'],
-  ['feedbackDelayHours', 'Feedback request', 'hours after payment'],
-  ['paymentRetryDays', 'Payment retries after a decline', 'days, comma-separated'],
-  ['lateReminderHours', 'A late reminder still goes out', 'hours after its time at most'],
-  ['deliverOpensHoursBefore', 'Service can be marked delivered', 'hours before the start'],
-];
-
-type Form = Record<NumberField, string> & {
-  name: string;
-  slug: string;
-  description: string;
-  currency: string;
-  pricing: 'fixed' | 'hourly';
-  price: string;
-  hourlyRate: string;
-  billingPolicy: 'manual' | 'auto';
-  taxPercent: string;
-  active: boolean;
-  staffIds: string[];
-  policy: Record<keyof Policy, string>;
-  cancellation: CancellationForm;
-};
-
-const minorToText = (minor: number) => (minor / 100).toFixed(2);
-
-function formOf(s: Service | null, currency: string): Form {
-  const policy = Object.fromEntries(
-    POLICY_FIELDS.map(([key]) => {
-      const stored = s?.lifecyclePolicy[key];
-      return [key, stored === undefined ? '' : Array.isArray(stored) ? stored.join(', ') : String(stored)];
-    }),
-  ) as Record<keyof Policy, string>;
-  const numbers = Object.fromEntries(
-    NUMBER_FIELDS.map(([field, , , initial]) => [field, s ? String(s[field]) : initial]),
-  ) as Record<NumberField, string>;
-  return {
-    ...numbers,
-    name: s?.name ?? '',
-    slug: s?.slug ?? '',
-    description: s?.description ?? '',
-    currency: s?.currency ?? currency,
-    pricing: s?.pricing ?? 'fixed',
-    price: s ? minorToText(s.priceMinor) : '0.00',
-    hourlyRate: s ? minorToText(s.hourlyRateMinor) : '0.00',
-    billingPolicy: s?.billingPolicy ?? 'manual',
-    taxPercent: s?.taxRateBps === null || s?.taxRateBps === undefined ? '' : String(s.taxRateBps / 100),
-    active: s?.active ?? true,
-    staffIds: s?.staffIds ?? [],
-    policy,
-    cancellation: cancellationFormOf(s?.cancellationPolicy),
-  };
-}
-
-/** A number when the text is one; otherwise the text itself, so the API names what is wrong with it. */
-const numberOrText = (text: string): number | string => {
-  const trimmed = text.trim();
-  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
-};
-const moneyOf = (text: string): number | string => {
-  const value = numberOrText(text);
-  return typeof value === 'number' ? Math.round(value * 100) : value;
-};
-
-function bodyOf(form: Form): Record<string, unknown> {
-  const lifecyclePolicy: Record<string, unknown> = {};
-  for (const [key] of POLICY_FIELDS) {
-    const text = form.policy[key].trim();
-    if (text === '') continue;
-    lifecyclePolicy[key] =
-      key === 'paymentRetryDays' ? text.split(',').map((d) => numberOrText(d)) : numberOrText(text);
-  }
-  const tax = numberOrText(form.taxPercent);
-  const slug = form.slug.trim();
-  return {
-    name: form.name,
-    // Left empty on a new service: the server makes one from the name.
-    ...(slug ? { slug } : {}),
-    description: form.description,
-    ...Object.fromEntries(NUMBER_FIELDS.map(([field]) => [field, numberOrText(form[field])])),
-    currency: form.currency.trim().toUpperCase(),
-    pricing: form.pricing,
-    priceMinor: moneyOf(form.price),
-    hourlyRateMinor: moneyOf(form.hourlyRate),
-    billingPolicy: form.billingPolicy,
-    cancellationPolicy: cancellationBodyOf(form.cancellation),
-    taxRateBps: tax === '' ? null : typeof tax === 'number' ? Math.round(tax * 100) : tax,
-    active: form.active,
-    staffIds: form.staffIds,
-    lifecyclePolicy,
-  };
-}
-
-/** API field → the form control's id (the money and tax fields are entered in major units / percent). */
-function controlId(field: string): string {
-  const top = field.split('.')[0] ?? field;
-  if (top === 'lifecyclePolicy') return `svc-policy-${field.split('.')[1] ?? ''}`;
-  if (top === 'staffIds') return 'svc-staff';
-  if (top === 'cancellationPolicy') return cancellationControlId(field);
-  const map: Record<string, string> = { priceMinor: 'price', hourlyRateMinor: 'hourlyRate', taxRateBps: 'taxPercent' };
-  return `svc-${map[top] ?? top}`;
-}
-
-export function ServicesPage() {
-  const [data, setData] = useState<{ services: Service[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Services — Maple Street';
-    api<{ services: Service[] }>('GET', '/api/admin/services').then(setData, (e: unknown) => setError(errorText(e)));
-  }, []);
-  return (
-    <>
-      <h1>Services and policies</h1>
-      <SettingsNav />
-      <p className="hint">
-        Changes apply to new bookings and the free slots at once. Booked appointments keep the terms they were booked
-        with: times, price, reminders and billing (rate, increment, tax, policy).
-      </p>
-      <p>
-        <Link to="/admin/settings/services/new">New service</Link>
-      </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {!data && !error && <p>Loading…</p>}
-      {data && (
-        <table>
-          <caption>Services</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Price</th>
-              <th scope="col">Billing</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.services.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/admin/settings/services/${s.id}`}>{s.name}</Link>
-                </td>
-                <td>{s.durationMinutes} min</td>
-                <td>
-                  {s.pricing === 'hourly'
-                    ? `${formatMoney(s.hourlyRateMinor, s.currency)} per hour`
-                    : formatMoney(s.priceMinor, s.currency)}
-                </td>
-                <td>{s.billingPolicy === 'manual' ? 'staff confirm the charge' : 'automatic'}</td>
-                <td>{s.active ? 'offered' : 'archived'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </>
-  );
-}
+  bodyOf,
+  controlId,
+  type Form,
+  formOf,
+  type HistoryEntry,
+  NUMBER_FIELDS,
+  type Policy,
+  POLICY_FIELDS,
+  type Service,
+} from './service-form';
+import { SettingsNav } from './SettingsNav';
+import { CancellationPolicyFields } from './CancellationPolicyFields';
 
 export function ServiceEditorPage() {
   const { id } = useParams();

@@ -8,43 +8,18 @@ import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { COMMON_TIME_ZONES, detectedTimeZone, formatDateTime } from '../format';
+import { useLoad } from '../useLoad';
 import { SaveMessages, TextField, useSaveAction } from './SaveAction';
 import { SettingsNav } from './SettingsNav';
 import { StaffDeactivation } from './StaffDeactivation';
 import { TimelineTable } from './TimelineTable';
-
-interface StaffRow {
-  id: string;
-  name: string;
-  role: string;
-  timeZone: string;
-  colour: string | null;
-  active: boolean;
-}
-
-export interface StaffDetail {
-  staff: StaffRow & {
-    email: string;
-    phone: string | null;
-    serviceIds: string[];
-    account: { email: string; active: boolean } | null;
-    invitation: { sentAt: string; expiresAt: string; acceptedAt: string | null } | null;
-  };
-  futureAppointments: Array<{ id: string; startsAt: string; contactName: string; serviceName: string }>;
-  history: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
-}
+import type { StaffDetail, StaffRow } from './types';
 
 const ROLE_WORDS: Record<string, string> = { admin: 'Admin', staff: 'Front desk / office', technician: 'Technician' };
 
 export function StaffListPage() {
-  const [staff, setStaff] = useState<StaffRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Staff — Maple Street';
-    api<{ staff: StaffRow[] }>('GET', '/api/admin/staff?includeInactive=true')
-      .then((r) => setStaff(r.staff))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
+  const { data, error } = useLoad<{ staff: StaffRow[] }>('/api/admin/staff?includeInactive=true', 'Staff');
+  const staff = data?.staff ?? null;
   return (
     <>
       <h1>Staff</h1>

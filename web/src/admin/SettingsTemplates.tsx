@@ -8,6 +8,7 @@ import { type SubmitEvent, useCallback, useEffect, useRef, useState } from 'reac
 import { Link, useParams } from 'react-router-dom';
 import { api, ApiError, errorText, type FieldProblem } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
+import { useLoad } from '../useLoad';
 import { SettingsNav } from './SettingsNav';
 
 interface ListedTemplate {
@@ -37,14 +38,8 @@ interface TemplateDetail {
 
 export function TemplatesPage() {
   const timeZone = detectedTimeZone();
-  const [rows, setRows] = useState<ListedTemplate[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Message templates — Maple Street';
-    api<{ templates: ListedTemplate[] }>('GET', '/api/message-templates')
-      .then((r) => setRows(r.templates))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
+  const { data, error } = useLoad<{ templates: ListedTemplate[] }>('/api/message-templates', 'Message templates');
+  const rows = data?.templates ?? null;
   return (
     <>
       <h1>Message templates</h1>

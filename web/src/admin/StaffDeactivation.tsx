@@ -7,7 +7,7 @@ import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { formatDateTime } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
-import type { StaffDetail } from './SettingsStaff';
+import type { StaffDetail } from './types';
 
 export function StaffDeactivation(props: { detail: StaffDetail; timeZone: string; onChanged: () => void }) {
   const { staff, futureAppointments } = props.detail;

@@ -3,11 +3,12 @@
  * time; the charge form confirms the charge, optionally with an adjusted amount. Both are workflow
  * updates through /api/tasks/:id/complete.
  */
-import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
+import { type SubmitEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime } from '../format';
-import { useStaff } from './AdminApp';
+import { useLoad } from '../useLoad';
+import { useStaff } from './session';
 import { DeliverForm } from './DeliverForm';
 
 interface Task {
@@ -36,21 +37,17 @@ function earlyDelivery(task: Task, timeZone: string): string | undefined {
 export function TasksPage() {
   const me = useStaff();
   const [scope, setScope] = useState<'mine' | 'all'>(me.role === 'technician' || me.staffId ? 'mine' : 'all');
-  const [tasks, setTasks] = useState<Task[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [actionError, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const timeZone = detectedTimeZone();
 
-  const load = useCallback(() => {
-    const q = new URLSearchParams({ status: 'open' });
-    if (scope === 'mine' && me.staffId) q.set('assignee', me.staffId);
-    api<{ tasks: Task[] }>('GET', `/api/tasks?${q}`)
-      .then((r) => setTasks(r.tasks))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [scope, me.staffId]);
+  const q = new URLSearchParams({ status: 'open' });
+  if (scope === 'mine' && me.staffId) q.set('assignee', me.staffId);
+  const loaded = useLoad<{ tasks: Task[] }>(`/api/tasks?${q}`, 'Tasks');
+  const { reload: load } = loaded;
+  const tasks = loaded.data?.tasks ?? null;
+  const error = actionError ?? loaded.error;
   useEffect(() => {
-    document.title = 'Tasks — Maple Street';
-    load();
     // Workflows open tasks in the background (a charge after the hours, a reach-out after a no-show):
     // keep the inbox current without a page reload.
     const timer = window.setInterval(load, 15_000);

@@ -3,11 +3,12 @@
  * link), call and text the customer, "on my way" with an ETA (the customer gets an SMS or email), and
  * the job's card for start, deliver with hours, no-show or "could not get in" — all workflow updates.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { addDays, detectedTimeZone, formatTime, localDate } from '../format';
-import { useStaff } from './AdminApp';
+import { useLoad } from '../useLoad';
+import { useStaff } from './session';
 import type { ListedAppointment } from './types';
 import { startOfLocalDay } from '../../../src/calendar/day-layout';
 
@@ -34,16 +35,10 @@ export function TodayPage() {
   const me = useStaff();
   const timeZone = detectedTimeZone();
   const today = localDate(new Date(), timeZone);
-  const [jobs, setJobs] = useState<Job[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Today — Maple Street';
-    const q = new URLSearchParams({ from: startOf(today, timeZone), to: startOf(addDays(today, 1), timeZone) });
-    if (me.staffId) q.set('staffId', me.staffId);
-    api<{ appointments: Job[] }>('GET', `/api/admin/calendar?${q}`)
-      .then((r) => setJobs(r.appointments.filter((a) => a.status !== 'cancelled')))
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [today, timeZone, me.staffId]);
+  const q = new URLSearchParams({ from: startOf(today, timeZone), to: startOf(addDays(today, 1), timeZone) });
+  if (me.staffId) q.set('staffId', me.staffId);
+  const { data, error } = useLoad<{ appointments: Job[] }>(`/api/admin/calendar?${q}`, 'Today');
+  const jobs = data?.appointments.filter((a) => a.status !== 'cancelled') ?? null;
   return (
     <>
       <h1>Today</h1>

@@ -1,7 +1,6 @@
 /** Waitlist (office roles): who waits for what, in order, and every offer made of a freed slot. */
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, errorText } from '../api';
+import { useLoad } from '../useLoad';
 import { detectedTimeZone, formatDateTime } from '../format';
 
 interface Entry {
@@ -30,14 +29,7 @@ interface Offer {
 
 export function WaitlistPage() {
   const timeZone = detectedTimeZone();
-  const [data, setData] = useState<{ entries: Entry[]; offers: Offer[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    document.title = 'Waitlist — Maple Street';
-    api<{ entries: Entry[]; offers: Offer[] }>('GET', '/api/admin/waitlist')
-      .then(setData)
-      .catch((e: unknown) => setError(errorText(e)));
-  }, []);
+  const { data, error } = useLoad<{ entries: Entry[]; offers: Offer[] }>('/api/admin/waitlist', 'Waitlist');
   return (
     <section>
       <h1>Waitlist</h1>

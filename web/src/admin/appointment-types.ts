@@ -1,38 +1,12 @@
 /** What GET /api/appointments/{id} and …/extras answer, as the appointment card reads them. */
 import type { CardActions } from '../../../src/appointments/actions';
 import type { CardProgress } from '../../../src/appointments/progress';
-import type { Reachability } from './MessageStatus';
+import type { AppointmentView as ServerAppointmentView } from '../../../src/http/views';
+import type { Wire } from '../wire';
 import type { StaffFeedback } from './FeedbackPanel';
 
-export interface AppointmentView {
-  id: string;
-  workflowId: string;
-  temporalUrl: string;
-  status: string;
-  stage: string;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  source: string;
-  /** The invoice's total once invoiced, else the booked price. */
-  price: { amountMinor: number; currency: string };
-  invoice: { number: number; status: string; balanceMinor: number } | null;
-  billing: { pricing: 'fixed' | 'hourly'; hourlyRateMinor: number | null; incrementMinutes: number };
-  clientNote: string;
-  publicNotes: string;
-  cancelReason: string | null;
-  service: { id: string; name: string };
-  staff: { id: string; name: string };
-  contact: {
-    id: string;
-    name: string;
-    email: string;
-    phone: string | null;
-    address: string | null;
-    notes: string;
-    reachability?: Reachability;
-  };
-}
+/** The appointment as GET /api/appointments/{id} answers it: the server's view (src/http/views.ts). */
+export type AppointmentView = Wire<ServerAppointmentView>;
 
 export interface TimelineEntry {
   occurred_at: string;

@@ -1,13 +1,14 @@
-/** What the availability endpoints answer, and a time offered by one or more staff members. */
-export interface SlotView {
-  startsAt: string;
-  endsAt: string;
-  staffId: string;
-  staffName: string;
-}
+import type { slotsResponse } from '../../../src/http/routes/booking-helpers';
+import type { Wire } from '../wire';
+
+/** A day of GET /api/availability as the server builds it (src/http/routes/booking-helpers.ts). */
+type ServerDay = Wire<Awaited<ReturnType<typeof slotsResponse>>[number]>;
+
+/** What the availability endpoints answer (the fields the pickers read), and a time offered by one or more staff members. */
+export type SlotView = Pick<ServerDay['slots'][number], 'startsAt' | 'endsAt' | 'staffId' | 'staffName'>;
 
 export interface DayView {
-  date: string;
+  date: ServerDay['date'];
   slots: SlotView[];
 }
 
