@@ -3,7 +3,7 @@
  * Payment Element, or a clearly labelled test-card form with the simulated gateway) and the invoice
  * (/invoice); paying an open invoice is web/src/payments/PayPage.tsx (/pay).
  */
-import { type SubmitEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, errorText } from '../api';
 import { formatMoney } from '../format';
