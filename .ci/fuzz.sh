@@ -63,6 +63,8 @@ run() { # name, then extra schemathesis arguments
   local code=${PIPESTATUS[0]}
   set -e
   echo "$name: exit $code"
+  # Which operations failed and how to reproduce them (the summary above does not name them).
+  grep -A4 -E '^_{5,} [A-Z]+ ' "$work/$name.out" | grep -vE '^\s*$' | head -60 || true
   echo "$code" >"$work/$name.code"
 }
 run anonymous

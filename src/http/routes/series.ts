@@ -188,17 +188,22 @@ export function seriesRouter(deps: AppDeps): Router {
   }
 
   const staffOnly = [requireApiKey(db), technicianOwnAppointments(db)];
+  /** The appointment's series as it is now; null for a visit that is not part of one. */
+  async function seriesOf(appointmentId: string) {
+    const seriesId = await seriesIdOf(appointmentId);
+    return seriesId ? seriesView(db, seriesId) : null;
+  }
   router.post('/api/appointments/:id/series/cancel', ...staffOnly, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(seriesCancelBody, req.body, 'body');
     const result = await change(id, body, { actor: callerActor(res), channel: body.channel ?? 'admin' });
-    res.json({ ...result, series: await seriesView(db, (await seriesIdOf(id)) ?? '') });
+    res.json({ ...result, series: await seriesOf(id) });
   });
   router.post('/api/appointments/:id/series/reschedule', ...staffOnly, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(seriesRescheduleBody, req.body, 'body');
     const result = await change(id, body, { actor: callerActor(res), channel: body.channel ?? 'admin' });
-    res.json({ ...result, series: await seriesView(db, (await seriesIdOf(id)) ?? '') });
+    res.json({ ...result, series: await seriesOf(id) });
   });
 
   // The customer, with the manage link of one visit.
