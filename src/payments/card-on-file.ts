@@ -26,6 +26,7 @@ export class CardRefusal extends Error {
 }
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
+const nameKey = (name: string) => createHash('sha256').update(name).digest('hex').slice(0, 16);
 const emailKey = (email: string) => createHash('sha256').update(normalEmail(email)).digest('hex').slice(0, 32);
 
 /** The Stripe customer for an email: the contact's own, else one created once per email. */
@@ -46,7 +47,9 @@ async function customerForEmail(
     email,
     name: customer.name,
     existingCustomerId: null,
-    idempotencyKey: contact ? `contact:${contact.id}:customer` : `email:${emailKey(email)}:customer`,
+    // The key names what the customer is created with (a retry with the same name is the same request;
+    // another name for the same email is another request, not an idempotency conflict → 500).
+    idempotencyKey: `${contact ? `contact:${contact.id}` : `email:${emailKey(email)}`}:${nameKey(customer.name)}:customer`,
   });
   if (contact) {
     await db.updateTable('contacts').set({ stripe_customer_id: customerId }).where('id', '=', contact.id).execute();
