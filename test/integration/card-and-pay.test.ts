@@ -114,18 +114,7 @@ it('a card-required service books only after the SetupIntent succeeded; the card
   expect(contact.stripe_customer_id).toMatch(/^sim_cus_/);
 
   // After the visit: charged off-session once.
-  const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
-  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
-  await startService(system, auth, booked.body.appointment.id);
-  const delivered = await api(
-    system,
-    'POST',
-    `/api/tasks/${task.taskId}/complete`,
-    { form: { minutes: 30 }, channel: 'in_person' },
-    auth,
-  );
-  expect(delivered.status).toBe(200);
+  const handle = await deliverVisit(booked.body.appointment.workflowId, booked.body.appointment.id);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'paid');
   const attempts = await system.database.db
     .selectFrom('payment_attempts as p')
@@ -145,18 +134,7 @@ it('the customer pays an open invoice on the pay page; credited once, the workfl
     slot,
     customer: { name: 'Parker Pay', email: 'parker.pay@example.com' },
   });
-  const handle = system.env.client.workflow.getHandle(visit.workflowId);
-  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
-  await startService(system, auth, visit.id);
-  const delivered = await api(
-    system,
-    'POST',
-    `/api/tasks/${task.taskId}/complete`,
-    { form: { minutes: 30 }, channel: 'in_person' },
-    auth,
-  );
-  expect(delivered.status).toBe(200);
+  const handle = await deliverVisit(visit.workflowId, visit.id);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'awaiting_payment');
 
   const token = await createManageToken(system.database.db, visit.id, new Date(Date.now() + 86_400_000));
@@ -285,18 +263,7 @@ it("an unproven caller booking with an existing contact's email never touches th
   expect(visit.booking_customer_id).not.toBe(stored.stripe_customer_id);
 
   // After the visit the booking's card is charged, not Quinn's own (which would have succeeded).
-  const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
-  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
-  // Delivery follows the appointment: the service is started first (days ahead, it is not yet due).
-  await startService(system, auth, booked.body.appointment.id);
-  const delivered = await api(
-    system,
-    'POST',
-    `/api/tasks/${task.taskId}/complete`,
-    { form: { minutes: 30 }, channel: 'in_person' },
-    auth,
-  );
-  expect(delivered.status).toBe(200);
+  const handle = await deliverVisit(booked.body.appointment.workflowId, booked.body.appointment.id);
   await eventually(async () => (await handle.query(stateQuery)).billing?.payment === 'requires_action');
   const attempts = await system.database.db
     .selectFrom('payment_attempts as p')
@@ -307,3 +274,19 @@ it("an unproven caller booking with an existing contact's email never touches th
   expect(attempts).toEqual([{ status: 'requires_action' }]);
   await api(system, 'PATCH', `/api/admin/services/${consultation}`, { cardAtBooking: 'none' }, auth);
 });
+
+/** Starts the visit (days ahead, delivery is not yet due) and completes its deliver task; its workflow. */
+async function deliverVisit(workflowId: string, appointmentId: string) {
+  const handle = system.env.client.workflow.getHandle(workflowId);
+  const task = await eventually(async () => (await handle.query(stateQuery)).tasks.deliver ?? undefined);
+  await startService(system, auth, appointmentId);
+  const delivered = await api(
+    system,
+    'POST',
+    `/api/tasks/${task.taskId}/complete`,
+    { form: { minutes: 30 }, channel: 'in_person' },
+    auth,
+  );
+  expect(delivered.status).toBe(200);
+  return handle;
+}
