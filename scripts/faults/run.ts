@@ -458,13 +458,13 @@ export async function runFaultInjection(options: FaultOptions): Promise<FaultRep
     );
     log(`  load done after ${Math.round((Date.now() - started) / 1000)} s; settling`);
 
-    // ---- settle: the marks due by the cutoff (the last booking's reminders, at most 150 s from now) ------
-    const lastReminder = Math.max(
-      ...booked
-        .filter((b) => !b.cancelled)
-        .map((b) => Date.parse(b.startsAt) - SHORT_POLICY.todayHoursBefore * 3_600_000),
-    );
-    const cutoff = Math.min(lastReminder + 1000, Date.now() + 150_000);
+    // ---- settle: the marks due by the cutoff (the last booking's reminders, at most 150 s from now, but
+    // never before the first reminder: slots lie on a 5-minute grid, so where the run starts on that grid
+    // decides how far the first reminder is) ------------------------------------------------------------
+    const kept = booked.filter((b) => !b.cancelled).map((b) => Date.parse(b.startsAt));
+    const lastReminder = Math.max(...kept.map((at) => at - SHORT_POLICY.todayHoursBefore * 3_600_000));
+    const firstReminder = Math.min(...kept.map((at) => at - SHORT_POLICY.tomorrowHoursBefore * 3_600_000));
+    const cutoff = Math.min(lastReminder + 1000, Math.max(Date.now() + 150_000, firstReminder + 1000));
     await sleep(Math.max(0, cutoff - Date.now()));
 
     /** The reminder marks of one appointment due by the cutoff, after its booking / last move, before a cancel. */
