@@ -483,6 +483,12 @@ it('records each membership change once with its event, also when the activity i
     { name: 'Ira Stone', email: 'ira.stone@example.com', smsOptIn: false },
     'purchase-ira-0001',
   );
+  // The membership's own workflow records the purchase (stage Appointment Unscheduled) and then sends the
+  // welcome email: wait for that, or its write could land after the change this test records.
+  await eventually(async () => {
+    const rows = await messagesOf(membership.id);
+    return rows.length === 1 && rows[0]!.status !== 'queued';
+  });
   const { recordMembershipChange } = membershipActivities({
     db: system.database.db,
     config: system.config,

@@ -188,12 +188,14 @@ export interface AppProcess {
 /**
  * `src/worker.ts` or `src/server.ts` as its own process, configured by `env`. Rate limits are off (as in
  * test/support/system.ts): every request comes from one address, and these runs are not about limits.
+ * The worker's metrics listener is off unless `env` names a port: its default (9464) is one fixed port,
+ * and two suites running workers side by side would take it from each other (EADDRINUSE kills the worker).
  */
 export function startAppProcess(kind: 'worker' | 'server', env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', `src/${kind}.ts`], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', RATE_LIMITS: 'off', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', RATE_LIMITS: 'off', METRICS_PORT: '0', ...env },
   });
   let text = '';
   const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-20_000));

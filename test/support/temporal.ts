@@ -27,11 +27,27 @@ const INDEXED_VALUE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.Ind
   [SearchAttributeType.KEYWORD_LIST]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/**
+ * The SDK gives a starting server 5 s to accept connections, a limit it does not let callers change; a
+ * JVM starting on a busy 2-core machine can take longer. A start that timed out is tried again (twice).
+ */
+async function started(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test(String(error))) throw error;
+    }
+  }
+}
+
 /** The time-skipping server, with appointflow's search attributes registered as on a real cluster. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: executable('APPOINTFLOW_TEST_TEST_SERVER') },
-  });
+  const env = await started(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: executable('APPOINTFLOW_TEST_TEST_SERVER') },
+    }),
+  );
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
@@ -40,13 +56,15 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: executable('APPOINTFLOW_TEST_DEV_SERVER'),
-      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  return started(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: executable('APPOINTFLOW_TEST_DEV_SERVER'),
+        searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
 }
 
 /** The product workflows, bundled once per run by global-setup.ts. */
