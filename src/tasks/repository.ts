@@ -18,6 +18,8 @@ function tasksWithContext(db: Db) {
     .select([
       // The appointment's start and status, and how it is billed (the deliver form asks accordingly).
       'a.starts_at as appointment_starts_at',
+      'a.ends_at as appointment_ends_at',
+      'a.time_zone as appointment_time_zone',
       'a.status as appointment_status',
       (eb) => eb.fn.coalesce('a.pricing', 'sv.pricing').as('pricing'),
       (eb) => eb.fn.coalesce('a.billing_increment_minutes', 'sv.billing_increment_minutes').as('increment_minutes'),

@@ -28,6 +28,7 @@ interface TaskView {
   status: string;
   assignee_staff_id: string;
   appointment_id: string;
+  deliver: { open: boolean; reason?: string } | null;
 }
 
 it('deliver task → hours → invoice → auto charge declines without a card → card updated → paid, with receipt', async () => {
@@ -62,6 +63,11 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     return list.body.tasks.find((t) => t.appointment_id === appointmentId && t.kind === 'deliver_service');
   });
   expect(deliver.status).toBe('open');
+  // The task list offers delivery only when the workflow will accept it, and says why not (the card's rule).
+  expect(deliver.deliver).toEqual({
+    open: false,
+    reason: expect.stringMatching(/^Start the service first; without it/),
+  });
 
   const staff = await system.database.db
     .selectFrom('staff')
@@ -92,6 +98,8 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     /^The service can be marked delivered once it has started, or from 1 h before its start \(.+\); it starts .+\.$/,
   );
   await startService(system, auth, appointmentId);
+  const listed = await api<{ tasks: TaskView[] }>(system, 'GET', `/api/tasks?timeZone=Nowhere%2FZone`, undefined, auth);
+  expect(listed.body.tasks.find((t) => t.id === deliver.id)?.deliver).toEqual({ open: true, irreversible: true });
 
   const invalid = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
     system,

@@ -6,6 +6,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { completeTaskUpdate } from '../../../workflows/appointment/messages';
+import { cardActions, type ActionState } from '../../appointments/actions';
+import { zoneOf } from '../../appointments/card';
 import { appendTimeline } from '../../appointments/repository';
 import {
   activeStaffMember,
@@ -29,6 +31,28 @@ function bookedMinutes(startsAt: Date, endsAt: Date, increment: number): number 
   return Math.min(24 * 60, Math.ceil(minutes / increment) * increment);
 }
 
+/**
+ * Whether an open deliver task can be completed now, by the appointment card's rule (the list offers only
+ * what the workflow will accept: early delivery is refused with the reason, near the start confirmed).
+ */
+function deliverAction(
+  task: Awaited<ReturnType<typeof listTasks>>[number],
+  timeZone: string | undefined,
+  now: number,
+): ActionState | null {
+  if (task.kind !== 'deliver_service' || task.status !== 'open') return null;
+  if (!task.appointment_starts_at || !task.appointment_ends_at || !task.appointment_status) return null;
+  return cardActions({
+    status: task.appointment_status,
+    startsAt: task.appointment_starts_at.getTime(),
+    endsAt: task.appointment_ends_at.getTime(),
+    now,
+    deliverTask: { status: 'open' },
+    workflowRunning: true,
+    timeZone: zoneOf(timeZone, task.appointment_time_zone ?? 'UTC'),
+  }).deliver;
+}
+
 export function tasksRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
@@ -44,7 +68,8 @@ export function tasksRouter(deps: AppDeps): Router {
       ...(me?.role === 'technician' ? { ownedBy: me.staffId } : {}),
       overdue: query.overdue === 'true',
     });
-    res.json({ tasks });
+    const now = Date.now();
+    res.json({ tasks: tasks.map((task) => ({ ...task, deliver: deliverAction(task, query.timeZone, now) })) });
   });
 
   router.post('/api/tasks/:id/complete', async (req, res) => {

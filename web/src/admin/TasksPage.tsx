@@ -25,13 +25,8 @@ interface Task {
   appointment_status: string | null;
   pricing: 'fixed' | 'hourly' | null;
   increment_minutes: number | null;
-}
-
-/** Delivering a visit that has not started yet asks first (the card's rule, src/appointments/actions.ts). */
-function earlyDelivery(task: Task, timeZone: string): string | undefined {
-  if (task.appointment_status !== 'scheduled' || !task.appointment_starts_at) return undefined;
-  if (Date.parse(task.appointment_starts_at) <= Date.now()) return undefined;
-  return `The service has not started and starts ${formatDateTime(task.appointment_starts_at, timeZone)}. Record it as delivered anyway?`;
+  /** For an open deliver task: whether it can be completed now (the appointment card's rule), and why not. */
+  deliver: { open: boolean; reason?: string; confirm?: string } | null;
 }
 
 export function TasksPage() {
@@ -41,7 +36,7 @@ export function TasksPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const timeZone = detectedTimeZone();
 
-  const q = new URLSearchParams({ status: 'open' });
+  const q = new URLSearchParams({ status: 'open', timeZone });
   if (scope === 'mine' && me.staffId) q.set('assignee', me.staffId);
   const loaded = useLoad<{ tasks: Task[] }>(`/api/tasks?${q}`, 'Tasks');
   const { reload: load } = loaded;
@@ -113,11 +108,14 @@ export function TasksPage() {
               </>
             )}
           </p>
-          {task.kind === 'deliver_service' && (
+          {task.kind === 'deliver_service' && task.deliver?.open === false && (
+            <p className="why-not">{task.deliver.reason}</p>
+          )}
+          {task.kind === 'deliver_service' && task.deliver?.open !== false && (
             <DeliverForm
               taskId={task.id}
               terms={task.pricing ? { pricing: task.pricing, incrementMinutes: task.increment_minutes ?? 1 } : null}
-              confirm={earlyDelivery(task, timeZone)}
+              confirm={task.deliver?.confirm}
               onSubmit={(form) => complete(task, form)}
             />
           )}
