@@ -122,7 +122,8 @@ const tasks: ApiOperation[] = [
     method: 'get',
     path: '/api/tasks',
     access: 'staff',
-    summary: 'Tasks, overdue first',
+    summary:
+      'Tasks, overdue first; an open deliver task carries `deliver`: whether it can be completed now, or why not',
     query: taskListQuery,
     responses: { 200: 'Tasks' },
   },
