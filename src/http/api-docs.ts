@@ -3,7 +3,8 @@
  * schemas the route validates with, collected by `src/http/openapi.ts` into the served document.
  *
  * `registerOperations` adds what every operation of a kind answers, so no operation can forget it:
- * - every operation: 400 (malformed input: JSON, cookies, headers, a refused field);
+ * - every operation: 400 (malformed input: JSON, cookies, headers, a refused field), and 431 (request line
+ *   and headers over Node's 16 KiB, refused by the HTTP parser before any route, without a body);
  * - `auth: 'staff'`: the security requirement (API key or staff session) and 401 / 403;
  * - a path with parameters: 404;
  * - a body: 413 (too large) and 415 (not the declared media type);
@@ -119,6 +120,7 @@ function registerIdempotencyKey(registry: OpenAPIRegistry): z.ZodType {
 export function standardResponses(op: ApiOperation): Record<number, ResponseConfig> {
   const responses: Record<number, ResponseConfig> = {
     400: errorResponse('Invalid input: malformed JSON, cookie or header, or a refused field (`fields` names each)'),
+    431: { description: 'Request line and headers larger than 16 KiB (refused before any route, no body)' },
   };
   if (op.access === 'staff') {
     responses[401] = errorResponse('Not signed in, or no valid API key');
