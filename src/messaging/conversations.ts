@@ -12,6 +12,8 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { cancelUpdate, rescheduleUpdate } from '../../workflows/appointment/messages';
 import { appendTimeline } from '../appointments/repository';
+import { cancellationQuote } from '../billing/cancellation-quote';
+import { formatMoney } from '../billing/invoice';
 import { upcomingFreeSlots } from '../availability/service';
 import { visitValidUntil } from '../memberships/repository';
 import type { Config } from '../config';
@@ -303,9 +305,12 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     case 'cancel': {
       await saveConversation(db, input, contact.id, appointment.id, 'awaiting_cancel_confirmation', [], now);
       await record(`${input.channel}:cancel_requested`, `${channelName} "${quoted}": asked to cancel; waiting for YES`);
+      // Inside the late-cancel window the question names the fee, as the manage page and portal do.
+      const quote = await cancellationQuote(db, appointment.id, now);
+      const fee = quote?.feeIfCancelledNow ? formatMoney(quote.feeIfCancelledNow, quote.currency, locale) : null;
       return {
         reply: fitSms({ svc: { text: appointment.service_name, min: 12 } }, (t) =>
-          tr('reply.cancelAsk', { svc: t.svc, when }),
+          fee ? tr('reply.cancelAskFee', { svc: t.svc, when, fee }) : tr('reply.cancelAsk', { svc: t.svc, when }),
         ).text,
         outcome: 'awaiting confirmation',
         appointmentId: appointment.id,

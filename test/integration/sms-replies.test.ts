@@ -182,6 +182,27 @@ it('C, then YES, cancels the appointment through its workflow; the exchange is o
   expect(twimlMessage(stray.text) ?? '').not.toContain('confirm');
 });
 
+it('inside the late-cancel window, the C question names the fee before the customer says YES', async () => {
+  const service = await serviceIdBySlug(system, 'deep-tissue-massage');
+  const setPolicy = (cancellationPolicy: unknown) =>
+    api(system, 'PATCH', `/api/admin/services/${service}`, { cancellationPolicy }, auth);
+  // 30 days wide, so a visit booked days ahead is inside it whatever the day; frozen on the booking.
+  expect(
+    (await setPolicy({ lateCancelHours: 720, lateCancelFee: { kind: 'fixed', amountMinor: 2500 }, noShowFee: null }))
+      .status,
+  ).toBe(200);
+  const phone = newPhone();
+  try {
+    await book(phone);
+  } finally {
+    expect((await setPolicy(null)).status).toBe(200);
+  }
+  const asked = await textUs(phone, 'C');
+  expect(twimlMessage(asked.text)).toMatch(
+    /^Cancel your Deep Tissue Massage on .+\? A late-cancel fee of \$25\.00 applies\. Reply YES to confirm\./,
+  );
+});
+
 it('a YES after the question expired cancels nothing', async () => {
   const phone = newPhone();
   const { id } = await book(phone);

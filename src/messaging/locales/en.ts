@@ -224,6 +224,8 @@ export const en = {
     none: 'We found no upcoming appointment for you. Please contact {{business}}.',
     noneCall: 'We found no upcoming appointment for you. Please contact {{business}} at {{phone}}.',
     cancelAsk: 'Cancel your {{svc}} on {{when}}? Reply YES to confirm. Nothing changes otherwise.',
+    cancelAskFee:
+      'Cancel your {{svc}} on {{when}}? A late-cancel fee of {{fee}} applies. Reply YES to confirm. Nothing changes otherwise.',
     nothingToConfirm: 'Nothing to confirm. {{prompt}}',
     cannotCancel: 'Sorry, this appointment can no longer be cancelled here: {{reason}}',
     moveAsk: 'Move your {{svc}} from {{when}}? Reply {{numbers}} for: {{list}}',

@@ -227,6 +227,8 @@ export const es: Same<CustomerMessages> = {
     none: 'No encontramos ninguna cita próxima suya. Contacte con {{business}}, por favor.',
     noneCall: 'No encontramos ninguna cita próxima suya. Contacte con {{business}} al {{phone}}, por favor.',
     cancelAsk: '¿Cancelar su {{svc}} del {{when}}? Responda YES para confirmar. Si no, no cambia nada.',
+    cancelAskFee:
+      '¿Cancelar su {{svc}} del {{when}}? Se cobra un cargo por cancelación tardía de {{fee}}. Responda YES para confirmar. Si no, no cambia nada.',
     nothingToConfirm: 'No hay nada que confirmar. {{prompt}}',
     cannotCancel: 'Lo sentimos, esta cita ya no se puede cancelar por aquí: {{reason}}',
     moveAsk: '¿Cambiar su {{svc}} del {{when}}? Responda {{numbers}} para: {{list}}',
