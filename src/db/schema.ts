@@ -572,6 +572,18 @@ export interface WaitlistEntriesTable {
 }
 
 /** 0048_waitlist: an offer of a freed slot; open (or being claimed) it holds the slot. */
+/** Time freed by a staff change, waiting to be offered to the waitlist (src/waitlist/freed-time-outbox.ts). */
+export interface FreedTimeTable {
+  key: string;
+  staff_id: string;
+  /** The freed windows, epoch milliseconds: `[{ start, end }]`. */
+  windows: ColumnType<Array<{ start: number; end: number }>, string, string>;
+  created_at: CreatedAt;
+  /** Taken by one dispatcher until then (a lease: one that died lets go when it runs out). */
+  claimed_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  offered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface WaitlistOffersTable {
   id: Generated<string>;
   entry_id: string;
@@ -626,6 +638,7 @@ export interface Database {
   appointment_series: AppointmentSeriesTable;
   waitlist_entries: WaitlistEntriesTable;
   waitlist_offers: WaitlistOffersTable;
+  freed_time: FreedTimeTable;
   staff_accounts: StaffAccountsTable;
   staff_sessions: StaffSessionsTable;
   login_attempts: LoginAttemptsTable;

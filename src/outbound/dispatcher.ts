@@ -17,6 +17,7 @@ import { eventMatches, onEventRecorded } from './events';
 import { findLink } from './links';
 import { deliveryTargets, LINK_REQUIRED } from './platforms';
 import { offerFreedSlotToWaitlist } from '../waitlist/hook';
+import { offerPendingFreedTime } from '../waitlist/freed-time-outbox';
 
 export interface DispatcherDeps {
   db: Kysely<Database>;
@@ -153,7 +154,9 @@ export function startEventDispatcher(
       return;
     }
     busy = true;
+    // Events first, then time freed by staff changes (the waitlist's outbox, src/waitlist/freed-time-outbox.ts).
     running = dispatchPendingEvents(deps)
+      .then(async (count) => (await offerPendingFreedTime(deps), count))
       .then(
         (count) => {
           if (count) logger.debug({ deliveries: count }, 'events dispatched');

@@ -112,6 +112,14 @@ export function onEventRecorded(listener: () => void): () => void {
 }
 
 /**
+ * Wakes the dispatcher in this process shortly, after the caller's commit (a nudge that comes too early
+ * finds nothing; the poll catches it). For what it dispatches: events and freed time.
+ */
+export function nudgeEventDispatcher(): void {
+  for (const listener of listeners) setTimeout(listener, 50).unref();
+}
+
+/**
  * Records a domain event; call it with the transaction that makes the change. Returns the event id,
  * or undefined when an event with the same key was already recorded.
  */
@@ -128,10 +136,7 @@ export async function recordEvent(trx: Db, event: NewEvent): Promise<string | un
     .onConflict((oc) => oc.column('source_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted) {
-    // After the caller's commit (a nudge that comes too early finds nothing; the poll catches it).
-    for (const listener of listeners) setTimeout(listener, 50).unref();
-  }
+  if (inserted) nudgeEventDispatcher();
   return inserted?.id;
 }
 

@@ -6,7 +6,8 @@
  * workflow (`waitlist:<change key>:<start>` with signal-with-start, REJECT_DUPLICATE), which offers it
  * and moves on to the next person as for a cancel. The change key names the change (the time off's
  * id; a fresh id per hours change), so the same change never offers the same slot twice; a retried
- * request finds nothing freed (the time off is gone, the hours already match).
+ * request finds nothing freed (the time off is gone, the hours already match). The change writes what it
+ * freed to an outbox in its own transaction (freed-time-outbox.ts), from which it is offered.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -22,7 +23,15 @@ import { startWaitlistWorkflow } from './hook';
 import { type FreedSlot, slotSuits } from './matching';
 import { waitingFor } from './service';
 
-type Deps = { db: Kysely<Database>; temporal: Client; config: Config };
+export type FreedTimeDeps = { db: Kysely<Database>; temporal: Client; config: Config };
+type Deps = FreedTimeDeps;
+
+/** What a staff change freed: its key (one per change) and the windows, for the outbox (freed-time-outbox.ts). */
+export interface FreedTime {
+  key: string;
+  staffId: string;
+  windows: Interval[];
+}
 
 /** How far ahead extended working hours are offered. */
 export const HOURS_HORIZON_DAYS = 30;
@@ -90,20 +99,17 @@ async function firstSuitingSlot(
 }
 
 /** Time off removed: its interval is free again. */
-export async function offerRemovedTimeOff(
-  deps: Deps,
-  timeOff: { id: string; staffId: string; startsAt: Date; endsAt: Date },
-  now = Date.now(),
-): Promise<FreedSlot[]> {
-  return offerFreedWindows(
-    deps,
-    {
-      key: `time-off:${timeOff.id}`,
-      staffId: timeOff.staffId,
-      windows: [{ start: timeOff.startsAt.getTime(), end: timeOff.endsAt.getTime() }],
-    },
-    now,
-  );
+export function freedByRemovedTimeOff(timeOff: {
+  id: string;
+  staffId: string;
+  startsAt: Date;
+  endsAt: Date;
+}): FreedTime {
+  return {
+    key: `time-off:${timeOff.id}`,
+    staffId: timeOff.staffId,
+    windows: [{ start: timeOff.startsAt.getTime(), end: timeOff.endsAt.getTime() }],
+  };
 }
 
 /** The staff member's weekly rules as they are now (read before a change to compare with after). */
@@ -117,12 +123,12 @@ export async function weeklyRulesOf(db: Kysely<Database>, staffId: string): Prom
 }
 
 /** Working hours changed: what the new rules add over the old ones (next HOURS_HORIZON_DAYS) is free. */
-export async function offerExtendedHours(
-  deps: Deps,
+export async function freedByExtendedHours(
+  db: Kysely<Database>,
   change: { staffId: string; before: readonly WeeklyRule[]; after: readonly WeeklyRule[] },
   now = Date.now(),
-): Promise<FreedSlot[]> {
-  const staff = await deps.db
+): Promise<FreedTime> {
+  const staff = await db
     .selectFrom('staff')
     .select('time_zone')
     .where('id', '=', change.staffId)
@@ -132,5 +138,5 @@ export async function offerExtendedHours(
     workingIntervals(change.after, staff.time_zone, now, to),
     workingIntervals(change.before, staff.time_zone, now, to),
   );
-  return offerFreedWindows(deps, { key: `hours:${randomUUID()}`, staffId: change.staffId, windows: gained }, now);
+  return { key: `hours:${randomUUID()}`, staffId: change.staffId, windows: gained };
 }

@@ -2,7 +2,9 @@
  * Time freed by staff changes goes to the waitlist (src/waitlist/freed-window.ts), through the admin
  * API: removing a day's time off offers its slots to the people waiting — each the first slot that
  * suits them, never two people the same or overlapping slot, never one person two slots — and adding
- * working hours offers the new hours; repeating either request offers nothing again.
+ * working hours offers the new hours; repeating either request offers nothing again. Both go through
+ * the outbox written with the change (src/waitlist/freed-time-outbox.ts): what a dead process committed
+ * but never offered is offered by the dispatcher's next poll.
  */
 import { DateTime } from 'luxon';
 import { DEMO_ADMIN } from '../../src/db/seed';
@@ -96,6 +98,43 @@ it('removed time off is offered slot by slot to the people waiting, once', async
   // Again: the time off is gone; nothing more is offered.
   expect((await api(system, 'DELETE', path, undefined, admin)).status).toBe(404);
   expect(await offersOf(entries)).toHaveLength(2);
+  // The change went through the outbox, written with the deletion and marked offered.
+  const outbox = await system.database.db
+    .selectFrom('freed_time')
+    .select('offered_at')
+    .where('key', '=', `time-off:${timeOff.body.timeOff.id}`)
+    .executeTakeFirstOrThrow();
+  expect(outbox.offered_at).not.toBeNull();
+});
+
+it('freed time a dead process committed but never offered is offered by the next poll, once', async () => {
+  const day = dayAhead(15, (w) => w <= 5);
+  const dana = await wait('Dana', day);
+  const from = DateTime.fromISO(`${day}T13:00`, { zone: avery.time_zone });
+  // What a server that died right after the commit leaves: the outbox row, no offer, no nudge.
+  await system.database.db
+    .insertInto('freed_time')
+    .values({
+      key: 'time-off:00000000-0000-4000-8000-0000000000d1',
+      staff_id: avery.id,
+      windows: JSON.stringify([{ start: from.toMillis(), end: from.plus({ hours: 1 }).toMillis() }]),
+    })
+    .execute();
+  const [offer] = await eventually(async () => {
+    const rows = await offersOf([dana]);
+    return rows.length === 1 && rows;
+  }, 60_000);
+  expect(offer!.starts_at.getTime()).toBe(from.toMillis());
+  expect(offer!.workflow_id).toBe(`waitlist:time-off:00000000-0000-4000-8000-0000000000d1:${from.toMillis()}`);
+  await eventually(async () => {
+    const row = await system.database.db
+      .selectFrom('freed_time')
+      .select('offered_at')
+      .where('key', '=', 'time-off:00000000-0000-4000-8000-0000000000d1')
+      .executeTakeFirstOrThrow();
+    return row.offered_at !== null;
+  });
+  expect(await offersOf([dana])).toHaveLength(1);
 });
 
 it('working hours added on a day off are offered to the person waiting for that day, once', async () => {

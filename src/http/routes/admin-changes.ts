@@ -15,7 +15,8 @@ import { instant, uuid } from '../schemas';
 import { text } from '../text';
 import { parseInput } from '../validate';
 import { bookedDuring, requestReschedules } from '../../calendar/time-off';
-import { offerExtendedHours, offerRemovedTimeOff, weeklyRulesOf } from '../../waitlist/freed-window';
+import { freedByExtendedHours, freedByRemovedTimeOff, weeklyRulesOf } from '../../waitlist/freed-window';
+import { recordFreedTime } from '../../waitlist/freed-time-outbox';
 import { deleteTimeOff, insertTimeOff, replaceWorkingHours } from '../../calendar/repository';
 import { setContactNotes } from '../../contacts/repository';
 import { staffNameOf } from '../../staff/management';
@@ -83,12 +84,6 @@ const idParams = z.object({ id: uuid });
 export function adminChangesRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
-  const waitlistDeps = { db, temporal: deps.temporal, config: deps.config };
-  // The change is made either way; a failure to offer the freed time is logged, not the request's.
-  const offerFailed = (error: unknown) => {
-    deps.logger.warn({ err: error }, 'offering freed time to the waitlist failed');
-    return [];
-  };
   router.use('/api/admin', requireApiKey(db));
 
   async function staffName(id: string): Promise<string> {
@@ -120,8 +115,11 @@ export function adminChangesRouter(deps: AppDeps): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(staffHoursBody, req.body, 'body');
     const name = await staffName(id);
-    const before = await weeklyRulesOf(db, id);
+    const after = body.hours.map((h) => ({ weekday: h.weekday, start: h.startTime, end: h.endTime }));
     await db.transaction().execute(async (trx) => {
+      // Hours added free time: written with the change, offered to the waitlist from the outbox.
+      const before = await weeklyRulesOf(trx, id);
+      await recordFreedTime(trx, await freedByExtendedHours(trx, { staffId: id, before, after }));
       await replaceWorkingHours(trx, id, body.hours);
       await appendTimeline(trx, {
         kind: 'staff:hours',
@@ -131,9 +129,6 @@ export function adminChangesRouter(deps: AppDeps): Router {
         data: { staffId: id, hours: body.hours },
       });
     });
-    // Hours added free time: the waitlist is offered it (src/waitlist/freed-window.ts).
-    const after = body.hours.map((h) => ({ weekday: h.weekday, start: h.startTime, end: h.endTime }));
-    await offerExtendedHours(waitlistDeps, { staffId: id, before, after }).catch(offerFailed);
     res.json({ staffId: id, hours: body.hours });
   });
 
@@ -169,9 +164,13 @@ export function adminChangesRouter(deps: AppDeps): Router {
 
   router.delete('/api/admin/time-off/:id', requireOfficeRole, requireAdminRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const deleted = await deleteTimeOff(db, id);
+    // The time off is free again: written with the deletion, offered to the waitlist from the outbox.
+    const deleted = await db.transaction().execute(async (trx) => {
+      const row = await deleteTimeOff(trx, id);
+      if (row) await recordFreedTime(trx, freedByRemovedTimeOff(row));
+      return row;
+    });
     if (!deleted) throw new HttpError(404, 'not_found', `Time off ${id} does not exist.`);
-    await offerRemovedTimeOff(waitlistDeps, deleted).catch(offerFailed);
     res.status(204).end();
   });
 
