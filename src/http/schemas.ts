@@ -106,6 +106,8 @@ export function bookingSchemaFor(country: string) {
       ...membershipVisitFields,
       /** The SetupIntent the booking page confirmed with the Payment Element (services that ask for a card). */
       setupIntentId: z.string({ error: 'must be text' }).trim().min(1).max(255).optional(),
+      /** The deposit's PaymentIntent, confirmed on the page (services that take a deposit). */
+      paymentIntentId: z.string({ error: 'must be text' }).trim().min(1).max(255).optional(),
     })
     .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
       message: 'a phone number is needed to receive SMS',

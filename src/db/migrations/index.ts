@@ -34,6 +34,7 @@ import * as m0052 from './0052_appointment_booking_card';
 import * as m0053 from './0053_cancellation_policy';
 import * as m0055 from './0055_customer_portal';
 import * as m0056 from './0056_conversations';
+import * as m0057 from './0057_service_deposits';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0053_cancellation_policy': m0053,
   '0055_customer_portal': m0055,
   '0056_conversations': m0056,
+  '0057_service_deposits': m0057,
 };
 
 export const migrationProvider: MigrationProvider = {
