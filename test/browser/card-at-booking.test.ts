@@ -137,6 +137,14 @@ it('a deposit service on a phone: "Deposit $20.00 now, the rest after your visit
   await page.getByText('Deposit paid. You can book now.').waitFor();
   await page.getByRole('button', { name: /^Book for/ }).click();
   await page.getByRole('heading', { name: "You're booked" }).waitFor();
+  await page.getByText('Deposit paid: $20.00. The rest ($90.00) is charged after your visit.').waitFor();
+  // The manage page says where the deposit is.
+  const manage = await page.getByRole('link', { name: 'View, reschedule or cancel' }).first().getAttribute('href');
+  await page.goto(manage!);
+  await page
+    .getByTestId('deposit-note')
+    .getByText('Deposit paid: $20.00, credited on your invoice after the visit.')
+    .waitFor();
   expect(problems).toEqual([]);
 
   const contact = await system.database.db
