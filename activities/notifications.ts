@@ -251,7 +251,8 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           : undefined;
         const paidDeposit = input.audience === 'customer' ? await depositOf(db, row.id) : undefined;
         const deposit = paidDeposit && {
-          amountMinor: paidDeposit.amountMinor,
+          // What is left of it (a part refunded on a cancel is no longer on the invoice).
+          amountMinor: paidDeposit.amountMinor - paidDeposit.refundedMinor,
           currency: paidDeposit.currency,
           priceMinor: Number(row.price_minor),
           ...(input.deposit ? { outcome: input.deposit } : {}),

@@ -663,6 +663,15 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
           rows: [
             [tr('email.receipt.invoice'), `#${invoice}`],
             [tr('email.receipt.amountPaid'), total],
+            // The deposit taken at booking, credited on this invoice (src/billing/deposits.ts).
+            ...(a.deposit && a.deposit.amountMinor > 0
+              ? [
+                  [
+                    tr('email.receipt.deposit'),
+                    money(b, Math.min(a.deposit.amountMinor, b.totalMinor), locale),
+                  ] as const,
+                ]
+              : []),
             ...(card ? [[tr('email.receipt.paidWith'), card] as const] : []),
           ],
         },

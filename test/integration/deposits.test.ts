@@ -282,4 +282,15 @@ it('delivered: the deposit is credited on the invoice and only the balance is ch
     .where('idempotency_key', 'like', `${workflowId}:%`)
     .execute();
   expect(attempts).toEqual([{ amount_minor: totalMinor - 1500, status: 'succeeded' }]);
+  // The receipt names the deposit credited on the invoice.
+  const receipt = await eventually(async () =>
+    system.database.db
+      .selectFrom('messages')
+      .select('body')
+      .where('appointment_id', '=', id)
+      .where('template', '=', 'receipt')
+      .where('channel', '=', 'email')
+      .executeTakeFirst(),
+  );
+  expect(receipt.body).toMatch(/Of which the deposit paid at booking:?\s+\$15\.00/);
 });

@@ -102,6 +102,7 @@ export const en = {
         'Thank you! We received your payment of <b>{{total}}</b>, the {{fee}} for your {{service}}{{withStaff}} on {{when}}, under our cancellation policy.',
       invoice: 'Invoice',
       amountPaid: 'Amount paid',
+      deposit: 'Of which the deposit paid at booking',
       paidWith: 'Paid with',
       view: 'You can view and download your invoice here:',
       button: 'View invoice',

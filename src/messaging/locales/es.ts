@@ -106,6 +106,7 @@ export const es: Same<CustomerMessages> = {
         '¡Gracias! Hemos recibido su pago de <b>{{total}}</b>, el {{fee}} de su {{service}}{{withStaff}} del {{when}}, según nuestra política de cancelación.',
       invoice: 'Factura',
       amountPaid: 'Importe pagado',
+      deposit: 'De ello, el depósito pagado al reservar',
       paidWith: 'Pagado con',
       view: 'Puede ver y descargar su factura aquí:',
       button: 'Ver la factura',
