@@ -4,10 +4,9 @@
  * deposit's PaymentIntent and confirms it with the Payment Element (or the simulated test-card form).
  * The page books only once `onPaid` gave it the PaymentIntent id; the server checks it again.
  */
-import { useState } from 'react';
-import { api, errorText } from '../api';
+import { api } from '../api';
 import { moneyOf } from '../i18n/format';
-import { type Intent, PaymentForm, usePaymentsConfig } from './PaymentForm';
+import { IntentStep } from './IntentStep';
 
 export interface ServiceDeposit {
   amountMinor: number;
@@ -26,10 +25,6 @@ export function DepositStep(props: {
   paidIntentId: string | null;
   onPaid: (paymentIntentId: string) => void;
 }) {
-  const config = usePaymentsConfig();
-  const [intent, setIntent] = useState<Intent | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [requestKey] = useState(() => crypto.randomUUID());
   const money = (minor: number) => moneyOf(minor, props.deposit.currency, 'en');
   const deposit = money(props.deposit.amountMinor);
   const rest =
@@ -37,18 +32,13 @@ export function DepositStep(props: {
       ? `the rest (${money(props.price.amountMinor - props.deposit.amountMinor)}) after your visit`
       : 'the rest after your visit';
 
-  async function start() {
-    setError(null);
-    try {
-      const created = await api<{ paymentIntentId: string; clientSecret: string }>(
-        'POST',
-        '/api/payments/deposit-intents',
-        { serviceId: props.serviceId, name: props.customer.name, email: props.customer.email, requestKey },
-      );
-      setIntent({ id: created.paymentIntentId, clientSecret: created.clientSecret });
-    } catch (e) {
-      setError(errorText(e));
-    }
+  async function create(requestKey: string) {
+    const created = await api<{ paymentIntentId: string; clientSecret: string }>(
+      'POST',
+      '/api/payments/deposit-intents',
+      { serviceId: props.serviceId, name: props.customer.name, email: props.customer.email, requestKey },
+    );
+    return { id: created.paymentIntentId, clientSecret: created.clientSecret };
   }
 
   return (
@@ -63,28 +53,16 @@ export function DepositStep(props: {
           ? 'Cancel in time and the deposit is refunded in full; a late cancel or a missed appointment keeps it against the fee.'
           : 'If you cancel, the deposit is refunded in full.'}
       </p>
-      {props.paidIntentId ? (
-        <p className="notice" role="status">
-          Deposit paid. You can book now.
-        </p>
-      ) : intent && config ? (
-        <PaymentForm
-          kind="payment"
-          intent={intent}
-          config={config}
-          submitLabel={`Pay ${deposit} deposit`}
-          onConfirmed={(id) => props.onPaid(id)}
-        />
-      ) : (
-        <button type="button" disabled={!props.customer.name || !props.customer.email} onClick={() => void start()}>
-          Pay the deposit
-        </button>
-      )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <IntentStep
+        kind="payment"
+        create={create}
+        canStart={Boolean(props.customer.name && props.customer.email)}
+        startLabel="Pay the deposit"
+        submitLabel={`Pay ${deposit} deposit`}
+        confirmedId={props.paidIntentId}
+        doneText="Deposit paid. You can book now."
+        onConfirmed={(id) => props.onPaid(id)}
+      />
     </fieldset>
   );
 }
