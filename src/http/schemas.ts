@@ -123,6 +123,14 @@ export const bookingSchema = z.object({
   timeZone,
   customer: publicCustomerSchema,
   ...membershipVisitFields,
+  setupIntentId: text(255)
+    .optional()
+    .describe('The SetupIntent confirmed on the page (a service that keeps a card; POST /api/payments/setup-intents)'),
+  paymentIntentId: text(255)
+    .optional()
+    .describe(
+      "The deposit's PaymentIntent confirmed on the page (a service that takes a deposit; POST /api/payments/deposit-intents)",
+    ),
 });
 
 export const staffChannel = z.enum(['phone', 'in_person', 'email', 'admin', 'api', 'sms'], {
