@@ -146,17 +146,19 @@ export async function settleDeposit(
     .select(['id', 'number', 'status', 'contact_id'])
     .where('appointment_id', '=', input.appointmentId)
     .executeTakeFirstOrThrow();
+  // A refund the gateway refused is on the timeline (`payment:refund_failed`) and leaves the invoice as it is.
+  let refundedMinor = 0;
   if (refundMinor > 0) {
-    await refundInvoice(db, gateway, {
+    ({ refundedMinor } = await refundInvoice(db, gateway, {
       invoiceId: invoice.id,
       amountMinor: refundMinor,
       reason: input.reason,
       requestedBy: 'appointflow',
       channel: 'system',
       idempotencyKey: input.idempotencyKey,
-    });
+    }));
   }
-  if (keptMinor === 0 && invoice.status === 'draft') {
+  if (keptMinor === 0 && refundedMinor === refundMinor && invoice.status === 'draft') {
     const now = new Date();
     await db.transaction().execute(async (trx) => {
       const voided = await trx
@@ -178,5 +180,5 @@ export async function settleDeposit(
       });
     });
   }
-  return { refundedMinor: refundMinor, keptMinor };
+  return { refundedMinor, keptMinor };
 }
