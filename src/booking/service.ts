@@ -380,7 +380,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     const concurrent = deps.transaction ? undefined : await bookedBefore(deps, request).catch(() => undefined);
     if (concurrent) return concurrent;
     if (isDepositReused(error)) {
-      throw new DepositRefusal('This deposit has already paid for another booking.', 'paymentIntentId', 409);
+      throw new DepositRefusal('This deposit has already been used for a booking.', 'paymentIntentId', 409);
     }
     if (isDoubleBooking(error) && !deps.transaction) {
       throw new SlotUnavailableError(
