@@ -3,7 +3,8 @@
  * (refused naming the field when it cannot apply), the booking page lists it, a booking is made only
  * with a PaymentIntent that succeeded for that deposit (refused naming `paymentIntentId` when it has
  * not, is for another amount, or already booked), the deposit is on the ledger, the confirmation and
- * the manage page say so, a cancel in time refunds it once, and a delivered visit charges the balance.
+ * the manage page say so, a cancel in time refunds it once, a delivered visit charges the balance, and
+ * a late cancel keeps it against the fee (the fee less the deposit charged).
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
@@ -293,4 +294,48 @@ it('delivered: the deposit is credited on the invoice and only the balance is ch
       .executeTakeFirst(),
   );
   expect(receipt.body).toMatch(/Of which the deposit paid at booking:?\s+\$15\.00/);
+});
+
+it("a customer's late cancel keeps the deposit against the fee: only the fee less the deposit is charged", async () => {
+  await api(
+    system,
+    'PATCH',
+    `/api/admin/services/${consultation}`,
+    // 30 days: a booking a few days ahead is inside the window whatever the day the test runs.
+    {
+      cancellationPolicy: {
+        lateCancelHours: 720,
+        lateCancelFee: { kind: 'fixed', amountMinor: 2500 },
+        noShowFee: null,
+      },
+    },
+    auth,
+  );
+  const customer = { name: 'Lee Late', email: 'lee.late@example.com' };
+  const slot = (await freeSlots(system, consultation, 3, 10))[7]!;
+  const paid = await payDeposit(customer, 'lee-late-1');
+  const booked = await book(customer, slot, { paymentIntentId: paid.paymentIntentId });
+  expect(booked.status).toBe(201);
+  const { id, workflowId } = booked.body.appointment;
+  const token = booked.body.manageUrl.split('/manage/')[1]!;
+  expect((await api(system, 'POST', `/api/manage/${token}/cancel`, { reason: 'cannot make it' })).status).toBe(200);
+  const handle = system.env.client.workflow.getHandle(workflowId);
+  const state = await eventually(async () => {
+    const s = await handle.query(stateQuery);
+    return s.billing?.payment === 'paid' ? s : undefined;
+  });
+  expect(state.cancellationFee).toEqual({ kind: 'late_cancel', amountMinor: 2500 });
+  expect(state.deposit).toEqual({ refundMinor: 0, keptMinor: 1500, settled: true });
+  const payments = await ledger(id);
+  expect(payments.map((p) => [p.method, Number(p.amount_minor)])).toEqual([
+    ['deposit', 1500],
+    ['card', 1000],
+  ]);
+  expect(payments[0]!.status).toBe('paid');
+  const refunds = await system.database.db
+    .selectFrom('invoice_refunds')
+    .select('id')
+    .where('invoice_id', '=', payments[0]!.invoice_id)
+    .execute();
+  expect(refunds).toEqual([]);
 });
