@@ -19,7 +19,8 @@ import {
   type Invoice,
   serviceLines,
 } from '../src/billing/invoice';
-import { changeInvoiceStatus, creditPaymentIn, paidOn } from '../src/billing/ledger';
+import { settleDeposit } from '../src/billing/deposits';
+import { changeInvoiceStatus, creditPaymentIn, InvoiceRefusal, paidOn } from '../src/billing/ledger';
 import type { Database, InvoiceLine } from '../src/db/schema';
 import type { FeeKind } from '../src/domain/cancellation-policy';
 import { canTransitionStatus } from '../src/domain/stages';
@@ -86,6 +87,35 @@ async function openTask(
     throw refuse(REFUSALS.notFound, `Task ${taskId} is not this appointment's ${kind.replace('_', ' ')} task.`);
   }
   return task;
+}
+
+/** The invoice opens with the deposit paid at booking on it: the timeline says what is left to pay. */
+async function creditDepositNote(
+  trx: Transaction<Database>,
+  invoiceId: string,
+  appointment: { id: string; contact_id: string },
+  totalMinor: number,
+): Promise<void> {
+  const deposit = await trx
+    .selectFrom('invoice_payments')
+    .select(['amount_minor', 'currency', 'provider_payment_id'])
+    .where('invoice_id', '=', invoiceId)
+    .where('method', '=', 'deposit')
+    .executeTakeFirst();
+  if (!deposit) return;
+  const currency = deposit.currency.trim();
+  const amountMinor = Number(deposit.amount_minor);
+  const owed = balanceDue(totalMinor, amountMinor);
+  await appendTimeline(trx, {
+    appointmentId: appointment.id,
+    contactId: appointment.contact_id,
+    kind: 'invoice:deposit_credited',
+    actor: 'appointflow',
+    channel: 'system',
+    summary: `Deposit of ${formatMoney(amountMinor, currency)} credited on the invoice; ${owed === 0 ? 'nothing more to pay' : `${formatMoney(owed, currency)} still owed`}`,
+    data: { invoiceId, amountMinor, owedMinor: owed, paymentId: deposit.provider_payment_id },
+    idempotencyKey: `invoice:${invoiceId}:deposit-credited`,
+  });
 }
 
 export function billingActivities({ db, payments }: BillingDeps) {
@@ -193,6 +223,7 @@ export function billingActivities({ db, payments }: BillingDeps) {
             .onConflict((oc) => oc.column('appointment_id').doNothing())
             .execute();
         }
+        if (draft?.status === 'draft') await creditDepositNote(trx, draft.id, appointment, invoice.totalMinor);
         const hours = `${Math.floor(input.minutes / 60)} h ${input.minutes % 60} min`;
         await appendTimeline(trx, {
           appointmentId: appointment.id,
@@ -535,6 +566,25 @@ export function billingActivities({ db, payments }: BillingDeps) {
         });
       });
       return invoiceSummary(db, input.appointmentId);
+    },
+
+    /**
+     * A cancelled or missed visit's deposit: refunded through the gateway less what a fee keeps, once
+     * (src/billing/deposits.ts; the refund's key goes to Stripe). A refund the gateway could not be
+     * reached for is retried with the same keys; a refused one is final.
+     */
+    async settleDeposit(input: {
+      appointmentId: string;
+      keepMinor: number;
+      reason: string;
+      idempotencyKey: string;
+    }): Promise<{ refundedMinor: number; keptMinor: number }> {
+      try {
+        return await settleDeposit(db, payments, input);
+      } catch (error) {
+        if (error instanceof InvoiceRefusal) throw refuse(REFUSALS.invalidRequest, error.message);
+        throw error;
+      }
     },
 
     /** After the last dunning attempt: the open invoice is written off as uncollectible (timeline says so). */

@@ -5,6 +5,8 @@
  * creates or sends a second copy. Reminders and briefs for an appointment that moved on (cancelled,
  * rescheduled) are dropped here too, as a second guard behind the workflow's own check.
  */
+import { depositOf } from '../src/billing/deposits';
+import type { DepositOutcome } from '../workflows/appointment/messages';
 import type { Kysely } from 'kysely';
 import { upcomingFreeSlots } from '../src/availability/service';
 import type { Config } from '../src/config';
@@ -64,6 +66,8 @@ export interface SendAppointmentMessagesInput {
   edited?: EditedMessage;
   /** A public note staff gave with the change, shown with the appointment's public notes. */
   publicNote?: string;
+  /** A cancel or no-show: what becomes of the deposit (refunded, kept against the fee). */
+  deposit?: DepositOutcome;
 }
 
 export interface SendAppointmentMessagesResult {
@@ -245,6 +249,14 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         const billing = BILLING_EVENTS.has(input.event)
           ? await billingContext(row.id, row.contact_id, input)
           : undefined;
+        const paidDeposit = input.audience === 'customer' ? await depositOf(db, row.id) : undefined;
+        const deposit = paidDeposit && {
+          // What is left of it (a part refunded on a cancel is no longer on the invoice).
+          amountMinor: paidDeposit.amountMinor - paidDeposit.refundedMinor,
+          currency: paidDeposit.currency,
+          priceMinor: Number(row.price_minor),
+          ...(input.deposit ? { outcome: input.deposit } : {}),
+        };
         await db.transaction().execute(async (trx) => {
           const bookingUrl = `${base}/book/${row.service_slug}`;
           const isBilling = BILLING_EVENTS.has(input.event);
@@ -271,6 +283,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               ...(billing ? { billing } : {}),
               ...(feedbackUrl ? { feedbackUrl } : {}),
               ...(input.publicNote ? { publicNote: input.publicNote } : {}),
+              ...(deposit ? { deposit } : {}),
             }),
           );
           if (staffRecipient) context.recipient = { name: staffRecipient.name, timeZone: staffRecipient.timeZone };

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Appointment, Database } from '../db/schema';
 import type { AppointmentState } from '../../workflows/appointment/messages';
+import { depositOf, type DepositView } from '../billing/deposits';
 import { cardActions, type CardActions } from './actions';
 import { cardProgress, type CardProgress } from './progress';
 
@@ -31,8 +32,8 @@ export async function cardState(
   },
   timeZone: string,
   now = Date.now(),
-): Promise<{ actions: CardActions; progress: CardProgress }> {
-  const [deliver, invoice] = await Promise.all([
+): Promise<{ actions: CardActions; progress: CardProgress; deposit: DepositView | null }> {
+  const [deliver, invoice, deposit] = await Promise.all([
     db
       .selectFrom('tasks')
       .select('status')
@@ -44,8 +45,11 @@ export async function cardState(
       .selectFrom('invoices')
       .select(['status', 'total_minor', 'currency'])
       .where('appointment_id', '=', row.id)
+      // A draft (lines staff added, a deposit, before delivery) is not yet what the visit costs.
+      .where('status', '!=', 'draft')
       .orderBy('created_at', 'desc')
       .executeTakeFirst(),
+    depositOf(db, row.id),
   ]);
   const actions = cardActions({
     status: row.status,
@@ -66,5 +70,5 @@ export async function cardState(
       ? { status: invoice.status, totalMinor: invoice.total_minor, currency: invoice.currency.trim() }
       : null,
   });
-  return { actions, progress };
+  return { actions, progress, deposit: deposit ?? null };
 }

@@ -58,6 +58,14 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
   if (!row) return undefined;
+  // The deposit paid at booking (src/billing/deposits.ts), whatever became of it since.
+  const deposit = await db
+    .selectFrom('invoice_payments as p')
+    .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+    .select('p.amount_minor')
+    .where('i.appointment_id', '=', appointmentId)
+    .where('p.method', '=', 'deposit')
+    .executeTakeFirst();
   // The policy frozen at booking only (migration 0053): an appointment booked without one has no fee.
   const cancellation = cancellationTerms(row.cancellation_policy, Number(row.price_minor), row.currency.trim());
   return {
@@ -78,6 +86,7 @@ export async function loadSnapshot(db: Db, appointmentId: string): Promise<Appoi
       incrementMinutes: row.booked_billing_increment_minutes ?? row.billing_increment_minutes,
     },
     ...(cancellation ? { cancellation } : {}),
+    ...(deposit ? { deposit: { amountMinor: Number(deposit.amount_minor) } } : {}),
   };
 }
 

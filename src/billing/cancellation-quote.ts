@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Service } from '../db/schema';
+import { depositAmount, type DepositPolicy } from '../domain/deposit-policy';
 import { cancellationTerms, type CancellationTerms, feeFor, lateFrom } from '../domain/cancellation-policy';
 
 export interface CancellationQuote extends CancellationTerms {
@@ -50,4 +51,21 @@ export function serviceCancellationTerms(
       ? Number(service.price_minor)
       : Math.round((Number(service.hourly_rate_minor) * service.duration_minutes) / 60);
   return cancellationTerms(service.cancellation_policy, price, service.currency.trim());
+}
+
+/** A service's deposit as the booking page shows it (null: none): the amount now, the rest after the visit. */
+export function serviceDeposit(
+  service: Pick<
+    Service,
+    'deposit_policy' | 'pricing' | 'price_minor' | 'hourly_rate_minor' | 'duration_minutes' | 'currency'
+  >,
+): { amountMinor: number; currency: string; policy: DepositPolicy } | null {
+  const price =
+    service.pricing === 'fixed'
+      ? Number(service.price_minor)
+      : Math.round((Number(service.hourly_rate_minor) * service.duration_minutes) / 60);
+  const amountMinor = depositAmount(service.deposit_policy, price);
+  return amountMinor > 0 && service.deposit_policy
+    ? { amountMinor, currency: service.currency.trim(), policy: service.deposit_policy }
+    : null;
 }

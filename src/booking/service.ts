@@ -28,6 +28,8 @@ import { createManageToken } from '../manage/tokens';
 import { detailsChange, savePendingDetails } from '../identity/pending-details';
 import { DateTime } from 'luxon';
 import { pickStaff } from './staff-pick';
+import { type BookingDeposit, isDepositReused, recordDeposit } from '../billing/deposits';
+import { DepositRefusal } from '../payments/deposit-intents';
 import { countBooking } from '../metrics';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
@@ -93,6 +95,8 @@ export interface BookRequest {
   requestKey?: string | undefined;
   /** A later visit of a recurring series: may lie beyond the booking horizon (src/booking/series.ts). */
   ignoreHorizon?: boolean | undefined;
+  /** The deposit paid at booking, verified with the gateway (src/payments/deposit-intents.ts): on the ledger with the row. */
+  deposit?: BookingDeposit | undefined;
 }
 
 export interface BookResult {
@@ -327,6 +331,16 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           request_key: request.requestKey ?? null,
         })
         .execute();
+      if (request.deposit && !membership) {
+        await recordDeposit(trx, {
+          appointmentId,
+          contactId,
+          deposit: request.deposit,
+          actor: request.actor.name,
+          channel: request.channel,
+          at: new Date(now),
+        });
+      }
       if (pending)
         await savePendingDetails(trx, { contactId, appointmentId, details: pending, channel: request.channel });
       await appendTimeline(trx, {
@@ -365,6 +379,9 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
     // which the failed insert has aborted).
     const concurrent = deps.transaction ? undefined : await bookedBefore(deps, request).catch(() => undefined);
     if (concurrent) return concurrent;
+    if (isDepositReused(error)) {
+      throw new DepositRefusal('This deposit has already been used for a booking.', 'paymentIntentId', 409);
+    }
     if (isDoubleBooking(error) && !deps.transaction) {
       throw new SlotUnavailableError(
         'That time was just taken. Here are the next free times.',

@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { MembershipStage, PipelineStage, ServiceStatus } from '../domain/stages';
 import type { CancellationPolicy } from '../domain/cancellation-policy';
+import type { DepositPolicy } from '../domain/deposit-policy';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -108,6 +109,8 @@ export interface ServicesTable {
   card_at_booking: Generated<CardAtBooking>;
   /** Late-cancel window and fee, no-show fee (migration 0053; src/domain/cancellation-policy.ts); NULL: none. */
   cancellation_policy: ColumnType<CancellationPolicy | null, string | null | undefined, string | null>;
+  /** Deposit taken at booking (migration 0057; src/domain/deposit-policy.ts); NULL: none. */
+  deposit_policy: ColumnType<DepositPolicy | null, string | null | undefined, string | null>;
 }
 
 export type ServiceLocation = 'business' | 'customer';

@@ -8,7 +8,7 @@ import type { ApiOperation } from './api-docs';
 import { extraLineSchema } from '../billing/extra-lines';
 import { recordPaymentBody, refundBody, statusBody } from './routes/invoices';
 import { tokenParams } from './routes/manage';
-import { bookingSetupBody, simulatedConfirmBody } from './routes/payments';
+import { bookingSetupBody, depositIntentBody, simulatedConfirmBody } from './routes/payments';
 import { completeBody } from './routes/manage-pay';
 
 const id = z.object({ id: z.uuid() });
@@ -114,6 +114,16 @@ export const paymentOperations: ApiOperation[] = [
     summary: "A SetupIntent (usage off_session) for the booking page's card step, on the email's Stripe customer",
     body: bookingSetupBody,
     responses: { 201: 'The SetupIntent id and client secret' },
+  },
+  {
+    method: 'post',
+    path: '/api/payments/deposit-intents',
+    access: 'public',
+    tags: pay,
+    summary:
+      "A PaymentIntent for the service's deposit (confirmed on the booking page; saves the card when the service keeps one)",
+    body: depositIntentBody,
+    responses: { 201: 'The PaymentIntent id, client secret and the deposit', 422: 'The service takes no deposit' },
   },
   {
     method: 'post',

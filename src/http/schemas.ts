@@ -106,6 +106,8 @@ export function bookingSchemaFor(country: string) {
       ...membershipVisitFields,
       /** The SetupIntent the booking page confirmed with the Payment Element (services that ask for a card). */
       setupIntentId: z.string({ error: 'must be text' }).trim().min(1).max(255).optional(),
+      /** The deposit's PaymentIntent, confirmed on the page (services that take a deposit). */
+      paymentIntentId: z.string({ error: 'must be text' }).trim().min(1).max(255).optional(),
     })
     .refine((b) => !b.customer.smsOptIn || b.customer.phone, {
       message: 'a phone number is needed to receive SMS',
@@ -121,6 +123,14 @@ export const bookingSchema = z.object({
   timeZone,
   customer: publicCustomerSchema,
   ...membershipVisitFields,
+  setupIntentId: text(255)
+    .optional()
+    .describe('The SetupIntent confirmed on the page (a service that keeps a card; POST /api/payments/setup-intents)'),
+  paymentIntentId: text(255)
+    .optional()
+    .describe(
+      "The deposit's PaymentIntent confirmed on the page (a service that takes a deposit; POST /api/payments/deposit-intents)",
+    ),
 });
 
 export const staffChannel = z.enum(['phone', 'in_person', 'email', 'admin', 'api', 'sms'], {

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { MessageBilling, MessageContext } from './templates';
+import type { MessageBilling, MessageContext, MessageDeposit } from './templates';
 import { withPublicNote } from './edited-message';
 import { resolveLocale } from '../i18n/locales';
 import { appointmentsWithParties } from '../appointments/read-model';
@@ -83,6 +83,8 @@ export function appointmentMessageContext(input: {
   publicNote?: string;
   /** The feedback form's own token link (only the feedback request carries one). */
   feedbackUrl?: string;
+  /** The deposit paid at booking, with what a cancel did to it (src/billing/deposits.ts). */
+  deposit?: MessageDeposit;
 }): MessageContext {
   const { row, business, base, manageUrl } = input;
   const cancellation = cancellationTerms(row.cancellation_policy, Number(row.price_minor), row.currency.trim());
@@ -122,6 +124,7 @@ export function appointmentMessageContext(input: {
       publicNotes: withPublicNote(row.public_notes, input.publicNote),
       address: row.contact_address,
       ...(cancellation ? { cancellation } : {}),
+      ...(input.deposit ? { deposit: input.deposit } : {}),
       ...(row.series && row.series_index !== null
         ? {
             series: {

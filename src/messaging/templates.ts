@@ -130,6 +130,8 @@ export interface MessageContext {
     cancelReason?: string | null;
     /** The cancellation policy frozen at booking, as amounts (the confirmation states it; migration 0053). */
     cancellation?: CancellationTerms;
+    /** The deposit paid at booking, and on a cancel or no-show what is refunded and kept (src/billing/deposits.ts). */
+    deposit?: MessageDeposit;
     clientNote: string;
     publicNotes: string;
     address: string | null;
@@ -393,6 +395,47 @@ function customerDetails(ctx: MessageContext, opts: { previousStartsAt?: number 
   return { kind: 'details', rows };
 }
 
+/** A deposit as the messages state it (minor units of `currency`). */
+export interface MessageDeposit {
+  amountMinor: number;
+  currency: string;
+  /** The booked price, for "the rest after your visit". */
+  priceMinor: number;
+  outcome?: { refundMinor: number; keptMinor: number };
+}
+
+/** The confirmation's deposit: paid now, the rest after the visit, and what cancelling does to it. */
+function depositBlocks(ctx: MessageContext): Block[] {
+  const deposit = ctx.appointment.deposit;
+  if (!deposit) return [];
+  const { locale, tr } = customerText(ctx);
+  const amount = (minor: number) => formatMoney(minor, deposit.currency, MONEY_LOCALE[locale]);
+  const terms = ctx.appointment.cancellation;
+  const fees = terms !== undefined && (terms.lateCancelFeeMinor > 0 || terms.noShowFeeMinor > 0);
+  const text = [
+    tr('email.confirmation.deposit', {
+      deposit: amount(deposit.amountMinor),
+      rest: amount(Math.max(0, deposit.priceMinor - deposit.amountMinor)),
+    }),
+    tr(fees ? 'email.confirmation.depositPolicy' : 'email.confirmation.depositRefundable'),
+  ];
+  return [{ kind: 'p', parts: rich(text.join(' ')) }];
+}
+
+/** A cancelled or missed visit's deposit: what is refunded, what the fee keeps. */
+function depositOutcomeBlocks(ctx: MessageContext): Block[] {
+  const deposit = ctx.appointment.deposit;
+  if (!deposit?.outcome) return [];
+  const { locale, tr } = customerText(ctx);
+  const amount = (minor: number) => formatMoney(minor, deposit.currency, MONEY_LOCALE[locale]);
+  const { refundMinor, keptMinor } = deposit.outcome;
+  const text = [
+    ...(keptMinor > 0 ? [tr('email.cancelled.depositKept', { kept: amount(keptMinor) })] : []),
+    ...(refundMinor > 0 ? [tr('email.cancelled.depositRefunded', { amount: amount(refundMinor) })] : []),
+  ];
+  return text.length ? [{ kind: 'p', parts: rich(text.join(' ')) }] : [];
+}
+
 /** The confirmation's cancellation policy: what a late cancel and a no-show cost (nothing when free). */
 function cancellationPolicyBlocks(ctx: MessageContext): Block[] {
   const terms = ctx.appointment.cancellation;
@@ -509,6 +552,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         ...(a.series ? [p('email.confirmation.series', { ...a.series })] : []),
         customerDetails(ctx),
         ...cancellationPolicyBlocks(ctx),
+        ...depositBlocks(ctx),
         ...publicNotes(ctx),
         ...(clientNote ? [{ kind: 'note', label: tr('details.yourNote'), text: clientNote } as Block] : []),
         p('email.confirmation.ics'),
@@ -563,6 +607,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       body = [
         p('email.cancelled.intro', { when: when(a.startsAt) }),
         ...(reason ? [{ kind: 'note', label: tr('details.reason'), text: reason } as Block] : []),
+        ...depositOutcomeBlocks(ctx),
         p('email.cancelled.again'),
         { kind: 'button', label: tr('email.cancelled.button'), href: ctx.bookingUrl },
       ];
@@ -618,6 +663,15 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
           rows: [
             [tr('email.receipt.invoice'), `#${invoice}`],
             [tr('email.receipt.amountPaid'), total],
+            // The deposit taken at booking, credited on this invoice (src/billing/deposits.ts).
+            ...(a.deposit && a.deposit.amountMinor > 0
+              ? [
+                  [
+                    tr('email.receipt.deposit'),
+                    money(b, Math.min(a.deposit.amountMinor, b.totalMinor), locale),
+                  ] as const,
+                ]
+              : []),
             ...(card ? [[tr('email.receipt.paidWith'), card] as const] : []),
           ],
         },

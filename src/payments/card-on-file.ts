@@ -78,23 +78,33 @@ export async function setupIntentForBooking(
   input: { email: string; name: string; requestKey?: string; proven: boolean },
 ): Promise<{ setupIntentId: string; clientSecret: string }> {
   const requestKey = input.requestKey ?? randomUUID();
-  const guest = !input.proven && (await contactExists(db, input.email));
-  const customerId = guest
-    ? (
-        await gateway.ensureCustomer({
-          contactId: '',
-          email: normalEmail(input.email),
-          name: input.name,
-          existingCustomerId: null,
-          idempotencyKey: `guest:${emailKey(input.email)}:${requestKey}:customer`,
-        })
-      ).customerId
-    : await customerForEmail(db, gateway, input);
+  const customerId = await bookingCustomer(db, gateway, { ...input, requestKey });
   return gateway.createSetupIntent({
     customerId,
     idempotencyKey: `setup:${customerId}:${requestKey}`,
     metadata: { purpose: 'booking', email: normalEmail(input.email) },
   });
+}
+
+/**
+ * The Stripe customer a booking's card or deposit goes on: the email's contact's own (created once per
+ * email), or — for a caller not proven to be that existing contact (issue 12) — one of its own.
+ */
+export async function bookingCustomer(
+  db: Kysely<Database>,
+  gateway: PaymentGateway,
+  input: { email: string; name: string; requestKey: string; proven: boolean },
+): Promise<string> {
+  const guest = !input.proven && (await contactExists(db, input.email));
+  if (!guest) return customerForEmail(db, gateway, input);
+  const { customerId } = await gateway.ensureCustomer({
+    contactId: '',
+    email: normalEmail(input.email),
+    name: input.name,
+    existingCustomerId: null,
+    idempotencyKey: `guest:${emailKey(input.email)}:${input.requestKey}:customer`,
+  });
+  return customerId;
 }
 
 /** The card a visit is charged on: the one given at booking for it (migration 0052), else the contact's. */

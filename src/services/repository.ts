@@ -39,6 +39,8 @@ export async function serviceView(db: Db, id: string) {
     cardAtBooking: row.card_at_booking,
     /** Late-cancel window and fee, no-show fee; null: none (frozen on each appointment at booking). */
     cancellationPolicy: row.cancellation_policy,
+    /** Deposit taken at booking: none, fixed (minor units) or percent of the price (migration 0057). */
+    depositPolicy: row.deposit_policy ?? { kind: 'none' },
     taxRateBps: row.tax_rate_bps,
     /** What is stored: only the keys that differ from the defaults were set. */
     lifecyclePolicy: row.lifecycle_policy,
@@ -82,6 +84,7 @@ const COLUMNS = {
 export type ServiceInput = { [K in keyof typeof COLUMNS]?: unknown } & {
   lifecyclePolicy?: object;
   cancellationPolicy?: object | null;
+  depositPolicy?: { kind: string };
 };
 
 export function columnsOf(input: ServiceInput): Record<string, unknown> {
@@ -97,6 +100,9 @@ export function columnsOf(input: ServiceInput): Record<string, unknown> {
   }
   if (input.cancellationPolicy !== undefined) {
     values.cancellation_policy = input.cancellationPolicy === null ? null : JSON.stringify(input.cancellationPolicy);
+  }
+  if (input.depositPolicy !== undefined) {
+    values.deposit_policy = input.depositPolicy.kind === 'none' ? null : JSON.stringify(input.depositPolicy);
   }
   return values;
 }

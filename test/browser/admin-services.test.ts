@@ -136,3 +136,32 @@ it("an admin renames a service's booking address; the old link still opens it at
   expect(page.url()).toMatch(/\/book\/hot-stone-retired$/);
   await checked('booking-unknown-service-link');
 });
+
+it('an admin sets a deposit: one above the price is refused next to the field, a fixed amount is saved', async () => {
+  const db = system.database.db;
+  const massage = await db
+    .selectFrom('services')
+    .select(['id'])
+    .where('slug', '=', 'deep-tissue-massage')
+    .executeTakeFirstOrThrow();
+  await page.goto(`/admin/settings/services/${massage.id}`);
+  await page.getByRole('heading', { name: 'Edit Deep Tissue Massage' }).waitFor();
+  await page.getByLabel('Deposit', { exact: true }).selectOption('fixed');
+  const amount = page.getByLabel('Deposit: amount (USD)');
+  await amount.fill('500.00'); // the price is $110.00
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('#svc-deposit-problem').waitFor();
+  expect(await page.locator('#svc-deposit-problem').textContent()).toContain('must be at most the price');
+  expect(await amount.getAttribute('aria-invalid')).toBe('true');
+
+  await amount.fill('25.00');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const saved = await db
+    .selectFrom('services')
+    .select('deposit_policy')
+    .where('id', '=', massage.id)
+    .executeTakeFirstOrThrow();
+  expect(saved.deposit_policy).toEqual({ kind: 'fixed', amountMinor: 2500 });
+  await checked('admin-service-deposit');
+});

@@ -2,7 +2,8 @@
  * The whole Stripe path against stripe-mock (every request validated against Stripe's OpenAPI spec)
  * behind a local recorder: a card-required booking saves the card through a SetupIntent, the visit is
  * charged off-session once, part is refunded — and every request the server sends to Stripe that
- * creates or changes something carries an Idempotency-Key.
+ * creates or changes something carries an Idempotency-Key. A deposit is read back from Stripe before it
+ * books and refunded through Stripe on a cancel without a fee.
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { stateQuery } from '../../workflows/appointment/messages';
@@ -126,4 +127,71 @@ it('card at booking, one off-session charge and a refund through Stripe, each re
     '/v1/payment_methods/pm_card_visa',
   ]);
   expect(pageCalls.map((c) => c.path)).toEqual([`/v1/setup_intents/${setup.body.setupIntentId}/confirm`]);
+});
+
+it('a deposit through Stripe: the PaymentIntent is read back before booking, refunded on a cancel without a fee; every write keyed', async () => {
+  const massage = await serviceIdBySlug(system, 'deep-tissue-massage');
+  await api(
+    system,
+    'PATCH',
+    `/api/admin/services/${massage}`,
+    { depositPolicy: { kind: 'percent', percent: 20 } },
+    auth,
+  );
+  const customer = { name: 'Stripe Deposit', email: 'stripe.deposit@example.com' };
+  const before = recorder.calls.length;
+  const intent = await api<{ paymentIntentId: string; clientSecret: string; amountMinor: number }>(
+    system,
+    'POST',
+    '/api/payments/deposit-intents',
+    { ...customer, serviceId: massage, requestKey: 'stripe-deposit-1' },
+  );
+  expect(intent.status).toBe(201);
+  expect(intent.body.amountMinor).toBe(2200); // 20% of $110.00
+  const slot = (await freeSlots(system, massage, 3, 10))[0]!;
+  const body = {
+    serviceId: massage,
+    staffId: slot.staffId,
+    startsAt: slot.startsAt,
+    timeZone: 'America/New_York',
+    customer,
+    paymentIntentId: intent.body.paymentIntentId,
+  };
+  // Not confirmed yet: Stripe says so, and nothing is booked.
+  const early = await api<{ error: { fields: Array<{ field: string }> } }>(system, 'POST', '/api/bookings', body);
+  expect(early.status).toBe(422);
+  expect(early.body.error.fields[0]!.field).toBe('paymentIntentId');
+  // What Stripe.js does for the page when the customer confirms the Payment Element.
+  const confirmed = await fetch(`${recorder.apiBase}/v1/payment_intents/${intent.body.paymentIntentId}/confirm`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk_test_standin', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ payment_method: 'pm_card_visa', client_secret: intent.body.clientSecret }),
+  });
+  expect(confirmed.status).toBe(200);
+  const booked = await api<{ appointment: { id: string; workflowId: string } }>(system, 'POST', '/api/bookings', body);
+  expect(booked.status).toBe(201);
+  const cancelled = await api(
+    system,
+    'POST',
+    `/api/appointments/${booked.body.appointment.id}/cancel`,
+    { reason: 'customer called', channel: 'phone' },
+    auth,
+  );
+  expect(cancelled.status).toBe(200);
+  const handle = system.env.client.workflow.getHandle(booked.body.appointment.workflowId);
+  await eventually(async () => (await handle.query(stateQuery)).deposit?.settled === true);
+
+  const calls = recorder.calls.slice(before).filter((c) => !c.path.endsWith('/confirm'));
+  const writes = calls.filter((c) => c.method === 'POST');
+  expect(writes.map((c) => c.path)).toEqual(['/v1/customers', '/v1/payment_intents', '/v1/refunds']);
+  for (const call of writes) expect(call.idempotencyKey).toEqual(expect.any(String));
+  expect(writes[1]!.form.get('amount')).toBe('2200');
+  expect(writes[1]!.form.get('setup_future_usage')).toBeNull(); // the service keeps no card
+  expect(writes[2]!.form.get('payment_intent')).toBe(intent.body.paymentIntentId);
+  expect(writes[2]!.idempotencyKey).toContain(`${booked.body.appointment.workflowId}:deposit:refund`);
+  // The server read the PaymentIntent back from Stripe before each booking attempt.
+  expect(calls.filter((c) => c.method === 'GET').map((c) => c.path)).toEqual([
+    `/v1/payment_intents/${intent.body.paymentIntentId}`,
+    `/v1/payment_intents/${intent.body.paymentIntentId}`,
+  ]);
 });

@@ -34,6 +34,10 @@ export interface FakeWorld {
   chargeCrashesAfterAccept: { value: number };
   /** Distinct payments the fake gateway made. */
   payments: Set<string>;
+  /** The amount each payment charged (minor units): the balance, after a deposit. */
+  charged: Map<string, number>;
+  /** Deposit refunds by idempotency key (minor units). */
+  refunds: Map<string, number>;
   /** A membership visit (or a free service): the invoice opens with a zero total. */
   zeroInvoice: { value: boolean };
   messages: () => Array<{ event: string; audience: string; revision: number; at: number }>;
@@ -70,6 +74,9 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   const chargeCrashesAfterAccept = { value: 0 };
   const chargeDelayMs = { value: 0 };
   const payments = new Set<string>();
+  /** Deposit refunds by idempotency key (minor units). */
+  const refunds = new Map<string, number>();
+  const charged = new Map<string, number>();
   const zeroInvoice = { value: false };
   const charges = new Map<string, Awaited<ReturnType<Activities['chargeInvoice']>>>();
   let invoiceTotal = 0;
@@ -159,7 +166,10 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       // Like the real activity: an attempt already made answers with its recorded outcome.
       const known = charges.get(input.idempotencyKey);
       if (known) return known;
-      if (invoiceTotal === 0) {
+      // What the ledger still owes: the total less the deposit (less what was refunded of it).
+      const depositLeft = (current.deposit?.amountMinor ?? 0) - [...refunds.values()].reduce((a, b) => a + b, 0);
+      const owed = Math.max(0, invoiceTotal - depositLeft);
+      if (owed === 0) {
         // Like the real activity: nothing to charge, the invoice is settled without the gateway.
         return { status: 'succeeded', paymentId: null, declineCode: null, message: null, gateway: 'simulated' };
       }
@@ -180,6 +190,7 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       };
       charges.set(input.idempotencyKey, outcome);
       if (outcome.paymentId) payments.add(outcome.paymentId);
+      if (outcome.paymentId && status === 'succeeded') charged.set(outcome.paymentId, owed);
       if (chargeCrashesAfterAccept.value > 0) {
         chargeCrashesAfterAccept.value -= 1;
         throw new Error('worker crashed after the gateway accepted the charge');
@@ -197,6 +208,14 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
         taxMinor: 0,
         totalMinor: input.amountMinor,
       };
+    },
+    async settleDeposit(input) {
+      record('settleDeposit', input);
+      // Like the real activity: a key refunds once; the gateway keeps what it refunded.
+      const deposit = current.deposit?.amountMinor ?? 0;
+      const keptMinor = Math.min(deposit, input.keepMinor);
+      if (!refunds.has(input.idempotencyKey)) refunds.set(input.idempotencyKey, deposit - keptMinor);
+      return { refundedMinor: refunds.get(input.idempotencyKey)!, keptMinor };
     },
     async markInvoiceUncollectible(input) {
       record('markInvoiceUncollectible', input);
@@ -229,6 +248,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
     chargeCrashesAfterAccept,
     chargeDelayMs,
     payments,
+    charged,
+    refunds,
     zeroInvoice,
     failingMessages,
     slowMessages,

@@ -6,7 +6,10 @@
  * - a created SetupIntent gets an id of its own and keeps its customer and metadata;
  * - `POST /v1/setup_intents/<id>/confirm` (what Stripe.js does for the page) makes it `succeeded` with
  *   the payment method, and later reads of it say so;
- * - a PaymentIntent created with `confirm=true` answers `succeeded`, as Stripe does for pm_card_visa.
+ * - a PaymentIntent created with `confirm=true` answers `succeeded`, as Stripe does for pm_card_visa;
+ * - one created for the customer to confirm on-session (a deposit, the pay page) gets an id of its own,
+ *   keeps its amount, currency, customer and metadata, and `POST /v1/payment_intents/<id>/confirm`
+ *   makes it `succeeded` with the payment method, as later reads say.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,6 +39,7 @@ export async function startStripeRecorder(stripeMockBase: string): Promise<Strip
   const base = new URL(stripeMockBase);
   const calls: RecordedStripeCall[] = [];
   const setups = new Map<string, SetupState>();
+  const intents = new Map<string, Record<string, unknown>>();
   let counter = 0;
 
   const server: Server = createServer((req, res) => {
@@ -47,6 +51,7 @@ export async function startStripeRecorder(stripeMockBase: string): Promise<Strip
       const path = (req.url ?? '').split('?')[0]!;
       const confirmMatch = /^\/v1\/setup_intents\/([^/]+)\/confirm$/.exec(path);
       const readMatch = /^\/v1\/setup_intents\/([^/]+)$/.exec(path);
+      const intentMatch = /^\/v1\/payment_intents\/([^/]+)(\/confirm)?$/.exec(path);
       const upstream = httpRequest(
         {
           host: base.hostname,
@@ -74,11 +79,7 @@ export async function startStripeRecorder(stripeMockBase: string): Promise<Strip
               if (req.method === 'POST' && path === '/v1/setup_intents') {
                 counter += 1;
                 const id = `seti_rec${String(counter).padStart(4, '0')}`;
-                const metadata: Record<string, string> = {};
-                for (const [key, value] of form) {
-                  const m = /^metadata\[(.+)\]$/.exec(key);
-                  if (m) metadata[m[1]!] = value;
-                }
+                const metadata = metadataOf(form);
                 setups.set(id, {
                   customer: form.get('customer'),
                   metadata,
@@ -96,6 +97,31 @@ export async function startStripeRecorder(stripeMockBase: string): Promise<Strip
               } else if (readMatch && req.method === 'GET') {
                 const state = setups.get(readMatch[1]!);
                 changed = state ? overlay(json, readMatch[1]!, state) : undefined;
+              } else if (req.method === 'POST' && path === '/v1/payment_intents' && form.get('confirm') !== 'true') {
+                counter += 1;
+                const id = `pi_rec${String(counter).padStart(4, '0')}`;
+                const state = {
+                  id,
+                  client_secret: `${id}_secret_rec`,
+                  amount: Number(form.get('amount')),
+                  currency: form.get('currency'),
+                  customer: form.get('customer'),
+                  metadata: metadataOf(form),
+                  status: 'requires_payment_method',
+                  payment_method: null,
+                  setup_future_usage: form.get('setup_future_usage'),
+                };
+                intents.set(id, state);
+                changed = { ...json, ...state };
+              } else if (intentMatch && intents.has(intentMatch[1]!)) {
+                const state = intents.get(intentMatch[1]!)!;
+                if (intentMatch[2] === '/confirm' && req.method === 'POST') {
+                  Object.assign(state, {
+                    status: 'succeeded',
+                    payment_method: form.get('payment_method') ?? 'pm_card_visa',
+                  });
+                }
+                changed = { ...json, ...state, last_payment_error: null };
               } else if (req.method === 'POST' && path === '/v1/payment_intents' && form.get('confirm') === 'true') {
                 changed = {
                   ...json,
@@ -129,6 +155,15 @@ export async function startStripeRecorder(stripeMockBase: string): Promise<Strip
     calls,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+function metadataOf(form: URLSearchParams): Record<string, string> {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of form) {
+    const m = /^metadata\[(.+)\]$/.exec(key);
+    if (m) metadata[m[1]!] = value;
+  }
+  return metadata;
 }
 
 function overlay(json: Record<string, unknown>, id: string, state: SetupState): Record<string, unknown> {

@@ -27,6 +27,7 @@ export type AppointmentActivities = Pick<
   | 'chargeInvoice'
   | 'markInvoiceUncollectible'
   | 'openFeeInvoice'
+  | 'settleDeposit'
   | 'sendAppointmentMessages'
   | 'recordMessageFailure'
   | 'alertStuckStep'

@@ -205,14 +205,29 @@ function charge(model: AppointmentModel, attempt: number, step: 'charge' | 'fee-
   );
 }
 
+/** Whether the deposit pays the whole invoice (asked only for an appointment with a deposit). */
+function coveredByDeposit(model: AppointmentModel): boolean {
+  const deposit = model.appointment.deposit;
+  const invoice = model.billing?.invoice;
+  return (
+    deposit !== undefined &&
+    invoice !== null &&
+    invoice !== undefined &&
+    deposit.amountMinor >= invoice.totalMinor &&
+    patched(PATCHES.deposits)
+  );
+}
+
 /** Manual policy: a charge task first. Then charge; declines follow the retry schedule, then a staff task. */
 export async function collectPayment(model: AppointmentModel, outbox: Outbox): Promise<void> {
   if (!model.billing) return;
   // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
   // charge task for a zero invoice (patch appointment-zero-invoice-v1).
   const zeroTotal = model.billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
+  // Covered by the deposit paid at booking: nothing to confirm (patch appointment-deposits-v1).
+  const covered = coveredByDeposit(model);
   const payLinks = patched(PATCHES.payLinks);
-  if (model.appointment.billing?.policy === 'manual' && !zeroTotal) {
+  if (model.appointment.billing?.policy === 'manual' && !zeroTotal && !covered) {
     await awaitChargeConfirmation(model, outbox, payLinks);
   }
   const retryDays = model.appointment.policy.paymentRetryDays ?? DEFAULT_LIFECYCLE_POLICY.paymentRetryDays;
@@ -249,6 +264,28 @@ export async function collectPayment(model: AppointmentModel, outbox: Outbox): P
     if (!payLinks) model.cardUpdated = false;
     await condition(() => model.cardUpdated, nextAttemptAt - Date.now());
   }
+}
+
+/**
+ * A cancelled or missed visit's deposit (patch appointment-deposits-v1): refunded through the gateway
+ * (idempotency key `<workflow>:deposit:refund`), less what a late-cancel or no-show fee keeps; the fee
+ * then charges only what the deposit does not cover.
+ */
+export async function settleDeposit(model: AppointmentModel): Promise<void> {
+  const deposit = model.deposit!;
+  await persistently(model.appointment.appointmentId, 'deposit', () =>
+    data.settleDeposit({
+      appointmentId: model.appointment.appointmentId,
+      keepMinor: deposit.keptMinor,
+      reason:
+        deposit.keptMinor > 0
+          ? 'deposit kept against the cancellation fee; the rest refunded'
+          : 'deposit refunded: the visit was cancelled without a fee',
+      idempotencyKey: `${workflowInfo().workflowId}:deposit:refund`,
+    }),
+  );
+  model.deposit = { ...deposit, settled: true };
+  model.publish();
 }
 
 /** The fee is paid: a receipt; the appointment keeps its stage (Closed Lost, Missed) and asks no feedback. */

@@ -7,6 +7,7 @@
 import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
 import { type FeeChoice, type FeeKind, feeFor } from '../../src/domain/cancellation-policy';
+import { depositOnCancel } from '../../src/domain/deposit-policy';
 import { deliveryRefusal } from '../../src/domain/delivery';
 import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
@@ -19,6 +20,7 @@ import {
   type CancelRequest,
   type Channel,
   type CompleteTaskRequest,
+  type DepositOutcome,
   type NoShowRequest,
   PATCHES,
   REFUSALS,
@@ -168,6 +170,24 @@ export class Changes {
       choice: request.cancellationFee,
     });
     if (amountMinor > 0 && patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
+    this.decideDeposit();
+  }
+
+  /**
+   * A deposit paid at booking: refunded, less what the fee keeps (src/domain/deposit-policy.ts); settled
+   * by the main path. Appointments without a deposit never reach the patch.
+   */
+  private decideDeposit(): void {
+    const { model } = this;
+    const deposit = model.appointment.deposit;
+    if (!deposit || model.deposit || !patched(PATCHES.deposits)) return;
+    model.deposit = { ...depositOnCancel(deposit.amountMinor, model.fee?.amountMinor ?? 0), settled: false };
+  }
+
+  /** The deposit's fate for the customer's message (absent without a deposit). */
+  private depositNote(): { deposit?: DepositOutcome } {
+    const { deposit } = this.model;
+    return deposit ? { deposit: { refundMinor: deposit.refundMinor, keptMinor: deposit.keptMinor } } : {};
   }
 
   /** Marks the state changed, publishes it and answers the caller with it. */
@@ -230,7 +250,13 @@ export class Changes {
     model.cancelReason = request.reason;
     this.decideFee('late_cancel', request);
     const answer = this.answer();
-    this.outbox.enqueue({ audience: 'customer', event: 'cancelled', step: 'cancelled', onlyIfCurrent: false });
+    this.outbox.enqueue({
+      audience: 'customer',
+      event: 'cancelled',
+      step: 'cancelled',
+      onlyIfCurrent: false,
+      ...this.depositNote(),
+    });
     return answer;
   });
 
@@ -263,6 +289,7 @@ export class Changes {
       step: 'no-show',
       onlyIfCurrent: false,
       suggestSlots: model.appointment.policy.rebookSuggestions,
+      ...this.depositNote(),
     });
     this.outbox.enqueue({ audience: 'staff', event: 'staffNoShow', step: 'no-show', onlyIfCurrent: false });
     return model.state();

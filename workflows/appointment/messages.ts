@@ -58,6 +58,8 @@ export interface AppointmentSnapshot {
   billing?: { policy: 'manual' | 'auto'; incrementMinutes: number };
   /** The cancellation policy frozen at booking, as amounts (absent: no fee can apply; migration 0053). */
   cancellation?: CancellationTerms;
+  /** The deposit paid at booking (absent: none; src/billing/deposits.ts), credited on the invoice. */
+  deposit?: { amountMinor: number };
 }
 
 /** A message the workflow decided to send and has not sent yet (queued in the outbox, carried across runs). */
@@ -76,6 +78,14 @@ export interface OutboxMessage {
   /** The reschedule message as staff edited it, and the public note (patch appointment-reschedule-options-v1). */
   edited?: RescheduleMessage;
   publicNote?: string;
+  /** What becomes of the deposit on a cancel: refunded, and kept against a fee (patch appointment-deposits-v1). */
+  deposit?: DepositOutcome;
+}
+
+/** A cancelled or missed visit's deposit: what is refunded and what a fee keeps (patch appointment-deposits-v1). */
+export interface DepositOutcome {
+  refundMinor: number;
+  keptMinor: number;
 }
 
 /** What a run hands to the next by continue-as-new (patch appointment-continue-as-new-v1). */
@@ -94,6 +104,8 @@ export interface AppointmentCarry {
   cardUpdated: boolean;
   /** A late-cancel or no-show fee being collected (patch appointment-cancellation-fees-v1). */
   fee?: FeeState | null;
+  /** The deposit to settle after a cancel or no-show, and whether it was (patch appointment-deposits-v1). */
+  deposit?: (DepositOutcome & { settled: boolean }) | null;
   remindersOff: number[];
   lateReminderLimit: boolean;
   /** Refused signal requests so far (part of their timeline keys). */
@@ -218,6 +230,8 @@ export interface AppointmentState {
   billing: BillingState | null;
   /** A late-cancel or no-show fee charged for this appointment (its invoice and payment are `billing`). */
   cancellationFee?: FeeState | null;
+  /** The deposit's fate after a cancel or no-show (refunded, kept against the fee). */
+  deposit?: (DepositOutcome & { settled: boolean }) | null;
   /** Whether the customer gets reminders for the current time (false when staff turned them off). */
   reminders?: boolean;
   /** Which run of the workflow answers (continue-as-new starts a new one), and its history length so far. */
@@ -278,6 +292,12 @@ export const PATCHES = {
    * pay link; never a decline notice). Asked only when a fee applies.
    */
   cancellationFees: 'appointment-cancellation-fees-v1',
+  /**
+   * Deposits (issue 13, item 2): a cancel or no-show refunds the deposit paid at booking less what a
+   * fee keeps; an invoice the deposit covers is settled without a charge task. Asked only for an
+   * appointment with a deposit.
+   */
+  deposits: 'appointment-deposits-v1',
 } as const;
 
 /** Changes (updates and signals) one run takes before it hands over to a new run. */

@@ -113,6 +113,7 @@ export class Outbox {
       ...(message.assignee === 'billing_owner' ? { toBillingOwner: true } : {}),
       ...(message.edited ? { edited: message.edited } : {}),
       ...(message.publicNote ? { publicNote: message.publicNote } : {}),
+      ...(message.deposit ? { deposit: message.deposit } : {}),
     });
   }
 

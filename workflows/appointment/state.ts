@@ -19,6 +19,7 @@ import {
   type AppointmentState,
   type AppointmentWorkflowInput,
   type BillingState,
+  type DepositOutcome,
   type FeeState,
   MAX_CHANGES_PER_RUN,
   type MarkState,
@@ -48,6 +49,8 @@ export class AppointmentModel {
   payLinkSent = false;
   /** A late-cancel or no-show fee to collect (patch appointment-cancellation-fees-v1). */
   fee: FeeState | null = null;
+  /** The deposit to refund (less what a fee keeps) after a cancel or no-show (patch appointment-deposits-v1). */
+  deposit: (DepositOutcome & { settled: boolean }) | null = null;
   /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
   readonly remindersOff = new Set<number>();
   /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */
@@ -91,6 +94,7 @@ export class AppointmentModel {
     model.billing = carried.billing;
     model.cardUpdated = carried.cardUpdated;
     model.fee = carried.fee ?? null;
+    model.deposit = carried.deposit ?? null;
     model.lateReminderLimit = carried.lateReminderLimit;
     model.refusals = carried.refusals;
     return model;
@@ -111,6 +115,7 @@ export class AppointmentModel {
       billing: this.billing,
       cardUpdated: this.cardUpdated,
       ...(this.fee ? { fee: this.fee } : {}),
+      ...(this.deposit ? { deposit: this.deposit } : {}),
       remindersOff: [...this.remindersOff],
       lateReminderLimit: this.lateReminderLimit,
       refusals: this.refusals,
@@ -158,6 +163,7 @@ export class AppointmentModel {
       tasks: { deliver: this.deliverTask, charge: this.chargeTask },
       billing: this.billing,
       ...(this.fee ? { cancellationFee: this.fee } : {}),
+      ...(this.deposit ? { deposit: this.deposit } : {}),
       reminders: !this.remindersOff.has(this.appointment.revision),
       run: this.run,
       historyLength: workflowInfo().historyLength,

@@ -16,7 +16,7 @@ import { stageAt } from '../../src/domain/marks';
 import { isActiveStatus, type PipelineStage } from '../../src/domain/stages';
 import { HOUR_MS } from '../../src/domain/durations';
 import { data, persistently } from './activities';
-import { billingEnabled, collectFee, collectPayment, openDeliverTask } from './billing';
+import { billingEnabled, collectFee, collectPayment, openDeliverTask, settleDeposit } from './billing';
 import { Changes } from './changes';
 import { Lock } from './lock';
 import { fireMark, markStuck } from './mark-handling';
@@ -70,6 +70,8 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   // Cancelled: ask to rebook unless the contact booked again within the window. A late cancel or a
   // no-show with a fee (patch appointment-cancellation-fees-v1) collects it meanwhile.
   const cancelled = model.appointment.status === 'cancelled' && model.cancelledAt !== null;
+  // The deposit: refunded less what the fee keeps (patch appointment-deposits-v1, decided by the handler).
+  if (model.deposit && !model.deposit.settled) await settleDeposit(model);
   if (model.fee) await Promise.all([collectFee(model, outbox), cancelled ? rebookFollowUp(model, outbox) : undefined]);
   else if (cancelled) await rebookFollowUp(model, outbox);
 

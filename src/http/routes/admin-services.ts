@@ -18,6 +18,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { appendTimeline } from '../../appointments/repository';
 import { MAX_LATE_CANCEL_HOURS } from '../../domain/cancellation-policy';
+import { depositProblem } from '../../domain/deposit-policy';
 import { DEFAULT_LIFECYCLE_POLICY, lifecyclePolicySchema } from '../../domain/lifecycle-policy';
 import {
   businessCurrency,
@@ -77,6 +78,29 @@ const cancellationPolicy = z
   })
   .nullable();
 
+/** The deposit taken at booking (src/domain/deposit-policy.ts); a fixed amount is checked against the price. */
+const depositPolicy = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('none') }),
+    z.strictObject({ kind: z.literal('fixed'), amountMinor: money.min(1, 'must be more than 0') }),
+    z.strictObject({ kind: z.literal('percent'), percent: whole('percent', 1, 100) }),
+  ],
+  { error: 'expected { kind: "none" }, { kind: "fixed", amountMinor } or { kind: "percent", percent }' },
+);
+
+/** A deposit the service's price cannot carry (a fixed amount above it, a free service): 422 naming the field. */
+function checkDeposit(service: ServiceView): void {
+  const price =
+    service.pricing === 'fixed'
+      ? service.priceMinor
+      : Math.round((service.hourlyRateMinor * service.durationMinutes) / 60);
+  const problem = depositProblem(service.depositPolicy, price);
+  if (!problem) return;
+  const field = service.depositPolicy.kind === 'fixed' ? 'depositPolicy.amountMinor' : 'depositPolicy';
+  throw new HttpError(422, 'invalid_deposit', `The deposit ${problem}.`, {}, [{ field, message: problem }]);
+}
+
 /** Every editable field of a service; on create most take the database defaults when left out. */
 const serviceFields = {
   name: text(200, { min: 1, error: 'expected a name' }),
@@ -100,6 +124,7 @@ const serviceFields = {
   /** Whether booking asks for a card saved for after the visit (issue 13). */
   cardAtBooking: z.enum(['required', 'optional', 'none'], { error: 'expected required, optional or none' }),
   cancellationPolicy,
+  depositPolicy,
   taxRateBps: whole('basis points', 0, 10_000).nullable(),
   lifecyclePolicy: lifecyclePolicySchema,
   active: z.boolean({ error: 'expected true or false' }),
@@ -123,6 +148,7 @@ export const serviceCreateBody = z.strictObject({
   billingPolicy: serviceFields.billingPolicy.optional(),
   cardAtBooking: serviceFields.cardAtBooking.optional(),
   cancellationPolicy: serviceFields.cancellationPolicy.optional(),
+  depositPolicy: serviceFields.depositPolicy.optional(),
   taxRateBps: serviceFields.taxRateBps.optional(),
   lifecyclePolicy: serviceFields.lifecyclePolicy.optional(),
   active: serviceFields.active.optional(),
@@ -227,6 +253,7 @@ const FIELD_WORDS: Record<string, string> = {
   billingPolicy: 'billing policy',
   cardAtBooking: 'card at booking',
   cancellationPolicy: 'cancellation policy',
+  depositPolicy: 'deposit',
   taxRateBps: 'tax rate',
   lifecyclePolicy: 'lifecycle policy',
   active: 'offered',
@@ -267,6 +294,7 @@ export function adminServicesRouter(deps: AppDeps): Router {
         const id = await insertService(trx, columnsOf({ ...body, slug, currency }), slug);
         await setServiceStaff(trx, id, body.staffIds);
         const view = (await serviceView(trx, id))!;
+        checkDeposit(view);
         await appendTimeline(trx, {
           kind: 'service:created',
           actor: actor.name,
@@ -299,6 +327,7 @@ export function adminServicesRouter(deps: AppDeps): Router {
           await setServiceStaff(trx, id, body.staffIds);
         }
         const after = (await serviceView(trx, id))!;
+        checkDeposit(after);
         const changes = changesBetween(before, after);
         if (Object.keys(changes).length) {
           const archived = changes.active && after.active === false;

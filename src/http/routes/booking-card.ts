@@ -12,6 +12,10 @@ import {
 } from '../../payments/card-on-file';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
+import { type BookingDeposit, depositUsedBy } from '../../billing/deposits';
+import { formatMoney } from '../../billing/invoice';
+import { DepositRefusal, depositTerms, succeededDeposit } from '../../payments/deposit-intents';
+import { httpErrorForDeposit } from './booking-helpers';
 
 type Deps = AppDeps & { payments: PaymentGateway };
 type ConfirmedCard = Awaited<ReturnType<typeof succeededSetupIntent>>;
@@ -74,4 +78,65 @@ export async function saveBookingCard(
     return;
   }
   await saveCardOnContact(deps.database.db, deps.payments, input);
+}
+
+/**
+ * A service that takes a deposit books only with its PaymentIntent, read back from the gateway:
+ * succeeded, for this email and service, for the deposit asked now, not used by another booking (422 /
+ * 409 naming `paymentIntentId`). A membership visit takes none. When the service also keeps a card,
+ * the deposit's card (`setup_future_usage: off_session`) is the booking's card.
+ */
+export async function depositForBooking(
+  deps: Deps,
+  body: {
+    serviceId: string;
+    paymentIntentId?: string | undefined;
+    membershipId?: string | undefined;
+    certificateNumber?: string | undefined;
+    customer: { email: string };
+  },
+): Promise<{ deposit: BookingDeposit; card: ConfirmedCard | undefined } | undefined> {
+  if (body.membershipId || body.certificateNumber) return undefined;
+  const { db } = deps.database;
+  const terms = await depositTerms(db, body.serviceId);
+  if (!terms) return undefined;
+  try {
+    if (!body.paymentIntentId) {
+      const amount = formatMoney(terms.amountMinor, terms.currency.toUpperCase());
+      throw new DepositRefusal(
+        `This service takes a deposit of ${amount} at booking; please pay it first.`,
+        'paymentIntentId',
+      );
+    }
+    if ((await depositUsedBy(db, body.paymentIntentId)) !== null) {
+      throw new DepositRefusal('This deposit has already been used for a booking.', 'paymentIntentId', 409);
+    }
+    const intent = await succeededDeposit(deps.payments, body.paymentIntentId, {
+      email: body.customer.email,
+      serviceId: body.serviceId,
+      terms,
+    });
+    const card =
+      terms.saveCard && intent.paymentMethodId && intent.customerId
+        ? {
+            setupIntentId: intent.paymentIntentId,
+            status: intent.status,
+            customerId: intent.customerId,
+            paymentMethodId: intent.paymentMethodId,
+            metadata: intent.metadata,
+          }
+        : undefined;
+    return {
+      deposit: {
+        paymentIntentId: intent.paymentIntentId,
+        amountMinor: intent.amountMinor,
+        currency: intent.currency,
+        gateway: deps.payments.name,
+      },
+      card,
+    };
+  } catch (error) {
+    if (error instanceof DepositRefusal) throw httpErrorForDeposit(error);
+    throw error;
+  }
 }

@@ -12,6 +12,13 @@ import { MembershipError } from '../../memberships/service';
 import { loadMembership } from '../../memberships/repository';
 import { visitMoveProblem } from '../../memberships/visit-moves';
 import { HttpError } from '../errors';
+import { DepositRefusal } from '../../payments/deposit-intents';
+
+/** A deposit the booking cannot use: 422 (or 409 when it already booked), naming `paymentIntentId`. */
+export function httpErrorForDeposit(error: DepositRefusal): HttpError {
+  const code = error.status === 409 ? 'deposit_used' : 'deposit_required';
+  return new HttpError(error.status, code, error.message, {}, [{ field: error.field, message: error.message }]);
+}
 import type { AppDeps } from '../app';
 import { appointmentView, slotViews } from '../views';
 
@@ -91,6 +98,7 @@ export async function httpErrorForBooking(db: Kysely<Database>, error: unknown):
   if (error instanceof MembershipError) {
     return new HttpError(error.status, error.code, error.message, {}, [{ field: error.field, message: error.message }]);
   }
+  if (error instanceof DepositRefusal) return httpErrorForDeposit(error);
   if (error instanceof UnknownEntityError) {
     return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: error.field, message: error.message }]);
   }

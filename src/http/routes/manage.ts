@@ -4,6 +4,7 @@
  * to do instead.
  */
 import { cancellationQuote } from '../../billing/cancellation-quote';
+import { depositOf } from '../../billing/deposits';
 import { type Response, Router } from 'express';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
@@ -91,6 +92,8 @@ export function manageRouter(deps: AppDeps): Router {
       actions: { reschedule: true, cancel: true },
       // The cancellation policy and what cancelling now costs (shown before the customer confirms).
       cancellation: await cancellationQuote(db, appointment.id, Date.now()),
+      // The deposit paid at booking and what became of it (null: none; src/billing/deposits.ts).
+      deposit: (await depositOf(db, appointment.id)) ?? null,
       // Details given with the booking for a known contact, for the customer to confirm or decline.
       pendingDetails: provesContact && pending ? pending.details : null,
     });

@@ -5,6 +5,8 @@
  * - `POST /api/payments/setup-intents`: a SetupIntent (`usage: off_session`) for the booking page,
  *   on the Stripe customer of the booking's email (a customer of its own for a caller not proven to be
  *   that email's existing contact);
+ * - `POST /api/payments/deposit-intents`: a PaymentIntent for a service's deposit (src/payments/deposit-intents.ts),
+ *   on the same Stripe customer, with `setup_future_usage: off_session` when the service keeps a card;
  * - `POST /api/payments/simulated/confirm`: without Stripe keys, the clearly labelled test-card form
  *   confirms a simulated SetupIntent or PaymentIntent with one of Stripe's test cards (404 with Stripe).
  */
@@ -13,6 +15,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { setupIntentForBooking } from '../../payments/card-on-file';
 import type { PaymentGateway } from '../../payments/gateway';
+import { DepositRefusal, depositIntentForBooking } from '../../payments/deposit-intents';
+import { httpErrorForDeposit } from './booking-helpers';
 import { SIMULATED_TEST_CARDS, SimulatedGateway } from '../../payments/simulated-gateway';
 import type { AppDeps } from '../app';
 import { knownContactMode } from '../customer-identity';
@@ -23,6 +27,10 @@ export const bookingSetupBody = z.object({
   email: z.email({ error: 'must be an email address' }).max(254),
   name: text(200, { min: 1, error: 'must be text' }),
   requestKey: z.string({ error: 'must be text' }).trim().min(8).max(100).optional(),
+});
+
+export const depositIntentBody = bookingSetupBody.extend({
+  serviceId: z.uuid({ error: 'must be a service id' }),
 });
 
 export const simulatedConfirmBody = z.object({
@@ -67,6 +75,31 @@ export function paymentsRouter(deps: AppDeps & { payments: PaymentGateway }): Ro
       ...(body.requestKey ? { requestKey: body.requestKey } : {}),
     });
     res.status(201).json({ gateway: deps.payments.name, ...setup });
+  });
+
+  router.post('/api/payments/deposit-intents', async (req, res) => {
+    const body = parseInput(depositIntentBody, req.body, 'body');
+    const proven = (await knownContactMode(db, req, body.email)) === 'apply';
+    try {
+      const intent = await depositIntentForBooking(db, deps.payments, {
+        serviceId: body.serviceId,
+        email: body.email,
+        name: body.name,
+        proven,
+        ...(body.requestKey ? { requestKey: body.requestKey } : {}),
+      });
+      res.status(201).json({
+        gateway: deps.payments.name,
+        paymentIntentId: intent.paymentIntentId,
+        clientSecret: intent.clientSecret,
+        amountMinor: intent.amountMinor,
+        currency: intent.currency.toUpperCase(),
+        savesCard: intent.saveCard,
+      });
+    } catch (error) {
+      if (error instanceof DepositRefusal) throw httpErrorForDeposit(error);
+      throw error;
+    }
   });
 
   router.post('/api/payments/simulated/confirm', (req, res) => {

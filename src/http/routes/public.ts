@@ -1,7 +1,7 @@
 /**
  * Public API for the booking page: services, live availability in the customer's zone, guest booking.
  */
-import { serviceCancellationTerms } from '../../billing/cancellation-quote';
+import { serviceCancellationTerms, serviceDeposit } from '../../billing/cancellation-quote';
 import { Router } from 'express';
 import { z } from 'zod';
 import { availableSlots, UnknownServiceError } from '../../availability/service';
@@ -12,7 +12,7 @@ import { availabilityQuery, bookingSchemaFor, uuid } from '../schemas';
 import { businessCountry } from '../business-country';
 import type { PaymentGateway } from '../../payments/gateway';
 import { contactExists } from '../../payments/card-on-file';
-import { cardForBooking, saveBookingCard } from './booking-card';
+import { cardForBooking, depositForBooking, saveBookingCard } from './booking-card';
 import { parseInput } from '../validate';
 import { echoedCustomer, knownContactMode } from '../customer-identity';
 import { clientAddress, RateLimiter } from '../rate-limits';
@@ -48,6 +48,7 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
         'lifecycle_policy',
         'card_at_booking',
         'cancellation_policy',
+        'deposit_policy',
       ])
       .where('active', '=', true)
       .orderBy('name')
@@ -105,6 +106,8 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
         cardAtBooking: s.card_at_booking,
         /** Late-cancel window and fee, no-show fee, as amounts (null: cancelling is always free). */
         cancellationPolicy: serviceCancellationTerms(s),
+        /** The deposit taken at booking, as an amount (null: none), credited on the invoice after the visit. */
+        deposit: serviceDeposit(s),
       })),
     });
   });
@@ -130,7 +133,9 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
     ]);
     const knownContact = await knownContactMode(db, req, body.customer.email);
     // A service that asks for a card books only once its SetupIntent has succeeded (src/payments/card-on-file.ts).
-    const card = await cardForBooking(deps, body);
+    // A deposit books only once its PaymentIntent has succeeded (src/payments/deposit-intents.ts); its card serves as the card.
+    const paid = await depositForBooking(deps, body);
+    const card = paid?.card ?? (await cardForBooking(deps, body));
     const unprovenExisting =
       card !== undefined && knownContact === 'pending' && (await contactExists(db, body.customer.email));
     const booked = await bookForResponse(deps, {
@@ -145,6 +150,7 @@ export function publicRouter(deps: AppDeps & { payments: PaymentGateway }): Rout
       certificateNumber: body.certificateNumber,
       knownContact,
       requestKey: idempotencyOf(res)?.requestKey,
+      deposit: paid?.deposit,
     });
     if (card && booked.appointment) await saveBookingCard(deps, booked.appointment, card, unprovenExisting);
     // Never the stored contact: a known email's name, phone and opt-in stay out of the answer.

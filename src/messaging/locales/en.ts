@@ -52,6 +52,11 @@ export const en = {
       cancellationLate:
         '<b>Cancellation policy:</b> cancelling less than {{hours}} hours before the start costs {{fee}}.',
       cancellationNoShow: 'Missing the appointment without cancelling costs {{fee}}.',
+      deposit:
+        '<b>Deposit paid: {{deposit}}.</b> It is credited on your invoice; the rest ({{rest}}) is charged after your visit.',
+      depositPolicy:
+        'Cancel in time and the deposit is refunded in full; a late cancel or a missed appointment keeps it against the fee.',
+      depositRefundable: 'If you cancel, the deposit is refunded in full.',
     },
     reminder48h: {
       subject: 'Reminder: {{service}} on {{when}}',
@@ -71,6 +76,8 @@ export const en = {
       intro: "Your {{service}}{{withStaff}} on <b>{{when}}</b> has been cancelled. You don't need to do anything else.",
       again: "We'd love to see you another time. You can book a new appointment here:",
       button: 'Book a new appointment',
+      depositRefunded: 'Your deposit of {{amount}} is refunded to your card (it may take a few days to appear).',
+      depositKept: '{{kept}} of your deposit is kept against the cancellation fee.',
     },
     rebookFollowUp: {
       subject: 'Book your next {{service}} with {{business}}',
@@ -95,6 +102,7 @@ export const en = {
         'Thank you! We received your payment of <b>{{total}}</b>, the {{fee}} for your {{service}}{{withStaff}} on {{when}}, under our cancellation policy.',
       invoice: 'Invoice',
       amountPaid: 'Amount paid',
+      deposit: 'Of which the deposit paid at booking',
       paidWith: 'Paid with',
       view: 'You can view and download your invoice here:',
       button: 'View invoice',

@@ -55,6 +55,11 @@ export const es: Same<CustomerMessages> = {
       cancellationLate:
         '<b>Política de cancelación:</b> cancelar con menos de {{hours}} horas de antelación cuesta {{fee}}.',
       cancellationNoShow: 'No presentarse sin cancelar cuesta {{fee}}.',
+      deposit:
+        '<b>Depósito pagado: {{deposit}}.</b> Se descuenta de su factura; el resto ({{rest}}) se cobra después de su visita.',
+      depositPolicy:
+        'Si cancela a tiempo, el depósito se reembolsa íntegro; una cancelación tardía o una ausencia lo retiene a cuenta de la tarifa.',
+      depositRefundable: 'Si cancela, el depósito se reembolsa íntegro.',
     },
     reminder48h: {
       subject: 'Recordatorio: {{service}} el {{when}}',
@@ -74,6 +79,8 @@ export const es: Same<CustomerMessages> = {
       intro: 'Su {{service}}{{withStaff}} del <b>{{when}}</b> se ha cancelado. No tiene que hacer nada más.',
       again: 'Nos encantará verle otro día. Puede reservar una cita nueva aquí:',
       button: 'Reservar una cita nueva',
+      depositRefunded: 'Le reembolsamos su depósito de {{amount}} a su tarjeta (puede tardar unos días en aparecer).',
+      depositKept: 'Retenemos {{kept}} de su depósito a cuenta de la tarifa de cancelación.',
     },
     rebookFollowUp: {
       subject: 'Reserve su próximo {{service}} con {{business}}',
@@ -99,6 +106,7 @@ export const es: Same<CustomerMessages> = {
         '¡Gracias! Hemos recibido su pago de <b>{{total}}</b>, el {{fee}} de su {{service}}{{withStaff}} del {{when}}, según nuestra política de cancelación.',
       invoice: 'Factura',
       amountPaid: 'Importe pagado',
+      deposit: 'De ello, el depósito pagado al reservar',
       paidWith: 'Pagado con',
       view: 'Puede ver y descargar su factura aquí:',
       button: 'Ver la factura',

@@ -22,6 +22,7 @@ import {
 } from './service-form';
 import { SettingsNav } from './SettingsNav';
 import { CancellationPolicyFields } from './CancellationPolicyFields';
+import { DepositFields } from './DepositFields';
 
 export function ServiceEditorPage() {
   const { id } = useParams();
@@ -242,6 +243,12 @@ export function ServiceEditorPage() {
           form={form.cancellation}
           currency={form.currency}
           onChange={(cancellation) => set({ cancellation })}
+          problemsFor={problemsFor}
+        />
+        <DepositFields
+          form={form.deposit}
+          currency={form.currency}
+          onChange={(deposit) => set({ deposit })}
           problemsFor={problemsFor}
         />
         <fieldset>

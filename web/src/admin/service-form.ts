@@ -12,6 +12,7 @@ import {
   cancellationFormOf,
 } from './CancellationPolicyFields';
 import { minorToText, moneyOf, numberOrText } from './form-values';
+import { type DepositForm, depositBodyOf, depositFormOf } from './DepositFields';
 
 /** The lifecycle policy, the server's own type (src/domain/lifecycle-policy-defaults.ts). */
 export type Policy = LifecyclePolicy;
@@ -68,6 +69,7 @@ export type Form = Record<NumberField, string> & {
   staffIds: string[];
   policy: Record<keyof Policy, string>;
   cancellation: CancellationForm;
+  deposit: DepositForm;
 };
 
 export function formOf(s: Service | null, currency: string): Form {
@@ -95,6 +97,7 @@ export function formOf(s: Service | null, currency: string): Form {
     staffIds: s?.staffIds ?? [],
     policy,
     cancellation: cancellationFormOf(s?.cancellationPolicy),
+    deposit: depositFormOf(s?.depositPolicy),
   };
 }
 
@@ -120,6 +123,7 @@ export function bodyOf(form: Form): Record<string, unknown> {
     hourlyRateMinor: moneyOf(form.hourlyRate),
     billingPolicy: form.billingPolicy,
     cancellationPolicy: cancellationBodyOf(form.cancellation),
+    depositPolicy: depositBodyOf(form.deposit),
     taxRateBps: tax === '' ? null : typeof tax === 'number' ? Math.round(tax * 100) : tax,
     active: form.active,
     staffIds: form.staffIds,
@@ -133,6 +137,7 @@ export function controlId(field: string): string {
   if (top === 'lifecyclePolicy') return `svc-policy-${field.split('.')[1] ?? ''}`;
   if (top === 'staffIds') return 'svc-staff';
   if (top === 'cancellationPolicy') return cancellationControlId(field);
+  if (top === 'depositPolicy') return field === 'depositPolicy' ? 'svc-deposit-kind' : 'svc-deposit';
   const map: Record<string, string> = { priceMinor: 'price', hourlyRateMinor: 'hourlyRate', taxRateBps: 'taxPercent' };
   return `svc-${map[top] ?? top}`;
 }

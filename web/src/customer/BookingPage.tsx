@@ -23,7 +23,7 @@ import { RepeatVisit } from './RepeatVisit';
 import { durationText, priceText, type Service, ServiceCards, StaffChoice } from './ServiceCards';
 import { TakenTimes } from './TakenTimes';
 import { rememberDetails, useBookingForm } from './useBookingForm';
-import { CardStep } from '../payments/CardStep';
+import { BookingPayment, type BookingPaymentState, paymentFields, paymentReady } from '../payments/BookingPayment';
 import { CancellationPolicyNote } from './CancellationPolicy';
 
 function detectedZone(): string {
@@ -78,7 +78,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
   }, [slug, navigate, base]);
 
   const service = services?.find((s) => s.id === serviceId);
-  const [setupIntentId, setSetupIntentId] = useState<string | null>(null);
+  const [payment, setPayment] = useState<BookingPaymentState>({ setupIntentId: null, paymentIntentId: null });
   const form = useBookingForm(business?.country ?? 'US', service?.location === 'customer');
   const today = localDateOf(new Date(), timeZone);
   const lastDay = addDaysTo(today, service?.bookingHorizonDays ?? 60);
@@ -93,6 +93,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
     setServiceId(s.id);
     setStaffId('');
     setChoice(undefined);
+    setPayment((p) => ({ ...p, paymentIntentId: null }));
     setPicking(true);
     if (slug !== s.slug) void navigate(`${base}/${s.slug}`, { replace: true });
     requestAnimationFrame(() => timeHeading.current?.focus());
@@ -130,7 +131,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
           ...(d.note.trim() ? { note: d.note.trim() } : {}),
           locale,
         },
-        ...(setupIntentId ? { setupIntentId } : {}),
+        ...paymentFields(payment),
       });
       rememberDetails(d);
       setBooked(result);
@@ -282,18 +283,20 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
           )}
           {taken && <TakenTimes times={taken} timeZone={timeZone} onPick={pickTime} />}
           <CancellationPolicyNote terms={service?.cancellationPolicy} />
-          {service && (service.cardAtBooking ?? 'none') !== 'none' && (
-            <CardStep
-              required={service.cardAtBooking === 'required'}
+          {service && (
+            <BookingPayment
+              key={service.id}
+              service={service}
+              membership={Boolean(certificate)}
               customer={{ name: form.details.name, email: form.details.email.trim() }}
-              savedIntentId={setupIntentId}
-              onSaved={setSetupIntentId}
+              state={payment}
+              onChange={setPayment}
             />
           )}
           <button
             type="submit"
             className="primary"
-            disabled={busy || !choice || (service?.cardAtBooking === 'required' && !setupIntentId)}
+            disabled={busy || !choice || !paymentReady(service, Boolean(certificate), payment)}
           >
             {busy
               ? t('book.booking')

@@ -10,6 +10,7 @@ import type { Business } from './business';
 import { googleCalendarUrl, icsUrl, manageToken, outlookCalendarUrl } from './calendar-links';
 import { durationText, type Service } from './ServiceCards';
 import { CancellationPolicyNote } from './CancellationPolicy';
+import { DepositNote } from './DepositNote';
 
 export interface Booked {
   manageUrl: string;
@@ -94,6 +95,12 @@ export function Confirmation(props: {
         </p>
       )}
       <CancellationPolicyNote terms={props.service.cancellationPolicy} />
+      {props.service.deposit && a.price.amountMinor > 0 && (
+        <DepositNote
+          deposit={{ ...props.service.deposit, refundedMinor: 0, status: 'held' }}
+          priceMinor={a.price.amountMinor}
+        />
+      )}
       <h2>{t('confirm.addToCalendar')}</h2>
       <ul className="link-row">
         <li>

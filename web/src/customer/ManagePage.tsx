@@ -19,6 +19,7 @@ import { CallUs, type DeadLink, DeadLinkNotice } from './ManageNotices';
 import { durationText } from './ServiceCards';
 import { PayPage } from '../payments/PayPage';
 import { CancelCost, type CancellationQuote, CancellationPolicyNote } from './CancellationPolicy';
+import { type DepositInfo, DepositNote } from './DepositNote';
 
 interface CustomerAppointment {
   id: string;
@@ -55,6 +56,7 @@ function ManageDetails({ token }: { token: string }) {
   const [appointment, setAppointment] = useState<CustomerAppointment | null>(null);
   const [pending, setPending] = useState<PendingContactDetails | null>(null);
   const [cancellation, setCancellation] = useState<CancellationQuote | null>(null);
+  const [deposit, setDeposit] = useState<DepositInfo | null>(null);
   const [dead, setDead] = useState<DeadLink | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -63,11 +65,13 @@ function ManageDetails({ token }: { token: string }) {
       appointment: CustomerAppointment;
       pendingDetails?: PendingContactDetails | null;
       cancellation?: CancellationQuote | null;
+      deposit?: DepositInfo | null;
     }>('GET', `/api/manage/${encodeURIComponent(token)}`)
       .then((r) => {
         setAppointment(r.appointment);
         setPending(r.pendingDetails ?? null);
         setCancellation(r.cancellation ?? null);
+        setDeposit(r.deposit ?? null);
       })
       .catch((e: unknown) => {
         if (e instanceof ApiError && (e.status === 410 || e.status === 404)) {
@@ -100,6 +104,7 @@ function ManageDetails({ token }: { token: string }) {
       token={token}
       appointment={appointment}
       cancellation={cancellation}
+      deposit={deposit}
       onChanged={load}
       onDead={setDead}
       pending={pending && <PendingDetails token={token} details={pending} onSettled={load} />}
@@ -112,6 +117,8 @@ function Details(props: {
   appointment: CustomerAppointment;
   /** The cancellation policy and what cancelling now costs (null: cancelling is free). */
   cancellation: CancellationQuote | null;
+  /** The deposit paid at booking (null: none). */
+  deposit: DepositInfo | null;
   onChanged: () => void;
   onDead: (dead: DeadLink) => void;
   /** Details given with the booking, waiting for the customer's word (PendingDetails). */
@@ -213,6 +220,7 @@ function Details(props: {
         </p>
       )}
       <CancellationPolicyNote terms={props.cancellation} />
+      <DepositNote deposit={props.deposit} />
       <div className="actions">
         <button type="button" onClick={() => setRescheduling((r) => !r)} aria-expanded={rescheduling}>
           {t('manage.reschedule')}

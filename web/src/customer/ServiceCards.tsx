@@ -19,6 +19,8 @@ export interface Service {
   staff: Array<{ id: string; name: string }>;
   /** Late-cancel window and fee, no-show fee, as amounts (null: cancelling is free). */
   cancellationPolicy?: CancellationTerms | null;
+  /** The deposit taken at booking (null: none), credited on the invoice (web/src/payments/DepositStep.tsx). */
+  deposit?: { amountMinor: number; currency: string } | null;
 }
 
 export function durationText(minutes: number, t: (k: string, v?: Record<string, unknown>) => string): string {
