@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseBase64Key } from './secrets/cipher';
+import { TEMPLATE_VALUE_NAMES } from './domain/whatsapp';
 
 const port = (fallback: number) =>
   z.coerce
@@ -24,6 +25,26 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Approved WhatsApp templates (Twilio Content API) per message template key: the Content SID and, in
+ * order, the named values that fill its {{1}}, {{2}}, … (src/domain/whatsapp.ts names them).
+ */
+const whatsappTemplates = z.record(
+  z.string().min(1),
+  z.object({
+    contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'expected a Content SID (HX followed by 32 hex digits)'),
+    variables: z
+      .array(
+        z.enum(TEMPLATE_VALUE_NAMES, {
+          error: 'expected one of name, business, service, when, link, text',
+        }),
+      )
+      .max(10)
+      .default([]),
+  }),
+);
+export type WhatsappTemplates = z.infer<typeof whatsappTemplates>;
 
 const optionalString = z
   .string()
@@ -266,6 +287,38 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   TWILIO_API_BASE: z.url({ error: 'expected a URL such as https://api.twilio.com' }).optional(),
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .regex(
+      /^(whatsapp:)?\+[1-9]\d{6,14}$/,
+      'expected the WhatsApp sender as an E.164 number such as whatsapp:+14155238886',
+    )
+    .transform((v) => v.replace(/^whatsapp:/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TWILIO_WHATSAPP_TEMPLATES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return {};
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected JSON such as {"confirmation":{"contentSid":"HX…","variables":["name","when"]}}',
+        });
+        return z.NEVER;
+      }
+      const parsed = whatsappTemplates.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_CHANNEL: optionalString,
   SLACK_API_BASE: z.url({ error: 'expected a URL such as https://slack.com/api' }).optional(),
@@ -442,6 +495,8 @@ export interface MessagingConfig {
       }
     | undefined;
   slack: { botToken: string; channel: string; apiBase: string } | undefined;
+  /** WhatsApp through Twilio's WhatsApp sender (with the Twilio account above); unset: the local outbox. */
+  whatsapp: { from: string; templates: WhatsappTemplates } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -602,6 +657,10 @@ function messagingConfig(e: Env): MessagingConfig {
   } else if (e.TWILIO_ACCOUNT_SID) {
     need('TWILIO_AUTH_TOKEN', 'TWILIO_ACCOUNT_SID');
   }
+  if (e.TWILIO_WHATSAPP_FROM && !twilio?.accountSid) need('TWILIO_ACCOUNT_SID', 'TWILIO_WHATSAPP_FROM');
+  const whatsapp = e.TWILIO_WHATSAPP_FROM
+    ? { from: e.TWILIO_WHATSAPP_FROM, templates: e.TWILIO_WHATSAPP_TEMPLATES }
+    : undefined;
   const slack = e.SLACK_BOT_TOKEN
     ? {
         botToken: e.SLACK_BOT_TOKEN,
@@ -615,5 +674,6 @@ function messagingConfig(e: Env): MessagingConfig {
     sendgridInboundSecret: e.SENDGRID_INBOUND_SECRET,
     twilio,
     slack,
+    whatsapp,
   };
 }
