@@ -352,6 +352,16 @@ const schema = z.object({
   MICROSOFT_GRAPH_BASE: z.url({ error: 'expected a URL such as https://graph.microsoft.com/v1.0' }).optional(),
   CALENDAR_BUSY_TTL_SECONDS: z.coerce.number({ error: 'expected seconds' }).int().min(5).max(86_400).default(300),
   // Encryption of stored secrets (src/secrets/): the current key and older keys still readable.
+  ATTACHMENTS_S3_BUCKET: optionalString,
+  ATTACHMENTS_S3_ENDPOINT: z
+    .url({ error: 'expected a URL such as https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ATTACHMENTS_S3_REGION: z.string().min(1, 'expected a region such as us-east-1').default('us-east-1'),
+  ATTACHMENTS_S3_ACCESS_KEY_ID: optionalString,
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: optionalString,
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: bool(false),
+  ATTACHMENTS_S3_PREFIX: optionalString,
   SECRETS_KEY: optionalString.refine(
     (v) => v === undefined || parseBase64Key(v) !== undefined,
     'expected base64 of 32 random bytes, e.g. from `openssl rand -base64 32`',
@@ -368,9 +378,27 @@ const SECRET_VARIABLES = new Set([
   'SECRETS_OLD_KEYS',
   'GOOGLE_CLIENT_SECRET',
   'MICROSOFT_CLIENT_SECRET',
+  'ATTACHMENTS_S3_SECRET_ACCESS_KEY',
 ]);
 
 type Env = z.infer<typeof schema>;
+
+/** Where conversation attachments are stored (src/conversations/storage.ts). */
+export type AttachmentsConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Unset: AWS S3 itself. */
+      endpoint: string | undefined;
+      region: string;
+      /** Unset: the AWS SDK's default credential chain. */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      /** Path-style URLs (http://host/bucket/key), as most S3-compatible servers want. */
+      forcePathStyle: boolean;
+      /** Key prefix inside the bucket, without a trailing slash; '' for none. */
+      prefix: string;
+    };
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -384,6 +412,7 @@ export interface Config {
     rateLimits: RateLimits;
   };
   dataDir: string;
+  attachments: AttachmentsConfig;
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string };
   temporal: {
     /** Unset: `npm start` runs a local dev server. */
@@ -539,6 +568,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       rateLimits: e.RATE_LIMITS,
     },
     dataDir,
+    attachments: attachmentsConfig(e, dataDir),
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
@@ -621,6 +651,28 @@ function calendarsConfig(e: Env): CalendarsConfig {
         }
       : undefined,
     busyTtlMs: e.CALENDAR_BUSY_TTL_SECONDS * 1000,
+  };
+}
+
+/** Local disk under DATA_DIR/attachments, or an S3-compatible bucket when ATTACHMENTS_S3_BUCKET is set. */
+function attachmentsConfig(e: Env, dataDir: string): AttachmentsConfig {
+  if (!e.ATTACHMENTS_S3_BUCKET) return { kind: 'local', dir: resolve(dataDir, 'attachments') };
+  if (Boolean(e.ATTACHMENTS_S3_ACCESS_KEY_ID) !== Boolean(e.ATTACHMENTS_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration: ATTACHMENTS_S3_ACCESS_KEY_ID and ATTACHMENTS_S3_SECRET_ACCESS_KEY: set both or neither (neither: the AWS default credentials)',
+    );
+  }
+  return {
+    kind: 's3',
+    bucket: e.ATTACHMENTS_S3_BUCKET,
+    endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+    region: e.ATTACHMENTS_S3_REGION,
+    credentials:
+      e.ATTACHMENTS_S3_ACCESS_KEY_ID && e.ATTACHMENTS_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID, secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY }
+        : undefined,
+    forcePathStyle: e.ATTACHMENTS_S3_FORCE_PATH_STYLE,
+    prefix: e.ATTACHMENTS_S3_PREFIX?.replace(/\/+$/, '') ?? '',
   };
 }
 
