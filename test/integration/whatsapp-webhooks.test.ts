@@ -12,6 +12,7 @@ import twilio from 'twilio';
 import { createApiKey } from '../../src/auth/api-keys';
 import { createPortalSession } from '../../src/portal/sessions';
 import { type CaptureServer, fakeMessageSid, startCaptureServer, twilioLike } from '../support/capture-server';
+import { postTwilioForm } from '../support/twilio-webhooks';
 import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -41,17 +42,8 @@ afterAll(async () => {
   await twilioApi?.stop();
 });
 
-async function post(path: string, params: Record<string, string>, signature: string | undefined) {
-  const response = await fetch(`${system.baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signature ? { 'x-twilio-signature': signature } : {}),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const post = (path: string, params: Record<string, string>, signature: string | undefined) =>
+  postTwilioForm(system.baseUrl, path, params, signature);
 
 /** Signed exactly as Twilio signs: the public URL plus the sorted POST parameters. */
 function signed(path: string, params: Record<string, string>) {
