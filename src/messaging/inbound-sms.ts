@@ -96,11 +96,7 @@ async function intoThread(
     .executeTakeFirst();
   if (!contact) return;
   const owned = appointmentId
-    ? await deps.db
-        .selectFrom('appointments')
-        .select('contact_id')
-        .where('id', '=', appointmentId)
-        .executeTakeFirst()
+    ? await deps.db.selectFrom('appointments').select('contact_id').where('id', '=', appointmentId).executeTakeFirst()
     : undefined;
   await postMessage(deps.db, {
     contactId: contact.id,
