@@ -4,11 +4,15 @@
  * admin app. Stored once per message id (a redelivery changes nothing), handled as a reply (cancel,
  * reschedule, a slot choice, STOP/START, or forwarded to staff), and the answer recorded as a message
  * to the sender. Free text (a reply that is no keyword) from a known customer also lands in their
- * conversation thread, so staff answer it from the appointment card. A WhatsApp message opens or
+ * conversation thread, so staff answer it from the appointment card, with any photo or PDF sent with
+ * it (fetched from Twilio, checked and stored like a portal upload). A WhatsApp message opens or
  * extends the 24-hour window in which free text may be sent back.
  */
 import { claimInboundEvent, finishInboundEvent, releaseInboundEvent } from '../inbound-events/store';
 import { postMessage } from '../conversations/thread';
+import { AttachmentRefused, storeAttachment } from '../conversations/attachments';
+import type { AttachmentStorage } from '../conversations/storage';
+import { ForeignMediaUrl, type InboundMedia } from './twilio-media';
 import { type ConversationDeps, handleReply, type ReplyOutcome } from './conversations';
 import { parseSmsReply } from './replies';
 import { recordWhatsappInbound } from './whatsapp-windows';
@@ -25,6 +29,10 @@ export interface InboundSms {
   channel?: 'sms' | 'whatsapp';
   /** When it arrived (epoch ms); default now. */
   receivedAt?: number;
+  /** Photos / PDFs sent with it: stored as attachments of the conversation message. */
+  media?: InboundMedia[];
+  /** How media bytes are fetched (Twilio, authenticated) and where they are stored. */
+  attachments?: { load: (url: string) => Promise<Buffer>; storage: AttachmentStorage };
 }
 
 export type InboundSmsResult = { duplicate: true } | ({ duplicate: false } & ReplyOutcome);
@@ -52,7 +60,9 @@ export async function receiveSms(deps: ConversationDeps, sms: InboundSms): Promi
       inboundId: sms.messageId,
       now,
     });
-    if (intent.kind === 'other' && sms.body.trim() !== '') await intoThread(deps, sms, channel, result.appointmentId);
+    if ((intent.kind === 'other' && sms.body.trim() !== '') || (sms.media?.length ?? 0) > 0) {
+      await intoThread(deps, sms, channel, result.appointmentId);
+    }
   } catch (error) {
     // Let a redelivery (Twilio's retry, or the same reply sent again) process it.
     await releaseInboundEvent(db, stored);
@@ -98,12 +108,33 @@ async function intoThread(
   const owned = appointmentId
     ? await deps.db.selectFrom('appointments').select('contact_id').where('id', '=', appointmentId).executeTakeFirst()
     : undefined;
+  const attachmentIds: string[] = [];
+  const refused: string[] = [];
+  if (sms.attachments) {
+    for (const [i, item] of (sms.media ?? []).entries()) {
+      try {
+        const bytes = await sms.attachments.load(item.url);
+        const stored = await storeAttachment(deps.db, sms.attachments.storage, {
+          contactId: contact.id,
+          filename: `${channel}-${sms.messageId}-${i + 1}`,
+          contentType: item.contentType,
+          bytes,
+        });
+        attachmentIds.push(stored.id);
+      } catch (error) {
+        if (!(error instanceof AttachmentRefused || error instanceof ForeignMediaUrl)) throw error;
+        refused.push(`(a file was not accepted: ${error.message})`);
+      }
+    }
+  }
+  const body = [sms.body.trim(), ...refused].filter(Boolean).join('\n') || '(sent a file)';
   await postMessage(deps.db, {
     contactId: contact.id,
     appointmentId: owned?.contact_id === contact.id ? appointmentId : null,
     direction: 'from_customer',
     channel,
     author: contact.name,
-    body: sms.body.trim().slice(0, 4000),
+    body: body.slice(0, 4000),
+    attachmentIds,
   });
 }

@@ -21,13 +21,25 @@ const ACCOUNT = `AC${'d4'.repeat(16)}`;
 const TOKEN = 'whatsapp-e2e-token';
 const SENDER = '+14155238886';
 const CUSTOMER = '+12125550166';
+// The smallest real PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let system: System;
 let twilioApi: CaptureServer;
 let bearer: Record<string, string>;
 
 beforeAll(async () => {
-  twilioApi = await startCaptureServer(twilioLike);
+  // Twilio's API host answers media downloads too (MediaUrl0 points at it), with Basic auth checked.
+  twilioApi = await startCaptureServer((req) =>
+    req.method === 'GET' && req.path.startsWith(`/2010-04-01/Accounts/${ACCOUNT}/Messages/`)
+      ? req.headers.authorization === `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`
+        ? { status: 200, body: PNG, headers: { 'content-type': 'image/png' } }
+        : { status: 401, body: { code: 20003, message: 'Authenticate' } }
+      : twilioLike(req),
+  );
   system = await startSystem({
     TWILIO_ACCOUNT_SID: ACCOUNT,
     TWILIO_AUTH_TOKEN: TOKEN,
@@ -150,6 +162,37 @@ it('opt-in, signed webhooks, the 24-hour window, status callbacks, C + YES and S
   expect(
     (await db.selectFrom('conversation_messages').select('id').where('contact_id', '=', contact.id).execute()).length,
   ).toBe(1);
+
+  // A photo sent over WhatsApp is fetched from Twilio and joins the thread as an attachment; a media URL
+  // on another host is never fetched (the message says so, nothing stored).
+  const photoSid = fakeMessageSid();
+  const photo = {
+    ...whatsapp('', photoSid),
+    NumMedia: '1',
+    MediaUrl0: `${twilioApi.url}/2010-04-01/Accounts/${ACCOUNT}/Messages/${photoSid}/Media/ME${'e5'.repeat(16)}`,
+    MediaContentType0: 'image/png',
+  };
+  const elsewhere = {
+    ...whatsapp('', fakeMessageSid()),
+    NumMedia: '1',
+    MediaUrl0: 'http://169.254.169.254/latest',
+    MediaContentType0: 'image/png',
+  };
+  expect((await signed('/webhooks/twilio/whatsapp', elsewhere)).status).toBe(200);
+  expect((await signed('/webhooks/twilio/whatsapp', photo)).status).toBe(200);
+  const withPhoto = await api<{
+    messages: Array<{ body: string; attachments: Array<{ url: string; contentType: string }> }>;
+  }>(system, 'GET', `/api/appointments/${appointment.id}/conversation`, undefined, bearer);
+  expect(withPhoto.body.messages).toHaveLength(3);
+  expect(withPhoto.body.messages[1]).toMatchObject({
+    body: '(a file was not accepted: the file was not on Twilio and was not fetched)',
+    attachments: [],
+  });
+  const attached = withPhoto.body.messages[2]!;
+  expect(attached.body).toBe('(sent a file)');
+  expect(attached.attachments).toEqual([expect.objectContaining({ contentType: 'image/png' })]);
+  const downloaded = await fetch(`${system.baseUrl}${attached.attachments[0]!.url}`);
+  expect(Buffer.from(await downloaded.arrayBuffer()).equals(PNG)).toBe(true);
 
   // Staff answer from the appointment card: inside the window, free WhatsApp text.
   const before = sentToCustomer().length;

@@ -23,6 +23,8 @@ import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-
 import { receiveSms } from '../../messaging/inbound-sms';
 import { TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
 import { PERMANENT_WHATSAPP_ERRORS, whatsappNumber } from '../../messaging/whatsapp';
+import { mediaOf, twilioMediaLoader } from '../../messaging/twilio-media';
+import { attachmentStorageFromConfig } from '../../conversations/storage';
 import type { MessageStatus } from '../../db/schema';
 import { claimInboundEvent, finishInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
@@ -102,13 +104,32 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
   const { db } = deps.database;
   const providers = messageProvidersFromConfig(deps.config);
   const form = express.urlencoded({ extended: false, limit: '100kb' });
+  // Photos sent by MMS or WhatsApp join the conversation as attachments (fetched from Twilio's API host).
+  const account = deps.config.messaging.twilio;
+  const attachments = account?.accountSid
+    ? {
+        load: twilioMediaLoader({
+          accountSid: account.accountSid,
+          authToken: account.authToken,
+          apiBase: account.apiBase,
+        }),
+        storage: attachmentStorageFromConfig(deps.config.attachments),
+      }
+    : undefined;
 
   router.post('/webhooks/twilio/sms', form, async (req, res) => {
     const params = verify(deps, req);
     const sms = parseInput(inboundSms, params, 'body');
     const result = await receiveSms(
       { db, config: deps.config, providers, temporal: deps.temporal },
-      { from: sms.From, body: sms.Body, messageId: sms.MessageSid, via: 'twilio' },
+      {
+        from: sms.From,
+        body: sms.Body,
+        messageId: sms.MessageSid,
+        via: 'twilio',
+        media: mediaOf(params),
+        ...(attachments ? { attachments } : {}),
+      },
     );
     res.type('text/xml');
     res.send(twiml(result.duplicate ? null : result.reply));
@@ -125,6 +146,8 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
         messageId: message.MessageSid,
         via: 'twilio',
         channel: 'whatsapp',
+        media: mediaOf(params),
+        ...(attachments ? { attachments } : {}),
       },
     );
     res.type('text/xml');
