@@ -16,6 +16,8 @@ import { createManageToken } from '../src/manage/tokens';
 import { FEEDBACK_LINK_DAYS } from '../src/feedback/service';
 import { appointmentIcs } from '../src/messaging/ics';
 import { dispatchStoredMessages } from '../src/messaging/dispatch';
+import { providerName } from '../src/messaging/providers';
+import { textChannel } from '../src/domain/whatsapp';
 import type { MessageProviders } from '../src/messaging/providers';
 import { alertStaff } from '../src/messaging/staff-alerts';
 import type { PaymentGateway } from '../src/payments/gateway';
@@ -180,8 +182,9 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       let staffRecipient: { id: string; name: string; timeZone: string } | undefined;
       if (input.audience === 'customer') {
         if (!row.email_bounced_at) recipients.push({ channel: 'email', to: row.contact_email });
-        if (row.sms_opt_in && !row.sms_opted_out_at && !row.sms_failed_at && row.contact_phone)
-          recipients.push({ channel: 'sms', to: row.contact_phone });
+        // SMS or WhatsApp besides email, by the contact's preference and opt-ins (src/domain/whatsapp.ts).
+        const text = textChannel({ ...row, phone: row.contact_phone });
+        if (text && row.contact_phone) recipients.push({ channel: text, to: row.contact_phone });
       } else {
         let to = row.staff_email;
         if (input.toBillingOwner && business.billing_owner_staff_id) {
@@ -203,7 +206,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
         const queued = await db
           .selectFrom('messages')
           .select('id')
-          .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms')])
+          .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms'), keyOf('whatsapp')])
           .where('status', '=', 'queued')
           .executeTakeFirst();
         // Nothing to send, unless a message stored on an earlier attempt must still be suppressed.
@@ -294,9 +297,11 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             const attachments: MessageAttachment[] = [];
             // Staff overrides are written in the business's language; a contact who reads another gets the
             // built-in message in theirs (src/messaging/locales).
+            // WhatsApp carries the SMS text (and its overrides).
+            const overrideChannel = recipient.channel === 'whatsapp' ? 'sms' : recipient.channel;
             const override =
               input.audience === 'staff' || context.locale === resolveLocale(business.default_locale)
-                ? overrides.find((o) => o.channel === recipient.channel)
+                ? overrides.find((o) => o.channel === overrideChannel)
                 : undefined;
             if (input.audience === 'customer') {
               const event = input.event as CustomerEvent;
@@ -346,8 +351,20 @@ export function notificationActivities({ db, config, providers, payments }: Noti
                 body: text,
                 html,
                 attachments: JSON.stringify(attachments),
-                provider: recipient.channel === 'sms' ? providers.sms.name : providers.email.name,
+                provider: providerName(providers, recipient.channel),
                 idempotency_key: keyOf(recipient.channel),
+                // What an approved WhatsApp template is filled with outside the 24-hour window.
+                template_values:
+                  recipient.channel === 'whatsapp'
+                    ? JSON.stringify({
+                        name: row.contact_name,
+                        business: business.name,
+                        service: row.service_name,
+                        when: formatWhenShort(row.starts_at.getTime(), row.time_zone, context.locale),
+                        link: manageUrl,
+                        text,
+                      })
+                    : null,
               })
               .onConflict((oc) => oc.column('idempotency_key').doNothing())
               .execute();
@@ -357,7 +374,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
 
       // Also the channels no longer wanted: an SMS stored before a STOP is still queued and must be
       // suppressed, not left waiting.
-      const storedKeys = [...new Set([...keys, keyOf('email'), keyOf('sms')])];
+      const storedKeys = [...new Set([...keys, keyOf('email'), keyOf('sms'), keyOf('whatsapp')])];
       const messages = await dispatchStoredMessages({ db, config, providers }, storedKeys, {
         appointmentId: row.id,
         contactId: row.contact_id,
@@ -408,7 +425,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       const stored = await db
         .selectFrom('messages')
         .selectAll()
-        .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms')])
+        .where('idempotency_key', 'in', [keyOf('email'), keyOf('sms'), keyOf('whatsapp')])
         .execute();
       for (const message of stored) await advanceStatus(db, message, 'failed', reason);
       const key = `${input.workflowId}:${input.step}:r${input.revision}:${input.audience}:failed`;

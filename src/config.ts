@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseBase64Key } from './secrets/cipher';
+import { TEMPLATE_VALUE_NAMES } from './domain/whatsapp';
 
 const port = (fallback: number) =>
   z.coerce
@@ -24,6 +25,26 @@ const bool = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Approved WhatsApp templates (Twilio Content API) per message template key: the Content SID and, in
+ * order, the named values that fill its {{1}}, {{2}}, … (src/domain/whatsapp.ts names them).
+ */
+const whatsappTemplates = z.record(
+  z.string().min(1),
+  z.object({
+    contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'expected a Content SID (HX followed by 32 hex digits)'),
+    variables: z
+      .array(
+        z.enum(TEMPLATE_VALUE_NAMES, {
+          error: 'expected one of name, business, service, when, link, text',
+        }),
+      )
+      .max(10)
+      .default([]),
+  }),
+);
+export type WhatsappTemplates = z.infer<typeof whatsappTemplates>;
 
 const optionalString = z
   .string()
@@ -266,6 +287,38 @@ const schema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   TWILIO_API_BASE: z.url({ error: 'expected a URL such as https://api.twilio.com' }).optional(),
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .regex(
+      /^(whatsapp:)?\+[1-9]\d{6,14}$/,
+      'expected the WhatsApp sender as an E.164 number such as whatsapp:+14155238886',
+    )
+    .transform((v) => v.replace(/^whatsapp:/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  TWILIO_WHATSAPP_TEMPLATES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return {};
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected JSON such as {"confirmation":{"contentSid":"HX…","variables":["name","when"]}}',
+        });
+        return z.NEVER;
+      }
+      const parsed = whatsappTemplates.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        ctx.addIssue({ code: 'custom', message: `${issue.path.join('.')}: ${issue.message}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_CHANNEL: optionalString,
   SLACK_API_BASE: z.url({ error: 'expected a URL such as https://slack.com/api' }).optional(),
@@ -299,6 +352,16 @@ const schema = z.object({
   MICROSOFT_GRAPH_BASE: z.url({ error: 'expected a URL such as https://graph.microsoft.com/v1.0' }).optional(),
   CALENDAR_BUSY_TTL_SECONDS: z.coerce.number({ error: 'expected seconds' }).int().min(5).max(86_400).default(300),
   // Encryption of stored secrets (src/secrets/): the current key and older keys still readable.
+  ATTACHMENTS_S3_BUCKET: optionalString,
+  ATTACHMENTS_S3_ENDPOINT: z
+    .url({ error: 'expected a URL such as https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ATTACHMENTS_S3_REGION: z.string().min(1, 'expected a region such as us-east-1').default('us-east-1'),
+  ATTACHMENTS_S3_ACCESS_KEY_ID: optionalString,
+  ATTACHMENTS_S3_SECRET_ACCESS_KEY: optionalString,
+  ATTACHMENTS_S3_FORCE_PATH_STYLE: bool(false),
+  ATTACHMENTS_S3_PREFIX: optionalString,
   SECRETS_KEY: optionalString.refine(
     (v) => v === undefined || parseBase64Key(v) !== undefined,
     'expected base64 of 32 random bytes, e.g. from `openssl rand -base64 32`',
@@ -315,9 +378,27 @@ const SECRET_VARIABLES = new Set([
   'SECRETS_OLD_KEYS',
   'GOOGLE_CLIENT_SECRET',
   'MICROSOFT_CLIENT_SECRET',
+  'ATTACHMENTS_S3_SECRET_ACCESS_KEY',
 ]);
 
 type Env = z.infer<typeof schema>;
+
+/** Where conversation attachments are stored (src/conversations/storage.ts). */
+export type AttachmentsConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      /** Unset: AWS S3 itself. */
+      endpoint: string | undefined;
+      region: string;
+      /** Unset: the AWS SDK's default credential chain. */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      /** Path-style URLs (http://host/bucket/key), as most S3-compatible servers want. */
+      forcePathStyle: boolean;
+      /** Key prefix inside the bucket, without a trailing slash; '' for none. */
+      prefix: string;
+    };
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -331,6 +412,7 @@ export interface Config {
     rateLimits: RateLimits;
   };
   dataDir: string;
+  attachments: AttachmentsConfig;
   database: { kind: 'postgres'; url: string; poolMax: number } | { kind: 'pglite'; dataDir: string };
   temporal: {
     /** Unset: `npm start` runs a local dev server. */
@@ -442,6 +524,8 @@ export interface MessagingConfig {
       }
     | undefined;
   slack: { botToken: string; channel: string; apiBase: string } | undefined;
+  /** WhatsApp through Twilio's WhatsApp sender (with the Twilio account above); unset: the local outbox. */
+  whatsapp: { from: string; templates: WhatsappTemplates } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -484,6 +568,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       rateLimits: e.RATE_LIMITS,
     },
     dataDir,
+    attachments: attachmentsConfig(e, dataDir),
     database: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
@@ -569,6 +654,28 @@ function calendarsConfig(e: Env): CalendarsConfig {
   };
 }
 
+/** Local disk under DATA_DIR/attachments, or an S3-compatible bucket when ATTACHMENTS_S3_BUCKET is set. */
+function attachmentsConfig(e: Env, dataDir: string): AttachmentsConfig {
+  if (!e.ATTACHMENTS_S3_BUCKET) return { kind: 'local', dir: resolve(dataDir, 'attachments') };
+  if (Boolean(e.ATTACHMENTS_S3_ACCESS_KEY_ID) !== Boolean(e.ATTACHMENTS_S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration: ATTACHMENTS_S3_ACCESS_KEY_ID and ATTACHMENTS_S3_SECRET_ACCESS_KEY: set both or neither (neither: the AWS default credentials)',
+    );
+  }
+  return {
+    kind: 's3',
+    bucket: e.ATTACHMENTS_S3_BUCKET,
+    endpoint: e.ATTACHMENTS_S3_ENDPOINT,
+    region: e.ATTACHMENTS_S3_REGION,
+    credentials:
+      e.ATTACHMENTS_S3_ACCESS_KEY_ID && e.ATTACHMENTS_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.ATTACHMENTS_S3_ACCESS_KEY_ID, secretAccessKey: e.ATTACHMENTS_S3_SECRET_ACCESS_KEY }
+        : undefined,
+    forcePathStyle: e.ATTACHMENTS_S3_FORCE_PATH_STYLE,
+    prefix: e.ATTACHMENTS_S3_PREFIX?.replace(/\/+$/, '') ?? '',
+  };
+}
+
 function messagingConfig(e: Env): MessagingConfig {
   const need = (name: string, because: string): never => {
     throw new ConfigError(`Invalid configuration: ${name}: required when ${because} is set`);
@@ -602,6 +709,10 @@ function messagingConfig(e: Env): MessagingConfig {
   } else if (e.TWILIO_ACCOUNT_SID) {
     need('TWILIO_AUTH_TOKEN', 'TWILIO_ACCOUNT_SID');
   }
+  if (e.TWILIO_WHATSAPP_FROM && !twilio?.accountSid) need('TWILIO_ACCOUNT_SID', 'TWILIO_WHATSAPP_FROM');
+  const whatsapp = e.TWILIO_WHATSAPP_FROM
+    ? { from: e.TWILIO_WHATSAPP_FROM, templates: e.TWILIO_WHATSAPP_TEMPLATES }
+    : undefined;
   const slack = e.SLACK_BOT_TOKEN
     ? {
         botToken: e.SLACK_BOT_TOKEN,
@@ -615,5 +726,6 @@ function messagingConfig(e: Env): MessagingConfig {
     sendgridInboundSecret: e.SENDGRID_INBOUND_SECRET,
     twilio,
     slack,
+    whatsapp,
   };
 }

@@ -2,6 +2,7 @@
  * Contacts as the admin app reads them: everyone by name, one contact with where messages can reach
  * them, and their history (their own timeline entries and those of their appointments).
  */
+import { channelsView } from './channels';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
@@ -38,10 +39,33 @@ export async function contactWithReachability(db: Db, id: string) {
       'sms_failed_reason',
       'email_bounced_at',
       'email_bounce_reason',
+      'preferred_channel',
+      'whatsapp_opt_in',
+      'whatsapp_opt_in_at',
+      'whatsapp_opt_in_source',
+      'whatsapp_opted_out_at',
+      'whatsapp_opt_out_source',
     ])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!contact) return undefined;
+  const {
+    preferred_channel,
+    whatsapp_opt_in,
+    whatsapp_opt_in_at,
+    whatsapp_opt_in_source,
+    whatsapp_opted_out_at,
+    whatsapp_opt_out_source,
+    ...rest
+  } = contact;
+  const channels = channelsView({
+    preferred_channel,
+    whatsapp_opt_in,
+    whatsapp_opt_in_at,
+    whatsapp_opt_in_source,
+    whatsapp_opted_out_at,
+    whatsapp_opt_out_source,
+  });
   const {
     sms_opted_out_at: optedOutAt,
     sms_opt_out_source: optOutSource,
@@ -50,14 +74,14 @@ export async function contactWithReachability(db: Db, id: string) {
     email_bounced_at: bouncedAt,
     email_bounce_reason: bounceReason,
     ...details
-  } = contact;
+  } = rest;
   const reachability = {
     smsOptIn: details.smsOptIn,
     smsOptedOut: optedOutAt ? { at: optedOutAt.toISOString(), source: optOutSource } : null,
     smsFailed: failedAt ? { at: failedAt.toISOString(), reason: failedReason } : null,
     emailBounced: bouncedAt ? { at: bouncedAt.toISOString(), reason: bounceReason } : null,
   };
-  return { ...details, reachability };
+  return { ...details, reachability, ...channels };
 }
 
 /** The contact's history, newest first: their own entries and their appointments' (the last 200). */

@@ -60,12 +60,13 @@ export async function storeAttachment(
 ) {
   checkAttachment(input.contentType, input.bytes);
   const storageKey = `${input.contactId}/${randomUUID()}`;
-  await storage.put(storageKey, input.bytes, input.contentType);
+  const filename = safeFilename(input.filename, input.contentType);
+  await storage.put(storageKey, input.bytes, input.contentType, filename);
   return db
     .insertInto('conversation_attachments')
     .values({
       contact_id: input.contactId,
-      filename: safeFilename(input.filename, input.contentType),
+      filename,
       content_type: input.contentType,
       size_bytes: input.bytes.length,
       sha256: createHash('sha256').update(input.bytes).digest('hex'),

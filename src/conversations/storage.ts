@@ -1,14 +1,27 @@
 /**
- * Where attachment bytes live: the local disk under DATA_DIR/attachments by default. One small
- * interface, so an S3-compatible store can take its place by configuration.
+ * Where attachment bytes live: the local disk under DATA_DIR/attachments by default, or an
+ * S3-compatible bucket when ATTACHMENTS_S3_BUCKET is set (src/conversations/s3-storage.ts). One small
+ * interface, so either serves the same routes and passes the same tests.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import type { AttachmentsConfig } from '../config';
+import { S3Storage } from './s3-storage';
+
+/** How long a storage-level download link (an S3 presigned URL) lives, and what it downloads as. */
+export interface DownloadLink {
+  filename: string;
+  contentType: string;
+  expiresInSeconds: number;
+}
 
 export interface AttachmentStorage {
   readonly name: string;
-  put(key: string, bytes: Buffer, contentType: string): Promise<void>;
+  /** `filename`: what a download is saved as (S3 keeps it as the object's Content-Disposition). */
+  put(key: string, bytes: Buffer, contentType: string, filename?: string): Promise<void>;
   get(key: string): Promise<Buffer>;
+  /** A short-lived link straight to the bytes (S3); unset: the app serves the bytes itself. */
+  downloadLink?(key: string, link: DownloadLink): Promise<string>;
 }
 
 export class LocalDiskStorage implements AttachmentStorage {
@@ -30,4 +43,8 @@ export class LocalDiskStorage implements AttachmentStorage {
   async get(key: string): Promise<Buffer> {
     return readFile(this.path(key));
   }
+}
+
+export function attachmentStorageFromConfig(config: AttachmentsConfig): AttachmentStorage {
+  return config.kind === 's3' ? new S3Storage(config) : new LocalDiskStorage(config.dir);
 }

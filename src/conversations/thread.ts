@@ -1,14 +1,15 @@
 /**
  * A customer's conversation (issue 16): one thread per contact, each message optionally about one of
  * their appointments, from the customer (portal) or from staff (appointment card). A staff message
- * reaches the customer on their channel: SMS when they opted in (and did not opt out), else email,
+ * reaches the customer on their channel: SMS or WhatsApp by their preference and opt-ins, else email,
  * with a link to the portal, where the whole thread is.
  */
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { dispatchStoredMessages } from '../messaging/dispatch';
-import type { MessageProviders } from '../messaging/providers';
+import { type MessageProviders, providerName } from '../messaging/providers';
+import { textChannel } from '../domain/whatsapp';
 import { signedAttachmentPath } from './attachments';
 
 export interface ThreadFilter {
@@ -115,7 +116,7 @@ export async function markRead(db: Kysely<Database>, filter: ThreadFilter, reade
 
 /** Tells the customer a staff message is waiting, on their channel, with the portal link. */
 export async function notifyCustomer(
-  deps: { db: Kysely<Database>; config: Config; providers: MessageProviders },
+  deps: { db: Kysely<Database>; config: Config; providers: MessageProviders; now?: () => number },
   input: { messageId: string; contactId: string; appointmentId: string | null; staffName: string; body: string },
 ): Promise<void> {
   const { db } = deps;
@@ -125,8 +126,9 @@ export async function notifyCustomer(
     .where('id', '=', input.contactId)
     .executeTakeFirstOrThrow();
   const business = await db.selectFrom('business').select('name').executeTakeFirst();
-  const bySms =
-    contact.phone !== null && contact.sms_opt_in && contact.sms_opted_out_at === null && !contact.sms_failed_at;
+  // SMS or WhatsApp by the contact's preference and opt-ins (src/domain/whatsapp.ts), else email.
+  const channel = textChannel(contact) ?? 'email';
+  const bySms = channel !== 'email';
   const link = `${deps.config.http.publicBaseUrl}/account/messages`;
   const name = business?.name ?? 'Us';
   const excerpt = input.body.length > 200 ? `${input.body.slice(0, 200)}…` : input.body;
@@ -136,7 +138,7 @@ export async function notifyCustomer(
     .values({
       contact_id: contact.id,
       appointment_id: input.appointmentId,
-      channel: bySms ? 'sms' : 'email',
+      channel,
       template: 'conversation_message',
       recipient: bySms ? contact.phone! : contact.email,
       subject: bySms ? null : `A message from ${name}`,
@@ -144,8 +146,12 @@ export async function notifyCustomer(
         ? `${name}: ${input.staffName} wrote: "${excerpt}" Answer at ${link}`
         : `${input.staffName} at ${name} wrote:\n\n${input.body}\n\nRead and answer in your account: ${link}`,
       html: null,
-      provider: bySms ? deps.providers.sms.name : deps.providers.email.name,
+      provider: providerName(deps.providers, channel),
       idempotency_key: idempotencyKey,
+      template_values:
+        channel === 'whatsapp'
+          ? JSON.stringify({ name: contact.name, business: name, text: `${input.staffName}: ${excerpt}`, link })
+          : null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

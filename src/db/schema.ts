@@ -23,7 +23,9 @@ export type BillingPolicy = 'manual' | 'auto';
 export type TaskKind =
   'deliver_service' | 'charge_customer' | 'reach_out' | 'payment_follow_up' | 'unmatched_event' | 'other';
 export type TaskStatus = 'open' | 'done' | 'cancelled';
-export type MessageChannel = 'email' | 'sms' | 'slack';
+export type MessageChannel = 'email' | 'sms' | 'slack' | 'whatsapp';
+/** The text channel a customer prefers besides email (migration 0049); `email`: email only. */
+export type PreferredChannel = 'email' | 'sms' | 'whatsapp';
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'bounced' | 'failed' | 'suppressed';
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'void' | 'uncollectible';
 /** How a payment credited on an invoice was taken (migration 0050). */
@@ -167,6 +169,19 @@ export interface ContactsTable {
   updated_at: UpdatedAt;
   /** The customer's own notes, edited in the portal (migration 0055). */
   client_notes: Generated<string>;
+  // 0049_whatsapp
+  preferred_channel: PreferredChannel | null;
+  whatsapp_opt_in: Generated<boolean>;
+  whatsapp_opt_in_at: Timestamp | null;
+  whatsapp_opt_in_source: string | null;
+  whatsapp_opted_out_at: Timestamp | null;
+  whatsapp_opt_out_source: string | null;
+}
+
+/** When a WhatsApp number last wrote to us: the 24-hour customer-service window (migration 0049). */
+export interface WhatsappWindowsTable {
+  address: string;
+  last_inbound_at: Timestamp;
 }
 
 export interface MembershipPlansTable {
@@ -314,6 +329,8 @@ export interface MessagesTable {
   /** Set just before the provider call (migration 0014); see src/messaging/dispatch.ts. */
   send_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: UpdatedAt;
+  /** Named values for a WhatsApp template (migration 0049); see src/messaging/whatsapp.ts. */
+  template_values: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
 }
 
 export interface InvoiceLine {
@@ -486,7 +503,7 @@ export type ConversationState = 'awaiting_cancel_confirmation' | 'choosing_slot'
 
 /** A pending SMS / email reply conversation (C → YES, R → 1-3), one per channel and address. */
 export interface ConversationsTable {
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'whatsapp';
   address: string;
   contact_id: string;
   appointment_id: string | null;
@@ -618,6 +635,7 @@ export interface Database {
   appointments: AppointmentsTable;
   tasks: TasksTable;
   messages: MessagesTable;
+  whatsapp_windows: WhatsappWindowsTable;
   invoices: InvoicesTable;
   payment_attempts: PaymentAttemptsTable;
   invoice_payments: InvoicePaymentsTable;

@@ -35,6 +35,7 @@ import { twilioWebhookRouter } from './webhooks/twilio';
 import { outboundRouter } from './routes/outbound';
 import { adminRouter } from './routes/admin';
 import { adminChangesRouter } from './routes/admin-changes';
+import { contactChannelsRouter } from './routes/contact-channels';
 import { adminStaffRouter } from './routes/admin-staff';
 import { technicianRouter } from './routes/technician';
 import { adminServicesRouter } from './routes/admin-services';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffSessionRouter(deps));
   app.use(adminRouter(deps));
   app.use(adminChangesRouter(deps));
+  app.use(contactChannelsRouter(deps));
   app.use(adminStaffRouter(deps));
   app.use(technicianRouter(deps));
   app.use(feedbackRouter(deps));

@@ -4,6 +4,7 @@
  * the admin's changes (contact notes, hours, time off, services) and the local SMS reply tool. All but
  * sign-in accept either an API key or a staff session.
  */
+import { contactChannelsBody } from './routes/contact-channels';
 import { z } from 'zod';
 import { type ApiOperation, errorSchema, json, noContent } from './api-docs';
 import { calendarQuery, contactsQuery, membershipsQuery, messagesQuery, staffListQuery } from './routes/admin';
@@ -169,6 +170,16 @@ const changes: ApiOperation[] = [
     params: id,
     body: contactNotesBody,
     responses: { 200: 'Contact' },
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/contacts/{id}/channels',
+    access: 'staff',
+    summary:
+      "Set a contact's preferred channel (email, sms, whatsapp) and WhatsApp opt-in (recorded with time and staff source)",
+    params: id,
+    body: contactChannelsBody,
+    responses: { 200: 'Contact', 404: 'Unknown contact', 422: 'WhatsApp opt-in without a phone number' },
   },
   {
     method: 'put',

@@ -40,6 +40,20 @@ export const webhookOperations: ApiOperation[] = [
   },
   {
     method: 'post',
+    path: '/webhooks/twilio/whatsapp',
+    access: 'webhook',
+    summary: 'Twilio inbound WhatsApp message (X-Twilio-Signature); handled like an SMS reply, answers TwiML',
+    description:
+      "C / R / STOP / START / HELP as for SMS (STOP and START change the WhatsApp opt-in only); free text joins the customer's conversation. Each message opens or extends the 24-hour window in which free text may be sent back.",
+    body: form(z.object({ From: z.string().describe('whatsapp:+E.164'), Body: z.string(), MessageSid: z.string() })),
+    responses: {
+      200: { description: 'TwiML reply', content: { 'text/xml': { schema: z.string() } } },
+      403: forged,
+      404: notConfigured,
+    },
+  },
+  {
+    method: 'post',
     path: '/webhooks/twilio/status',
     access: 'webhook',
     summary: 'Twilio message status callback (X-Twilio-Signature)',

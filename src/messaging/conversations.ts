@@ -1,5 +1,5 @@
 /**
- * Reply conversations over SMS (and email replies): C → "reply YES to confirm" → cancel; R → three
+ * Reply conversations over SMS and WhatsApp (and email replies): C → "reply YES to confirm" → cancel; R → three
  * numbered free slots → 1-3 reschedules to that slot; W / WAIT → on the waitlist for the service and
  * staff member of the appointment just cancelled or missed (src/waitlist/reply.ts); carrier opt-out / opt-in keywords; HELP; anything
  * else goes to staff. The conversation is tied to the contact's next active appointment; its pending
@@ -38,7 +38,7 @@ export interface ConversationDeps extends StaffAlertDeps {
 }
 
 export interface InboundReply {
-  channel: 'sms' | 'email';
+  channel: 'sms' | 'email' | 'whatsapp';
   /** Phone number (E.164) or email address of the sender. */
   address: string;
   text: string;
@@ -69,9 +69,13 @@ interface ContactRow {
   locale: string | null;
 }
 
-async function findContacts(db: Kysely<Database>, channel: 'sms' | 'email', address: string): Promise<ContactRow[]> {
+async function findContacts(
+  db: Kysely<Database>,
+  channel: InboundReply['channel'],
+  address: string,
+): Promise<ContactRow[]> {
   const q = db.selectFrom('contacts').select(['id', 'name', 'email', 'phone', 'locale']);
-  return channel === 'sms'
+  return channel !== 'email'
     ? q.where('phone', '=', address).execute()
     : q.where((eb) => eb(eb.fn('lower', ['email']), '=', address.toLowerCase())).execute();
 }
@@ -117,7 +121,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
   const locale = resolveLocale(contact?.locale, resolveLocale(business?.default_locale));
   const tr = textFor(locale);
   const prompt = tr('sms.replyPrompt');
-  const channelName = input.channel === 'sms' ? 'SMS' : 'Email';
+  const channelName = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' }[input.channel];
   const quoted = input.text.trim().slice(0, 300);
 
   const record = async (kind: string, summary: string, data: Record<string, unknown> = {}) => {
@@ -199,6 +203,37 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
     };
   };
 
+  // STOP / START on WhatsApp: WhatsApp only (SMS keeps its own opt-in), with time and source.
+  const whatsappOptChange = async (optOut: boolean, keyword: string, at: Date): Promise<ReplyOutcome> => {
+    const source = `whatsapp:${keyword}`;
+    await db
+      .updateTable('contacts')
+      .set(
+        optOut
+          ? { whatsapp_opted_out_at: at, whatsapp_opt_out_source: source, updated_at: at }
+          : {
+              whatsapp_opt_in: true,
+              whatsapp_opt_in_at: at,
+              whatsapp_opt_in_source: source,
+              whatsapp_opted_out_at: null,
+              whatsapp_opt_out_source: null,
+              updated_at: at,
+            },
+      )
+      .where(
+        'id',
+        'in',
+        contacts.map((c) => c.id),
+      )
+      .execute();
+    if (optOut) await clearConversation();
+    const summary = optOut
+      ? `Opted out of WhatsApp by replying "${keyword}"; no more WhatsApp messages will be sent`
+      : `Opted in to WhatsApp by replying "${keyword}"`;
+    await record(optOut ? 'whatsapp:opted_out' : 'whatsapp:opted_in', summary, { keyword });
+    return { reply: null, outcome: optOut ? 'opted out' : 'opted in', appointmentId: appointment?.id ?? null };
+  };
+
   if (input.unverified !== undefined) {
     const forwarded = await forwardToStaff(`unverified sender: ${input.unverified}`);
     return { ...forwarded, reply: null, outcome: `forwarded to staff as unverified (${input.unverified})` };
@@ -207,6 +242,7 @@ export async function handleReply(deps: ConversationDeps, input: InboundReply): 
   if (intent.kind === 'opt_out' || intent.kind === 'opt_in') {
     if (contacts.length === 0) return { reply: null, outcome: 'unknown sender', appointmentId: null };
     const at = new Date(now);
+    if (input.channel === 'whatsapp') return whatsappOptChange(intent.kind === 'opt_out', intent.keyword, at);
     const source = `sms:${intent.keyword}`;
     await db.transaction().execute(async (trx) => {
       await trx

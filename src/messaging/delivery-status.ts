@@ -77,6 +77,19 @@ export async function recordPermanentFailure(
     contactName = contact?.name ?? null;
     if (failure.flagContact === false) {
       // nothing to flag
+    } else if (message.channel === 'whatsapp') {
+      // Only an unsubscribe says something lasting about WhatsApp (SMS may still reach the number).
+      if (failure.optedOut) {
+        await trx
+          .updateTable('contacts')
+          .set({
+            whatsapp_opted_out_at: now,
+            whatsapp_opt_out_source: `${failure.source}:unsubscribed`,
+            updated_at: now,
+          })
+          .where('id', '=', message.contact_id)
+          .execute();
+      }
     } else if (message.channel === 'sms') {
       await trx
         .updateTable('contacts')
@@ -107,7 +120,14 @@ export async function recordPermanentFailure(
     return true;
   });
   if (!changed) return;
-  const what = message.channel === 'sms' ? 'SMS' : message.channel === 'email' ? 'Email' : 'Slack alert';
+  const what =
+    message.channel === 'sms'
+      ? 'SMS'
+      : message.channel === 'email'
+        ? 'Email'
+        : message.channel === 'whatsapp'
+          ? 'WhatsApp message'
+          : 'Slack alert';
   const summary = `${what} "${message.template}" to ${message.recipient} ${failure.status === 'bounced' ? 'bounced' : 'failed'}: ${failure.reason}`;
   if (message.appointment_id) {
     await appendTimeline(db, {
@@ -128,11 +148,15 @@ export async function recordPermanentFailure(
         `${summary}. ` +
         (failure.flagContact === false
           ? 'Check it and resend if needed.'
-          : message.channel === 'sms'
+          : message.channel === 'whatsapp'
             ? failure.optedOut
-              ? `${contactName ?? 'The contact'} is opted out of SMS.`
-              : `No more SMS go to ${contactName ?? 'this contact'} until the number is corrected.`
-            : `No more email goes to ${contactName ?? 'this contact'} until the address is corrected.`),
+              ? `${contactName ?? 'The contact'} is opted out of WhatsApp.`
+              : 'Check the number; other channels continue.'
+            : message.channel === 'sms'
+              ? failure.optedOut
+                ? `${contactName ?? 'The contact'} is opted out of SMS.`
+                : `No more SMS go to ${contactName ?? 'this contact'} until the number is corrected.`
+              : `No more email goes to ${contactName ?? 'this contact'} until the address is corrected.`),
       appointmentId: message.appointment_id,
       contactId: message.contact_id,
       task: true,

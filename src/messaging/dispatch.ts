@@ -18,13 +18,25 @@ import type { Config } from '../config';
 import type { Database, Message } from '../db/schema';
 import { recordPermanentFailure } from './delivery-status';
 import { countMessage } from '../metrics';
-import { type MessageProviders, PermanentSendError } from './providers';
+import {
+  type MessageProvider,
+  type MessageProviders,
+  OutboxProvider,
+  type OutgoingMessage,
+  PermanentSendError,
+} from './providers';
+import { whatsappSendFor } from '../domain/whatsapp';
+import { lastWhatsappInbound } from './whatsapp-windows';
 
 export interface DispatchDeps {
   db: Kysely<Database>;
   config: Config;
   providers: MessageProviders;
+  /** The clock deciding WhatsApp's 24-hour window (tests inject one); default Date.now. */
+  now?: () => number;
 }
+
+const CHANNEL_NAMES: Readonly<Record<string, string>> = { sms: 'SMS', email: 'Email', whatsapp: 'WhatsApp' };
 
 /** Where the `message:sent` entry goes: the appointment's or the membership's timeline. */
 export interface TimelineSubject {
@@ -48,8 +60,14 @@ export async function dispatchStoredMessages(
   for (const message of messages) {
     if (message.status !== 'queued') continue;
     if (message.channel === 'sms' && (await suppressedSms(db, message, subject.contactId))) continue;
-    const provider = message.channel === 'sms' ? providers.sms : providers.email;
-    const outgoing = {
+    if (message.channel === 'whatsapp' && (await suppressedWhatsapp(db, message, subject.contactId))) continue;
+    const provider: MessageProvider =
+      message.channel === 'sms'
+        ? providers.sms
+        : message.channel === 'whatsapp'
+          ? (providers.whatsapp ?? new OutboxProvider())
+          : providers.email;
+    const outgoing: OutgoingMessage = {
       id: message.id,
       channel: message.channel,
       to: message.recipient,
@@ -60,6 +78,23 @@ export async function dispatchStoredMessages(
       idempotencyKey: message.idempotency_key,
       template: message.template,
     };
+    if (message.channel === 'whatsapp') {
+      // Free text inside the 24-hour window, else the approved template, else not at all.
+      const mode = whatsappSendFor({
+        lastInboundAt: await lastWhatsappInbound(db, message.recipient),
+        now: (deps.now ?? Date.now)(),
+        templateKey: message.template,
+        template: deps.config.messaging.whatsapp?.templates[message.template],
+        values: message.template_values,
+      });
+      if (mode.kind === 'no_template') {
+        await suppress(db, message, mode.reason);
+        continue;
+      }
+      if (mode.kind === 'template') {
+        outgoing.whatsappTemplate = { contentSid: mode.contentSid, contentVariables: mode.contentVariables };
+      }
+    }
     let providerMessageId: string;
     try {
       // Handed over before without a recorded outcome (a crash or timeout after the call): if the
@@ -115,7 +150,7 @@ export async function dispatchStoredMessages(
       kind: 'message:sent',
       actor: 'appointflow',
       channel: message.channel,
-      summary: `${message.channel === 'sms' ? 'SMS' : 'Email'} "${message.template}" sent to ${message.recipient} via ${provider.name}`,
+      summary: `${CHANNEL_NAMES[message.channel] ?? message.channel} "${message.template}" sent to ${message.recipient} via ${provider.name}${outgoing.whatsappTemplate ? ' (approved template: outside the 24-hour window)' : ''}`,
       data: { messageId: message.id, template: message.template },
       idempotencyKey: `${message.idempotency_key}:sent`,
     });
@@ -131,16 +166,32 @@ async function suppressedSms(db: Kysely<Database>, message: Message, fallbackCon
     .where('id', '=', message.contact_id ?? fallbackContactId)
     .executeTakeFirst();
   if (!contact?.sms_opted_out_at && !contact?.sms_failed_at) return false;
+  await suppress(
+    db,
+    message,
+    contact.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
+  );
+  return true;
+}
+
+/** The contact may have opted out of WhatsApp since the message was stored. */
+async function suppressedWhatsapp(db: Kysely<Database>, message: Message, fallbackContactId: string) {
+  const contact = await db
+    .selectFrom('contacts')
+    .select(['whatsapp_opted_out_at'])
+    .where('id', '=', message.contact_id ?? fallbackContactId)
+    .executeTakeFirst();
+  if (!contact?.whatsapp_opted_out_at) return false;
+  await suppress(db, message, 'contact opted out of WhatsApp');
+  return true;
+}
+
+async function suppress(db: Kysely<Database>, message: Message, reason: string): Promise<void> {
   await db
     .updateTable('messages')
-    .set({
-      status: 'suppressed',
-      error: contact.sms_opted_out_at ? 'contact opted out of SMS' : 'contact number failed permanently',
-      updated_at: new Date(),
-    })
+    .set({ status: 'suppressed', error: reason, updated_at: new Date() })
     .where('id', '=', message.id)
     .where('status', '=', 'queued')
     .execute();
   countMessage(message.channel, 'suppressed');
-  return true;
 }

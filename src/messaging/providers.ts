@@ -18,6 +18,8 @@ export interface OutgoingMessage {
   idempotencyKey: string;
   /** The template (event) name: a SendGrid category, so the dashboards group by it. */
   template?: string;
+  /** WhatsApp outside the 24-hour window: the approved template to send instead of `text`. */
+  whatsappTemplate?: { contentSid: string; contentVariables: Record<string, string> };
 }
 
 export interface MessageProvider {
@@ -61,9 +63,18 @@ export interface MessageProviders {
   sms: MessageProvider;
   /** Staff alerts to Slack (`to` is the channel); unset: alerts become staff tasks only. */
   slack?: MessageProvider;
+  /** WhatsApp through Twilio (TWILIO_WHATSAPP_FROM); unset: WhatsApp messages stay in the local outbox. */
+  whatsapp?: MessageProvider;
 }
 
 export function localProviders(): MessageProviders {
   const outbox = new OutboxProvider();
-  return { email: outbox, sms: outbox };
+  return { email: outbox, sms: outbox, whatsapp: outbox };
+}
+
+/** The provider name a message on `channel` is stored with. */
+export function providerName(providers: MessageProviders, channel: MessageChannel): string {
+  if (channel === 'sms') return providers.sms.name;
+  if (channel === 'whatsapp') return providers.whatsapp?.name ?? 'outbox';
+  return channel === 'slack' && providers.slack ? providers.slack.name : providers.email.name;
 }

@@ -3,6 +3,7 @@
  * every lookup by id takes the contact id too, so another customer's appointment, invoice or
  * membership is simply not found (404, the same as an id that does not exist).
  */
+import { channelsView } from '../contacts/channels';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { describeRule } from '../domain/recurrence';
@@ -158,5 +159,6 @@ export async function portalProfile(db: Kysely<Database>, contactId: string) {
       optedOutAt: c.sms_opted_out_at?.toISOString() ?? null,
     },
     card: c.card_last4 ? { brand: c.card_brand, last4: c.card_last4 } : null,
+    ...channelsView(c),
   };
 }

@@ -34,6 +34,9 @@ export function tracedProviders(providers: MessageProviders): MessageProviders {
     email: traced(providers.email, 'email', SENDS, { provider: providers.email.name }),
     sms: traced(providers.sms, 'sms', SENDS, { provider: providers.sms.name }),
     ...(providers.slack ? { slack: traced(providers.slack, 'slack', SENDS, { provider: providers.slack.name }) } : {}),
+    ...(providers.whatsapp
+      ? { whatsapp: traced(providers.whatsapp, 'whatsapp', SENDS, { provider: providers.whatsapp.name }) }
+      : {}),
   };
 }
 

@@ -33,7 +33,7 @@ export type ReplyJoin =
 
 export async function joinWaitlistByReply(
   db: Db,
-  input: { contactIds: string[]; channel: 'sms' | 'email'; actor: string; now: number },
+  input: { contactIds: string[]; channel: 'sms' | 'email' | 'whatsapp'; actor: string; now: number },
 ): Promise<ReplyJoin> {
   if (input.contactIds.length === 0) return { kind: 'nothing' };
   const appointment = await db

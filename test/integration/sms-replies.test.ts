@@ -21,6 +21,7 @@ import {
 } from '../support/capture-server';
 import { verifyAppointflowSignature } from '../../src/outbound/signature';
 import { startRecordingServer } from '../support/recording-server';
+import { postTwilioForm } from '../support/twilio-webhooks';
 import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -116,17 +117,8 @@ function signedForm(path: string, params: Record<string, string>, token = TOKEN)
   return { url, signature: twilio.getExpectedTwilioSignature(token, url, params) };
 }
 
-async function postForm(path: string, params: Record<string, string>, signature: string | undefined) {
-  const response = await fetch(`${system.baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signature ? { 'x-twilio-signature': signature } : {}),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const postForm = (path: string, params: Record<string, string>, signature: string | undefined) =>
+  postTwilioForm(system.baseUrl, path, params, signature);
 
 function inboundParams(from: string, body: string): Record<string, string> {
   return {

@@ -43,7 +43,9 @@ export async function startCaptureServer(fallback: (req: CapturedRequest) => Can
       requests.push(captured);
       const answer = queue.shift() ?? fallback(captured);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+      res.end(
+        typeof answer.body === 'string' || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -31,6 +31,7 @@ export type Channel =
   | 'web'
   | 'manage_link'
   | 'sms'
+  | 'whatsapp'
   | 'email'
   | 'phone'
   | 'in_person'

@@ -33,6 +33,7 @@ import * as m0051 from './0051_card_at_booking';
 import * as m0052 from './0052_appointment_booking_card';
 import * as m0053 from './0053_cancellation_policy';
 import * as m0055 from './0055_customer_portal';
+import * as m0049 from './0049_whatsapp';
 import * as m0056 from './0056_conversations';
 import * as m0057 from './0057_service_deposits';
 import * as m0060 from './0060_freed_time_outbox';
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '0056_conversations': m0056,
   '0057_service_deposits': m0057,
   '0060_freed_time_outbox': m0060,
+  '0049_whatsapp': m0049,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,10 +4,10 @@
  *   as Content-Type: JPEG, PNG, WebP or PDF up to 10 MB; 415 / 413 otherwise), read the thread, post;
  * - staff, on the appointment card: read the customer's thread about the appointment (marks it read)
  *   and answer, which reaches the customer on their channel;
- * - anyone holding a signed link: download an attachment until the link expires.
+ * - anyone holding a signed link: download an attachment until the link expires (from S3-compatible
+ *   storage: redirected to the bucket's presigned link, valid for a minute).
  */
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import {
@@ -17,7 +17,7 @@ import {
   storeAttachment,
   verifyAttachmentLink,
 } from '../../conversations/attachments';
-import { LocalDiskStorage } from '../../conversations/storage';
+import { attachmentStorageFromConfig } from '../../conversations/storage';
 import {
   conversationThread,
   markRead,
@@ -49,11 +49,13 @@ export const downloadQuery = z.object({
   sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected the link signature'),
 });
 const idParams = z.object({ id: uuid });
+/** How long the bucket's own presigned download link lives (after our signed link was checked). */
+const S3_LINK_SECONDS = 60;
 
 export function conversationsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
-  const storage = new LocalDiskStorage(join(deps.config.dataDir, 'attachments'));
+  const storage = attachmentStorageFromConfig(deps.config.attachments);
   const linkKey = createHmac('sha256', keyringOf(deps.config.secrets).current.key).update('attachment-links').digest();
   const providers = messageProvidersFromConfig(deps.config);
   const signedIn = requirePortalSession(db);
@@ -184,6 +186,16 @@ export function conversationsRouter(deps: AppDeps): Router {
     }
     const row = await db.selectFrom('conversation_attachments').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new HttpError(404, 'not_found', 'No such attachment.');
+    if (storage.downloadLink) {
+      // S3: straight to the bucket through a presigned link that lives a minute.
+      const url = await storage.downloadLink(row.storage_key, {
+        filename: row.filename,
+        contentType: row.content_type,
+        expiresInSeconds: S3_LINK_SECONDS,
+      });
+      res.set('cache-control', 'private, no-store').redirect(302, url);
+      return;
+    }
     const bytes = await storage.get(row.storage_key);
     res
       .type(row.content_type)

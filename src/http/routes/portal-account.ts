@@ -25,6 +25,7 @@ import {
   portalProfile,
 } from '../../portal/account';
 import { EmailTakenError, updateProfile } from '../../portal/profile';
+import { NoPhoneError, preferredChannel, updateChannels } from '../../contacts/channels';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { portalContact, requirePortalSession } from '../portal-auth';
@@ -46,6 +47,8 @@ export const profileBody = z
     timeZone,
     clientNotes: text(2000),
     smsOptIn: z.boolean({ error: 'expected true or false' }),
+    preferredChannel,
+    whatsappOptIn: z.boolean({ error: 'expected true or false' }),
   })
   .partial()
   .strict();
@@ -170,11 +173,23 @@ export function portalAccountRouter(deps: AppDeps): Router {
     const body = parseInput(profileBody, req.body, 'body');
     const contactId = portalContact(res);
     try {
-      const changed = await updateProfile(db, contactId, body);
-      res.json({ changed, profile: await portalProfile(db, contactId) });
+      const { preferredChannel: preferred, whatsappOptIn, ...details } = body;
+      const changed = await updateProfile(db, contactId, details);
+      const channels = await updateChannels(
+        db,
+        contactId,
+        { preferredChannel: preferred, whatsappOptIn },
+        { source: 'portal', actor: 'the customer' },
+      );
+      res.json({ changed: [...changed, ...(channels ?? [])], profile: await portalProfile(db, contactId) });
     } catch (error) {
       if (error instanceof EmailTakenError) {
         throw new HttpError(409, 'email_taken', error.message, {}, [{ field: 'email', message: error.message }]);
+      }
+      if (error instanceof NoPhoneError) {
+        throw new HttpError(422, 'phone_required', error.message, {}, [
+          { field: 'whatsappOptIn', message: error.message },
+        ]);
       }
       throw error;
     }

@@ -6,6 +6,8 @@
  * - `POST /webhooks/twilio/sms`: an inbound SMS. Its reply intent (C, YES, R, 1-3, STOP…, START, HELP)
  *   runs the conversation (src/messaging/conversations.ts); the answer goes back as TwiML and is stored
  *   in `messages` (provider `twilio_twiml`) so the appointment shows the whole exchange.
+ * - `POST /webhooks/twilio/whatsapp`: an inbound WhatsApp message (`From: whatsapp:+…`), handled exactly
+ *   like an SMS (src/messaging/inbound-sms.ts); it also opens the 24-hour window for free text.
  * - `POST /webhooks/twilio/status`: the status callback of a message we sent; moves its status forward
  *   (queued → sent → delivered, or failed) and handles a permanent failure (flag, timeline, staff alert).
  *
@@ -19,7 +21,10 @@ import { type Config } from '../../config';
 import { messageProvidersFromConfig } from '../../messaging/from-config';
 import { advanceStatus, recordPermanentFailure } from '../../messaging/delivery-status';
 import { receiveSms } from '../../messaging/inbound-sms';
-import { PERMANENT_TWILIO_ERRORS, TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
+import { TWILIO_UNSUBSCRIBED } from '../../messaging/twilio';
+import { PERMANENT_WHATSAPP_ERRORS, whatsappNumber } from '../../messaging/whatsapp';
+import { mediaOf, twilioMediaLoader } from '../../messaging/twilio-media';
+import { attachmentStorageFromConfig } from '../../conversations/storage';
 import type { MessageStatus } from '../../db/schema';
 import { claimInboundEvent, finishInboundEvent } from '../../inbound-events/store';
 import type { AppDeps } from '../app';
@@ -31,6 +36,12 @@ const inboundSms = z.object({
   From: z.string().min(1, 'expected the sender'),
   To: z.string().optional(),
   Body: z.string().default(''),
+});
+
+const inboundWhatsapp = inboundSms.extend({
+  From: z
+    .string()
+    .regex(/^whatsapp:\+[1-9]\d{6,14}$/, 'expected the sender as a WhatsApp address such as whatsapp:+12125550123'),
 });
 
 const statusCallback = z.object({
@@ -93,13 +104,51 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
   const { db } = deps.database;
   const providers = messageProvidersFromConfig(deps.config);
   const form = express.urlencoded({ extended: false, limit: '100kb' });
+  // Photos sent by MMS or WhatsApp join the conversation as attachments (fetched from Twilio's API host).
+  const account = deps.config.messaging.twilio;
+  const attachments = account?.accountSid
+    ? {
+        load: twilioMediaLoader({
+          accountSid: account.accountSid,
+          authToken: account.authToken,
+          apiBase: account.apiBase,
+        }),
+        storage: attachmentStorageFromConfig(deps.config.attachments),
+      }
+    : undefined;
 
   router.post('/webhooks/twilio/sms', form, async (req, res) => {
     const params = verify(deps, req);
     const sms = parseInput(inboundSms, params, 'body');
     const result = await receiveSms(
       { db, config: deps.config, providers, temporal: deps.temporal },
-      { from: sms.From, body: sms.Body, messageId: sms.MessageSid, via: 'twilio' },
+      {
+        from: sms.From,
+        body: sms.Body,
+        messageId: sms.MessageSid,
+        via: 'twilio',
+        media: mediaOf(params),
+        ...(attachments ? { attachments } : {}),
+      },
+    );
+    res.type('text/xml');
+    res.send(twiml(result.duplicate ? null : result.reply));
+  });
+
+  router.post('/webhooks/twilio/whatsapp', form, async (req, res) => {
+    const params = verify(deps, req);
+    const message = parseInput(inboundWhatsapp, params, 'body');
+    const result = await receiveSms(
+      { db, config: deps.config, providers, temporal: deps.temporal },
+      {
+        from: whatsappNumber(message.From),
+        body: message.Body,
+        messageId: message.MessageSid,
+        via: 'twilio',
+        channel: 'whatsapp',
+        media: mediaOf(params),
+        ...(attachments ? { attachments } : {}),
+      },
     );
     res.type('text/xml');
     res.send(twiml(result.duplicate ? null : result.reply));
@@ -120,14 +169,14 @@ export function twilioWebhookRouter(deps: AppDeps): Router {
     const message = await db
       .selectFrom('messages')
       .selectAll()
-      .where('provider', '=', 'twilio')
+      .where('provider', 'in', ['twilio', 'twilio_whatsapp'])
       .where('provider_message_id', '=', callback.MessageSid)
       .executeTakeFirst();
     let outcome = 'no matching message';
     const status = STATUS_MAP[callback.MessageStatus];
     if (message && status === 'failed') {
       const code = callback.ErrorCode ? Number(callback.ErrorCode) : undefined;
-      const known = code !== undefined ? PERMANENT_TWILIO_ERRORS.get(code) : undefined;
+      const known = code !== undefined ? PERMANENT_WHATSAPP_ERRORS.get(code) : undefined;
       await recordPermanentFailure({ db, config: deps.config, providers }, message, {
         status: 'failed',
         reason: `Twilio reports ${callback.MessageStatus}${code !== undefined ? ` (${code}${known ? `: ${known}` : ''})` : ''}`,

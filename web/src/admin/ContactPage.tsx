@@ -6,6 +6,7 @@ import { detectedTimeZone, formatDateTime, STAGE_CLASS } from '../format';
 import { useLoad } from '../useLoad';
 import { type Reachability, ReachabilityList } from './MessageStatus';
 import { Problem } from './Problem';
+import { type Channels, ChannelChoice } from '../ChannelChoice';
 import type { ListedAppointment } from './types';
 
 export function ContactPage() {
@@ -20,7 +21,7 @@ export function ContactPage() {
       notes: string;
       smsOptIn: boolean;
       reachability?: Reachability;
-    };
+    } & Channels;
     appointments: ListedAppointment[];
     timeline: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
   }>(`/api/admin/contacts/${id}`, 'Contact');
@@ -46,6 +47,7 @@ export function ContactPage() {
         <dt>Address</dt>
         <dd>{data.contact.address ?? '—'}</dd>
       </dl>
+      <ChannelChoice initial={data.contact} path={`/api/admin/contacts/${id}/channels`} who="The customer agrees" />
       <NotesEditor contactId={id} initial={data.contact.notes} />
       <h2>Appointments</h2>
       {data.appointments.map((a) => (

@@ -5,6 +5,7 @@
 import { type SubmitEvent, useEffect, useState } from 'react';
 import { api, ApiError, errorText } from '../../api';
 import type { PendingDetails, PortalProfile } from './types';
+import { ChannelChoice } from '../../ChannelChoice';
 
 type Form = { name: string; email: string; phone: string; address: string; clientNotes: string; smsOptIn: boolean };
 
@@ -19,6 +20,7 @@ const formOf = (p: PortalProfile): Form => ({
 
 export function Profile() {
   const [form, setForm] = useState<Form | null>(null);
+  const [channels, setChannels] = useState<PortalProfile | null>(null);
   const [pending, setPending] = useState<PendingDetails[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,6 +30,7 @@ export function Profile() {
     api<{ profile: PortalProfile; pendingDetails: PendingDetails[] }>('GET', '/api/portal/profile')
       .then((r) => {
         setForm(formOf(r.profile));
+        setChannels(r.profile);
         setPending(r.pendingDetails);
       })
       .catch((e: unknown) => setError(errorText(e)));
@@ -131,6 +134,7 @@ export function Profile() {
           Save
         </button>
       </form>
+      {channels && <ChannelChoice initial={channels} path="/api/portal/profile" who="I agree" />}
       {notice && (
         <p className="notice" role="status">
           {notice}

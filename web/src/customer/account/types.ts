@@ -1,3 +1,4 @@
+import type { Channels } from '../../ChannelChoice';
 /** What the portal API answers (src/portal/account.ts, src/http/routes/portal-*.ts). */
 import type { CancellationQuote } from '../CancellationPolicy';
 export interface PortalCustomer {
@@ -53,7 +54,8 @@ export interface PortalMembership {
   timeZone: string;
 }
 
-export interface PortalProfile {
+/** With its message channels (preference, WhatsApp opt-in; web/src/ChannelChoice.tsx). */
+export interface PortalProfile extends Channels {
   name: string;
   email: string;
   phone: string | null;
