@@ -231,8 +231,8 @@ export const taskListQuery = z.object({
   assignee: uuid.optional(),
   status: z.enum(['open', 'done', 'cancelled'], { error: 'expected open, done or cancelled' }).default('open'),
   overdue: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
-  /** The zone the reasons name times in (an IANA zone; otherwise the appointment's). */
-  timeZone: z.string().max(64).optional(),
+  /** The zone the reasons name times in (otherwise the appointment's). */
+  timeZone: timeZone.optional(),
 });
 
 export const completeTaskBody = z.object({

@@ -98,7 +98,7 @@ it('deliver task → hours → invoice → auto charge declines without a card �
     /^The service can be marked delivered once it has started, or from 1 h before its start \(.+\); it starts .+\.$/,
   );
   await startService(system, auth, appointmentId);
-  const listed = await api<{ tasks: TaskView[] }>(system, 'GET', `/api/tasks?timeZone=Nowhere%2FZone`, undefined, auth);
+  const listed = await api<{ tasks: TaskView[] }>(system, 'GET', `/api/tasks?timeZone=Europe%2FParis`, undefined, auth);
   expect(listed.body.tasks.find((t) => t.id === deliver.id)?.deliver).toEqual({ open: true, irreversible: true });
 
   const invalid = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
