@@ -22,6 +22,9 @@ export interface PortalCard {
   atGateway: boolean;
 }
 
+/** A card as the portal API answers it (shared with the page). */
+export type PortalCardView = Omit<PortalCard, 'atGateway'>;
+
 export async function portalCards(db: Kysely<Database>, gateway: PaymentGateway, contactId: string) {
   const contact = await db
     .selectFrom('contacts')

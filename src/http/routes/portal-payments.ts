@@ -11,7 +11,7 @@ import { invoiceDetail } from '../../billing/ledger';
 import { createManageToken } from '../../manage/tokens';
 import type { PaymentGateway } from '../../payments/gateway';
 import { ownInvoice } from '../../portal/account';
-import { portalCards, removePortalCard } from '../../portal/cards';
+import { type PortalCardView, portalCards, removePortalCard } from '../../portal/cards';
 import type { AppDeps } from '../app';
 import { HttpError } from '../errors';
 import { portalContact, requirePortalSession } from '../portal-auth';
@@ -34,7 +34,8 @@ export function portalPaymentsRouter(deps: AppDeps & { payments: PaymentGateway 
 
   router.get('/api/portal/cards', async (_req, res) => {
     const cards = await portalCards(db, deps.payments, portalContact(res));
-    res.json({ cards: cards.map(({ atGateway: _atGateway, ...card }) => card) });
+    const views: PortalCardView[] = cards.map(({ atGateway: _atGateway, ...card }) => card);
+    res.json({ cards: views });
   });
 
   router.delete('/api/portal/cards/:id', async (req, res) => {

@@ -1,15 +1,9 @@
 /** The customer's saved cards (brand, last four, expiry) with "Remove"; the card on file is the one charged after visits. */
 import { useCallback, useEffect, useState } from 'react';
+import type { PortalCardView } from '../../../../src/portal/cards';
 import { api, errorText } from '../../api';
 
-interface SavedCard {
-  id: string;
-  brand: string;
-  last4: string;
-  expMonth: number | null;
-  expYear: number | null;
-  onFile: boolean;
-}
+type SavedCard = PortalCardView;
 
 const brandName = (brand: string) => brand.charAt(0).toUpperCase() + brand.slice(1);
 
