@@ -319,6 +319,23 @@ export function appointmentActivities({ db }: AppointmentActivityDeps) {
       return row !== undefined;
     },
 
+    /**
+     * "Book again" (workflows/appointment/follow-ups.ts): has the contact another active appointment made
+     * since `since` (epoch ms; the visit's start) or one starting after it? Read-only, so a retry is harmless.
+     */
+    async contactBookedAgain(input: { contactId: string; appointmentId: string; since: number }): Promise<boolean> {
+      const since = new Date(input.since);
+      const row = await db
+        .selectFrom('appointments')
+        .select('id')
+        .where('contact_id', '=', input.contactId)
+        .where('id', '!=', input.appointmentId)
+        .where('status', 'in', ['scheduled', 'in_progress', 'done'])
+        .where((eb) => eb.or([eb('created_at', '>', since), eb('starts_at', '>', since)]))
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async createTask(input: {
       appointmentId: string;
       kind: TaskKind;

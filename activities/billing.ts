@@ -26,7 +26,13 @@ import type { FeeKind } from '../src/domain/cancellation-policy';
 import { canTransitionStatus } from '../src/domain/stages';
 import { cardForCharge } from '../src/payments/card-on-file';
 import { type ChargeResult, isRetryablePaymentError, type PaymentGateway } from '../src/payments/gateway';
-import { type Actor, type AppointmentSnapshot, type Channel, REFUSALS } from '../workflows/appointment/messages';
+import {
+  type Actor,
+  type AppointmentSnapshot,
+  type Channel,
+  REFUSALS,
+  type ServiceReport,
+} from '../workflows/appointment/messages';
 import { countCharge } from '../src/metrics';
 
 export interface BillingDeps {
@@ -126,6 +132,8 @@ export function billingActivities({ db, payments }: BillingDeps) {
       taskId: string;
       minutes: number;
       notes?: string;
+      /** The service report for the customer (sent with the receipt); stored with the task's form. */
+      report?: ServiceReport;
       actor: Actor;
       channel: Channel;
     }): Promise<{ appointment: AppointmentSnapshot; invoice: InvoiceSummary }> {
@@ -149,7 +157,11 @@ export function billingActivities({ db, payments }: BillingDeps) {
           .updateTable('tasks')
           .set({
             status: 'done',
-            form_result: JSON.stringify({ minutes: input.minutes, ...(input.notes ? { notes: input.notes } : {}) }),
+            form_result: JSON.stringify({
+              minutes: input.minutes,
+              ...(input.notes ? { notes: input.notes } : {}),
+              ...(input.report ? { report: input.report } : {}),
+            }),
             completed_by: actorName(input.actor),
             completed_at: now,
             updated_at: now,

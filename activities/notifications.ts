@@ -7,6 +7,7 @@
  */
 import { depositOf } from '../src/billing/deposits';
 import type { DepositOutcome } from '../workflows/appointment/messages';
+import { serviceReportFor } from '../src/appointments/service-report';
 import type { Kysely } from 'kysely';
 import { upcomingFreeSlots } from '../src/availability/service';
 import type { Config } from '../src/config';
@@ -225,6 +226,8 @@ export function notificationActivities({ db, config, providers, payments }: Noti
             ? (
                 await upcomingFreeSlots(db, {
                   serviceId: row.service_id,
+                  // "Book again" offers the same staff member's times.
+                  ...(input.event === 'bookAgain' ? { staffId: row.staff_id } : {}),
                   from: Date.now(),
                   now: Date.now(),
                   count: input.suggestSlots,
@@ -260,8 +263,17 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           priceMinor: Number(row.price_minor),
           ...(input.deposit ? { outcome: input.deposit } : {}),
         };
+        // The receipt carries the service report staff wrote at delivery (issue 16).
+        const report =
+          input.event === 'receipt' && input.audience === 'customer'
+            ? await serviceReportFor(db, row.id, row.contact_id)
+            : undefined;
         await db.transaction().execute(async (trx) => {
-          const bookingUrl = `${base}/book/${row.service_slug}`;
+          // "Book again" opens the booking page on the same service and staff member: one tap.
+          const bookingUrl =
+            input.event === 'bookAgain'
+              ? `${base}/book/${row.service_slug}?staff=${row.staff_id}`
+              : `${base}/book/${row.service_slug}`;
           const isBilling = BILLING_EVENTS.has(input.event);
           const linkAlive = input.audience === 'customer' && (isActiveStatus(row.status) || isBilling);
           // Billing links (invoice, card update, payment) outlive the appointment: 30 days from now.
@@ -289,6 +301,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               ...(deposit ? { deposit } : {}),
             }),
           );
+          if (report) context.report = { ...report, accountUrl: `${base}/account` };
           if (staffRecipient) context.recipient = { name: staffRecipient.name, timeZone: staffRecipient.timeZone };
           for (const recipient of missing) {
             let subject: string | null = null;

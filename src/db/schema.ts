@@ -674,6 +674,8 @@ export interface Database {
   customer_sessions: CustomerSessionsTable;
   conversation_messages: ConversationMessagesTable;
   conversation_attachments: ConversationAttachmentsTable;
+  conversation_reads: ConversationReadsTable;
+  conversation_assignments: ConversationAssignmentsTable;
 }
 
 export type Staff = Selectable<StaffTable>;
@@ -904,4 +906,18 @@ export interface ConversationAttachmentsTable {
   sha256: string;
   storage_key: string;
   created_at: CreatedAt;
+}
+
+// The staff Messages inbox (migration 0041).
+export interface ConversationReadsTable {
+  contact_id: string;
+  account_id: string;
+  read_at: Timestamp;
+}
+
+export interface ConversationAssignmentsTable {
+  contact_id: string;
+  assignee_staff_id: string | null;
+  assigned_by: string;
+  updated_at: Generated<Timestamp>;
 }

@@ -31,6 +31,11 @@ export interface LifecyclePolicy {
    * service has started (`src/domain/delivery.ts`).
    */
   deliverOpensHoursBefore: number;
+  /**
+   * "Book again" (issue 16): weeks after a delivered visit when the customer is invited back with the
+   * next free times and a one-tap booking link, unless they booked again meanwhile. Absent: off.
+   */
+  bookAgainWeeks?: number;
 }
 
 export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze({
@@ -49,3 +54,5 @@ export const DEFAULT_LIFECYCLE_POLICY: Readonly<LifecyclePolicy> = Object.freeze
 /** Upper bound for every hour setting: 30 days. */
 export const MAX_POLICY_HOURS = 24 * 30;
 export const MAX_REBOOK_SUGGESTIONS = 20;
+/** Upper bound for the book-again follow-up: a year. */
+export const MAX_BOOK_AGAIN_WEEKS = 52;

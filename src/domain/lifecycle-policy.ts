@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   DEFAULT_LIFECYCLE_POLICY,
   type LifecyclePolicy,
+  MAX_BOOK_AGAIN_WEEKS,
   MAX_POLICY_HOURS,
   MAX_REBOOK_SUGGESTIONS,
 } from './lifecycle-policy-defaults';
@@ -14,6 +15,7 @@ import {
 export {
   DEFAULT_LIFECYCLE_POLICY,
   type LifecyclePolicy,
+  MAX_BOOK_AGAIN_WEEKS,
   MAX_POLICY_HOURS,
   MAX_REBOOK_SUGGESTIONS,
 } from './lifecycle-policy-defaults';
@@ -58,6 +60,12 @@ export const lifecyclePolicySchema = z
         { error: 'paymentRetryDays must be a list of days' },
       )
       .max(10, 'paymentRetryDays may have at most 10 retries')
+      .optional(),
+    bookAgainWeeks: z
+      .number({ error: 'bookAgainWeeks must be a whole number of weeks' })
+      .int('bookAgainWeeks must be a whole number of weeks')
+      .min(1, 'bookAgainWeeks must be at least 1 week')
+      .max(MAX_BOOK_AGAIN_WEEKS, `bookAgainWeeks must be at most ${MAX_BOOK_AGAIN_WEEKS} weeks`)
       .optional(),
   })
   .superRefine((policy, ctx) => {

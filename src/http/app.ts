@@ -52,6 +52,8 @@ import { seriesRouter } from './routes/series';
 import { waitlistRouter } from './routes/waitlist';
 import { portalSignInRouter } from './routes/portal-sign-in';
 import { portalAccountRouter } from './routes/portal-account';
+import { portalPaymentsRouter } from './routes/portal-payments';
+import { inboxRouter } from './routes/inbox';
 import { conversationsRouter } from './routes/conversations';
 
 export interface AppDeps {
@@ -137,6 +139,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(waitlistRouter(deps));
   app.use(portalSignInRouter(deps));
   app.use(conversationsRouter(deps));
+  app.use(portalPaymentsRouter(paid));
+  app.use(inboxRouter(deps));
   app.use(portalAccountRouter(deps));
   app.use(webRouter(deps.config.stripe ? { stripeJsUrl: deps.config.stripeJs.url } : {}));
   app.use(notFound);

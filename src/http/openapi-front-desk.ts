@@ -7,6 +7,7 @@ import { type ApiOperation, errorSchema, json } from './api-docs';
 import { invitationAcceptBody, staffCreateBody, staffUpdateBody, tokenParams } from './routes/admin-staff';
 import { timeOffConflictsQuery } from './routes/admin-changes';
 import { onMyWayBody } from './routes/technician';
+import { assigneeBody, inboxParams, inboxQuery } from './routes/inbox';
 
 const id = z.object({ id: z.uuid() });
 const refusal = (description: string) => ({ description, ...json(errorSchema) });
@@ -106,5 +107,42 @@ export const frontDeskOperations: ApiOperation[] = [
       404: refusal('No such appointment'),
       409: refusal('The appointment is no longer scheduled'),
     },
+  },
+  // The Messages inbox (issue 16): read marks per signed-in staff account.
+  {
+    method: 'get',
+    path: '/api/admin/inbox',
+    access: 'staff',
+    tags: ['Messages inbox'],
+    summary: 'Customer threads: last message, my unread count, assignee, needs reply / waiting on customer (filters)',
+    query: inboxQuery,
+    responses: { 200: 'Threads', 403: refusal('Not a staff session, or a technician') },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/inbox/unread',
+    access: 'staff',
+    tags: ['Messages inbox'],
+    summary: 'How many customer messages I have not read (the nav badge)',
+    responses: { 200: 'Unread count' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/inbox/{contactId}',
+    access: 'staff',
+    tags: ['Messages inbox'],
+    summary: "A customer's thread; opening it marks it read for me",
+    params: inboxParams,
+    responses: { 200: 'Thread', 404: refusal('No such contact') },
+  },
+  {
+    method: 'put',
+    path: '/api/admin/inbox/{contactId}/assignee',
+    access: 'staff',
+    tags: ['Messages inbox'],
+    summary: 'Assign the thread to a staff member (or null: unassign)',
+    params: inboxParams,
+    body: assigneeBody,
+    responses: { 204: { description: 'Assigned' }, 422: refusal('Unknown staff member (staffId)') },
   },
 ];

@@ -5,6 +5,7 @@ import { type ApiOperation, noContent } from './api-docs';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from './schemas';
 import { pendingDetailsBody } from './routes/manage';
 import { portalIdParams, profileBody } from './routes/portal-account';
+import { cardIdParams } from './routes/portal-payments';
 import { invoiceQuery } from './routes/manage-billing';
 import {
   conversationBody,
@@ -134,6 +135,26 @@ export const portalOperations: ApiOperation[] = [
         },
       },
     },
+  }),
+  signedIn({
+    method: 'post',
+    path: '/api/portal/invoices/{id}/pay-link',
+    summary: 'Pay an open invoice: a short-lived link to the pay page (`/manage/<token>/pay`)',
+    params: portalIdParams,
+    responses: { 201: 'The pay page URL', 404: 'Not your invoice', 409: 'Nothing owed' },
+  }),
+  signedIn({
+    method: 'get',
+    path: '/api/portal/cards',
+    summary: 'Saved cards: brand, last four digits, expiry, and which one is on file for charges',
+    responses: { 200: 'Cards' },
+  }),
+  signedIn({
+    method: 'delete',
+    path: '/api/portal/cards/{id}',
+    summary: 'Remove a saved card (detached from the Stripe customer; no longer charged)',
+    params: cardIdParams,
+    responses: { 204: noContent('Removed'), 404: 'Not your card' },
   }),
   signedIn({
     method: 'get',

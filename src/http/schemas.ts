@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/time';
+import { serviceReportSchema } from '../appointments/service-report';
 import { isStorableText, text } from './text';
 import { SUPPORTED_LOCALES } from '../i18n/locales';
 import { checkPhone, phoneProblem } from '../domain/phone';
@@ -248,6 +249,8 @@ export const completeTaskBody = z.object({
       .int('expected whole minor units')
       .positive('must be more than 0')
       .optional(),
+    /** The service report for the customer, sent with the receipt (deliver task only; issue 16). */
+    report: serviceReportSchema.optional(),
   }),
   channel: staffChannel,
   actor: actorSchema.optional(),

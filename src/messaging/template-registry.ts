@@ -208,6 +208,7 @@ const DESCRIPTIONS: Readonly<Record<CustomerEvent | StaffEvent, string>> = {
   cancelled: 'The appointment was cancelled',
   rebookFollowUp: 'Follow-up after a cancellation not rebooked',
   noShowPrompt: 'Missed appointment: reschedule prompt with free slots',
+  bookAgain: 'Book again: weeks after a visit, the next free times and a one-tap booking link',
   rescheduleRequest: 'Staff unavailable: please choose a new time (open times, manage link)',
   receipt: 'Payment receipt',
   paymentDeclined: 'The card was declined: update it',

@@ -34,6 +34,8 @@ export const APPOINTMENT_CUSTOMER_EVENTS = [
   'noShowPrompt',
   /** Staff took time off over the booking (issue 15): please choose a new time (open times, manage link). */
   'rescheduleRequest',
+  /** Weeks after a delivered visit (issue 16, the service's `bookAgainWeeks`): next free times, one-tap booking. */
+  'bookAgain',
 ] as const;
 /**
  * Billing and after-service messages. receipt, paymentDeclined and paymentActionRequired need
@@ -153,6 +155,11 @@ export interface MessageContext {
   billing?: MessageBilling;
   /** Links for the billing and feedback events. */
   links?: MessageLinks;
+  /**
+   * The receipt: the service report staff wrote at delivery (issue 16); photos by file name, seen in the
+   * customer's account (`accountUrl`).
+   */
+  report?: { summary: string; nextSteps: string | null; photos: string[]; accountUrl: string };
 }
 
 /** Wording of the SMS reply keywords; never CANCEL/STOP, which carriers treat as opt-out keywords. */
@@ -498,6 +505,24 @@ function slotBlocks(ctx: MessageContext): Block[] {
   return blocks;
 }
 
+/** The service report in the receipt: notes, next steps, the photos' names and where to see them. */
+function reportBlocks(ctx: MessageContext): Block[] {
+  const report = ctx.report;
+  if (!report) return [];
+  const { tr } = customerText(ctx);
+  return [
+    { kind: 'heading', text: tr('report.heading') },
+    { kind: 'note', label: tr('report.summary'), text: report.summary },
+    ...(report.nextSteps ? [{ kind: 'note', label: tr('report.nextSteps'), text: report.nextSteps } as Block] : []),
+    ...(report.photos.length > 0
+      ? [
+          { kind: 'p', parts: [tr('report.photos', { names: report.photos.join(', ') })] } as Block,
+          { kind: 'links', items: [{ label: tr('report.account'), href: report.accountUrl }] } as Block,
+        ]
+      : []),
+  ];
+}
+
 function businessFooter(ctx: MessageContext): Block[] {
   const { tr } = customerText(ctx);
   const b = ctx.business;
@@ -638,6 +663,10 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
       ];
       break;
     }
+    case 'bookAgain':
+      subject = tr('email.bookAgain.subject', { service: subjectSvc, business: truncate(business, 28) });
+      body = [p('email.bookAgain.intro', { day: formatDay(a.startsAt, tz, locale) }), ...slotBlocks(ctx)];
+      break;
     case 'noShowPrompt':
       subject = tr('email.noShowPrompt.subject', { service: subjectSvc, day: formatDayShort(a.startsAt, tz, locale) });
       body = [p('email.noShowPrompt.intro', { when: when(a.startsAt) }), ...slotBlocks(ctx)];
@@ -675,6 +704,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
             ...(card ? [[tr('email.receipt.paidWith'), card] as const] : []),
           ],
         },
+        ...reportBlocks(ctx),
         { kind: 'heading', text: tr('invoice.heading', { number: invoice }) },
         invoiceDetails(b, locale),
         p('email.receipt.view'),
@@ -841,6 +871,12 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
           (lines.length > 0
             ? line('sms.rebookSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl })
             : line('sms.rebookNone', t, { url: ctx.bookingUrl })) + waitlistReply,
+      );
+    case 'bookAgain':
+      return fitWithSlots(base, ctx.suggestedSlots ?? [], tz, locale, (t, lines) =>
+        lines.length > 0
+          ? line('sms.bookAgainSlots', t, { lines: lines.join('\n'), url: ctx.bookingUrl, day })
+          : line('sms.bookAgainNone', t, { url: ctx.bookingUrl, day }),
       );
     case 'rescheduleRequest': {
       // As many whole open times as fit (never a time cut in half), then the manage link.

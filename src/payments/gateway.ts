@@ -82,6 +82,15 @@ export interface RefundResult {
   status: 'succeeded' | 'pending' | 'failed';
 }
 
+/** A card saved on a customer (the portal lists and removes them; issue 16). */
+export interface SavedCard {
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+}
+
 export interface PaymentGateway {
   readonly name: 'stripe' | 'simulated';
   readonly simulated: boolean;
@@ -100,6 +109,10 @@ export interface PaymentGateway {
   createPaymentIntent(request: OnSessionPaymentRequest): Promise<{ paymentIntentId: string; clientSecret: string }>;
   retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentView>;
   refund(request: RefundRequest): Promise<RefundResult>;
+  /** The cards saved on the customer. */
+  listCards(customerId: string): Promise<SavedCard[]>;
+  /** Removes a saved card from its customer (Stripe: detach), once per idempotency key. */
+  detachCard(input: { paymentMethodId: string; idempotencyKey: string }): Promise<void>;
 }
 
 export type PaymentGatewayErrorKind =

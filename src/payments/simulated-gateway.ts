@@ -26,6 +26,7 @@ import {
   type PaymentIntentView,
   type RefundRequest,
   type RefundResult,
+  type SavedCard,
   type SetupIntentView,
 } from './gateway';
 
@@ -69,6 +70,9 @@ export function simulatedCardDetails(paymentMethodId: string): { brand: string; 
   return { brand: 'visa', last4: '4242' };
 }
 
+/** The expiry a simulated test card shows (Stripe's test cards take any future date). */
+export const SIMULATED_CARD_EXPIRY = { expMonth: 12, expYear: 2034 } as const;
+
 interface SimulatedIntent {
   customerId: string | null;
   status: 'requires_payment_method' | 'succeeded';
@@ -90,6 +94,8 @@ export class SimulatedGateway implements PaymentGateway {
   /** payment id → amount refunded so far */
   private readonly refunded = new Map<string, number>();
   private readonly refunds = new Map<string, RefundResult>();
+  /** customer id → the test cards saved on it through this instance's SetupIntents */
+  private readonly saved = new Map<string, Set<string>>();
 
   async ensureCustomer(input: EnsureCustomerInput): Promise<{ customerId: string }> {
     if (input.existingCustomerId !== null) return { customerId: input.existingCustomerId };
@@ -148,7 +154,23 @@ export class SimulatedGateway implements PaymentGateway {
     if (card.outcome === 'declined') return { ok: false, message: card.message };
     intent.status = 'succeeded';
     intent.paymentMethodId = paymentMethodId;
+    if (intent.customerId)
+      this.saved.set(intent.customerId, (this.saved.get(intent.customerId) ?? new Set()).add(paymentMethodId));
     return { ok: true };
+  }
+
+  /** The test cards saved on the customer here (a test card's expiry is shown as 12/2034). */
+  async listCards(customerId: string): Promise<SavedCard[]> {
+    return [...(this.saved.get(customerId) ?? [])].map((paymentMethodId) => ({
+      paymentMethodId,
+      ...simulatedCardDetails(paymentMethodId),
+      ...SIMULATED_CARD_EXPIRY,
+    }));
+  }
+
+  async detachCard(input: { paymentMethodId: string; idempotencyKey: string }): Promise<void> {
+    this.claimKey(input.idempotencyKey, 'payment_methods.detach', { paymentMethodId: input.paymentMethodId });
+    for (const cards of this.saved.values()) cards.delete(input.paymentMethodId);
   }
 
   async describeCard(paymentMethodId: string): Promise<{ brand: string; last4: string } | null> {

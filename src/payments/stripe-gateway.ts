@@ -37,6 +37,7 @@ import {
   type PaymentIntentView,
   type RefundRequest,
   type RefundResult,
+  type SavedCard,
   type SetupIntentView,
 } from './gateway';
 
@@ -140,6 +141,35 @@ export class StripeGateway implements PaymentGateway {
       paymentMethodId: idOf(intent.payment_method),
       metadata: { ...(intent.metadata ?? {}) },
     };
+  }
+
+  async listCards(customerId: string): Promise<SavedCard[]> {
+    try {
+      const methods = await this.stripe.customers.listPaymentMethods(customerId, { type: 'card', limit: 20 });
+      return methods.data.flatMap((m) =>
+        m.card
+          ? [
+              {
+                paymentMethodId: m.id,
+                brand: m.card.brand,
+                last4: m.card.last4,
+                expMonth: m.card.exp_month,
+                expYear: m.card.exp_year,
+              },
+            ]
+          : [],
+      );
+    } catch (error) {
+      throw toGatewayError(error);
+    }
+  }
+
+  async detachCard(input: { paymentMethodId: string; idempotencyKey: string }): Promise<void> {
+    try {
+      await this.stripe.paymentMethods.detach(input.paymentMethodId, {}, { idempotencyKey: input.idempotencyKey });
+    } catch (error) {
+      throw toGatewayError(error);
+    }
   }
 
   async describeCard(paymentMethodId: string): Promise<{ brand: string; last4: string } | null> {

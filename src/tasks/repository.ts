@@ -77,6 +77,7 @@ export async function taskWithAppointment(db: Db, id: string) {
     .innerJoin('services as s', 's.id', 'a.service_id')
     .select([
       'a.workflow_id',
+      'a.contact_id',
       'a.starts_at',
       'a.ends_at',
       (eb) => eb.fn.coalesce('a.pricing', 's.pricing').as('pricing'),

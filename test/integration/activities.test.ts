@@ -296,6 +296,8 @@ it('a charge whose activity fails after the gateway accepted it is retried witho
     createSetupIntent: (input) => gateway.createSetupIntent(input),
     retrieveSetupIntent: (id) => gateway.retrieveSetupIntent(id),
     describeCard: (id) => gateway.describeCard(id),
+    listCards: (id) => gateway.listCards(id),
+    detachCard: (input) => gateway.detachCard(input),
     createPaymentIntent: (request) => gateway.createPaymentIntent(request),
     retrievePaymentIntent: (id) => gateway.retrievePaymentIntent(id),
     refund: (request) => gateway.refund(request),

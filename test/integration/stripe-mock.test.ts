@@ -7,6 +7,7 @@
 import { StripeGateway } from '../../src/payments/stripe-gateway';
 import { PaymentGatewayError } from '../../src/payments/gateway';
 import { startStripeMock, type StripeMock } from '../support/stripe-mock';
+import { startStripeRecorder } from '../support/stripe-recorder';
 
 let mock: StripeMock;
 let gateway: StripeGateway;
@@ -69,4 +70,27 @@ it('surfaces a request Stripe rejects (a malformed secret key) as a non-retryabl
   });
   await expect(failure).rejects.toBeInstanceOf(PaymentGatewayError);
   await expect(failure).rejects.toMatchObject({ retryable: false });
+});
+
+it('lists the cards saved on a customer (brand, last four, expiry) and detaches one with an idempotency key', async () => {
+  const recorder = await startStripeRecorder(mock.apiBase);
+  try {
+    const recorded = new StripeGateway({ secretKey: 'sk_test_appointflow', apiBase: recorder.apiBase });
+    const cards = await recorded.listCards('cus_portal');
+    expect(cards.length).toBeGreaterThan(0);
+    const card = cards[0]!;
+    expect(card).toMatchObject({ paymentMethodId: expect.stringMatching(/^pm_/), brand: expect.any(String) });
+    expect(card.last4).toMatch(/^\d{4}$/);
+    expect(card.expMonth).toEqual(expect.any(Number));
+    expect(card.expYear).toEqual(expect.any(Number));
+    await recorded.detachCard({ paymentMethodId: card.paymentMethodId, idempotencyKey: 'contact:c-1:detach:pm' });
+    const detach = recorder.calls.find((c) => c.path === `/v1/payment_methods/${card.paymentMethodId}/detach`);
+    expect(detach).toMatchObject({ method: 'POST', idempotencyKey: 'contact:c-1:detach:pm', status: 200 });
+    expect(recorder.calls.find((c) => c.path === '/v1/customers/cus_portal/payment_methods')).toMatchObject({
+      method: 'GET',
+      status: 200,
+    });
+  } finally {
+    await recorder.stop();
+  }
 });

@@ -129,6 +129,10 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       record('contactHasRebooked', input);
       return rebooked.value;
     },
+    async contactBookedAgain(input) {
+      record('contactBookedAgain', input);
+      return rebooked.value;
+    },
     async createTask(input) {
       record('createTask', input);
       return { taskId: `task-${input.kind}` };

@@ -21,6 +21,7 @@ export type AppointmentActivities = Pick<
   | 'setStage'
   | 'createTask'
   | 'contactHasRebooked'
+  | 'contactBookedAgain'
   | 'recordTimeline'
   | 'completeDeliverTask'
   | 'confirmCharge'

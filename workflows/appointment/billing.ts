@@ -40,6 +40,7 @@ export async function completeDeliver(model: AppointmentModel, request: Complete
     taskId: deliverTask.taskId,
     minutes: request.form.minutes ?? 0,
     ...(request.form.notes ? { notes: request.form.notes } : {}),
+    ...(request.form.report ? { report: request.form.report } : {}),
     actor: request.actor,
     channel: request.channel,
   });

@@ -181,9 +181,19 @@ export interface StartServiceRequest {
 /** Completes a human task: the deliver task takes the billable minutes, the charge task an optional adjusted amount. */
 export interface CompleteTaskRequest {
   taskId: string;
-  form: { minutes?: number; notes?: string; amountMinor?: number };
+  form: { minutes?: number; notes?: string; amountMinor?: number; report?: ServiceReport };
   actor: Actor;
   channel: Channel;
+}
+
+/**
+ * The service report staff write at delivery (issue 16), sent to the customer with the receipt: what was
+ * done, what comes next, and photos chosen from the customer's conversation attachments (their ids).
+ */
+export interface ServiceReport {
+  summary: string;
+  nextSteps?: string;
+  photoIds?: string[];
 }
 
 export interface CardUpdated {
@@ -235,6 +245,8 @@ export interface AppointmentState {
   deposit?: (DepositOutcome & { settled: boolean }) | null;
   /** Whether the customer gets reminders for the current time (false when staff turned them off). */
   reminders?: boolean;
+  /** "Book again" (patch appointment-follow-ups-v1): when it fires, and whether it was sent or not needed. */
+  bookAgain?: { state: 'waiting' | 'sent' | 'not_needed'; at: number };
   /** Which run of the workflow answers (continue-as-new starts a new one), and its history length so far. */
   run?: number;
   historyLength?: number;
@@ -299,6 +311,11 @@ export const PATCHES = {
    * appointment with a deposit.
    */
   deposits: 'appointment-deposits-v1',
+  /**
+   * Follow-ups (issue 16): a delivered, settled visit whose service sets `bookAgainWeeks` sleeps that
+   * long, then sends "book again" unless the contact booked meanwhile (workflows/appointment/follow-ups.ts).
+   */
+  followUps: 'appointment-follow-ups-v1',
 } as const;
 
 /** Changes (updates and signals) one run takes before it hands over to a new run. */

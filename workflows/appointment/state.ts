@@ -53,6 +53,8 @@ export class AppointmentModel {
   deposit: (DepositOutcome & { settled: boolean }) | null = null;
   /** Revisions whose customer reminders staff turned off at the reschedule (patch appointment-reschedule-options-v1). */
   readonly remindersOff = new Set<number>();
+  /** "Book again" after a delivered visit (patch appointment-follow-ups-v1). */
+  bookAgain: AppointmentState['bookAgain'] | null = null;
   /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */
   lateReminderLimit = false;
 
@@ -164,6 +166,7 @@ export class AppointmentModel {
       billing: this.billing,
       ...(this.fee ? { cancellationFee: this.fee } : {}),
       ...(this.deposit ? { deposit: this.deposit } : {}),
+      ...(this.bookAgain ? { bookAgain: this.bookAgain } : {}),
       reminders: !this.remindersOff.has(this.appointment.revision),
       run: this.run,
       historyLength: workflowInfo().historyLength,

@@ -19,6 +19,7 @@ import { data, persistently } from './activities';
 import { billingEnabled, collectFee, collectPayment, openDeliverTask, settleDeposit } from './billing';
 import { Changes } from './changes';
 import { Lock } from './lock';
+import { bookAgain, bookAgainWeeks } from './follow-ups';
 import { fireMark, markStuck } from './mark-handling';
 import { type AppointmentState, type AppointmentWorkflowInput, PATCHES } from './messages';
 import { Outbox } from './outbox';
@@ -66,6 +67,11 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     }
     if (model.deliverTask?.status === 'done' && model.billing) await collectPayment(model, outbox);
   }
+
+  // Delivered and settled: "book again" after the service's weeks unless the contact booked meanwhile
+  // (patch appointment-follow-ups-v1, asked only when the service sets it).
+  const weeks = bookAgainWeeks(model);
+  if (weeks !== null && patched(PATCHES.followUps)) await bookAgain(model, outbox, weeks);
 
   // Cancelled: ask to rebook unless the contact booked again within the window. A late cancel or a
   // no-show with a fee (patch appointment-cancellation-fees-v1) collects it meanwhile.

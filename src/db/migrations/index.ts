@@ -22,6 +22,7 @@ import * as m0026 from './0026_contact_locale';
 import * as m0035 from './0035_metrics_indexes';
 import * as m0015 from './0015_idempotency_keys';
 import * as m0040 from './0040_done_keeps_its_time';
+import * as m0041 from './0041_conversation_inbox';
 import * as m0030 from './0030_staff_management';
 import * as m0031 from './0031_contact_search';
 import * as m0045 from './0045_availability_busy_index';
@@ -58,6 +59,7 @@ const migrations: Record<string, Migration> = {
   '0035_metrics_indexes': m0035,
   '0015_idempotency_keys': m0015,
   '0040_done_keeps_its_time': m0040,
+  '0041_conversation_inbox': m0041,
   '0030_staff_management': m0030,
   '0031_contact_search': m0031,
   '0045_availability_busy_index': m0045,

@@ -36,6 +36,11 @@ import { uuid } from '../schemas';
 import { text } from '../text';
 import { parseInput } from '../validate';
 
+/** The key of the attachments' signed download links, derived from the secrets key (same on every replica). */
+export function attachmentLinkKey(deps: Pick<AppDeps, 'config'>): Buffer {
+  return createHmac('sha256', keyringOf(deps.config.secrets).current.key).update('attachment-links').digest();
+}
+
 export const conversationBody = z.object({
   body: text(4000, { min: 1 }),
   appointmentId: uuid.optional(),
@@ -56,7 +61,7 @@ export function conversationsRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   const storage = attachmentStorageFromConfig(deps.config.attachments);
-  const linkKey = createHmac('sha256', keyringOf(deps.config.secrets).current.key).update('attachment-links').digest();
+  const linkKey = attachmentLinkKey(deps);
   const providers = messageProvidersFromConfig(deps.config);
   const signedIn = requirePortalSession(db);
   const refused = (error: unknown) =>

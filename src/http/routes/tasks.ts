@@ -4,10 +4,13 @@
  * appointment's state and answers a second completion with the first result — and reassign.
  */
 import { Router } from 'express';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { completeTaskUpdate } from '../../../workflows/appointment/messages';
 import { cardActions, type ActionState } from '../../appointments/actions';
 import { zoneOf } from '../../appointments/card';
+import { completeTaskUpdate, type ServiceReport } from '../../../workflows/appointment/messages';
+import { foreignPhotoIds } from '../../appointments/service-report';
+import type { Database } from '../../db/schema';
 import { appendTimeline } from '../../appointments/repository';
 import {
   activeStaffMember,
@@ -53,6 +56,22 @@ function deliverAction(
   }).deliver;
 }
 
+/** A service report goes with the deliver task only, and shows only photos from this customer's thread. */
+async function checkReport(db: Kysely<Database>, kind: string, contactId: string, report?: ServiceReport) {
+  if (!report) return;
+  if (kind !== 'deliver_service') {
+    throw new HttpError(422, 'invalid_request', 'A service report is written when the service is delivered.', {}, [
+      { field: 'form.report', message: 'only the deliver-service task takes a service report' },
+    ]);
+  }
+  const foreign = await foreignPhotoIds(db, contactId, report.photoIds ?? []);
+  if (foreign.length > 0) {
+    throw new HttpError(422, 'unknown_attachment', `Photo ${foreign[0]} is not an image this customer sent.`, {}, [
+      { field: 'form.report.photoIds', message: "must be images from this customer's conversation" },
+    ]);
+  }
+}
+
 export function tasksRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
@@ -78,6 +97,7 @@ export function tasksRouter(deps: AppDeps): Router {
     const found = await taskWithAppointment(db, id);
     if (!found) throw new HttpError(404, 'not_found', `Task ${id} does not exist.`);
     const { task, appointment } = found;
+    await checkReport(db, task.kind, appointment.contact_id, body.form.report);
     // A fixed-price visit is not billed by the hour: staff are not asked for the time, so it is the
     // booked duration (in the billing increment), which the invoice ignores.
     const form =

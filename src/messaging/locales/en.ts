@@ -30,6 +30,13 @@ export const en = {
     intro: 'Need to change your plans? You can reschedule or cancel online:',
     button: 'Reschedule or cancel',
   },
+  report: {
+    heading: 'Service report',
+    summary: 'What we did',
+    nextSteps: 'Next steps',
+    photos: 'Photos: {{names}}',
+    account: 'See them in your account',
+  },
   slots: {
     intro: 'Here are a few open times (tap one to book it):',
     more: 'None of these work? See every available time:',
@@ -82,6 +89,10 @@ export const en = {
     rebookFollowUp: {
       subject: 'Book your next {{service}} with {{business}}',
       intro: 'Ready to book your next {{service}} with {{business}}?',
+    },
+    bookAgain: {
+      subject: 'Time for your next {{service}}?',
+      intro: 'Your last {{service}}{{withStaff}} was on <b>{{day}}</b>. Ready to book the next one?',
     },
     rescheduleRequest: {
       subject: 'Please choose a new time for your {{service}} on {{day}}',
@@ -163,6 +174,9 @@ export const en = {
     reason: ' Reason: {{reason}}',
     rebookSlots: '{{biz}}: Ready for your next {{svc}}? Open times:\n{{lines}}\nMore times: {{url}}',
     rebookNone: '{{biz}}: Ready for your next {{svc}}? Book here: {{url}}',
+    bookAgainSlots:
+      '{{biz}}: Your last {{svc}} was on {{day}}. Time for the next? Open times:\n{{lines}}\nMore: {{url}}',
+    bookAgainNone: '{{biz}}: Your last {{svc}} was on {{day}}. Time for the next? Book here: {{url}}',
     rescheduleRequest:
       '{{biz}}: Sorry, {{staff}} can no longer make your {{svc}} on {{when}}.{{times}} Choose a new time: {{url}}',
     rescheduleRequestUs:

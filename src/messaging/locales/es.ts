@@ -33,6 +33,13 @@ export const es: Same<CustomerMessages> = {
     intro: '¿Cambio de planes? Puede cambiar la hora o cancelar en línea:',
     button: 'Cambiar o cancelar',
   },
+  report: {
+    heading: 'Informe del servicio',
+    summary: 'Lo que hicimos',
+    nextSteps: 'Próximos pasos',
+    photos: 'Fotos: {{names}}',
+    account: 'Véalas en su cuenta',
+  },
   slots: {
     intro: 'Estas son algunas horas libres (toque una para reservarla):',
     more: '¿No le va bien ninguna? Vea todas las horas libres:',
@@ -85,6 +92,10 @@ export const es: Same<CustomerMessages> = {
     rebookFollowUp: {
       subject: 'Reserve su próximo {{service}} con {{business}}',
       intro: '¿Quiere reservar su próximo {{service}} con {{business}}?',
+    },
+    bookAgain: {
+      subject: '¿Reservamos su próximo {{service}}?',
+      intro: 'Su último {{service}}{{withStaff}} fue el <b>{{day}}</b>. ¿Reservamos el próximo?',
     },
     rescheduleRequest: {
       subject: 'Elija una nueva hora para su {{service}} del {{day}}',
@@ -167,6 +178,9 @@ export const es: Same<CustomerMessages> = {
     reason: ' Motivo: {{reason}}',
     rebookSlots: '{{biz}}: ¿Reservamos su próximo {{svc}}? Horas libres:\n{{lines}}\nMás horas: {{url}}',
     rebookNone: '{{biz}}: ¿Reservamos su próximo {{svc}}? Reserve aquí: {{url}}',
+    bookAgainSlots:
+      '{{biz}}: Su último {{svc}} fue el {{day}}. ¿Reservamos el próximo? Horas libres:\n{{lines}}\nMás: {{url}}',
+    bookAgainNone: '{{biz}}: Su último {{svc}} fue el {{day}}. ¿Reservamos el próximo? Reserve aquí: {{url}}',
     rescheduleRequest:
       '{{biz}}: Lo sentimos, {{staff}} ya no puede atender su {{svc}} del {{when}}.{{times}} Elija una nueva hora: {{url}}',
     rescheduleRequestUs:

@@ -11,6 +11,8 @@ import { ContactPage } from './ContactPage';
 import { ContactsPage } from './ContactsPage';
 import { SettingsPage } from './SettingsPage';
 import { MessagesPage } from './MessagesPage';
+import { InboxLink } from './InboxLink';
+import { InboxPage } from './InboxPage';
 import { NewBookingPage } from './NewBookingPage';
 import { IntegrationsPage } from './SettingsIntegrations';
 import { CalendarsPage } from './SettingsCalendars';
@@ -32,6 +34,7 @@ const OFFICE_ROUTES: ReadonlyArray<readonly [path: string, page: ReactNode]> = [
   ['pipeline', <BoardPage />],
   ['book', <NewBookingPage />],
   ['messages', <MessagesPage />],
+  ['inbox', <InboxPage />],
   ['contacts', <ContactsPage />],
   ['contacts/:id', <ContactPage />],
   ['settings', <SettingsPage />],
@@ -85,6 +88,7 @@ function SignedInApp() {
                 <NavLink to="/admin/book">New booking</NavLink>
                 <NavLink to="/admin/memberships">Memberships</NavLink>
                 <NavLink to="/admin/waitlist">Waitlist</NavLink>
+                <InboxLink />
                 <NavLink to="/admin/messages">Messages</NavLink>
                 <NavLink to="/admin/contacts">Contacts</NavLink>
                 <NavLink to="/admin/settings">Settings</NavLink>

@@ -194,7 +194,7 @@ export function AppointmentPage() {
         <section className="panel" aria-labelledby="deliver-heading">
           <h2 id="deliver-heading">Record the service as delivered</h2>
           <DeliverForm
-            taskId={deliverTask.id}
+            task={{ id: deliverTask.id, appointmentId: a.id }}
             terms={a.billing}
             confirm={actions.deliver.confirm}
             onSubmit={(form) =>

@@ -113,7 +113,7 @@ export function TasksPage() {
           )}
           {task.kind === 'deliver_service' && task.deliver?.open !== false && (
             <DeliverForm
-              taskId={task.id}
+              task={{ id: task.id, appointmentId: task.appointment_id }}
               terms={task.pricing ? { pricing: task.pricing, incrementMinutes: task.increment_minutes ?? 1 } : null}
               confirm={task.deliver?.confirm}
               onSubmit={(form) => complete(task, form)}

@@ -53,6 +53,7 @@ export const POLICY_FIELDS: Array<[keyof Policy, string, string]> = [
   ['paymentRetryDays', 'Payment retries after a decline', 'days, comma-separated'],
   ['lateReminderHours', 'A late reminder still goes out', 'hours after its time at most'],
   ['deliverOpensHoursBefore', 'Service can be marked delivered', 'hours before the start'],
+  ['bookAgainWeeks', '"Book again" invitation (empty: off)', 'weeks after the visit'],
 ];
 
 export type Form = Record<NumberField, string> & {

@@ -1,7 +1,8 @@
-/** The customer's invoices: status and total, view the lines, download. */
+/** The customer's invoices: status and total, view the lines, download, pay an open one (the pay page); saved cards. */
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api';
 import { formatMoney } from '../../format';
+import { SavedCards } from './SavedCards';
 import type { PortalInvoice } from './types';
 
 interface InvoiceDetail {
@@ -26,6 +27,13 @@ export function Invoices() {
   function view(id: string) {
     api<{ invoice: InvoiceDetail }>('GET', `/api/portal/invoices/${id}`)
       .then((r) => setOpen(r.invoice))
+      .catch((e: unknown) => setError(errorText(e)));
+  }
+
+  // "Pay" hands over to the pay page (the same card form and payment as the emailed pay link).
+  function pay(id: string) {
+    api<{ url: string }>('POST', `/api/portal/invoices/${id}/pay-link`)
+      .then((r) => window.location.assign(r.url))
       .catch((e: unknown) => setError(errorText(e)));
   }
 
@@ -55,6 +63,11 @@ export function Invoices() {
               <a href={`/api/portal/invoices/${i.id}?format=html`} download>
                 Download
               </a>
+              {(i.status === 'open' || i.status === 'uncollectible') && (
+                <button type="button" className="primary" onClick={() => pay(i.id)}>
+                  Pay invoice {i.number}
+                </button>
+              )}
             </div>
           </li>
         ))}
@@ -79,6 +92,7 @@ export function Invoices() {
           </p>
         </section>
       )}
+      <SavedCards />
     </>
   );
 }
