@@ -1,8 +1,8 @@
 /**
  * The customer portal in headless Chromium on a 390×844 phone (issue 16), against the whole system:
  * a customer with two appointments and an invoice signs in by the emailed link (read from the local
- * outbox), sees both and the invoice, opens one from the calendar and reschedules it (a workflow
- * update); then signs in on another phone by an SMS code, and signs out everywhere. axe-core finds no
+ * outbox), sees both and the invoice, pays the invoice (the pay page with the simulated gateway's test
+ * card), opens one from the calendar and reschedules it (a workflow update); then signs in on another phone by an SMS code, and signs out everywhere. axe-core finds no
  * WCAG A/AA problem on the main screens; screenshots go to test-artifacts/screenshots/.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -46,7 +46,7 @@ async function latestSignIn(recipient: string, after: Date) {
 let moved: { id: string; startsAt: string };
 let phone: Page;
 
-it('signs in by the emailed link, sees two appointments and an invoice, and reschedules from the calendar', async () => {
+it('signs in by the emailed link, sees two appointments and an invoice, pays it, and reschedules from the calendar', async () => {
   const bearer = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Portal browser')).key}` };
   const serviceId = await serviceIdBySlug(system, 'consultation');
   const slots = await freeSlots(system, serviceId, 3, 12);
@@ -98,6 +98,16 @@ it('signs in by the emailed link, sees two appointments and an invoice, and resc
   await phone.getByText('$75.00 — to pay').waitFor();
   await phone.getByRole('button', { name: /View invoice/ }).click();
   await phone.getByText('total $75.00').waitFor();
+  // Pays it: the portal hands over to the pay page (the simulated gateway's labelled test card).
+  await phone.getByRole('button', { name: /^Pay invoice/ }).click();
+  await phone.getByRole('heading', { name: /^Invoice #/ }).waitFor();
+  await phone.getByRole('button', { name: 'Pay $75.00' }).click();
+  await phone.getByRole('group', { name: 'Test card' }).waitFor();
+  await phone.getByRole('button', { name: 'Pay $75.00' }).click();
+  await phone.getByText('Paid — thank you. Total $75.00.').waitFor();
+  await screenshot(phone, 'portal-02-invoice-paid-phone');
+  await phone.goto('/account');
+  await phone.getByRole('heading', { name: 'Your appointments' }).waitFor();
 
   await phone.getByRole('link', { name: 'Appointments' }).click();
   await phone.getByRole('button', { name: 'Calendar' }).click();
