@@ -82,23 +82,18 @@ export async function unreadTotal(db: Kysely<Database>, accountId: string): Prom
   return Number(rows[0]?.n ?? 0);
 }
 
-/** Marks the thread read for this account up to its newest message. */
+/**
+ * Marks the thread read for this account up to its newest message. In one statement: the newest time
+ * never passes through JavaScript, whose Date keeps milliseconds where PostgreSQL keeps microseconds (a
+ * round trip would leave the newest message unread).
+ */
 export async function markThreadRead(db: Kysely<Database>, contactId: string, accountId: string): Promise<void> {
-  const newest = await db
-    .selectFrom('conversation_messages')
-    .select((eb) => eb.fn.max('created_at').as('at'))
-    .where('contact_id', '=', contactId)
-    .executeTakeFirst();
-  if (!newest?.at) return;
-  await db
-    .insertInto('conversation_reads')
-    .values({ contact_id: contactId, account_id: accountId, read_at: newest.at })
-    .onConflict((oc) =>
-      oc.columns(['contact_id', 'account_id']).doUpdateSet((eb) => ({
-        read_at: sql`greatest(conversation_reads.read_at, ${eb.ref('excluded.read_at')})`,
-      })),
-    )
-    .execute();
+  await sql`
+    INSERT INTO conversation_reads (contact_id, account_id, read_at)
+    SELECT ${contactId}, ${accountId}, max(created_at) FROM conversation_messages WHERE contact_id = ${contactId}
+    HAVING max(created_at) IS NOT NULL
+    ON CONFLICT (contact_id, account_id)
+    DO UPDATE SET read_at = greatest(conversation_reads.read_at, excluded.read_at)`.execute(db);
 }
 
 /** Assigns the thread to a staff member, or unassigns it (null). */

@@ -688,7 +688,7 @@ describe('message templates (staff API)', () => {
     expect(list.body.templates).toContainEqual(
       expect.objectContaining({ event: 'confirmation', channel: 'sms', overridden: false }),
     );
-    expect(list.body.templates.length).toBe(42); // 18 events (with paymentLink and rescheduleRequest) × 2 channels + 3 membership events × 2
+    expect(list.body.templates.length).toBe(44); // 19 events (with paymentLink, rescheduleRequest and bookAgain) × 2 channels + 3 membership events × 2
 
     const unknown = await api<{ error: { code: string; fields: Array<{ field: string; message: string }> } }>(
       system,
