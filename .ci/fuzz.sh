@@ -59,12 +59,14 @@ run() { # name, then extra schemathesis arguments
   # constructor recursion depth mismatch" with more workers).
   (cd "$work" && "$venv/bin/st" run "$base/api/openapi.json" --checks "$checks" --max-time $((budget / 3)) --workers 1 \
     --phases examples,coverage,fuzzing --suppress-health-check all --request-timeout 20 \
-    --report ndjson --report-dir "$work/report-$name" "$@") 2>&1 | tee "$work/$name.out" | tail -40
+    --report ndjson --report-dir "$work/report-$name" "$@" ${FUZZ_ARGS:-}) 2>&1 | tee "$work/$name.out" | tail -40
   local code=${PIPESTATUS[0]}
   set -e
   echo "$name: exit $code"
   # Which operations failed and how to reproduce them (the summary above does not name them).
   grep -A4 -E '^_{5,} [A-Z]+ ' "$work/$name.out" | grep -vE '^\s*$' | head -60 || true
+  # And what the server logged as errors (a 500's stack names its cause; the work directory is removed).
+  grep '"level":50' "$work/server.log" | tail -5 | cut -c1-1500 || true
   echo "$code" >"$work/$name.code"
 }
 run anonymous
