@@ -7,16 +7,11 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
-import {
-  type Actor,
-  type AppointmentState,
-  cardUpdatedSignal,
-  completeTaskUpdate,
-  stateQuery,
-} from '../../workflows/appointment/messages';
+import { type Actor, cardUpdatedSignal, completeTaskUpdate, stateQuery } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
+import { untilState } from '../support/workflow-state';
 
 jest.setTimeout(120_000);
 
@@ -48,14 +43,6 @@ async function withBilledAppointment(
 }
 
 /** Polls the state query: activities run in real time between the simulated jumps. */
-async function until(handle: Handle, done: (state: AppointmentState) => boolean): Promise<AppointmentState> {
-  for (let i = 0; i < 200; i += 1) {
-    const state = await handle.query(stateQuery);
-    if (done(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('workflow state did not reach the expected condition');
-}
 
 const deliver = (handle: Handle, minutes: number) =>
   handle.executeUpdate(completeTaskUpdate, {
@@ -88,7 +75,7 @@ const billingEvents = (world: FakeWorld) =>
 describe('billing', () => {
   it('auto: deliver task at booking, overdue at close-out (no silent close), hours → charge → receipt → Paid Won → feedback', async () => {
     await withBilledAppointment('auto', async (handle, world, startsAt) => {
-      const booked = await until(handle, (s) => s.tasks.deliver !== null);
+      const booked = await untilState(handle, (s) => s.tasks.deliver !== null);
       expect(booked.tasks.deliver).toEqual({ taskId: 'task-deliver_service', status: 'open', overdue: false });
       expect(world.calls.find((c) => c.name === 'createTask')?.input).toMatchObject({
         kind: 'deliver_service',
@@ -126,7 +113,7 @@ describe('billing', () => {
     await withBilledAppointment('manual', async (handle, world) => {
       await env.sleep(72 * HOUR_MS + 30 * MINUTE_MS);
       await deliver(handle, 60);
-      const waiting = await until(handle, (state) => state.tasks.charge !== null);
+      const waiting = await untilState(handle, (state) => state.tasks.charge !== null);
       expect(waiting.billing?.payment).toBe('awaiting_confirmation');
       expect(waiting.tasks.charge).toEqual({ taskId: 'task-charge_customer', status: 'open', overdue: false });
       expect(
@@ -175,7 +162,7 @@ describe('billing', () => {
         await env.sleep(72 * HOUR_MS + 30 * MINUTE_MS);
         await deliver(handle, 60);
         await env.sleep(HOUR_MS); // well before the day-1 retry
-        const declined = await until(handle, (state) => state.billing?.payment === 'declined');
+        const declined = await untilState(handle, (state) => state.billing?.payment === 'declined');
         expect(declined.billing).toMatchObject({ payment: 'declined', attempts: 1 });
         const updatedAt = await env.currentTimeMs();
         await handle.signal(cardUpdatedSignal, { source: 'manage_link' });

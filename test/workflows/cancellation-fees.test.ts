@@ -8,17 +8,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cancellationTerms } from '../../src/domain/cancellation-policy';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
-import {
-  type Actor,
-  type AppointmentState,
-  cancelUpdate,
-  cardUpdatedSignal,
-  markNoShowUpdate,
-  stateQuery,
-} from '../../workflows/appointment/messages';
+import { type Actor, cancelUpdate, cardUpdatedSignal, markNoShowUpdate } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
+import { untilState } from '../support/workflow-state';
 
 jest.setTimeout(120_000);
 
@@ -58,15 +52,6 @@ async function booked(
   await runAppointment(env, snapshot, world, { actor: owner, channel: 'phone' }, (handle) =>
     body(handle, world, startsAt),
   );
-}
-
-async function until(handle: AppointmentHandle, done: (state: AppointmentState) => boolean) {
-  for (let i = 0; i < 200; i += 1) {
-    const state = await handle.query(stateQuery);
-    if (done(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('workflow state did not reach the expected condition');
 }
 
 const called = (world: FakeWorld, name: string) => world.calls.filter((c) => c.name === name);
@@ -192,7 +177,7 @@ describe('fees', () => {
         await handle.executeUpdate(cancelUpdate, {
           args: [{ reason: 'cannot make it', actor: customer, channel: 'manage_link' }],
         });
-        await until(handle, (s) => s.billing?.payment === 'awaiting_payment');
+        await untilState(handle, (s) => s.billing?.payment === 'awaiting_payment');
         const task = world.calls.find((c) => c.name === 'createTask' && c.input.kind === 'payment_follow_up');
         expect(task?.input).toMatchObject({
           title: 'Late-cancellation fee for Deep Tissue Massage: no card on file, payment link sent',

@@ -7,15 +7,11 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
-import {
-  type Actor,
-  type AppointmentState,
-  completeTaskUpdate,
-  stateQuery,
-} from '../../workflows/appointment/messages';
+import { type Actor, completeTaskUpdate } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
+import { untilState } from '../support/workflow-state';
 
 jest.setTimeout(120_000);
 
@@ -53,19 +49,10 @@ async function withDeliveredVisit(
       ],
     });
     // Paid, then past the feedback request (3 h): the book-again timer is next.
-    await until(handle, (s) => s.billing?.payment === 'paid');
+    await untilState(handle, (s) => s.billing?.payment === 'paid');
     await env.sleep(4 * HOUR_MS);
     await body(handle, world, snapshot.endsAt);
   });
-}
-
-async function until(handle: AppointmentHandle, done: (state: AppointmentState) => boolean): Promise<AppointmentState> {
-  for (let i = 0; i < 400; i += 1) {
-    const state = await handle.query(stateQuery);
-    if (done(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('workflow state did not reach the expected condition');
 }
 
 const customerEvents = (world: FakeWorld) =>
@@ -77,7 +64,7 @@ const customerEvents = (world: FakeWorld) =>
 describe('follow-ups v1', () => {
   it('book again fires six weeks after the end of a paid visit, with the next free times', async () => {
     await withDeliveredVisit(6, async (handle, world, endsAt) => {
-      const waiting = await until(handle, (s) => s.bookAgain !== undefined);
+      const waiting = await untilState(handle, (s) => s.bookAgain !== undefined);
       expect(waiting.bookAgain).toEqual({ state: 'waiting', at: endsAt + 6 * WEEK_MS });
       expect(customerEvents(world)).not.toContain('bookAgain');
 
@@ -107,7 +94,7 @@ describe('follow-ups v1', () => {
 
   it('a new booking by the contact before the timer fires cancels book again', async () => {
     await withDeliveredVisit(4, async (handle, world, endsAt) => {
-      await until(handle, (s) => s.bookAgain?.state === 'waiting');
+      await untilState(handle, (s) => s.bookAgain?.state === 'waiting');
       // Two weeks later the customer books their next visit (the database now answers "booked again").
       await env.sleep(2 * WEEK_MS);
       expect(customerEvents(world)).not.toContain('bookAgain');

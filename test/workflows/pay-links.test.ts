@@ -6,16 +6,11 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/domain/time';
-import {
-  type Actor,
-  type AppointmentState,
-  cardUpdatedSignal,
-  completeTaskUpdate,
-  stateQuery,
-} from '../../workflows/appointment/messages';
+import { type Actor, cardUpdatedSignal, completeTaskUpdate } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
+import { untilState } from '../support/workflow-state';
 
 jest.setTimeout(120_000);
 
@@ -46,15 +41,6 @@ async function billed(
   });
 }
 
-async function until(handle: AppointmentHandle, done: (state: AppointmentState) => boolean) {
-  for (let i = 0; i < 200; i += 1) {
-    const state = await handle.query(stateQuery);
-    if (done(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('workflow state did not reach the expected condition');
-}
-
 const customerEvents = (world: FakeWorld) =>
   world
     .messages()
@@ -67,12 +53,12 @@ describe('pay links (patch appointment-pay-links-v1)', () => {
   it('no card: the customer gets a pay link, staff a task, nobody hears of a decline; a card saved later settles it', async () => {
     await billed(
       async (handle, world) => {
-        const waiting = await until(handle, (s) => s.billing?.payment === 'awaiting_payment');
+        const waiting = await untilState(handle, (s) => s.billing?.payment === 'awaiting_payment');
         expect(waiting.billing?.attempts).toBe(1);
         const task = world.calls.find((c) => c.name === 'createTask' && c.input.kind === 'payment_follow_up');
         expect(task?.input).toMatchObject({ title: 'No card on file: payment link sent for Deep Tissue Massage' });
         await env.sleep(DAY_MS + HOUR_MS); // the day-1 retry: still no card, no second task
-        await until(handle, (s) => s.billing?.attempts === 2 && s.billing.payment === 'awaiting_payment');
+        await untilState(handle, (s) => s.billing?.attempts === 2 && s.billing.payment === 'awaiting_payment');
         expect(world.calls.filter((c) => c.name === 'createTask' && c.input.kind === 'payment_follow_up')).toHaveLength(
           1,
         );
@@ -88,7 +74,7 @@ describe('pay links (patch appointment-pay-links-v1)', () => {
   it('a card update during a charge is not lost: the retry runs at once', async () => {
     await billed(
       async (handle, world) => {
-        await until(handle, (s) => s.billing?.payment === 'charging');
+        await untilState(handle, (s) => s.billing?.payment === 'charging');
         const signalledAt = await env.currentTimeMs();
         await handle.signal(cardUpdatedSignal, { source: 'manage_link' }); // while attempt 1 is still running
         const final = await handle.result();
@@ -107,7 +93,7 @@ describe('pay links (patch appointment-pay-links-v1)', () => {
     await billed(
       async (handle, world) => {
         await env.sleep(11 * DAY_MS + HOUR_MS); // attempts at days 0, 1, 4 and 11
-        await until(handle, (s) => s.billing?.payment === 'failed');
+        await untilState(handle, (s) => s.billing?.payment === 'failed');
         expect(world.calls.find((c) => c.name === 'markInvoiceUncollectible')?.input).toMatchObject({ attempts: 4 });
         const task = world.calls.find((c) => c.name === 'createTask' && c.input.kind === 'payment_follow_up');
         expect(task?.input).toMatchObject({
