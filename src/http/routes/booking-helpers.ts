@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { availableSlots } from '../../availability/service';
+import { availableSlots, UnknownServiceError } from '../../availability/service';
 import { alternatives, book, type BookRequest, SlotUnavailableError, UnknownEntityError } from '../../booking/service';
 import type { Database } from '../../db/schema';
 import { groupSlotsByLocalDate, type Slot } from '../../domain/availability';
@@ -101,6 +101,9 @@ export async function httpErrorForBooking(db: Kysely<Database>, error: unknown):
   if (error instanceof DepositRefusal) return httpErrorForDeposit(error);
   if (error instanceof UnknownEntityError) {
     return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: error.field, message: error.message }]);
+  }
+  if (error instanceof UnknownServiceError) {
+    return new HttpError(422, 'unknown_reference', error.message, {}, [{ field: 'serviceId', message: error.message }]);
   }
   throw error;
 }
