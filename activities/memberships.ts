@@ -24,7 +24,8 @@ import { loadMembership, notifyMembershipOfVisit } from '../src/memberships/repo
 import { dispatchStoredMessages } from '../src/messaging/dispatch';
 import type { MembershipCustomerEvent, MembershipMessageContext } from '../src/messaging/membership-templates';
 import { resolveLocale } from '../src/i18n/locales';
-import type { MessageProviders } from '../src/messaging/providers';
+import { type MessageProviders, providerName } from '../src/messaging/providers';
+import { customerRecipients } from '../src/messaging/recipients';
 import { TEMPLATE_REGISTRY, renderTemplate } from '../src/messaging/template-registry';
 import { formatWhenShort } from '../src/messaging/templates';
 import type { MembershipEffect } from '../workflows/membership/messages';
@@ -172,10 +173,7 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         bookingUrl: `${base}/book?certificate=${encodeURIComponent(membership.certificateNumber)}`,
         renewUrl: `${base}/memberships/plans/${membership.planId}`,
       };
-      const recipients: Array<{ channel: MessageChannel; to: string }> = [];
-      if (!contact.email_bounced_at) recipients.push({ channel: 'email', to: contact.email });
-      if (contact.sms_opt_in && !contact.sms_opted_out_at && !contact.sms_failed_at && contact.phone)
-        recipients.push({ channel: 'sms', to: contact.phone });
+      const recipients = customerRecipients(contact);
       const keyOf = (channel: MessageChannel) => `${input.workflowId}:${input.step}:${channel}:customer`;
       const entry = TEMPLATE_REGISTRY.get(input.event);
       if (!entry) throw new Error(`No template for the event ${input.event}`);
@@ -186,11 +184,13 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
         .execute();
       for (const recipient of recipients) {
         // Overrides are written in the business's language (see activities/notifications.ts).
+        // WhatsApp carries the SMS text (and its override).
+        const form = recipient.channel === 'email' ? 'email' : 'sms';
         const override =
           context.locale === resolveLocale(business.default_locale)
-            ? overrides.find((o) => o.channel === recipient.channel)
+            ? overrides.find((o) => o.channel === form)
             : undefined;
-        const rendered = renderTemplate(entry, recipient.channel === 'sms' ? 'sms' : 'email', context, override);
+        const rendered = renderTemplate(entry, form, context, override);
         const email = rendered.email ?? null;
         await db
           .insertInto('messages')
@@ -203,14 +203,26 @@ export function membershipActivities({ db, config, providers }: MembershipActivi
             subject: email?.subject ?? null,
             body: email ? email.text : rendered.sms!,
             html: email?.html ?? null,
-            provider: recipient.channel === 'sms' ? providers.sms.name : providers.email.name,
+            provider: providerName(providers, recipient.channel),
             idempotency_key: keyOf(recipient.channel),
+            // What an approved WhatsApp template is filled with outside the 24-hour window.
+            template_values:
+              recipient.channel === 'whatsapp'
+                ? JSON.stringify({
+                    name: contact.name,
+                    business: business.name,
+                    service: membership.planName,
+                    when: formatWhenShort(membership.validUntil.getTime(), membership.timeZone, context.locale),
+                    link: context.bookingUrl,
+                    text: rendered.sms!,
+                  })
+                : null,
           })
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
           .execute();
       }
       // Also an SMS stored on an earlier attempt before a STOP: it must be suppressed, not left queued.
-      const keys = [keyOf('email'), keyOf('sms')];
+      const keys = [keyOf('email'), keyOf('sms'), keyOf('whatsapp')];
       const messages = await dispatchStoredMessages({ db, config, providers }, keys, {
         membershipId: membership.id,
         contactId: contact.id,

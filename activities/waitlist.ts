@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../src/config';
 import type { Database, MessageChannel } from '../src/db/schema';
 import { dispatchStoredMessages } from '../src/messaging/dispatch';
-import type { MessageProviders } from '../src/messaging/providers';
+import { type MessageProviders, providerName } from '../src/messaging/providers';
+import { customerTextRecipient } from '../src/messaging/recipients';
 import { formatWhenShort } from '../src/messaging/templates';
 import type { FreedSlot } from '../src/waitlist/matching';
 import { type Candidate, createOffer, expireOffer, nextCandidate } from '../src/waitlist/service';
@@ -71,14 +72,10 @@ export function waitlistActivities({ db, config, providers }: WaitlistActivityDe
             body: `Hi ${contact.name.split(' ')[0]},\n\nGood news from ${business.name}: ${service.name} on ${when} is free, and it is yours if you want it. We are holding it for you for ${minutes} minutes.\n\nClaim it with one tap: ${link}\n\nAfter that it goes to the next person on the waitlist.`,
           });
         }
-        if (contact.sms_opt_in && !contact.sms_opted_out_at && !contact.sms_failed_at && contact.phone) {
-          rows.push({
-            channel: 'sms',
-            to: contact.phone,
-            subject: null,
-            body: `${business.name}: ${service.name} ${when} opened up. Held ${minutes} min for you: ${link}`,
-          });
-        }
+        // SMS or WhatsApp by the customer's preference and opt-ins (src/messaging/recipients.ts).
+        const text = customerTextRecipient(contact);
+        const short = `${business.name}: ${service.name} ${when} opened up. Held ${minutes} min for you: ${link}`;
+        if (text) rows.push({ ...text, subject: null, body: short });
         for (const row of rows) {
           await db
             .insertInto('messages')
@@ -89,14 +86,26 @@ export function waitlistActivities({ db, config, providers }: WaitlistActivityDe
               recipient: row.to,
               subject: row.subject,
               body: row.body,
-              provider: row.channel === 'sms' ? providers.sms.name : providers.email.name,
+              provider: providerName(providers, row.channel),
               idempotency_key: keyOf(row.channel),
+              // What an approved WhatsApp template is filled with outside the 24-hour window.
+              template_values:
+                row.channel === 'whatsapp'
+                  ? JSON.stringify({
+                      name: contact.name,
+                      business: business.name,
+                      service: service.name,
+                      when,
+                      link,
+                      text: short,
+                    })
+                  : null,
             })
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
             .execute();
         }
       }
-      await dispatchStoredMessages({ db, config, providers }, [keyOf('email'), keyOf('sms')], {
+      await dispatchStoredMessages({ db, config, providers }, [keyOf('email'), keyOf('sms'), keyOf('whatsapp')], {
         contactId: candidate.contactId,
       });
       return {

@@ -20,6 +20,8 @@ export interface DirectMessage {
   staffId?: string | null;
   contactId?: string | null;
   appointmentId?: string | null;
+  /** WhatsApp: what an approved template is filled with outside the 24-hour window. */
+  templateValues?: Record<string, string>;
 }
 
 /** Stores the message (once per key); returns its id. Call inside the transaction of the change it belongs to. */
@@ -38,6 +40,7 @@ export async function storeMessage(db: Db, provider: MessageProvider, message: D
       html: null,
       provider: provider.name,
       idempotency_key: message.idempotencyKey,
+      template_values: message.templateValues ? JSON.stringify(message.templateValues) : null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();

@@ -1,7 +1,7 @@
 /**
  * The Messages screen's read model (issue 15): every message sent (its text, not the template key)
- * and every reply received (SMS through Twilio or the local try-out, email through SendGrid Inbound
- * Parse, from `inbound_events`), each with its customer, newest first; filtered by channel, status
+ * and every reply received (SMS and WhatsApp through Twilio or the local try-out, email through SendGrid
+ * Inbound Parse, from `inbound_events`), each with its customer, newest first; filtered by channel, status
  * and customer (any part of a name, email or phone number), so one customer's thread reads in order.
  */
 import { type Kysely, sql } from 'kysely';
@@ -12,7 +12,7 @@ export const LOG_STATUSES = ['queued', 'sent', 'delivered', 'bounced', 'failed',
 export type LogStatus = (typeof LOG_STATUSES)[number];
 
 export interface MessageLogQuery {
-  channel?: 'email' | 'sms' | undefined;
+  channel?: 'email' | 'sms' | 'whatsapp' | undefined;
   status?: LogStatus | undefined;
   /** Part of the customer's name, email or phone number. */
   customer?: string | undefined;
@@ -38,7 +38,15 @@ export interface LogEntry {
 }
 
 const SMS_REPLIES = ['twilio_sms', 'local_sms'];
+const WHATSAPP_REPLIES = ['twilio_whatsapp'];
 const EMAIL_REPLIES = ['sendgrid_inbound'];
+const TEXT_REPLIES = [...SMS_REPLIES, ...WHATSAPP_REPLIES];
+const REPLIES_BY_CHANNEL = { sms: SMS_REPLIES, whatsapp: WHATSAPP_REPLIES, email: EMAIL_REPLIES } as const;
+
+function replyChannel(provider: string): 'sms' | 'whatsapp' | 'email' {
+  if (SMS_REPLIES.includes(provider)) return 'sms';
+  return WHATSAPP_REPLIES.includes(provider) ? 'whatsapp' : 'email';
+}
 
 /** Contacts the customer filter means (the contact search's own, indexed condition). */
 async function customerContacts(db: Kysely<Database>, customer: string) {
@@ -100,13 +108,9 @@ export async function messageLog(db: Kysely<Database>, query: MessageLogQuery): 
       })()
     : [];
 
-  const providers =
-    query.channel === 'sms'
-      ? SMS_REPLIES
-      : query.channel === 'email'
-        ? EMAIL_REPLIES
-        : [...SMS_REPLIES, ...EMAIL_REPLIES];
-  const sender = sql<string>`coalesce(e.payload->>'From', e.payload->>'from', '')`;
+  const providers = query.channel ? REPLIES_BY_CHANNEL[query.channel] : [...TEXT_REPLIES, ...EMAIL_REPLIES];
+  // Twilio's WhatsApp sender is `whatsapp:+1…`; the contact's phone is the bare number.
+  const sender = sql<string>`replace(coalesce(e.payload->>'From', e.payload->>'from', ''), 'whatsapp:', '')`;
   const inbound = wantIn
     ? await (() => {
         let q = db
@@ -114,7 +118,7 @@ export async function messageLog(db: Kysely<Database>, query: MessageLogQuery): 
           .leftJoin('contacts as c', (join) =>
             join.on((eb) =>
               eb.or([
-                eb.and([eb('e.provider', 'in', SMS_REPLIES), eb('c.phone', '=', sender)]),
+                eb.and([eb('e.provider', 'in', TEXT_REPLIES), eb('c.phone', '=', sender)]),
                 eb.and([
                   eb('e.provider', 'in', EMAIL_REPLIES),
                   eb(sql<string>`lower(c.email)`, '=', sql<string>`lower(${sender})`),
@@ -161,7 +165,7 @@ export async function messageLog(db: Kysely<Database>, query: MessageLogQuery): 
     ...inbound.map((e) => ({
       id: e.id,
       direction: 'in' as const,
-      channel: SMS_REPLIES.includes(e.provider) ? 'sms' : 'email',
+      channel: replyChannel(e.provider),
       at: e.received_at.toISOString(),
       contactId: e.contact_id,
       contactName: e.contact_name,

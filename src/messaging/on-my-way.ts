@@ -4,11 +4,12 @@
  * in the customer's zone. Stored and sent once per appointment revision and ETA (pressing it twice
  * sends one message), and on the appointment's timeline.
  */
-import type { Kysely } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
-import type { Database } from '../db/schema';
 import { sendStored, storeMessage } from './direct-send';
-import type { MessageProviders } from './providers';
+import { type DispatchDeps, dispatchStoredMessages } from './dispatch';
+import { OutboxProvider } from './providers';
+import { type CustomerChannel, customerTextRecipient } from './recipients';
+import { formatWhenShort } from './templates';
 import { fitSms } from './sms';
 
 export interface OnMyWay {
@@ -38,15 +39,16 @@ export function arrivalText(input: {
 }
 
 export async function sendOnMyWay(
-  db: Kysely<Database>,
-  providers: MessageProviders,
+  deps: DispatchDeps,
   request: OnMyWay,
-): Promise<{ messageId: string; channel: 'sms' | 'email'; sent: boolean; text: string } | undefined> {
+): Promise<{ messageId: string; channel: CustomerChannel; sent: boolean; text: string } | undefined> {
+  const { db, providers } = deps;
   const now = request.now ?? Date.now();
   const row = await db
     .selectFrom('appointments as a')
     .innerJoin('contacts as c', 'c.id', 'a.contact_id')
     .innerJoin('staff as s', 's.id', 'a.staff_id')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
     .select([
       'a.id',
       'a.revision',
@@ -58,7 +60,11 @@ export async function sendOnMyWay(
       'c.sms_opt_in',
       'c.sms_opted_out_at',
       'c.sms_failed_at',
+      'c.preferred_channel',
+      'c.whatsapp_opt_in',
+      'c.whatsapp_opted_out_at',
       's.name as staff_name',
+      'sv.name as service_name',
     ])
     .where('a.id', '=', request.appointmentId)
     .executeTakeFirst();
@@ -71,30 +77,82 @@ export async function sendOnMyWay(
     arrivesAt: now + request.etaMinutes * 60_000,
     timeZone: row.time_zone,
   });
-  const bySms = Boolean(row.phone && row.sms_opt_in && !row.sms_opted_out_at && !row.sms_failed_at);
-  const provider = bySms ? providers.sms : providers.email;
+  // SMS or WhatsApp by the customer's preference and opt-ins, else email (src/messaging/recipients.ts).
+  const byText = customerTextRecipient(row);
+  const channel: CustomerChannel = byText?.channel ?? 'email';
+  const provider =
+    channel === 'sms'
+      ? providers.sms
+      : channel === 'whatsapp'
+        ? (providers.whatsapp ?? new OutboxProvider())
+        : providers.email;
+  const body = byText ? fitSms({ text: { text, min: 20 } }, (p) => p.text).text : text;
+  const key = `on-my-way:${row.id}:r${row.revision}:${request.etaMinutes}`;
   const messageId = await db.transaction().execute(async (trx) => {
     const id = await storeMessage(trx, provider, {
-      channel: bySms ? 'sms' : 'email',
-      recipient: bySms ? row.phone! : row.email,
-      subject: bySms ? null : `${row.staff_name} is on the way`,
-      body: bySms ? fitSms({ text: { text, min: 20 } }, (p) => p.text).text : text,
+      channel,
+      recipient: byText?.to ?? row.email,
+      subject: byText ? null : `${row.staff_name} is on the way`,
+      body,
       template: 'onMyWay',
       contactId: row.contact_id,
       appointmentId: row.id,
-      idempotencyKey: `on-my-way:${row.id}:r${row.revision}:${request.etaMinutes}`,
+      idempotencyKey: key,
+      // What an approved WhatsApp template is filled with outside the 24-hour window.
+      ...(channel === 'whatsapp'
+        ? {
+            templateValues: {
+              name: row.contact_name,
+              business: business?.name ?? '',
+              service: row.service_name,
+              when: formatWhenShort(now + request.etaMinutes * 60_000, row.time_zone),
+              link: '',
+              text: body,
+            },
+          }
+        : {}),
     });
     await appendTimeline(trx, {
       appointmentId: row.id,
       kind: 'technician:on_my_way',
       actor: request.actor,
-      channel: bySms ? 'sms' : 'email',
+      channel,
       summary: `${row.staff_name} is on the way (about ${request.etaMinutes} min)`,
       data: { messageId: id, etaMinutes: request.etaMinutes },
       idempotencyKey: `on-my-way:${row.id}:r${row.revision}:${request.etaMinutes}`,
     });
     return id;
   });
-  const sent = await sendStored(db, provider, messageId);
-  return { messageId, channel: bySms ? 'sms' : 'email', sent, text };
+  const sent =
+    channel === 'whatsapp'
+      ? await sendWhatsapp(deps, key, { appointmentId: row.id, contactId: row.contact_id })
+      : await sendStored(db, provider, messageId);
+  return { messageId, channel, sent, text };
+}
+
+/**
+ * WhatsApp goes through the dispatcher (free text inside the 24-hour window, else the approved
+ * template, else suppressed). A transient provider error leaves the message queued with the error,
+ * as `sendStored` does; true when it is sent.
+ */
+async function sendWhatsapp(
+  deps: DispatchDeps,
+  key: string,
+  subject: { appointmentId: string; contactId: string },
+): Promise<boolean> {
+  try {
+    await dispatchStoredMessages(deps, [key], subject);
+  } catch (error) {
+    await deps.db
+      .updateTable('messages')
+      .set({ error: error instanceof Error ? error.message : String(error), updated_at: new Date() })
+      .where('idempotency_key', '=', key)
+      .execute();
+  }
+  const message = await deps.db
+    .selectFrom('messages')
+    .select('status')
+    .where('idempotency_key', '=', key)
+    .executeTakeFirstOrThrow();
+  return message.status === 'sent' || message.status === 'delivered';
 }

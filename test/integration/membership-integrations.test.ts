@@ -11,6 +11,7 @@
  */
 import { DateTime } from 'luxon';
 import { membershipActivities } from '../../activities/memberships';
+import { recordWhatsappInbound } from '../../src/messaging/whatsapp-windows';
 import { createApiKey } from '../../src/auth/api-keys';
 import { upcomingFreeSlots } from '../../src/availability/service';
 import { handleReply } from '../../src/messaging/conversations';
@@ -206,6 +207,35 @@ it('sends the staff override of a membership message, by email and SMS, and no S
   const third = await buy(planId, { ...customer, email: 'robin.other@example.com', smsOptIn: false }, 'p-robin-3');
   const defaults = await eventually(async () => (await messagesOf(third.id))[0]);
   expect(defaults.subject).toBe(`Your Massage 3-pack membership — certificate ${third.certificateNumber}`);
+
+  // A customer who chose WhatsApp gets membership messages there (the SMS text), not by SMS.
+  const whit = { name: 'Whit Sapp', email: 'whit.sapp@example.com', phone: '+13125550199', smsOptIn: true };
+  const first = await buy(planId, whit, 'purchase-whit-0001');
+  await eventually(async () => (await messagesOf(first.id)).length === 2);
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('email', '=', whit.email)
+    .executeTakeFirstOrThrow();
+  const channels = await api(
+    system,
+    'PATCH',
+    `/api/admin/contacts/${contact.id}/channels`,
+    { preferredChannel: 'whatsapp', whatsappOptIn: true },
+    auth,
+  );
+  expect(channels.status).toBe(200);
+  await recordWhatsappInbound(system.database.db, whit.phone, new Date()); // inside the 24-hour window
+  const onWhatsapp = await buy(planId, whit, 'purchase-whit-0002');
+  const viaWhatsapp = await eventually(async () => {
+    const rows = await messagesOf(onWhatsapp.id);
+    return rows.length === 2 && rows.every((m) => m.status === 'sent') && rows;
+  });
+  expect(viaWhatsapp.map((m) => [m.channel, m.recipient]).sort()).toEqual([
+    ['email', whit.email],
+    ['whatsapp', whit.phone],
+  ]);
+  expect(viaWhatsapp.find((m) => m.channel === 'whatsapp')!.body).toContain(onWhatsapp.certificateNumber);
 });
 
 interface MembershipWebhook {

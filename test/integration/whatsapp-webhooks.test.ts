@@ -162,6 +162,30 @@ it('opt-in, signed webhooks, the 24-hour window, status callbacks, C + YES and S
   expect(
     (await db.selectFrom('conversation_messages').select('id').where('contact_id', '=', contact.id).execute()).length,
   ).toBe(1);
+  // The Messages screen lists the reply under WhatsApp, with its customer (the sender is `whatsapp:+1…`).
+  const log = await api<{ entries: Array<{ direction: string; channel: string; text: string; contactId: string }> }>(
+    system,
+    'GET',
+    '/api/admin/messages?channel=whatsapp&status=received',
+    undefined,
+    bearer,
+  );
+  expect(log.body.entries).toEqual([
+    expect.objectContaining({
+      direction: 'in',
+      channel: 'whatsapp',
+      text: 'Is there parking nearby?',
+      contactId: contact.id,
+    }),
+  ]);
+  const smsOnly = await api<{ entries: unknown[] }>(
+    system,
+    'GET',
+    '/api/admin/messages?channel=sms&status=received',
+    undefined,
+    bearer,
+  );
+  expect(smsOnly.body.entries).toEqual([]);
 
   // A photo sent over WhatsApp is fetched from Twilio and joins the thread as an attachment; a media URL
   // on another host is never fetched (the message says so, nothing stored).

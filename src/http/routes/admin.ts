@@ -43,7 +43,7 @@ export const calendarQuery = z
 
 /** The Messages screen's filters: channel, status (`received` for replies), part of the customer's name, email or phone. */
 export const messagesQuery = z.object({
-  channel: z.enum(['email', 'sms'], { error: 'expected email or sms' }).optional(),
+  channel: z.enum(['email', 'sms', 'whatsapp'], { error: 'expected email, sms or whatsapp' }).optional(),
   status: z.enum(LOG_STATUSES, { error: `expected one of ${LOG_STATUSES.join(', ')}` }).optional(),
   customer: text(200).optional(),
 });

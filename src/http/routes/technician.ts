@@ -37,11 +37,14 @@ export function technicianRouter(deps: AppDeps): Router {
         'invalid_transition',
         `This appointment is ${status.status.replace('_', ' ')}; the customer is not told you are on the way.`,
       );
-    const sent = await sendOnMyWay(db, messageProvidersFromConfig(deps.config), {
-      appointmentId: id,
-      etaMinutes: body.etaMinutes,
-      actor: callerActor(res).name,
-    });
+    const sent = await sendOnMyWay(
+      { db, config: deps.config, providers: messageProvidersFromConfig(deps.config) },
+      {
+        appointmentId: id,
+        etaMinutes: body.etaMinutes,
+        actor: callerActor(res).name,
+      },
+    );
     res.status(201).json({ message: sent });
   });
   return router;

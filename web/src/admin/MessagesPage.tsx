@@ -66,9 +66,10 @@ export function MessagesPage() {
         <div>
           <label htmlFor="mf-channel">Channel</label>
           <select id="mf-channel" value={filters.channel} onChange={(e) => set({ channel: e.target.value })}>
-            <option value="">Email and SMS</option>
+            <option value="">All channels</option>
             <option value="email">Email</option>
             <option value="sms">SMS</option>
+            <option value="whatsapp">WhatsApp</option>
           </select>
         </div>
         <div>
