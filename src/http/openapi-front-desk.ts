@@ -8,6 +8,7 @@ import { invitationAcceptBody, staffCreateBody, staffUpdateBody, tokenParams } f
 import { timeOffConflictsQuery } from './routes/admin-changes';
 import { onMyWayBody } from './routes/technician';
 import { assigneeBody, inboxParams, inboxQuery } from './routes/inbox';
+import { staffConversationBody } from './routes/conversations';
 
 const id = z.object({ id: z.uuid() });
 const refusal = (description: string) => ({ description, ...json(errorSchema) });
@@ -134,6 +135,16 @@ export const frontDeskOperations: ApiOperation[] = [
     summary: "A customer's thread; opening it marks it read for me",
     params: inboxParams,
     responses: { 200: 'Thread', 404: refusal('No such contact') },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/inbox/{contactId}/messages',
+    access: 'staff',
+    tags: ['Messages inbox'],
+    summary: 'Answer the customer from the inbox (told on their channel with the portal link); reads the thread',
+    params: inboxParams,
+    body: staffConversationBody,
+    responses: { 201: 'The message id', 404: refusal('No such contact') },
   },
   {
     method: 'put',

@@ -1,7 +1,8 @@
 /**
  * The Messages inbox in the admin app, in headless Chromium against the whole system (issue 16): a
  * customer writes from the portal; the nav shows the unread count; the inbox lists the thread as
- * needing a reply; opening it shows the message and clears the count; the page passes axe-core.
+ * needing a reply; opening it shows the message and clears the count; the page passes axe-core; staff
+ * answer there and the thread waits on the customer.
  */
 import type { Browser, Page } from 'playwright-core';
 import { createPortalSession } from '../../src/portal/sessions';
@@ -54,5 +55,12 @@ it('the nav badge counts unread customer messages; opening the thread reads it',
   await page.getByRole('button', { name: 'Sam Rivera — Needs reply' }).waitFor();
   await page.getByLabel('1 unread').waitFor({ state: 'detached' });
   expect(await accessibilityProblems(page)).toEqual([]);
+
+  // Answered from the inbox: the answer joins the thread and the thread now waits on Sam.
+  const conversation = page.getByRole('region', { name: 'Conversation with Sam Rivera' });
+  await conversation.getByLabel('Answer the customer').fill('Yes, free parking behind the building.');
+  await conversation.getByRole('button', { name: 'Send answer' }).click();
+  await conversation.getByText('Yes, free parking behind the building.').waitFor();
+  await page.getByRole('button', { name: 'Sam Rivera — Waiting on customer' }).waitFor();
   expect(pageProblems).toEqual([]);
 });

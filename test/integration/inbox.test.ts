@@ -125,6 +125,43 @@ it('unread per staff member, read on opening, assignment and state filters', asy
   expect((await api(system, 'PUT', `/api/admin/inbox/${sam.id}/assignee`, { staffId: null }, desk)).status).toBe(204);
   expect((await threads(admin, '?assignee=none')).map((t) => t.contact.id).sort()).toEqual([sam.id, morgan.id].sort());
 
+  // Staff answer from the inbox: the customer is told on their channel, the thread waits on them now,
+  // and a retry with the same Idempotency-Key answers once.
+  const retried = { ...desk, 'idempotency-key': 'inbox-answer-sam-0001' };
+  const answer = () =>
+    api<{ id: string }>(system, 'POST', `/api/admin/inbox/${sam.id}/messages`, { body: 'Yes, bring it!' }, retried);
+  const [answered, again] = [await answer(), await answer()];
+  expect([answered.status, again.status]).toEqual([201, 201]);
+  expect(again.body.id).toBe(answered.body.id);
+  const fromStaff = await system.database.db
+    .selectFrom('conversation_messages')
+    .select(['body', 'author', 'appointment_id'])
+    .where('contact_id', '=', sam.id)
+    .where('direction', '=', 'from_staff')
+    .execute();
+  expect(fromStaff).toEqual([{ body: 'Yes, bring it!', author: 'Front Desk', appointment_id: null }]);
+  const told = await system.database.db
+    .selectFrom('messages')
+    .select(['channel', 'body'])
+    .where('contact_id', '=', sam.id)
+    .where('template', '=', 'conversation_message')
+    .execute();
+  expect(told).toHaveLength(1);
+  expect(told[0]!.body).toContain('Yes, bring it!');
+  expect((await threads(desk, '?state=waiting_on_customer')).map((t) => t.contact.id).sort()).toEqual(
+    [sam.id, morgan.id].sort(),
+  );
+  expect((await threads(desk)).find((t) => t.contact.id === sam.id)!.unread).toBe(0);
+  const empty = await api<{ error: { fields: Array<{ field: string }> } }>(
+    system,
+    'POST',
+    `/api/admin/inbox/${sam.id}/messages`,
+    { body: '' },
+    desk,
+  );
+  expect(empty.status).toBe(400);
+  expect(empty.body.error.fields.map((f) => f.field)).toEqual(['body']);
+
   // Refusals name the field.
   const badState = await api<{ error: { fields: Array<{ field: string }> } }>(
     system,

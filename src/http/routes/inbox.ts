@@ -8,13 +8,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { assignThread, inboxThreads, INBOX_STATES, markThreadRead, unreadTotal } from '../../conversations/inbox';
-import { conversationThread } from '../../conversations/thread';
+import { conversationThread, notifyCustomer, postMessage } from '../../conversations/thread';
+import { messageProvidersFromConfig } from '../../messaging/from-config';
 import type { AppDeps } from '../app';
 import { callerActor, requireApiKey, requireOfficeRole, sessionStaff } from '../auth';
 import { HttpError } from '../errors';
 import { uuid } from '../schemas';
 import { parseInput } from '../validate';
-import { attachmentLinkKey } from './conversations';
+import { attachmentLinkKey, staffConversationBody } from './conversations';
 
 export const inboxQuery = z.strictObject({
   state: z.enum(INBOX_STATES, { error: 'expected needs_reply or waiting_on_customer' }).optional(),
@@ -29,6 +30,7 @@ export function inboxRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
   const linkKey = attachmentLinkKey(deps);
+  const providers = messageProvidersFromConfig(deps.config);
   router.use('/api/admin/inbox', requireApiKey(db), requireOfficeRole);
 
   function me(res: Parameters<typeof sessionStaff>[0]) {
@@ -70,6 +72,29 @@ export function inboxRouter(deps: AppDeps): Router {
     const messages = await conversationThread(db, linkKey, { contactId: contact.id });
     await markThreadRead(db, contact.id, staff.accountId);
     res.json({ contact, messages });
+  });
+
+  // Answer from the inbox: a message to the customer (not about one appointment), told on their channel
+  // with the portal link; answering reads the thread. A retry with the same Idempotency-Key answers once.
+  router.post('/api/admin/inbox/:contactId/messages', async (req, res) => {
+    const staff = me(res);
+    const contact = await contactOf(req.params.contactId);
+    const { body } = parseInput(staffConversationBody, req.body, 'body');
+    const author = callerActor(res).name;
+    const id = await postMessage(db, {
+      contactId: contact.id,
+      appointmentId: null,
+      direction: 'from_staff',
+      channel: 'staff',
+      author,
+      body,
+    });
+    await markThreadRead(db, contact.id, staff.accountId);
+    await notifyCustomer(
+      { db, config: deps.config, providers },
+      { messageId: id, contactId: contact.id, appointmentId: null, staffName: author, body },
+    );
+    res.status(201).json({ id });
   });
 
   router.put('/api/admin/inbox/:contactId/assignee', async (req, res) => {

@@ -1,7 +1,7 @@
 /**
  * The Messages inbox (issue 16): customer threads with my unread count, the state (needs reply /
  * waiting on customer) and the assignee, filtered by them; opening a thread shows it (and marks it read
- * for me) with its assignment. Answers are written on the appointment card or the contact page.
+ * for me) with its assignment, and staff answer it here (or on the appointment card).
  */
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -9,6 +9,7 @@ import type { InboxThread } from '../../../src/conversations/inbox';
 import { api, errorText } from '../api';
 import { Thread, type ThreadMessage } from '../conversation/Thread';
 import { useLoad } from '../useLoad';
+import { AnswerForm } from './AnswerForm';
 
 /** Fired when a thread was read, so the nav badge reloads its count. */
 export const INBOX_READ_EVENT = 'appointflow:inbox-read';
@@ -108,6 +109,14 @@ export function InboxPage() {
             messages={thread.data.messages}
             timeZone={Intl.DateTimeFormat().resolvedOptions().timeZone}
             mine="from_staff"
+          />
+          <AnswerForm
+            path={`/api/admin/inbox/${open}/messages`}
+            id="inbox-answer"
+            onSent={() => {
+              thread.reload();
+              list.reload();
+            }}
           />
         </section>
       )}
