@@ -88,11 +88,15 @@ it('removed time off is offered slot by slot to the people waiting, once', async
   // The day's first slot (9:00 in Avery's zone) is one of them (who gets which: whose offer is made first).
   expect(offers[0]!.starts_at.getTime()).toBe(start.set({ hour: 9 }).toMillis());
   for (const o of offers) expect(o.workflow_id).toMatch(new RegExp(`^waitlist:time-off:${timeOff.body.timeOff.id}:`));
-  const messages = await system.database.db
-    .selectFrom('messages')
-    .select('recipient')
-    .where('template', '=', 'waitlistOffer')
-    .execute();
+  // The offer row is written before its message: wait for both messages (a loaded machine shows the gap).
+  const messages = await eventually(async () => {
+    const rows = await system.database.db
+      .selectFrom('messages')
+      .select('recipient')
+      .where('template', '=', 'waitlistOffer')
+      .execute();
+    return rows.length >= 2 && rows;
+  }, 60_000);
   expect(messages.map((m) => m.recipient).sort()).toEqual(['ann@example.com', 'ben@example.com']);
 
   // Again: the time off is gone; nothing more is offered.
