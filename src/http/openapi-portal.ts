@@ -1,5 +1,5 @@
 /** OpenAPI operations of the customer portal (issue 16): sign-in, session, and the customer's own records. */
-import { portalWaitlistJoinSchema } from './routes/waitlist';
+import { portalWaitlistJoinSchema, waitlistEntryParams } from './routes/waitlist';
 import { z } from 'zod';
 import { type ApiOperation, noContent } from './api-docs';
 import { availabilityQuery, manageCancelBody, manageRescheduleBody } from './schemas';
@@ -181,6 +181,23 @@ export const portalOperations: ApiOperation[] = [
     summary: 'Join the waitlist for a service (optional staff), dates, weekdays and times of day',
     body: portalWaitlistJoinSchema,
     responses: { 201: 'The entry', 422: 'That service is not offered' },
+  }),
+  signedIn({
+    method: 'get',
+    path: '/api/portal/waitlist',
+    summary: 'My places on the waitlist that still wait',
+    responses: { 200: 'Entries' },
+  }),
+  signedIn({
+    method: 'delete',
+    path: '/api/portal/waitlist/{id}',
+    summary: 'Leave the waitlist (an open offer is released at once); again: the same',
+    params: waitlistEntryParams,
+    responses: {
+      204: noContent('Left'),
+      404: 'Not one of my places on the waitlist',
+      409: 'That wait ended in a booking',
+    },
   }),
   signedIn({
     method: 'post',

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { type ApiOperation, anyObject, json, noContent } from './api-docs';
 import { CALENDAR_PROVIDERS } from '../calendars/providers';
 import { seriesBookingSchema, seriesCancelBody, seriesRescheduleBody, staffSeriesBookingSchema } from './routes/series';
-import { staffWaitlistJoinSchema, waitlistJoinSchema } from './routes/waitlist';
+import { staffWaitlistJoinSchema, waitlistEntryParams, waitlistJoinSchema } from './routes/waitlist';
 import { uuid } from './schemas';
 import { text } from './text';
 import { callbackQuery } from './routes/calendar-connections';
@@ -189,6 +189,15 @@ export const schedulingOperations: ApiOperation[] = [
     responses: { 200: 'Entries and offers' },
   },
   {
+    method: 'delete',
+    path: '/api/admin/waitlist/{id}',
+    access: 'staff',
+    tags: waitlist,
+    summary: 'Take someone off the waitlist (an open offer is released at once); again: the same',
+    params: waitlistEntryParams,
+    responses: { 204: { description: 'Left' }, 404: 'No such entry', 409: 'That wait ended in a booking' },
+  },
+  {
     method: 'get',
     path: '/api/waitlist/offers/{token}',
     access: 'token',
@@ -205,5 +214,14 @@ export const schedulingOperations: ApiOperation[] = [
     summary: 'Claim the held time: booked through the normal path (again: the same appointment)',
     params: token,
     responses: { 201: 'The appointment and its manage link', 409: 'No longer free', 410: 'The hold ran out' },
+  },
+  {
+    method: 'post',
+    path: '/api/waitlist/offers/{token}/leave',
+    access: 'token',
+    tags: waitlist,
+    summary: 'No thanks: leave the waitlist from the offer link (the held time is released at once)',
+    params: token,
+    responses: { 204: { description: 'Left' }, 404: 'Not a valid link', 409: 'That wait ended in a booking' },
   },
 ];

@@ -406,6 +406,66 @@ export async function claimOffer(
   }
 }
 
+/**
+ * Takes an entry off the waitlist: the customer (portal, or the offer link — `contactId` then limits it
+ * to their own entries) or staff. An open offer of the entry is released at once, so the held slot is
+ * bookable again; the slot's workflow offers it to the next in line when the hold would have ended.
+ * Leaving twice is leaving once; a wait that ended in a booking cannot be left (409).
+ */
+export async function leaveWaitlist(
+  db: Kysely<Database>,
+  entryId: string,
+  scope: { contactId?: string } = {},
+  now = Date.now(),
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    let query = trx.selectFrom('waitlist_entries').select(['id', 'status']).where('id', '=', entryId);
+    if (scope.contactId) query = query.where('contact_id', '=', scope.contactId);
+    const entry = await query.forUpdate().executeTakeFirst();
+    if (!entry) throw new WaitlistError(404, 'not_found', 'There is no such place on the waitlist.');
+    if (entry.status === 'booked') {
+      throw new WaitlistError(409, 'already_booked', 'This wait ended in a booking: cancel the appointment instead.');
+    }
+    if (entry.status === 'waiting') {
+      await trx
+        .updateTable('waitlist_entries')
+        .set({ status: 'left', updated_at: new Date(now) })
+        .where('id', '=', entryId)
+        .execute();
+    }
+    await trx
+      .updateTable('waitlist_offers')
+      .set({ status: 'expired', updated_at: new Date(now) })
+      .where('entry_id', '=', entryId)
+      .where('status', '=', 'open')
+      .execute();
+  });
+}
+
+/** A customer's own places on the waitlist that still wait (the portal), oldest first. */
+export async function customerWaitlist(db: Db, contactId: string) {
+  return db
+    .selectFrom('waitlist_entries as w')
+    .innerJoin('services as s', 's.id', 'w.service_id')
+    .leftJoin('staff as st', 'st.id', 'w.staff_id')
+    .select([
+      'w.id',
+      sql<string>`to_char(w.from_date, 'YYYY-MM-DD')`.as('from_date'),
+      sql<string>`to_char(w.to_date, 'YYYY-MM-DD')`.as('to_date'),
+      'w.weekdays',
+      'w.time_from',
+      'w.time_to',
+      'w.time_zone',
+      'w.created_at',
+      's.name as service_name',
+      'st.name as staff_name',
+    ])
+    .where('w.contact_id', '=', contactId)
+    .where('w.status', '=', 'waiting')
+    .orderBy('w.created_at')
+    .execute();
+}
+
 /** Staff view: who waits (in order) and the offers made. */
 export async function waitlistView(db: Db) {
   const entries = await db

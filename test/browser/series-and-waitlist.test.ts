@@ -1,8 +1,8 @@
 /**
  * On a 390×844 phone a customer books a weekly series from the booking page ("Repeat this visit"
  * under the form) and joins the waitlist ("No time that suits?"); staff then see both: the series
- * panel on a visit's card and the customer in line on the waitlist. The controls are in Spanish too,
- * and axe finds nothing on the page with both open.
+ * panel on a visit's card and the customer in line on the waitlist, and take them off the line. The
+ * controls are in Spanish too, and axe finds nothing on the page with both open.
  */
 import type { Browser } from 'playwright-core';
 import { accessibilityProblems, launchChromium, screenshot, signInToAdmin, watchedPage } from '../support/browser';
@@ -63,7 +63,11 @@ it('a customer on a phone books a series and joins the waitlist; staff see both'
   await screenshot(staff, 'series-02-card-panel');
   await staff.getByRole('link', { name: 'Waitlist' }).click();
   await staff.getByRole('heading', { name: 'Waitlist' }).waitFor();
-  await staff.getByRole('cell', { name: 'Robin Regular' }).waitFor();
+  const inLine = staff.getByRole('table', { name: 'In line' });
+  await inLine.getByRole('cell', { name: 'Robin Regular', exact: true }).waitFor();
   await screenshot(staff, 'series-03-waitlist');
+  // The front desk takes Robin off the line (Robin found a time by phone).
+  await inLine.getByRole('button', { name: 'Take Robin Regular off the waitlist' }).click();
+  await inLine.getByRole('cell', { name: /^left/ }).waitFor();
   expect(problems).toEqual([]);
 });

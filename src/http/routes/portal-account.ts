@@ -34,8 +34,8 @@ import { availabilityQuery, e164, manageCancelBody, manageRescheduleBody, timeZo
 import { text } from '../text';
 import { parseInput } from '../validate';
 import { pendingDetailsBody } from './manage';
-import { joinWaitlistAsContact } from '../../waitlist/service';
-import { asHttp, portalWaitlistJoinSchema } from './waitlist';
+import { customerWaitlist, joinWaitlistAsContact, leaveWaitlist } from '../../waitlist/service';
+import { asHttp, portalWaitlistJoinSchema, waitlistEntryParams, waitView } from './waitlist';
 
 export const portalIdParams = z.object({ id: uuid });
 export const profileBody = z
@@ -131,6 +131,17 @@ export function portalAccountRouter(deps: AppDeps): Router {
     const { name } = await portalProfile(db, contactId);
     const id = await joinWaitlistAsContact(db, contactId, { ...body, source: 'portal', createdBy: name }).catch(asHttp);
     res.status(201).json({ entry: { id, status: 'waiting' } });
+  });
+
+  /** The customer's own places on the waitlist, and leaving one. */
+  router.get('/api/portal/waitlist', async (_req, res) => {
+    res.json({ entries: (await customerWaitlist(db, portalContact(res))).map(waitView) });
+  });
+
+  router.delete('/api/portal/waitlist/:id', async (req, res) => {
+    const { id } = parseInput(waitlistEntryParams, req.params, 'params');
+    await leaveWaitlist(db, id, { contactId: portalContact(res) }).catch(asHttp);
+    res.status(204).end();
   });
 
   router.get('/api/portal/invoices', async (_req, res) => {

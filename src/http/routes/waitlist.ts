@@ -5,7 +5,14 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { claimOffer, joinWaitlist, offerByToken, WaitlistError, waitlistView } from '../../waitlist/service';
+import {
+  claimOffer,
+  joinWaitlist,
+  leaveWaitlist,
+  offerByToken,
+  WaitlistError,
+  waitlistView,
+} from '../../waitlist/service';
 import { callerActor, requireApiKey, requireOfficeRole } from '../auth';
 import { HttpError } from '../errors';
 import type { AppDeps } from '../app';
@@ -56,6 +63,34 @@ export const portalWaitlistJoinSchema = z
 export const staffWaitlistJoinSchema = wishRules(z.object({ ...wishFields, channel: staffChannel }));
 
 const tokenParams = z.object({ token: text(100, { min: 1 }) });
+export const waitlistEntryParams = z.object({ id: uuid });
+
+/** What a place on the waitlist waits for, as the staff list and the portal show it. */
+export function waitView(e: {
+  id: string;
+  service_name: string;
+  staff_name: string | null;
+  from_date: string;
+  to_date: string;
+  weekdays: number[];
+  time_from: string;
+  time_to: string;
+  time_zone: string;
+  created_at: Date;
+}) {
+  return {
+    id: e.id,
+    serviceName: e.service_name,
+    staffName: e.staff_name,
+    fromDate: e.from_date,
+    toDate: e.to_date,
+    weekdays: e.weekdays,
+    timeFrom: e.time_from.slice(0, 5),
+    timeTo: e.time_to.slice(0, 5),
+    timeZone: e.time_zone,
+    joinedAt: e.created_at.toISOString(),
+  };
+}
 
 export function asHttp(error: unknown): never {
   if (error instanceof WaitlistError) {
@@ -92,19 +127,10 @@ export function waitlistRouter(deps: AppDeps): Router {
     const { entries, offers } = await waitlistView(db);
     res.json({
       entries: entries.map((e) => ({
-        id: e.id,
+        ...waitView(e),
         status: e.status,
         contactName: e.contact_name,
-        serviceName: e.service_name,
-        staffName: e.staff_name,
-        fromDate: e.from_date,
-        toDate: e.to_date,
-        weekdays: e.weekdays,
-        timeFrom: e.time_from.slice(0, 5),
-        timeTo: e.time_to.slice(0, 5),
-        timeZone: e.time_zone,
         source: e.source,
-        joinedAt: e.created_at.toISOString(),
         appointmentId: e.appointment_id,
       })),
       offers: offers.map((o) => ({
@@ -119,6 +145,13 @@ export function waitlistRouter(deps: AppDeps): Router {
         appointmentId: o.appointment_id,
       })),
     });
+  });
+
+  // Staff take someone off the line (they found another time, or asked by phone).
+  router.delete('/api/admin/waitlist/:id', requireApiKey(db), requireOfficeRole, async (req, res) => {
+    const { id } = parseInput(waitlistEntryParams, req.params, 'params');
+    await leaveWaitlist(db, id).catch(asHttp);
+    res.status(204).end();
   });
 
   router.get('/api/waitlist/offers/:token', async (req, res) => {
@@ -146,6 +179,15 @@ export function waitlistRouter(deps: AppDeps): Router {
       appointmentId: claimed.appointmentId,
       ...(claimed.manageToken ? { manageUrl: `${deps.config.http.publicBaseUrl}/manage/${claimed.manageToken}` } : {}),
     });
+  });
+
+  // "No thanks, take me off the waitlist" from the offer's link: the held time is released at once.
+  router.post('/api/waitlist/offers/:token/leave', async (req, res) => {
+    const { token } = parseInput(tokenParams, req.params, 'params');
+    const offer = await offerByToken(db, token);
+    if (!offer) throw new HttpError(404, 'not_found', 'This offer link is not valid.');
+    await leaveWaitlist(db, offer.entry_id).catch(asHttp);
+    res.status(204).end();
   });
 
   return router;

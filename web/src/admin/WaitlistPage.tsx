@@ -1,5 +1,10 @@
-/** Waitlist (office roles): who waits for what, in order, and every offer made of a freed slot. */
+/**
+ * Waitlist (office roles): who waits for what, in order (staff can take someone off the line), and
+ * every offer made of a freed slot.
+ */
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { api, errorText } from '../api';
 import { useLoad } from '../useLoad';
 import { detectedTimeZone, formatDateTime } from '../format';
 
@@ -29,13 +34,18 @@ interface Offer {
 
 export function WaitlistPage() {
   const timeZone = detectedTimeZone();
-  const { data, error } = useLoad<{ entries: Entry[]; offers: Offer[] }>('/api/admin/waitlist', 'Waitlist');
+  const { data, error, reload } = useLoad<{ entries: Entry[]; offers: Offer[] }>('/api/admin/waitlist', 'Waitlist');
+  const [problem, setProblem] = useState<string | null>(null);
+  const remove = (e: Entry) =>
+    api('DELETE', `/api/admin/waitlist/${e.id}`)
+      .then(() => reload())
+      .catch((err: unknown) => setProblem(errorText(err)));
   return (
     <section>
       <h1>Waitlist</h1>
-      {error && <p role="alert">{error}</p>}
-      <h2>In line</h2>
-      <table>
+      {(problem ?? error) && <p role="alert">{problem ?? error}</p>}
+      <h2 id="waitlist-in-line">In line</h2>
+      <table aria-labelledby="waitlist-in-line">
         <thead>
           <tr>
             <th scope="col">Customer</th>
@@ -58,13 +68,25 @@ export function WaitlistPage() {
               <td>
                 {e.appointmentId ? <Link to={`/admin/appointments/${e.appointmentId}`}>{e.status}</Link> : e.status}{' '}
                 (via {e.source})
+                {e.status === 'waiting' && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      onClick={() => void remove(e)}
+                      aria-label={`Take ${e.contactName} off the waitlist`}
+                    >
+                      Remove
+                    </button>
+                  </>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>Offers made</h2>
-      <table>
+      <h2 id="waitlist-offers">Offers made</h2>
+      <table aria-labelledby="waitlist-offers">
         <thead>
           <tr>
             <th scope="col">Offered to</th>

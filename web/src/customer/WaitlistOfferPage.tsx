@@ -1,4 +1,7 @@
-/** `/waitlist/offer/:token`: the one-tap link of a waitlist offer — the held time and a claim button. */
+/**
+ * `/waitlist/offer/:token`: the one-tap link of a waitlist offer — the held time, a claim button, and
+ * "No thanks, take me off the waitlist" (the time goes back at once).
+ */
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, errorText } from '../api';
@@ -18,6 +21,7 @@ export function WaitlistOfferPage() {
   const [offer, setOffer] = useState<Offer | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [manageUrl, setManageUrl] = useState<string | null>(null);
+  const [left, setLeft] = useState(false);
   useEffect(() => {
     document.title = 'A time opened up';
     api<{ offer: Offer }>('GET', `/api/waitlist/offers/${token}`)
@@ -30,6 +34,14 @@ export function WaitlistOfferPage() {
         setOffer((o) => (o ? { ...o, status: 'claimed' } : o));
         setManageUrl(r.manageUrl ?? null);
         setNote('Booked! A confirmation is on its way.');
+      })
+      .catch((e: unknown) => setNote(errorText(e)));
+  const leave = () =>
+    api('POST', `/api/waitlist/offers/${token}/leave`)
+      .then(() => {
+        setOffer((o) => (o ? { ...o, status: 'expired' } : o));
+        setLeft(true);
+        setNote('You are off the waitlist. We will not send you more times.');
       })
       .catch((e: unknown) => setNote(errorText(e)));
   return (
@@ -46,10 +58,13 @@ export function WaitlistOfferPage() {
               <p>We are holding it for you until {formatDateTime(offer.holdUntil, offer.timeZone)}.</p>
               <button type="button" className="primary" onClick={() => void claim()}>
                 Book this time
+              </button>{' '}
+              <button type="button" onClick={() => void leave()}>
+                No thanks, take me off the waitlist
               </button>
             </>
           )}
-          {offer.status === 'expired' && <p>Sorry, this time went to the next person on the waitlist.</p>}
+          {offer.status === 'expired' && !left && <p>Sorry, this time went to the next person on the waitlist.</p>}
         </>
       )}
       {note && <p role="status">{note}</p>}

@@ -10,6 +10,7 @@ import { AppointmentPanel } from './AppointmentPanel';
 import { MonthGrid } from './MonthGrid';
 import { seriesText } from './series-text';
 import type { PortalAppointment, PortalAppointments } from './types';
+import { WaitlistPlaces } from './WaitlistPlaces';
 
 export function Appointments() {
   const [data, setData] = useState<PortalAppointments | null>(null);
@@ -59,6 +60,7 @@ export function Appointments() {
           ) : (
             <AppointmentList items={data.upcoming} timeZone={timeZone} onOpen={setOpen} />
           )}
+          <WaitlistPlaces />
           <h2>Past and cancelled</h2>
           {data.past.length === 0 ? (
             <p>None yet.</p>
