@@ -1,14 +1,13 @@
 /**
- * Public booking (also embedded on the business's own site, /embed/book): service cards → staff
- * (optional; "anyone" lets the server pick by its stated rule) → a day in the month calendar and a
- * time → details → confirmation. `?staff=<id>` preselects a staff member and `?start=<instant>` a
- * time (the links in rebooking messages), `?waitlist=1` opens "Join the waitlist" (their waitlist link). A taken time (409) refreshes the times in place and offers
- * the next free ones beside the Book button, keeping the form filled. Under the form: repeat the
- * visit as a series, and join the waitlist (RepeatVisit, JoinWaitlist; not in the embedded widget).
+ * Public booking (also embedded on the business's site, /embed/book): service (ServiceStep) → a day and
+ * a time → details → confirmation. `?staff=<id>`, `?start=<instant>` and `?waitlist=1` come from the
+ * rebooking messages' links. A taken time (409) refreshes the times in place and offers the next free
+ * ones beside the Book button, keeping the form filled. Under the form: RepeatVisit, JoinWaitlist.
  */
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, ApiError, errorText } from '../api';
+import { detectedTimeZone } from '../format';
 import { useT } from '../i18n';
 import { addDaysTo, dateTimeOf, localDateOf, timeOf } from '../i18n/format';
 import { TimePicker } from '../picker/TimePicker';
@@ -20,15 +19,12 @@ import { DetailsFields } from './DetailsForm';
 import { notifyHost, useReportHeight } from './embed-bridge';
 import { JoinWaitlist } from './JoinWaitlist';
 import { RepeatVisit } from './RepeatVisit';
-import { durationText, priceText, type Service, ServiceCards, StaffChoice } from './ServiceCards';
+import type { Service } from './ServiceCards';
+import { ServiceStep } from './ServiceStep';
 import { TakenTimes } from './TakenTimes';
 import { rememberDetails, useBookingForm } from './useBookingForm';
 import { BookingPayment, type BookingPaymentState, paymentFields, paymentReady } from '../payments/BookingPayment';
 import { CancellationPolicyNote } from './CancellationPolicy';
-
-function detectedZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
 
 export function BookingPage({ embedded = false }: { embedded?: boolean }) {
   const { slug } = useParams();
@@ -45,7 +41,7 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
   const [staffId, setStaffId] = useState(query.get('staff') ?? '');
   // A membership visit: the link in the membership messages carries the certificate number.
   const [certificate, setCertificate] = useState(query.get('certificate')?.trim() ?? '');
-  const [timeZone, setTimeZone] = useState(detectedZone);
+  const [timeZone, setTimeZone] = useState(detectedTimeZone);
   const [choice, setChoice] = useState<TimeChoice | undefined>(() => {
     const start = query.get('start');
     return start && !Number.isNaN(Date.parse(start))
@@ -183,44 +179,21 @@ export function BookingPage({ embedded = false }: { embedded?: boolean }) {
       )}
       {!services && !loadError && <p className="loading">{t('book.loadingServices')}</p>}
       {services && services.length === 0 && <p>{t('book.noServices')}</p>}
-      <section aria-labelledby="step-service" className="step">
-        <h2 id="step-service">{t('book.service')}</h2>
-        {service ? (
-          <p className="summary-row">
-            <span>
-              <strong>{service.name}</strong> · {durationText(service.durationMinutes, t)} ·{' '}
-              {priceText(service, locale, t)}
-            </span>
-            {services && services.length > 1 && (
-              <button type="button" className="link-button" onClick={() => setServiceId(undefined)}>
-                {t('book.change')}
-              </button>
-            )}
-          </p>
-        ) : (
-          services && <ServiceCards services={services} selected={serviceId} onPick={pickService} />
-        )}
-        {service?.description && <p className="hint">{service.description}</p>}
-        {certificate && (
-          <p className="notice summary-row" data-testid="membership-visit">
-            <span>{t('book.membershipVisit', { certificate })}</span>
-            <button type="button" className="link-button" onClick={() => setCertificate('')}>
-              {t('book.notMembershipVisit')}
-            </button>
-          </p>
-        )}
-        {service && (
-          <StaffChoice
-            service={service}
-            value={staffId}
-            onChange={(id) => {
-              setStaffId(id);
-              setChoice(undefined);
-              setPicking(true);
-            }}
-          />
-        )}
-      </section>
+      <ServiceStep
+        services={services}
+        service={service}
+        serviceId={serviceId}
+        onPick={pickService}
+        onChange={() => setServiceId(undefined)}
+        certificate={certificate}
+        onClearCertificate={() => setCertificate('')}
+        staffId={staffId}
+        onStaff={(id) => {
+          setStaffId(id);
+          setChoice(undefined);
+          setPicking(true);
+        }}
+      />
       {service && (
         <section aria-labelledby="step-time" className="step">
           <h2 id="step-time" ref={timeHeading} tabIndex={-1}>
