@@ -57,6 +57,25 @@ export async function pendingDetailsOf(db: Db, appointmentId: string) {
     .executeTakeFirst();
 }
 
+/** A contact's open requests, newest first (the portal's profile and the staff contact page show them). */
+export async function openPendingDetails(db: Db, contactId: string) {
+  const rows = await db
+    .selectFrom('contact_pending_details')
+    .select(['id', 'appointment_id', 'details', 'channel', 'created_at'])
+    .where('contact_id', '=', contactId)
+    .where('applied_at', 'is', null)
+    .where('discarded_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((p) => ({
+    id: p.id,
+    appointmentId: p.appointment_id,
+    details: p.details,
+    channel: p.channel,
+    givenAt: p.created_at.toISOString(),
+  }));
+}
+
 /**
  * The customer, proven by their link, confirms (`apply`) or declines the open request of this
  * appointment. Applies to the stored contact in one transaction and records it on the timeline.

@@ -2,12 +2,13 @@
  * The Messages inbox in the admin app, in headless Chromium against the whole system (issue 16): a
  * customer writes from the portal; the nav shows the unread count; the inbox lists the thread as
  * needing a reply; opening it shows the message and clears the count; the page passes axe-core; staff
- * answer there and the thread waits on the customer.
+ * answer there and the thread waits on the customer; the contact page shows details a public booking
+ * asked to change, waiting for the customer's confirmation.
  */
 import type { Browser, Page } from 'playwright-core';
 import { createPortalSession } from '../../src/portal/sessions';
 import { accessibilityProblems, launchChromium, signInToAdmin, watchedPage } from '../support/browser';
-import { api, startSystem, type System } from '../support/system';
+import { api, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -62,5 +63,21 @@ it('the nav badge counts unread customer messages; opening the thread reads it',
   await conversation.getByRole('button', { name: 'Send answer' }).click();
   await conversation.getByText('Yes, free parking behind the building.').waitFor();
   await page.getByRole('button', { name: 'Sam Rivera — Waiting on customer' }).waitFor();
+
+  // Someone booked on the public page under Sam's email with another phone: Sam's contact page (the
+  // thread's heading links there) shows it waiting for Sam's own confirmation.
+  const consultation = await serviceIdBySlug(system, 'consultation');
+  const [slot] = await freeSlots(system, consultation, 2, 12);
+  const booked = await api(system, 'POST', '/api/bookings', {
+    serviceId: consultation,
+    startsAt: slot!.startsAt,
+    timeZone: 'America/New_York',
+    customer: { name: 'Sam Rivera', email: 'sam.rivera@example.com', phone: '+13125550142', smsOptIn: false },
+  });
+  expect(booked.status).toBe(201);
+  await conversation.getByRole('link', { name: 'Sam Rivera' }).click();
+  const pending = page.getByRole('region', { name: 'Waiting for the customer to confirm' });
+  await pending.getByText('phone “+13125550142”', { exact: false }).waitFor();
+  expect(await accessibilityProblems(page)).toEqual([]);
   expect(pageProblems).toEqual([]);
 });

@@ -96,6 +96,26 @@ it("a booking with a customer's email changes none of their details and echoes n
   expect(confirm.status).toBe(403);
   expect(await contact(SAM)).toEqual(before);
 
+  // The front desk sees the request on Sam's contact page, waiting for Sam (nothing applied).
+  const staffKey = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Front desk')).key}` };
+  const card = await api<{ pendingDetails: Array<{ appointmentId: string; details: unknown }> }>(
+    system,
+    'GET',
+    `/api/admin/contacts/${before!.id}`,
+    undefined,
+    staffKey,
+  );
+  expect(card.body.pendingDetails).toEqual([
+    expect.objectContaining({
+      appointmentId: probe.body.appointment.id,
+      details: { name: 'Mallory', timeZone: 'America/Chicago' },
+    }),
+    expect.objectContaining({
+      appointmentId: hijack.body.appointment.id,
+      details: { name: 'Mallory', phone: '+13125550142', timeZone: 'America/Chicago' },
+    }),
+  ]);
+
   // Sam, from the link in the email only Sam received, sees the request and declines it.
   const samToken = await emailedToken(hijack.body.appointment.id);
   const samView = await api<{ pendingDetails: unknown }>(system, 'GET', `/api/manage/${samToken}`);
@@ -109,6 +129,14 @@ it("a booking with a customer's email changes none of their details and echoes n
   });
   expect(declined.body.outcome).toBe('discarded');
   expect(await contact(SAM)).toEqual(before);
+  const after = await api<{ pendingDetails: Array<{ appointmentId: string }> }>(
+    system,
+    'GET',
+    `/api/admin/contacts/${before!.id}`,
+    undefined,
+    staffKey,
+  );
+  expect(after.body.pendingDetails.map((p) => p.appointmentId)).toEqual([probe.body.appointment.id]);
 });
 
 it('the customer confirms new details from their email; their device is then recognised', async () => {

@@ -26,6 +26,7 @@ import { boardMemberships, listMemberships } from '../../memberships/repository'
 import { allContacts, contactTimeline, contactWithReachability } from '../../contacts/repository';
 import { staffRows } from '../../staff/management';
 import { settingsOverview } from '../../business/repository';
+import { openPendingDetails } from '../../identity/pending-details';
 
 export const calendarQuery = z
   .object({
@@ -208,13 +209,15 @@ export function adminRouter(deps: AppDeps): Router {
 
   router.get('/api/admin/contacts/:id', requireOfficeRole, async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
-    const [contact, appointments, timeline] = await Promise.all([
+    const [contact, appointments, timeline, pendingDetails] = await Promise.all([
       contactWithReachability(db, id),
       listing().where('a.contact_id', '=', id).orderBy('a.starts_at', 'desc').limit(200).execute(),
       contactTimeline(db, id),
+      openPendingDetails(db, id),
     ]);
     if (!contact) throw new HttpError(404, 'not_found', `Contact ${id} does not exist.`);
-    res.json({ contact, appointments, timeline });
+    // `pendingDetails`: what a public booking under this email asked to change, waiting for the customer.
+    res.json({ contact, appointments, timeline, pendingDetails });
   });
 
   router.get('/api/admin/settings', requireOfficeRole, async (_req, res) => {

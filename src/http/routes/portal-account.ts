@@ -10,7 +10,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { invoiceDocument } from '../../billing/invoice-document';
 import { invoiceQuery, sendInvoice } from './manage-billing';
-import { settlePendingDetails } from '../../identity/pending-details';
+import { openPendingDetails, settlePendingDetails } from '../../identity/pending-details';
 import { customerAvailability, customerCancel, customerReschedule } from '../../manage/customer-changes';
 import { membershipCard } from '../../memberships/service';
 import { appointmentMessageContext, loadMessageRow } from '../../messaging/appointment-context';
@@ -165,18 +165,11 @@ export function portalAccountRouter(deps: AppDeps): Router {
 
   router.get('/api/portal/profile', async (_req, res) => {
     const contactId = portalContact(res);
-    const pending = await db
-      .selectFrom('contact_pending_details')
-      .select(['id', 'details', 'created_at'])
-      .where('contact_id', '=', contactId)
-      .where('applied_at', 'is', null)
-      .where('discarded_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .execute();
+    const pending = await openPendingDetails(db, contactId);
     res.json({
       profile: await portalProfile(db, contactId),
       // Details someone gave with a booking under this email: applied only when the customer confirms.
-      pendingDetails: pending.map((p) => ({ id: p.id, details: p.details, givenAt: p.created_at.toISOString() })),
+      pendingDetails: pending.map((p) => ({ id: p.id, details: p.details, givenAt: p.givenAt })),
     });
   });
 

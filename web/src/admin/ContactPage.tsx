@@ -5,6 +5,7 @@ import { api, errorText } from '../api';
 import { detectedTimeZone, formatDateTime, STAGE_CLASS } from '../format';
 import { useLoad } from '../useLoad';
 import { type Reachability, ReachabilityList } from './MessageStatus';
+import { PendingDetails, type PendingRequest } from './PendingDetails';
 import { Problem } from './Problem';
 import { type Channels, ChannelChoice } from '../ChannelChoice';
 import type { ListedAppointment } from './types';
@@ -24,6 +25,7 @@ export function ContactPage() {
     } & Channels;
     appointments: ListedAppointment[];
     timeline: Array<{ occurredAt: string; summary: string; actor: string; channel: string }>;
+    pendingDetails: PendingRequest[];
   }>(`/api/admin/contacts/${id}`, 'Contact');
   if (!data) return error ? <Problem error={error} /> : <p>Loading…</p>;
   return (
@@ -47,6 +49,7 @@ export function ContactPage() {
         <dt>Address</dt>
         <dd>{data.contact.address ?? '—'}</dd>
       </dl>
+      <PendingDetails requests={data.pendingDetails} timeZone={timeZone} />
       <ChannelChoice initial={data.contact} path={`/api/admin/contacts/${id}/channels`} who="The customer agrees" />
       <NotesEditor contactId={id} initial={data.contact.notes} />
       <h2>Appointments</h2>
