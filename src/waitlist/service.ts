@@ -29,6 +29,16 @@ export interface JoinRequest {
   createdBy: string;
 }
 
+/** What an entry (`waitlist_entries as w`) waits for: dates as ISO dates, weekdays, times of day, zone. */
+const WISH_COLUMNS = [
+  sql<string>`to_char(w.from_date, 'YYYY-MM-DD')`.as('from_date'),
+  sql<string>`to_char(w.to_date, 'YYYY-MM-DD')`.as('to_date'),
+  'w.weekdays',
+  'w.time_from',
+  'w.time_to',
+  'w.time_zone',
+] as const;
+
 export class WaitlistError extends Error {
   override name = 'WaitlistError';
   constructor(
@@ -208,19 +218,7 @@ export async function waitingFor(db: Db, staffId: string) {
     .innerJoin('staff_services as ss', (join) =>
       join.onRef('ss.service_id', '=', 'w.service_id').on('ss.staff_id', '=', staffId),
     )
-    .select([
-      'w.id',
-      'w.contact_id',
-      'c.name as contact_name',
-      'w.service_id',
-      'w.staff_id',
-      sql<string>`to_char(w.from_date, 'YYYY-MM-DD')`.as('from_date'),
-      sql<string>`to_char(w.to_date, 'YYYY-MM-DD')`.as('to_date'),
-      'w.weekdays',
-      'w.time_from',
-      'w.time_to',
-      'w.time_zone',
-    ])
+    .select(['w.id', 'w.contact_id', 'c.name as contact_name', 'w.service_id', 'w.staff_id', ...WISH_COLUMNS])
     .where('w.status', '=', 'waiting')
     .where((eb) => eb.or([eb('w.staff_id', 'is', null), eb('w.staff_id', '=', staffId)]))
     .orderBy('w.created_at')
@@ -448,18 +446,7 @@ export async function customerWaitlist(db: Db, contactId: string) {
     .selectFrom('waitlist_entries as w')
     .innerJoin('services as s', 's.id', 'w.service_id')
     .leftJoin('staff as st', 'st.id', 'w.staff_id')
-    .select([
-      'w.id',
-      sql<string>`to_char(w.from_date, 'YYYY-MM-DD')`.as('from_date'),
-      sql<string>`to_char(w.to_date, 'YYYY-MM-DD')`.as('to_date'),
-      'w.weekdays',
-      'w.time_from',
-      'w.time_to',
-      'w.time_zone',
-      'w.created_at',
-      's.name as service_name',
-      'st.name as staff_name',
-    ])
+    .select(['w.id', ...WISH_COLUMNS, 'w.created_at', 's.name as service_name', 'st.name as staff_name'])
     .where('w.contact_id', '=', contactId)
     .where('w.status', '=', 'waiting')
     .orderBy('w.created_at')
@@ -476,12 +463,7 @@ export async function waitlistView(db: Db) {
     .select([
       'w.id',
       'w.status',
-      sql<string>`to_char(w.from_date, 'YYYY-MM-DD')`.as('from_date'),
-      sql<string>`to_char(w.to_date, 'YYYY-MM-DD')`.as('to_date'),
-      'w.weekdays',
-      'w.time_from',
-      'w.time_to',
-      'w.time_zone',
+      ...WISH_COLUMNS,
       'w.source',
       'w.created_at',
       'w.appointment_id',

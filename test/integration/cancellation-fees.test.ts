@@ -7,9 +7,17 @@
  * them whatever the day the test runs.
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { createPortalSession } from '../../src/portal/sessions';
 import { stateQuery } from '../../workflows/appointment/messages';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  portalSignedIn,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -191,13 +199,7 @@ it('the portal quotes the cost too, and a late cancel there without a card gets 
     slot,
     customer: { name: 'Pia Portal', email: 'pia.portal@example.com' },
   });
-  const contact = await system.database.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', 'pia.portal@example.com')
-    .executeTakeFirstOrThrow();
-  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
-  const headers = { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken };
+  const { headers } = await portalSignedIn(system, 'pia.portal@example.com');
   const listed = await api<{ upcoming: Array<{ id: string; cancellation: Record<string, unknown> | null }> }>(
     system,
     'GET',

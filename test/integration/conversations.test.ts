@@ -7,8 +7,16 @@
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { MAX_ATTACHMENT_BYTES } from '../../src/conversations/attachments';
-import { createPortalSession } from '../../src/portal/sessions';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  portalSignedIn,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -28,15 +36,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-async function sessionFor(email: string) {
-  const contact = await system.database.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const s = await createPortalSession(system.database.db, contact.id, 'email_link');
-  return { cookie: `af_portal=${s.sessionId}`, 'x-csrf-token': s.csrfToken };
-}
+const sessionFor = async (email: string) => (await portalSignedIn(system, email)).headers;
 
 async function upload(headers: Record<string, string>, contentType: string, body: Buffer, filename = 'photo.png') {
   const response = await fetch(`${system.baseUrl}/api/portal/attachments?filename=${encodeURIComponent(filename)}`, {

@@ -6,9 +6,8 @@
  */
 import { createApiKey } from '../../src/auth/api-keys';
 import { DEMO_ADMIN, DEMO_TECHNICIAN } from '../../src/db/seed';
-import { createPortalSession } from '../../src/portal/sessions';
 import { createStaffAccount } from '../../src/staff/accounts';
-import { api, startSystem, type System } from '../support/system';
+import { api, portalSignedIn, startSystem, type System } from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -39,15 +38,9 @@ async function staffSession(email: string, password: string): Promise<Headers> {
 }
 
 async function customer(email: string): Promise<{ id: string; write: (body: string) => Promise<void> }> {
-  const contact = await system.database.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
-  const headers = { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken };
+  const { contactId, headers } = await portalSignedIn(system, email);
   return {
-    id: contact.id,
+    id: contactId,
     write: async (body) => {
       expect((await api(system, 'POST', '/api/portal/messages', { body }, headers)).status).toBe(201);
     },

@@ -5,8 +5,15 @@
  * existing pay page, which settles it once; another customer's invoice is a 404.
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { createPortalSession } from '../../src/portal/sessions';
-import { api, bookByPhone, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  portalSignedIn,
+  bookByPhone,
+  freeSlots,
+  serviceIdBySlug,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(120_000);
 
@@ -20,21 +27,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-type Headers = Record<string, string>;
-
-/** A signed-in customer (the sign-in itself is tested in portal.test.ts). */
-async function signedIn(email: string): Promise<{ contactId: string; headers: Headers }> {
-  const contact = await system.database.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
-  return {
-    contactId: contact.id,
-    headers: { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken },
-  };
-}
+const signedIn = (email: string) => portalSignedIn(system, email);
 
 interface Refusal {
   error: { code: string; fields?: Array<{ field: string; message: string }> };

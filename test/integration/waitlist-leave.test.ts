@@ -4,8 +4,16 @@
  * gone), and staff taking someone off the line; a wait that ended in a booking cannot be left.
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { createPortalSession } from '../../src/portal/sessions';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  portalSignedIn,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  serviceIdBySlug,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(240_000);
 
@@ -31,15 +39,7 @@ const waitFor = (date: string, name: string) =>
     customer: { name, email: `${name.toLowerCase().replace(' ', '.')}@example.com` },
   });
 
-async function portalOf(email: string): Promise<Record<string, string>> {
-  const contact = await system.database.db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', email)
-    .executeTakeFirstOrThrow();
-  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
-  return { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken };
-}
+const portalOf = async (email: string) => (await portalSignedIn(system, email)).headers;
 
 const statusOf = async (entryId: string) =>
   (

@@ -16,6 +16,7 @@ import { createLogger } from '../../src/logger';
 import { closeServer, listen } from '../../src/server';
 import { createWorker } from '../../src/worker';
 import { startEventDispatcher } from '../../src/outbound/dispatcher';
+import { createPortalSession } from '../../src/portal/sessions';
 import { createTestDatabase, type TestDatabase } from './database';
 import { devServerEnv, workflowBundle } from './temporal';
 
@@ -174,4 +175,24 @@ export async function bookByPhone(
   );
   if (booked.status !== 201) throw new Error(`booking refused: ${booked.status} ${JSON.stringify(booked.body)}`);
   return booked.body.appointment;
+}
+
+/**
+ * The customer with this email signed in to the portal (the sign-in itself is tested in portal.test.ts):
+ * their contact id and the headers (session cookie and CSRF token) their requests carry.
+ */
+export async function portalSignedIn(
+  system: System,
+  email: string,
+): Promise<{ contactId: string; headers: Record<string, string> }> {
+  const contact = await system.database.db
+    .selectFrom('contacts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  const session = await createPortalSession(system.database.db, contact.id, 'email_link');
+  return {
+    contactId: contact.id,
+    headers: { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken },
+  };
 }
