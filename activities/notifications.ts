@@ -8,6 +8,7 @@
 import { depositOf } from '../src/billing/deposits';
 import type { DepositOutcome } from '../workflows/appointment/messages';
 import { serviceReportFor } from '../src/appointments/service-report';
+import { filesFromCustomer } from '../src/conversations/thread';
 import type { Kysely } from 'kysely';
 import { upcomingFreeSlots } from '../src/availability/service';
 import type { Config } from '../src/config';
@@ -268,6 +269,9 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           input.event === 'receipt' && input.audience === 'customer'
             ? await serviceReportFor(db, row.id, row.contact_id)
             : undefined;
+        // What the customer already sent, when the service asks for files (the reminder asks only while none arrived).
+        const filesReceived =
+          input.audience === 'customer' && row.files_request ? (await filesFromCustomer(db, row.id)).length : undefined;
         await db.transaction().execute(async (trx) => {
           // "Book again" opens the booking page on the same service and staff member: one tap.
           const bookingUrl =
@@ -278,9 +282,13 @@ export function notificationActivities({ db, config, providers, payments }: Noti
           const linkAlive = input.audience === 'customer' && (isActiveStatus(row.status) || isBilling);
           // Billing links (invoice, card update, payment) outlive the appointment: 30 days from now.
           const tokenExpiry = isBilling ? new Date(Date.now() + 30 * 24 * 3_600_000) : new Date(row.ends_at.getTime());
-          const manageUrl = linkAlive
-            ? `${base}/manage/${await createManageToken(trx, row.id, tokenExpiry)}`
-            : bookingUrl;
+          const manageToken = linkAlive ? await createManageToken(trx, row.id, tokenExpiry) : undefined;
+          const manageUrl = manageToken ? `${base}/manage/${manageToken}` : bookingUrl;
+          // The service asks for files before the visit: the same token signs in to the portal conversation.
+          const files =
+            manageToken && filesReceived !== undefined
+              ? { url: `${base}/account/from/${manageToken}?next=messages`, received: filesReceived }
+              : undefined;
           // The feedback form gets its own token (purpose `feedback`), minted only for the message that links it.
           const feedbackUrl =
             input.event === 'feedbackRequest'
@@ -299,6 +307,7 @@ export function notificationActivities({ db, config, providers, payments }: Noti
               ...(feedbackUrl ? { feedbackUrl } : {}),
               ...(input.publicNote ? { publicNote: input.publicNote } : {}),
               ...(deposit ? { deposit } : {}),
+              ...(files ? { files } : {}),
             }),
           );
           if (report) context.report = { ...report, accountUrl: `${base}/account` };

@@ -155,12 +155,13 @@ export async function lockAppointment(trx: Transaction<Database>, appointmentId:
 
 export const activeStatuses = ['scheduled', 'in_progress'] as const;
 
-/** What the card's extras need of the appointment: whose it is, its billable time, its membership. */
+/** What the card's extras need of the appointment: whose it is, its billable time, its membership, the files its service asks for. */
 export async function appointmentForCard(db: Db, id: string) {
   return db
-    .selectFrom('appointments')
-    .select(['id', 'staff_id', 'billable_minutes', 'membership_id'])
-    .where('id', '=', id)
+    .selectFrom('appointments as a')
+    .innerJoin('services as sv', 'sv.id', 'a.service_id')
+    .select(['a.id', 'a.staff_id', 'a.billable_minutes', 'a.membership_id', 'sv.files_request'])
+    .where('a.id', '=', id)
     .executeTakeFirst();
 }
 

@@ -55,6 +55,51 @@ export async function conversationThread(db: Kysely<Database>, linkKey: Buffer, 
   }));
 }
 
+/**
+ * What the customer sent about one appointment: the attachments of their own messages about it (portal,
+ * SMS / WhatsApp media), oldest first. Read by the appointment card's "Files requested" panel and by the
+ * 48-hour reminder, which asks for the files again only while nothing has arrived.
+ */
+export async function filesFromCustomer(db: Kysely<Database>, appointmentId: string) {
+  return (
+    db
+      .selectFrom('conversation_attachments as f')
+      .innerJoin('conversation_messages as m', 'm.id', 'f.message_id')
+      // The appointment's own customer only (a message names an appointment of its contact).
+      .innerJoin('appointments as a', (join) =>
+        join.onRef('a.id', '=', 'm.appointment_id').onRef('a.contact_id', '=', 'm.contact_id'),
+      )
+      .select(['f.id', 'f.filename', 'f.content_type', 'f.size_bytes', 'm.created_at'])
+      .where('m.appointment_id', '=', appointmentId)
+      .where('m.direction', '=', 'from_customer')
+      .orderBy('m.created_at')
+      .orderBy('f.id')
+      .execute()
+  );
+}
+
+/** The card's panel: what the service asks for (null: nothing) and what arrived, with signed download links. */
+export async function requestedFiles(
+  db: Kysely<Database>,
+  linkKey: Buffer,
+  appointment: { id: string; filesRequest: string | null },
+) {
+  const files = await filesFromCustomer(db, appointment.id);
+  return {
+    request: appointment.filesRequest,
+    received: files.map((f) => ({
+      id: f.id,
+      filename: f.filename,
+      contentType: f.content_type,
+      size: f.size_bytes,
+      at: f.created_at.toISOString(),
+      url: signedAttachmentPath(linkKey, f.id),
+    })),
+  };
+}
+
+export type RequestedFiles = Awaited<ReturnType<typeof requestedFiles>>;
+
 export class UnknownAttachment extends Error {
   override name = 'UnknownAttachment';
 }

@@ -113,6 +113,8 @@ export interface ServicesTable {
   cancellation_policy: ColumnType<CancellationPolicy | null, string | null | undefined, string | null>;
   /** Deposit taken at booking (migration 0057; src/domain/deposit-policy.ts); NULL: none. */
   deposit_policy: ColumnType<DepositPolicy | null, string | null | undefined, string | null>;
+  /** What the customer is asked to send before the visit (migration 0061); NULL: nothing. */
+  files_request: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ServiceLocation = 'business' | 'customer';

@@ -55,7 +55,10 @@ export const portalOperations: ApiOperation[] = [
     path: '/api/portal/sign-in/manage-link',
     summary: "Sign in from a manage link sent to the customer's email or phone",
     body: linkSignInBody,
-    responses: { 200: 'Signed in: the customer and the CSRF token', 401: 'Not a live link sent to the customer' },
+    responses: {
+      200: "Signed in: the customer, the CSRF token and the link's `appointmentId` (the page may open its conversation)",
+      401: 'Not a live link sent to the customer',
+    },
   }),
   signedIn({
     method: 'get',

@@ -112,6 +112,8 @@ const readModels: ApiOperation[] = [
     path: '/api/admin/appointments/{id}/extras',
     access: 'staff',
     summary: 'Tasks, invoices, payment attempts, billable minutes and membership of an appointment',
+    description:
+      '`files`: what the service asks the customer to send before the visit (`request`, null: nothing) and the files they sent about this appointment (`received`: name, type, size, when, a ten-minute signed download link). A technician sees only their own appointments.',
     params: id,
     responses: { 200: 'Extras' },
   },

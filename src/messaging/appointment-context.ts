@@ -53,6 +53,7 @@ export async function loadMessageRow(db: Kysely<Database>, appointmentId: string
       'sv.name as service_name',
       'sv.slug as service_slug',
       'sv.duration_minutes',
+      'sv.files_request',
     ])
     .where('a.id', '=', appointmentId)
     .executeTakeFirst();
@@ -88,6 +89,8 @@ export function appointmentMessageContext(input: {
   feedbackUrl?: string;
   /** The deposit paid at booking, with what a cancel did to it (src/billing/deposits.ts). */
   deposit?: MessageDeposit;
+  /** The portal link of this message's manage token and the files already sent, when the service asks for files. */
+  files?: { url: string; received: number };
 }): MessageContext {
   const { row, business, base, manageUrl } = input;
   const cancellation = cancellationTerms(row.cancellation_policy, Number(row.price_minor), row.currency.trim());
@@ -142,6 +145,7 @@ export function appointmentMessageContext(input: {
     bookingUrl: `${base}/book/${row.service_slug}`,
     waitlistUrl: `${base}/book/${row.service_slug}?${new URLSearchParams({ staff: row.staff_id, waitlist: '1' })}`,
     ...(input.suggestedSlots ? { suggestedSlots: input.suggestedSlots } : {}),
+    ...(input.files && row.files_request ? { files: { request: row.files_request, ...input.files } } : {}),
     ...(input.billing ? { billing: { ...input.billing, ...(fee ? { fee } : {}) } } : {}),
     links: {
       invoiceUrl: `${manageUrl}/invoice`,

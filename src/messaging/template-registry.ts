@@ -84,7 +84,12 @@ function appointmentVariables(ctx: MessageContext, audience: 'customer' | 'staff
     },
     contact: { name: ctx.contact.name, firstName: first, email: ctx.contact.email, phone: ctx.contact.phone ?? '' },
     staff: { name: ctx.staff.name },
-    service: { name: ctx.service.name, duration: formatDuration(Math.round((a.endsAt - a.startsAt) / 60_000)) },
+    service: {
+      name: ctx.service.name,
+      duration: formatDuration(Math.round((a.endsAt - a.startsAt) / 60_000)),
+      // What the service asks the customer to send before the visit (empty: nothing).
+      filesRequest: ctx.files?.request ?? '',
+    },
     appointment: {
       when: formatWhen(a.startsAt, tz),
       whenShort: formatWhenShort(a.startsAt, tz),
@@ -101,6 +106,8 @@ function appointmentVariables(ctx: MessageContext, audience: 'customer' | 'staff
       ...(audience === 'customer'
         ? {
             manage: ctx.manageUrl,
+            // Into the portal conversation about this appointment, when the service asks for files.
+            files: ctx.files?.url ?? '',
             invoice: ctx.links?.invoiceUrl ?? '',
             updateCard: ctx.links?.updateCardUrl ?? '',
             pay: ctx.links?.payUrl ?? '',
@@ -189,6 +196,11 @@ export function sampleMessageContext(): MessageContext {
       attempt: 1,
       maxAttempts: 3,
       nextAttemptAt: START + 2 * 86_400_000,
+    },
+    files: {
+      request: 'Please send photos of the device and its model label.',
+      url: 'https://book.example.com/account/from/sample-token?next=messages',
+      received: 0,
     },
     links: {
       invoiceUrl: 'https://book.example.com/manage/sample-token/invoice',

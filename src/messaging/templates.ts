@@ -160,6 +160,12 @@ export interface MessageContext {
    * customer's account (`accountUrl`).
    */
   report?: { summary: string; nextSteps: string | null; photos: string[]; accountUrl: string };
+  /**
+   * Files the service asks for before the visit (issue 16, `services.files_request`): the request as
+   * staff wrote it, the link into the portal conversation about this appointment (signs in with this
+   * message's manage token) and how many files the customer already sent for it. Customer messages only.
+   */
+  files?: { request: string; url: string; received: number };
 }
 
 /** Wording of the SMS reply keywords; never CANCEL/STOP, which carriers treat as opt-out keywords. */
@@ -505,6 +511,18 @@ function slotBlocks(ctx: MessageContext): Block[] {
   return blocks;
 }
 
+/** The files request (confirmation; the 48-hour reminder while nothing has arrived): what, and where to send it. */
+function filesBlocks(ctx: MessageContext, onlyWhileNothingArrived = false): Block[] {
+  const files = ctx.files;
+  if (!files || (onlyWhileNothingArrived && files.received > 0)) return [];
+  const { tr } = customerText(ctx);
+  return [
+    { kind: 'note', label: tr('files.label'), text: files.request },
+    { kind: 'p', parts: [tr('files.how')] },
+    { kind: 'button', label: tr('files.button'), href: files.url },
+  ];
+}
+
 /** The service report in the receipt: notes, next steps, the photos' names and where to see them. */
 function reportBlocks(ctx: MessageContext): Block[] {
   const report = ctx.report;
@@ -580,6 +598,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         ...depositBlocks(ctx),
         ...publicNotes(ctx),
         ...(clientNote ? [{ kind: 'note', label: tr('details.yourNote'), text: clientNote } as Block] : []),
+        ...filesBlocks(ctx),
         p('email.confirmation.ics'),
         ...manageBlocks(ctx),
       ];
@@ -594,6 +613,7 @@ export function renderCustomerEmail(event: CustomerEvent, ctx: MessageContext): 
         }),
         customerDetails(ctx),
         ...publicNotes(ctx),
+        ...filesBlocks(ctx, true),
         ...manageBlocks(ctx),
       ];
       break;
@@ -839,8 +859,20 @@ export function renderCustomerSms(event: CustomerEvent, ctx: MessageContext): st
   const waitlistReply = ctx.waitlistUrl ? tr('sms.waitlist') : '';
 
   switch (event) {
-    case 'confirmation':
-      return fitSms(base, (t) => line('sms.confirmation', t, { when: short(a.startsAt) })).text;
+    case 'confirmation': {
+      const confirmed = (t: Readonly<Record<string, string>>, values: Record<string, unknown> = {}) =>
+        line('sms.confirmation', t, { when: short(a.startsAt), ...values });
+      if (!ctx.files) return fitSms(base, (t) => confirmed(t)).text;
+      // The files link too (it also leads to the appointment in the portal); if both links do not fit,
+      // the files link instead of the manage link (the reply prompt stays), else no files line at all.
+      const files = tr('sms.files', { url: ctx.files.url });
+      const tries = [
+        fitSms(base, (t) => confirmed(t) + files),
+        fitSms(base, (t) => confirmed(t, { manage: tr('sms.replyPrompt') }) + files),
+      ];
+      const fitted = tries.find((f) => f.fits && !f.truncated) ?? tries.find((f) => f.fits);
+      return fitted ? fitted.text : fitSms(base, (t) => confirmed(t)).text;
+    }
     case 'reminder48h':
       return fitSms(base, (t) => line('sms.reminder48h', t, { when: short(a.startsAt) })).text;
     case 'reminder12h':

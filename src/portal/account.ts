@@ -34,6 +34,7 @@ export async function portalAppointments(db: Kysely<Database>, contactId: string
       'sv.id as service_id',
       'sv.name as service_name',
       'sv.slug as service_slug',
+      'sv.files_request',
       'st.id as staff_id',
       'st.name as staff_name',
       'a.series_id',
@@ -58,6 +59,8 @@ export async function portalAppointments(db: Kysely<Database>, contactId: string
     publicNotes: r.public_notes,
     service: { id: r.service_id, name: r.service_name, slug: r.service_slug },
     staff: { id: r.staff_id, name: r.staff_name },
+    // What the business asks the customer to send before the visit (the conversation shows it); null: nothing.
+    filesRequest: r.files_request,
     // A visit of a recurring series: which one of how many, and how often ("every week").
     series:
       r.series_id && r.series_index !== null && r.series_every !== null && r.series_unit && r.series_count !== null

@@ -41,6 +41,8 @@ export async function serviceView(db: Db, id: string) {
     cancellationPolicy: row.cancellation_policy,
     /** Deposit taken at booking: none, fixed (minor units) or percent of the price (migration 0057). */
     depositPolicy: row.deposit_policy ?? { kind: 'none' },
+    /** What the customer is asked to send before the visit (migration 0061); null: nothing. */
+    filesRequest: row.files_request,
     taxRateBps: row.tax_rate_bps,
     /** What is stored: only the keys that differ from the defaults were set. */
     lifecyclePolicy: row.lifecycle_policy,
@@ -85,6 +87,7 @@ export type ServiceInput = { [K in keyof typeof COLUMNS]?: unknown } & {
   lifecyclePolicy?: object;
   cancellationPolicy?: object | null;
   depositPolicy?: { kind: string };
+  filesRequest?: string | null;
 };
 
 export function columnsOf(input: ServiceInput): Record<string, unknown> {
@@ -101,6 +104,8 @@ export function columnsOf(input: ServiceInput): Record<string, unknown> {
   if (input.cancellationPolicy !== undefined) {
     values.cancellation_policy = input.cancellationPolicy === null ? null : JSON.stringify(input.cancellationPolicy);
   }
+  // Emptied: nothing is asked (NULL, not an empty request).
+  if (input.filesRequest !== undefined) values.files_request = input.filesRequest || null;
   if (input.depositPolicy !== undefined) {
     values.deposit_policy = input.depositPolicy.kind === 'none' ? null : JSON.stringify(input.depositPolicy);
   }

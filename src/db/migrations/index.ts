@@ -38,6 +38,7 @@ import * as m0049 from './0049_whatsapp';
 import * as m0056 from './0056_conversations';
 import * as m0057 from './0057_service_deposits';
 import * as m0060 from './0060_freed_time_outbox';
+import * as m0061 from './0061_service_files_request';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -74,6 +75,7 @@ const migrations: Record<string, Migration> = {
   '0056_conversations': m0056,
   '0057_service_deposits': m0057,
   '0060_freed_time_outbox': m0060,
+  '0061_service_files_request': m0061,
   '0049_whatsapp': m0049,
 };
 

@@ -27,6 +27,8 @@ import { allContacts, contactTimeline, contactWithReachability } from '../../con
 import { staffRows } from '../../staff/management';
 import { settingsOverview } from '../../business/repository';
 import { openPendingDetails } from '../../identity/pending-details';
+import { requestedFiles } from '../../conversations/thread';
+import { attachmentLinkKey } from './conversations';
 
 export const calendarQuery = z
   .object({
@@ -83,6 +85,7 @@ export const membershipsQuery = z.object({
 export function adminRouter(deps: AppDeps): Router {
   const router = Router();
   const { db } = deps.database;
+  const linkKey = attachmentLinkKey(deps);
   router.use('/api/admin', requireApiKey(db));
 
   const listing = () => listedAppointments(db);
@@ -135,10 +138,11 @@ export function adminRouter(deps: AppDeps): Router {
     if (me?.role === 'technician' && appointment.staff_id !== me.staffId) {
       throw new HttpError(403, 'forbidden', 'Technicians can see their own appointments only.');
     }
-    const [{ tasks, invoices, payments }, membership, feedback] = await Promise.all([
+    const [{ tasks, invoices, payments }, membership, feedback, files] = await Promise.all([
       appointmentLedger(db, id),
       appointment.membership_id ? membershipCard(db, deps.config, appointment.membership_id, 'staff') : undefined,
       feedbackForStaff(db, id),
+      requestedFiles(db, linkKey, { id, filesRequest: appointment.files_request }),
     ]);
     res.json({
       billableMinutes: appointment.billable_minutes,
@@ -161,6 +165,8 @@ export function adminRouter(deps: AppDeps): Router {
         : null,
       // The customer's feedback after the visit (null until they answer).
       feedback,
+      // What the service asks the customer to send before the visit, and the files they sent about it.
+      files,
     });
   });
 

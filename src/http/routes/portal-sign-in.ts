@@ -61,6 +61,7 @@ export function portalSignInRouter(deps: AppDeps): Router {
     res: Response,
     contactId: string,
     via: 'email_link' | 'sms_code' | 'manage_link',
+    extra: { appointmentId?: string } = {},
   ) {
     const session = await createPortalSession(db, contactId, via);
     setPortalCookie(deps.config, req, res, session.sessionId, session.expiresAt);
@@ -69,7 +70,7 @@ export function portalSignInRouter(deps: AppDeps): Router {
       .select(['name', 'email'])
       .where('id', '=', contactId)
       .executeTakeFirstOrThrow();
-    res.json({ customer: { name: contact.name, email: contact.email }, csrfToken: session.csrfToken });
+    res.json({ customer: { name: contact.name, email: contact.email }, csrfToken: session.csrfToken, ...extra });
   }
 
   router.post('/api/portal/sign-in', async (req, res) => {
@@ -155,7 +156,10 @@ export function portalSignInRouter(deps: AppDeps): Router {
         'This link cannot sign you in. Please ask for a sign-in link by email or a code by text message.',
       );
     }
-    await startSession(req, res, lookup.appointment.contact_id, 'manage_link');
+    // The link's appointment: the page may open its conversation (`?next=messages`, e.g. to send requested files).
+    await startSession(req, res, lookup.appointment.contact_id, 'manage_link', {
+      appointmentId: lookup.appointment.id,
+    });
   });
 
   const signedIn = requirePortalSession(db);

@@ -30,6 +30,11 @@ export const en = {
     intro: 'Need to change your plans? You can reschedule or cancel online:',
     button: 'Reschedule or cancel',
   },
+  files: {
+    label: 'Before your visit, please send us',
+    button: 'Send files',
+    how: 'Send them in your account, in our conversation about this appointment (photos or PDF, up to 10 MB each):',
+  },
   report: {
     heading: 'Service report',
     summary: 'What we did',
@@ -164,6 +169,7 @@ export const en = {
   sms: {
     replyPrompt: 'Reply C to cancel, R to reschedule.',
     manage: '{{prompt}} Manage: {{url}}',
+    files: ' Please send the files we asked for: {{url}}',
     confirmation: '{{biz}}: Your {{svc}}{{withStaff}} is confirmed for {{when}}. {{manage}}',
     reminder48h: '{{biz}}: Reminder - your {{svc}}{{withStaff}} is coming up on {{when}}. {{manage}}',
     reminder12h: '{{biz}}: Your {{svc}}{{withStaff}} is coming up soon, at {{time}} ({{day}}). {{manage}}',

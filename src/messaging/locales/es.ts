@@ -33,6 +33,11 @@ export const es: Same<CustomerMessages> = {
     intro: '¿Cambio de planes? Puede cambiar la hora o cancelar en línea:',
     button: 'Cambiar o cancelar',
   },
+  files: {
+    label: 'Antes de su visita, envíenos por favor',
+    button: 'Enviar archivos',
+    how: 'Envíelos desde su cuenta, en nuestra conversación sobre esta cita (fotos o PDF, hasta 10 MB cada uno):',
+  },
   report: {
     heading: 'Informe del servicio',
     summary: 'Lo que hicimos',
@@ -168,6 +173,7 @@ export const es: Same<CustomerMessages> = {
   sms: {
     replyPrompt: 'Responda C para cancelar, R para cambiar la hora.',
     manage: '{{prompt}} Gestionar: {{url}}',
+    files: ' Envienos los archivos que le pedimos: {{url}}',
     confirmation: '{{biz}}: Su {{svc}}{{withStaff}} está confirmada para el {{when}}. {{manage}}',
     reminder48h: '{{biz}}: Recordatorio: su {{svc}}{{withStaff}} es el {{when}}. {{manage}}',
     reminder12h: '{{biz}}: Su {{svc}}{{withStaff}} es muy pronto, a las {{time}} ({{day}}). {{manage}}',

@@ -12,6 +12,8 @@ import { useLoad } from '../useLoad';
 import { Problem } from './Problem';
 import { useStaff } from './session';
 import type { CardResponse, Extras, MessageEntry } from './appointment-types';
+import { InvoiceRow } from './InvoiceRow';
+import { FilesPanel } from './FilesPanel';
 import { AppointmentActions } from './AppointmentActions';
 import { CancelDialog } from './CancelDialog';
 import { DeliverForm } from './DeliverForm';
@@ -179,6 +181,7 @@ export function AppointmentPage() {
         </section>
         {extras?.membership && <MembershipPanel membership={extras.membership} timeZone={timeZone} />}
         {extras?.feedback && <FeedbackPanel feedback={extras.feedback} timeZone={timeZone} />}
+        {extras?.files && <FilesPanel files={extras.files} timeZone={timeZone} />}
         <SeriesPanel appointmentId={id} timeZone={timeZone} />
         <ConversationPanel appointmentId={id} timeZone={timeZone} />
       </div>
@@ -282,18 +285,4 @@ function draggedSlot(params: URLSearchParams) {
 
 function hm(minutes: number): string {
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-function InvoiceRow({ extras }: { extras: Extras | null }) {
-  const invoice = extras?.invoices[extras.invoices.length - 1];
-  return (
-    <>
-      <dt>Invoice</dt>
-      <dd>
-        {invoice
-          ? `#${invoice.number} · ${invoice.status} · ${formatMoney(invoice.totalMinor, invoice.currency)}`
-          : '—'}
-      </dd>
-    </>
-  );
 }

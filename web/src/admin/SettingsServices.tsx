@@ -23,6 +23,8 @@ import {
 import { SettingsNav } from './SettingsNav';
 import { CancellationPolicyFields } from './CancellationPolicyFields';
 import { DepositFields } from './DepositFields';
+import { FilesRequestField } from './FilesRequestField';
+import { Problem } from './Problem';
 
 export function ServiceEditorPage() {
   const { id } = useParams();
@@ -90,14 +92,7 @@ export function ServiceEditorPage() {
       setVersion((v) => v + 1);
     });
 
-  if (!form || !defaults)
-    return error ? (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    ) : (
-      <p>Loading…</p>
-    );
+  if (!form || !defaults) return error ? <Problem error={error} /> : <p>Loading…</p>;
 
   const set = (patch: Partial<Form>) => setForm({ ...form, ...patch });
   /** A labelled input with its refusal (if any) right below it, tied by aria-describedby. */
@@ -251,6 +246,7 @@ export function ServiceEditorPage() {
           onChange={(deposit) => set({ deposit })}
           problemsFor={problemsFor}
         />
+        <FilesRequestField form={form} onChange={set} problemsFor={problemsFor} />
         <fieldset>
           <legend>Lifecycle policy</legend>
           <p className="hint">Leave a field empty to follow the default shown with it.</p>

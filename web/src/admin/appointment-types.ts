@@ -2,6 +2,7 @@
 import type { CardActions } from '../../../src/appointments/actions';
 import type { CardProgress } from '../../../src/appointments/progress';
 import type { AppointmentView as ServerAppointmentView } from '../../../src/http/views';
+import type { RequestedFiles } from '../../../src/conversations/thread';
 import type { Wire } from '../wire';
 import type { StaffFeedback } from './FeedbackPanel';
 
@@ -63,4 +64,6 @@ export interface Extras {
     validUntil: string;
   } | null;
   feedback?: StaffFeedback | null;
+  /** What the service asks the customer to send before the visit, and what arrived (src/conversations/thread.ts). */
+  files?: Wire<RequestedFiles>;
 }

@@ -71,6 +71,8 @@ export type Form = Record<NumberField, string> & {
   policy: Record<keyof Policy, string>;
   cancellation: CancellationForm;
   deposit: DepositForm;
+  /** What the customer is asked to send before the visit; empty: nothing. */
+  filesRequest: string;
 };
 
 export function formOf(s: Service | null, currency: string): Form {
@@ -99,6 +101,7 @@ export function formOf(s: Service | null, currency: string): Form {
     policy,
     cancellation: cancellationFormOf(s?.cancellationPolicy),
     deposit: depositFormOf(s?.depositPolicy),
+    filesRequest: s?.filesRequest ?? '',
   };
 }
 
@@ -125,6 +128,7 @@ export function bodyOf(form: Form): Record<string, unknown> {
     billingPolicy: form.billingPolicy,
     cancellationPolicy: cancellationBodyOf(form.cancellation),
     depositPolicy: depositBodyOf(form.deposit),
+    filesRequest: form.filesRequest.trim() || null,
     taxRateBps: tax === '' ? null : typeof tax === 'number' ? Math.round(tax * 100) : tax,
     active: form.active,
     staffIds: form.staffIds,

@@ -1,5 +1,6 @@
 /** The customer's conversation with the business: read, write, attach a photo or a PDF. */
 import { type SubmitEvent, useCallback, useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../../api';
 import { detectedTimeZone, formatDateTime } from '../../format';
 import type { PortalAppointments } from './types';
@@ -28,14 +29,19 @@ export function Messages() {
   const [about, setAbout] = useState('');
   const [upcoming, setUpcoming] = useState<PortalAppointments['upcoming']>([]);
   const timeZone = detectedTimeZone();
+  // `?appointment=<id>` (a message's "Send files" link): about that appointment when it is one of theirs.
+  const [params] = useSearchParams();
+  const asked = params.get('appointment');
   useEffect(() => {
     api<PortalAppointments>('GET', '/api/portal/appointments')
       .then((r) => {
         setUpcoming(r.upcoming);
-        setAbout((a) => a || (r.upcoming[0]?.id ?? ''));
+        const linked = r.upcoming.find((a) => a.id === asked)?.id;
+        setAbout((a) => linked ?? (a || (r.upcoming[0]?.id ?? '')));
       })
       .catch((e: unknown) => setError(errorText(e)));
-  }, []);
+  }, [asked]);
+  const filesRequest = upcoming.find((a) => a.id === about)?.filesRequest;
   const load = useCallback(() => {
     api<{ messages: ThreadMessage[] }>('GET', '/api/portal/messages')
       .then((r) => setMessages(r.messages))
@@ -80,6 +86,11 @@ export function Messages() {
           ))}
           <option value="">Something else</option>
         </select>
+        {filesRequest && (
+          <p className="notice" data-testid="files-request">
+            <strong>Please send us before your visit:</strong> {filesRequest}
+          </p>
+        )}
         <label htmlFor="message-body">Your message</label>
         <textarea id="message-body" rows={3} required value={body} onChange={(e) => setBody(e.target.value)} />
         <label htmlFor="message-file">Photo or PDF (optional, up to 10 MB)</label>

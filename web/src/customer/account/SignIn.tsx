@@ -11,6 +11,19 @@ import type { PortalCustomer } from './types';
 
 type Session = { customer: PortalCustomer; csrfToken: string };
 
+/**
+ * Where a manage link may lead after signing in (`?next=`): only these pages of the portal, never an
+ * address taken from the link (no open redirect). `messages`: the conversation about the link's appointment.
+ */
+const NEXT_PAGES: Readonly<Record<string, (appointmentId: string | undefined) => string>> = {
+  messages: (id) => (id ? `/account/messages?${new URLSearchParams({ appointment: id })}` : '/account/messages'),
+};
+
+export function nextPage(next: string | null, appointmentId: string | undefined): string {
+  const page = next !== null && Object.hasOwn(NEXT_PAGES, next) ? NEXT_PAGES[next] : undefined;
+  return page ? page(appointmentId) : '/account';
+}
+
 export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const [by, setBy] = useState<'email' | 'sms'>('email');
   const [address, setAddress] = useState('');
@@ -115,11 +128,12 @@ export function TokenSignIn({ kind, onSignedIn }: { kind: 'link' | 'manage'; onS
     started.current = true;
     const token = kind === 'link' ? window.location.hash.slice(1) : manageToken;
     const path = kind === 'link' ? '/api/portal/sign-in/link' : '/api/portal/sign-in/manage-link';
-    api<Session>('POST', path, { token })
+    const next = new URLSearchParams(window.location.search).get('next');
+    api<Session & { appointmentId?: string }>('POST', path, { token })
       .then((session) => {
         setCsrfToken(session.csrfToken);
         onSignedIn(session);
-        void navigate('/account', { replace: true });
+        void navigate(nextPage(next, session.appointmentId), { replace: true });
       })
       .catch((e: unknown) => setError(errorText(e)));
   }, [kind, manageToken, navigate, onSignedIn]);

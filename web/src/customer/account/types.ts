@@ -17,6 +17,8 @@ export interface PortalAppointment {
   publicNotes: string;
   service: { id: string; name: string; slug: string };
   staff: { id: string; name: string };
+  /** What the business asks the customer to send before the visit; null: nothing. */
+  filesRequest: string | null;
   /** A visit of a recurring series: visit `index` of `count`, `rule` like "every week". */
   series: { id: string; index: number; count: number; rule: string } | null;
   membershipVisit: boolean;
