@@ -159,6 +159,8 @@ it('sends a photo in the thread; staff answer from the appointment card and the 
   await staff.getByRole('heading', { name: 'Conversation' }).waitFor();
   await staff.getByText('Here is a photo of the device.').waitFor();
   await staff.getByRole('img', { name: 'device.png' }).waitFor();
+  // The card's "Files requested" panel lists what arrived about the appointment.
+  await staff.getByTestId('files-requested').getByRole('link', { name: 'device.png' }).waitFor();
   await staff.getByLabel('Answer the customer').fill('Thanks! We will bring the part.');
   await staff.getByRole('button', { name: 'Send answer' }).click();
   await staff.getByText('Thanks! We will bring the part.').waitFor();

@@ -35,12 +35,10 @@ export function FilesPanel({ files, timeZone }: { files: Files; timeZone: string
         <ul className="received-files" aria-label="Files the customer sent">
           {files.received.map((f) => (
             <li key={f.id}>
-              {f.contentType.startsWith('image/') && (
-                <a href={f.url}>
-                  <img src={f.url} alt="" />
-                </a>
-              )}
-              <a href={f.url}>{f.filename}</a>
+              <a href={f.url}>
+                {f.contentType.startsWith('image/') && <img src={f.url} alt="" />}
+                {f.filename}
+              </a>
               <span className="hint">
                 {' '}
                 {TYPE_WORDS[f.contentType] ?? f.contentType} · {fileSize(f.size)} · {formatDateTime(f.at, timeZone)}

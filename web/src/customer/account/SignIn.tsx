@@ -7,22 +7,10 @@
 import { type SubmitEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, errorText, setCsrfToken } from '../../api';
+import { nextPage } from './next-page';
 import type { PortalCustomer } from './types';
 
 type Session = { customer: PortalCustomer; csrfToken: string };
-
-/**
- * Where a manage link may lead after signing in (`?next=`): only these pages of the portal, never an
- * address taken from the link (no open redirect). `messages`: the conversation about the link's appointment.
- */
-const NEXT_PAGES: Readonly<Record<string, (appointmentId: string | undefined) => string>> = {
-  messages: (id) => (id ? `/account/messages?${new URLSearchParams({ appointment: id })}` : '/account/messages'),
-};
-
-export function nextPage(next: string | null, appointmentId: string | undefined): string {
-  const page = next !== null && Object.hasOwn(NEXT_PAGES, next) ? NEXT_PAGES[next] : undefined;
-  return page ? page(appointmentId) : '/account';
-}
 
 export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
   const [by, setBy] = useState<'email' | 'sms'>('email');
