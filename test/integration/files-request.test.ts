@@ -8,6 +8,7 @@
 import { createApiKey } from '../../src/auth/api-keys';
 import { createPortalSession } from '../../src/portal/sessions';
 import { createStaffAccount } from '../../src/staff/accounts';
+import { staffSession } from '../support/staff-session';
 import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
 jest.setTimeout(180_000);
@@ -32,16 +33,6 @@ const REQUEST = 'Please send photos of the device and its model label.';
 interface Files {
   request: string | null;
   received: Array<{ filename: string; contentType: string; size: number; at: string; url: string }>;
-}
-
-async function staffSession(email: string, password: string): Promise<Record<string, string>> {
-  const response = await fetch(`${system.baseUrl}/api/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return { cookie: (response.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-csrf-token': csrfToken };
 }
 
 it('a service asks for files; the confirmation links the portal conversation; the card shows what arrived', async () => {
@@ -166,7 +157,7 @@ it('a service asks for files; the confirmation links the portal conversation; th
     password: 'other-technician-password',
     staffId: other.id,
   });
-  const technician = await staffSession('other.technician@maplestreet.example', 'other-technician-password');
+  const technician = await staffSession(system, 'other.technician@maplestreet.example', 'other-technician-password');
   expect(
     (await api(system, 'GET', `/api/admin/appointments/${appointment.id}/extras`, undefined, technician)).status,
   ).toBe(403);
