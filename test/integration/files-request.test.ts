@@ -6,10 +6,18 @@
  * download link). Another customer and a technician of another appointment see none of it.
  */
 import { createApiKey } from '../../src/auth/api-keys';
-import { createPortalSession } from '../../src/portal/sessions';
 import { createStaffAccount } from '../../src/staff/accounts';
 import { staffSession } from '../support/staff-session';
-import { api, bookByPhone, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
+import {
+  api,
+  bookByPhone,
+  eventually,
+  freeSlots,
+  portalSignedIn,
+  serviceIdBySlug,
+  startSystem,
+  type System,
+} from '../support/system';
 
 jest.setTimeout(180_000);
 
@@ -164,13 +172,7 @@ it('a service asks for files; the confirmation links the portal conversation; th
   expect(
     (await api(system, 'GET', `/api/appointments/${appointment.id}/conversation`, undefined, technician)).status,
   ).toBe(403);
-  const morganId = await db
-    .selectFrom('contacts')
-    .select('id')
-    .where('email', '=', 'morgan.lee@example.com')
-    .executeTakeFirstOrThrow();
-  const s = await createPortalSession(db, morganId.id, 'email_link');
-  const morgan = { cookie: `af_portal=${s.sessionId}`, 'x-csrf-token': s.csrfToken };
+  const morgan = (await portalSignedIn(system, 'morgan.lee@example.com')).headers;
   const theirs = await api<{ messages: unknown[] }>(
     system,
     'GET',
