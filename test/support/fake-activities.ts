@@ -5,6 +5,7 @@
  * implements exactly the activities the appointment workflow proxies (`AppointmentActivities`).
  */
 import { ApplicationFailure, activityInfo } from '@temporalio/activity';
+import { messageBatch } from '../../activities/message-batch';
 import { computeMarks, stageAt } from '../../src/domain/marks';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
 import { MINUTE_MS } from '../../src/domain/time';
@@ -232,6 +233,11 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       const failure = failingMessages.get(input.event);
       if (failure) throw failure();
       return { messageIds: [`${input.step}:${input.audience}`] };
+    },
+    async sendAppointmentMessageBatch(input) {
+      record('sendAppointmentMessageBatch', input);
+      // The real batch, over the (possibly replaced) single send.
+      return messageBatch((message) => activities.sendAppointmentMessages(message))(input);
     },
     async recordMessageFailure(input) {
       record('recordMessageFailure', input);

@@ -4,14 +4,13 @@
  * new state) and the signal forms of the first three. One lock serialises them with mark handling, so
  * a change never interleaves with a mark.
  */
-import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
 import { type FeeChoice, type FeeKind, feeFor } from '../../src/domain/cancellation-policy';
 import { depositOnCancel } from '../../src/domain/deposit-policy';
 import { deliveryRefusal } from '../../src/domain/delivery';
 import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
-import { data } from './activities';
 import { completeDeliver, confirmCharge } from './billing';
 import type { Lock } from './lock';
 import {
@@ -169,7 +168,7 @@ export class Changes {
       actorKind: request.actor.kind,
       choice: request.cancellationFee,
     });
-    if (amountMinor > 0 && patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
+    if (amountMinor > 0 && model.patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
     this.decideDeposit();
   }
 
@@ -180,7 +179,7 @@ export class Changes {
   private decideDeposit(): void {
     const { model } = this;
     const deposit = model.appointment.deposit;
-    if (!deposit || model.deposit || !patched(PATCHES.deposits)) return;
+    if (!deposit || model.deposit || !model.patched(PATCHES.deposits)) return;
     model.deposit = { ...depositOnCancel(deposit.amountMinor, model.fee?.amountMinor ?? 0), settled: false };
   }
 
@@ -204,9 +203,9 @@ export class Changes {
     // does from here on; histories from before them replay without (patch appointment-reschedule-options-v1).
     const options =
       (request.message !== undefined || request.reminders === false || Boolean(request.publicNote)) &&
-      patched(PATCHES.rescheduleOptions);
+      model.patched(PATCHES.rescheduleOptions);
     const previous = model.appointment;
-    model.appointment = await data.applyReschedule({
+    model.appointment = await model.steps.applyReschedule({
       appointmentId: previous.appointmentId,
       expectedRevision: previous.revision,
       startsAt: request.startsAt,
@@ -237,7 +236,7 @@ export class Changes {
   readonly cancel = refusing(async (request: CancelRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateCancel(model, request);
-    model.appointment = await data.applyStatusChange({
+    model.appointment = await model.steps.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'cancelled',
       stage: 'Closed Lost',
@@ -263,7 +262,7 @@ export class Changes {
   readonly markNoShow = refusing(async (request: NoShowRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateNoShow(model, request);
-    model.appointment = await data.applyStatusChange({
+    model.appointment = await model.steps.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'no_show',
       stage: 'Missed',
@@ -275,7 +274,7 @@ export class Changes {
     this.decideFee('no_show', request);
     model.changed = true;
     model.publish();
-    await data.createTask({
+    await model.steps.createTask({
       appointmentId: model.appointment.appointmentId,
       kind: 'reach_out',
       title: 'Reach out to reschedule after a no-show',
@@ -298,7 +297,7 @@ export class Changes {
   readonly startService = refusing(async (request: StartServiceRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateStart(model);
-    model.appointment = await data.applyStatusChange({
+    model.appointment = await model.steps.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'in_progress',
       stage: model.appointment.stage,
@@ -336,7 +335,7 @@ export class Changes {
       try {
         await this.lock.run(() => handler(request));
       } catch (error) {
-        await data.recordTimeline({
+        await this.model.steps.recordTimeline({
           appointmentId: this.model.appointment.appointmentId,
           kind: 'request_refused',
           actor: request.actor,
