@@ -83,6 +83,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   let invoiceTotal = 0;
   const failingMessages = new Map<string, () => Error>();
   const slowMessages = new Map<string, number>();
+  // `at`: the simulated instant for an activity; a local activity's info carries the worker's clock
+  // instead (tests read those instants from the history: history-profile.ts `localActivityTimes`).
   const record = (name: keyof Activities, input: object) =>
     calls.push({ name, at: activityInfo().scheduledTimestampMs, input: input as Record<string, unknown> });
 

@@ -31,6 +31,16 @@ export function localActivityType(event: HistoryEvent): string | undefined {
   return details.activity_type;
 }
 
+/**
+ * When each local activity of a type ran, in workflow time: its marker's event time. (A local activity's
+ * own info carries the worker's clock, which the time-skipping server does not move.)
+ */
+export function localActivityTimes(history: History, type: string): number[] {
+  return (history.events ?? [])
+    .filter((e) => localActivityType(e) === type)
+    .map((e) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6));
+}
+
 export function historyProfile(history: History): HistoryProfile {
   const events = history.events ?? [];
   const count = (type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;

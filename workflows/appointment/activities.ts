@@ -64,22 +64,17 @@ export const data = proxyActivities<DataActivities>({
   },
 });
 
-/** The data steps that are short and touch only the database: local activities on the lean path. */
-export type LocalDataSteps = Pick<
-  DataActivities,
-  | 'setStage'
-  | 'createTask'
-  | 'completeDeliverTask'
-  | 'confirmCharge'
-  | 'applyReschedule'
-  | 'applyStatusChange'
-  | 'recordTimeline'
->;
+/**
+ * The main path's short database steps: local activities on the lean path. Not in update or signal
+ * handlers: a history with a local activity inside an update handler did not replay (the SDK ordered
+ * the main path's next activity before the update's acceptance), so handlers keep `data`.
+ */
+export type LocalDataSteps = Pick<DataActivities, 'setStage' | 'createTask' | 'applyStatusChange' | 'recordTimeline'>;
 
 /**
  * The same steps as local activities (patch appointment-lean-history-v1): run by the worker inside the
  * workflow task that asks for them, one marker in the history instead of three activity events and a
- * workflow task — and an update that uses one is answered in that same task. The same limit and
+ * workflow task. The same limit and
  * retries as `data`; a back-off longer than a second waits on a durable timer, not in the worker.
  */
 export const localData = proxyLocalActivities<LocalDataSteps>({

@@ -35,7 +35,7 @@ export async function openDeliverTask(model: AppointmentModel): Promise<void> {
 /** The deliver task is completed: billable minutes stored, service done, invoice opened. */
 export async function completeDeliver(model: AppointmentModel, request: CompleteTaskRequest): Promise<void> {
   const deliverTask = model.deliverTask!;
-  const done = await model.steps.completeDeliverTask({
+  const done = await data.completeDeliverTask({
     appointmentId: model.appointment.appointmentId,
     taskId: deliverTask.taskId,
     minutes: request.form.minutes ?? 0,
@@ -56,7 +56,7 @@ export async function completeDeliver(model: AppointmentModel, request: Complete
 
 /** The charge task is completed, optionally with an adjusted amount: the charge may go ahead. */
 export async function confirmCharge(model: AppointmentModel, request: CompleteTaskRequest): Promise<void> {
-  const invoice = await model.steps.confirmCharge({
+  const invoice = await data.confirmCharge({
     appointmentId: model.appointment.appointmentId,
     taskId: model.chargeTask!.taskId,
     ...(request.form.amountMinor !== undefined ? { amountMinor: request.form.amountMinor } : {}),

@@ -11,6 +11,7 @@ import { depositOnCancel } from '../../src/domain/deposit-policy';
 import { deliveryRefusal } from '../../src/domain/delivery';
 import { HOUR_MS } from '../../src/domain/durations';
 import { canCancel, canMarkNoShow, canReschedule, canTransitionStatus, isActiveStatus } from '../../src/domain/stages';
+import { data } from './activities';
 import { completeDeliver, confirmCharge } from './billing';
 import type { Lock } from './lock';
 import {
@@ -205,7 +206,7 @@ export class Changes {
       (request.message !== undefined || request.reminders === false || Boolean(request.publicNote)) &&
       model.patched(PATCHES.rescheduleOptions);
     const previous = model.appointment;
-    model.appointment = await model.steps.applyReschedule({
+    model.appointment = await data.applyReschedule({
       appointmentId: previous.appointmentId,
       expectedRevision: previous.revision,
       startsAt: request.startsAt,
@@ -236,7 +237,7 @@ export class Changes {
   readonly cancel = refusing(async (request: CancelRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateCancel(model, request);
-    model.appointment = await model.steps.applyStatusChange({
+    model.appointment = await data.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'cancelled',
       stage: 'Closed Lost',
@@ -262,7 +263,7 @@ export class Changes {
   readonly markNoShow = refusing(async (request: NoShowRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateNoShow(model, request);
-    model.appointment = await model.steps.applyStatusChange({
+    model.appointment = await data.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'no_show',
       stage: 'Missed',
@@ -274,7 +275,7 @@ export class Changes {
     this.decideFee('no_show', request);
     model.changed = true;
     model.publish();
-    await model.steps.createTask({
+    await data.createTask({
       appointmentId: model.appointment.appointmentId,
       kind: 'reach_out',
       title: 'Reach out to reschedule after a no-show',
@@ -297,7 +298,7 @@ export class Changes {
   readonly startService = refusing(async (request: StartServiceRequest): Promise<AppointmentState> => {
     const { model } = this;
     validateStart(model);
-    model.appointment = await model.steps.applyStatusChange({
+    model.appointment = await data.applyStatusChange({
       appointmentId: model.appointment.appointmentId,
       status: 'in_progress',
       stage: model.appointment.stage,
@@ -335,7 +336,7 @@ export class Changes {
       try {
         await this.lock.run(() => handler(request));
       } catch (error) {
-        await this.model.steps.recordTimeline({
+        await data.recordTimeline({
           appointmentId: this.model.appointment.appointmentId,
           kind: 'request_refused',
           actor: request.actor,
