@@ -66,8 +66,8 @@ export const data = proxyActivities<DataActivities>({
 
 /**
  * The main path's short database steps: local activities on the lean path. Not in update or signal
- * handlers: a history with a local activity inside an update handler did not replay (the SDK ordered
- * the main path's next activity before the update's acceptance), so handlers keep `data`.
+ * handlers: a history with a local activity inside an update handler did not replay ("Activity
+ * machine does not handle this event: WorkflowExecutionUpdateAccepted"), so handlers keep `data`.
  */
 export type LocalDataSteps = Pick<DataActivities, 'setStage' | 'createTask' | 'applyStatusChange' | 'recordTimeline'>;
 
