@@ -14,6 +14,7 @@ import { billingActivities } from './billing';
 import { refusingBadDataAll } from './errors';
 import { inboundIntegrationActivities } from './integrations-inbound';
 import { membershipActivities, membershipSync } from './memberships';
+import { messageBatch } from './message-batch';
 import { notificationActivities } from './notifications';
 import { outboundActivities } from './outbound';
 import { retentionActivities } from './retention';
@@ -31,10 +32,12 @@ export function createActivities(deps: ActivityDeps) {
   const appointments = appointmentActivities(deps);
   const billing = billingActivities(deps);
   const synced = membershipSync(deps.db);
+  const notifications = notificationActivities(deps);
   // A PostgreSQL data exception (bad input) is never retried: a non-retryable InvalidRequest (errors.ts).
   return refusingBadDataAll({
     ...appointments,
-    ...notificationActivities(deps),
+    ...notifications,
+    sendAppointmentMessageBatch: messageBatch(notifications.sendAppointmentMessages),
     ...billing,
     ...inboundIntegrationActivities(deps),
     ...outboundActivities(deps),

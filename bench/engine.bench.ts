@@ -423,7 +423,8 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<Bench
       const rowIds = await insertRows(
         db.db,
         ids,
-        (i) => Date.now() + 3 * 24 * HOUR + (appSleeping + i) * 60_000,
+        // Far beyond the booked slots (from 3 days ahead): a sleeper never collides with a booking.
+        (i) => Date.now() + 90 * 24 * HOUR + (appSleeping + i) * 60_000,
         more,
         `s${size}`,
       );

@@ -4,7 +4,7 @@
  * Imported by workflow code (deterministic: definitions only), by the dev-server start-up that
  * registers them, and by tests.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
 
 export const AppointmentStage = defineSearchAttributeKey('AppointmentStage', SearchAttributeType.KEYWORD);
 export const AppointmentStatus = defineSearchAttributeKey('AppointmentStatus', SearchAttributeType.KEYWORD);
@@ -25,3 +25,26 @@ export const ALL_SEARCH_ATTRIBUTES = [
   MembershipStage,
   CertificateNumber,
 ] as const;
+
+/** What an appointment's search attributes are made of (the workflow's snapshot has these fields). */
+export interface AppointmentSearchFields {
+  stage: string;
+  status: string;
+  staffId: string;
+  contactId: string;
+  startsAt: number;
+}
+
+/**
+ * An appointment's search attributes: set when its workflow starts (src/booking/service.ts) and kept
+ * up to date by the workflow (workflows/appointment/state.ts `publish`).
+ */
+export function appointmentSearchAttributes(appointment: AppointmentSearchFields): SearchAttributePair[] {
+  return [
+    { key: AppointmentStage, value: appointment.stage },
+    { key: AppointmentStatus, value: appointment.status },
+    { key: StaffId, value: appointment.staffId },
+    { key: ContactId, value: appointment.contactId },
+    { key: AppointmentStartsAt, value: new Date(appointment.startsAt) },
+  ];
+}

@@ -33,13 +33,7 @@ import { DepositRefusal } from '../payments/deposit-intents';
 import { countBooking } from '../metrics';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
-import {
-  AppointmentStage,
-  AppointmentStartsAt,
-  AppointmentStatus,
-  ContactId,
-  StaffId,
-} from '../../temporal/search-attributes';
+import { appointmentSearchAttributes } from '../../temporal/search-attributes';
 import {
   type Actor,
   type AppointmentSnapshot,
@@ -453,13 +447,7 @@ export async function startAppointmentWorkflow(
     // bookedAt: marks are measured from the booking, not from when the workflow first runs (the reconciler may start it later).
     args: [{ appointment: snapshot, bookedBy, bookedAt: new Date(people.createdAt).getTime() }],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    typedSearchAttributes: [
-      { key: AppointmentStage, value: snapshot.stage },
-      { key: AppointmentStatus, value: snapshot.status },
-      { key: StaffId, value: snapshot.staffId },
-      { key: ContactId, value: snapshot.contactId },
-      { key: AppointmentStartsAt, value: new Date(snapshot.startsAt) },
-    ],
+    typedSearchAttributes: appointmentSearchAttributes(snapshot),
     staticSummary: `${snapshot.serviceName} — ${people.contact} with ${people.staff}`,
     staticDetails: `Booked via ${bookedBy.channel} by ${bookedBy.actor.name}. Appointment ${appointmentId}, starts ${new Date(snapshot.startsAt).toISOString()} (${snapshot.timeZone}).`,
   });

@@ -5,6 +5,7 @@
  * implements exactly the activities the appointment workflow proxies (`AppointmentActivities`).
  */
 import { ApplicationFailure, activityInfo } from '@temporalio/activity';
+import { messageBatch } from '../../activities/message-batch';
 import { computeMarks, stageAt } from '../../src/domain/marks';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy';
 import { MINUTE_MS } from '../../src/domain/time';
@@ -82,6 +83,8 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
   let invoiceTotal = 0;
   const failingMessages = new Map<string, () => Error>();
   const slowMessages = new Map<string, number>();
+  // `at`: the simulated instant for an activity; a local activity's info carries the worker's clock
+  // instead (tests read those instants from the history: history-profile.ts `localActivityTimes`).
   const record = (name: keyof Activities, input: object) =>
     calls.push({ name, at: activityInfo().scheduledTimestampMs, input: input as Record<string, unknown> });
 
@@ -232,6 +235,11 @@ export function fakeWorld(initial: AppointmentSnapshot): FakeWorld {
       const failure = failingMessages.get(input.event);
       if (failure) throw failure();
       return { messageIds: [`${input.step}:${input.audience}`] };
+    },
+    async sendAppointmentMessageBatch(input) {
+      record('sendAppointmentMessageBatch', input);
+      // The real batch, over the (possibly replaced) single send.
+      return messageBatch((message) => activities.sendAppointmentMessages(message))(input);
     },
     async recordMessageFailure(input) {
       record('recordMessageFailure', input);

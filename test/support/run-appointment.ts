@@ -15,6 +15,7 @@ import type {
   Channel,
 } from '../../workflows/appointment/messages';
 import type { appointmentWorkflow } from '../../workflows/appointment/workflow';
+import { appointmentSearchAttributes } from '../../temporal/search-attributes';
 import type { FakeWorld } from './fake-activities';
 import { recordHistory } from './histories';
 import { workflowBundle } from './temporal';
@@ -41,6 +42,8 @@ export async function runAppointment(
       taskQueue,
       workflowId: `appointment:${randomUUID()}`,
       args: [{ appointment: snapshot, bookedBy, ...input }],
+      // As the booking starts it (src/booking/service.ts): the workflow publishes only what changes.
+      typedSearchAttributes: appointmentSearchAttributes(snapshot),
     });
     try {
       await body(handle);

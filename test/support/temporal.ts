@@ -42,12 +42,10 @@ async function started(start: () => Promise<TestWorkflowEnvironment>): Promise<T
 }
 
 /** The time-skipping server, with appointflow's search attributes registered as on a real cluster. */
-export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await started(() =>
-    TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: executable('APPOINTFLOW_TEST_TEST_SERVER') },
-    }),
-  );
+export async function timeSkippingEnv(
+  server: ServerExecutable = executable('APPOINTFLOW_TEST_TEST_SERVER'),
+): Promise<TestWorkflowEnvironment> {
+  const env = await started(() => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server } }));
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),

@@ -19,6 +19,7 @@ import {
   stateQuery,
 } from '../../workflows/appointment/messages';
 import { type FakeWorld, fakeWorld, snapshotAt } from '../support/fake-activities';
+import { localActivityTimes } from '../support/history-profile';
 import { type AppointmentHandle, runAppointment } from '../support/run-appointment';
 import { timeSkippingEnv } from '../support/temporal';
 
@@ -86,12 +87,17 @@ describe('appointment workflow', () => {
 
       const stages = world.calls.filter((c) => c.name === 'setStage');
       expect(stages.map((c) => c.input.stage)).toEqual(['Appointment Tomorrow', 'Appointment Today']);
-      expectAt(stages[0]?.at, startsAt - 48 * HOUR_MS);
-      expectAt(stages[1]?.at, startsAt - 12 * HOUR_MS);
+      // Local activities (patch appointment-lean-history-v1): their instants are in the history.
+      const stagedAt = localActivityTimes(await handle.fetchHistory(), 'setStage');
+      expectAt(stagedAt[0], startsAt - 48 * HOUR_MS);
+      expectAt(stagedAt[1], startsAt - 12 * HOUR_MS);
 
       const closeOut = world.calls.find((c) => c.name === 'applyStatusChange');
       expect(closeOut?.input).toMatchObject({ status: 'done', stage: 'Paid Won' });
-      expectAt(closeOut?.at, startsAt + 60 * MINUTE_MS + 2 * HOUR_MS);
+      expectAt(
+        localActivityTimes(await handle.fetchHistory(), 'applyStatusChange')[0],
+        startsAt + 60 * MINUTE_MS + 2 * HOUR_MS,
+      );
 
       expect(final.appointment).toMatchObject({ status: 'done', stage: 'Paid Won' });
       expect(final.marks.map((m) => m.state)).toEqual(['fired', 'fired', 'fired']);
@@ -368,8 +374,9 @@ describe('appointment workflow', () => {
       expect(events(world)).toEqual(['customer:confirmation:r1', 'customer:rescheduled:r2', 'staff:staffBrief:r2']);
       const stages = world.calls.filter((c) => c.name === 'setStage');
       expect(stages.map((c) => c.input.stage)).toEqual(['Appointment Tomorrow', 'Appointment Today']);
-      expectAt(stages[0]?.at, newStart - 48 * HOUR_MS);
-      expectAt(stages[1]?.at, newStart - 12 * HOUR_MS);
+      const stagedAt = localActivityTimes(await handle.fetchHistory(), 'setStage');
+      expectAt(stagedAt[0], newStart - 48 * HOUR_MS);
+      expectAt(stagedAt[1], newStart - 12 * HOUR_MS);
       expect(final.marks.map((m) => m.state)).toEqual(['fired', 'fired', 'fired']);
     });
   });

@@ -10,7 +10,15 @@
  *   retried. A message that fails is marked failed, staff are told, the lifecycle goes on (outbox.ts).
  * - `alerts`: telling staff about those failures; bounded too, and best effort.
  */
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { MESSAGE_RENDER_FAILED, PATCHES, REFUSALS } from './messages';
 
@@ -30,13 +38,14 @@ export type AppointmentActivities = Pick<
   | 'openFeeInvoice'
   | 'settleDeposit'
   | 'sendAppointmentMessages'
+  | 'sendAppointmentMessageBatch'
   | 'recordMessageFailure'
   | 'alertStuckStep'
 >;
 
 type DataActivities = Omit<
   AppointmentActivities,
-  'sendAppointmentMessages' | 'recordMessageFailure' | 'alertStuckStep'
+  'sendAppointmentMessages' | 'sendAppointmentMessageBatch' | 'recordMessageFailure' | 'alertStuckStep'
 >;
 
 /** How long a data step may take, retries included, before it counts as stuck. */
@@ -55,6 +64,34 @@ export const data = proxyActivities<DataActivities>({
   },
 });
 
+/**
+ * The main path's short database steps: local activities on the lean path. Not in update or signal
+ * handlers: a history with a local activity inside an update handler did not replay ("Activity
+ * machine does not handle this event: WorkflowExecutionUpdateAccepted"), so handlers keep `data`.
+ */
+export type LocalDataSteps = Pick<DataActivities, 'setStage' | 'createTask' | 'applyStatusChange' | 'recordTimeline'>;
+
+/**
+ * The same steps as local activities (patch appointment-lean-history-v1): run by the worker inside the
+ * workflow task that asks for them, one marker in the history instead of three activity events and a
+ * workflow task. The same limit and
+ * retries as `data`; a back-off longer than a second waits on a durable timer, not in the worker.
+ */
+export const localData = proxyLocalActivities<LocalDataSteps>({
+  startToCloseTimeout: '20 seconds',
+  scheduleToCloseTimeout: DATA_STEP_LIMIT,
+  localRetryThreshold: '1 second',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    // About ten minutes of back-off on durable timers (1 + 2 + … + 32 s, then a minute each), counted in
+    // workflow time; schedule-to-close (measured by the worker's clock) stays as the backstop.
+    maximumAttempts: 15,
+    nonRetryableErrorTypes: Object.values(REFUSALS),
+  },
+});
+
 export const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessages'>>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '2 hours',
@@ -65,6 +102,18 @@ export const messaging = proxyActivities<Pick<AppointmentActivities, 'sendAppoin
     maximumAttempts: 20,
     nonRetryableErrorTypes: [MESSAGE_RENDER_FAILED, ...Object.values(REFUSALS)],
   },
+});
+
+/**
+ * Messages queued together, in one activity (patch appointment-lean-history-v1). A message that fails
+ * inside it is answered, not thrown (activities/message-batch.ts), so a retry here is for the activity
+ * itself (a worker lost); a batch that does not go through in ten minutes is split, and each message
+ * then gets `messaging`'s own retries and, if it still fails, its own failure record (outbox.ts).
+ */
+export const batchMessaging = proxyActivities<Pick<AppointmentActivities, 'sendAppointmentMessageBatch'>>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 export const alerts = proxyActivities<Pick<AppointmentActivities, 'recordMessageFailure' | 'alertStuckStep'>>({

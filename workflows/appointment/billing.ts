@@ -3,7 +3,7 @@
  * staff complete it, and the payment — a charge task first under the manual policy, then the saved card
  * charged off-session, declines following the policy's retry days, then a staff follow-up.
  */
-import { condition, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, sleep, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_LIFECYCLE_POLICY } from '../../src/domain/lifecycle-policy-defaults';
 import { DAY_MS, HOUR_MS } from '../../src/domain/durations';
 import { data, persistently } from './activities';
@@ -13,14 +13,14 @@ import type { AppointmentModel } from './state';
 
 /** Whether this appointment is billed (patch appointment-billing-v1; older workflows keep the old close-out). */
 export function billingEnabled(model: AppointmentModel): boolean {
-  return patched(PATCHES.billing) && model.appointment.billing !== undefined;
+  return model.patched(PATCHES.billing) && model.appointment.billing !== undefined;
 }
 
 /** Opens the deliver-service task at booking, when billing is on for this appointment. */
 export async function openDeliverTask(model: AppointmentModel): Promise<void> {
   const { appointment } = model;
   const { taskId } = await persistently(appointment.appointmentId, 'deliver task', () =>
-    data.createTask({
+    model.steps.createTask({
       appointmentId: appointment.appointmentId,
       kind: 'deliver_service',
       title: `Deliver ${appointment.serviceName}`,
@@ -76,7 +76,7 @@ async function awaitChargeConfirmation(model: AppointmentModel, outbox: Outbox, 
   model.billing = { ...model.billing!, payment: 'awaiting_confirmation' };
   const { appointment } = model;
   const { taskId } = await persistently(appointment.appointmentId, 'charge task', () =>
-    data.createTask({
+    model.steps.createTask({
       appointmentId: appointment.appointmentId,
       kind: 'charge_customer',
       // There may be no saved card: then confirming sends the customer a payment link.
@@ -104,7 +104,7 @@ async function awaitChargeConfirmation(model: AppointmentModel, outbox: Outbox, 
 async function settle(model: AppointmentModel, outbox: Outbox): Promise<void> {
   model.billing = { ...model.billing!, payment: 'paid' };
   model.appointment = await persistently(model.appointment.appointmentId, 'stage paid', () =>
-    data.setStage({
+    model.steps.setStage({
       appointmentId: model.appointment.appointmentId,
       stage: 'Paid Won',
       revision: model.appointment.revision,
@@ -215,7 +215,7 @@ function coveredByDeposit(model: AppointmentModel): boolean {
     invoice !== null &&
     invoice !== undefined &&
     deposit.amountMinor >= invoice.totalMinor &&
-    patched(PATCHES.deposits)
+    model.patched(PATCHES.deposits)
   );
 }
 
@@ -224,10 +224,10 @@ export async function collectPayment(model: AppointmentModel, outbox: Outbox): P
   if (!model.billing) return;
   // Nothing to charge (a membership visit, a free service): settled like the automatic path does, no
   // charge task for a zero invoice (patch appointment-zero-invoice-v1).
-  const zeroTotal = model.billing.invoice?.totalMinor === 0 && patched(PATCHES.zeroInvoice);
+  const zeroTotal = model.billing.invoice?.totalMinor === 0 && model.patched(PATCHES.zeroInvoice);
   // Covered by the deposit paid at booking: nothing to confirm (patch appointment-deposits-v1).
   const covered = coveredByDeposit(model);
-  const payLinks = patched(PATCHES.payLinks);
+  const payLinks = model.patched(PATCHES.payLinks);
   if (model.appointment.billing?.policy === 'manual' && !zeroTotal && !covered) {
     await awaitChargeConfirmation(model, outbox, payLinks);
   }

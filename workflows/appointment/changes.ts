@@ -4,7 +4,7 @@
  * new state) and the signal forms of the first three. One lock serialises them with mark handling, so
  * a change never interleaves with a mark.
  */
-import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { billableMinutesSchema } from '../../src/billing/invoice';
 import { type FeeChoice, type FeeKind, feeFor } from '../../src/domain/cancellation-policy';
 import { depositOnCancel } from '../../src/domain/deposit-policy';
@@ -169,7 +169,7 @@ export class Changes {
       actorKind: request.actor.kind,
       choice: request.cancellationFee,
     });
-    if (amountMinor > 0 && patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
+    if (amountMinor > 0 && model.patched(PATCHES.cancellationFees)) model.fee = { kind, amountMinor };
     this.decideDeposit();
   }
 
@@ -180,7 +180,7 @@ export class Changes {
   private decideDeposit(): void {
     const { model } = this;
     const deposit = model.appointment.deposit;
-    if (!deposit || model.deposit || !patched(PATCHES.deposits)) return;
+    if (!deposit || model.deposit || !model.patched(PATCHES.deposits)) return;
     model.deposit = { ...depositOnCancel(deposit.amountMinor, model.fee?.amountMinor ?? 0), settled: false };
   }
 
@@ -204,7 +204,7 @@ export class Changes {
     // does from here on; histories from before them replay without (patch appointment-reschedule-options-v1).
     const options =
       (request.message !== undefined || request.reminders === false || Boolean(request.publicNote)) &&
-      patched(PATCHES.rescheduleOptions);
+      model.patched(PATCHES.rescheduleOptions);
     const previous = model.appointment;
     model.appointment = await data.applyReschedule({
       appointmentId: previous.appointmentId,

@@ -2,11 +2,11 @@
  * What happens when a lifecycle mark comes due: the stage it implies, the customer reminders, the staff
  * day-of brief, and at close-out either the overdue deliver task (billing) or the automatic close.
  */
-import { condition, patched, workflowInfo } from '@temporalio/workflow';
+import { condition, workflowInfo } from '@temporalio/workflow';
 import { type Mark, reminderLateLimitMs } from '../../src/domain/marks';
 import { HOUR_MS } from '../../src/domain/durations';
 import { isActiveStatus } from '../../src/domain/stages';
-import { STUCK_RETRY_MS, alertStuck, data, failureReason, isFinalFailure } from './activities';
+import { STUCK_RETRY_MS, alertStuck, failureReason, isFinalFailure } from './activities';
 import { PATCHES } from './messages';
 import type { Outbox } from './outbox';
 import type { AppointmentModel } from './state';
@@ -25,7 +25,7 @@ export async function fireMark(model: AppointmentModel, outbox: Outbox, mark: Ma
   try {
     await applyMark(model, outbox, mark);
   } catch (error) {
-    if (!patched(PATCHES.boundedRetries)) throw error;
+    if (!model.patched(PATCHES.boundedRetries)) throw error;
     if (!isFinalFailure(error)) model.fired.delete(key);
     return error;
   }
@@ -47,7 +47,7 @@ export async function markStuck(model: AppointmentModel, mark: Mark, failure: un
 async function applyMark(model: AppointmentModel, outbox: Outbox, mark: Mark): Promise<void> {
   const workflowId = workflowInfo().workflowId;
   if (mark.stage && mark.stage !== model.appointment.stage) {
-    model.appointment = await data.setStage({
+    model.appointment = await model.steps.setStage({
       appointmentId: model.appointment.appointmentId,
       stage: mark.stage,
       revision: model.appointment.revision,
@@ -77,7 +77,7 @@ async function applyMark(model: AppointmentModel, outbox: Outbox, mark: Mark): P
         });
       }
     } else if (action === 'closeOut') {
-      model.appointment = await data.applyStatusChange({
+      model.appointment = await model.steps.applyStatusChange({
         appointmentId: model.appointment.appointmentId,
         status: 'done',
         stage: 'Paid Won',
@@ -95,7 +95,7 @@ async function applyMark(model: AppointmentModel, outbox: Outbox, mark: Mark): P
 /** A reminder too late to help: not sent, and the timeline says why. */
 async function noteDroppedReminder(model: AppointmentModel, mark: Mark, lateBy: number, limit: number) {
   const hours = (ms: number) => `${Math.round((ms / HOUR_MS) * 10) / 10} h`;
-  await data.recordTimeline({
+  await model.steps.recordTimeline({
     appointmentId: model.appointment.appointmentId,
     kind: 'reminder:dropped',
     actor: { kind: 'system', name: 'appointflow' },

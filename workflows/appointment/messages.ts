@@ -316,7 +316,31 @@ export const PATCHES = {
    * long, then sends "book again" unless the contact booked meanwhile (workflows/appointment/follow-ups.ts).
    */
   followUps: 'appointment-follow-ups-v1',
+  /**
+   * A leaner history (issue 19): a new run records this one patch marker instead of one for each patch
+   * before it (a run that took it has them all: `AppointmentModel.patched`), upserts only the search
+   * attributes that changed, runs its short database steps as local activities, and sends the
+   * messages queued together in one activity.
+   */
+  leanHistory: 'appointment-lean-history-v1',
 } as const;
+
+export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
+
+/** The patches older than appointment-lean-history-v1: a run that took it follows all of them. */
+export const PATCHES_BEFORE_LEAN_HISTORY: readonly PatchId[] = [
+  PATCHES.billing,
+  PATCHES.zeroInvoice,
+  PATCHES.rescheduleOptions,
+  PATCHES.boundedRetries,
+  PATCHES.endOfRun,
+  PATCHES.marksFromBooking,
+  PATCHES.continueAsNew,
+  PATCHES.payLinks,
+  PATCHES.cancellationFees,
+  PATCHES.deposits,
+  PATCHES.followUps,
+];
 
 /** Changes (updates and signals) one run takes before it hands over to a new run. */
 export const MAX_CHANGES_PER_RUN = 100;

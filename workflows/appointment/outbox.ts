@@ -3,9 +3,11 @@
  * notifier coroutine, so a slow provider never holds up an answer to a caller. A reminder or brief that
  * became stale by the time it is sent (cancelled, or for an old time) is dropped.
  */
-import { allHandlersFinished, condition, log, patched, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, workflowInfo } from '@temporalio/workflow';
 import { isActiveStatus } from '../../src/domain/stages';
-import { alerts, failureReason, messaging } from './activities';
+import type { MessageBatchOutcome } from '../../activities/message-batch';
+import type { SendAppointmentMessagesInput } from '../../activities/notifications';
+import { alerts, batchMessaging, failureReason, messaging } from './activities';
 import { type OutboxMessage, PATCHES } from './messages';
 import type { AppointmentModel } from './state';
 
@@ -77,29 +79,63 @@ export class Outbox {
     return message.onlyIfCurrent && (message.revision !== appointment.revision || !isActiveStatus(appointment.status));
   }
 
-  /** The notifier coroutine: sends queued messages in order until the outbox is closed and empty. */
+  /**
+   * The notifier coroutine: sends queued messages in order until the outbox is closed and empty. On the
+   * lean history (patch appointment-lean-history-v1) the messages queued by the time it wakes go out in
+   * one activity; before it, one at a time.
+   */
   async notifier(): Promise<void> {
     const workflowId = workflowInfo().workflowId;
     for (;;) {
       await condition(() => (this.queue.length > 0 && !this.paused) || this.closed);
-      const message = this.queue.shift();
-      if (!message) return;
-      if (this.isStale(message)) continue;
+      if (this.queue.length === 0) return;
+      const taken = this.model.lean ? this.queue.splice(0) : this.queue.splice(0, 1);
+      const fresh = taken.filter((message) => !this.isStale(message));
+      if (fresh.length === 0) continue;
       this.sending = true;
       try {
-        await this.send(workflowId, message);
-      } catch (error) {
-        // A message that cannot be sent does not stop the ones after it (patch appointment-bounded-retries-v1).
-        if (!patched(PATCHES.boundedRetries)) throw error;
-        await this.recordFailure(workflowId, message, error);
+        if (fresh.length === 1) await this.sendOrRecord(workflowId, fresh[0]!);
+        else await this.sendBatch(workflowId, fresh);
       } finally {
         this.sending = false;
       }
     }
   }
 
-  private async send(workflowId: string, message: QueuedMessage): Promise<void> {
-    await messaging.sendAppointmentMessages({
+  /**
+   * Several messages in one activity. One that failed is recorded when trying again cannot help (a
+   * render error), else sent on its own with the single send's retries; so is every message of a batch
+   * that failed as a whole (what went out is not sent twice: idempotency keys).
+   */
+  private async sendBatch(workflowId: string, messages: QueuedMessage[]): Promise<void> {
+    let outcomes: MessageBatchOutcome[] = [];
+    try {
+      outcomes = await batchMessaging.sendAppointmentMessageBatch({
+        messages: messages.map((m) => this.input(workflowId, m)),
+      });
+    } catch (error) {
+      log.warn('Message batch failed; sending one at a time', { error: failureReason(error) });
+    }
+    for (const [i, message] of messages.entries()) {
+      const outcome = outcomes[i];
+      if (outcome && 'sent' in outcome) continue;
+      if (outcome?.final) await this.recordFailure(workflowId, message, outcome.failed);
+      else if (!this.isStale(message)) await this.sendOrRecord(workflowId, message);
+    }
+  }
+
+  /** One message; a message that cannot be sent does not stop the ones after it (patch appointment-bounded-retries-v1). */
+  private async sendOrRecord(workflowId: string, message: QueuedMessage): Promise<void> {
+    try {
+      await messaging.sendAppointmentMessages(this.input(workflowId, message));
+    } catch (error) {
+      if (!this.model.patched(PATCHES.boundedRetries)) throw error;
+      await this.recordFailure(workflowId, message, error);
+    }
+  }
+
+  private input(workflowId: string, message: QueuedMessage): SendAppointmentMessagesInput {
+    return {
       appointmentId: this.model.appointment.appointmentId,
       workflowId,
       audience: message.audience,
@@ -114,7 +150,7 @@ export class Outbox {
       ...(message.edited ? { edited: message.edited } : {}),
       ...(message.publicNote ? { publicNote: message.publicNote } : {}),
       ...(message.deposit ? { deposit: message.deposit } : {}),
-    });
+    };
   }
 
   /** Marked failed, on the timeline, staff told; if even that fails (database down), logged. */

@@ -6,13 +6,8 @@
 import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { computeMarks, type Mark } from '../../src/domain/marks';
 import { isActiveStatus } from '../../src/domain/stages';
-import {
-  AppointmentStage,
-  AppointmentStartsAt,
-  AppointmentStatus,
-  ContactId,
-  StaffId,
-} from '../../temporal/search-attributes';
+import { appointmentSearchAttributes } from '../../temporal/search-attributes';
+import { type LocalDataSteps, data, localData } from './activities';
 import {
   type AppointmentCarry,
   type AppointmentSnapshot,
@@ -25,6 +20,8 @@ import {
   type MarkState,
   type OutboxMessage,
   PATCHES,
+  PATCHES_BEFORE_LEAN_HISTORY,
+  type PatchId,
   type TaskState,
 } from './messages';
 
@@ -57,6 +54,8 @@ export class AppointmentModel {
   bookAgain: AppointmentState['bookAgain'] | null = null;
   /** Late reminders past the policy's limit are dropped (patch appointment-marks-from-booking-v1). */
   lateReminderLimit = false;
+  /** The lean history (patch appointment-lean-history-v1): every older patch applies without its marker. */
+  lean = false;
 
   /** Refused signal requests so far, part of their timeline keys. */
   refusals = 0;
@@ -75,15 +74,19 @@ export class AppointmentModel {
    * what the previous run handed over.
    */
   static start(input: AppointmentWorkflowInput): AppointmentModel {
-    const fromBooking = patched(PATCHES.marksFromBooking);
+    // Asked first, before any other patch: a run that takes it records no other patch marker.
+    const lean = patched(PATCHES.leanHistory);
+    const fromBooking = lean || patched(PATCHES.marksFromBooking);
     const carried = input.carried;
     if (!carried) {
       const bookedAt = fromBooking && input.bookedAt !== undefined ? Math.min(input.bookedAt, Date.now()) : Date.now();
       const model = new AppointmentModel(input.appointment, bookedAt);
       model.lateReminderLimit = fromBooking;
+      model.lean = lean;
       return model;
     }
     const model = new AppointmentModel(input.appointment, carried.revisionSince);
+    model.lean = lean;
     carried.fired.forEach((key) => model.fired.add(key));
     carried.remindersOff.forEach((revision) => model.remindersOff.add(revision));
     model.run = carried.run + 1;
@@ -123,6 +126,19 @@ export class AppointmentModel {
       refusals: this.refusals,
       outbox,
     };
+  }
+
+  /**
+   * Whether a patch's code path applies. A run on the lean history has every patch older than it, so
+   * asking records nothing; any other run asks Temporal as before (`patched`).
+   */
+  patched(id: PatchId): boolean {
+    return (this.lean && PATCHES_BEFORE_LEAN_HISTORY.includes(id)) || patched(id);
+  }
+
+  /** The short database steps: local activities on the lean history, activities before it. */
+  get steps(): LocalDataSteps {
+    return this.lean ? localData : data;
   }
 
   /** Time to hand over to a new run: Temporal suggests it, or this run has taken its share of changes. */
@@ -173,16 +189,20 @@ export class AppointmentModel {
     };
   }
 
-  /** Search attributes and the Web UI's current details follow every change. */
+  /**
+   * Search attributes and the Web UI's current details follow every change. On the lean history only
+   * the attributes that differ from what the workflow has (set at start, then upserted) are upserted,
+   * and nothing when none does; before it, all of them every time.
+   */
   publish(): void {
     const { appointment } = this;
-    upsertSearchAttributes([
-      { key: AppointmentStage, value: appointment.stage },
-      { key: AppointmentStatus, value: appointment.status },
-      { key: StaffId, value: appointment.staffId },
-      { key: ContactId, value: appointment.contactId },
-      { key: AppointmentStartsAt, value: new Date(appointment.startsAt) },
-    ]);
+    const attributes = appointmentSearchAttributes(appointment);
+    if (!this.lean) upsertSearchAttributes(attributes);
+    else {
+      const current = workflowInfo().typedSearchAttributes;
+      const changed = attributes.filter((pair) => !sameValue(current.get(pair.key), pair.value));
+      if (changed.length > 0) upsertSearchAttributes(changed);
+    }
     const next = this.pendingMarks()[0];
     setCurrentDetails(
       [
@@ -192,4 +212,8 @@ export class AppointmentModel {
       ].join('\n\n'),
     );
   }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }

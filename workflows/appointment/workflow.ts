@@ -11,7 +11,7 @@
  * changes from outside (`changes.ts`, one lock with the marks), what a mark does (`mark-handling.ts`),
  * billing (`billing.ts`) and the outbox with its notifier (`outbox.ts`).
  */
-import { allHandlersFinished, condition, continueAsNew, patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
 import { stageAt } from '../../src/domain/marks';
 import { isActiveStatus, type PipelineStage } from '../../src/domain/stages';
 import { HOUR_MS } from '../../src/domain/durations';
@@ -46,7 +46,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   // The marks, each at its instant; every change wakes the loop to recompute them. A long-lived run
   // hands over to a new one (continue-as-new) between marks.
   for (;;) {
-    if (model.continueAsNewDue() && patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
+    if (model.continueAsNewDue() && model.patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
     const next = model.pendingMarks()[0];
     if (!next) break;
     model.changed = false;
@@ -62,7 +62,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
     while (!delivered()) {
       await condition(() => delivered() || model.continueAsNewDue());
       if (delivered()) break;
-      if (patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
+      if (model.patched(PATCHES.continueAsNew)) await handOver(input, model, outbox);
       else await condition(delivered); // a run replaying from before continue-as-new waits as it did
     }
     if (model.deliverTask?.status === 'done' && model.billing) await collectPayment(model, outbox);
@@ -71,7 +71,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   // Delivered and settled: "book again" after the service's weeks unless the contact booked meanwhile
   // (patch appointment-follow-ups-v1, asked only when the service sets it).
   const weeks = bookAgainWeeks(model);
-  if (weeks !== null && patched(PATCHES.followUps)) await bookAgain(model, outbox, weeks);
+  if (weeks !== null && model.patched(PATCHES.followUps)) await bookAgain(model, outbox, weeks);
 
   // Cancelled: ask to rebook unless the contact booked again within the window. A late cancel or a
   // no-show with a fee (patch appointment-cancellation-fees-v1) collects it meanwhile.
@@ -82,7 +82,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
   else if (cancelled) await rebookFollowUp(model, outbox);
 
   // The end: drain the outbox and wait for handlers until both are quiet (patch appointment-end-of-run-v1).
-  if (patched(PATCHES.endOfRun)) {
+  if (model.patched(PATCHES.endOfRun)) {
     await outbox.drainAndClose(notifier);
   } else {
     await condition(allHandlersFinished);
@@ -98,7 +98,7 @@ export async function appointmentWorkflow(input: AppointmentWorkflowInput): Prom
 async function startInStage(model: AppointmentModel, initialStage: PipelineStage): Promise<void> {
   const { appointment } = model;
   model.appointment = await persistently(appointment.appointmentId, 'initial stage', () =>
-    data.setStage({
+    model.steps.setStage({
       appointmentId: appointment.appointmentId,
       stage: initialStage,
       revision: appointment.revision,
