@@ -18,6 +18,7 @@ import { messageBatch } from './message-batch';
 import { notificationActivities } from './notifications';
 import { outboundActivities } from './outbound';
 import { retentionActivities } from './retention';
+import { unbookedDepositActivities } from './unbooked-deposits';
 import { waitlistActivities } from './waitlist';
 
 export interface ActivityDeps {
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...membershipActivities(deps),
     ...retentionActivities(deps),
+    ...unbookedDepositActivities(deps),
     ...waitlistActivities(deps),
     // Membership visits: the membership workflow hears of every change to its visits' rows.
     applyReschedule: synced(appointments.applyReschedule),

@@ -339,6 +339,19 @@ const schema = z.object({
     .max(3600, 'expected at most 3600 seconds')
     .default(60),
   RETENTION_HOUR: z.coerce.number({ error: 'expected an hour 0–23' }).int().min(0).max(23).default(3),
+  // Unbooked deposits (src/payments/unbooked-deposits.ts): refunded after this many minutes; swept every N minutes (0: no schedule).
+  UNBOOKED_DEPOSIT_GRACE_MINUTES: z.coerce
+    .number({ error: 'expected minutes' })
+    .int('expected whole minutes')
+    .min(15, 'expected at least 15 minutes')
+    .max(7 * 24 * 60, 'expected at most a week (10080 minutes)')
+    .default(120),
+  UNBOOKED_DEPOSIT_SWEEP_MINUTES: z.coerce
+    .number({ error: 'expected minutes' })
+    .int('expected whole minutes')
+    .min(0)
+    .max(24 * 60, 'expected at most a day (1440 minutes)')
+    .default(15),
   // Staff calendars (src/calendars/): OAuth clients of Google and Microsoft, and how long busy blocks are cached.
   GOOGLE_CLIENT_ID: optionalString,
   GOOGLE_CLIENT_SECRET: optionalString,
@@ -446,6 +459,11 @@ export interface Config {
    * schedule) and the hour of the business day the daily schedule runs.
    */
   retention: { days: number; hour: number };
+  /**
+   * Deposits paid but never used for a booking (src/payments/unbooked-deposits.ts): refunded once older
+   * than `graceMs`, by a schedule every `sweepMinutes` (0: no schedule).
+   */
+  unbookedDeposits: { graceMs: number; sweepMinutes: number };
   /**
    * Encryption of stored secrets (src/secrets/): SECRETS_KEY (unset outside production: a key
    * generated once into `keyFile`) and SECRETS_OLD_KEYS, still accepted for reading.
@@ -612,6 +630,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     messaging: messagingConfig(e),
     inbound: { rescheduleWaitMs: e.INBOUND_RESCHEDULE_WAIT_MS },
     retention: { days: e.RETENTION_DAYS, hour: e.RETENTION_HOUR },
+    unbookedDeposits: {
+      graceMs: e.UNBOOKED_DEPOSIT_GRACE_MINUTES * 60_000,
+      sweepMinutes: e.UNBOOKED_DEPOSIT_SWEEP_MINUTES,
+    },
     idempotency: { leaseMs: e.IDEMPOTENCY_LEASE_SECONDS * 1000 },
     secrets: {
       key: e.SECRETS_KEY ? parseBase64Key(e.SECRETS_KEY) : undefined,

@@ -27,6 +27,8 @@ import { superviseWorkerFor } from './worker';
 import { databaseEvents } from './db/events';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
+import { ensureUnbookedDepositScheduleLogged } from './payments/unbooked-deposit-schedule';
+import { paymentGatewayFromConfig } from './payments/from-config';
 import { keyringOf } from './secrets/keys';
 import { encryptStoredSecretsLogged } from './secrets/stored';
 import { installTemporalRuntime } from './metrics';
@@ -103,7 +105,10 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'temporal client', run: () => client.connection.close() });
 
     // Supervised: a failed worker (a long Temporal outage) is replaced with backoff, not fatal.
-    const worker = await superviseWorkerFor({ config, database, logger, target });
+    // One gateway for the worker and the pages: the simulated one keeps its PaymentIntents in memory, and
+    // the unbooked-deposit sweep reads back the deposits the booking page made.
+    const payments = paymentGatewayFromConfig(config);
+    const worker = await superviseWorkerFor({ config, database, logger, target, payments });
     cleanups.push({ name: 'worker', run: () => worker.shutdown() });
     await worker.started;
 
@@ -113,12 +118,13 @@ async function main(): Promise<void> {
     cleanups.push({ name: 'event dispatcher', run: () => dispatcher.stop() });
     // In the background: start-up does not wait on it, and a failure is only logged.
     void ensureRetentionScheduleLogged({ client, config, db: database.db }, logger);
+    void ensureUnbookedDepositScheduleLogged({ client, config }, logger);
 
     if (!webBundleBuilt()) {
       logger.info('building the web app (first start)');
       await buildWebBundle({ quiet: true });
     }
-    const server: Server = await listen(createApp({ config, database, temporal: client, logger }), config);
+    const server: Server = await listen(createApp({ config, database, temporal: client, logger, payments }), config);
     cleanups.push({ name: 'http server', run: () => closeServer(server) });
 
     const lines = [

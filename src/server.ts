@@ -14,6 +14,7 @@ import { lazyClient, targetFromConfig } from './temporal/connection';
 import { databaseEvents } from './db/events';
 import { startEventDispatcher } from './outbound/dispatcher';
 import { ensureRetentionScheduleLogged } from './retention/schedule';
+import { ensureUnbookedDepositScheduleLogged } from './payments/unbooked-deposit-schedule';
 import { startTracing } from './tracing';
 
 export function listen(app: Express, config: Config): Promise<Server> {
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   const dispatcher = startEventDispatcher({ db: database.db, temporal, config }, logger);
   // In the background: start-up does not wait on it, and a failure is only logged.
   void ensureRetentionScheduleLogged({ client: temporal, config, db: database.db }, logger);
+  void ensureUnbookedDepositScheduleLogged({ client: temporal, config }, logger);
   const server = await listen(createApp({ config, database, temporal, logger }), config);
   logger.info({ url: config.http.publicBaseUrl }, 'HTTP server listening');
   const stop = async () => {

@@ -10,3 +10,4 @@ export { inboundRescheduleWaitWorkflow } from './integration-inbound/reschedule-
 export { retentionWorkflow } from './retention/workflow';
 export { rescheduleRequestWorkflow } from './reschedule-request/workflow';
 export { waitlistWorkflow } from './waitlist/workflow';
+export { unbookedDepositsWorkflow } from './unbooked-deposits/workflow';

@@ -6,12 +6,15 @@
  *   PaymentIntent books once). The deliver task opens the draft with the service line in front, and
  *   the charge takes only the balance (nothing when the deposit covers it: the invoice is then paid).
  * - A cancel or no-show: `settleDeposit` refunds what the fee does not keep (through the gateway with
- *   an idempotency key, src/billing/refunds.ts); refunded in full, the invoice is void.
+ *   an idempotency key, src/billing/refunds.ts); refunded in full, the invoice is void. A refund the
+ *   provider refuses opens a staff task (src/payments/refund-tasks.ts) and leaves the invoice as it is.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { appendTimeline } from '../appointments/repository';
 import type { Database } from '../db/schema';
 import type { PaymentGateway } from '../payments/gateway';
+import { openRefundTask } from '../payments/refund-tasks';
+import { formatWhenShort } from '../messaging/templates';
 import { formatMoney } from './invoice';
 import { refundInvoice } from './refunds';
 
@@ -146,7 +149,8 @@ export async function settleDeposit(
     .select(['id', 'number', 'status', 'contact_id'])
     .where('appointment_id', '=', input.appointmentId)
     .executeTakeFirstOrThrow();
-  // A refund the gateway refused is on the timeline (`payment:refund_failed`) and leaves the invoice as it is.
+  // A refund the gateway refused is on the timeline (`payment:refund_failed`), opens a staff task and
+  // leaves the invoice as it is.
   let refundedMinor = 0;
   if (refundMinor > 0) {
     ({ refundedMinor } = await refundInvoice(db, gateway, {
@@ -157,6 +161,8 @@ export async function settleDeposit(
       channel: 'system',
       idempotencyKey: input.idempotencyKey,
     }));
+    if (refundedMinor < refundMinor)
+      await taskForFailedRefunds(db, { invoice, appointmentId: input.appointmentId, key: input.idempotencyKey });
   }
   if (keptMinor === 0 && refundedMinor === refundMinor && invoice.status === 'draft') {
     const now = new Date();
@@ -181,4 +187,38 @@ export async function settleDeposit(
     });
   }
   return { refundedMinor, keptMinor };
+}
+
+/** A staff task for each part of the deposit refund the provider refused (once per part). */
+async function taskForFailedRefunds(
+  db: Kysely<Database>,
+  input: { invoice: { id: string; number: number }; appointmentId: string; key: string },
+): Promise<void> {
+  const failed = await db
+    .selectFrom('invoice_refunds')
+    .select(['id', 'amount_minor', 'currency', 'error'])
+    .where('invoice_id', '=', input.invoice.id)
+    .where('idempotency_key', 'like', `refund:${input.invoice.id}:${input.key}:%`)
+    .where('status', '=', 'failed')
+    .execute();
+  if (failed.length === 0) return;
+  const visit = await db
+    .selectFrom('appointments as a')
+    .innerJoin('contacts as c', 'c.id', 'a.contact_id')
+    .innerJoin('services as s', 's.id', 'a.service_id')
+    .select(['c.id as contact_id', 'c.name', 'c.email', 's.name as service', 'a.starts_at', 'a.time_zone'])
+    .where('a.id', '=', input.appointmentId)
+    .executeTakeFirstOrThrow();
+  for (const part of failed) {
+    await openRefundTask(db, {
+      customer: { name: visit.name, email: visit.email ?? 'no email' },
+      amount: formatMoney(Number(part.amount_minor), part.currency.trim()),
+      reason: part.error ?? 'no reason given',
+      what: `the deposit of the cancelled ${visit.service} on ${formatWhenShort(visit.starts_at.getTime(), visit.time_zone)}`,
+      next: `Refund it again from invoice ${input.invoice.number} (Refund), or outside the payment provider, then mark this task done.`,
+      appointmentId: input.appointmentId,
+      contactId: visit.contact_id,
+      idempotencyKey: `refund-failed:${part.id}`,
+    });
+  }
 }

@@ -118,7 +118,11 @@ export async function refundInvoice(
         idempotencyKey: part.idempotency_key,
         metadata: { invoiceId: part.invoice_id, refundId: part.id },
       });
-      outcome = { refundId: result.refundId, status: result.status, error: null };
+      outcome = {
+        refundId: result.refundId,
+        status: result.status,
+        error: result.status === 'failed' ? (result.failureReason ?? 'refused by the payment provider') : null,
+      };
     } catch (error) {
       if (isRetryablePaymentError(error)) {
         throw new RefundPendingError(

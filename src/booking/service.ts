@@ -29,7 +29,7 @@ import { detailsChange, savePendingDetails } from '../identity/pending-details';
 import { DateTime } from 'luxon';
 import { pickStaff } from './staff-pick';
 import { type BookingDeposit, isDepositReused, recordDeposit } from '../billing/deposits';
-import { DepositRefusal } from '../payments/deposit-intents';
+import { claimDepositIntent, DepositRefusal } from '../payments/deposit-intents';
 import { countBooking } from '../metrics';
 import { notifyMembershipOfVisit } from '../memberships/repository';
 import { reserveVisit, resolveVisitMembership } from '../memberships/service';
@@ -334,6 +334,7 @@ export async function book(deps: BookingDeps, request: BookRequest, now = Date.n
           channel: request.channel,
           at: new Date(now),
         });
+        await claimDepositIntent(trx, { paymentIntentId: request.deposit.paymentIntentId, appointmentId });
       }
       if (pending)
         await savePendingDetails(trx, { contactId, appointmentId, details: pending, channel: request.channel });

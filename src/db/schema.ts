@@ -401,6 +401,27 @@ export interface InvoiceRefundsTable {
   updated_at: UpdatedAt;
 }
 
+/** What became of a deposit PaymentIntent the server created (migration 0062, src/payments/unbooked-deposits.ts). */
+export type DepositIntentState = 'open' | 'booked' | 'refunding' | 'refunded' | 'refund_failed' | 'abandoned';
+
+export interface DepositIntentsTable {
+  id: Generated<string>;
+  provider_payment_id: string;
+  gateway: 'stripe' | 'simulated';
+  service_id: string;
+  email: string;
+  name: string;
+  amount_minor: number;
+  currency: string;
+  state: Generated<DepositIntentState>;
+  appointment_id: string | null;
+  provider_refund_id: string | null;
+  error: string | null;
+  task_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface PaymentAttemptsTable {
   id: Generated<string>;
   invoice_id: string;
@@ -642,6 +663,7 @@ export interface Database {
   payment_attempts: PaymentAttemptsTable;
   invoice_payments: InvoicePaymentsTable;
   invoice_refunds: InvoiceRefundsTable;
+  deposit_intents: DepositIntentsTable;
   timeline_events: TimelineEventsTable;
   inbound_events: InboundEventsTable;
   api_keys: ApiKeysTable;

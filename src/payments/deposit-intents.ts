@@ -8,9 +8,14 @@
  * The server never trusts the page: `POST /api/bookings` reads the PaymentIntent back from the gateway
  * and books only if it `succeeded` for this email and service, for the deposit the service asks now, in
  * its currency; the ledger's unique provider payment id makes one PaymentIntent book once.
+ *
+ * Every deposit PaymentIntent made here is recorded (`deposit_intents`, migration 0062) and claimed by
+ * the booking that uses it, in the booking's transaction: a booking that fails (the slot was taken)
+ * leaves it `open` for another time, and one the customer never makes is refunded by the unbooked-deposit
+ * sweep after the grace (src/payments/unbooked-deposits.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import { depositAmount } from '../domain/deposit-policy';
 import { bookingCustomer } from './card-on-file';
@@ -81,7 +86,52 @@ export async function depositIntentForBooking(
     metadata: { purpose: 'deposit', email: normalEmail(input.email), serviceId: input.serviceId },
     saveCard: terms.saveCard,
   });
+  // The same page key again is the same PaymentIntent: recorded once.
+  await db
+    .insertInto('deposit_intents')
+    .values({
+      provider_payment_id: intent.paymentIntentId,
+      gateway: gateway.name,
+      service_id: input.serviceId,
+      email: normalEmail(input.email),
+      name: input.name,
+      amount_minor: terms.amountMinor,
+      currency: terms.currency.toUpperCase(),
+    })
+    .onConflict((oc) => oc.column('provider_payment_id').doNothing())
+    .execute();
   return { ...intent, ...terms };
+}
+
+/**
+ * Claims the deposit for the booking, inside the booking's transaction: `open` becomes `booked`. One the
+ * sweep refunded or is refunding (the customer came back hours later) is refused; one made before
+ * deposits were recorded has no row and books on the ledger's uniqueness alone.
+ */
+export async function claimDepositIntent(
+  trx: Transaction<Database>,
+  input: { paymentIntentId: string; appointmentId: string },
+): Promise<void> {
+  const claimed = await trx
+    .updateTable('deposit_intents')
+    .set({ state: 'booked', appointment_id: input.appointmentId, updated_at: new Date() })
+    .where('provider_payment_id', '=', input.paymentIntentId)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) > 0) return;
+  const row = await trx
+    .selectFrom('deposit_intents')
+    .select('state')
+    .where('provider_payment_id', '=', input.paymentIntentId)
+    .executeTakeFirst();
+  if (!row) return;
+  if (row.state === 'booked') {
+    throw new DepositRefusal('This deposit has already been used for a booking.', 'paymentIntentId', 409);
+  }
+  throw new DepositRefusal(
+    'This deposit was refunded because no booking was completed with it; please pay the deposit again.',
+    'paymentIntentId',
+  );
 }
 
 /** The PaymentIntent, read back from the gateway, if it is this booking's deposit and succeeded; else a refusal. */

@@ -80,6 +80,8 @@ export interface RefundRequest {
 export interface RefundResult {
   refundId: string;
   status: 'succeeded' | 'pending' | 'failed';
+  /** Why a failed refund failed, in the provider's words (Stripe's `failure_reason`). */
+  failureReason?: string | null;
 }
 
 /** A card saved on a customer (the portal lists and removes them; issue 16). */
@@ -108,6 +110,12 @@ export interface PaymentGateway {
   /** A PaymentIntent the customer confirms on-session with the Payment Element (cards and wallets). */
   createPaymentIntent(request: OnSessionPaymentRequest): Promise<{ paymentIntentId: string; clientSecret: string }>;
   retrievePaymentIntent(paymentIntentId: string): Promise<PaymentIntentView>;
+  /**
+   * Cancels a PaymentIntent nobody paid (an abandoned deposit), so it can no longer be paid. Throws a
+   * non-retryable `invalid_request` when it cannot be cancelled (it succeeded meanwhile). Optional: a
+   * gateway without it leaves such intents as they are.
+   */
+  cancelPaymentIntent?(input: { paymentIntentId: string; idempotencyKey: string }): Promise<void>;
   refund(request: RefundRequest): Promise<RefundResult>;
   /** The cards saved on the customer. */
   listCards(customerId: string): Promise<SavedCard[]>;

@@ -60,12 +60,18 @@ export const SIMULATED_TEST_CARDS: Readonly<Record<string, SimulatedCardOutcome>
     outcome: 'requires_action',
     message: 'Your card was declined. This transaction requires authentication.',
   },
+  // Pays; a refund of it fails (Stripe's 4000 0000 0000 5126 fails later, by webhook; here at once).
+  pm_card_refundFail: { outcome: 'succeeded' },
 });
+
+/** Why a refund of a `pm_card_refundFail` payment fails (one of Stripe's `failure_reason` values). */
+export const SIMULATED_REFUND_FAILURE = 'expired_or_canceled_card';
 
 /** Brand and last four digits shown for a simulated test card. */
 export function simulatedCardDetails(paymentMethodId: string): { brand: string; last4: string } {
   if (paymentMethodId.includes('mastercard')) return { brand: 'mastercard', last4: '4444' };
   if (paymentMethodId === 'pm_card_authenticationRequired') return { brand: 'visa', last4: '3184' };
+  if (paymentMethodId === 'pm_card_refundFail') return { brand: 'visa', last4: '5126' };
   if (paymentMethodId.includes('Declined')) return { brand: 'visa', last4: '0002' };
   return { brand: 'visa', last4: '4242' };
 }
@@ -75,7 +81,7 @@ export const SIMULATED_CARD_EXPIRY = { expMonth: 12, expYear: 2034 } as const;
 
 interface SimulatedIntent {
   customerId: string | null;
-  status: 'requires_payment_method' | 'succeeded';
+  status: 'requires_payment_method' | 'succeeded' | 'canceled';
   paymentMethodId: string | null;
   metadata: Record<string, string>;
   amountMinor: number;
@@ -94,6 +100,8 @@ export class SimulatedGateway implements PaymentGateway {
   /** payment id → amount refunded so far */
   private readonly refunded = new Map<string, number>();
   private readonly refunds = new Map<string, RefundResult>();
+  /** payment id → the test card it was paid with (a refund of `pm_card_refundFail` fails) */
+  private readonly paidWith = new Map<string, string>();
   /** customer id → the test cards saved on it through this instance's SetupIntents */
   private readonly saved = new Map<string, Set<string>>();
 
@@ -195,6 +203,7 @@ export class SimulatedGateway implements PaymentGateway {
     switch (card.outcome) {
       case 'succeeded':
         result = { status: 'succeeded', paymentId };
+        this.paidWith.set(paymentId, request.paymentMethodId);
         break;
       case 'declined':
         result = { status: 'declined', paymentId, declineCode: card.declineCode, message: card.message };
@@ -246,10 +255,12 @@ export class SimulatedGateway implements PaymentGateway {
     const intent = this.paymentIntents.get(paymentIntentId);
     if (!intent) throw this.unknown('PaymentIntent', paymentIntentId);
     if (intent.status === 'succeeded') return { ok: true };
+    if (intent.status === 'canceled') return { ok: false, message: 'This payment was cancelled; please start again.' };
     const card = SIMULATED_TEST_CARDS[paymentMethodId] ?? { outcome: 'succeeded' };
     if (card.outcome === 'declined') return { ok: false, message: card.message };
     intent.status = 'succeeded';
     intent.paymentMethodId = paymentMethodId;
+    this.paidWith.set(paymentIntentId, paymentMethodId);
     return { ok: true };
   }
 
@@ -281,10 +292,29 @@ export class SimulatedGateway implements PaymentGateway {
     });
     const existing = this.refunds.get(request.idempotencyKey);
     if (existing) return { ...existing };
-    const result: RefundResult = { refundId: idFor('re', request.idempotencyKey), status: 'succeeded' };
+    const refundId = idFor('re', request.idempotencyKey);
+    if (this.paidWith.get(request.paymentId) === 'pm_card_refundFail') {
+      const failed: RefundResult = { refundId, status: 'failed', failureReason: SIMULATED_REFUND_FAILURE };
+      this.refunds.set(request.idempotencyKey, failed);
+      return { ...failed };
+    }
+    const result: RefundResult = { refundId, status: 'succeeded' };
     this.refunded.set(request.paymentId, (this.refunded.get(request.paymentId) ?? 0) + request.amountMinor);
     this.refunds.set(request.idempotencyKey, result);
     return { ...result };
+  }
+
+  async cancelPaymentIntent(input: { paymentIntentId: string; idempotencyKey: string }): Promise<void> {
+    this.claimKey(input.idempotencyKey, 'payment_intents.cancel', { paymentIntentId: input.paymentIntentId });
+    const intent = this.paymentIntents.get(input.paymentIntentId);
+    if (!intent) throw this.unknown('PaymentIntent', input.paymentIntentId);
+    if (intent.status === 'succeeded') {
+      throw new PaymentGatewayError(
+        `You cannot cancel this PaymentIntent because it has a status of succeeded (simulated gateway)`,
+        { kind: 'invalid_request', gateway: this.name },
+      );
+    }
+    intent.status = 'canceled';
   }
 
   private unknown(what: string, id: string): PaymentGatewayError {

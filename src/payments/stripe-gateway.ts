@@ -246,7 +246,19 @@ export class StripeGateway implements PaymentGateway {
         : refund.status === 'failed' || refund.status === 'canceled'
           ? 'failed'
           : 'pending';
-    return { refundId: refund.id, status };
+    return { refundId: refund.id, status, failureReason: refund.failure_reason ?? null };
+  }
+
+  async cancelPaymentIntent(input: { paymentIntentId: string; idempotencyKey: string }): Promise<void> {
+    try {
+      await this.stripe.paymentIntents.cancel(
+        input.paymentIntentId,
+        { cancellation_reason: 'abandoned' },
+        { idempotencyKey: input.idempotencyKey },
+      );
+    } catch (error) {
+      throw toGatewayError(error);
+    }
   }
 
   async chargeOffSession(request: ChargeRequest): Promise<ChargeResult> {

@@ -15,6 +15,8 @@ import { createApp } from '../../src/http/app';
 import { createLogger } from '../../src/logger';
 import { closeServer, listen } from '../../src/server';
 import { createWorker } from '../../src/worker';
+import { paymentGatewayFromConfig } from '../../src/payments/from-config';
+import type { PaymentGateway } from '../../src/payments/gateway';
 import { startEventDispatcher } from '../../src/outbound/dispatcher';
 import { createPortalSession } from '../../src/portal/sessions';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -28,7 +30,10 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function startSystem(env: Record<string, string> = {}): Promise<System> {
+export async function startSystem(
+  env: Record<string, string> = {},
+  options: { payments?: PaymentGateway } = {},
+): Promise<System> {
   const temporal = await devServerEnv();
   const database = await createTestDatabase();
   await seedDemoData(database.db);
@@ -47,11 +52,16 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Sys
   );
   config.http.port = 0;
   const logger = createLogger(config);
-  const server: Server = await listen(createApp({ config, database, temporal: temporal.client, logger }), config);
+  // One gateway for the pages and the worker, as `npm start` has (the simulated one keeps intents in memory).
+  const payments = options.payments ?? paymentGatewayFromConfig(config);
+  const server: Server = await listen(
+    createApp({ config, database, temporal: temporal.client, logger, payments }),
+    config,
+  );
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://127.0.0.1:${port}`;
   config.http.publicBaseUrl = baseUrl;
-  const worker = await createWorker({ config, connection: temporal.nativeConnection, database, logger });
+  const worker = await createWorker({ config, connection: temporal.nativeConnection, database, logger, payments });
   const running = worker.run();
   const dispatcher = startEventDispatcher({ db: database.db, temporal: temporal.client, config }, logger);
   return {

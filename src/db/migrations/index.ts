@@ -39,6 +39,7 @@ import * as m0056 from './0056_conversations';
 import * as m0057 from './0057_service_deposits';
 import * as m0060 from './0060_freed_time_outbox';
 import * as m0061 from './0061_service_files_request';
+import * as m0062 from './0062_deposit_intents';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -76,6 +77,7 @@ const migrations: Record<string, Migration> = {
   '0057_service_deposits': m0057,
   '0060_freed_time_outbox': m0060,
   '0061_service_files_request': m0061,
+  '0062_deposit_intents': m0062,
   '0049_whatsapp': m0049,
 };
 
