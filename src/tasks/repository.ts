@@ -1,11 +1,12 @@
 /**
  * Tasks in the database: the task list (open / done, by assignee, overdue first) with each task's
  * appointment start, status and billing terms (the deliver form asks accordingly), one task, and the
- * writes the task API makes outside the workflow (reassigning an open task). Completing a task is a
- * workflow update (src/http/routes/tasks.ts).
+ * writes the task API makes outside the workflow (reassigning an open task; closing a task no workflow
+ * waits on). Completing a deliver or charge task is a workflow update (src/http/routes/tasks.ts).
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, TaskStatus } from '../db/schema';
+import type { Database, TaskKind, TaskStatus } from '../db/schema';
+import { appendTimeline } from '../appointments/repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -109,4 +110,45 @@ export async function assignTask(db: Db, id: string, staffId: string): Promise<v
     .set({ assignee_staff_id: staffId, updated_at: new Date() })
     .where('id', '=', id)
     .execute();
+}
+
+/** Task kinds a workflow completes (an update to the appointment's workflow); the others are closed here. */
+export const WORKFLOW_TASK_KINDS: readonly TaskKind[] = ['deliver_service', 'charge_customer'];
+
+/**
+ * Closes a task no workflow waits on (a refund the provider refused, a failed delivery, a reach-out):
+ * done, by whom, with the form's notes, on the appointment's timeline. A second completion changes nothing.
+ */
+export async function closeTask(
+  db: Kysely<Database>,
+  id: string,
+  by: { name: string; channel: string; form: Record<string, unknown> },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const task = await lockTask(trx, id);
+    if (!task || task.status !== 'open') return;
+    const now = new Date();
+    await trx
+      .updateTable('tasks')
+      .set({
+        status: 'done',
+        completed_by: by.name,
+        completed_at: now,
+        form_result: JSON.stringify(by.form),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (task.appointment_id) {
+      await appendTimeline(trx, {
+        appointmentId: task.appointment_id,
+        kind: 'task:done',
+        actor: by.name,
+        channel: by.channel,
+        summary: `Task done: ${task.title}`,
+        data: { taskId: id },
+        idempotencyKey: `task:${id}:done`,
+      });
+    }
+  });
 }

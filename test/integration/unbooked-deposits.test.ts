@@ -11,8 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { createApiKey } from '../../src/auth/api-keys';
 import type { RefundRequest, RefundResult } from '../../src/payments/gateway';
 import { SimulatedGateway } from '../../src/payments/simulated-gateway';
+import { ensureUnbookedDepositSchedule } from '../../src/payments/unbooked-deposit-schedule';
 import { stateQuery } from '../../workflows/appointment/messages';
-import type { UnbookedDepositsResult } from '../../workflows/unbooked-deposits/messages';
+import { type UnbookedDepositsResult, unbookedDepositsScheduleId } from '../../workflows/unbooked-deposits/messages';
 import type { unbookedDepositsWorkflow } from '../../workflows/unbooked-deposits/workflow';
 import { api, eventually, freeSlots, serviceIdBySlug, startSystem, type System } from '../support/system';
 
@@ -117,7 +118,7 @@ const emails = (recipient: string) =>
 
 const openTasks = async () =>
   (
-    await api<{ tasks: Array<{ title: string; kind: string; appointment_id: string | null }> }>(
+    await api<{ tasks: Array<{ id: string; title: string; kind: string; appointment_id: string | null }> }>(
       system,
       'GET',
       '/api/tasks?status=open',
@@ -248,4 +249,44 @@ it('a refund the provider refuses opens a staff task naming the customer, amount
   expect(onVisit[0]!.title).toMatch(/Refund failed: \$15\.00 to Tia Tasked \(tia\.tasked@example\.com\)/);
   expect(onVisit[0]!.title).toMatch(/expired_or_canceled_card/);
   expect(onVisit[0]!.title).toMatch(/Refund it again from invoice/);
+
+  // Refunded another way, staff mark both done: no workflow waits on them, so they close at once.
+  for (const task of [tasks[0]!, onVisit[0]!]) {
+    const done = await api<{ task: { status: string; completed_by: string } }>(
+      system,
+      'POST',
+      `/api/tasks/${task.id}/complete`,
+      { form: { notes: 'refunded by bank transfer' }, channel: 'admin' },
+      auth,
+    );
+    expect(done.status).toBe(200);
+    expect(done.body.task).toMatchObject({ status: 'done', completed_by: 'Owner' });
+  }
+  const left = await openTasks();
+  expect(left.map((t) => t.id)).not.toContain(tasks[0]!.id);
+  expect(left.map((t) => t.id)).not.toContain(onVisit[0]!.id);
+});
+
+it('a Temporal Schedule starts the sweep every UNBOOKED_DEPOSIT_SWEEP_MINUTES with the configured grace; 0 removes it', async () => {
+  const config = {
+    ...system.config,
+    unbookedDeposits: { graceMs: 3 * 3_600_000, sweepMinutes: 15 },
+  };
+  const deps = { client: system.env.client, config };
+  expect(await ensureUnbookedDepositSchedule(deps)).toBe('created');
+  expect(await ensureUnbookedDepositSchedule(deps)).toBe('updated');
+  const handle = system.env.client.schedule.getHandle(unbookedDepositsScheduleId(config.temporal.taskQueue));
+  const described = await handle.describe();
+  expect(described.spec.intervals?.map((i) => i.every)).toEqual([15 * 60_000]);
+  expect(described.action).toMatchObject({
+    type: 'startWorkflow',
+    workflowType: 'unbookedDepositsWorkflow',
+    args: [{ graceMs: 3 * 3_600_000 }],
+  });
+  expect(
+    await ensureUnbookedDepositSchedule({
+      ...deps,
+      config: { ...config, unbookedDeposits: { graceMs: 1, sweepMinutes: 0 } },
+    }),
+  ).toBe('removed');
 });

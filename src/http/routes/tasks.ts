@@ -1,7 +1,8 @@
 /**
  * Human tasks (deliver the service, charge the customer, follow-ups): list (mine, all, overdue first),
- * complete with the form — an update to the appointment's workflow, which stays the only writer of the
- * appointment's state and answers a second completion with the first result — and reassign.
+ * complete with the form — for deliver and charge an update to the appointment's workflow, which stays
+ * the only writer of the appointment's state and answers a second completion with the first result;
+ * other tasks (no workflow waits on them) are closed in the database — and reassign.
  */
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
@@ -15,10 +16,12 @@ import { appendTimeline } from '../../appointments/repository';
 import {
   activeStaffMember,
   assignTask,
+  closeTask,
   listTasks,
   lockTask,
   taskById,
   taskWithAppointment,
+  WORKFLOW_TASK_KINDS,
 } from '../../tasks/repository';
 import { callerActor, requireApiKey, sessionStaff, type Caller } from '../auth';
 import { HttpError } from '../errors';
@@ -94,6 +97,15 @@ export function tasksRouter(deps: AppDeps): Router {
   router.post('/api/tasks/:id/complete', async (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     const body = parseInput(completeTaskBody, req.body, 'body');
+    const caller = res.locals.caller as Caller;
+    const actor = (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res);
+    const listed = await taskById(db, id);
+    if (listed && !WORKFLOW_TASK_KINDS.includes(listed.kind)) {
+      // No workflow waits on it (a refused refund, a failed delivery, a reach-out): closed here.
+      await closeTask(db, id, { name: actor.name, channel: body.channel, form: body.form });
+      res.json({ task: await taskById(db, id) });
+      return;
+    }
     const found = await taskWithAppointment(db, id);
     if (!found) throw new HttpError(404, 'not_found', `Task ${id} does not exist.`);
     const { task, appointment } = found;
@@ -104,7 +116,6 @@ export function tasksRouter(deps: AppDeps): Router {
       task.kind === 'deliver_service' && body.form.minutes === undefined && appointment.pricing === 'fixed'
         ? { ...body.form, minutes: bookedMinutes(appointment.starts_at, appointment.ends_at, appointment.increment) }
         : body.form;
-    const caller = res.locals.caller as Caller;
     const state = await updateWorkflow(deps.temporal, res, {
       workflowId: appointment.workflow_id,
       update: completeTaskUpdate,
@@ -112,7 +123,7 @@ export function tasksRouter(deps: AppDeps): Router {
         {
           taskId: id,
           form,
-          actor: (caller.kind === 'api_key' ? body.actor : undefined) ?? callerActor(res),
+          actor,
           channel: body.channel,
         },
       ],
