@@ -195,3 +195,60 @@ it('a deposit through Stripe: the PaymentIntent is read back before booking, ref
     `/v1/payment_intents/${intent.body.paymentIntentId}`,
   ]);
 });
+
+it('a deposit paid through Stripe and never booked is refunded by the sweep with its key; one never paid is cancelled, not refunded', async () => {
+  const massage = await serviceIdBySlug(system, 'deep-tissue-massage');
+  await api(
+    system,
+    'PATCH',
+    `/api/admin/services/${massage}`,
+    { depositPolicy: { kind: 'percent', percent: 20 } },
+    auth,
+  );
+  const intentFor = async (email: string) =>
+    (
+      await api<{ paymentIntentId: string; clientSecret: string }>(system, 'POST', '/api/payments/deposit-intents', {
+        name: 'Stripe Leaver',
+        email,
+        serviceId: massage,
+        requestKey: `sweep-${email}`,
+      })
+    ).body;
+  const paid = await intentFor('stripe.leaver@example.com');
+  const unpaid = await intentFor('stripe.unpaid@example.com');
+  const confirmed = await fetch(`${recorder.apiBase}/v1/payment_intents/${paid.paymentIntentId}/confirm`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk_test_standin', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ payment_method: 'pm_card_visa', client_secret: paid.clientSecret }),
+  });
+  expect(confirmed.status).toBe(200);
+  const rows = await system.database.db
+    .selectFrom('deposit_intents')
+    .select(['provider_payment_id', 'created_at'])
+    .where('provider_payment_id', 'in', [paid.paymentIntentId, unpaid.paymentIntentId])
+    .execute();
+  // The sweep's "now": past the grace of the later of the two deposits (never the wall clock).
+  const now = Math.max(...rows.map((r) => r.created_at.getTime())) + system.config.unbookedDeposits.graceMs + 60_000;
+  const before = recorder.calls.length;
+  await system.env.client.workflow.execute('unbookedDepositsWorkflow', {
+    taskQueue: system.config.temporal.taskQueue,
+    workflowId: `unbooked-deposits-stripe-${before}`,
+    args: [{ graceMs: system.config.unbookedDeposits.graceMs, now }],
+  });
+  const writes = recorder.calls.slice(before).filter((c) => c.method === 'POST');
+  const refund = writes.find((c) => c.path === '/v1/refunds');
+  expect(refund?.form.get('payment_intent')).toBe(paid.paymentIntentId);
+  expect(refund?.idempotencyKey).toBe(`deposit:${paid.paymentIntentId}:unbooked`);
+  expect(writes.filter((c) => c.path === '/v1/refunds')).toHaveLength(1);
+  const cancel = writes.find((c) => c.path === `/v1/payment_intents/${unpaid.paymentIntentId}/cancel`);
+  expect(cancel?.idempotencyKey).toBe(`deposit:${unpaid.paymentIntentId}:abandoned`);
+  const states = await system.database.db
+    .selectFrom('deposit_intents')
+    .select(['provider_payment_id', 'state'])
+    .where('provider_payment_id', 'in', [paid.paymentIntentId, unpaid.paymentIntentId])
+    .execute();
+  expect(Object.fromEntries(states.map((s) => [s.provider_payment_id, s.state]))).toEqual({
+    [paid.paymentIntentId]: 'refunded',
+    [unpaid.paymentIntentId]: 'abandoned',
+  });
+});
