@@ -5,14 +5,8 @@
  * removed when the interval is 0). Overlapping runs are skipped; operators see it under Schedules in
  * the Temporal Web UI and can trigger a run there.
  */
-import {
-  type Client,
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  ScheduleOverlapPolicy,
-  type ScheduleOptionsStartWorkflowAction,
-  type ScheduleSpec,
-} from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import { ensureSchedule, type ScheduleOutcome } from '../temporal/schedules';
 import type { Config } from '../config';
 import {
   UNBOOKED_DEPOSITS_WORKFLOW_TYPE,
@@ -20,25 +14,14 @@ import {
 } from '../../workflows/unbooked-deposits/messages';
 import type { unbookedDepositsWorkflow } from '../../workflows/unbooked-deposits/workflow';
 
-export type ScheduleOutcome = 'created' | 'updated' | 'removed' | 'absent';
-
 export async function ensureUnbookedDepositSchedule(deps: {
   client: Client;
   config: Config;
 }): Promise<ScheduleOutcome> {
   const { client, config } = deps;
-  const handle = client.schedule.getHandle(unbookedDepositsScheduleId(config.temporal.taskQueue));
+  const scheduleId = unbookedDepositsScheduleId(config.temporal.taskQueue);
   const { sweepMinutes, graceMs } = config.unbookedDeposits;
-  if (sweepMinutes === 0) {
-    try {
-      await handle.delete();
-      return 'removed';
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return 'absent';
-      throw error;
-    }
-  }
-  const spec: ScheduleSpec = { intervals: [{ every: `${sweepMinutes} minutes` }] };
+  if (sweepMinutes === 0) return ensureSchedule(client, scheduleId, null);
   const action: ScheduleOptionsStartWorkflowAction<typeof unbookedDepositsWorkflow> = {
     type: 'startWorkflow',
     workflowType: UNBOOKED_DEPOSITS_WORKFLOW_TYPE,
@@ -47,15 +30,11 @@ export async function ensureUnbookedDepositSchedule(deps: {
     args: [{ graceMs }],
     workflowExecutionTimeout: '1 hour',
   };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' } as const;
-  try {
-    await client.schedule.create({ scheduleId: handle.scheduleId, spec, action, policies });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  await handle.update((previous) => ({ ...previous, spec, action, policies: { ...previous.policies, ...policies } }));
-  return 'updated';
+  return ensureSchedule(client, scheduleId, {
+    spec: { intervals: [{ every: `${sweepMinutes} minutes` }] },
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes' },
+  });
 }
 
 /** At start-up: ensures the schedule, logging the outcome; a failure is logged, never fatal. */

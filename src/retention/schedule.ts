@@ -7,19 +7,18 @@
  */
 import {
   type Client,
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type ScheduleOptionsStartWorkflowAction,
   type ScheduleSpec,
 } from '@temporalio/client';
+import { ensureSchedule, type ScheduleOutcome } from '../temporal/schedules';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import type { Database } from '../db/schema';
 import { RETENTION_WORKFLOW_TYPE, retentionScheduleId } from '../../workflows/retention/messages';
 import type { retentionWorkflow } from '../../workflows/retention/workflow';
 
-export type ScheduleOutcome = 'created' | 'updated' | 'removed' | 'absent';
+export type { ScheduleOutcome } from '../temporal/schedules';
 
 export async function ensureRetentionSchedule(deps: {
   client: Client;
@@ -28,16 +27,7 @@ export async function ensureRetentionSchedule(deps: {
 }): Promise<ScheduleOutcome> {
   const { client, config } = deps;
   const scheduleId = retentionScheduleId(config.temporal.taskQueue);
-  const handle = client.schedule.getHandle(scheduleId);
-  if (config.retention.days === 0) {
-    try {
-      await handle.delete();
-      return 'removed';
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError) return 'absent';
-      throw error;
-    }
-  }
+  if (config.retention.days === 0) return ensureSchedule(client, scheduleId, null);
   const business = await deps.db.selectFrom('business').select('time_zone').executeTakeFirst();
   const spec: ScheduleSpec = {
     calendars: [{ hour: config.retention.hour, minute: 15, comment: 'daily' }],
@@ -51,20 +41,11 @@ export async function ensureRetentionSchedule(deps: {
     args: [{ retentionDays: config.retention.days }],
     workflowExecutionTimeout: '6 hours',
   };
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' } as const;
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies });
-    return 'created';
-  } catch (error) {
-    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-  }
-  await handle.update((previous) => ({
-    ...previous,
+  return ensureSchedule(client, scheduleId, {
     spec,
     action,
-    policies: { ...previous.policies, ...policies },
-  }));
-  return 'updated';
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+  });
 }
 
 /** At start-up: ensures the schedule, logging the outcome; a failure is logged, never fatal. */
