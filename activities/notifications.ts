@@ -19,7 +19,7 @@ import { FEEDBACK_LINK_DAYS } from '../src/feedback/service';
 import { appointmentIcs } from '../src/messaging/ics';
 import { dispatchStoredMessages } from '../src/messaging/dispatch';
 import { providerName } from '../src/messaging/providers';
-import { textChannel } from '../src/domain/whatsapp';
+import { customerRecipients } from '../src/messaging/recipients';
 import type { MessageProviders } from '../src/messaging/providers';
 import { alertStaff } from '../src/messaging/staff-alerts';
 import type { PaymentGateway } from '../src/payments/gateway';
@@ -183,10 +183,8 @@ export function notificationActivities({ db, config, providers, payments }: Noti
       // A staff email for someone other than the appointment's staff member (the billing owner).
       let staffRecipient: { id: string; name: string; timeZone: string } | undefined;
       if (input.audience === 'customer') {
-        if (!row.email_bounced_at) recipients.push({ channel: 'email', to: row.contact_email });
-        // SMS or WhatsApp besides email, by the contact's preference and opt-ins (src/domain/whatsapp.ts).
-        const text = textChannel({ ...row, phone: row.contact_phone });
-        if (text && row.contact_phone) recipients.push({ channel: text, to: row.contact_phone });
+        // Email, and SMS or WhatsApp by the contact's preference and opt-ins (one rule for every customer message).
+        recipients.push(...customerRecipients({ ...row, email: row.contact_email, phone: row.contact_phone }));
       } else {
         let to = row.staff_email;
         if (input.toBillingOwner && business.billing_owner_staff_id) {
