@@ -3,47 +3,26 @@
  * the same), "No thanks" on an offer's link (the held time is bookable again at once and the place is
  * gone), and staff taking someone off the line; a wait that ended in a booking cannot be left.
  */
-import { createApiKey } from '../../src/auth/api-keys';
-import {
-  api,
-  portalSignedIn,
-  bookByPhone,
-  eventually,
-  freeSlots,
-  serviceIdBySlug,
-  startSystem,
-  type System,
-} from '../support/system';
+import { api, bookByPhone, eventually, freeSlots, portalSignedIn, useFrontDesk } from '../support/system';
 
 jest.setTimeout(240_000);
 
-let system: System;
-let auth: Record<string, string>;
-let consultation: string;
-
-beforeAll(async () => {
-  system = await startSystem({ OUTBOUND_DISPATCH_INTERVAL_MS: '200' });
-  auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Front desk')).key}` };
-  consultation = await serviceIdBySlug(system, 'consultation');
-});
-afterAll(async () => {
-  await system?.stop();
-});
+const desk = useFrontDesk({ OUTBOUND_DISPATCH_INTERVAL_MS: '200' });
 
 const waitFor = (date: string, name: string) =>
-  api<{ entry: { id: string } }>(system, 'POST', '/api/waitlist', {
-    serviceId: consultation,
+  api<{ entry: { id: string } }>(desk.system, 'POST', '/api/waitlist', {
+    serviceId: desk.consultation,
     fromDate: date,
     toDate: date,
     timeZone: 'UTC',
     customer: { name, email: `${name.toLowerCase().replace(' ', '.')}@example.com` },
   });
 
-const portalOf = async (email: string) => (await portalSignedIn(system, email)).headers;
+const portalOf = async (email: string) => (await portalSignedIn(desk.system, email)).headers;
 
 const statusOf = async (entryId: string) =>
   (
-    await system.database.db
+    await desk.system.database.db
       .selectFrom('waitlist_entries')
       .select('status')
       .where('id', '=', entryId)
@@ -51,6 +30,7 @@ const statusOf = async (entryId: string) =>
   ).status;
 
 it('a customer leaves from the portal or an offer link, staff take someone off; a booked wait stays', async () => {
+  const { system, auth, consultation } = desk;
   const slots = await freeSlots(system, consultation, 8, 15);
   const days = [...new Set(slots.map((s) => s.startsAt.slice(0, 10)))];
   const [portalDay, offerDay] = [days[0]!, days[1]!];

@@ -4,37 +4,17 @@
  * back, never sent as free text; inside it, free text) and a waitlist offer. Membership messages are
  * covered in membership-integrations.test.ts. Channels are picked in src/messaging/recipients.ts.
  */
-import { createApiKey } from '../../src/auth/api-keys';
 import { recordWhatsappInbound } from '../../src/messaging/whatsapp-windows';
-import {
-  api,
-  bookByPhone,
-  eventually,
-  freeSlots,
-  serviceIdBySlug,
-  startSystem,
-  type Slot,
-  type System,
-} from '../support/system';
+import { api, bookByPhone, eventually, freeSlots, type Slot, useFrontDesk } from '../support/system';
 
 jest.setTimeout(240_000);
 
-let system: System;
-let auth: Record<string, string>;
-let consultation: string;
-
-beforeAll(async () => {
-  system = await startSystem({ OUTBOUND_DISPATCH_INTERVAL_MS: '200' });
-  auth = { authorization: `Bearer ${(await createApiKey(system.database.db, 'Front desk')).key}` };
-  consultation = await serviceIdBySlug(system, 'consultation');
-});
-afterAll(async () => {
-  await system?.stop();
-});
+const desk = useFrontDesk({ OUTBOUND_DISPATCH_INTERVAL_MS: '200' });
 
 const PHONE = '+12125550142';
 
 it('"on my way" and a waitlist offer go by WhatsApp to a customer who chose it', async () => {
+  const { system, auth, consultation } = desk;
   const slots: Slot[] = await freeSlots(system, consultation, 8, 15);
   const mine = slots[0]!;
   const freed = slots.find((s) => s.startsAt.slice(0, 10) !== mine.startsAt.slice(0, 10))!;

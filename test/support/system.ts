@@ -19,6 +19,7 @@ import { paymentGatewayFromConfig } from '../../src/payments/from-config';
 import type { PaymentGateway } from '../../src/payments/gateway';
 import { startEventDispatcher } from '../../src/outbound/dispatcher';
 import { createPortalSession } from '../../src/portal/sessions';
+import { createApiKey } from '../../src/auth/api-keys';
 import { createTestDatabase, type TestDatabase } from './database';
 import { devServerEnv, workflowBundle } from './temporal';
 
@@ -205,4 +206,29 @@ export async function portalSignedIn(
     contactId: contact.id,
     headers: { cookie: `af_portal=${session.sessionId}`, 'x-csrf-token': session.csrfToken },
   };
+}
+
+/** A suite's system with the front desk's API key and the seeded consultation service (`useFrontDesk`). */
+export interface FrontDesk {
+  system: System;
+  /** `authorization` header of a front-desk API key. */
+  auth: Record<string, string>;
+  consultation: string;
+}
+
+/**
+ * The usual start of an integration suite, registered as its `beforeAll` / `afterAll`: the whole system
+ * (with `env`), a front-desk API key and the consultation service's id. Read the fields inside tests.
+ */
+export function useFrontDesk(env: Record<string, string> = {}): FrontDesk {
+  const desk = {} as FrontDesk;
+  beforeAll(async () => {
+    desk.system = await startSystem(env);
+    desk.auth = { authorization: `Bearer ${(await createApiKey(desk.system.database.db, 'Front desk')).key}` };
+    desk.consultation = await serviceIdBySlug(desk.system, 'consultation');
+  });
+  afterAll(async () => {
+    await desk.system?.stop();
+  });
+  return desk;
 }
